@@ -1,0 +1,5 @@
+export * from './network';
+export * from './peering';
+export * from './scope';
+export * from './plan';
+export * from './estate';

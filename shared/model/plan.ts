@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { CloudSchema, NetworkRefSchema, RouteSchema, TagsSchema } from './network';
+import { PeeringOptionsSchema, PeeringSchema } from './peering';
+import { ScopeSchema } from './scope';
+
+/** Stable action names: scripts depend on them (`--json`). */
+export const ACTION_KINDS = [
+  'create-peering', 'accept-peering', 'reject-peering', 'delete-peering', 'update-peering',
+  'create-route', 'replace-route', 'delete-route', 'request-approval', 'report',
+] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+/**
+ * Names a peering inside a plan. `id` is absent only for a peering that an earlier
+ * `create-peering` of the same plan creates; the executor resolves it by its two networks.
+ */
+export const PeeringHandleSchema = z.object({
+  id: z.string().optional(),
+  requester: NetworkRefSchema,
+  accepter: NetworkRefSchema,
+});
+export type PeeringHandle = z.infer<typeof PeeringHandleSchema>;
+
+/** One route slot: a destination in one route table of one network. */
+export const RouteAddressSchema = z.object({
+  network: NetworkRefSchema,
+  routeTableId: z.string().min(1),
+  destination: z.string().min(1),
+});
+export type RouteAddress = z.infer<typeof RouteAddressSchema>;
+
+/** What a planned route points at: a peering (maybe created earlier in the plan) or another next hop. */
+export const PlannedRouteTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('peering'), peering: PeeringHandleSchema }),
+  z.object({ kind: z.literal('other'), id: z.string().min(1) }),
+]);
+export type PlannedRouteTarget = z.infer<typeof PlannedRouteTargetSchema>;
+
+const base = { cloud: CloudSchema, reason: z.string().min(1), connection: z.string().optional() };
+
+export const ActionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('create-peering'), ...base, target: PeeringHandleSchema,
+    after: z.object({ options: PeeringOptionsSchema, tags: TagsSchema }) }),
+  z.object({ action: z.literal('accept-peering'), ...base, target: PeeringHandleSchema,
+    after: z.object({ options: PeeringOptionsSchema }) }),
+  z.object({ action: z.literal('reject-peering'), ...base, target: PeeringHandleSchema }),
+  z.object({ action: z.literal('delete-peering'), ...base, target: PeeringHandleSchema, before: PeeringSchema }),
+  z.object({ action: z.literal('update-peering'), ...base, target: PeeringHandleSchema,
+    before: PeeringOptionsSchema, after: PeeringOptionsSchema, sync: z.boolean().optional() }),
+  z.object({ action: z.literal('create-route'), ...base, target: RouteAddressSchema, after: PlannedRouteTargetSchema }),
+  z.object({ action: z.literal('replace-route'), ...base, target: RouteAddressSchema, before: RouteSchema, after: PlannedRouteTargetSchema }),
+  z.object({ action: z.literal('delete-route'), ...base, target: RouteAddressSchema, before: RouteSchema }),
+  z.object({ action: z.literal('request-approval'), ...base, target: PeeringHandleSchema, expiresAt: z.string() }),
+  z.object({ action: z.literal('report'), ...base, target: z.object({ subject: z.string() }),
+    severity: z.enum(['info', 'warning', 'error']) }),
+]);
+export type Action = z.infer<typeof ActionSchema>;
+export type ActionOf<K extends ActionKind> = Extract<Action, { action: K }>;
+
+/** Actions a plan built from an incomplete observation must never contain (DESIGN §2 rule 4). */
+export function isDestructive(action: Action): boolean {
+  return action.action === 'delete-peering' || action.action === 'delete-route' || action.action === 'replace-route';
+}
+
+/** True for actions that change the cloud (everything but approvals requests and reports). */
+export function isMutating(action: Action): boolean {
+  return action.action !== 'report' && action.action !== 'request-approval';
+}
+
+export const ProblemSchema = z.object({
+  severity: z.enum(['info', 'warning', 'error']),
+  code: z.string(),
+  message: z.string(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+
+/** A plan is data: ordered actions, each with a reason, and whether the observation behind it was complete. */
+export const PlanSchema = z.object({
+  complete: z.boolean(),
+  scope: ScopeSchema,
+  mode: z.enum(['observe', 'enforce']),
+  actions: z.array(ActionSchema),
+  problems: z.array(ProblemSchema),
+});
+export type Plan = z.infer<typeof PlanSchema>;

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { CloudSchema, PeeringOptionsSchema } from '../model';
+
+const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** A named set of networks. Every field narrows the set; omitted fields match anything. */
+export const GroupSchema = z.strictObject({
+  cloud: CloudSchema.describe('The cloud the networks live in.'),
+  account: oneOrMany.optional().describe('AWS account ids, Azure subscription ids or GCP project ids. Listing an account is what allows requests from it.'),
+  region: oneOrMany.optional().describe('AWS regions or Azure locations (GCP networks are global).'),
+  tags: z.record(z.string(), z.string()).optional().describe('Network tags that must all match (AWS tags, Azure tags). "*" matches any value.'),
+  accountLabels: z.record(z.string(), z.string()).optional().describe('Labels of the account / subscription / project (GCP networks have no labels).'),
+  name: oneOrMany.optional().describe('Network names or ids; a trailing * matches a prefix.'),
+}).describe('A named set of networks, selected by cloud, account, region, tags, account labels and name.');
+export type Group = z.infer<typeof GroupSchema>;
+
+export const RouteTableSelectorSchema = z.union([
+  z.enum(['all', 'main', 'none']),
+  z.strictObject({ tags: z.record(z.string(), z.string()) }),
+]).describe('Which route tables of each side peerkeeper manages for this connection.');
+export type RouteTableSelector = z.infer<typeof RouteTableSelectorSchema>;
+
+export const ConnectionRoutesSchema = z.strictObject({
+  tables: RouteTableSelectorSchema.default('all'),
+  /** Azure UDRs cannot target a peering; when set, managed Azure tables route peer ranges to this appliance. */
+  azureNextHop: z.string().optional().describe('Azure only: the virtual appliance IP that peer ranges are routed through.'),
+});
+
+const connectionBase = {
+  name: z.string().min(1).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+  approval: z.enum(['auto', 'chat']).default('auto').describe('auto: accept and create; chat: ask the approvers first.'),
+  routes: ConnectionRoutesSchema.default({ tables: 'all' }),
+  options: PeeringOptionsSchema.default({}),
+};
+
+export const ConnectionSchema = z.discriminatedUnion('topology', [
+  z.strictObject({ ...connectionBase, topology: z.literal('hub-spoke'), hub: z.string(), spokes: z.string() }),
+  z.strictObject({ ...connectionBase, topology: z.literal('mesh'), members: z.string() }),
+  z.strictObject({ ...connectionBase, topology: z.literal('pair'), between: z.tuple([z.string(), z.string()]) }),
+]);
+export type Connection = z.infer<typeof ConnectionSchema>;
+
+export const DenySchema = z.strictObject({
+  between: z.tuple([z.string(), z.string()]),
+  reason: z.string().min(1),
+});
+export type Deny = z.infer<typeof DenySchema>;
+
+const durationPattern = /^(\d+)(m|h|d)$/;
+export const DurationSchema = z.string().regex(durationPattern, 'a duration like 30m, 72h or 7d');
+
+export const ProvidersSchema = z.strictObject({
+  aws: z.strictObject({
+    roleName: z.string().default('peerkeeper-member'),
+    externalId: z.string().optional(),
+    regions: z.array(z.string()).min(1).default(['us-east-1']),
+    hubAccount: z.string().optional(),
+    accounts: z.array(z.string()).optional().describe('Accounts to observe; defaults to the accounts the groups name.'),
+  }).optional(),
+  azure: z.strictObject({
+    tenantId: z.string().optional(),
+    subscriptions: z.array(z.string()).optional(),
+    managementGroup: z.string().optional(),
+  }).optional(),
+  gcp: z.strictObject({
+    projects: z.array(z.string()).optional(),
+    folder: z.string().optional(),
+    organization: z.string().optional(),
+  }).optional(),
+}).default({});
+
+/** The one policy file that governs all three clouds. */
+export const PolicySchema = z.strictObject({
+  version: z.literal(1),
+  mode: z.enum(['observe', 'enforce']).default('enforce').describe('observe: plan and report only; enforce: act.'),
+  /** peerkeeper's own identities; events they cause produce no work. */
+  identities: z.array(z.string()).default([]).describe('Role ARNs, principal ids or service-account emails that are peerkeeper itself.'),
+  providers: ProvidersSchema,
+  groups: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), GroupSchema),
+  connections: z.array(ConnectionSchema).default([]),
+  deny: z.array(DenySchema).default([]),
+  unmatchedRequests: z.enum(['reject', 'ignore', 'chat']).default('reject'),
+  approvals: z.strictObject({
+    approvers: z.array(z.string()).default([]).describe('Slack user ids (U…) or user group ids (S…).'),
+    ttl: DurationSchema.default('72h'),
+    channel: z.string().optional(),
+  }).default({ approvers: [], ttl: '72h' }),
+  drift: z.strictObject({
+    routes: z.enum(['revert', 'report']).default('revert'),
+    peerings: z.enum(['revert', 'report']).default('revert'),
+    unknownPeerings: z.enum(['report', 'ignore']).default('report'),
+  }).default({ routes: 'revert', peerings: 'revert', unknownPeerings: 'report' }),
+  limits: z.strictObject({
+    maxChangesPerRun: z.number().int().positive().default(50),
+  }).default({ maxChangesPerRun: 50 }),
+});
+export type Policy = z.infer<typeof PolicySchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;
+
+/** Milliseconds in a policy duration such as `72h`. */
+export function durationMs(duration: string): number {
+  const m = durationPattern.exec(duration);
+  if (!m) throw new Error(`not a duration: ${duration}`);
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}

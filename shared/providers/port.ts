@@ -1,0 +1,43 @@
+import type { Action, Cloud, Observation } from '../model';
+
+/** One unit of observation and of sweep fan-out: an account / subscription / project, optionally one region. */
+export interface Partition {
+  cloud: Cloud;
+  account: string;
+  /** AWS region or Azure location; absent = every configured region. GCP is always `global`. */
+  region?: string;
+}
+
+/** What the executor hands an adapter with each action. */
+export interface ApplyContext {
+  now: Date;
+  /** Resolves a peering handle without an id (created earlier in this plan) to its id. */
+  resolvePeeringId(requesterKey: string, accepterKey: string): string | undefined;
+  /** Epoch ms after which the adapter must not start long waits (LRO polls, operations.wait). */
+  deadline: number;
+}
+
+/** What happened when an action was applied. */
+export interface ApplyOutcome {
+  /** done = changed the cloud; converged = already as wanted; skipped = precondition no longer holds. */
+  status: 'done' | 'converged' | 'skipped';
+  /** The peering id a create-peering produced (so later actions in the plan can use it). */
+  peeringId?: string;
+  detail?: string;
+}
+
+/**
+ * The provider port, shaped like Crossplane's external client: `observe` never changes the outside
+ * world; `apply` performs one planned action, re-checking its precondition first, and is safe to call twice.
+ * Adapters throw RetryableError / TerminalError (shared/errors) and nothing untyped.
+ */
+export interface PeeringProvider {
+  readonly cloud: Cloud;
+  /** Reads every network, route table and peering of the partitions. Never mutates. */
+  observe(partitions: readonly Partition[]): Promise<Observation>;
+  /** Performs one action. */
+  apply(action: Action, context: ApplyContext): Promise<ApplyOutcome>;
+}
+
+/** Cloud permissions an adapter operation needs (least privilege is built from these). */
+export type PermissionTable = Readonly<Record<string, readonly string[]>>;
