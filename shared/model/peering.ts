@@ -32,6 +32,9 @@ export const PeeringSchema = z.object({
   options: PeeringOptionsSchema.default({}),
   /** Tags on the peering (AWS: visible only in the creating account). `peerkeeper:managed=true` marks ours. */
   tags: TagsSchema.default({}),
+  /** The ranges each side announced in the peering (AWS returns both sides' CIDR blocks); how we judge a partner we cannot observe. */
+  requesterCidrs: z.array(z.string()).optional(),
+  accepterCidrs: z.array(z.string()).optional(),
   /** Azure: the halves disagree with the current address spaces and need a sync. */
   needsSync: z.boolean().optional(),
   /** Why the cloud says it is in this state (e.g. AWS status message of a failed peering). */

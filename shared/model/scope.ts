@@ -4,6 +4,8 @@ import { CloudSchema, NetworkRefSchema } from './network';
 /**
  * What one reconcile re-checks. Events only name a scope; the handler re-reads live state for it
  * (level-triggered: duplicate, late or lost events are harmless).
+ * A region of '*' means "unknown: resolve by observing the account" — Azure resource ids carry no location,
+ * so scopes built from Azure events use it.
  */
 export const ScopeSchema = z.discriminatedUnion('kind', [
   /** Everything the policy names: the sweep. */
@@ -12,7 +14,9 @@ export const ScopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('account'), cloud: CloudSchema, account: z.string().min(1), region: z.string().optional() }),
   z.object({ kind: z.literal('network'), network: NetworkRefSchema }),
   z.object({ kind: z.literal('peering'), cloud: CloudSchema, account: z.string().min(1), region: z.string().min(1), peeringId: z.string().min(1) }),
-  z.object({ kind: z.literal('route-table'), network: NetworkRefSchema, routeTableId: z.string().min(1) }),
+  /** A route table; events rarely say which network it belongs to, so `network` is optional. */
+  z.object({ kind: z.literal('route-table'), cloud: CloudSchema, account: z.string().min(1), region: z.string().min(1),
+    routeTableId: z.string().min(1), network: NetworkRefSchema.optional() }),
 ]);
 export type Scope = z.infer<typeof ScopeSchema>;
 
@@ -40,6 +44,6 @@ export function describeScope(scope: Scope): string {
     case 'account': return `${scope.cloud}:${scope.account}${scope.region ? `:${scope.region}` : ''}`;
     case 'network': return `${scope.network.cloud}:${scope.network.account}:${scope.network.region}:${scope.network.id}`;
     case 'peering': return `${scope.cloud}:${scope.account}:${scope.region}:${scope.peeringId}`;
-    case 'route-table': return `${scope.network.cloud}:${scope.network.account}:${scope.network.region}:${scope.routeTableId}`;
+    case 'route-table': return `${scope.cloud}:${scope.account}:${scope.region}:${scope.routeTableId}`;
   }
 }

@@ -1,0 +1,60 @@
+import type { AddressInfo } from 'node:net';
+import { CallCounter } from './calls';
+import type { EventBridgeEvent } from './events';
+import { FaultHooks } from './faults';
+import { createEmulatorServer } from './server';
+import { AwsEmulatorState } from './state/state';
+import { StsSessions } from './sts';
+
+export type { EventBridgeEvent, CloudTrailRecord } from './events';
+export { AwsEmulatorState, PEERING_REQUEST_TTL_MS } from './state/state';
+export { FaultHooks, type FaultRule } from './faults';
+export { CallCounter } from './calls';
+
+/** Options of the local EC2/STS emulator. */
+export interface AwsEmulatorOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** The emulator's base clock (expiry runs on it); `state.advanceClock` moves it further. */
+  now?: () => Date;
+  /** Receives the EventBridge event of every mutating EC2 call. */
+  onEvent?: (event: EventBridgeEvent) => void;
+  /** The account plain static credentials belong to (default 111111111111). */
+  hubAccount?: string;
+}
+
+/** A running emulator. */
+export interface AwsEmulator {
+  /** `http://127.0.0.1:<port>`: set it as the SDK endpoint (or AWS_ENDPOINT_URL). */
+  url: string;
+  state: AwsEmulatorState;
+  faults: FaultHooks;
+  calls: CallCounter;
+  /** Every event emitted so far, in order (also passed to onEvent). */
+  events: EventBridgeEvent[];
+  close(): Promise<void>;
+}
+
+/** Starts the wire-level EC2 Query/XML + STS emulator on 127.0.0.1. */
+export async function startAwsEmulator(opts: AwsEmulatorOptions = {}): Promise<AwsEmulator> {
+  const state = new AwsEmulatorState(opts.now, opts.hubAccount);
+  const faults = new FaultHooks((ms) => { state.visibilityDelayMs = ms; });
+  const calls = new CallCounter();
+  const events: EventBridgeEvent[] = [];
+  const server = createEmulatorServer({
+    state, faults, calls, sessions: new StsSessions(state),
+    onEvent: (event) => { events.push(event); opts.onEvent?.(event); },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`, state, faults, calls, events,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((err) => (err ? reject(err) : resolve()));
+    }),
+  };
+}

@@ -1,0 +1,53 @@
+import { ArmError } from './armError';
+import { type Answer, type Exchange, type HandlerContext, page, stringField, tagsField } from './exchange';
+import { resourceGroupBody, subscriptionBody } from './serialize';
+
+export function listSubscriptions(ex: Exchange, ctx: HandlerContext): Answer {
+  return page([...ctx.state.subscriptions.values()].map(subscriptionBody), ex, ctx);
+}
+
+export function getSubscription(ex: Exchange, ctx: HandlerContext): Answer {
+  return { status: 200, body: subscriptionBody(ctx.state.subscription(ex.params.s!)) };
+}
+
+/** Subscriptions under a management group, as `managementGroups/{mg}/descendants` lists them. */
+export function listDescendants(ex: Exchange, ctx: HandlerContext): Answer {
+  const mg = ex.params.mg!;
+  const subs = [...ctx.state.subscriptions.values()].filter((s) => s.managementGroup?.toLowerCase() === mg.toLowerCase());
+  return page(subs.map((s) => ({
+    id: `/subscriptions/${s.subscriptionId}`,
+    type: 'Microsoft.Management/managementGroups/subscriptions',
+    name: s.subscriptionId,
+    properties: { displayName: s.displayName, parent: { id: `/providers/Microsoft.Management/managementGroups/${mg}` } },
+  })), ex, ctx);
+}
+
+export function getResourceGroup(ex: Exchange, ctx: HandlerContext): Answer {
+  return { status: 200, body: resourceGroupBody(ctx.state.resourceGroup(ex.params.s!, ex.params.rg!)) };
+}
+
+export function putResourceGroup(ex: Exchange, ctx: HandlerContext): Answer {
+  ctx.state.subscription(ex.params.s!);
+  const location = stringField(ex.body, 'location');
+  if (!location) throw new ArmError(400, 'InvalidRequestFormat', 'Cannot parse the request: location is required.');
+  const existed = ctx.state.resourceGroups.has(`${ex.params.s!}/${ex.params.rg!}`.toLowerCase());
+  const rg = ctx.state.ensureResourceGroup(ex.params.s!, ex.params.rg!, location, tagsField(ex.body) ?? {});
+  return {
+    status: existed ? 200 : 201, body: resourceGroupBody(rg),
+    change: { kind: 'write', resourceUri: resourceGroupBody(rg).id as string, operationName: 'Microsoft.Resources/subscriptions/resourceGroups/write', subscriptionId: rg.subscription },
+  };
+}
+
+/** `Azure-AsyncOperation` polling: `{"status":"InProgress"}` until done, then `Succeeded`. */
+export function getOperation(ex: Exchange, ctx: HandlerContext): Answer {
+  const status = ctx.state.pollOperation(ex.params.id!);
+  if (!status) throw new ArmError(404, 'NotFound', `Operation ${ex.params.id!} not found.`);
+  return { status: 200, body: { status } };
+}
+
+/** `Location` polling: 202 while running, 204 when done. */
+export function getOperationResult(ex: Exchange, ctx: HandlerContext): Answer {
+  const status = ctx.state.pollOperation(ex.params.id!);
+  if (!status) throw new ArmError(404, 'NotFound', `Operation ${ex.params.id!} not found.`);
+  return status === 'Succeeded' ? { status: 204 } : { status: 202, headers: { location: `${ex.baseUrl}${ex.path}?${ex.query.toString()}`, 'retry-after': String(ctx.faults.lroRetryAfterSeconds) } };
+}

@@ -1,0 +1,58 @@
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import type { Estate } from '../model';
+import { EstateSchema } from '../model';
+import { PolicyError, TerminalError } from '../errors';
+import type { LoadedPolicy } from '../policy';
+import { loadPolicy } from '../policy';
+
+/** A CLI failure with the exit code to use (1 = error, like terraform). */
+export class CliError extends TerminalError {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** Reads and validates a policy file; every problem is reported at once. */
+export function readPolicy(path: string): LoadedPolicy {
+  return loadPolicy(readText(path, 'policy'), path);
+}
+
+/** Reads and validates an estate snapshot. */
+export function readEstate(path: string): Estate {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readText(path, 'estate'));
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`${path}: not JSON: ${(error as Error).message}`);
+  }
+  const parsed = EstateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.slice(0, 20).map((i) => `  ${path}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new CliError(`${path} is not an estate snapshot (see \`peerkeeper schema --estate\`):\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Writes JSON atomically (temp file + rename), so a crash never leaves half a snapshot. */
+export function writeJson(path: string, value: unknown): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  renameSync(tmp, path);
+}
+
+/** Turns any error into the message and exit code the CLI prints. */
+export function describeCliError(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof PolicyError) return { message: error.message, exitCode: 1 };
+  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
+  if (error instanceof Error) return { message: `${error.name}: ${error.message}`, exitCode: 1 };
+  return { message: String(error), exitCode: 1 };
+}

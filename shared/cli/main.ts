@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { describeCliError } from './io';
+import type { CliOutput } from './output';
+import { processOutput } from './output';
+import { applyCommand, planCommand } from './plan';
+import { schemaCommand, validateCommand } from './validate';
+
+const HELP = `peerkeeper — keep cloud network peering as declared (AWS, Azure, Google Cloud)
+
+Usage:
+  peerkeeper validate <policy.yaml> [--estate S] [--json]
+  peerkeeper schema [--estate]
+  peerkeeper plan  --policy P (--estate S | --provider aws|azure|gcp|memory) [--scope JSON] [--json] [--now ISO]
+  peerkeeper apply --policy P (--estate S --out S2 | --provider aws|azure|gcp) [--dry-run] [--json]
+
+Exit codes: 0 = ok / no changes, 2 = plan has changes, 1 = error.
+`;
+
+const OPTIONS = {
+  policy: { type: 'string' }, estate: { type: 'string' }, provider: { type: 'string' }, out: { type: 'string' },
+  scope: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Runs one CLI invocation and returns its exit code. */
+export async function runCli(argv: readonly string[], io: CliOutput = processOutput()): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (!command || command === 'help' || command === '--help' || command === '-h') { io.out(HELP); return 0; }
+    const schemaFlags = command === 'schema' ? { ...OPTIONS, estate: { type: 'boolean' } } as const : OPTIONS;
+    const { values, positionals } = parseArgs({ args: [...rest], options: schemaFlags, allowPositionals: true, strict: true });
+    const v = values as Record<string, string | boolean | undefined>;
+    const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+    const common = { policy: str('policy') ?? positionals[0] ?? '', ...(str('estate') ? { estate: str('estate') } : {}), ...(str('provider') ? { provider: str('provider') } : {}), ...(str('scope') ? { scope: str('scope') } : {}), ...(str('now') ? { now: str('now') } : {}), json: v.json === true };
+    switch (command) {
+      case 'validate': return validateCommand(common, io);
+      case 'schema': return schemaCommand({ estate: v.estate === true }, io);
+      case 'plan': return await planCommand(need(common), io);
+      case 'apply': return await applyCommand({ ...need(common), ...(str('out') ? { out: str('out') } : {}), dryRun: v['dry-run'] === true }, io);
+      default: io.err(`unknown command "${command}"\n\n${HELP}`); return 1;
+    }
+  } catch (error) {
+    const { message, exitCode } = describeCliError(error);
+    io.err(`Error: ${message}\n`);
+    return exitCode;
+  }
+}
+
+function need<T extends { policy: string }>(args: T): T {
+  if (!args.policy) throw Object.assign(new Error('--policy <file> is required'), { name: 'UsageError' });
+  return args;
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,62 @@
+import type { Scope } from '../model';
+import { ScopeSchema } from '../model';
+import { countChanges, renderPlan } from '../planner';
+import type { ReconcileResult } from '../reconcile';
+import { reconcileScope } from '../reconcile';
+import { CliError, writeJson } from './io';
+import type { CliOutput } from './output';
+import type { ProviderSelection } from './providers';
+import { openProviders } from './providers';
+
+/** Options shared by `plan` and `apply`. */
+export interface PlanArgs {
+  policy: string;
+  estate?: string;
+  provider?: string;
+  scope?: string;
+  json?: boolean;
+  now?: string;
+}
+
+function parseScope(text: string | undefined): Scope {
+  if (!text) return { kind: 'estate' };
+  try {
+    return ScopeSchema.parse(JSON.parse(text));
+  } catch {
+    throw new CliError(`--scope must be JSON such as '{"kind":"account","cloud":"aws","account":"111111111111"}'`);
+  }
+}
+
+async function run(args: PlanArgs, mode: 'observe' | 'enforce'): Promise<{ result: ReconcileResult; selection: ProviderSelection }> {
+  const selection = await openProviders(args);
+  const now = args.now ? new Date(args.now) : selection.now;
+  if (Number.isNaN(now.getTime())) throw new CliError(`--now ${args.now} is not a date`);
+  const result = await reconcileScope(parseScope(args.scope), { policy: selection.policy, providers: selection.providers, mode, now: () => now, ...(selection.audit ? { audit: selection.audit } : {}) });
+  return { result, selection };
+}
+
+/** `peerkeeper plan`: exit 0 = no changes, 2 = changes, 1 = error (like `terraform plan -detailed-exitcode`). */
+export async function planCommand(args: PlanArgs, io: CliOutput): Promise<number> {
+  const { result, selection } = await run(args, 'observe');
+  await selection.close();
+  io.out(args.json ? JSON.stringify(result.plan, null, 2) + '\n' : renderPlan(result.plan, { color: io.color }));
+  return countChanges(result.plan).changes > 0 ? 2 : 0;
+}
+
+/** `peerkeeper apply`: executes the plan; with a snapshot, writes the converged estate to `--out`. */
+export async function applyCommand(args: PlanArgs & { out?: string; dryRun?: boolean }, io: CliOutput): Promise<number> {
+  if (args.estate && !args.out && !args.dryRun) throw new CliError('apply --estate needs --out <file> for the converged estate (or --dry-run)');
+  const { result, selection } = await run(args, args.dryRun ? 'observe' : 'enforce');
+  if (args.out && selection.snapshot) writeJson(args.out, selection.snapshot());
+  await selection.close();
+  const failed = result.results.filter((r) => r.status === 'failed');
+  if (args.json) {
+    io.out(JSON.stringify({ ...result.plan, planHash: result.planHash, writes: result.writes, results: result.results.map((r) => ({ action: r.action.action, cloud: r.action.cloud, target: r.action.target, status: r.status, ...(r.peeringId ? { peeringId: r.peeringId } : {}), ...(r.detail ? { detail: r.detail } : {}), ...(r.error ? { error: r.error } : {}) })) }, null, 2) + '\n');
+  } else {
+    io.out(renderPlan(result.plan, { color: io.color }));
+    io.out('\n');
+    for (const r of result.results) if (r.status !== 'reported') io.out(`  ${r.status.padEnd(9)} ${r.action.action} ${r.detail ?? r.error?.message ?? ''}\n`);
+    io.out(`\nApplied: ${result.writes} write(s)${failed.length ? `, ${failed.length} failed` : ''}${args.out ? `; converged estate written to ${args.out}` : ''}.\n`);
+  }
+  return failed.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,34 @@
+import { MalformedEventError } from '../../errors';
+import type { Scope } from '../../model';
+import { asRecord } from '../shape';
+import type { CloudTrailRecord } from './envelope';
+
+/**
+ * The new account of a vending event (Control Tower `CreateManagedAccount`, Organizations `CreateAccountResult`),
+ * or the reason there is nothing to do (a string). Only SUCCEEDED states produce work: a FAILED or IN_PROGRESS
+ * account has no networks to peer yet, and Control Tower emits a second event when it finishes.
+ */
+export function scopeForVending(source: string, record: CloudTrailRecord): Scope | string {
+  const details = asRecord(record.serviceEventDetails);
+  if (source === 'aws.controltower') {
+    if (record.eventName !== 'CreateManagedAccount') return `peerkeeper does not watch controltower:${record.eventName}`;
+    const status = asRecord(details?.['createManagedAccountStatus']);
+    if (!status) throw missing(record.eventName, 'serviceEventDetails.createManagedAccountStatus');
+    if (status['state'] !== 'SUCCEEDED') return `account vending did not succeed (state ${String(status['state'])})`;
+    return accountScope(record.eventName, asRecord(status['account'])?.['accountId'], 'createManagedAccountStatus.account.accountId');
+  }
+  if (record.eventName !== 'CreateAccountResult') return `peerkeeper does not watch organizations:${record.eventName}`;
+  const status = asRecord(details?.['createAccountStatus']);
+  if (!status) throw missing(record.eventName, 'serviceEventDetails.createAccountStatus');
+  if (status['state'] !== 'SUCCEEDED') return `account vending did not succeed (state ${String(status['state'])})`;
+  return accountScope(record.eventName, status['accountId'], 'createAccountStatus.accountId');
+}
+
+function accountScope(eventName: string, accountId: unknown, field: string): Scope {
+  if (typeof accountId !== 'string' || accountId.length === 0) throw missing(eventName, `serviceEventDetails.${field}`);
+  return { kind: 'account', cloud: 'aws', account: accountId };
+}
+
+function missing(eventName: string, field: string): MalformedEventError {
+  return new MalformedEventError(`AWS ${eventName} event has no ${field}; is this the service event CloudTrail records?`);
+}

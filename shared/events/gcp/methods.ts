@@ -1,0 +1,79 @@
+import { MalformedEventError } from '../../errors';
+import type { Scope, TriggerKind } from '../../model';
+import { asRecord, findStringByKey } from '../shape';
+import type { LogEntryData } from './envelope';
+
+/** What an audit-logged call asks peerkeeper to re-check, or the reason it needs no work (a string). */
+export type MethodOutcome = { scope: Scope; kind: TriggerKind } | string;
+
+/** GCP VPC networks are global resources: NetworkRef.region is always 'global'. */
+const GLOBAL = 'global';
+
+/** `v1.compute.networks.addPeering`, `beta.compute.…`, `alpha.compute.…` or bare `compute.…`. */
+const COMPUTE_METHOD = /^(?:(?:v1|beta|alpha)\.)?compute\.(networks|routes|subnetworks)\.([A-Za-z]+)$/;
+const PEERING_METHODS = new Set(['addPeering', 'removePeering', 'updatePeering']);
+const NETWORK_METHODS = new Set(['insert', 'delete', 'patch']);
+const ROUTE_METHODS = new Set(['insert', 'delete']);
+/** Data-access entries for reads are only logged when enabled, but they must never cause work. */
+const READ_METHODS = new Set(['get', 'list', 'aggregatedList', 'listUsable', 'getIamPolicy', 'testIamPermissions']);
+const NETWORK_RESOURCE = /^projects\/([^/]+)\/global\/networks\/([^/]+)$/;
+const PROJECT_PREFIX = /^projects\/([^/]+)(?:\/|$)/;
+/** Project ids start with a letter; an all-digit segment is a project number, which is not an account id here. */
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,61}[a-z0-9]$/;
+
+/** Maps one completed, successful audit-logged call to a scope. */
+export function scopeForMethod(entry: LogEntryData): MethodOutcome {
+  const { methodName, resourceName } = entry.protoPayload;
+  const compute = COMPUTE_METHOD.exec(methodName);
+  if (compute) {
+    const [, collection = '', verb = ''] = compute;
+    if (collection === 'networks' && (PEERING_METHODS.has(verb) || NETWORK_METHODS.has(verb))) {
+      const network = NETWORK_RESOURCE.exec(resourceName ?? '');
+      if (!network) throw unreadable(methodName, resourceName, 'projects/{project}/global/networks/{network}');
+      const [, account = '', id = ''] = network;
+      return { kind: PEERING_METHODS.has(verb) ? 'peering' : 'network', scope: { kind: 'network', network: { cloud: 'gcp', account, region: GLOBAL, id } } };
+    }
+    // A route's resource name does not say its network (that is in the request body, and gone on delete): re-check the project.
+    if (collection === 'routes' && ROUTE_METHODS.has(verb)) return { kind: 'route', scope: projectScope(entry, methodName) };
+    if (collection === 'subnetworks' && !READ_METHODS.has(verb)) return { kind: 'network', scope: projectScope(entry, methodName) };
+    return `peerkeeper does not watch ${methodName}`;
+  }
+  if (isResourceManager(entry) && /(?:^|\.)CreateProject$/.test(methodName)) return { kind: 'vending', scope: newProjectScope(entry) };
+  // Networks have no labels: policy selects them by project labels, which UpdateProject changes.
+  if (isResourceManager(entry) && /(?:^|\.)UpdateProject$/.test(methodName)) return { kind: 'network', scope: projectScope(entry, methodName) };
+  return `peerkeeper does not watch ${methodName}`;
+}
+
+function isResourceManager(entry: LogEntryData): boolean {
+  return entry.protoPayload.serviceName === 'cloudresourcemanager.googleapis.com' || entry.protoPayload.methodName.includes('cloudresourcemanager');
+}
+
+/** The project of `projects/P/...`, else the log entry's resource label. */
+function projectScope(entry: LogEntryData, methodName: string): Scope {
+  const fromName = PROJECT_PREFIX.exec(entry.protoPayload.resourceName ?? '')?.[1];
+  const fromLabel = entry.resource?.labels?.['project_id'];
+  const project = fromName ?? (typeof fromLabel === 'string' && fromLabel.length > 0 ? fromLabel : undefined);
+  if (!project) throw unreadable(methodName, entry.protoPayload.resourceName, 'projects/{project}/...');
+  return { kind: 'account', cloud: 'gcp', account: project };
+}
+
+/**
+ * The new project of CreateProject: v3 requests carry `project.projectId`, v1 requests are the Project itself
+ * (`projectId`), and the resource name is `projects/{id}` only when it is not a project number. Without an id the
+ * estate is swept, which finds the new project by listing.
+ */
+function newProjectScope(entry: LogEntryData): Scope {
+  const { request, response, resourceName } = entry.protoPayload;
+  const candidates = [
+    findStringByKey(asRecord(request)?.['project'], 'projectId'),
+    asRecord(request)?.['projectId'],
+    findStringByKey(response, 'projectId'),
+    PROJECT_PREFIX.exec(resourceName ?? '')?.[1],
+  ];
+  const project = candidates.find((value): value is string => typeof value === 'string' && PROJECT_ID.test(value));
+  return project ? { kind: 'account', cloud: 'gcp', account: project } : { kind: 'estate' };
+}
+
+function unreadable(methodName: string, resourceName: string | undefined, expected: string): MalformedEventError {
+  return new MalformedEventError(`GCP ${methodName} audit log names resource "${resourceName ?? '(none)'}"; expected ${expected}.`);
+}

@@ -1,0 +1,97 @@
+import { findFirstOverlap } from '../cidr';
+import type { Network, Peering } from '../model';
+import { networkKey } from '../model';
+import type { Connection } from '../policy/schema';
+import { connectionSides, isRequesterFirst, matchDeny } from './connections';
+import type { EstateIndex } from './estate-index';
+import { describeNetwork, pairKey } from './estate-index';
+import { CLOUD_LIMITS } from './limits';
+
+/** A peering the policy wants between two observed networks. */
+export interface DesiredPeering {
+  key: string;
+  connection: Connection;
+  requester: Network;
+  accepter: Network;
+}
+
+/** A pair some connection names that cannot be peered, and why (overlap, quota). */
+export interface RefusedPair {
+  key: string;
+  connection: Connection;
+  a: Network;
+  b: Network;
+  reason: string;
+  /** quota refusals wait for room; overlap refusals are final. */
+  kind: 'overlap' | 'quota';
+}
+
+function appendTo(map: Map<string, string[]>, key: string, values: readonly string[]): void {
+  const list = map.get(key);
+  if (list) list.push(...values);
+  else map.set(key, [...values]);
+}
+
+interface Candidate { key: string; connection: Connection; a: Network; b: Network; order: number; live: boolean }
+
+function candidates(index: EstateIndex): Candidate[] {
+  const seen = new Map<string, Candidate>();
+  index.policy.connections.forEach((connection, order) => {
+    const [x, y] = connectionSides(connection);
+    const xs = index.members.get(x) ?? [];
+    const ys = index.members.get(y) ?? [];
+    for (const a of xs) {
+      for (const b of ys) {
+        if (a === b || a.ref.cloud !== b.ref.cloud) continue; // native peering is single-cloud
+        const key = pairKey(a.ref, b.ref);
+        if (seen.has(key)) continue; // the first connection naming a pair owns it
+        const live = (index.peeringsByPair.get(key) ?? []).some((p) => p.state === 'active' || p.state === 'requested');
+        seen.set(key, { key, connection, a, b, order, live });
+      }
+    }
+  });
+  return [...seen.values()];
+}
+
+/**
+ * Decides which pairs should be peered. Pairs already peered keep their slot first, then policy order, then
+ * key order (deterministic). A pair is refused when its CIDRs overlap, when one side's peer would overlap a
+ * range already routed to another of its peers, or when a side is at its cloud's peering quota.
+ */
+export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[]; refused: RefusedPair[] } {
+  const all = candidates(index).sort((p, q) => Number(q.live) - Number(p.live) || p.order - q.order || (p.key < q.key ? -1 : p.key > q.key ? 1 : 0));
+  const peerCidrs = new Map<string, string[]>();
+  const counts = new Map<string, number>();
+  const wanted = new Set(all.map((c) => c.key));
+  // Live peerings outside the policy's pairs still use quota.
+  for (const [key, list] of index.livePeeringsOf) {
+    counts.set(key, list.filter((p: Peering) => !wanted.has(pairKey(p.requester, p.accepter))).length);
+  }
+  const desired: DesiredPeering[] = [];
+  const refused: RefusedPair[] = [];
+  for (const c of all) {
+    const ga = index.groupsOf.get(networkKey(c.a.ref)) ?? new Set<string>();
+    const gb = index.groupsOf.get(networkKey(c.b.ref)) ?? new Set<string>();
+    if (matchDeny(index.policy, ga, gb)) continue; // deny wins; an existing peering is handled as undesired
+    const refuse = (reason: string, kind: RefusedPair['kind']) => refused.push({ key: c.key, connection: c.connection, a: c.a, b: c.b, reason, kind });
+    const ka = networkKey(c.a.ref);
+    const kb = networkKey(c.b.ref);
+    const direct = findFirstOverlap(c.a.cidrs, c.b.cidrs);
+    if (direct) { refuse(`CIDR overlap: ${describeNetwork(index, c.a.ref)} ${direct[0]} overlaps ${describeNetwork(index, c.b.ref)} ${direct[1]}`, 'overlap'); continue; }
+    const viaA = findFirstOverlap(c.b.cidrs, peerCidrs.get(ka) ?? []);
+    if (viaA) { refuse(`${describeNetwork(index, c.b.ref)} ${viaA[0]} overlaps ${viaA[1]}, already routed from ${describeNetwork(index, c.a.ref)} to another peer`, 'overlap'); continue; }
+    const viaB = findFirstOverlap(c.a.cidrs, peerCidrs.get(kb) ?? []);
+    if (viaB) { refuse(`${describeNetwork(index, c.a.ref)} ${viaB[0]} overlaps ${viaB[1]}, already routed from ${describeNetwork(index, c.b.ref)} to another peer`, 'overlap'); continue; }
+    const limit = CLOUD_LIMITS[c.a.ref.cloud];
+    const full = [c.a, c.b].find((n) => (counts.get(networkKey(n.ref)) ?? 0) >= limit.peeringsPerNetwork);
+    if (full) { refuse(`quota: ${describeNetwork(index, full.ref)} already has ${limit.peeringsPerNetwork} peerings (${limit.label})`, 'quota'); continue; }
+    counts.set(ka, (counts.get(ka) ?? 0) + 1);
+    counts.set(kb, (counts.get(kb) ?? 0) + 1);
+    appendTo(peerCidrs, ka, c.b.cidrs);
+    appendTo(peerCidrs, kb, c.a.cidrs);
+    const existing = (index.peeringsByPair.get(c.key) ?? []).find((p) => p.state === 'active' || p.state === 'requested');
+    const aFirst = existing ? networkKey(existing.requester) === ka : isRequesterFirst(c.connection, ga, ka, kb);
+    desired.push({ key: c.key, connection: c.connection, requester: aFirst ? c.a : c.b, accepter: aFirst ? c.b : c.a });
+  }
+  return { desired, refused };
+}

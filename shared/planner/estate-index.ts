@@ -1,0 +1,103 @@
+import type { Account, Cloud, Network, NetworkRef, Observation, Peering, RouteTable } from '../model';
+import { networkKey } from '../model';
+import type { Group, Policy } from '../policy/schema';
+import { networkInGroup, refInGroup } from '../policy/groups';
+
+/** Unordered key of a network pair: the same for a→b and b→a. */
+export function pairKey(a: NetworkRef, b: NetworkRef): string {
+  const ka = networkKey(a);
+  const kb = networkKey(b);
+  return ka < kb ? `${ka}|${kb}` : `${kb}|${ka}`;
+}
+
+/** Lookups the planner needs, built once per plan in O(networks × groups + peerings). */
+export interface EstateIndex {
+  readonly policy: Policy;
+  readonly observation: Observation;
+  readonly networks: ReadonlyMap<string, Network>;
+  readonly accounts: ReadonlyMap<string, Account>;
+  /** Group name → the observed networks it selects, in estate order. */
+  readonly members: ReadonlyMap<string, readonly Network[]>;
+  /** Network key → the group names selecting it. */
+  readonly groupsOf: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Pair key → every observed peering between the two networks. */
+  readonly peeringsByPair: ReadonlyMap<string, readonly Peering[]>;
+  /** Network key → live (requested or active) peerings touching it. */
+  readonly livePeeringsOf: ReadonlyMap<string, readonly Peering[]>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Indexes an observation for planning. */
+export function indexEstate(policy: Policy, observation: Observation): EstateIndex {
+  const networks = new Map<string, Network>();
+  const accounts = new Map<string, Account>();
+  const members = new Map<string, Network[]>();
+  const groupsOf = new Map<string, Set<string>>();
+  const peeringsByPair = new Map<string, Peering[]>();
+  const livePeeringsOf = new Map<string, Peering[]>();
+  for (const a of observation.accounts) accounts.set(`${a.cloud}:${a.account}`, a);
+  const groups = Object.entries(policy.groups);
+  for (const name of Object.keys(policy.groups)) members.set(name, []);
+  for (const n of observation.networks) {
+    const key = networkKey(n.ref);
+    networks.set(key, n);
+    const account = accounts.get(`${n.ref.cloud}:${n.ref.account}`);
+    const mine = new Set<string>();
+    for (const [name, group] of groups) {
+      if (networkInGroup(group, n, account)) {
+        mine.add(name);
+        members.get(name)?.push(n);
+      }
+    }
+    groupsOf.set(key, mine);
+  }
+  for (const p of observation.peerings) {
+    push(peeringsByPair, pairKey(p.requester, p.accepter), p);
+    if (p.state === 'active' || p.state === 'requested') {
+      push(livePeeringsOf, networkKey(p.requester), p);
+      push(livePeeringsOf, networkKey(p.accepter), p);
+    }
+  }
+  return { policy, observation, networks, accounts, members, groupsOf, peeringsByPair, livePeeringsOf };
+}
+
+/** The groups a network belongs to; for a network we cannot observe, only what its ref can prove. */
+export function groupsOfRef(index: EstateIndex, ref: NetworkRef): ReadonlySet<string> {
+  const seen = index.groupsOf.get(networkKey(ref));
+  if (seen) return seen;
+  const found = new Set<string>();
+  for (const [name, group] of Object.entries(index.policy.groups) as [string, Group][]) {
+    if (refInGroup(group, ref)) found.add(name);
+  }
+  return found;
+}
+
+/** The observed network behind a ref, if any. */
+export function observedNetwork(index: EstateIndex, ref: NetworkRef): Network | undefined {
+  return index.networks.get(networkKey(ref));
+}
+
+/** The route tables of a network that a connection's selector manages. */
+export function selectTables(network: Network, selector: Policy['connections'][number]['routes']['tables']): RouteTable[] {
+  if (selector === 'none') return [];
+  if (selector === 'all') return network.routeTables;
+  if (selector === 'main') return network.routeTables.filter((t) => t.main === true);
+  return network.routeTables.filter((t) => Object.entries(selector.tags).every(([k, v]) => (v === '*' ? k in t.tags : t.tags[k] === v)));
+}
+
+/** Human name of a network for reasons: `aws 111111111111/us-east-1 vpc-0abc (hub)`. */
+export function describeNetwork(index: EstateIndex, ref: NetworkRef): string {
+  const n = observedNetwork(index, ref);
+  const id = ref.cloud === 'azure' ? (ref.id.split('/').pop() ?? ref.id) : ref.id;
+  return `${ref.account}/${ref.region}/${id}${n?.name ? ` (${n.name})` : ''}`;
+}
+
+/** Clouds whose routes peerkeeper writes: AWS always; Azure only through a configured appliance; GCP exchanges routes itself. */
+export function routesAreWritten(cloud: Cloud, azureNextHop: string | undefined): boolean {
+  return cloud === 'aws' || (cloud === 'azure' && azureNextHop !== undefined);
+}

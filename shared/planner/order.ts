@@ -1,0 +1,52 @@
+import type { Action, ActionKind, Problem } from '../model';
+import { isDestructive, isMutating } from '../model';
+
+/**
+ * Execution order: decisions on requests, then peerings, then routes; route deletes before peering
+ * deletes (DESIGN §1). Reports last.
+ */
+const PHASE: Readonly<Record<ActionKind, number>> = {
+  'reject-peering': 0, 'create-peering': 1, 'accept-peering': 2, 'update-peering': 3, 'request-approval': 4,
+  'delete-route': 5, 'replace-route': 6, 'create-route': 7, 'delete-peering': 8, report: 9,
+};
+
+function sortKey(action: Action): string {
+  return JSON.stringify(action.target);
+}
+
+/** Orders actions deterministically: by phase, then by target, then by generation order. */
+export function orderActions(actions: readonly Action[]): Action[] {
+  return actions
+    .map((action, i) => ({ action, i, key: sortKey(action) }))
+    .sort((a, b) => PHASE[a.action.action] - PHASE[b.action.action] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.i - b.i)
+    .map((x) => x.action);
+}
+
+/** Drops deletions and replacements when the observation behind the plan was incomplete (DESIGN §2 rule 4). */
+export function withoutDestructive(actions: readonly Action[], complete: boolean): { actions: Action[]; problems: Problem[] } {
+  if (complete) return { actions: [...actions], problems: [] };
+  const kept = actions.filter((a) => !isDestructive(a));
+  const dropped = actions.length - kept.length;
+  return {
+    actions: kept,
+    problems: dropped === 0 ? [] : [{ severity: 'warning', code: 'incomplete-observation', message: `${dropped} deletion(s) or replacement(s) withheld: the observation was incomplete` }],
+  };
+}
+
+/** Caps the mutating actions of one run (`limits.maxChangesPerRun`) and says what was deferred. */
+export function capChanges(actions: readonly Action[], max: number): { actions: Action[]; problems: Problem[] } {
+  let changes = 0;
+  const kept: Action[] = [];
+  for (const a of actions) {
+    if (isMutating(a)) {
+      if (changes >= max) continue;
+      changes += 1;
+    }
+    kept.push(a);
+  }
+  const deferred = actions.filter(isMutating).length - changes;
+  return {
+    actions: kept,
+    problems: deferred === 0 ? [] : [{ severity: 'warning', code: 'change-limit', message: `${deferred} change(s) deferred to the next run: limits.maxChangesPerRun is ${max}` }],
+  };
+}

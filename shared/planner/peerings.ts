@@ -1,0 +1,138 @@
+import type { Action, Peering, PeeringHandle, PeeringOptions } from '../model';
+import { MANAGED_TAG, CONNECTION_TAG, networkKey } from '../model';
+import type { Connection } from '../policy/schema';
+import { durationMs } from '../policy/schema';
+import type { DesiredPeering, RefusedPair } from './desired-peerings';
+import type { EstateIndex } from './estate-index';
+import { describeNetwork, observedNetwork, pairKey } from './estate-index';
+import type { RouteIntent } from './intents';
+import { planPeeringRequest } from './request';
+
+/** Inputs besides the estate that peering decisions depend on. */
+export interface PeeringPlanContext {
+  now: Date;
+  /** Human decisions by peering id. */
+  decisions: ReadonlyMap<string, 'approved' | 'rejected'>;
+}
+
+const isManaged = (p: Peering): boolean => p.tags[MANAGED_TAG] === 'true';
+const handleOf = (p: Peering): PeeringHandle => ({ id: p.id, requester: p.requester, accepter: p.accepter });
+
+function optionDrift(want: PeeringOptions, have: PeeringOptions): PeeringOptions | undefined {
+  const keys = (Object.keys(want) as (keyof PeeringOptions)[]).filter((k) => want[k] !== undefined && have[k] !== want[k]);
+  return keys.length === 0 ? undefined : Object.fromEntries(keys.map((k) => [k, want[k]]));
+}
+
+function approvalExpiry(index: EstateIndex, now: Date, cloudExpiry: string | undefined): string {
+  const ttl = now.getTime() + durationMs(index.policy.approvals.ttl);
+  // Close the approval an hour before the cloud itself expires the request (AWS: 7 days).
+  const cap = cloudExpiry ? Date.parse(cloudExpiry) - 3_600_000 : Infinity;
+  return new Date(Math.min(ttl, cap)).toISOString();
+}
+
+/** The observed sides of a peering with the ranges each must route to the other. */
+function intentFor(index: EstateIndex, connection: Connection, handle: PeeringHandle, peering?: Peering): RouteIntent {
+  const req = observedNetwork(index, handle.requester);
+  const acc = observedNetwork(index, handle.accepter);
+  const reqCidrs = req?.cidrs ?? peering?.requesterCidrs ?? [];
+  const accCidrs = acc?.cidrs ?? peering?.accepterCidrs ?? [];
+  const sides: RouteIntent['sides'] = [];
+  if (req) sides.push({ network: req, peerCidrs: accCidrs, peerName: describeNetwork(index, handle.accepter) });
+  if (acc) sides.push({ network: acc, peerCidrs: reqCidrs, peerName: describeNetwork(index, handle.requester) });
+  return { connection, handle, sides };
+}
+
+/** Plans a pending request: accept, ask, reject, defer or leave it. */
+function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, refusal: RefusedPair | undefined, out: Action[], intents: RouteIntent[]): void {
+  const decision = ctx.decisions.get(p.id);
+  const d = planPeeringRequest(index, p, { now: ctx.now, ...(decision ? { decision } : {}), ...(refusal ? { refusal } : {}) });
+  const connection = d.connection?.name;
+  const base = { cloud: p.cloud, target: handleOf(p), reason: d.reason, ...(connection ? { connection } : {}) };
+  switch (d.verdict) {
+    case 'accept':
+      out.push({ ...base, action: 'accept-peering', after: { options: d.connection?.options ?? {} } });
+      if (d.connection) intents.push(intentFor(index, d.connection, handleOf(p), p));
+      return;
+    case 'chat': out.push({ ...base, action: 'request-approval', expiresAt: approvalExpiry(index, ctx.now, p.expiresAt) }); return;
+    case 'reject': out.push({ ...base, action: 'reject-peering' }); return;
+    case 'defer': out.push({ ...base, action: 'report', severity: 'warning', target: { subject: p.id } }); return;
+    case 'ignore': return;
+  }
+}
+
+/** Plans one pair the policy wants. */
+function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanContext, out: Action[], intents: RouteIntent[]): void {
+  const c = d.connection;
+  const list = index.peeringsByPair.get(d.key) ?? [];
+  const live = list.find((p) => p.state === 'active') ?? list.find((p) => p.state === 'requested');
+  const names = `${describeNetwork(index, d.requester.ref)} ⇄ ${describeNetwork(index, d.accepter.ref)}`;
+  if (live?.state === 'active') {
+    const drift = optionDrift(c.options, live.options);
+    if (drift || live.needsSync) {
+      const reason = drift ? `${c.name}: peering options drifted (${Object.keys(drift).join(', ')})` : `${c.name}: address space changed; sync the peering`;
+      if (drift && index.policy.drift.peerings === 'report') out.push({ action: 'report', cloud: live.cloud, connection: c.name, severity: 'warning', target: { subject: live.id }, reason });
+      else out.push({ action: 'update-peering', cloud: live.cloud, connection: c.name, target: handleOf(live), before: live.options, after: { ...live.options, ...(drift ?? {}) }, ...(live.needsSync ? { sync: true } : {}), reason });
+    }
+    intents.push(intentFor(index, c, handleOf(live), live));
+    return;
+  }
+  if (live) return planRequest(index, live, ctx, undefined, out, intents);
+  const previous = list.find(isManaged);
+  if (previous && index.policy.drift.peerings === 'report') {
+    out.push({ action: 'report', cloud: previous.cloud, connection: c.name, severity: 'warning', target: { subject: previous.id }, reason: `${c.name}: managed peering ${previous.id} is ${previous.state}; drift.peerings is report` });
+    return;
+  }
+  const handle: PeeringHandle = { requester: d.requester.ref, accepter: d.accepter.ref };
+  const cloud = d.requester.ref.cloud;
+  const why = previous ? `${c.name}: recreate ${names}; managed peering ${previous.id} is ${previous.state}` : `${c.name}: ${c.topology} wants ${names}`;
+  out.push({ action: 'create-peering', cloud, connection: c.name, target: handle, after: { options: c.options, tags: { [MANAGED_TAG]: 'true', [CONNECTION_TAG]: c.name } }, reason: why });
+  if (c.approval === 'chat') {
+    out.push({ action: 'request-approval', cloud, connection: c.name, target: handle, expiresAt: approvalExpiry(index, ctx.now, undefined), reason: `${c.name}: connection needs human approval` });
+    return;
+  }
+  out.push({ action: 'accept-peering', cloud, connection: c.name, target: handle, after: { options: c.options }, reason: `${c.name}: accept the peering peerkeeper requested` });
+  intents.push(intentFor(index, c, handle));
+}
+
+/** Plans a live peering no desired pair covers: an incoming request, a partner link, or one to remove or report. */
+function planUndesired(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, refusal: RefusedPair | undefined, out: Action[], intents: RouteIntent[]): void {
+  const reqSeen = observedNetwork(index, p.requester) !== undefined;
+  const accSeen = observedNetwork(index, p.accepter) !== undefined;
+  if (p.state === 'requested' && accSeen) return planRequest(index, p, ctx, refusal, out, intents);
+  // A link with a network we cannot see (a partner): keep it (and its routes) while the policy would still accept it.
+  if (p.state === 'active' && reqSeen !== accSeen) {
+    const asRequest = reqSeen ? { ...p, requester: p.accepter, accepter: p.requester, requesterCidrs: p.accepterCidrs, accepterCidrs: p.requesterCidrs } : p;
+    const d = planPeeringRequest(index, { ...asRequest, state: 'requested', expiresAt: undefined }, { now: ctx.now });
+    if (d.connection && (d.verdict === 'accept' || d.verdict === 'chat')) { intents.push(intentFor(index, d.connection, handleOf(p), p)); return; }
+  }
+  const bothSeen = reqSeen && accSeen;
+  if (isManaged(p) && (bothSeen || p.state === 'requested')) {
+    const reason = `no connection in the policy wants ${describeNetwork(index, p.requester)} ⇄ ${describeNetwork(index, p.accepter)} any more`;
+    if (index.policy.drift.peerings === 'revert' && bothSeen) out.push({ action: 'delete-peering', cloud: p.cloud, target: handleOf(p), before: p, reason });
+    else out.push({ action: 'report', cloud: p.cloud, severity: 'warning', target: { subject: p.id }, reason });
+    return;
+  }
+  if (p.state === 'active' && index.policy.drift.unknownPeerings === 'report') {
+    out.push({ action: 'report', cloud: p.cloud, severity: 'info', target: { subject: p.id }, reason: `unmanaged peering ${describeNetwork(index, p.requester)} ⇄ ${describeNetwork(index, p.accepter)} is not in the policy; left alone` });
+  }
+}
+
+/** Peering actions (create, accept, reject, update, delete, approvals) and the route intents they imply. */
+export function planPeerings(index: EstateIndex, desired: readonly DesiredPeering[], refused: readonly RefusedPair[], ctx: PeeringPlanContext): { actions: Action[]; intents: RouteIntent[] } {
+  const actions: Action[] = [];
+  const intents: RouteIntent[] = [];
+  const wanted = new Set(desired.map((d) => d.key));
+  const refusedByKey = new Map(refused.map((r) => [r.key, r]));
+  for (const d of desired) planDesired(index, d, ctx, actions, intents);
+  for (const p of index.observation.peerings) {
+    if (p.state !== 'active' && p.state !== 'requested') continue;
+    const key = pairKey(p.requester, p.accepter);
+    if (wanted.has(key)) continue;
+    planUndesired(index, p, ctx, refusedByKey.get(key), actions, intents);
+  }
+  for (const r of refused) {
+    if ((index.peeringsByPair.get(r.key) ?? []).some((p) => p.state === 'active' || p.state === 'requested')) continue;
+    actions.push({ action: 'report', cloud: r.a.ref.cloud, connection: r.connection.name, severity: 'warning', target: { subject: `${networkKey(r.a.ref)} ⇄ ${networkKey(r.b.ref)}` }, reason: `${r.connection.name}: not peered: ${r.reason}` });
+  }
+  return { actions, intents };
+}

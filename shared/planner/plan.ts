@@ -1,0 +1,37 @@
+import type { Action, Observation, Plan, Scope } from '../model';
+import type { Policy } from '../policy/schema';
+import { desirePeerings } from './desired-peerings';
+import { indexEstate } from './estate-index';
+import { capChanges, orderActions, withoutDestructive } from './order';
+import { planPeerings } from './peerings';
+import { planRoutes } from './routes';
+import { actionInScope } from './scope-filter';
+
+/** Everything a plan depends on. Same input → byte-identical plan. */
+export interface PlanInput {
+  policy: Policy;
+  observation: Observation;
+  scope?: Scope;
+  /** Time is passed in: request expiry and approval deadlines depend on it. */
+  now: Date;
+  /** Human decisions recorded for pending requests, by peering id. */
+  decisions?: ReadonlyMap<string, 'approved' | 'rejected'>;
+}
+
+/**
+ * Desired state from policy + observation, diffed into an ordered plan. Incomplete observations yield no
+ * deletions or replacements; at most `limits.maxChangesPerRun` changes; every action carries its reason.
+ */
+export function planScope(input: PlanInput): Plan {
+  const { policy, observation } = input;
+  const scope = input.scope ?? { kind: 'estate' as const };
+  const index = indexEstate(policy, observation);
+  const { desired, refused } = desirePeerings(index);
+  const peerings = planPeerings(index, desired, refused, { now: input.now, decisions: input.decisions ?? new Map() });
+  const routes = planRoutes(index, peerings.intents);
+  const all: Action[] = [...peerings.actions, ...routes].filter((a) => actionInScope(a, scope));
+  const safe = withoutDestructive(orderActions(all), observation.complete);
+  const capped = capChanges(safe.actions, policy.limits.maxChangesPerRun);
+  const gaps = observation.gaps.map((g) => ({ severity: 'error' as const, code: 'incomplete-observation', message: g }));
+  return { complete: observation.complete, scope, mode: policy.mode, actions: capped.actions, problems: [...gaps, ...safe.problems, ...capped.problems] };
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { Action, ActionKind, NetworkRef, Plan } from '../model';
+import { describeScope, isMutating } from '../model';
+
+const SYMBOL: Readonly<Record<ActionKind, string>> = {
+  'create-peering': '+', 'create-route': '+', 'accept-peering': '✓', 'reject-peering': '✗',
+  'delete-peering': '-', 'delete-route': '-', 'replace-route': '~', 'update-peering': '~',
+  'request-approval': '?', report: '!',
+};
+// ANSI colours, used only on a TTY: green adds, yellow changes, red removes, cyan asks, grey reports.
+const COLOUR: Readonly<Record<string, string>> = { '+': '32', '✓': '32', '~': '33', '-': '31', '✗': '31', '?': '36', '!': '90' };
+
+function ref(r: NetworkRef): string {
+  const id = r.cloud === 'azure' ? (r.id.split('/').pop() ?? r.id) : r.id;
+  return `${r.account}/${r.region}/${id}`;
+}
+
+function subject(a: Action): string {
+  if (a.action === 'report') return a.target.subject;
+  if (a.action === 'create-route' || a.action === 'replace-route' || a.action === 'delete-route') {
+    const t = a.target;
+    const via = a.action === 'delete-route' ? '' : ` → ${a.after.kind === 'peering' ? (a.after.peering.id ?? 'new peering') : a.after.id}`;
+    return `${ref(t.network)} ${t.routeTableId} ${t.destination}${via}`;
+  }
+  const t = a.target;
+  return `${t.id ? `${t.id} ` : ''}${ref(t.requester)} ⇄ ${ref(t.accepter)}`;
+}
+
+/** Counts of changes by kind (reports are findings, not changes). */
+export function countChanges(plan: Plan): { changes: number; findings: number } {
+  const changes = plan.actions.filter((a) => isMutating(a) || a.action === 'request-approval').length;
+  return { changes, findings: plan.actions.length - changes };
+}
+
+/** Renders a plan for humans, like `terraform plan`: one line per action and its reason. */
+export function renderPlan(plan: Plan, options: { color?: boolean } = {}): string {
+  const paint = (sym: string, text: string) => (options.color && COLOUR[sym] ? `\u001b[${COLOUR[sym]}m${text}\u001b[0m` : text);
+  const lines: string[] = [];
+  lines.push(`peerkeeper plan · scope ${describeScope(plan.scope)} · ${plan.complete ? 'observation complete' : 'OBSERVATION INCOMPLETE: no deletions'} · mode ${plan.mode}`);
+  lines.push('');
+  for (const a of plan.actions) {
+    const sym = SYMBOL[a.action];
+    lines.push(paint(sym, `  ${sym} ${a.action.padEnd(16)} ${a.cloud.padEnd(5)} ${subject(a)}`));
+    lines.push(`      ${a.reason}`);
+  }
+  for (const p of plan.problems) lines.push(`  ${p.severity}: ${p.message}`);
+  const { changes, findings } = countChanges(plan);
+  if (plan.actions.length > 0 || plan.problems.length > 0) lines.push('');
+  if (changes === 0) {
+    lines.push(`No changes. The estate matches the policy${findings ? ` (${findings} finding${findings === 1 ? '' : 's'} reported)` : ''}.`);
+  } else {
+    const by = new Map<string, number>();
+    for (const a of plan.actions) if (a.action !== 'report') by.set(a.action, (by.get(a.action) ?? 0) + 1);
+    const parts = [...by.entries()].map(([k, n]) => `${n} ${k}`);
+    lines.push(`Plan: ${changes} change${changes === 1 ? '' : 's'} (${parts.join(', ')})${findings ? `; ${findings} finding${findings === 1 ? '' : 's'}` : ''}.`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** A short content hash of a plan, recorded with every audit entry. */
+export function planHash(plan: Plan): string {
+  return createHash('sha256').update(JSON.stringify(plan)).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,72 @@
+import { cidrsOverlap, findFirstOverlap, tryParseCidr } from '../cidr';
+import type { Peering } from '../model';
+import { listedAccounts } from '../policy/groups';
+import type { Connection } from '../policy/schema';
+import { matchConnection, matchDeny } from './connections';
+import type { EstateIndex } from './estate-index';
+import { describeNetwork, groupsOfRef, observedNetwork, selectTables } from './estate-index';
+import type { RefusedPair } from './desired-peerings';
+
+/** What to do with a peering request, and why. `defer` leaves it pending (e.g. quota) and says so. */
+export interface RequestDecision {
+  verdict: 'accept' | 'chat' | 'reject' | 'ignore' | 'defer';
+  reason: string;
+  connection?: Connection;
+}
+
+/** Context a request decision may depend on besides the estate. */
+export interface RequestContext {
+  now: Date;
+  /** A human decision already recorded for this peering. */
+  decision?: 'approved' | 'rejected';
+  /** The desire phase refused this pair (overlap with another peer, quota). */
+  refusal?: RefusedPair;
+}
+
+/**
+ * Decides an incoming peering request: never accept from an unlisted account, never across a deny rule,
+ * never with overlapping CIDRs (with the peer, or with destinations already routed in the accepter's
+ * managed tables), never past a quota; chat when the connection asks for a human.
+ */
+export function planPeeringRequest(index: EstateIndex, peering: Peering, context: RequestContext): RequestDecision {
+  const { policy } = index;
+  if (peering.state !== 'requested') return { verdict: 'ignore', reason: `peering is ${peering.state}, not a pending request` };
+  if (peering.expiresAt && Date.parse(peering.expiresAt) <= context.now.getTime()) return { verdict: 'ignore', reason: `request expired at ${peering.expiresAt}` };
+  const accepter = observedNetwork(index, peering.accepter);
+  if (!accepter) return { verdict: 'ignore', reason: 'the accepter is not a network peerkeeper observes' };
+  const requester = observedNetwork(index, peering.requester);
+  const from = describeNetwork(index, peering.requester);
+  if (!requester && !listedAccounts(policy, peering.cloud).has(peering.requester.account)) {
+    return { verdict: 'reject', reason: `request from ${from}: account ${peering.requester.account} is not listed in the policy` };
+  }
+  const reqGroups = groupsOfRef(index, peering.requester);
+  const accGroups = groupsOfRef(index, peering.accepter);
+  const deny = matchDeny(policy, reqGroups, accGroups);
+  if (deny) return { verdict: 'reject', reason: `denied by policy: ${deny.reason}` };
+  const connection = matchConnection(policy, reqGroups, accGroups);
+  if (!connection) {
+    const why = `no connection in the policy joins ${from} and ${describeNetwork(index, peering.accepter)}`;
+    if (policy.unmatchedRequests === 'ignore') return { verdict: 'ignore', reason: why };
+    if (policy.unmatchedRequests === 'reject') return { verdict: 'reject', reason: why };
+  }
+  const cidrs = requester?.cidrs ?? peering.requesterCidrs;
+  if (!cidrs || cidrs.length === 0) return { verdict: 'reject', reason: `the CIDRs of ${from} are unknown, so overlap cannot be ruled out` };
+  const direct = findFirstOverlap(cidrs, accepter.cidrs);
+  if (direct) return { verdict: 'reject', reason: `CIDR overlap: requester ${direct[0]} overlaps accepter ${direct[1]}` };
+  const tables = selectTables(accepter, connection?.routes.tables ?? 'all');
+  for (const table of tables) {
+    for (const route of table.routes) {
+      if (route.origin === 'system') continue; // the local route covers the accepter's own ranges, checked above
+      if (tryParseCidr(route.destination)?.prefix === 0) continue; // a default route never competes with a more specific one
+      if (route.target.kind === 'peering' && route.target.peeringId === peering.id) continue;
+      const hit = cidrs.find((c) => cidrsOverlap(c, route.destination));
+      if (hit) return { verdict: 'reject', reason: `requester ${hit} overlaps ${route.destination}, already routed in ${table.id}` };
+    }
+  }
+  if (context.refusal) return { verdict: context.refusal.kind === 'quota' ? 'defer' : 'reject', reason: context.refusal.reason };
+  if (context.decision === 'rejected') return { verdict: 'reject', reason: 'rejected by an approver', ...(connection ? { connection } : {}) };
+  if (context.decision === 'approved') return { verdict: 'accept', reason: `approved by an approver${connection ? ` (${connection.name})` : ''}`, ...(connection ? { connection } : {}) };
+  if (!connection) return { verdict: 'chat', reason: `unmatched request from ${from}; the policy asks a human` };
+  if (connection.approval === 'chat') return { verdict: 'chat', reason: `${connection.name}: ${connection.topology} connection needs human approval`, connection };
+  return { verdict: 'accept', reason: `${connection.name}: ${connection.topology} connection allows ${from}`, connection };
+}

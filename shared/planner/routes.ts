@@ -1,0 +1,128 @@
+import { tryParseCidr } from '../cidr';
+import type { Action, Network, PlannedRouteTarget, Route, RouteTable } from '../model';
+import { MANAGED_TAG, networkKey } from '../model';
+import type { EstateIndex } from './estate-index';
+import { routesAreWritten, selectTables } from './estate-index';
+import type { RouteIntent } from './intents';
+import { CLOUD_LIMITS } from './limits';
+import { connectionSides } from './connections';
+
+interface WantedRoute { target: PlannedRouteTarget; connection: string; reason: string; peeringId: string | undefined }
+
+const normalize = (destination: string): string => tryParseCidr(destination)?.text ?? destination;
+
+function targetFor(network: Network, intent: RouteIntent): PlannedRouteTarget | undefined {
+  const hop = intent.connection.routes.azureNextHop;
+  if (!routesAreWritten(network.ref.cloud, hop)) return undefined;
+  return network.ref.cloud === 'aws' ? { kind: 'peering', peering: intent.handle } : { kind: 'other', id: `VirtualAppliance:${hop}` };
+}
+
+function matches(route: Route, want: WantedRoute): boolean {
+  if (want.target.kind === 'other') return route.target.kind === 'other' && route.target.id === want.target.id;
+  return route.target.kind === 'peering' && want.peeringId !== undefined && route.target.peeringId === want.peeringId && route.state !== 'blackhole';
+}
+
+/** Table id → destination → the route each managed table needs. Conflicting wants are reported, first wins. */
+function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<string, Map<string, WantedRoute>> {
+  const wanted = new Map<string, Map<string, WantedRoute>>();
+  for (const intent of intents) {
+    for (const side of intent.sides) {
+      const target = targetFor(side.network, intent);
+      if (!target) continue;
+      for (const table of selectTables(side.network, intent.connection.routes.tables)) {
+        const tableKey = `${networkKey(side.network.ref)}#${table.id}`;
+        const slots = wanted.get(tableKey) ?? new Map<string, WantedRoute>();
+        wanted.set(tableKey, slots);
+        for (const cidr of side.peerCidrs) {
+          const destination = normalize(cidr);
+          if (slots.has(destination)) {
+            reports.push({ action: 'report', cloud: side.network.ref.cloud, severity: 'warning', connection: intent.connection.name, target: { subject: `${table.id} ${destination}` }, reason: `${destination} in ${table.id} is wanted by two peerings; keeping the first` });
+            continue;
+          }
+          const via = intent.handle.id ?? 'the new peering';
+          slots.set(destination, { target, connection: intent.connection.name, peeringId: intent.handle.id, reason: `${intent.connection.name}: route ${destination} to ${side.peerName} via ${via}` });
+        }
+      }
+    }
+  }
+  return wanted;
+}
+
+/** Table keys of every table some connection manages for a network of its groups (DESIGN §5). */
+function managedTables(index: EstateIndex): Set<string> {
+  const managed = new Set<string>();
+  for (const network of index.observation.networks) {
+    const groups = index.groupsOf.get(networkKey(network.ref));
+    if (!groups || groups.size === 0) continue;
+    for (const c of index.policy.connections) {
+      if (!routesAreWritten(network.ref.cloud, c.routes.azureNextHop)) continue;
+      if (![...connectionSides(c)].some((g) => groups.has(g))) continue;
+      for (const t of selectTables(network, c.routes.tables)) managed.add(`${networkKey(network.ref)}#${t.id}`);
+    }
+  }
+  return managed;
+}
+
+function planTable(index: EstateIndex, network: Network, table: RouteTable, slots: Map<string, WantedRoute> | undefined, owned: ReadonlySet<string>, out: Action[]): void {
+  const { cloud } = network.ref;
+  const revert = index.policy.drift.routes === 'revert';
+  const present = new Set<string>();
+  let count = table.routes.length;
+  for (const route of table.routes) {
+    const destination = normalize(route.destination);
+    present.add(destination);
+    const want = slots?.get(destination);
+    const address = { network: network.ref, routeTableId: table.id, destination: route.destination };
+    if (want) {
+      if (matches(route, want)) continue;
+      if (route.origin !== 'static') {
+        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}` }, reason: `${destination} in ${table.id} is a ${route.origin} route; peerkeeper does not fight it` });
+      } else if (revert) {
+        out.push({ action: 'replace-route', cloud, connection: want.connection, target: address, before: route, after: want.target, reason: `${want.reason} (was ${route.target.kind === 'peering' ? route.target.peeringId : route.target.id}${route.state === 'blackhole' ? ', blackhole' : ''})` });
+      } else {
+        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}` }, reason: `route drift: ${want.reason}` });
+      }
+      continue;
+    }
+    // Not wanted: only routes through a peering peerkeeper owns are ours to remove.
+    if (route.origin !== 'static' || route.target.kind !== 'peering' || !owned.has(route.target.peeringId)) continue;
+    const reason = `route ${destination} in ${table.id} through ${route.target.peeringId} is no longer wanted`;
+    if (revert) { out.push({ action: 'delete-route', cloud, target: address, before: route, reason }); count -= 1; }
+    else out.push({ action: 'report', cloud, severity: 'warning', target: { subject: `${table.id} ${destination}` }, reason });
+  }
+  const limit = CLOUD_LIMITS[cloud].routesPerTable;
+  for (const [destination, want] of slots ?? []) {
+    if (present.has(destination)) continue;
+    if (count >= limit) {
+      out.push({ action: 'report', cloud, severity: 'error', connection: want.connection, target: { subject: `${table.id} ${destination}` }, reason: `route table ${table.id} is full (${limit} routes; ${CLOUD_LIMITS[cloud].label}); ${destination} not added` });
+      continue;
+    }
+    count += 1;
+    out.push({ action: 'create-route', cloud, connection: want.connection, target: { network: network.ref, routeTableId: table.id, destination }, after: want.target, reason: want.reason });
+  }
+}
+
+/**
+ * Route actions for every observed table: create what intents need, revert drift of managed routes, remove
+ * routes through peerkeeper's own peerings that nothing wants. Routes that are not static, or that go
+ * through anything peerkeeper does not own, are never changed.
+ */
+export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[]): Action[] {
+  const out: Action[] = [];
+  const wanted = wantedRoutes(intents, out);
+  const owned = new Set<string>();
+  const kept = new Set(intents.flatMap((i) => (i.handle.id ? [i.handle.id] : [])));
+  for (const p of index.observation.peerings) if (p.tags[MANAGED_TAG] === 'true') owned.add(p.id);
+  for (const id of kept) owned.add(id);
+  // A pending peering the policy still wants keeps its routes until it is decided.
+  for (const p of index.observation.peerings) if (p.state === 'requested') owned.delete(p.id);
+  const managed = managedTables(index);
+  for (const key of wanted.keys()) managed.add(key);
+  for (const network of index.observation.networks) {
+    for (const table of network.routeTables) {
+      const key = `${networkKey(network.ref)}#${table.id}`;
+      if (managed.has(key)) planTable(index, network, table, wanted.get(key), owned, out);
+    }
+  }
+  return out;
+}

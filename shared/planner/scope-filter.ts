@@ -1,0 +1,33 @@
+import type { Action, NetworkRef, Scope } from '../model';
+
+function refMatches(ref: NetworkRef, want: NetworkRef): boolean {
+  return ref.cloud === want.cloud && ref.account === want.account && ref.id.toLowerCase() === want.id.toLowerCase()
+    && (want.region === '*' || ref.region === want.region);
+}
+
+function refsOf(action: Action): NetworkRef[] {
+  if (action.action === 'report') return [];
+  const t = action.target;
+  return 'network' in t ? [t.network] : [t.requester, t.accepter];
+}
+
+function peeringIdsOf(action: Action): string[] {
+  switch (action.action) {
+    case 'create-route': case 'replace-route':
+      return [action.after.kind === 'peering' ? action.after.peering.id : undefined, action.action === 'replace-route' && action.before.target.kind === 'peering' ? action.before.target.peeringId : undefined].filter((x): x is string => x !== undefined);
+    case 'delete-route': return action.before.target.kind === 'peering' ? [action.before.target.peeringId] : [];
+    case 'report': return [action.target.subject];
+    default: return action.target.id ? [action.target.id] : [];
+  }
+}
+
+/** True when an action touches what the scope names (level-triggered: an event re-checks only its scope). */
+export function actionInScope(action: Action, scope: Scope): boolean {
+  switch (scope.kind) {
+    case 'estate': return true;
+    case 'account': return action.cloud === scope.cloud && refsOf(action).some((r) => r.account === scope.account && (!scope.region || scope.region === '*' || r.region === scope.region));
+    case 'network': return refsOf(action).some((r) => refMatches(r, scope.network));
+    case 'peering': return action.cloud === scope.cloud && peeringIdsOf(action).includes(scope.peeringId);
+    case 'route-table': return action.cloud === scope.cloud && 'routeTableId' in action.target && action.target.routeTableId.toLowerCase() === scope.routeTableId.toLowerCase();
+  }
+}

@@ -1,0 +1,29 @@
+import type { PermissionTable } from '../port';
+
+/**
+ * The IAM actions each adapter operation needs (DESIGN §2 rule 6). The member-account role and the
+ * hub's execution role are built from this table; a test fails when the adapter sends a command
+ * that its operation does not declare. No `*` anywhere.
+ */
+export const AWS_PERMISSIONS = {
+  /** Cross-account access into member accounts (called with the hub's own credentials). */
+  'assume-role': ['sts:AssumeRole'],
+  observe: ['ec2:DescribeVpcs', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcPeeringConnections'],
+  /** TagSpecifications on create need ec2:CreateTags on the new pcx. */
+  'create-peering': ['ec2:CreateVpcPeeringConnection', 'ec2:CreateTags', 'ec2:DescribeVpcPeeringConnections'],
+  'accept-peering': ['ec2:AcceptVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections'],
+  'reject-peering': ['ec2:RejectVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections'],
+  'delete-peering': ['ec2:DeleteVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections'],
+  'update-peering': ['ec2:ModifyVpcPeeringConnectionOptions', 'ec2:DescribeVpcPeeringConnections'],
+  'create-route': ['ec2:CreateRoute', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcPeeringConnections'],
+  'replace-route': ['ec2:ReplaceRoute', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcPeeringConnections'],
+  'delete-route': ['ec2:DeleteRoute', 'ec2:DescribeRouteTables'],
+} as const satisfies PermissionTable;
+
+/** An operation name of AWS_PERMISSIONS. */
+export type AwsOperation = keyof typeof AWS_PERMISSIONS;
+
+/** Every IAM action any operation needs, sorted and unique (for the member role policy). */
+export function allAwsActions(): string[] {
+  return [...new Set(Object.values(AWS_PERMISSIONS).flat())].sort();
+}

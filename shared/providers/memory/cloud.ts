@@ -1,0 +1,82 @@
+import type { Estate, Network, Observation, Peering, RouteTable } from '../../model';
+import { EstateSchema, networkKey } from '../../model';
+import { RetryableError } from '../../errors';
+import type { Partition } from '../port';
+
+/** Faults the in-memory cloud can inject, for executor and chaos tests. */
+export interface MemoryFaults {
+  /** Fail the next N writes with a retryable throttling error. */
+  throttleWrites: number;
+  /** Partitions (`cloud:account`) whose list calls fail, making observations incomplete. */
+  failObserve: Set<string>;
+}
+
+/**
+ * The in-memory cloud behind `--provider memory` and the unit tests: one mutable estate for all three
+ * clouds, with a clock and a write counter. Providers are views of it per cloud (see MemoryProvider).
+ */
+export class MemoryCloud {
+  readonly networks = new Map<string, Network>();
+  readonly peerings = new Map<string, Peering>();
+  readonly accounts: Estate['accounts'];
+  readonly faults: MemoryFaults = { throttleWrites: 0, failObserve: new Set() };
+  writes = 0;
+  reads = 0;
+  private sequence = 0;
+
+  constructor(estate: Pick<Estate, 'networks' | 'peerings' | 'accounts'>, public now: () => Date = () => new Date()) {
+    const copy = structuredClone(estate);
+    for (const n of copy.networks) this.networks.set(networkKey(n.ref), n);
+    for (const p of copy.peerings) this.peerings.set(`${p.cloud}:${p.id}`, p);
+    this.accounts = copy.accounts;
+  }
+
+  /** Loads an estate snapshot (validated). */
+  static fromEstate(raw: unknown, now?: () => Date): MemoryCloud {
+    return new MemoryCloud(EstateSchema.parse(raw), now);
+  }
+
+  /** A fresh id for a created object, deterministic per cloud instance. */
+  nextId(prefix: string): string {
+    this.sequence += 1;
+    return `${prefix}${this.sequence.toString(16).padStart(8, '0')}`;
+  }
+
+  /** Counts a write, or throws the injected throttling fault. */
+  write(): void {
+    if (this.faults.throttleWrites > 0) {
+      this.faults.throttleWrites -= 1;
+      throw new RetryableError('Request limit exceeded.', { code: 'RequestLimitExceeded' });
+    }
+    this.writes += 1;
+  }
+
+  /** Reads the partitions; a partition with an injected fault leaves a gap. */
+  observe(partitions: readonly Partition[]): Observation {
+    this.reads += 1;
+    const gaps: string[] = [];
+    const inPartition = (n: Network) => partitions.some((p) => p.cloud === n.ref.cloud && p.account === n.ref.account && (!p.region || p.region === n.ref.region));
+    for (const p of partitions) {
+      if (this.faults.failObserve.has(`${p.cloud}:${p.account}`)) gaps.push(`${p.cloud}:${p.account}${p.region ? `:${p.region}` : ''}: list failed (injected fault)`);
+    }
+    const failed = (n: Network) => this.faults.failObserve.has(`${n.ref.cloud}:${n.ref.account}`);
+    const networks = [...this.networks.values()].filter((n) => inPartition(n) && !failed(n));
+    const keys = new Set(networks.map((n) => networkKey(n.ref)));
+    const peerings = [...this.peerings.values()].filter((p) => keys.has(networkKey(p.requester)) || keys.has(networkKey(p.accepter)));
+    const accounts = this.accounts.filter((a) => partitions.some((p) => p.cloud === a.cloud && p.account === a.account));
+    return structuredClone({ complete: gaps.length === 0, gaps, accounts, networks, peerings });
+  }
+
+  /** The whole estate as a snapshot. */
+  snapshot(): Estate {
+    return structuredClone({
+      version: 1 as const, observedAt: this.now().toISOString(), complete: true, gaps: [], accounts: this.accounts,
+      networks: [...this.networks.values()], peerings: [...this.peerings.values()],
+    });
+  }
+
+  /** The route table with this id in a network. */
+  table(networkRefKey: string, tableId: string): RouteTable | undefined {
+    return this.networks.get(networkRefKey)?.routeTables.find((t) => t.id === tableId);
+  }
+}

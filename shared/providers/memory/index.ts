@@ -1,0 +1,3 @@
+export { MemoryCloud } from './cloud';
+export type { MemoryFaults } from './cloud';
+export { MemoryProvider, memoryProviders } from './provider';

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { Action, Cloud, Observation, Plan, Scope, Trigger } from '../model';
+import { describeScope, isMutating, mergeObservations } from '../model';
+import { planHash, planScope } from '../planner';
+import type { Policy } from '../policy/schema';
+import type { PeeringProvider } from '../providers/port';
+import type { AuditEntry, AuditLog } from '../stores/ports';
+import type { ActionResult, ExecuteDeps } from './execute';
+import { countWrites, executePlan } from './execute';
+import { partitionsFor } from './partitions';
+
+/** Everything reconcileScope needs; the handlers, the sweep, the CLI and approvals all build one. */
+export interface ReconcileDeps {
+  policy: Policy;
+  providers: Partial<Record<Cloud, PeeringProvider>>;
+  now?: () => Date;
+  /** Epoch ms the work must finish by (the function's timeout). Default: 10 minutes from now. */
+  deadline?: number;
+  /** Overrides the policy's mode: `observe` is the dry run. */
+  mode?: 'observe' | 'enforce';
+  /** Human decisions for pending requests, by peering id. */
+  decisions?: ReadonlyMap<string, 'approved' | 'rejected'>;
+  audit?: AuditLog;
+  /** Who peerkeeper is, for the audit log. */
+  actor?: string;
+  requestApproval?: ExecuteDeps['requestApproval'];
+  sleep?: ExecuteDeps['sleep'];
+  random?: ExecuteDeps['random'];
+}
+
+/** What one reconcile saw, planned and did. */
+export interface ReconcileResult {
+  scope: Scope;
+  observation: Observation;
+  plan: Plan;
+  planHash: string;
+  results: ActionResult[];
+  /** Changes made to a cloud (0 for a converged scope or in observe mode). */
+  writes: number;
+}
+
+function subjectOf(action: Action): string {
+  if (action.action === 'report') return action.target.subject;
+  const t = action.target;
+  return 'network' in t ? `${action.cloud}:${t.routeTableId}:${t.destination}` : `${action.cloud}:${t.id ?? `${t.requester.id}->${t.accepter.id}`}`;
+}
+
+function auditEntry(result: ActionResult, at: string, actor: string, hash: string, trigger: Trigger | undefined): AuditEntry {
+  const id = createHash('sha256').update(`${hash}|${subjectOf(result.action)}|${result.action.action}|${at}`).digest('hex').slice(0, 24);
+  return {
+    id, at, actor, action: result.action.action, subject: subjectOf(result.action), reason: result.action.reason,
+    planHash: hash, outcome: result.status, ...(trigger ? { eventId: trigger.eventId } : {}),
+  };
+}
+
+/**
+ * The one path every trigger uses: observe the scope (read-only) → plan (pure) → execute → record.
+ * Level-triggered: the trigger only names the scope; a converged scope makes zero writes.
+ */
+export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?: Trigger): Promise<ReconcileResult> {
+  const now = deps.now ?? (() => new Date());
+  const clouds = (Object.keys(deps.providers) as Cloud[]).filter((c) => deps.providers[c] !== undefined);
+  const partitions = partitionsFor(scope, deps.policy, clouds);
+  const parts = await Promise.all(clouds.map((cloud) => {
+    const mine = partitions.filter((p) => p.cloud === cloud);
+    return mine.length === 0 ? undefined : deps.providers[cloud]!.observe(mine);
+  }));
+  const observation = mergeObservations(parts.filter((p): p is Observation => p !== undefined));
+  const plan = planScope({ policy: deps.policy, observation, scope, now: now(), ...(deps.decisions ? { decisions: deps.decisions } : {}) });
+  const hash = planHash(plan);
+  const results = await executePlan(plan, {
+    providers: deps.providers, now, mode: deps.mode ?? deps.policy.mode,
+    deadline: deps.deadline ?? now().getTime() + 600_000,
+    ...(deps.requestApproval ? { requestApproval: deps.requestApproval } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  if (deps.audit) {
+    const at = now().toISOString();
+    const actor = deps.actor ?? 'peerkeeper';
+    const worth = results.filter((r) => (isMutating(r.action) || r.action.action === 'request-approval') && r.status !== 'observed');
+    for (const r of worth) await deps.audit.append(auditEntry(r, at, actor, hash, trigger));
+  }
+  return { scope, observation, plan, planHash: hash, results, writes: countWrites(results) };
+}
+
+/** One line for logs: `reconciled aws:111:us-east-1 — 3 actions, 2 writes, complete`. */
+export function summarizeReconcile(r: ReconcileResult): string {
+  const failed = r.results.filter((x) => x.status === 'failed').length;
+  const deferred = r.results.filter((x) => x.status === 'deferred').length;
+  return `reconciled ${describeScope(r.scope)}: ${r.plan.actions.length} actions, ${r.writes} writes${failed ? `, ${failed} failed` : ''}${deferred ? `, ${deferred} deferred` : ''}, ${r.plan.complete ? 'complete' : 'INCOMPLETE observation'}`;
+}

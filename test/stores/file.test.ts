@@ -1,0 +1,38 @@
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileApprovalStore, FileAuditLog } from '../../shared/stores/file';
+import { sampleRecord, storeContract } from './contract';
+
+describe('file stores', () => {
+  const dirs: string[] = [];
+  const fresh = async (): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), 'peerkeeper-store-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  storeContract({ approvals: async () => new FileApprovalStore(await fresh()), audit: async () => new FileAuditLog(await fresh()) });
+
+  it('sees records written by another instance on the same directory (another process)', async () => {
+    const dir = await fresh();
+    const first = new FileApprovalStore(dir);
+    const second = new FileApprovalStore(dir);
+    const record = sampleRecord('pcx-shared');
+    await first.put(record);
+    expect(await second.compareAndSet({ ...record, status: 'approved', version: 2 }, 1)).toBe(true);
+    expect(await first.compareAndSet({ ...record, status: 'rejected', version: 2 }, 1)).toBe(false);
+    expect((await first.get(record.id))?.status).toBe('approved');
+  });
+
+  it('skips a torn last audit line left by a crash', async () => {
+    const dir = await fresh();
+    const log = new FileAuditLog(dir);
+    await log.append({ id: 'e1', at: '2024-05-01T10:00:00.000Z', actor: 'peerkeeper', action: 'approve', subject: 'aws:pcx-1', reason: 'r', outcome: 'approved' });
+    await appendFile(join(dir, 'audit.jsonl'), '{"id":"e2","at":"2024-05-');
+    expect((await log.list()).map((e) => e.id)).toEqual(['e1']);
+  });
+});
