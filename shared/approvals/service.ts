@@ -194,10 +194,10 @@ export class ApprovalService {
     return this.options.directory.groupsOf(user.id, groups, now);
   }
 
-  /** One audit entry per record version: its id is `<approval id>-v<version>`, so re-appending is a no-op. */
+  /** One audit entry per status of a record: id `<approval id>-<status>`, so re-appending is a no-op. */
   private async audit(record: ApprovalRecord, what: { actor: string; action: string; outcome: string; reason: string; eventId?: string | undefined }): Promise<void> {
     await this.append({
-      id: `${record.id}-v${record.version}`, at: record.decidedAt ?? record.createdAt, actor: what.actor, action: what.action,
+      id: `${record.id}-${record.status}`, at: record.decidedAt ?? record.createdAt, actor: what.actor, action: what.action,
       subject: approvalSubject(record), reason: what.reason, outcome: what.outcome,
       ...(record.planHash ? { planHash: record.planHash } : {}), ...(what.eventId ? { eventId: what.eventId } : {}),
     });

@@ -19,7 +19,7 @@ export interface NormalizeOptions {
  * handler a trigger it would reject later (an empty account id, say); such an event is malformed.
  */
 export function work(trigger: Trigger, cloud: string): NormalizeResult {
-  const parsed = { success: true as const, data: trigger, error: TriggerSchema.safeParse(trigger).error! };
+  const parsed = TriggerSchema.safeParse(trigger);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid';

@@ -1,7 +1,7 @@
 export { planScope } from './plan';
 export type { PlanInput } from './plan';
 export { planPeeringRequest } from './request';
-export type { RequestDecision, RequestContext } from './request';
+export type { RequestDecision, RequestContext, ApprovalState } from './request';
 export { indexEstate, pairKey } from './estate-index';
 export type { EstateIndex } from './estate-index';
 export { desirePeerings } from './desired-peerings';

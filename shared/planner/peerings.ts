@@ -7,12 +7,13 @@ import type { EstateIndex } from './estate-index';
 import { describeNetwork, observedNetwork, pairKey } from './estate-index';
 import type { RouteIntent } from './intents';
 import { planPeeringRequest } from './request';
+import type { ApprovalState } from './request';
 
 /** Inputs besides the estate that peering decisions depend on. */
 export interface PeeringPlanContext {
   now: Date;
-  /** Human decisions by peering id. */
-  decisions: ReadonlyMap<string, 'approved' | 'rejected'>;
+  /** Where approvals stand, by peering id. */
+  decisions: ReadonlyMap<string, ApprovalState>;
 }
 
 const isManaged = (p: Peering): boolean => p.tags[MANAGED_TAG] === 'true';
@@ -55,7 +56,7 @@ function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, re
       return;
     case 'chat': out.push({ ...base, action: 'request-approval', expiresAt: approvalExpiry(index, ctx.now, p.expiresAt) }); return;
     case 'reject': out.push({ ...base, action: 'reject-peering' }); return;
-    case 'defer': out.push({ ...base, action: 'report', severity: 'warning', target: { subject: p.id } }); return;
+    case 'defer': out.push({ ...base, action: 'report', severity: decision === 'pending' ? 'info' : 'warning', target: { subject: p.id } }); return;
     case 'ignore': return;
   }
 }

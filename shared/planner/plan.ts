@@ -6,6 +6,7 @@ import { capChanges, orderActions, withoutDestructive } from './order';
 import { planPeerings } from './peerings';
 import { planRoutes } from './routes';
 import { actionInScope } from './scope-filter';
+import type { ApprovalState } from './request';
 
 /** Everything a plan depends on. Same input → byte-identical plan. */
 export interface PlanInput {
@@ -14,8 +15,8 @@ export interface PlanInput {
   scope?: Scope;
   /** Time is passed in: request expiry and approval deadlines depend on it. */
   now: Date;
-  /** Human decisions recorded for pending requests, by peering id. */
-  decisions?: ReadonlyMap<string, 'approved' | 'rejected'>;
+  /** Where approvals stand, by peering id (decided, pending or expired). */
+  decisions?: ReadonlyMap<string, ApprovalState>;
 }
 
 /**

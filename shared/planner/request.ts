@@ -7,6 +7,9 @@ import type { EstateIndex } from './estate-index';
 import { describeNetwork, groupsOfRef, observedNetwork, selectTables } from './estate-index';
 import type { RefusedPair } from './desired-peerings';
 
+/** Where a human approval stands: decided, still waiting, or closed unanswered. */
+export type ApprovalState = 'approved' | 'rejected' | 'pending' | 'expired';
+
 /** What to do with a peering request, and why. `defer` leaves it pending (e.g. quota) and says so. */
 export interface RequestDecision {
   verdict: 'accept' | 'chat' | 'reject' | 'ignore' | 'defer';
@@ -17,8 +20,8 @@ export interface RequestDecision {
 /** Context a request decision may depend on besides the estate. */
 export interface RequestContext {
   now: Date;
-  /** A human decision already recorded for this peering. */
-  decision?: 'approved' | 'rejected';
+  /** Where the approval for this peering stands, when one was requested. */
+  decision?: ApprovalState;
   /** The desire phase refused this pair (overlap with another peer, quota). */
   refusal?: RefusedPair;
 }
@@ -36,7 +39,8 @@ export function planPeeringRequest(index: EstateIndex, peering: Peering, context
   if (!accepter) return { verdict: 'ignore', reason: 'the accepter is not a network peerkeeper observes' };
   const requester = observedNetwork(index, peering.requester);
   const from = describeNetwork(index, peering.requester);
-  if (!requester && !listedAccounts(policy, peering.cloud).has(peering.requester.account)) {
+  const account = peering.cloud === 'azure' ? peering.requester.account.toLowerCase() : peering.requester.account;
+  if (!requester && !listedAccounts(policy, peering.cloud).has(account)) {
     return { verdict: 'reject', reason: `request from ${from}: account ${peering.requester.account} is not listed in the policy` };
   }
   const reqGroups = groupsOfRef(index, peering.requester);
@@ -66,6 +70,8 @@ export function planPeeringRequest(index: EstateIndex, peering: Peering, context
   if (context.refusal) return { verdict: context.refusal.kind === 'quota' ? 'defer' : 'reject', reason: context.refusal.reason };
   if (context.decision === 'rejected') return { verdict: 'reject', reason: 'rejected by an approver', ...(connection ? { connection } : {}) };
   if (context.decision === 'approved') return { verdict: 'accept', reason: `approved by an approver${connection ? ` (${connection.name})` : ''}`, ...(connection ? { connection } : {}) };
+  if (context.decision === 'pending') return { verdict: 'defer', reason: 'awaiting a human decision in chat', ...(connection ? { connection } : {}) };
+  if (context.decision === 'expired') return { verdict: 'defer', reason: 'the approval expired unanswered; the request is left pending until the cloud expires it', ...(connection ? { connection } : {}) };
   if (!connection) return { verdict: 'chat', reason: `unmatched request from ${from}; the policy asks a human` };
   if (connection.approval === 'chat') return { verdict: 'chat', reason: `${connection.name}: ${connection.topology} connection needs human approval`, connection };
   return { verdict: 'accept', reason: `${connection.name}: ${connection.topology} connection allows ${from}`, connection };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Action, Cloud, Observation, Plan, Scope, Trigger } from '../model';
 import { describeScope, isMutating, mergeObservations } from '../model';
 import { planHash, planScope } from '../planner';
+import type { ApprovalState } from '../planner';
 import type { Policy } from '../policy/schema';
 import type { PeeringProvider } from '../providers/port';
 import type { AuditEntry, AuditLog } from '../stores/ports';
@@ -18,8 +19,8 @@ export interface ReconcileDeps {
   deadline?: number;
   /** Overrides the policy's mode: `observe` is the dry run. */
   mode?: 'observe' | 'enforce';
-  /** Human decisions for pending requests, by peering id. */
-  decisions?: ReadonlyMap<string, 'approved' | 'rejected'>;
+  /** Where approvals stand, by peering id (decided, pending or expired). */
+  decisions?: ReadonlyMap<string, ApprovalState>;
   audit?: AuditLog;
   /** Who peerkeeper is, for the audit log. */
   actor?: string;

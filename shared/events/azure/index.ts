@@ -29,7 +29,8 @@ export function normalizeAzureEvent(event: unknown, opts: NormalizeOptions): Nor
   const data = parseShape(ResourceEventDataSchema, envelope.data, `Azure event ${envelope.id}`,
     'a Microsoft.Resources event needs data.operationName.', 'data.');
   if (data.status !== undefined && data.status.toLowerCase() !== 'succeeded') {
-    return ignore(`${data.operationName} ended ${data.status}`, envelope.id);
+    // "Accepted" / "Started" precede the final status of asynchronous ARM operations; only the end is worth reading.
+    return ignore(`${data.operationName} status is ${data.status}, not Succeeded`, envelope.id);
   }
   const callers = callerIdentities(data);
   const own = callers.find((caller) => isOwnIdentity(caller, opts.identities));

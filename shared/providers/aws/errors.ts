@@ -1,4 +1,4 @@
-import { ConvergedError, PeerkeeperError, RetryableError, TerminalError } from '../../errors';
+import { ConvergedError, PeerkeeperError, RetryableError, StaleActionError, TerminalError } from '../../errors';
 
 /** Codes EC2 and STS use for throttling: EC2 allows a burst of 50 mutating calls, then refills 5 per second. */
 const THROTTLING = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestThrottled', 'SlowDown']);
@@ -13,6 +13,8 @@ export interface ErrorContext {
   operation: string;
   /** Codes that mean the change is already in place (e.g. RouteAlreadyExists on create-route). */
   converged?: readonly string[];
+  /** Codes that mean the action's precondition no longer holds (e.g. InvalidStateTransition on accept). */
+  stale?: readonly string[];
   /** Codes that, right after a create, mean EC2 has not caught up yet (eventual consistency). */
   eventuallyConsistent?: readonly string[];
 }
@@ -36,6 +38,7 @@ export function classifyAwsError(error: unknown, ctx: ErrorContext): PeerkeeperE
   const status = (error as SdkErrorShape | null)?.$metadata?.httpStatusCode;
   const message = `${ctx.operation}: ${code}: ${(error as SdkErrorShape | null)?.message ?? String(error)}`;
   if (ctx.converged?.includes(code)) return new ConvergedError(message, { code, cause: error });
+  if (ctx.stale?.includes(code)) return new StaleActionError(message, { code, cause: error });
   if (THROTTLING.has(code) || SERVER.has(code) || NETWORK.has(code) || (status !== undefined && status >= 500)) {
     return new RetryableError(message, { code, cause: error });
   }

@@ -80,9 +80,17 @@ export class ComputeClient {
   /** Polls `operations.wait` until DONE; past the deadline the operation is left running and a RetryableError says so. */
   async waitForOperation(project: string, op: ComputeOperation, deadline: number, what: string): Promise<ComputeOperation> {
     let current = op;
+    const pending = (): RetryableError =>
+      new RetryableError(`${what}: operation ${current.name} still ${current.status} at the deadline`, { code: 'OPERATION_PENDING' });
     while (current.status !== 'DONE') {
-      if (Date.now() >= deadline) throw new RetryableError(`${what}: operation ${current.name} still ${current.status} at the deadline`, { code: 'OPERATION_PENDING' });
-      current = await this.call<ComputeOperation>('POST', this.computeUrl(`projects/${project}/global/operations/${current.name}/wait`), undefined, deadline);
+      if (Date.now() >= deadline) throw pending();
+      try {
+        current = await this.call<ComputeOperation>('POST', this.computeUrl(`projects/${project}/global/operations/${current.name}/wait`), undefined, deadline);
+      } catch (e) {
+        // A wait cut short by our own deadline means the operation is still running, not that the call failed.
+        if (e instanceof RetryableError && Date.now() >= deadline - 5) throw pending();
+        throw e;
+      }
     }
     const first = current.error?.errors?.[0];
     if (first) throw operationError(first, what);
@@ -120,7 +128,8 @@ export class ComputeClient {
       });
     } catch (e) {
       // Connection resets, DNS hiccups and timeouts are transient by nature.
-      throw new RetryableError(`${what}: ${e instanceof Error ? e.message : String(e)}`, { code: 'NETWORK', cause: e });
+      const timedOut = e instanceof Error && e.name === 'TimeoutError';
+      throw new RetryableError(`${what}: ${e instanceof Error ? e.message : String(e)}`, { code: timedOut ? 'TIMEOUT' : 'NETWORK', cause: e });
     }
     const text = await res.text();
     if (!res.ok) throw toPeerkeeperError(parseGoogleError(res.status, text, res.headers.get('retry-after')), what);

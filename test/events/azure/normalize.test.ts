@@ -87,7 +87,7 @@ describe('normalizeAzureEvent: ignored', () => {
     'vendor storage delete (CloudEvents)': { reason: 'verbatim CloudEvents example', event: loadFixture('azure-eventgrid-ResourceDeleteSuccess-cloudevents.json')[0], because: /does not watch/ },
     'vendor listKeys action': { reason: 'verbatim action example', event: loadFixture('azure-eventgrid-ResourceActionSuccess-egschema.json')[0], because: /does not watch/ },
     'failure event type': { reason: 'ResourceWriteFailure changed nothing', event: failedType, because: /ResourceWriteFailure: the operation did not succeed/ },
-    'status not Succeeded': { reason: 'a success type with a failed status is still no change', event: failedStatus, because: /ended Failed/ },
+    'status not Succeeded': { reason: 'a success type with a failed status is still no change', event: failedStatus, because: /status is Failed, not Succeeded/ },
     'own principal (evidence)': { reason: 'our own peering write (DESIGN §5), GUIDs case-insensitive', event: byPrincipal, because: /peerkeeper itself/ },
     'own object id claim': { reason: 'AAD v1 spells oid as a URI claim', event: byOid, because: /peerkeeper itself/ },
     'own app id': { reason: 'service principal application id', event: byAppId, because: /peerkeeper itself/ },

@@ -1,0 +1,78 @@
+import type { Action, Cloud, Observation } from '../../model';
+import type { Policy } from '../../policy/schema';
+import type { ApplyContext, ApplyOutcome, Partition, PeeringProvider } from '../port';
+import { applyAwsAction } from './apply';
+import { AwsConnections, type AwsConnectOptions } from './connect';
+import { joinObservations, observeRegion } from './observe';
+
+export { AWS_PERMISSIONS, allAwsActions, type AwsOperation } from './permissions';
+export { classifyAwsError, withBackoff, DEFAULT_BACKOFF, type BackoffOptions } from './errors';
+export { peeringToModel, routeToModel, routeTableToModel, vpcToNetwork } from './toModel';
+export type { AwsConnectOptions } from './connect';
+
+/** Regions × accounts observed at once: small, because EC2 throttles per account and region. */
+const OBSERVE_CONCURRENCY = 4;
+
+/** The AWS adapter: EC2 VPC peering through @aws-sdk/client-ec2, cross-account through sts:AssumeRole. */
+export class AwsPeeringAdapter implements PeeringProvider {
+  readonly cloud: Cloud = 'aws';
+  private readonly conn: AwsConnections;
+
+  constructor(private readonly options: AwsConnectOptions) {
+    this.conn = new AwsConnections(options);
+  }
+
+  /** Reads every VPC, route table and peering of the partitions; a failing partition becomes a gap. */
+  async observe(partitions: readonly Partition[]): Promise<Observation> {
+    const jobs = partitions.filter((p) => p.cloud === 'aws')
+      .flatMap((p) => (p.region ? [p.region] : this.options.regions).map((region) => ({ account: p.account, region })));
+    const results: Observation[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        results.push(await observeRegion(this.conn, job.account, job.region));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(OBSERVE_CONCURRENCY, jobs.length) }, worker));
+    return joinObservations(results);
+  }
+
+  /** Applies one planned action (see apply.ts for each kind's precondition). */
+  apply(action: Action, context: ApplyContext): Promise<ApplyOutcome> {
+    return applyAwsAction(this.conn, action, context);
+  }
+
+  /** Closes the SDK clients' sockets. */
+  close(): void {
+    this.conn.destroy();
+  }
+}
+
+function asList(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+/**
+ * Builds the adapter from the policy: the allowlist is every account the aws groups name, plus
+ * providers.aws.accounts and the hub account. The endpoint comes from AWS_ENDPOINT_URL_EC2 /
+ * AWS_ENDPOINT_URL when `env` carries one; otherwise the SDK's own environment handling applies.
+ */
+export function createAwsProvider(policy: Policy, env: NodeJS.ProcessEnv = process.env): AwsPeeringAdapter {
+  const aws = policy.providers.aws ?? { roleName: 'peerkeeper-member', regions: ['us-east-1'] };
+  const allowed = new Set<string>([
+    ...Object.values(policy.groups).filter((g) => g.cloud === 'aws').flatMap((g) => asList(g.account)),
+    ...(aws.accounts ?? []),
+    ...(aws.hubAccount ? [aws.hubAccount] : []),
+  ]);
+  const endpoint = env.AWS_ENDPOINT_URL_EC2 ?? env.AWS_ENDPOINT_URL;
+  return new AwsPeeringAdapter({
+    roleName: aws.roleName,
+    externalId: aws.externalId,
+    regions: aws.regions,
+    allowedAccounts: allowed,
+    hubAccount: aws.hubAccount,
+    ...(endpoint ? { endpoint } : {}),
+    ...(env.AWS_REGION ? { stsRegion: env.AWS_REGION } : {}),
+  });
+}

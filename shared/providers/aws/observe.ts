@@ -1,0 +1,97 @@
+import {
+  DescribeRouteTablesCommand, DescribeVpcPeeringConnectionsCommand, DescribeVpcsCommand,
+  type RouteTable as Ec2RouteTable, type Vpc, type VpcPeeringConnection,
+} from '@aws-sdk/client-ec2';
+import type { Network, Observation, Peering } from '../../model';
+import { awsErrorCode } from './errors';
+import type { AwsConnections } from './connect';
+import { peeringToModel, vpcToNetwork } from './toModel';
+
+/** Page sizes: the maxima EC2 allows (DescribeVpcs 1000, DescribeRouteTables 100, DescribeVpcPeeringConnections 1000). */
+const PAGE = { vpcs: 1000, routeTables: 100, peerings: 1000 } as const;
+/** EC2 accepts at most 200 values per filter. */
+const FILTER_VALUES_MAX = 200;
+
+/** Follows NextToken to the end. */
+async function allPages<T>(fetch: (token: string | undefined) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    items.push(...page.items);
+    token = page.next;
+  } while (token);
+  return items;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Observes one account in one region with the fewest calls: DescribeVpcs (owner-id), DescribeRouteTables
+ * (vpc-id, ≤200 ids per call), and one unfiltered DescribeVpcPeeringConnections — EC2 lists exactly the
+ * peerings with a side in the caller's account and region, which is what filtering on requester and
+ * accepter owner-id would need two calls for. Filter results are re-checked on this side. A failed list
+ * becomes a gap, never an exception.
+ */
+export async function observeRegion(conn: AwsConnections, account: string, region: string): Promise<Observation> {
+  const target = { account, region };
+  const gaps: string[] = [];
+  const where = `aws:${account}:${region}`;
+  const fail = (what: string) => (error: unknown): undefined => {
+    gaps.push(`${where}: ${what} failed (${awsErrorCode(error)}); observation incomplete`);
+    return undefined;
+  };
+
+  const vpcs = await allPages<Vpc>(async (token) => {
+    const out = await conn.call(target, 'observe', (c) => c.send(new DescribeVpcsCommand({
+      Filters: [{ Name: 'owner-id', Values: [account] }], MaxResults: PAGE.vpcs, NextToken: token })));
+    return { items: out.Vpcs ?? [], next: out.NextToken };
+  }).then((list) => list.filter((v) => v.OwnerId === account && v.VpcId), fail('DescribeVpcs'));
+
+  const peeringsPromise = allPages<VpcPeeringConnection>(async (token) => {
+    const out = await conn.call(target, 'observe', (c) => c.send(new DescribeVpcPeeringConnectionsCommand({ MaxResults: PAGE.peerings, NextToken: token })));
+    return { items: out.VpcPeeringConnections ?? [], next: out.NextToken };
+  }).catch(fail('DescribeVpcPeeringConnections'));
+
+  const vpcIds = new Set((vpcs ?? []).map((v) => v.VpcId!));
+  const tables = new Map<string, Ec2RouteTable[]>();
+  for (const ids of chunks([...vpcIds], FILTER_VALUES_MAX)) {
+    const found = await allPages<Ec2RouteTable>(async (token) => {
+      const out = await conn.call(target, 'observe', (c) => c.send(new DescribeRouteTablesCommand({
+        Filters: [{ Name: 'vpc-id', Values: ids }], MaxResults: PAGE.routeTables, NextToken: token })));
+      return { items: out.RouteTables ?? [], next: out.NextToken };
+    }).catch(fail('DescribeRouteTables'));
+    for (const t of found ?? []) {
+      if (!t.VpcId || !vpcIds.has(t.VpcId)) continue;
+      tables.set(t.VpcId, [...(tables.get(t.VpcId) ?? []), t]);
+    }
+  }
+
+  const networks: Network[] = (vpcs ?? []).map((v) => vpcToNetwork(v, account, region, tables.get(v.VpcId!) ?? []));
+  const involvesHere = (p: Peering): boolean =>
+    (p.requester.account === account && p.requester.region === region) || (p.accepter.account === account && p.accepter.region === region);
+  const peerings = ((await peeringsPromise) ?? []).flatMap((p) => peeringToModel(p, region) ?? []).filter(involvesHere);
+  return { complete: gaps.length === 0, gaps, accounts: [{ cloud: 'aws', account, labels: {} }], networks, peerings };
+}
+
+/** Joins region observations; a peering seen from both sides keeps the union of tags (each side sees only its own). */
+export function joinObservations(parts: readonly Observation[]): Observation {
+  const networks = new Map<string, Network>();
+  const peerings = new Map<string, Peering>();
+  const accounts = new Map<string, Observation['accounts'][number]>();
+  const gaps: string[] = [];
+  for (const part of parts) {
+    gaps.push(...part.gaps);
+    for (const a of part.accounts) accounts.set(a.account, a);
+    for (const n of part.networks) networks.set(`${n.ref.account}:${n.ref.region}:${n.ref.id}`, n);
+    for (const p of part.peerings) {
+      const seen = peerings.get(p.id);
+      peerings.set(p.id, seen ? { ...p, tags: { ...seen.tags, ...p.tags }, options: { ...seen.options, ...p.options } } : p);
+    }
+  }
+  return { complete: parts.every((p) => p.complete), gaps, accounts: [...accounts.values()], networks: [...networks.values()], peerings: [...peerings.values()] };
+}

@@ -1,0 +1,116 @@
+import type { TokenCredential } from '@azure/identity';
+import { ConvergedError, PeerkeeperError, StaleActionError, TerminalError } from '../../errors';
+import type { Action, Observation } from '../../model';
+import type { Policy } from '../../policy/schema';
+import type { ApplyContext, ApplyOutcome, Partition, PeeringProvider } from '../port';
+import { acceptPeering, createPeering, deletePeering, type PeeringApplyDeps, rejectPeering, updatePeering } from './apply';
+import { applyRoute } from './applyRoutes';
+import { ArmClient, type ArmClientOptions, DEFAULT_ARM_ENDPOINT, defaultCredential, MANAGEMENT_GROUPS_API_VERSION, StaticTokenCredential } from './connect';
+import { observeAzure } from './observe';
+
+export { AZURE_PERMISSIONS, azureRoleActions } from './permissions';
+export { ArmClient, StaticTokenCredential, DEFAULT_ARM_ENDPOINT, NETWORK_API_VERSION } from './connect';
+export { joinHalves, MANAGED_HALF_PREFIX } from './toModel';
+export { halfName } from './apply';
+export { routeName } from './applyRoutes';
+
+export interface AzureAdapterOptions {
+  /** Subscription ids peerkeeper observes and may change. */
+  subscriptions: readonly string[];
+  /** Adds every subscription under this management group (see `partitions()`). */
+  managementGroup?: string;
+  tenantId?: string;
+  /** Defaults to managed identity in Azure, the default credential chain elsewhere, a static token for a loopback endpoint. */
+  credential?: TokenCredential;
+  /**
+   * ARM endpoint; default env `PEERKEEPER_AZURE_ENDPOINT`, then https://management.azure.com. Point
+   * `PEERKEEPER_AZURE_ENDPOINT` at the local emulator (http://127.0.0.1:port) to run against it; the
+   * token sent there is env `PEERKEEPER_AZURE_TOKEN` or `peerkeeper-local`.
+   */
+  endpoint?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Retry / polling knobs and test seams (sleep, clock, random). */
+  client?: Omit<ArmClientOptions, 'endpoint' | 'credential'>;
+}
+
+/** Azure VNet peering and UDRs behind the provider port. */
+export class AzurePeeringAdapter implements PeeringProvider {
+  readonly cloud = 'azure' as const;
+  readonly client: ArmClient;
+  private readonly subscriptions: Set<string>;
+  private readonly managementGroup: string | undefined;
+
+  constructor(options: AzureAdapterOptions) {
+    const env = options.env ?? process.env;
+    const endpoint = options.endpoint ?? env.PEERKEEPER_AZURE_ENDPOINT ?? DEFAULT_ARM_ENDPOINT;
+    const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(endpoint);
+    const credential = options.credential
+      ?? (loopback ? new StaticTokenCredential(env.PEERKEEPER_AZURE_TOKEN ?? 'peerkeeper-local') : defaultCredential(env, options.tenantId));
+    this.client = new ArmClient({ ...options.client, endpoint, credential });
+    this.subscriptions = new Set(options.subscriptions.map((s) => s.toLowerCase()));
+    this.managementGroup = options.managementGroup;
+  }
+
+  /** One partition per subscription: the configured ones plus the management group's descendants. */
+  async partitions(): Promise<Partition[]> {
+    if (this.managementGroup) {
+      const path = `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(this.managementGroup)}/descendants?api-version=${MANAGEMENT_GROUPS_API_VERSION}`;
+      const list = await this.client.listAll(path, this.client.clock() + 60_000);
+      if (list.error) throw list.error;
+      for (const item of list.items) {
+        const d = item as { type?: unknown; name?: unknown };
+        if (d.type === 'Microsoft.Management/managementGroups/subscriptions' && typeof d.name === 'string') this.subscriptions.add(d.name.toLowerCase());
+      }
+    }
+    return [...this.subscriptions].sort().map((account) => ({ cloud: 'azure', account }));
+  }
+
+  observe(partitions: readonly Partition[]): Promise<Observation> {
+    return observeAzure(this.client, partitions);
+  }
+
+  async apply(action: Action, context: ApplyContext): Promise<ApplyOutcome> {
+    if (action.cloud !== 'azure') throw new TerminalError(`the Azure adapter cannot apply a ${action.cloud} action`, { code: 'WrongCloud' });
+    const deps: PeeringApplyDeps = { client: this.client, subscriptions: this.subscriptions };
+    try {
+      switch (action.action) {
+        case 'create-peering': return await createPeering(deps, action, context);
+        case 'accept-peering': return await acceptPeering(deps, action, context);
+        case 'reject-peering': return await rejectPeering(deps, action, context);
+        case 'delete-peering': return await deletePeering(deps, action, context);
+        case 'update-peering': return await updatePeering(deps, action, context);
+        case 'create-route':
+        case 'replace-route':
+        case 'delete-route': return await applyRoute(this.client, action, context);
+        case 'request-approval':
+        case 'report': return { status: 'skipped', detail: `${action.action} changes nothing in Azure` };
+      }
+    } catch (error) {
+      if (error instanceof ConvergedError) return { status: 'converged', detail: error.message };
+      if (error instanceof StaleActionError) return { status: 'skipped', detail: error.message };
+      if (error instanceof PeerkeeperError) throw error;
+      throw new TerminalError(`Azure ${action.action}: ${error instanceof Error ? error.message : String(error)}`, { code: 'Unexpected', cause: error });
+    }
+  }
+}
+
+/** Subscriptions from `providers.azure.subscriptions` plus every account an azure group names. */
+export function azureSubscriptionsOf(policy: Policy): string[] {
+  const subs = new Set((policy.providers.azure?.subscriptions ?? []).map((s) => s.toLowerCase()));
+  for (const group of Object.values(policy.groups)) {
+    if (group.cloud !== 'azure' || group.account === undefined) continue;
+    for (const account of Array.isArray(group.account) ? group.account : [group.account]) subs.add(account.toLowerCase());
+  }
+  return [...subs].sort();
+}
+
+/** The adapter the policy describes; env supplies `PEERKEEPER_AZURE_ENDPOINT` / credentials. */
+export function createAzureProvider(policy: Policy, env: NodeJS.ProcessEnv = process.env): AzurePeeringAdapter {
+  const azure = policy.providers.azure;
+  return new AzurePeeringAdapter({
+    subscriptions: azureSubscriptionsOf(policy),
+    ...(azure?.managementGroup ? { managementGroup: azure.managementGroup } : {}),
+    ...(azure?.tenantId ? { tenantId: azure.tenantId } : {}),
+    env,
+  });
+}
