@@ -6,6 +6,7 @@ import { connectionSides, isRequesterFirst, matchDeny } from './connections';
 import type { EstateIndex } from './estate-index';
 import { describeNetwork, pairKey } from './estate-index';
 import { CLOUD_LIMITS } from './limits';
+import { findRoutedOverlap } from './request';
 
 /** A peering the policy wants between two observed networks. */
 export interface DesiredPeering {
@@ -55,14 +56,17 @@ function candidates(index: EstateIndex): Candidate[] {
 
 /**
  * Decides which pairs should be peered. Pairs already peered keep their slot first, then policy order, then
- * key order (deterministic). A pair is refused when its CIDRs overlap, when one side's peer would overlap a
+ * key order (deterministic). `owned` holds the peerings peerkeeper manages; `peerCidrs` holds, per network, the ranges of every peer it will have. A pair is refused when its CIDRs overlap, when one side's peer would overlap a
  * range already routed to another of its peers, or when a side is at its cloud's peering quota.
  */
-export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[]; refused: RefusedPair[] } {
+export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[]; refused: RefusedPair[]; peerCidrs: ReadonlyMap<string, readonly string[]>; owned: ReadonlySet<string> } {
   const all = candidates(index).sort((p, q) => Number(q.live) - Number(p.live) || p.order - q.order || (p.key < q.key ? -1 : p.key > q.key ? 1 : 0));
   const peerCidrs = new Map<string, string[]>();
   const counts = new Map<string, number>();
   const wanted = new Set(all.map((c) => c.key));
+  // Ours: what peerkeeper created, plus live links between pairs the policy names.
+  const owned = new Set(index.managedPeeringIds);
+  for (const key of wanted) for (const p of index.peeringsByPair.get(key) ?? []) if (p.state === 'active' || p.state === 'requested') owned.add(p.id);
   // Live peerings outside the policy's pairs still use quota.
   for (const [key, list] of index.livePeeringsOf) {
     counts.set(key, list.filter((p: Peering) => !wanted.has(pairKey(p.requester, p.accepter))).length);
@@ -82,6 +86,14 @@ export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[];
     if (viaA) { refuse(`${describeNetwork(index, c.b.ref)} ${viaA[0]} overlaps ${viaA[1]}, already routed from ${describeNetwork(index, c.a.ref)} to another peer`, 'overlap'); continue; }
     const viaB = findFirstOverlap(c.a.cidrs, peerCidrs.get(kb) ?? []);
     if (viaB) { refuse(`${describeNetwork(index, c.a.ref)} ${viaB[0]} overlaps ${viaB[1]}, already routed from ${describeNetwork(index, c.b.ref)} to another peer`, 'overlap'); continue; }
+    if (!c.live) {
+      // A new link must not fight a route someone else already sends elsewhere (DESIGN §5: reported, not fought).
+      const tables = c.connection.routes.tables;
+      const inA = findRoutedOverlap(owned, c.a, tables, c.b.cidrs);
+      const inB = inA ? undefined : findRoutedOverlap(owned, c.b, tables, c.a.cidrs);
+      const hit = inA ?? inB;
+      if (hit) { refuse(`${hit.cidr} is already routed as ${hit.destination} in ${hit.table} of ${describeNetwork(index, (inA ? c.a : c.b).ref)}`, 'overlap'); continue; }
+    }
     const limit = CLOUD_LIMITS[c.a.ref.cloud];
     const full = [c.a, c.b].find((n) => (counts.get(networkKey(n.ref)) ?? 0) >= limit.peeringsPerNetwork);
     if (full) { refuse(`quota: ${describeNetwork(index, full.ref)} already has ${limit.peeringsPerNetwork} peerings (${limit.label})`, 'quota'); continue; }
@@ -93,5 +105,5 @@ export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[];
     const aFirst = existing ? networkKey(existing.requester) === ka : isRequesterFirst(c.connection, ga, ka, kb);
     desired.push({ key: c.key, connection: c.connection, requester: aFirst ? c.a : c.b, accepter: aFirst ? c.b : c.a });
   }
-  return { desired, refused };
+  return { desired, refused, peerCidrs, owned };
 }

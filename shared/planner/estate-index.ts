@@ -1,5 +1,5 @@
 import type { Account, Cloud, Network, NetworkRef, Observation, Peering, RouteTable } from '../model';
-import { networkKey } from '../model';
+import { MANAGED_TAG, networkKey } from '../model';
 import type { Group, Policy } from '../policy/schema';
 import { networkInGroup, refInGroup } from '../policy/groups';
 
@@ -24,6 +24,8 @@ export interface EstateIndex {
   readonly peeringsByPair: ReadonlyMap<string, readonly Peering[]>;
   /** Network key → live (requested or active) peerings touching it. */
   readonly livePeeringsOf: ReadonlyMap<string, readonly Peering[]>;
+  /** Ids of peerings peerkeeper created (tagged `peerkeeper:managed`). */
+  readonly managedPeeringIds: ReadonlySet<string>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -63,7 +65,8 @@ export function indexEstate(policy: Policy, observation: Observation): EstateInd
       push(livePeeringsOf, networkKey(p.accepter), p);
     }
   }
-  return { policy, observation, networks, accounts, members, groupsOf, peeringsByPair, livePeeringsOf };
+  const managedPeeringIds = new Set(observation.peerings.filter((p) => p.tags[MANAGED_TAG] === 'true').map((p) => p.id));
+  return { policy, observation, networks, accounts, members, groupsOf, peeringsByPair, livePeeringsOf, managedPeeringIds };
 }
 
 /** The groups a network belongs to; for a network we cannot observe, only what its ref can prove. */

@@ -2,12 +2,12 @@ import type { Action, Peering, PeeringHandle, PeeringOptions } from '../model';
 import { MANAGED_TAG, CONNECTION_TAG, networkKey } from '../model';
 import type { Connection } from '../policy/schema';
 import { durationMs } from '../policy/schema';
-import type { DesiredPeering, RefusedPair } from './desired-peerings';
+import type { DesiredPeering, desirePeerings } from './desired-peerings';
 import type { EstateIndex } from './estate-index';
 import { describeNetwork, observedNetwork, pairKey } from './estate-index';
 import type { RouteIntent } from './intents';
 import { planPeeringRequest } from './request';
-import type { ApprovalState } from './request';
+import type { ApprovalState, RequestContext } from './request';
 
 /** Inputs besides the estate that peering decisions depend on. */
 export interface PeeringPlanContext {
@@ -44,9 +44,9 @@ function intentFor(index: EstateIndex, connection: Connection, handle: PeeringHa
 }
 
 /** Plans a pending request: accept, ask, reject, defer or leave it. */
-function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, refusal: RefusedPair | undefined, out: Action[], intents: RouteIntent[]): void {
+function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, extra: Omit<RequestContext, 'now' | 'decision'>, out: Action[], intents: RouteIntent[]): void {
   const decision = ctx.decisions.get(p.id);
-  const d = planPeeringRequest(index, p, { now: ctx.now, ...(decision ? { decision } : {}), ...(refusal ? { refusal } : {}) });
+  const d = planPeeringRequest(index, p, { now: ctx.now, ...(decision ? { decision } : {}), ...extra });
   const connection = d.connection?.name;
   const base = { cloud: p.cloud, target: handleOf(p), reason: d.reason, ...(connection ? { connection } : {}) };
   switch (d.verdict) {
@@ -62,7 +62,7 @@ function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, re
 }
 
 /** Plans one pair the policy wants. */
-function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanContext, out: Action[], intents: RouteIntent[]): void {
+function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanContext, owned: ReadonlySet<string>, out: Action[], intents: RouteIntent[]): void {
   const c = d.connection;
   const list = index.peeringsByPair.get(d.key) ?? [];
   const live = list.find((p) => p.state === 'active') ?? list.find((p) => p.state === 'requested');
@@ -77,7 +77,7 @@ function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanCont
     intents.push(intentFor(index, c, handleOf(live), live));
     return;
   }
-  if (live) return planRequest(index, live, ctx, undefined, out, intents);
+  if (live) return planRequest(index, live, ctx, { ownedPeeringIds: owned }, out, intents);
   const previous = list.find(isManaged);
   if (previous && index.policy.drift.peerings === 'report') {
     out.push({ action: 'report', cloud: previous.cloud, connection: c.name, severity: 'warning', target: { subject: previous.id }, reason: `${c.name}: managed peering ${previous.id} is ${previous.state}; drift.peerings is report` });
@@ -96,10 +96,10 @@ function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanCont
 }
 
 /** Plans a live peering no desired pair covers: an incoming request, a partner link, or one to remove or report. */
-function planUndesired(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, refusal: RefusedPair | undefined, out: Action[], intents: RouteIntent[]): void {
+function planUndesired(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, extra: Omit<RequestContext, 'now' | 'decision'>, out: Action[], intents: RouteIntent[]): void {
   const reqSeen = observedNetwork(index, p.requester) !== undefined;
   const accSeen = observedNetwork(index, p.accepter) !== undefined;
-  if (p.state === 'requested' && accSeen) return planRequest(index, p, ctx, refusal, out, intents);
+  if (p.state === 'requested' && accSeen) return planRequest(index, p, ctx, extra, out, intents);
   // A link with a network we cannot see (a partner): keep it (and its routes) while the policy would still accept it.
   if (p.state === 'active' && reqSeen !== accSeen) {
     const asRequest = reqSeen ? { ...p, requester: p.accepter, accepter: p.requester, requesterCidrs: p.accepterCidrs, accepterCidrs: p.requesterCidrs } : p;
@@ -119,17 +119,19 @@ function planUndesired(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, 
 }
 
 /** Peering actions (create, accept, reject, update, delete, approvals) and the route intents they imply. */
-export function planPeerings(index: EstateIndex, desired: readonly DesiredPeering[], refused: readonly RefusedPair[], ctx: PeeringPlanContext): { actions: Action[]; intents: RouteIntent[] } {
+export function planPeerings(index: EstateIndex, wants: ReturnType<typeof desirePeerings>, ctx: PeeringPlanContext): { actions: Action[]; intents: RouteIntent[] } {
+  const { desired, refused, peerCidrs, owned } = wants;
   const actions: Action[] = [];
   const intents: RouteIntent[] = [];
   const wanted = new Set(desired.map((d) => d.key));
   const refusedByKey = new Map(refused.map((r) => [r.key, r]));
-  for (const d of desired) planDesired(index, d, ctx, actions, intents);
+  for (const d of desired) planDesired(index, d, ctx, owned, actions, intents);
   for (const p of index.observation.peerings) {
     if (p.state !== 'active' && p.state !== 'requested') continue;
     const key = pairKey(p.requester, p.accepter);
     if (wanted.has(key)) continue;
-    planUndesired(index, p, ctx, refusedByKey.get(key), actions, intents);
+    const refusal = refusedByKey.get(key);
+    planUndesired(index, p, ctx, { ...(refusal ? { refusal } : {}), ownedPeeringIds: owned, plannedPeerCidrs: peerCidrs.get(networkKey(p.accepter)) ?? [] }, actions, intents);
   }
   for (const r of refused) {
     if ((index.peeringsByPair.get(r.key) ?? []).some((p) => p.state === 'active' || p.state === 'requested')) continue;

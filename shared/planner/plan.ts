@@ -27,9 +27,8 @@ export function planScope(input: PlanInput): Plan {
   const { policy, observation } = input;
   const scope = input.scope ?? { kind: 'estate' as const };
   const index = indexEstate(policy, observation);
-  const { desired, refused } = desirePeerings(index);
-  const peerings = planPeerings(index, desired, refused, { now: input.now, decisions: input.decisions ?? new Map() });
-  const routes = planRoutes(index, peerings.intents);
+  const peerings = planPeerings(index, desirePeerings(index), { now: input.now, decisions: input.decisions ?? new Map() });
+  const routes = planRoutes(index, peerings.intents, peerings.actions);
   const all: Action[] = [...peerings.actions, ...routes].filter((a) => actionInScope(a, scope));
   const safe = withoutDestructive(orderActions(all), observation.complete);
   const capped = capChanges(safe.actions, policy.limits.maxChangesPerRun);

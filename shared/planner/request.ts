@@ -1,7 +1,7 @@
 import { cidrsOverlap, findFirstOverlap, tryParseCidr } from '../cidr';
-import type { Peering } from '../model';
+import type { Network, Peering } from '../model';
 import { listedAccounts } from '../policy/groups';
-import type { Connection } from '../policy/schema';
+import type { Connection, RouteTableSelector } from '../policy/schema';
 import { matchConnection, matchDeny } from './connections';
 import type { EstateIndex } from './estate-index';
 import { describeNetwork, groupsOfRef, observedNetwork, selectTables } from './estate-index';
@@ -9,6 +9,25 @@ import type { RefusedPair } from './desired-peerings';
 
 /** Where a human approval stands: decided, still waiting, or closed unanswered. */
 export type ApprovalState = 'approved' | 'rejected' | 'pending' | 'expired';
+
+/**
+ * The first range of `cidrs` that overlaps a destination already routed in the network's managed tables
+ * by something peerkeeper does not manage (the local route and default routes never compete with a peering
+ * route; routes through peerkeeper's own peerings are planned, not obstacles — the plan's own peers are checked
+ * separately).
+ */
+export function findRoutedOverlap(owned: ReadonlySet<string>, network: Network, tables: RouteTableSelector, cidrs: readonly string[], through?: string): { cidr: string; destination: string; table: string } | undefined {
+  for (const table of selectTables(network, tables)) {
+    for (const route of table.routes) {
+      if (route.origin === 'system') continue;
+      if (tryParseCidr(route.destination)?.prefix === 0) continue;
+      if (route.target.kind === 'peering' && (owned.has(route.target.peeringId) || route.target.peeringId === through)) continue;
+      const hit = cidrs.find((c) => cidrsOverlap(c, route.destination));
+      if (hit) return { cidr: hit, destination: route.destination, table: table.id };
+    }
+  }
+  return undefined;
+}
 
 /** What to do with a peering request, and why. `defer` leaves it pending (e.g. quota) and says so. */
 export interface RequestDecision {
@@ -24,6 +43,10 @@ export interface RequestContext {
   decision?: ApprovalState;
   /** The desire phase refused this pair (overlap with another peer, quota). */
   refusal?: RefusedPair;
+  /** Peerings peerkeeper manages (created, or wanted by the policy); routes through them are plans, not obstacles. */
+  ownedPeeringIds?: ReadonlySet<string>;
+  /** Ranges of the peers the policy gives the accepter in this plan: a request may not overlap them either. */
+  plannedPeerCidrs?: readonly string[];
 }
 
 /**
@@ -57,16 +80,10 @@ export function planPeeringRequest(index: EstateIndex, peering: Peering, context
   if (!cidrs || cidrs.length === 0) return { verdict: 'reject', reason: `the CIDRs of ${from} are unknown, so overlap cannot be ruled out` };
   const direct = findFirstOverlap(cidrs, accepter.cidrs);
   if (direct) return { verdict: 'reject', reason: `CIDR overlap: requester ${direct[0]} overlaps accepter ${direct[1]}` };
-  const tables = selectTables(accepter, connection?.routes.tables ?? 'all');
-  for (const table of tables) {
-    for (const route of table.routes) {
-      if (route.origin === 'system') continue; // the local route covers the accepter's own ranges, checked above
-      if (tryParseCidr(route.destination)?.prefix === 0) continue; // a default route never competes with a more specific one
-      if (route.target.kind === 'peering' && route.target.peeringId === peering.id) continue;
-      const hit = cidrs.find((c) => cidrsOverlap(c, route.destination));
-      if (hit) return { verdict: 'reject', reason: `requester ${hit} overlaps ${route.destination}, already routed in ${table.id}` };
-    }
-  }
+  const routed = findRoutedOverlap(context.ownedPeeringIds ?? index.managedPeeringIds, accepter, connection?.routes.tables ?? 'all', cidrs, peering.id);
+  if (routed) return { verdict: 'reject', reason: `requester ${routed.cidr} overlaps ${routed.destination}, already routed in ${routed.table}` };
+  const planned = findFirstOverlap(cidrs, context.plannedPeerCidrs ?? []);
+  if (planned) return { verdict: 'reject', reason: `requester ${planned[0]} overlaps ${planned[1]}, which the policy routes from the accepter to another peer` };
   if (context.refusal) return { verdict: context.refusal.kind === 'quota' ? 'defer' : 'reject', reason: context.refusal.reason };
   if (context.decision === 'rejected') return { verdict: 'reject', reason: 'rejected by an approver', ...(connection ? { connection } : {}) };
   if (context.decision === 'approved') return { verdict: 'accept', reason: `approved by an approver${connection ? ` (${connection.name})` : ''}`, ...(connection ? { connection } : {}) };

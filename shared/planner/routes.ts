@@ -105,17 +105,19 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
 /**
  * Route actions for every observed table: create what intents need, revert drift of managed routes, remove
  * routes through peerkeeper's own peerings that nothing wants. Routes that are not static, or that go
- * through anything peerkeeper does not own, are never changed.
+ * through anything peerkeeper does not own, are never changed. `peeringActions` tell which pending
+ * peerings this plan rejects (their routes go in the same run).
  */
-export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[]): Action[] {
+export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], peeringActions: readonly Action[]): Action[] {
   const out: Action[] = [];
   const wanted = wantedRoutes(intents, out);
   const owned = new Set<string>();
   const kept = new Set(intents.flatMap((i) => (i.handle.id ? [i.handle.id] : [])));
   for (const p of index.observation.peerings) if (p.tags[MANAGED_TAG] === 'true') owned.add(p.id);
   for (const id of kept) owned.add(id);
-  // A pending peering the policy still wants keeps its routes until it is decided.
-  for (const p of index.observation.peerings) if (p.state === 'requested') owned.delete(p.id);
+  // A pending peering keeps its routes until it is decided, unless this very plan decides it.
+  const rejected = new Set(peeringActions.flatMap((a) => (a.action === 'reject-peering' && a.target.id ? [a.target.id] : [])));
+  for (const p of index.observation.peerings) if (p.state === 'requested' && !rejected.has(p.id) && !kept.has(p.id)) owned.delete(p.id);
   const managed = managedTables(index);
   for (const key of wanted.keys()) managed.add(key);
   for (const network of index.observation.networks) {

@@ -2,7 +2,7 @@
 export class CallCounter {
   private readonly counts = new Map<string, number>();
 
-  /** Describe*, Get* and List* are reads; everything else (including AssumeRole) counts as a write only if it mutates EC2. */
+  /** Describe*, Get*, List* and AssumeRole change nothing and count as reads; every other Action is a write. */
   static isRead(action: string): boolean {
     return /^(Describe|Get|List)/.test(action) || action === 'AssumeRole';
   }

@@ -81,7 +81,7 @@ export async function startAzureEmulator(opts: AzureEmulatorOptions = {}): Promi
       if (!matched) throw new ArmError(404, 'InvalidResourceType', `The resource type could not be found for ${method} ${path}.`);
       const operation = matched.entry.operation;
       calls.record(operation);
-      const fault = faults.check({ method, operation, path: `${path}${url.search}` });
+      const fault = faults.check({ method, operation, path: `${path}${decodeURIComponent(url.search)}` });
       if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
       if (fault.error) throw fault.error;
       let body: unknown;

@@ -42,7 +42,10 @@ export function putResourceGroup(ex: Exchange, ctx: HandlerContext): Answer {
 export function getOperation(ex: Exchange, ctx: HandlerContext): Answer {
   const status = ctx.state.pollOperation(ex.params.id!);
   if (!status) throw new ArmError(404, 'NotFound', `Operation ${ex.params.id!} not found.`);
-  return { status: 200, body: { status } };
+  // ARM repeats Retry-After on every InProgress answer; clients pace their polls by it.
+  return status === 'InProgress'
+    ? { status: 200, body: { status }, headers: { 'retry-after': String(ctx.faults.lroRetryAfterSeconds) } }
+    : { status: 200, body: { status } };
 }
 
 /** `Location` polling: 202 while running, 204 when done. */

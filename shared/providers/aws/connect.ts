@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { TerminalError } from '../../errors';
 import { classifyAwsError, DEFAULT_BACKOFF, withBackoff, type BackoffOptions, type ErrorContext } from './errors';
 import type { AwsOperation } from './permissions';
@@ -21,7 +20,7 @@ export interface AwsConnectOptions {
   /** Endpoint override; when absent the SDK honours AWS_ENDPOINT_URL(_EC2/_STS) itself. */
   endpoint?: string;
   /** Base credentials; when absent the SDK's default chain (env, profile, container, IMDS). */
-  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  credentials?: EC2ClientConfig['credentials'];
   /** Region for STS calls (default: AWS_REGION or the first configured region). */
   stsRegion?: string;
   /** SDK attempts per call, pinned so retry totals are known (default 3, the SDK's standard mode). */
@@ -41,7 +40,10 @@ interface MiddlewareAdder {
 /** Re-assume this long before the session expires (STS sessions last 3600 s by default). */
 const REFRESH_BEFORE_MS = 5 * 60 * 1000;
 
-interface CachedCredentials { credentials: AwsCredentialIdentity; expiresAt: number }
+interface CachedCredentials {
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration: Date };
+  expiresAt: number;
+}
 
 /**
  * Credentials and EC2 clients per account and region. Assumed-role credentials are cached per account

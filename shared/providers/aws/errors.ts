@@ -24,6 +24,7 @@ interface SdkErrorShape { name?: string; Code?: string; code?: string; message?:
 /** The AWS error code of an SDK error (`name` for modelled and unmodelled service errors alike). */
 export function awsErrorCode(error: unknown): string {
   if (typeof error !== 'object' || error === null) return 'Unknown';
+  if (error instanceof PeerkeeperError) return error.code ?? error.name;
   const e = error as SdkErrorShape;
   return e.Code ?? (e.name && e.name !== 'Error' ? e.name : undefined) ?? e.code ?? 'Unknown';
 }

@@ -40,7 +40,7 @@ describe('toPeerings', () => {
   it('reads the vendor network example: two ACTIVE GKE peerings to unobserved projects', () => {
     const peerings = toPeerings(halvesOf('gcpdiag-gke1-aaaa', [gkeNetwork as GcpNetworkJson]));
     expect(peerings.map((p) => [p.state, p.accepter.account])).toEqual([
-      ['active', 'gke-prod-europe-west4-559c'], ['active', 'gke-prod-europe-west4-a-55a0']]);
+      ['active', 'gke-prod-europe-west4-a-55a0'], ['active', 'gke-prod-europe-west4-559c']]);
   });
 });
 

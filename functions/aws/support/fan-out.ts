@@ -1,0 +1,24 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { parse } from '@aws-lambda-powertools/parser';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
+import type { Context } from 'aws-lambda';
+import { MalformedEventError } from '../../../shared/errors';
+import { withPowertools } from './middleware';
+import { deadLetterTerminal, type HandlerDeps } from './wiring';
+
+/**
+ * A scheduled handler that puts one work message per governed account and region on the work queue
+ * (`sweep`: full reconcile; `poll`: the same path, for pending requests no CloudTrail event announces).
+ * Idempotent on the schedule event's id, so a redelivered tick does not double the work.
+ */
+export function fanOutHandler(kind: 'sweep' | 'poll', deps: HandlerDeps) {
+  const core = async (event: unknown, _context: Context) => deadLetterTerminal(deps, event, async () => {
+    const envelope = parse(event, undefined, EventBridgeSchema, true);
+    if (!envelope.success) throw new MalformedEventError(`the ${kind} schedule sent something that is not an EventBridge event`);
+    const sent = await deps.runtime().fanOut(kind, envelope.data.id, envelope.data.time);
+    deps.metrics.addMetric(kind === 'sweep' ? 'SweepPartitions' : 'PollPartitions', MetricUnit.Count, sent);
+    deps.logger.info(`${kind} fanned out`, { partitions: sent });
+    return { status: 'fanned-out' as const, partitions: sent };
+  });
+  return withPowertools(core, deps, { correlationPath: 'id', idempotencyPath: 'id' });
+}

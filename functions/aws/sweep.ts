@@ -1,0 +1,13 @@
+import { fanOutHandler } from './support/fan-out';
+import { defaultDeps, type HandlerDeps } from './support/wiring';
+
+/**
+ * The scheduled sweep: events are best effort, the sweep repairs what they missed. It only fans out —
+ * one work-queue message per governed account and region — so a 1,000-account organization never has to
+ * fit into one 15-minute invocation; sweep-worker reconciles each message.
+ */
+export function sweepHandler(deps: HandlerDeps) {
+  return fanOutHandler('sweep', deps);
+}
+
+export const handler = sweepHandler(defaultDeps('sweep'));
