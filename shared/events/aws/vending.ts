@@ -32,3 +32,9 @@ function accountScope(eventName: string, accountId: unknown, field: string): Sco
 function missing(eventName: string, field: string): MalformedEventError {
   return new MalformedEventError(`AWS ${eventName} event has no ${field}; is this the service event CloudTrail records?`);
 }
+
+/** The account-vending calls that produce work, by EventBridge source (the EventBridge rule patterns are built from this). */
+export const WATCHED_VENDING_EVENTS: Readonly<Record<'aws.controltower' | 'aws.organizations', readonly string[]>> = {
+  'aws.controltower': ['CreateManagedAccount'],
+  'aws.organizations': ['CreateAccountResult'],
+};

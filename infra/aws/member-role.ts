@@ -1,0 +1,74 @@
+import { AWS_PERMISSIONS } from '../../shared/providers/aws/permissions';
+
+/** A CloudFormation value: literal or intrinsic function. */
+type Cfn = string | Record<string, unknown> | Cfn[];
+/** One IAM policy statement, CloudFormation-shaped. */
+export interface Statement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: Cfn;
+  Condition?: Record<string, Record<string, Cfn>>;
+}
+
+const sub = (text: string): Cfn => ({ 'Fn::Sub': text });
+/** A resource of this account, any region. */
+const own = (type: string): Cfn => sub(`arn:\${AWS::Partition}:ec2:*:\${AWS::AccountId}:${type}/*`);
+/** A peering connection belongs to the REQUESTER's account, so the accepter must name it in any account. */
+const anyPeering: Cfn = sub('arn:${AWS::Partition}:ec2:*:*:vpc-peering-connection/*');
+const ownVpcs: Cfn = sub('arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:vpc/*');
+
+/**
+ * Where each IAM action may act, and under which conditions. Describe* calls support no resource-level
+ * permissions, so they alone take `*`; every mutating action is limited to this account's VPCs and tables,
+ * or to peerings that involve one of this account's VPCs (DESIGN §2 rule 6: no `*` on mutating actions).
+ * `requesterVpcs` is the list of VPC ARN patterns of the accounts whose requests may be accepted.
+ */
+export function memberStatements(requesterVpcs: Cfn): Statement[] {
+  const byAction: Record<string, Omit<Statement, 'Action' | 'Effect'>[]> = {
+    'ec2:DescribeVpcs': [{ Sid: 'Observe', Resource: '*' }],
+    'ec2:DescribeRouteTables': [{ Sid: 'Observe', Resource: '*' }],
+    'ec2:DescribeVpcPeeringConnections': [{ Sid: 'Observe', Resource: '*' }],
+    'ec2:CreateVpcPeeringConnection': [{ Sid: 'RequestPeering', Resource: [ownVpcs, anyPeering] }],
+    // Tags only while creating a peering (TagSpecifications), never on anything else.
+    'ec2:CreateTags': [{ Sid: 'TagNewPeering', Resource: own('vpc-peering-connection'),
+      Condition: { StringEquals: { 'ec2:CreateAction': 'CreateVpcPeeringConnection' } } }],
+    'ec2:AcceptVpcPeeringConnection': [
+      { Sid: 'AcceptFromAllowedAccounts', Resource: anyPeering,
+        Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs, 'ec2:RequesterVpc': requesterVpcs } } },
+      { Sid: 'AcceptIntoOwnVpc', Resource: ownVpcs },
+    ],
+    'ec2:RejectVpcPeeringConnection': [{ Sid: 'AnswerAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs } } }],
+    'ec2:DeleteVpcPeeringConnection': [
+      { Sid: 'ChangeAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs } } },
+      { Sid: 'ChangeAsRequester', Resource: anyPeering, Condition: { ArnLike: { 'ec2:RequesterVpc': ownVpcs } } },
+    ],
+    'ec2:ModifyVpcPeeringConnectionOptions': [
+      { Sid: 'ChangeAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs } } },
+      { Sid: 'ChangeAsRequester', Resource: anyPeering, Condition: { ArnLike: { 'ec2:RequesterVpc': ownVpcs } } },
+    ],
+    'ec2:CreateRoute': [{ Sid: 'Routes', Resource: own('route-table') }],
+    'ec2:ReplaceRoute': [{ Sid: 'Routes', Resource: own('route-table') }],
+    'ec2:DeleteRoute': [{ Sid: 'Routes', Resource: own('route-table') }],
+  };
+  const needed = [...new Set(Object.entries(AWS_PERMISSIONS).filter(([op]) => op !== 'assume-role').flatMap(([, actions]) => actions))].sort();
+  const unknown = needed.filter((a) => !byAction[a]);
+  if (unknown.length > 0) throw new Error(`AWS_PERMISSIONS declares ${unknown.join(', ')}: say where they may act in infra/aws/member-role.ts`);
+  // Statements with the same Sid, resources and conditions merge, so the policy reads as a handful of rules.
+  const merged = new Map<string, Statement>();
+  for (const action of needed) {
+    for (const rule of byAction[action]!) {
+      const key = JSON.stringify([rule.Sid, rule.Resource, rule.Condition ?? null]);
+      const existing = merged.get(key);
+      if (existing) existing.Action.push(action);
+      else merged.set(key, { Sid: rule.Sid, Effect: 'Allow', Action: [action], Resource: rule.Resource, ...(rule.Condition ? { Condition: rule.Condition } : {}) });
+    }
+  }
+  // Sids must be unique in one policy: number repeated ones.
+  const seen = new Map<string, number>();
+  return [...merged.values()].map((s) => {
+    const n = (seen.get(s.Sid) ?? 0) + 1;
+    seen.set(s.Sid, n);
+    return n === 1 ? s : { ...s, Sid: `${s.Sid}${n}` };
+  });
+}
