@@ -7,3 +7,4 @@ export * from './slack/parse';
 export * from './slack/messages';
 export * from './slack/client';
 export * from './slack/endpoint';
+export * from './gateway';

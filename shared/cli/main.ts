@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { describeCliError } from './io';
 import type { CliOutput } from './output';
 import { processOutput } from './output';
+import { approvalsCommand, decideCommand } from './approvals';
 import { applyCommand, planCommand } from './plan';
 import { schemaCommand, validateCommand } from './validate';
 
@@ -12,6 +13,11 @@ Usage:
   peerkeeper schema [--estate]
   peerkeeper plan  --policy P (--estate S | --provider aws|azure|gcp|memory) [--scope JSON] [--json] [--now ISO]
   peerkeeper apply --policy P (--estate S --out S2 | --provider aws|azure|gcp) [--dry-run] [--json]
+  peerkeeper approvals --policy P [--json]                 pending approvals (embedded store in --state-dir)
+  peerkeeper approve <id> --policy P --as <approver> [--note T]
+  peerkeeper reject  <id> --policy P --as <approver> [--note T]
+
+Approvals and the audit log live in --state-dir (default .peerkeeper/, or PEERKEEPER_STATE_DIR).
 
 Exit codes: 0 = ok / no changes, 2 = plan has changes, 1 = error.
 `;
@@ -19,6 +25,7 @@ Exit codes: 0 = ok / no changes, 2 = plan has changes, 1 = error.
 const OPTIONS = {
   policy: { type: 'string' }, estate: { type: 'string' }, provider: { type: 'string' }, out: { type: 'string' },
   scope: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
+  'state-dir': { type: 'string' }, as: { type: 'string' }, note: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -31,12 +38,17 @@ export async function runCli(argv: readonly string[], io: CliOutput = processOut
     const { values, positionals } = parseArgs({ args: [...rest], options: schemaFlags, allowPositionals: true, strict: true });
     const v = values as Record<string, string | boolean | undefined>;
     const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
-    const common = { policy: str('policy') ?? positionals[0] ?? '', ...(str('estate') ? { estate: str('estate') } : {}), ...(str('provider') ? { provider: str('provider') } : {}), ...(str('scope') ? { scope: str('scope') } : {}), ...(str('now') ? { now: str('now') } : {}), json: v.json === true };
+    const common = { policy: str('policy') ?? positionals[0] ?? '', ...(str('estate') ? { estate: str('estate') } : {}), ...(str('provider') ? { provider: str('provider') } : {}), ...(str('scope') ? { scope: str('scope') } : {}), ...(str('now') ? { now: str('now') } : {}), ...(str('state-dir') ? { stateDir: str('state-dir') } : {}), json: v.json === true };
     switch (command) {
       case 'validate': return validateCommand(common, io);
       case 'schema': return schemaCommand({ estate: v.estate === true }, io);
       case 'plan': return await planCommand(need(common), io);
       case 'apply': return await applyCommand({ ...need(common), ...(str('out') ? { out: str('out') } : {}), dryRun: v['dry-run'] === true }, io);
+      case 'approvals': return await approvalsCommand(need(common), io);
+      case 'approve': case 'reject': {
+        const policy = str('policy') ?? '';
+        return await decideCommand({ ...common, policy, id: positionals[0] ?? '', decision: command, ...(str('as') ? { as: str('as') } : {}), ...(str('note') ? { note: str('note') } : {}), ...(str('now') ? { now: str('now') } : {}) }, io);
+      }
       default: io.err(`unknown command "${command}"\n\n${HELP}`); return 1;
     }
   } catch (error) {

@@ -16,6 +16,7 @@ export interface PlanArgs {
   scope?: string;
   json?: boolean;
   now?: string;
+  stateDir?: string;
 }
 
 function parseScope(text: string | undefined): Scope {
@@ -27,17 +28,18 @@ function parseScope(text: string | undefined): Scope {
   }
 }
 
-async function run(args: PlanArgs, mode: 'observe' | 'enforce'): Promise<{ result: ReconcileResult; selection: ProviderSelection }> {
-  const selection = await openProviders(args);
+async function run(args: PlanArgs, mode: 'observe' | 'enforce', io: CliOutput): Promise<{ result: ReconcileResult; selection: ProviderSelection }> {
+  const selection = await openProviders(args, io);
   const now = args.now ? new Date(args.now) : selection.now;
   if (Number.isNaN(now.getTime())) throw new CliError(`--now ${args.now} is not a date`);
-  const result = await reconcileScope(parseScope(args.scope), { policy: selection.policy, providers: selection.providers, mode, now: () => now, ...(selection.audit ? { audit: selection.audit } : {}) });
+  const result = await reconcileScope(parseScope(args.scope), { policy: selection.policy, providers: selection.providers, mode, now: () => now,
+    ...(selection.audit && mode === 'enforce' ? { audit: selection.audit } : {}), ...(selection.approvals ? { approvals: selection.approvals } : {}) });
   return { result, selection };
 }
 
 /** `peerkeeper plan`: exit 0 = no changes, 2 = changes, 1 = error (like `terraform plan -detailed-exitcode`). */
 export async function planCommand(args: PlanArgs, io: CliOutput): Promise<number> {
-  const { result, selection } = await run(args, 'observe');
+  const { result, selection } = await run(args, 'observe', io);
   await selection.close();
   io.out(args.json ? JSON.stringify(result.plan, null, 2) + '\n' : renderPlan(result.plan, { color: io.color }));
   return countChanges(result.plan).changes > 0 ? 2 : 0;
@@ -46,7 +48,7 @@ export async function planCommand(args: PlanArgs, io: CliOutput): Promise<number
 /** `peerkeeper apply`: executes the plan; with a snapshot, writes the converged estate to `--out`. */
 export async function applyCommand(args: PlanArgs & { out?: string; dryRun?: boolean }, io: CliOutput): Promise<number> {
   if (args.estate && !args.out && !args.dryRun) throw new CliError('apply --estate needs --out <file> for the converged estate (or --dry-run)');
-  const { result, selection } = await run(args, args.dryRun ? 'observe' : 'enforce');
+  const { result, selection } = await run(args, args.dryRun ? 'observe' : 'enforce', io);
   if (args.out && selection.snapshot) writeJson(args.out, selection.snapshot());
   await selection.close();
   const failed = result.results.filter((r) => r.status === 'failed');

@@ -6,6 +6,7 @@ import type { ApprovalState } from '../planner';
 import type { Policy } from '../policy/schema';
 import type { PeeringProvider } from '../providers/port';
 import type { AuditEntry, AuditLog } from '../stores/ports';
+import type { ApprovalGateway } from '../approvals/gateway';
 import type { ActionResult, ExecuteDeps } from './execute';
 import { countWrites, executePlan } from './execute';
 import { partitionsFor } from './partitions';
@@ -25,6 +26,8 @@ export interface ReconcileDeps {
   /** Who peerkeeper is, for the audit log. */
   actor?: string;
   requestApproval?: ExecuteDeps['requestApproval'];
+  /** Approvals: decisions are read before planning, `request-approval` actions open them. */
+  approvals?: ApprovalGateway;
   sleep?: ExecuteDeps['sleep'];
   random?: ExecuteDeps['random'];
 }
@@ -67,12 +70,17 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
     return mine.length === 0 ? undefined : deps.providers[cloud]!.observe(mine);
   }));
   const observation = mergeObservations(parts.filter((p): p is Observation => p !== undefined));
-  const plan = planScope({ policy: deps.policy, observation, scope, now: now(), ...(deps.decisions ? { decisions: deps.decisions } : {}) });
+  const decisions = new Map(deps.decisions ?? []);
+  if (deps.approvals) for (const [id, state] of await deps.approvals.states(observation.peerings)) if (!decisions.has(id)) decisions.set(id, state);
+  const plan = planScope({ policy: deps.policy, observation, scope, now: now(), decisions });
   const hash = planHash(plan);
+  const gateway = deps.approvals;
+  const requestApproval: ExecuteDeps['requestApproval'] = deps.requestApproval
+    ?? (gateway ? (action, peeringId) => gateway.request(action, peeringId, { observation, planHash: hash, now: now(), ...(trigger ? { eventId: trigger.eventId } : {}) }) : undefined);
   const results = await executePlan(plan, {
     providers: deps.providers, now, mode: deps.mode ?? deps.policy.mode,
     deadline: deps.deadline ?? now().getTime() + 600_000,
-    ...(deps.requestApproval ? { requestApproval: deps.requestApproval } : {}),
+    ...(requestApproval ? { requestApproval } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     ...(deps.random ? { random: deps.random } : {}),
   });
