@@ -21,6 +21,12 @@ const requesterVpcs = {
   'Fn::Split': [',', { 'Fn::Join': ['', ['arn:*:ec2:*:', { 'Fn::Join': [':vpc/*,arn:*:ec2:*:', ref('AllowedRequesterAccounts')] }, ':vpc/*']] }],
 };
 
+/** The same for the hub, from serverless.yml's comma-separated `custom.peerkeeper.allowedRequesterAccounts`. */
+const hubRequesterVpcs = {
+  'Fn::Split': [',', { 'Fn::Join': ['', ['arn:*:ec2:*:',
+    { 'Fn::Join': [':vpc/*,arn:*:ec2:*:', { 'Fn::Split': [',', '${self:custom.peerkeeper.allowedRequesterAccounts}'] }] }, ':vpc/*']] }],
+};
+
 /**
  * The hub functions' role, least privilege: assume only the member role (by name, in any account — the adapter
  * checks the account against the policy before calling STS), its own tables, bus and queues, and the EC2
@@ -39,7 +45,7 @@ function hubRoleStatements(): unknown[] {
     { Sid: 'PublishOutcomes', Effect: 'Allow', Action: ['events:PutEvents'], Resource: arn('PeerkeeperBus') },
     { Sid: 'QueueWorkAndDeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'],
       Resource: ['WorkQueue', ...DEAD_LETTER_QUEUES].map(arn) },
-    ...memberStatements(requesterVpcs).map((s) => ({ ...s, Sid: `Hub${s.Sid}` })),
+    ...memberStatements(hubRequesterVpcs).map((s) => ({ ...s, Sid: `Hub${s.Sid}` })),
   ];
 }
 

@@ -108,6 +108,19 @@ export function formatIPv6(value: bigint): string {
  * IPv4-mapped IPv6 range (::ffff:10.0.0.0/104) stays IPv6: clouds route the two families separately.
  */
 export function parseCidr(text: string): Cidr {
+  const cached = typeof text === 'string' ? parsed.get(text) : undefined;
+  if (cached) return cached;
+  const cidr = parseUncached(text);
+  // Bounded memo: an estate repeats the same ranges in many route tables (10k networks ≈ 200k route destinations).
+  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
+  parsed.set(text, cidr);
+  return cidr;
+}
+
+const PARSE_CACHE_LIMIT = 500_000;
+const parsed = new Map<string, Cidr>();
+
+function parseUncached(text: string): Cidr {
   if (typeof text !== 'string') fail(String(text), 'not a string');
   if (/\s/.test(text)) fail(text, 'whitespace is not part of a CIDR');
   const slash = text.indexOf('/');
@@ -125,7 +138,7 @@ export function parseCidr(text: string): Cidr {
   const start = (value >> hostBits) << hostBits;
   const end = start + (1n << hostBits) - 1n;
   const formatted = version === 4 ? formatIPv4(start) : formatIPv6(start);
-  return { version, start, end, prefix, text: `${formatted}/${prefix}` };
+  return Object.freeze({ version, start, end, prefix, text: `${formatted}/${prefix}` });
 }
 
 /** `parseCidr`, or undefined for text that is not a CIDR. */

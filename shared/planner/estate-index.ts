@@ -34,6 +34,38 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+const accountKey = (cloud: Cloud, account: string) => `${cloud}:${cloud === 'azure' ? account.toLowerCase() : account}`;
+
+/**
+ * The networks a group could select, narrowed by its most selective field (accounts, then a tag), so that
+ * membership costs O(networks + candidates) rather than O(networks × groups). Order follows the estate.
+ */
+function candidateIndex(all: readonly Network[]): (group: Group) => readonly Network[] {
+  const byAccount = new Map<string, Network[]>();
+  const byTag = new Map<string, Network[]>();
+  const byCloud = new Map<string, Network[]>();
+  all.forEach((n) => {
+    push(byAccount, accountKey(n.ref.cloud, n.ref.account), n);
+    push(byCloud, n.ref.cloud, n);
+    for (const [k, v] of Object.entries(n.tags)) push(byTag, `${n.ref.cloud}\u0000${k}\u0000${v}`, n);
+  });
+  const order = new Map(all.map((n, i) => [n, i]));
+  return (group) => {
+    if (group.account !== undefined) {
+      const list = (Array.isArray(group.account) ? group.account : [group.account]).flatMap((a) => byAccount.get(accountKey(group.cloud, a)) ?? []);
+      return list.length > 1 ? [...new Set(list)].sort((a, b) => order.get(a)! - order.get(b)!) : list;
+    }
+    // The rarest tag value narrows most.
+    let best = byCloud.get(group.cloud) ?? [];
+    for (const [k, v] of Object.entries(group.tags ?? {})) {
+      if (v === '*') continue;
+      const list = byTag.get(`${group.cloud}\u0000${k}\u0000${v}`) ?? [];
+      if (list.length < best.length) best = list;
+    }
+    return best;
+  };
+}
+
 /** Indexes an observation for planning. */
 export function indexEstate(policy: Policy, observation: Observation): EstateIndex {
   const networks = new Map<string, Network>();
@@ -46,17 +78,16 @@ export function indexEstate(policy: Policy, observation: Observation): EstateInd
   const groups = Object.entries(policy.groups);
   for (const name of Object.keys(policy.groups)) members.set(name, []);
   for (const n of observation.networks) {
-    const key = networkKey(n.ref);
-    networks.set(key, n);
-    const account = accounts.get(`${n.ref.cloud}:${n.ref.account}`);
-    const mine = new Set<string>();
-    for (const [name, group] of groups) {
-      if (networkInGroup(group, n, account)) {
-        mine.add(name);
-        members.get(name)?.push(n);
-      }
+    networks.set(networkKey(n.ref), n);
+    groupsOf.set(networkKey(n.ref), new Set());
+  }
+  const candidates = candidateIndex(observation.networks);
+  for (const [name, group] of groups) {
+    for (const n of candidates(group)) {
+      if (!networkInGroup(group, n, accounts.get(`${n.ref.cloud}:${n.ref.account}`))) continue;
+      members.get(name)?.push(n);
+      groupsOf.get(networkKey(n.ref))?.add(name);
     }
-    groupsOf.set(key, mine);
   }
   for (const p of observation.peerings) {
     push(peeringsByPair, pairKey(p.requester, p.accepter), p);

@@ -1,6 +1,7 @@
 import { tryParseCidr } from '../cidr';
 import type { Action, Network, PlannedRouteTarget, Route, RouteTable } from '../model';
 import { MANAGED_TAG, networkKey } from '../model';
+import type { Connection } from '../policy/schema';
 import type { EstateIndex } from './estate-index';
 import { routesAreWritten, selectTables } from './estate-index';
 import type { RouteIntent } from './intents';
@@ -51,12 +52,16 @@ function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<s
 /** Table keys of every table some connection manages for a network of its groups (DESIGN §5). */
 function managedTables(index: EstateIndex): Set<string> {
   const managed = new Set<string>();
+  const byGroup = new Map<string, Connection[]>();
+  for (const c of index.policy.connections) {
+    for (const g of new Set(connectionSides(c))) byGroup.set(g, [...(byGroup.get(g) ?? []), c]);
+  }
   for (const network of index.observation.networks) {
     const groups = index.groupsOf.get(networkKey(network.ref));
     if (!groups || groups.size === 0) continue;
-    for (const c of index.policy.connections) {
+    const connections = new Set([...groups].flatMap((g) => byGroup.get(g) ?? []));
+    for (const c of connections) {
       if (!routesAreWritten(network.ref.cloud, c.routes.azureNextHop)) continue;
-      if (![...connectionSides(c)].some((g) => groups.has(g))) continue;
       for (const t of selectTables(network, c.routes.tables)) managed.add(`${networkKey(network.ref)}#${t.id}`);
     }
   }
@@ -72,9 +77,9 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     const destination = normalize(route.destination);
     present.add(destination);
     const want = slots?.get(destination);
+    if (want && matches(route, want)) continue;
     const address = { network: network.ref, routeTableId: table.id, destination: route.destination };
     if (want) {
-      if (matches(route, want)) continue;
       if (route.origin !== 'static') {
         out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}` }, reason: `${destination} in ${table.id} is a ${route.origin} route; peerkeeper does not fight it` });
       } else if (revert) {

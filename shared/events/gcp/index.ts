@@ -7,6 +7,7 @@ import { scopeForMethod } from './methods';
 
 export { cloudEventFromBinary, type HttpHeaders } from './binary';
 export { AUDIT_LOG_WRITTEN } from './envelope';
+export { WATCHED_GCP_METHODS } from './methods';
 
 /**
  * Turns one Eventarc audit-log CloudEvent (structured mode, or binary mode via cloudEventFromBinary) into a Trigger

@@ -77,3 +77,18 @@ function newProjectScope(entry: LogEntryData): Scope {
 function unreadable(methodName: string, resourceName: string | undefined, expected: string): MalformedEventError {
   return new MalformedEventError(`GCP ${methodName} audit log names resource "${resourceName ?? '(none)'}"; expected ${expected}.`);
 }
+
+/**
+ * Every audit-logged method that produces work, exactly as Eventarc filters need them (serviceName +
+ * methodName, one trigger each: Eventarc matches methodName exactly). Compute logs GA calls as `v1.` and
+ * Console / beta gcloud calls as `beta.`; Resource Manager logs v1 and v3 names. infra/gcp is tested against this list.
+ */
+export const WATCHED_GCP_METHODS: readonly { serviceName: string; methodName: string }[] = [
+  ...['v1', 'beta'].flatMap((version) => [
+    ...['addPeering', 'removePeering', 'updatePeering', 'insert', 'delete', 'patch'].map((verb) => `${version}.compute.networks.${verb}`),
+    ...['insert', 'delete'].map((verb) => `${version}.compute.routes.${verb}`),
+    ...['insert', 'delete', 'patch', 'expandIpCidrRange'].map((verb) => `${version}.compute.subnetworks.${verb}`),
+  ]).map((methodName) => ({ serviceName: 'compute.googleapis.com', methodName })),
+  ...['CreateProject', 'UpdateProject', 'google.cloud.resourcemanager.v3.Projects.CreateProject', 'google.cloud.resourcemanager.v3.Projects.UpdateProject']
+    .map((methodName) => ({ serviceName: 'cloudresourcemanager.googleapis.com', methodName })),
+];

@@ -20,15 +20,15 @@ export function staticToken(token: string): TokenSource {
 /**
  * Application Default Credentials: the function's service account on GCP, or the key / gcloud login
  * on a workstation. google-auth-library is loaded on first use so a cold start that never calls GCP
- * does not pay for it.
+ * does not pay for it. `scopes` defaults to Compute read/write + read-only Cloud Platform.
  */
-export function applicationDefaultCredentials(): TokenSource {
+export function applicationDefaultCredentials(scopes: readonly string[] = SCOPES): TokenSource {
   let headers: ((url: string) => Promise<Record<string, string>>) | undefined;
   return {
     async headers(url) {
       if (!headers) {
         const { GoogleAuth } = await import('google-auth-library');
-        const auth = new GoogleAuth({ scopes: SCOPES });
+        const auth = new GoogleAuth({ scopes: [...scopes] });
         headers = async (u) => {
           try {
             return Object.fromEntries((await auth.getRequestHeaders(u)).entries());

@@ -11,6 +11,7 @@ import { observeProjects } from './observe';
 export { ComputeClient, DEFAULT_RETRY, type RetryPolicy, type TokenSource, type ComputeOperation } from './client';
 export { connectCompute, gcpConnection, anonymous, staticToken, applicationDefaultCredentials, DEFAULT_COMPUTE_ENDPOINT } from './connect';
 export { GCP_PERMISSIONS, allGcpPermissions } from './permissions';
+export { createPubSubPublisher, PubSubRestPublisher, PUBSUB_PERMISSIONS, DEFAULT_PUBSUB_ENDPOINT, type MessagePublisher } from './pubsub';
 export { GCP_ROUTE_TABLE_ID, MANAGED_PEERING_PREFIX, managedPeeringName, gcpNetworkRef, halfId } from './toModel';
 
 /** Where the adapter looks: explicit projects, and/or the direct children of a folder or organization. */
@@ -31,6 +32,7 @@ export class GcpPeeringAdapter implements PeeringProvider {
   private readonly locks = new NetworkLocks();
   private readonly applier: GcpApplier;
   private discovered: Set<string> | undefined;
+  private discoveredAt = 0;
 
   constructor(private readonly opts: GcpAdapterOptions) {
     this.applier = new GcpApplier(opts.client, this.locks, (p) => this.ownsProject(p));
@@ -50,6 +52,7 @@ export class GcpPeeringAdapter implements PeeringProvider {
       for (const p of projects) if (!p.lifecycleState || p.lifecycleState === 'ACTIVE') found.add(p.projectId);
     }
     this.discovered = found;
+    this.discoveredAt = Date.now();
     return [...found].sort().map((account) => ({ cloud: 'gcp', account, region: 'global' }));
   }
 
@@ -62,7 +65,7 @@ export class GcpPeeringAdapter implements PeeringProvider {
   /** Performs one action; throws only RetryableError / TerminalError. */
   async apply(action: Action, context: ApplyContext): Promise<ApplyOutcome> {
     if (action.cloud !== 'gcp') throw new TerminalError(`the GCP adapter cannot apply a ${action.cloud} action`);
-    if (!this.discovered && (this.opts.folder || this.opts.organization)) await this.partitions();
+    if ((this.opts.folder || this.opts.organization) && this.needsDiscovery(action)) await this.partitions();
     try {
       return await this.applier.apply(action, context);
     } catch (e) {
@@ -70,6 +73,17 @@ export class GcpPeeringAdapter implements PeeringProvider {
       if (isTyped(e)) throw e;
       throw new TerminalError(`${action.action}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
+  }
+
+  /**
+   * True before the first discovery, and when the action names a project discovery has not seen and the
+   * last discovery is over 60 s old: a project vended into the folder after the cold start is ours too.
+   */
+  private needsDiscovery(action: Action): boolean {
+    if (!this.discovered) return true;
+    const t = action.target;
+    const projects = 'network' in t ? [t.network.account] : 'requester' in t ? [t.requester.account, t.accepter.account] : [];
+    return projects.some((p) => !this.ownsProject(p)) && Date.now() - this.discoveredAt > 60_000;
   }
 
   /** Halves on networks of these projects are ours to change; others belong to the peer. */

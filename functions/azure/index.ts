@@ -1,0 +1,10 @@
+/**
+ * The Azure Functions app (programming model v4): the bundle's entry point (package.json `main` of the
+ * deployment package). Registers every function; handlers live one per file.
+ */
+import { app } from '@azure/functions';
+import { registerFunctions } from './register';
+import { defaultDeps } from './support/deps';
+
+// One HTTP stream per request body is the v4 default; nothing here streams.
+registerFunctions(app, defaultDeps());

@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeAwsEvent, WATCHED_EC2_CALLS } from '../../../shared/events/aws';
+import { WATCHED_VENDING_EVENTS } from '../../../shared/events/aws/vending';
+import { DEAD_LETTER_QUEUES } from '../../../infra/aws/generate';
+import { specProblems } from './cfn-spec';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const ROOT = join(__dirname, '..', '..', '..');
+
+/** `npx osls package`, for real: offline, no AWS credentials (they are removed from the environment). */
+function packageService(): { template: Json; output: string } {
+  const env = { ...process.env };
+  for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[k];
+  const run = spawnSync(process.execPath, [require.resolve('osls/bin/serverless.js'), 'package'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  const output = `${run.stdout}\n${run.stderr}`;
+  if (run.status !== 0) throw new Error(`osls package failed (${run.status ?? run.signal}):\n${output}`);
+  return { template: JSON.parse(readFileSync(join(ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as Json, output };
+}
+
+const ofType = (t: Json, type: string): [string, Json][] => Object.entries(t.Resources as Record<string, Json>).filter(([, r]) => r.Type === type);
+
+describe('serverless.yml packaged by osls', () => {
+  let template: Json;
+  beforeAll(() => { template = packageService().template; }, 90_000);
+
+  it('produces CloudFormation whose every resource type and property exists in the AWS resource specification', async () => {
+    expect(await specProblems(template)).toEqual([]);
+  });
+
+  it('wires every handler file in functions/aws, and nothing else', () => {
+    const files = readdirSync(join(ROOT, 'functions', 'aws')).filter((f) => f.endsWith('.ts')).map((f) => `functions/aws/${f.replace(/\.ts$/, '')}.handler`).sort();
+    const wired = ofType(template, 'AWS::Lambda::Function').map(([, r]) => r.Properties.Handler as string).sort();
+    expect(wired).toEqual(files);
+    for (const [, fn] of ofType(template, 'AWS::Lambda::Function')) expect(fn.Properties.Runtime).toBe('nodejs22.x');
+  });
+
+  it('matches exactly the EC2 calls and vending events the normalizer reads', () => {
+    const patterns = ofType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern as Json | undefined).filter((p): p is Json => p !== undefined);
+    const ec2 = patterns.filter((p) => p.source?.includes('aws.ec2'));
+    const vending = patterns.filter((p) => p.source?.includes('aws.controltower'));
+    expect(ec2).toHaveLength(1);
+    expect([...ec2[0]!.detail.eventName].sort()).toEqual([...WATCHED_EC2_CALLS].sort());
+    expect(vending).toHaveLength(1);
+    expect([...vending[0]!.source].sort()).toEqual(Object.keys(WATCHED_VENDING_EVENTS).sort());
+    expect([...vending[0]!.detail.eventName].sort()).toEqual(Object.values(WATCHED_VENDING_EVENTS).flat().sort());
+  });
+
+  it.each([...WATCHED_EC2_CALLS])('routes %s to work, not to "does not watch"', (eventName) => {
+    const result = normalizeAwsEvent({
+      version: '0', id: `probe-${eventName}`, 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.ec2', account: '123456789012',
+      time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [],
+      detail: { eventName, awsRegion: 'us-east-1', recipientAccountId: '123456789012', userIdentity: { arn: 'arn:aws:iam::123456789012:user/alice' },
+        requestParameters: { vpcPeeringConnectionId: 'pcx-1', routeTableId: 'rtb-1', vpcId: 'vpc-1', resourcesSet: { items: [{ resourceId: 'vpc-1' }] } },
+        responseElements: { vpc: { vpcId: 'vpc-1' } } },
+    }, { identities: [] });
+    expect(result.kind).toBe('work');
+  });
+
+  it('gives every EventBridge target and async function a dead-letter queue, and every queue an alarm', () => {
+    for (const [id, rule] of ofType(template, 'AWS::Events::Rule')) {
+      for (const target of rule.Properties.Targets as Json[]) expect({ id, dlq: target.DeadLetterConfig?.Arn }).toEqual({ id, dlq: expect.anything() });
+    }
+    const invokeConfigs = ofType(template, 'AWS::Lambda::EventInvokeConfig');
+    expect(invokeConfigs.length).toBe(3);
+    for (const [, c] of invokeConfigs) expect(c.Properties.DestinationConfig.OnFailure.Destination).toEqual(expect.objectContaining({ 'Fn::GetAtt': expect.any(Array) }));
+    const alarmed = ofType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0] as string).sort();
+    expect(alarmed).toEqual([...DEAD_LETTER_QUEUES].sort());
+    expect(template.Resources.WorkQueue.Properties.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': ['WorkDeadLetterQueue', 'Arn'] });
+  });
+
+  it('enables TTL on every DynamoDB table', () => {
+    const tables = ofType(template, 'AWS::DynamoDB::Table');
+    expect(tables.map(([id]) => id).sort()).toEqual(['ApprovalsTable', 'AuditTable', 'IdempotencyTable']);
+    for (const [, t] of tables) expect(t.Properties.TimeToLiveSpecification.Enabled).toBe(true);
+  });
+
+  it('grants the function role sts:AssumeRole on the member role only, and no mutating action on *', () => {
+    const statements = template.Resources.IamRoleLambdaExecution.Properties.Policies[0].PolicyDocument.Statement as Json[];
+    const assume = statements.filter((s) => [s.Action].flat().includes('sts:AssumeRole'));
+    expect(assume).toHaveLength(1);
+    expect(assume[0]!.Resource['Fn::Sub']).toEqual(['arn:${AWS::Partition}:iam::*:role/${RoleName}', { RoleName: 'peerkeeper-member' }]);
+    for (const s of statements) {
+      const resources = [s.Resource].flat();
+      // X-Ray's PutTraceSegments has no resource-level permissions: `*` is the only form AWS accepts.
+      const mutating = [s.Action].flat().filter((a: string) => !/:(Describe|Get|List|Query)/.test(a) && !a.startsWith('xray:'));
+      if (mutating.length > 0) expect({ sid: s.Sid, resources }).not.toEqual({ sid: s.Sid, resources: expect.arrayContaining(['*']) });
+    }
+  });
+});
