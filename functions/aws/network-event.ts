@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { MalformedEventError, RetryableError } from '../../shared/errors';
 import { normalizeAwsEvent } from '../../shared/events/aws';
 import { withPowertools } from './support/middleware';
+import { createAwsRuntime } from '../../shared/runtime/aws';
 import { deadLetterTerminal, defaultDeps, report, type HandlerDeps } from './support/wiring';
 
 /**
@@ -32,4 +33,4 @@ export function networkEventHandler(deps: HandlerDeps) {
   return withPowertools(core, deps, { correlationPath: 'id', idempotencyPath: 'id' });
 }
 
-export const handler = networkEventHandler(defaultDeps('network-event'));
+export const handler = networkEventHandler(defaultDeps('network-event', (log) => createAwsRuntime({ log })));

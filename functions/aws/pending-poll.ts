@@ -1,4 +1,5 @@
 import { fanOutHandler } from './support/fan-out';
+import { createFanOutRuntime } from '../../shared/runtime/fan-out';
 import { defaultDeps, type HandlerDeps } from './support/wiring';
 
 /**
@@ -11,4 +12,4 @@ export function pendingPollHandler(deps: HandlerDeps) {
   return fanOutHandler('poll', deps);
 }
 
-export const handler = pendingPollHandler(defaultDeps('pending-poll'));
+export const handler = pendingPollHandler(defaultDeps('pending-poll', (log) => createFanOutRuntime({ log })));

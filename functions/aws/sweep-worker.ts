@@ -1,8 +1,9 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { RetryableError } from '../../shared/errors';
-import { parseWorkMessage, type WorkMessage } from '../../shared/runtime';
+import { parseWorkMessage, type WorkMessage } from '../../shared/runtime/work';
 import { withPowertools } from './support/middleware';
+import { createAwsRuntime } from '../../shared/runtime/aws';
 import { deadLetterTerminal, defaultDeps, report, type HandlerDeps } from './support/wiring';
 
 /**
@@ -38,4 +39,4 @@ export function sweepWorkerHandler(deps: HandlerDeps) {
   return withPowertools(core, deps, {});
 }
 
-export const handler = sweepWorkerHandler(defaultDeps('sweep-worker'));
+export const handler = sweepWorkerHandler(defaultDeps('sweep-worker', (log) => createAwsRuntime({ log })));

@@ -1,4 +1,5 @@
 import { fanOutHandler } from './support/fan-out';
+import { createFanOutRuntime } from '../../shared/runtime/fan-out';
 import { defaultDeps, type HandlerDeps } from './support/wiring';
 
 /**
@@ -10,4 +11,4 @@ export function sweepHandler(deps: HandlerDeps) {
   return fanOutHandler('sweep', deps);
 }
 
-export const handler = sweepHandler(defaultDeps('sweep'));
+export const handler = sweepHandler(defaultDeps('sweep', (log) => createFanOutRuntime({ log })));

@@ -1,120 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Cloud, Trigger } from '../model';
-import { loadPolicy, type Policy } from '../policy';
+import type { RuntimeQueues } from './aws-runtime';
+import { AwsRuntime, loadPolicyFile, policyPath, required, type AwsRuntimeOverrides, type RuntimeLog } from './aws-runtime';
 import { createAwsProvider } from '../providers/aws';
-import { createHubServices, HUB_ENV } from '../providers/aws/hub';
-import type { PeeringProvider } from '../providers/port';
-import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult } from '../reconcile';
-import type { AuditLog } from '../stores/ports';
-import { outcomeEvents, type OutcomePublisher } from './outcome-events';
-import { needsRetry, type WorkMessage } from './work';
-
-/** The part of the Lambda context the runtime reads. */
-export interface InvocationContext {
-  getRemainingTimeInMillis(): number;
-}
-
-/** Where the runtime logs; Powertools' Logger has this shape (the runtime cannot import it: DESIGN §2). */
-export interface RuntimeLog {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
-
-/** Queues the runtime writes to: the sweep's work queue and the dead-letter queue for terminal errors. */
-export interface RuntimeQueues {
-  /** Puts one message per unit of work; resolves to how many were sent. */
-  sendWork(messages: readonly WorkMessage[]): Promise<number>;
-  /** Parks an input peerkeeper can never process, with the reason, for a human. */
-  deadLetter(input: unknown, error: Error): Promise<void>;
-}
-
-/** Everything a test may replace; anything left out is built from the environment. */
-export interface AwsRuntimeOverrides {
-  env?: NodeJS.ProcessEnv;
-  policy?: Policy;
-  providers?: Partial<Record<Cloud, PeeringProvider>>;
-  audit?: AuditLog;
-  outcomes?: OutcomePublisher;
-  queues?: RuntimeQueues;
-  now?: () => Date;
-  log?: RuntimeLog;
-  /** Approval wiring (store + chat) for `request-approval` actions and decided requests. */
-  approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions'>;
-}
+import { createHubServices } from '../providers/aws/hub';
+import { HUB_ENV } from '../providers/aws/hub-env';
 
 const silent: RuntimeLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** The policy bundled with the functions: env PEERKEEPER_POLICY_FILE, else `policy.yaml` next to the bundle. */
-export function policyPath(env: NodeJS.ProcessEnv): string {
-  const configured = env[HUB_ENV.policyFile];
-  if (configured) return resolve(configured);
-  // esbuild's CommonJS bundle keeps __dirname as the bundle's directory (/var/task/functions/aws in Lambda).
-  return typeof __dirname === 'string' ? join(__dirname, 'policy.yaml') : resolve('policy.yaml');
-}
-
 /**
- * The composition root of the AWS functions, built once per cold start: policy, providers, audit log,
- * outcome publisher and queues. Every handler calls `reconcileTrigger` (events, sweep worker, poll).
+ * The composition root of the reconciling functions (network-event, sweep-worker): policy, the EC2 adapter,
+ * audit log, outcome publisher and queues, built from the environment; tests replace any piece.
  */
-export class AwsRuntime {
-  readonly identities: readonly string[];
-
-  constructor(
-    readonly policy: Policy,
-    private readonly providers: Partial<Record<Cloud, PeeringProvider>>,
-    private readonly outcomes: OutcomePublisher | undefined,
-    private readonly queues: RuntimeQueues,
-    private readonly opts: { audit?: AuditLog; now: () => Date; log: RuntimeLog; env: NodeJS.ProcessEnv; approvals?: AwsRuntimeOverrides['approvals'] },
-  ) {
-    const extra = (opts.env[HUB_ENV.identities] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    const functionRole = opts.env[HUB_ENV.functionRoleArn];
-    const memberRole = `arn:aws:iam::*:role/${policy.providers.aws?.roleName ?? 'peerkeeper-member'}`;
-    this.identities = [...new Set([...policy.identities, memberRole, ...(functionRole ? [functionRole] : []), ...extra])];
-  }
-
-  /**
-   * Reconciles the trigger's scope until shortly before the function times out, then publishes what was
-   * done. `retry` is true when an action failed with a retryable error (the caller lets the host redeliver).
-   */
-  async reconcileTrigger(trigger: Trigger, context: InvocationContext): Promise<{ result: ReconcileResult; retry: boolean; published: number }> {
-    const now = this.opts.now;
-    const result = await reconcileScope(trigger.scope, {
-      policy: this.policy, providers: this.providers, now,
-      deadline: now().getTime() + context.getRemainingTimeInMillis(),
-      actor: 'peerkeeper',
-      ...(this.opts.audit ? { audit: this.opts.audit } : {}),
-      ...(this.opts.approvals ?? {}),
-    }, trigger);
-    const events = outcomeEvents(result, now(), trigger);
-    const published = events.length > 0 && this.outcomes ? (await this.outcomes.publish(events)).published : 0;
-    return { result, retry: needsRetry(result), published };
-  }
-
-  /**
-   * The sweep's fan-out: one message per governed AWS account and region, so each unit fits one
-   * invocation however large the organization (1,000 accounts × 2 regions = 2,000 messages, 200 SendMessageBatch calls).
-   */
-  async fanOut(kind: 'sweep' | 'poll', eventId: string, at?: string): Promise<number> {
-    const messages: WorkMessage[] = partitionsFor({ kind: 'estate' }, this.policy, ['aws']).map((p) => ({
-      trigger: {
-        scope: { kind: 'account', cloud: 'aws', account: p.account, ...(p.region ? { region: p.region } : {}) },
-        kind, eventId: `${eventId}:${p.account}:${p.region ?? '*'}`, source: kind === 'sweep' ? 'Scheduled Sweep' : 'Pending Poll',
-        ...(at ? { at } : {}),
-      },
-    }));
-    return this.queues.sendWork(messages);
-  }
-
-  /** Parks an input that can never succeed (malformed event, denied by policy) and logs why. */
-  async deadLetter(input: unknown, error: Error): Promise<void> {
-    this.opts.log.error('terminal error: input dead-lettered', { error: error.message, errorName: error.name });
-    await this.queues.deadLetter(input, error);
-  }
-}
-
-/** Builds the runtime from the environment, with any piece replaced (tests inject providers and stores). */
 export function createAwsRuntime(overrides: AwsRuntimeOverrides = {}): AwsRuntime {
   const env = overrides.env ?? process.env;
   const log = overrides.log ?? silent;
@@ -132,12 +27,3 @@ export function createAwsRuntime(overrides: AwsRuntimeOverrides = {}): AwsRuntim
   });
 }
 
-function loadPolicyFile(file: string): Policy {
-  return loadPolicy(readFileSync(file, 'utf8'), file).policy;
-}
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is not set; serverless.yml sets it for every function`);
-  return value;
-}

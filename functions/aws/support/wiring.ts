@@ -6,7 +6,8 @@ import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { TerminalError } from '../../../shared/errors';
 import type { ReconcileResult } from '../../../shared/reconcile';
-import { createAwsRuntime, reconcileCounts, type AwsRuntime, type RuntimeLog } from '../../../shared/runtime';
+import type { AwsRuntime, RuntimeLog } from '../../../shared/runtime/aws-runtime';
+import { reconcileCounts } from '../../../shared/runtime/work';
 
 /** What every AWS handler is built from; tests pass their own (fake providers, dynalite-backed idempotency). */
 export interface HandlerDeps {
@@ -25,11 +26,15 @@ export function once<T>(build: () => T): () => T {
   return () => (value ??= build());
 }
 
-/** Production wiring: environment from serverless.yml, Powertools with the `peerkeeper` namespace. */
-export function defaultDeps(service: string): HandlerDeps {
+/**
+ * Production wiring: environment from serverless.yml, Powertools with the `peerkeeper` namespace. Each handler
+ * passes its composition root (reconciling or fan-out), so its bundle holds only the clients it uses. Each gets
+ * its own idempotency layer: Powertools configures a layer once, with the first handler's key path.
+ */
+export function defaultDeps(service: string, build: (log: RuntimeLog) => AwsRuntime): HandlerDeps {
   const logger = new Logger({ serviceName: 'peerkeeper', persistentKeys: { function: service } });
   return {
-    runtime: once(() => createAwsRuntime({ log: runtimeLog(logger) })),
+    runtime: once(() => build(runtimeLog(logger))),
     logger,
     metrics: new Metrics({ namespace: 'peerkeeper', serviceName: 'peerkeeper', defaultDimensions: { function: service } }),
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: process.env.PEERKEEPER_IDEMPOTENCY_TABLE ?? 'peerkeeper-idempotency' }),

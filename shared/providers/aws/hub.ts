@@ -2,20 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoAuditLog } from '../../stores/dynamodb';
 import type { AuditLog } from '../../stores/ports';
 import { EventBridgeOutcomePublisher, type OutcomeLog } from './outcomes';
+import { HUB_ENV } from './hub-env';
 import { SqsSender } from './queues';
 
-/** Environment variables the hub functions read (serverless.yml sets them). */
-export const HUB_ENV = {
-  policyFile: 'PEERKEEPER_POLICY_FILE',
-  eventBus: 'PEERKEEPER_EVENT_BUS',
-  auditTable: 'PEERKEEPER_AUDIT_TABLE',
-  approvalsTable: 'PEERKEEPER_APPROVALS_TABLE',
-  idempotencyTable: 'PEERKEEPER_IDEMPOTENCY_TABLE',
-  workQueueUrl: 'PEERKEEPER_WORK_QUEUE_URL',
-  deadLetterUrl: 'PEERKEEPER_DEAD_LETTER_URL',
-  functionRoleArn: 'PEERKEEPER_FUNCTION_ROLE_ARN',
-  identities: 'PEERKEEPER_IDENTITIES',
-} as const;
+export { HUB_ENV } from './hub-env';
+
 
 /** The hub's own AWS services, built from the environment; absent pieces stay undefined. */
 export interface HubServices {

@@ -32,7 +32,7 @@ export class GcpPeeringAdapter implements PeeringProvider {
   private readonly locks = new NetworkLocks();
   private readonly applier: GcpApplier;
   private discovered: Set<string> | undefined;
-  private discoveredAt = 0;
+  private readonly rediscoveredFor = new Set<string>();
 
   constructor(private readonly opts: GcpAdapterOptions) {
     this.applier = new GcpApplier(opts.client, this.locks, (p) => this.ownsProject(p));
@@ -52,7 +52,6 @@ export class GcpPeeringAdapter implements PeeringProvider {
       for (const p of projects) if (!p.lifecycleState || p.lifecycleState === 'ACTIVE') found.add(p.projectId);
     }
     this.discovered = found;
-    this.discoveredAt = Date.now();
     return [...found].sort().map((account) => ({ cloud: 'gcp', account, region: 'global' }));
   }
 
@@ -76,14 +75,17 @@ export class GcpPeeringAdapter implements PeeringProvider {
   }
 
   /**
-   * True before the first discovery, and when the action names a project discovery has not seen and the
-   * last discovery is over 60 s old: a project vended into the folder after the cold start is ours too.
+   * True before the first discovery, and when the action names a project discovery has not seen yet: a
+   * project vended into the folder after the cold start is ours too. Each unknown project triggers one
+   * re-discovery per instance (a partner's project stays unknown without a list call per action).
    */
   private needsDiscovery(action: Action): boolean {
     if (!this.discovered) return true;
     const t = action.target;
     const projects = 'network' in t ? [t.network.account] : 'requester' in t ? [t.requester.account, t.accepter.account] : [];
-    return projects.some((p) => !this.ownsProject(p)) && Date.now() - this.discoveredAt > 60_000;
+    const unknown = projects.filter((p) => !this.ownsProject(p) && !this.rediscoveredFor.has(p));
+    unknown.forEach((p) => this.rediscoveredFor.add(p));
+    return unknown.length > 0;
   }
 
   /** Halves on networks of these projects are ours to change; others belong to the peer. */
