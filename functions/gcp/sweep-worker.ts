@@ -8,8 +8,8 @@ interface MessagePublished { message?: { data?: string; messageId?: string }; su
 
 /**
  * Reconciles one sweep work item (one project) from the work topic. A retryable failure is thrown, so
- * Pub/Sub redelivers (then its dead-letter policy parks the message after 5 attempts); a malformed message
- * is dead-lettered at once and acknowledged. Idempotent on the CloudEvent id (the Pub/Sub message id).
+ * Eventarc redelivers with backoff (up to the message's 24 h retention; the next sweep re-derives the work);
+ * a malformed message is dead-lettered at once and acknowledged. Idempotent on the CloudEvent id (the Pub/Sub message id).
  */
 export function sweepWorkerHandler(runtime: RuntimeSource): (event: CloudEvent<unknown>) => Promise<HandlerOutcome> {
   return async (event) => {

@@ -10,7 +10,7 @@ const HELP = `peerkeeper — keep cloud network peering as declared (AWS, Azure,
 
 Usage:
   peerkeeper validate <policy.yaml> [--estate S] [--json]
-  peerkeeper schema [--estate]
+  peerkeeper schema [--estate | --markdown]
   peerkeeper plan  --policy P (--estate S | --provider aws|azure|gcp|memory) [--scope JSON] [--json] [--now ISO]
   peerkeeper apply --policy P (--estate S --out S2 | --provider aws|azure|gcp) [--dry-run] [--json]
   peerkeeper approvals --policy P [--json]                 pending approvals (embedded store in --state-dir)
@@ -34,14 +34,14 @@ export async function runCli(argv: readonly string[], io: CliOutput = processOut
   try {
     const [command, ...rest] = argv;
     if (!command || command === 'help' || command === '--help' || command === '-h') { io.out(HELP); return 0; }
-    const schemaFlags = command === 'schema' ? { ...OPTIONS, estate: { type: 'boolean' } } as const : OPTIONS;
+    const schemaFlags = command === 'schema' ? { ...OPTIONS, estate: { type: 'boolean' }, markdown: { type: 'boolean' } } as const : OPTIONS;
     const { values, positionals } = parseArgs({ args: [...rest], options: schemaFlags, allowPositionals: true, strict: true });
     const v = values as Record<string, string | boolean | undefined>;
     const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
     const common = { policy: str('policy') ?? positionals[0] ?? '', ...(str('estate') ? { estate: str('estate') } : {}), ...(str('provider') ? { provider: str('provider') } : {}), ...(str('scope') ? { scope: str('scope') } : {}), ...(str('now') ? { now: str('now') } : {}), ...(str('state-dir') ? { stateDir: str('state-dir') } : {}), json: v.json === true };
     switch (command) {
       case 'validate': return validateCommand(common, io);
-      case 'schema': return schemaCommand({ estate: v.estate === true }, io);
+      case 'schema': return schemaCommand({ estate: v.estate === true, markdown: v.markdown === true }, io);
       case 'plan': return await planCommand(need(common), io);
       case 'apply': return await applyCommand({ ...need(common), ...(str('out') ? { out: str('out') } : {}), dryRun: v['dry-run'] === true }, io);
       case 'approvals': return await approvalsCommand(need(common), io);

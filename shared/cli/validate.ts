@@ -1,5 +1,5 @@
 import { estateJsonSchema } from '../model';
-import { groupWarnings, policyJsonSchema, renderPolicyIssues } from '../policy';
+import { groupWarnings, policyJsonSchema, policyReferenceMarkdown, renderPolicyIssues } from '../policy';
 import { readEstate, readPolicy } from './io';
 import type { CliOutput } from './output';
 
@@ -17,8 +17,9 @@ export function validateCommand(args: { policy: string; estate?: string; json?: 
   return 0;
 }
 
-/** `peerkeeper schema [--estate]`: the JSON Schema of the policy (or of the estate snapshot). */
-export function schemaCommand(args: { estate?: boolean }, io: CliOutput): number {
-  io.out(JSON.stringify(args.estate ? estateJsonSchema() : policyJsonSchema(), null, 2) + '\n');
+/** `peerkeeper schema [--estate | --markdown]`: the JSON Schema of the policy (or of the estate snapshot), or the policy reference table. */
+export function schemaCommand(args: { estate?: boolean; markdown?: boolean }, io: CliOutput): number {
+  if (args.markdown) io.out(policyReferenceMarkdown());
+  else io.out(JSON.stringify(args.estate ? estateJsonSchema() : policyJsonSchema(), null, 2) + '\n');
   return 0;
 }

@@ -5,3 +5,4 @@ export { type PathIssue, type PolicyIssue, type PolicySource, formatPolicyPath, 
 export { groupWarnings, listedAccounts, networkInGroup, networksInGroup, refInGroup } from './groups';
 export { checkPolicySemantics, connectedGroupPairs } from './semantics';
 export { POLICY_SCHEMA_ID, policyJsonSchema } from './jsonSchema';
+export { policyReferenceMarkdown } from './reference';

@@ -27,22 +27,22 @@ export const ConnectionRoutesSchema = z.strictObject({
 });
 
 const connectionBase = {
-  name: z.string().min(1).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+  name: z.string().min(1).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').describe('Unique name; tagged on what peerkeeper creates and shown in every reason.'),
   approval: z.enum(['auto', 'chat']).default('auto').describe('auto: accept and create; chat: ask the approvers first.'),
-  routes: ConnectionRoutesSchema.default({ tables: 'all' }),
-  options: PeeringOptionsSchema.default({}),
+  routes: ConnectionRoutesSchema.default({ tables: 'all' }).describe('Which route tables get routes to the peer ranges (AWS; Azure through azureNextHop; GCP exchanges routes itself).'),
+  options: PeeringOptionsSchema.default({}).describe('Peering options to keep: allowDnsResolution (AWS); allowVirtualNetworkAccess, allowForwardedTraffic, allowGatewayTransit, useRemoteGateways (Azure); exportCustomRoutes, importCustomRoutes (GCP).'),
 };
 
 export const ConnectionSchema = z.discriminatedUnion('topology', [
-  z.strictObject({ ...connectionBase, topology: z.literal('hub-spoke'), hub: z.string(), spokes: z.string() }),
-  z.strictObject({ ...connectionBase, topology: z.literal('mesh'), members: z.string() }),
-  z.strictObject({ ...connectionBase, topology: z.literal('pair'), between: z.tuple([z.string(), z.string()]) }),
+  z.strictObject({ ...connectionBase, topology: z.literal('hub-spoke'), hub: z.string().describe('Group of hub networks.'), spokes: z.string().describe('Group of spoke networks; each is peered to the hub.') }),
+  z.strictObject({ ...connectionBase, topology: z.literal('mesh'), members: z.string().describe('Group whose networks are all peered with each other.') }),
+  z.strictObject({ ...connectionBase, topology: z.literal('pair'), between: z.tuple([z.string(), z.string()]).describe('Two groups; every network of the first is peered with every network of the second.') }),
 ]);
 export type Connection = z.infer<typeof ConnectionSchema>;
 
 export const DenySchema = z.strictObject({
-  between: z.tuple([z.string(), z.string()]),
-  reason: z.string().min(1),
+  between: z.tuple([z.string(), z.string()]).describe('Two groups that must never be peered (deny wins over connections).'),
+  reason: z.string().min(1).describe('Shown when a request is rejected or a pair refused.'),
 });
 export type Deny = z.infer<typeof DenySchema>;
 
@@ -51,27 +51,27 @@ export const DurationSchema = z.string().regex(durationPattern, 'a duration like
 
 export const ProvidersSchema = z.strictObject({
   aws: z.strictObject({
-    roleName: z.string().default('peerkeeper-member'),
-    externalId: z.string().optional(),
-    regions: z.array(z.string()).min(1).default(['us-east-1']),
-    hubAccount: z.string().optional(),
+    roleName: z.string().default('peerkeeper-member').describe('The role peerkeeper assumes in member accounts.'),
+    externalId: z.string().optional().describe('The ExternalId the member role requires.'),
+    regions: z.array(z.string()).min(1).default(['us-east-1']).describe('Regions to observe in every account.'),
+    hubAccount: z.string().optional().describe('The account the functions run in.'),
     accounts: z.array(z.string()).optional().describe('Accounts to observe; defaults to the accounts the groups name.'),
   }).optional(),
   azure: z.strictObject({
-    tenantId: z.string().optional(),
-    subscriptions: z.array(z.string()).optional(),
-    managementGroup: z.string().optional(),
+    tenantId: z.string().optional().describe('The Entra ID tenant.'),
+    subscriptions: z.array(z.string()).optional().describe('Subscriptions to observe.'),
+    managementGroup: z.string().optional().describe('Observe every subscription under this management group.'),
   }).optional(),
   gcp: z.strictObject({
-    projects: z.array(z.string()).optional(),
-    folder: z.string().optional(),
-    organization: z.string().optional(),
+    projects: z.array(z.string()).optional().describe('Projects to observe.'),
+    folder: z.string().optional().describe('Observe the projects directly under this folder.'),
+    organization: z.string().optional().describe('Observe the projects directly under this organization.'),
   }).optional(),
 }).default({});
 
 /** The one policy file that governs all three clouds. */
 export const PolicySchema = z.strictObject({
-  version: z.literal(1),
+  version: z.literal(1).describe('Policy format version.'),
   mode: z.enum(['observe', 'enforce']).default('enforce').describe('observe: plan and report only; enforce: act.'),
   /** peerkeeper's own identities; events they cause produce no work. */
   identities: z.array(z.string()).default([]).describe('Role ARNs, principal ids or service-account emails that are peerkeeper itself.'),
@@ -79,19 +79,19 @@ export const PolicySchema = z.strictObject({
   groups: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), GroupSchema),
   connections: z.array(ConnectionSchema).default([]),
   deny: z.array(DenySchema).default([]),
-  unmatchedRequests: z.enum(['reject', 'ignore', 'chat']).default('reject'),
+  unmatchedRequests: z.enum(['reject', 'ignore', 'chat']).default('reject').describe('What to do with a request no connection matches.'),
   approvals: z.strictObject({
     approvers: z.array(z.string()).default([]).describe('Slack user ids (U…) or user group ids (S…).'),
-    ttl: DurationSchema.default('72h'),
-    channel: z.string().optional(),
+    ttl: DurationSchema.default('72h').describe('How long an approval stays open (capped at the cloud\'s own expiry − 1 h).'),
+    channel: z.string().optional().describe('Slack channel id for approval messages.'),
   }).default({ approvers: [], ttl: '72h' }),
   drift: z.strictObject({
-    routes: z.enum(['revert', 'report']).default('revert'),
-    peerings: z.enum(['revert', 'report']).default('revert'),
-    unknownPeerings: z.enum(['report', 'ignore']).default('report'),
+    routes: z.enum(['revert', 'report']).default('revert').describe('Managed routes that drifted: put back, or only report.'),
+    peerings: z.enum(['revert', 'report']).default('revert').describe('Managed peerings deleted or changed: recreate / fix, or only report.'),
+    unknownPeerings: z.enum(['report', 'ignore']).default('report').describe('Peerings the policy does not know: never touched, reported or ignored.'),
   }).default({ routes: 'revert', peerings: 'revert', unknownPeerings: 'report' }),
   limits: z.strictObject({
-    maxChangesPerRun: z.number().int().positive().default(50),
+    maxChangesPerRun: z.number().int().positive().default(50).describe('Blast-radius cap: changes one run may make; the rest waits for the next run.'),
   }).default({ maxChangesPerRun: 50 }),
 });
 export type Policy = z.infer<typeof PolicySchema>;

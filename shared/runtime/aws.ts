@@ -1,8 +1,10 @@
-import type { RuntimeQueues } from './aws-runtime';
-import { AwsRuntime, loadPolicyFile, policyPath, required, type AwsRuntimeOverrides, type RuntimeLog } from './aws-runtime';
+import { AwsRuntime, loadPolicyFile, policyPath, required, type AwsRuntimeOverrides, type RuntimeLog, type RuntimeQueues } from './aws-runtime';
 import { createAwsProvider } from '../providers/aws';
 import { createHubServices } from '../providers/aws/hub';
 import { HUB_ENV } from '../providers/aws/hub-env';
+
+// The runtime's types live in aws-runtime.ts (no SDK imports, so the fan-out bundles stay small); re-exported for callers of this module.
+export { AwsRuntime, policyPath, loadPolicyFile, type AwsRuntimeOverrides, type InvocationContext, type RuntimeLog, type RuntimeQueues } from './aws-runtime';
 
 const silent: RuntimeLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

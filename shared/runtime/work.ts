@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MalformedEventError } from '../errors';
-import { TriggerSchema, type Trigger } from '../model';
+import { TriggerSchema } from '../model';
 import type { ReconcileResult } from '../reconcile';
 
 /** One unit of sweep / poll work on the work queue: a trigger naming an account and region. */

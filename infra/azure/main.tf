@@ -1,0 +1,218 @@
+# peerkeeper on Azure: a Function App (Node 22, Linux, managed identity) that reconciles VNet peerings,
+# its storage (queues, tables, the Event Grid dead-letter container), one Event Grid subscription per
+# managed subscription filtered to exactly the operations shared/events/azure reads, and a custom role
+# holding only the actions shared/providers/azure declares. test/infra/azure/terraform.test.ts checks all three.
+
+terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    azurerm = {
+      source  = "hashicorp/azurerm"
+      version = "~> 4.0"
+    }
+  }
+}
+
+provider "azurerm" {
+  features {}
+}
+
+locals {
+  # Function names registered in functions/azure/register.ts (FUNCTION_NAMES).
+  functions = {
+    events       = "peerkeeper-events"
+    events_http  = "peerkeeper-events-http"
+    sweep        = "peerkeeper-sweep"
+    sweep_worker = "peerkeeper-sweep-worker"
+  }
+
+  # Queues and tables the functions use (functions/azure/support/deps.ts QUEUES, shared/stores AZURE_TABLES).
+  queues = { work = "peerkeeper-work", dead_letter = "peerkeeper-deadletter" }
+  tables = { audit = "peerkeeperaudit", idempotency = "peerkeeperidempotency" }
+
+  # Event types the normalizer reads as "the operation succeeded".
+  event_types = [
+    "Microsoft.Resources.ResourceWriteSuccess",
+    "Microsoft.Resources.ResourceDeleteSuccess",
+    "Microsoft.Resources.ResourceActionSuccess",
+  ]
+
+  # Exactly the ARM operations shared/events/azure turns into work (Event Grid compares case-insensitively).
+  watched_operations = [
+    "Microsoft.Network/routeTables/delete",
+    "Microsoft.Network/routeTables/routes/delete",
+    "Microsoft.Network/routeTables/routes/write",
+    "Microsoft.Network/routeTables/write",
+    "Microsoft.Network/virtualNetworks/delete",
+    "Microsoft.Network/virtualNetworks/subnets/delete",
+    "Microsoft.Network/virtualNetworks/subnets/write",
+    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/delete",
+    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write",
+    "Microsoft.Network/virtualNetworks/write",
+    "Microsoft.Subscription/aliases/write",
+  ]
+
+  # azureRoleActions() of shared/providers/azure/permissions.ts: no wildcard, nothing else.
+  role_actions = [
+    "Microsoft.Management/managementGroups/descendants/read",
+    "Microsoft.Network/locations/operationResults/read",
+    "Microsoft.Network/locations/operations/read",
+    "Microsoft.Network/routeTables/read",
+    "Microsoft.Network/routeTables/routes/delete",
+    "Microsoft.Network/routeTables/routes/write",
+    "Microsoft.Network/virtualNetworks/peer/action",
+    "Microsoft.Network/virtualNetworks/read",
+    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/delete",
+    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/read",
+    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write",
+    "Microsoft.Resources/subscriptions/read",
+  ]
+
+  storage_name = substr(replace(lower("${var.name}fn"), "/[^a-z0-9]/", ""), 0, 24)
+}
+
+resource "azurerm_resource_group" "peerkeeper" {
+  name     = var.resource_group_name
+  location = var.location
+}
+
+resource "azurerm_user_assigned_identity" "peerkeeper" {
+  name                = "${var.name}-identity"
+  resource_group_name = azurerm_resource_group.peerkeeper.name
+  location            = azurerm_resource_group.peerkeeper.location
+}
+
+resource "azurerm_storage_account" "peerkeeper" {
+  name                            = local.storage_name
+  resource_group_name             = azurerm_resource_group.peerkeeper.name
+  location                        = azurerm_resource_group.peerkeeper.location
+  account_tier                    = "Standard"
+  account_replication_type        = "LRS"
+  min_tls_version                 = "TLS1_2"
+  allow_nested_items_to_be_public = false
+}
+
+resource "azurerm_storage_queue" "work" {
+  name               = local.queues.work
+  storage_account_id = azurerm_storage_account.peerkeeper.id
+}
+
+resource "azurerm_storage_queue" "dead_letter" {
+  name               = local.queues.dead_letter
+  storage_account_id = azurerm_storage_account.peerkeeper.id
+}
+
+resource "azurerm_storage_table" "audit" {
+  name                 = local.tables.audit
+  storage_account_name = azurerm_storage_account.peerkeeper.name
+}
+
+resource "azurerm_storage_table" "idempotency" {
+  name                 = local.tables.idempotency
+  storage_account_name = azurerm_storage_account.peerkeeper.name
+}
+
+resource "azurerm_storage_container" "dead_letter" {
+  name                  = "eventgrid-deadletter"
+  storage_account_id    = azurerm_storage_account.peerkeeper.id
+  container_access_type = "private"
+}
+
+resource "azurerm_service_plan" "peerkeeper" {
+  name                = "${var.name}-plan"
+  resource_group_name = azurerm_resource_group.peerkeeper.name
+  location            = azurerm_resource_group.peerkeeper.location
+  os_type             = "Linux"
+  sku_name            = "Y1"
+}
+
+resource "azurerm_application_insights" "peerkeeper" {
+  name                = "${var.name}-insights"
+  resource_group_name = azurerm_resource_group.peerkeeper.name
+  location            = azurerm_resource_group.peerkeeper.location
+  application_type    = "Node.JS"
+}
+
+resource "azurerm_linux_function_app" "peerkeeper" {
+  name                       = "${var.name}-functions"
+  resource_group_name        = azurerm_resource_group.peerkeeper.name
+  location                   = azurerm_resource_group.peerkeeper.location
+  service_plan_id            = azurerm_service_plan.peerkeeper.id
+  storage_account_name       = azurerm_storage_account.peerkeeper.name
+  storage_account_access_key = azurerm_storage_account.peerkeeper.primary_access_key
+  https_only                 = true
+
+  identity {
+    type         = "UserAssigned"
+    identity_ids = [azurerm_user_assigned_identity.peerkeeper.id]
+  }
+
+  site_config {
+    application_insights_connection_string = azurerm_application_insights.peerkeeper.connection_string
+    application_stack {
+      node_version = "22"
+    }
+  }
+
+  app_settings = {
+    FUNCTIONS_WORKER_RUNTIME       = "node"
+    WEBSITE_RUN_FROM_PACKAGE       = var.package_url == "" ? "1" : var.package_url
+    AZURE_CLIENT_ID                = azurerm_user_assigned_identity.peerkeeper.client_id
+    PEERKEEPER_IDENTITIES          = azurerm_user_assigned_identity.peerkeeper.principal_id
+    PEERKEEPER_SWEEP_SCHEDULE      = var.sweep_schedule
+    PEERKEEPER_FUNCTION_TIMEOUT_MS = "600000"
+  }
+}
+
+resource "azurerm_role_definition" "peerkeeper" {
+  name              = "${var.name}-peering-operator"
+  scope             = "/subscriptions/${var.managed_subscription_ids[0]}"
+  description       = "peerkeeper: read VNets and route tables, write VNet peerings and UDRs (shared/providers/azure/permissions.ts)."
+  assignable_scopes = [for s in var.managed_subscription_ids : "/subscriptions/${s}"]
+
+  permissions {
+    actions     = local.role_actions
+    not_actions = []
+  }
+}
+
+resource "azurerm_role_assignment" "peerkeeper" {
+  for_each           = toset(var.managed_subscription_ids)
+  scope              = "/subscriptions/${each.value}"
+  role_definition_id = azurerm_role_definition.peerkeeper.role_definition_resource_id
+  principal_id       = azurerm_user_assigned_identity.peerkeeper.principal_id
+  principal_type     = "ServicePrincipal"
+}
+
+# One subscription system topic per managed subscription, delivering one event per invocation to peerkeeper-events.
+resource "azurerm_eventgrid_event_subscription" "managed" {
+  for_each              = toset(var.managed_subscription_ids)
+  name                  = "${var.name}-${substr(each.value, 0, 8)}"
+  scope                 = "/subscriptions/${each.value}"
+  event_delivery_schema = "EventGridSchema"
+  included_event_types  = local.event_types
+
+  azure_function_endpoint {
+    function_id                       = "${azurerm_linux_function_app.peerkeeper.id}/functions/${local.functions.events}"
+    max_events_per_batch              = 1
+    preferred_batch_size_in_kilobytes = 64
+  }
+
+  advanced_filter {
+    string_in {
+      key    = "data.operationName"
+      values = local.watched_operations
+    }
+  }
+
+  # Event Grid retries for up to a day, then parks the event for a human; nothing is dropped silently.
+  retry_policy {
+    max_delivery_attempts = 30
+    event_time_to_live    = 1440
+  }
+
+  storage_blob_dead_letter_destination {
+    storage_account_id          = azurerm_storage_account.peerkeeper.id
+    storage_blob_container_name = azurerm_storage_container.dead_letter.name
+  }
+}

@@ -1,0 +1,24 @@
+output "function_app_name" {
+  description = "The function app that hosts peerkeeper."
+  value       = azurerm_linux_function_app.peerkeeper.name
+}
+
+output "function_names" {
+  description = "The functions the app registers (functions/azure/register.ts)."
+  value       = local.functions
+}
+
+output "principal_id" {
+  description = "peerkeeper's identity: list it under `identities` in the policy so its own events make no work."
+  value       = azurerm_user_assigned_identity.peerkeeper.principal_id
+}
+
+output "role_definition_id" {
+  description = "The least-privilege custom role assigned on every managed subscription."
+  value       = azurerm_role_definition.peerkeeper.role_definition_resource_id
+}
+
+output "dead_letter_container" {
+  description = "Where Event Grid parks events it could not deliver."
+  value       = azurerm_storage_container.dead_letter.name
+}

@@ -1,0 +1,294 @@
+# peerkeeper on Google Cloud: three gen2 functions (Node 22), their service account with a custom role of
+# exactly the permissions the GCP adapter declares, Eventarc audit-log triggers on exactly the methods the
+# normalizer reads, the sweep (Cloud Scheduler → HTTP → one Pub/Sub message per project → worker), dead letters.
+# test/infra/gcp/terraform.test.ts checks the lists below against the code.
+
+terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    google = { source = "hashicorp/google", version = ">= 5.0" }
+  }
+}
+
+provider "google" {
+  project = var.project_id
+  region  = var.region
+}
+
+locals {
+  # allGcpPermissions() in shared/providers/gcp/permissions.ts, sorted; nothing mutating beyond peering and routes.
+  adapter_permissions = [
+    "compute.globalOperations.get",
+    "compute.networks.addPeering",
+    "compute.networks.get",
+    "compute.networks.list",
+    "compute.networks.removePeering",
+    "compute.networks.updatePeering",
+    "compute.networks.updatePolicy",
+    "compute.routes.create",
+    "compute.routes.delete",
+    "compute.routes.list",
+    "compute.subnetworks.list",
+    "resourcemanager.projects.get",
+    "resourcemanager.projects.list",
+  ]
+
+  # WATCHED_GCP_METHODS in shared/events/gcp/methods.ts: one Eventarc trigger each (methodName matches exactly).
+  watched_methods = [
+    { service = "compute.googleapis.com", method = "v1.compute.networks.addPeering" },
+    { service = "compute.googleapis.com", method = "v1.compute.networks.removePeering" },
+    { service = "compute.googleapis.com", method = "v1.compute.networks.updatePeering" },
+    { service = "compute.googleapis.com", method = "v1.compute.networks.insert" },
+    { service = "compute.googleapis.com", method = "v1.compute.networks.delete" },
+    { service = "compute.googleapis.com", method = "v1.compute.networks.patch" },
+    { service = "compute.googleapis.com", method = "v1.compute.routes.insert" },
+    { service = "compute.googleapis.com", method = "v1.compute.routes.delete" },
+    { service = "compute.googleapis.com", method = "v1.compute.subnetworks.insert" },
+    { service = "compute.googleapis.com", method = "v1.compute.subnetworks.delete" },
+    { service = "compute.googleapis.com", method = "v1.compute.subnetworks.patch" },
+    { service = "compute.googleapis.com", method = "v1.compute.subnetworks.expandIpCidrRange" },
+    { service = "compute.googleapis.com", method = "beta.compute.networks.addPeering" },
+    { service = "compute.googleapis.com", method = "beta.compute.networks.removePeering" },
+    { service = "compute.googleapis.com", method = "beta.compute.networks.updatePeering" },
+    { service = "compute.googleapis.com", method = "beta.compute.networks.insert" },
+    { service = "compute.googleapis.com", method = "beta.compute.networks.delete" },
+    { service = "compute.googleapis.com", method = "beta.compute.networks.patch" },
+    { service = "compute.googleapis.com", method = "beta.compute.routes.insert" },
+    { service = "compute.googleapis.com", method = "beta.compute.routes.delete" },
+    { service = "compute.googleapis.com", method = "beta.compute.subnetworks.insert" },
+    { service = "compute.googleapis.com", method = "beta.compute.subnetworks.delete" },
+    { service = "compute.googleapis.com", method = "beta.compute.subnetworks.patch" },
+    { service = "compute.googleapis.com", method = "beta.compute.subnetworks.expandIpCidrRange" },
+    { service = "cloudresourcemanager.googleapis.com", method = "CreateProject" },
+    { service = "cloudresourcemanager.googleapis.com", method = "UpdateProject" },
+    { service = "cloudresourcemanager.googleapis.com", method = "google.cloud.resourcemanager.v3.Projects.CreateProject" },
+    { service = "cloudresourcemanager.googleapis.com", method = "google.cloud.resourcemanager.v3.Projects.UpdateProject" },
+  ]
+
+  function_env = {
+    PEERKEEPER_SERVICE_ACCOUNT   = google_service_account.peerkeeper.email
+    PEERKEEPER_WORK_TOPIC        = google_pubsub_topic.work.id
+    PEERKEEPER_DEAD_LETTER_TOPIC = google_pubsub_topic.dead_letter.id
+    PEERKEEPER_STATE_BUCKET      = google_storage_bucket.state.name
+    PEERKEEPER_TIMEOUT_SECONDS   = tostring(var.timeout_seconds)
+  }
+}
+
+resource "google_service_account" "peerkeeper" {
+  account_id   = "peerkeeper"
+  display_name = "peerkeeper functions"
+}
+
+resource "google_organization_iam_custom_role" "peerkeeper" {
+  org_id      = var.organization_id
+  role_id     = "peerkeeper"
+  title       = "peerkeeper"
+  description = "Exactly the permissions peerkeeper's GCP adapter declares (GCP_PERMISSIONS)."
+  permissions = local.adapter_permissions
+}
+
+# Granted on the folder when one is given, else on the organization: the projects peerkeeper governs.
+resource "google_folder_iam_member" "peerkeeper" {
+  count  = var.folder_id == "" ? 0 : 1
+  folder = "folders/${var.folder_id}"
+  role   = google_organization_iam_custom_role.peerkeeper.name
+  member = "serviceAccount:${google_service_account.peerkeeper.email}"
+}
+
+resource "google_organization_iam_member" "peerkeeper" {
+  count  = var.folder_id == "" ? 1 : 0
+  org_id = var.organization_id
+  role   = google_organization_iam_custom_role.peerkeeper.name
+  member = "serviceAccount:${google_service_account.peerkeeper.email}"
+}
+
+# Audit log and processed event ids (idempotency); ids expire after a day, redeliveries come within minutes.
+resource "google_storage_bucket" "state" {
+  name                        = "${var.project_id}-peerkeeper-state"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  lifecycle_rule {
+    condition {
+      age            = 1
+      matches_prefix = ["events/"]
+    }
+    action {
+      type = "Delete"
+    }
+  }
+}
+
+resource "google_storage_bucket_iam_member" "state" {
+  bucket = google_storage_bucket.state.name
+  role   = "roles/storage.objectUser"
+  member = "serviceAccount:${google_service_account.peerkeeper.email}"
+}
+
+resource "google_pubsub_topic" "work" {
+  name = "peerkeeper-work"
+}
+
+# Terminal inputs (malformed events and work items) parked by the functions, with the reason. Retryable
+# failures are redelivered by Eventarc with backoff until the message's retention (24 h) runs out; the
+# hourly sweep re-derives any work lost that way (reconcile is level-triggered).
+resource "google_pubsub_topic" "dead_letter" {
+  name                       = "peerkeeper-dead-letter"
+  message_retention_duration = "604800s"
+}
+
+# A pull subscription keeps dead letters for 7 days for a human (`gcloud pubsub subscriptions pull`).
+resource "google_pubsub_subscription" "dead_letter_hold" {
+  name                       = "peerkeeper-dead-letter-hold"
+  topic                      = google_pubsub_topic.dead_letter.id
+  message_retention_duration = "604800s"
+}
+
+resource "google_pubsub_topic_iam_member" "publish" {
+  for_each = { work = google_pubsub_topic.work.id, dead_letter = google_pubsub_topic.dead_letter.id }
+  topic    = each.value
+  role     = "roles/pubsub.publisher"
+  member   = "serviceAccount:${google_service_account.peerkeeper.email}"
+}
+
+resource "google_project_iam_member" "event_receiver" {
+  project = var.project_id
+  role    = "roles/eventarc.eventReceiver"
+  member  = "serviceAccount:${google_service_account.peerkeeper.email}"
+}
+
+# Audit-log events. One instance with up to 16 concurrent requests: every peering operation goes through
+# one adapter and its per-network locks, so Compute's one-operation-per-network rule is never hit.
+resource "google_cloudfunctions2_function" "event" {
+  name     = "peerkeeper-event"
+  location = var.region
+  build_config {
+    runtime     = "nodejs22"
+    entry_point = "peerkeeperEvent"
+    source {
+      storage_source {
+        bucket = var.source_bucket
+        object = var.source_object
+      }
+    }
+  }
+  service_config {
+    service_account_email            = google_service_account.peerkeeper.email
+    timeout_seconds                  = var.timeout_seconds
+    available_memory                 = "512Mi"
+    available_cpu                    = "1"
+    max_instance_count               = 1
+    max_instance_request_concurrency = 16
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    environment_variables            = local.function_env
+  }
+}
+
+resource "google_eventarc_trigger" "audit" {
+  for_each        = { for m in local.watched_methods : m.method => m }
+  name            = "peerkeeper-${substr(sha256(each.key), 0, 12)}"
+  location        = "global"
+  service_account = google_service_account.peerkeeper.email
+  matching_criteria {
+    attribute = "type"
+    value     = "google.cloud.audit.log.v1.written"
+  }
+  matching_criteria {
+    attribute = "serviceName"
+    value     = each.value.service
+  }
+  matching_criteria {
+    attribute = "methodName"
+    value     = each.value.method
+  }
+  destination {
+    cloud_run_service {
+      service = google_cloudfunctions2_function.event.service_config[0].service
+      region  = var.region
+    }
+  }
+}
+
+resource "google_cloud_run_service_iam_member" "invoke" {
+  for_each = {
+    event  = google_cloudfunctions2_function.event.service_config[0].service
+    sweep  = google_cloudfunctions2_function.sweep.service_config[0].service
+    worker = google_cloudfunctions2_function.sweep_worker.service_config[0].service
+  }
+  location = var.region
+  service  = each.value
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.peerkeeper.email}"
+}
+
+# The sweep only fans out (one message per project), so it stays short.
+resource "google_cloudfunctions2_function" "sweep" {
+  name     = "peerkeeper-sweep"
+  location = var.region
+  build_config {
+    runtime     = "nodejs22"
+    entry_point = "peerkeeperSweep"
+    source {
+      storage_source {
+        bucket = var.source_bucket
+        object = var.source_object
+      }
+    }
+  }
+  service_config {
+    service_account_email = google_service_account.peerkeeper.email
+    timeout_seconds       = 120
+    available_memory      = "256Mi"
+    max_instance_count    = 1
+    ingress_settings      = "ALLOW_ALL"
+    environment_variables = local.function_env
+  }
+}
+
+resource "google_cloudfunctions2_function" "sweep_worker" {
+  name     = "peerkeeper-sweep-worker"
+  location = var.region
+  build_config {
+    runtime     = "nodejs22"
+    entry_point = "peerkeeperSweepWorker"
+    source {
+      storage_source {
+        bucket = var.source_bucket
+        object = var.source_object
+      }
+    }
+  }
+  service_config {
+    service_account_email            = google_service_account.peerkeeper.email
+    timeout_seconds                  = var.timeout_seconds
+    available_memory                 = "512Mi"
+    available_cpu                    = "1"
+    max_instance_count               = 1
+    max_instance_request_concurrency = 16
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    environment_variables            = local.function_env
+  }
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = google_pubsub_topic.work.id
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.peerkeeper.email
+  }
+}
+
+resource "google_cloud_scheduler_job" "sweep" {
+  name      = "peerkeeper-sweep"
+  region    = var.region
+  schedule  = var.sweep_schedule
+  time_zone = "Etc/UTC"
+  retry_config {
+    retry_count = 3
+  }
+  http_target {
+    http_method = "POST"
+    uri         = google_cloudfunctions2_function.sweep.service_config[0].uri
+    oidc_token {
+      service_account_email = google_service_account.peerkeeper.email
+    }
+  }
+}

@@ -1,0 +1,27 @@
+output "service_account_email" {
+  description = "The functions' identity; add it to the policy's `identities` (its own audit-logged calls produce no work)."
+  value       = google_service_account.peerkeeper.email
+}
+
+output "custom_role_id" {
+  description = "The least-privilege role built from the adapter's declared permissions."
+  value       = google_organization_iam_custom_role.peerkeeper.id
+}
+
+output "sweep_url" {
+  description = "HTTPS endpoint Cloud Scheduler calls (OIDC-authenticated)."
+  value       = google_cloudfunctions2_function.sweep.service_config[0].uri
+}
+
+output "work_topic" {
+  value = google_pubsub_topic.work.id
+}
+
+output "dead_letter_topic" {
+  description = "Inputs peerkeeper can never process, with the reason, parked for a human."
+  value       = google_pubsub_topic.dead_letter.id
+}
+
+output "state_bucket" {
+  value = google_storage_bucket.state.name
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GCP_FUNCTION_NAMES } from '../../../functions/gcp';
+import { normalizeGcpEvent, WATCHED_GCP_METHODS } from '../../../shared/events/gcp';
+import { allGcpPermissions } from '../../../shared/providers/gcp';
+import { GCP_ENV } from '../../../shared/runtime/gcp';
+
+type Hcl = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse } = require('@cdktf/hcl2json') as { parse(file: string, text: string): Promise<Hcl> };
+
+const dir = join(__dirname, '..', '..', '..', 'infra', 'gcp');
+const load = (file: string): Promise<Hcl> => parse(file, readFileSync(join(dir, file), 'utf8'));
+
+/** An audit-log CloudEvent for one method, completed (operation.last) and made by a person. */
+function auditEvent(serviceName: string, methodName: string): unknown {
+  const resourceName = serviceName === 'compute.googleapis.com'
+    ? methodName.includes('.networks.') ? 'projects/p-one/global/networks/vpc' : 'projects/p-one/regions/r/subnetworks/s'
+    : 'projects/p-new-one';
+  return { specversion: '1.0', id: methodName, type: 'google.cloud.audit.log.v1.written', source: '//cloudaudit.googleapis.com/projects/p-one/logs/activity',
+    data: { protoPayload: { serviceName, methodName, resourceName, authenticationInfo: { principalEmail: 'alice@example.com' },
+      request: { project: { projectId: 'p-new-one' } } }, operation: { last: true }, resource: { labels: { project_id: 'p-one' } } } };
+}
+
+describe('infra/gcp Terraform matches the code', () => {
+  let main: Hcl;
+  beforeAll(async () => { main = await load('main.tf'); });
+  const locals = (): Hcl => Object.assign({}, ...(main.locals as Hcl[]));
+  const functions = (): Hcl[] => Object.values(main.resource.google_cloudfunctions2_function as Hcl).map((f) => (f as Hcl[])[0]!);
+
+  it('filters Eventarc triggers on exactly the methods the normalizer turns into work', () => {
+    const [trigger] = main.resource.google_eventarc_trigger.audit as Hcl[];
+    expect(trigger!.for_each).toContain('local.watched_methods');
+    expect(trigger!.matching_criteria).toEqual([
+      { attribute: 'type', value: 'google.cloud.audit.log.v1.written' },
+      { attribute: 'serviceName', value: '${each.value.service}' },
+      { attribute: 'methodName', value: '${each.value.method}' },
+    ]);
+    const deployed = (locals().watched_methods as { service: string; method: string }[]).map((m) => `${m.service} ${m.method}`).sort();
+    expect(deployed).toEqual(WATCHED_GCP_METHODS.map((m) => `${m.serviceName} ${m.methodName}`).sort());
+  });
+
+  it.each(WATCHED_GCP_METHODS.map((m) => [m.methodName, m.serviceName]))('normalizes a completed %s call into work (a trigger never delivers what is ignored)', (method, service) => {
+    expect(normalizeGcpEvent(auditEvent(service, method), { identities: [] }).kind).toBe('work');
+  });
+
+  it('deploys every registered function, and only those, on Node 22 gen2', () => {
+    const entryPoints = functions().map((f) => f.build_config[0].entry_point).sort();
+    expect(entryPoints).toEqual(Object.values(GCP_FUNCTION_NAMES).sort());
+    expect(functions().map((f) => f.build_config[0].runtime)).toEqual(['nodejs22', 'nodejs22', 'nodejs22']);
+  });
+
+  it('grants a custom role of exactly allGcpPermissions(), on the folder or the organization', () => {
+    const role = (main.resource.google_organization_iam_custom_role.peerkeeper as Hcl[])[0]!;
+    expect(role.permissions).toBe('${local.adapter_permissions}');
+    expect(locals().adapter_permissions).toEqual(allGcpPermissions());
+    for (const binding of ['google_folder_iam_member', 'google_organization_iam_member']) {
+      expect((main.resource[binding].peerkeeper as Hcl[])[0]!.role).toBe('${google_organization_iam_custom_role.peerkeeper.name}');
+    }
+  });
+
+  it('serializes peering work in one instance and parks terminal inputs on the dead-letter topic', () => {
+    const event = (main.resource.google_cloudfunctions2_function.event as Hcl[])[0]!.service_config[0];
+    expect(event).toMatchObject({ max_instance_count: 1, max_instance_request_concurrency: 16 });
+    const topics = Object.keys(main.resource.google_pubsub_topic as Hcl);
+    expect(topics.sort()).toEqual(['dead_letter', 'work']);
+    expect(locals().function_env).toMatchObject({
+      [GCP_ENV.deadLetterTopic]: '${google_pubsub_topic.dead_letter.id}', [GCP_ENV.workTopic]: '${google_pubsub_topic.work.id}',
+      [GCP_ENV.serviceAccount]: '${google_service_account.peerkeeper.email}', [GCP_ENV.stateBucket]: '${google_storage_bucket.state.name}',
+    });
+    const worker = (main.resource.google_cloudfunctions2_function.sweep_worker as Hcl[])[0]!;
+    expect(worker.event_trigger[0]).toMatchObject({ pubsub_topic: '${google_pubsub_topic.work.id}', retry_policy: 'RETRY_POLICY_RETRY' });
+  });
+});
