@@ -6,5 +6,4 @@ import { app } from '@azure/functions';
 import { registerFunctions } from './register';
 import { defaultDeps } from './support/deps';
 
-// One HTTP stream per request body is the v4 default; nothing here streams.
 registerFunctions(app, defaultDeps());

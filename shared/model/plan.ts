@@ -51,7 +51,9 @@ export const ActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('replace-route'), ...base, target: RouteAddressSchema, before: RouteSchema, after: PlannedRouteTargetSchema }),
   z.object({ action: z.literal('delete-route'), ...base, target: RouteAddressSchema, before: RouteSchema }),
   z.object({ action: z.literal('request-approval'), ...base, target: PeeringHandleSchema, expiresAt: z.string() }),
-  z.object({ action: z.literal('report'), ...base, target: z.object({ subject: z.string() }),
+  z.object({ action: z.literal('report'), ...base,
+    /** What the finding is about; `networks` lets a scoped plan keep the findings of its scope. */
+    target: z.object({ subject: z.string(), networks: z.array(NetworkRefSchema).optional() }),
     severity: z.enum(['info', 'warning', 'error']) }),
 ]);
 export type Action = z.infer<typeof ActionSchema>;

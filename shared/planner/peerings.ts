@@ -56,7 +56,7 @@ function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, ex
       return;
     case 'chat': out.push({ ...base, action: 'request-approval', expiresAt: approvalExpiry(index, ctx.now, p.expiresAt) }); return;
     case 'reject': out.push({ ...base, action: 'reject-peering' }); return;
-    case 'defer': out.push({ ...base, action: 'report', severity: decision === 'pending' ? 'info' : 'warning', target: { subject: p.id } }); return;
+    case 'defer': out.push({ ...base, action: 'report', severity: decision === 'pending' ? 'info' : 'warning', target: { subject: p.id, networks: [p.requester, p.accepter] } }); return;
     case 'ignore': return;
   }
 }
@@ -71,7 +71,7 @@ function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanCont
     const drift = optionDrift(c.options, live.options);
     if (drift || live.needsSync) {
       const reason = drift ? `${c.name}: peering options drifted (${Object.keys(drift).join(', ')})` : `${c.name}: address space changed; sync the peering`;
-      if (drift && index.policy.drift.peerings === 'report') out.push({ action: 'report', cloud: live.cloud, connection: c.name, severity: 'warning', target: { subject: live.id }, reason });
+      if (drift && index.policy.drift.peerings === 'report') out.push({ action: 'report', cloud: live.cloud, connection: c.name, severity: 'warning', target: { subject: live.id, networks: [live.requester, live.accepter] }, reason });
       else out.push({ action: 'update-peering', cloud: live.cloud, connection: c.name, target: handleOf(live), before: live.options, after: { ...live.options, ...(drift ?? {}) }, ...(live.needsSync ? { sync: true } : {}), reason });
     }
     intents.push(intentFor(index, c, handleOf(live), live));
@@ -80,7 +80,7 @@ function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanCont
   if (live) return planRequest(index, live, ctx, { ownedPeeringIds: owned }, out, intents);
   const previous = list.find(isManaged);
   if (previous && index.policy.drift.peerings === 'report') {
-    out.push({ action: 'report', cloud: previous.cloud, connection: c.name, severity: 'warning', target: { subject: previous.id }, reason: `${c.name}: managed peering ${previous.id} is ${previous.state}; drift.peerings is report` });
+    out.push({ action: 'report', cloud: previous.cloud, connection: c.name, severity: 'warning', target: { subject: previous.id, networks: [previous.requester, previous.accepter] }, reason: `${c.name}: managed peering ${previous.id} is ${previous.state}; drift.peerings is report` });
     return;
   }
   const handle: PeeringHandle = { requester: d.requester.ref, accepter: d.accepter.ref };
@@ -110,11 +110,11 @@ function planUndesired(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, 
   if (isManaged(p) && (bothSeen || p.state === 'requested')) {
     const reason = `no connection in the policy wants ${describeNetwork(index, p.requester)} ⇄ ${describeNetwork(index, p.accepter)} any more`;
     if (index.policy.drift.peerings === 'revert' && bothSeen) out.push({ action: 'delete-peering', cloud: p.cloud, target: handleOf(p), before: p, reason });
-    else out.push({ action: 'report', cloud: p.cloud, severity: 'warning', target: { subject: p.id }, reason });
+    else out.push({ action: 'report', cloud: p.cloud, severity: 'warning', target: { subject: p.id, networks: [p.requester, p.accepter] }, reason });
     return;
   }
   if (p.state === 'active' && index.policy.drift.unknownPeerings === 'report') {
-    out.push({ action: 'report', cloud: p.cloud, severity: 'info', target: { subject: p.id }, reason: `unmanaged peering ${describeNetwork(index, p.requester)} ⇄ ${describeNetwork(index, p.accepter)} is not in the policy; left alone` });
+    out.push({ action: 'report', cloud: p.cloud, severity: 'info', target: { subject: p.id, networks: [p.requester, p.accepter] }, reason: `unmanaged peering ${describeNetwork(index, p.requester)} ⇄ ${describeNetwork(index, p.accepter)} is not in the policy; left alone` });
   }
 }
 
@@ -135,7 +135,7 @@ export function planPeerings(index: EstateIndex, wants: ReturnType<typeof desire
   }
   for (const r of refused) {
     if ((index.peeringsByPair.get(r.key) ?? []).some((p) => p.state === 'active' || p.state === 'requested')) continue;
-    actions.push({ action: 'report', cloud: r.a.ref.cloud, connection: r.connection.name, severity: 'warning', target: { subject: `${networkKey(r.a.ref)} ⇄ ${networkKey(r.b.ref)}` }, reason: `${r.connection.name}: not peered: ${r.reason}` });
+    actions.push({ action: 'report', cloud: r.a.ref.cloud, connection: r.connection.name, severity: 'warning', target: { subject: `${networkKey(r.a.ref)} ⇄ ${networkKey(r.b.ref)}`, networks: [r.a.ref, r.b.ref] }, reason: `${r.connection.name}: not peered: ${r.reason}` });
   }
   return { actions, intents };
 }

@@ -37,7 +37,7 @@ function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<s
         for (const cidr of side.peerCidrs) {
           const destination = normalize(cidr);
           if (slots.has(destination)) {
-            reports.push({ action: 'report', cloud: side.network.ref.cloud, severity: 'warning', connection: intent.connection.name, target: { subject: `${table.id} ${destination}` }, reason: `${destination} in ${table.id} is wanted by two peerings; keeping the first` });
+            reports.push({ action: 'report', cloud: side.network.ref.cloud, severity: 'warning', connection: intent.connection.name, target: { subject: `${table.id} ${destination}`, networks: [side.network.ref] }, reason: `${destination} in ${table.id} is wanted by two peerings; keeping the first` });
             continue;
           }
           const via = intent.handle.id ?? 'the new peering';
@@ -81,11 +81,11 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     const address = { network: network.ref, routeTableId: table.id, destination: route.destination };
     if (want) {
       if (route.origin !== 'static') {
-        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}` }, reason: `${destination} in ${table.id} is a ${route.origin} route; peerkeeper does not fight it` });
+        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} is a ${route.origin} route; peerkeeper does not fight it` });
       } else if (revert) {
         out.push({ action: 'replace-route', cloud, connection: want.connection, target: address, before: route, after: want.target, reason: `${want.reason} (was ${route.target.kind === 'peering' ? route.target.peeringId : route.target.id}${route.state === 'blackhole' ? ', blackhole' : ''})` });
       } else {
-        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}` }, reason: `route drift: ${want.reason}` });
+        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `route drift: ${want.reason}` });
       }
       continue;
     }
@@ -93,13 +93,13 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     if (route.origin !== 'static' || route.target.kind !== 'peering' || !owned.has(route.target.peeringId)) continue;
     const reason = `route ${destination} in ${table.id} through ${route.target.peeringId} is no longer wanted`;
     if (revert) { out.push({ action: 'delete-route', cloud, target: address, before: route, reason }); count -= 1; }
-    else out.push({ action: 'report', cloud, severity: 'warning', target: { subject: `${table.id} ${destination}` }, reason });
+    else out.push({ action: 'report', cloud, severity: 'warning', target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason });
   }
   const limit = CLOUD_LIMITS[cloud].routesPerTable;
   for (const [destination, want] of slots ?? []) {
     if (present.has(destination)) continue;
     if (count >= limit) {
-      out.push({ action: 'report', cloud, severity: 'error', connection: want.connection, target: { subject: `${table.id} ${destination}` }, reason: `route table ${table.id} is full (${limit} routes; ${CLOUD_LIMITS[cloud].label}); ${destination} not added` });
+      out.push({ action: 'report', cloud, severity: 'error', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `route table ${table.id} is full (${limit} routes; ${CLOUD_LIMITS[cloud].label}); ${destination} not added` });
       continue;
     }
     count += 1;

@@ -6,7 +6,7 @@ function refMatches(ref: NetworkRef, want: NetworkRef): boolean {
 }
 
 function refsOf(action: Action): NetworkRef[] {
-  if (action.action === 'report') return [];
+  if (action.action === 'report') return action.target.networks ?? [];
   const t = action.target;
   return 'network' in t ? [t.network] : [t.requester, t.accepter];
 }
@@ -28,6 +28,8 @@ export function actionInScope(action: Action, scope: Scope): boolean {
     case 'account': return action.cloud === scope.cloud && refsOf(action).some((r) => r.account === scope.account && (!scope.region || scope.region === '*' || r.region === scope.region));
     case 'network': return refsOf(action).some((r) => refMatches(r, scope.network));
     case 'peering': return action.cloud === scope.cloud && peeringIdsOf(action).includes(scope.peeringId);
-    case 'route-table': return action.cloud === scope.cloud && 'routeTableId' in action.target && action.target.routeTableId.toLowerCase() === scope.routeTableId.toLowerCase();
+    case 'route-table':
+      if (action.action === 'report') return action.cloud === scope.cloud && action.target.subject.toLowerCase().startsWith(`${scope.routeTableId.toLowerCase()} `);
+      return action.cloud === scope.cloud && 'routeTableId' in action.target && action.target.routeTableId.toLowerCase() === scope.routeTableId.toLowerCase();
   }
 }

@@ -37,6 +37,11 @@ export interface PeeringProvider {
   observe(partitions: readonly Partition[]): Promise<Observation>;
   /** Performs one action. */
   apply(action: Action, context: ApplyContext): Promise<ApplyOutcome>;
+  /**
+   * Partitions the provider discovers beyond the policy's explicit lists (an Azure management group's
+   * subscriptions, a GCP folder's projects). The sweep observes these too.
+   */
+  partitions?(): Promise<Partition[]>;
 }
 
 /** Cloud permissions an adapter operation needs (least privilege is built from these). */

@@ -4,7 +4,7 @@ import { describeScope, isMutating, mergeObservations } from '../model';
 import { planHash, planScope } from '../planner';
 import type { ApprovalState } from '../planner';
 import type { Policy } from '../policy/schema';
-import type { PeeringProvider } from '../providers/port';
+import type { Partition, PeeringProvider } from '../providers/port';
 import type { AuditEntry, AuditLog } from '../stores/ports';
 import type { ApprovalGateway } from '../approvals/gateway';
 import type { ActionResult, ExecuteDeps } from './execute';
@@ -57,6 +57,23 @@ function auditEntry(result: ActionResult, at: string, actor: string, hash: strin
   };
 }
 
+const partitionKey = (p: Partition) => `${p.cloud}:${p.account}:${p.region ?? '*'}`;
+
+/** The sweep also observes what providers discover (management groups, folders); a failed discovery is not fatal. */
+async function withDiscovered(scope: Scope, planned: Partition[], providers: ReconcileDeps['providers']): Promise<Partition[]> {
+  if (scope.kind !== 'estate') return planned;
+  const seen = new Map(planned.map((p) => [partitionKey(p), p]));
+  for (const provider of Object.values(providers)) {
+    if (!provider?.partitions) continue;
+    const found = await provider.partitions().catch(() => []);
+    for (const p of found) {
+      const covered = seen.has(partitionKey(p)) || planned.some((q) => q.cloud === p.cloud && q.account === p.account && !p.region);
+      if (!covered) seen.set(partitionKey(p), p);
+    }
+  }
+  return [...seen.values()];
+}
+
 /**
  * The one path every trigger uses: observe the scope (read-only) → plan (pure) → execute → record.
  * Level-triggered: the trigger only names the scope; a converged scope makes zero writes.
@@ -64,7 +81,7 @@ function auditEntry(result: ActionResult, at: string, actor: string, hash: strin
 export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?: Trigger): Promise<ReconcileResult> {
   const now = deps.now ?? (() => new Date());
   const clouds = (Object.keys(deps.providers) as Cloud[]).filter((c) => deps.providers[c] !== undefined);
-  const partitions = partitionsFor(scope, deps.policy, clouds);
+  const partitions = await withDiscovered(scope, partitionsFor(scope, deps.policy, clouds), deps.providers);
   const parts = await Promise.all(clouds.map((cloud) => {
     const mine = partitions.filter((p) => p.cloud === cloud);
     return mine.length === 0 ? undefined : deps.providers[cloud]!.observe(mine);

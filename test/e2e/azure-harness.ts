@@ -30,7 +30,6 @@ export interface Invocation {
  * system topic would (one event per `app.eventGrid` invocation).
  */
 export class AzureWorld {
-  readonly inbox: unknown[] = [];
   readonly delivered: unknown[] = [];
   readonly handlers = new Map<string, AnyHandler>();
   readonly audit = new MemoryAuditLog();
@@ -39,14 +38,13 @@ export class AzureWorld {
   runtimeBuilds = 0;
   private counter = 0;
 
-  private constructor(readonly emu: AzureEmulator) {}
+  private constructor(readonly emu: AzureEmulator, readonly inbox: unknown[]) {}
 
   static async start(policy: Policy): Promise<AzureWorld> {
-    let world: AzureWorld | undefined;
-    const emu = await startAzureEmulator({ onEvent: (event) => world?.inbox.push(event) });
+    const inbox: unknown[] = [];
+    const emu = await startAzureEmulator({ onEvent: (event) => inbox.push(event) });
     emu.state.lroPolls = 0;
-    world = new AzureWorld(emu);
-    const w = world;
+    const w = new AzureWorld(emu, inbox);
     const keep = (name: string, options: unknown) => void w.handlers.set(name, (options as { handler: AnyHandler }).handler);
     const registry = { eventGrid: keep, http: keep, timer: keep, storageQueue: keep } as unknown as FunctionRegistry;
     registerFunctions(registry, {

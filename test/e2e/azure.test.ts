@@ -97,15 +97,12 @@ describe('Azure end to end over the ARM emulator with the real handlers', () => 
     const stranger = vnetPath(UNLISTED_SUB, 'stranger');
     state().createVnet({ subscription: UNLISTED_SUB, resourceGroup: 'net', name: 'stranger', location: 'westeurope', addressPrefixes: ['10.9.0.0/16'], tags: { role: 'spoke' } });
     await world.arm('PUT', `${stranger}/virtualNetworkPeerings/to-hub`, { properties: { remoteVirtualNetwork: { id: HUB } } }, ALICE);
-    const before = writes();
     // Delivered as a tenant-wide (management-group) subscription would: the unlisted subscription has no topic of ours.
     const event = world.inbox.shift()!;
-    world.inbox.length = 0;
-    const before2 = writes();
+    const before = writes();
     const { result, invocation } = await world.event(event);
     expect(result).toMatchObject({ status: 'reconciled', writes: 0 });
-    expect(writes()).toBe(before2);
-    expect(before2).toBe(before);
+    expect(writes()).toBe(before);
     expect(half(HUB, stranger)).toBeUndefined();
     const reject = actionsIn(invocation).find((a) => a.action === 'reject-peering');
     expect(reject?.reason).toMatch(/no connection|not listed/);

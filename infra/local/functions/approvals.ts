@@ -10,6 +10,8 @@ export const LOCAL_SLACK = { token: 'xoxb-peerkeeper-local', signingSecret: 'pee
 export interface LocalApprovalWiring {
   service: ApprovalService;
   gateway: ApprovalGateway;
+  /** Posts and updates messages in the chat stand-in; answers clicks through response_url. */
+  notifier: SlackNotifier;
   /**
    * What the runtimes' `approvals` override receives. Their override type names only `requestApproval` and
    * `decisions`, but they spread it into ReconcileDeps, so the gateway rides along under `approvals`
@@ -27,5 +29,5 @@ export function localApprovals(opts: { policy: Policy; store: ApprovalStore; aud
   });
   const gateway = approvalGateway(service);
   const withGateway: Pick<ReconcileDeps, 'requestApproval' | 'decisions' | 'approvals'> = { approvals: gateway };
-  return { service, gateway, runtime: withGateway };
+  return { service, gateway, notifier, runtime: withGateway };
 }

@@ -1,0 +1,35 @@
+/**
+ * How functions/azure is bundled for deployment, and the benchmark's build: one minified CommonJS file for
+ * Node 22 (`mainFields: module,main` — ESM entry points tree-shake and load faster).
+ *
+ * Package layout (zip deployed with WEBSITE_RUN_FROM_PACKAGE or `func azure functionapp publish`):
+ *   host.json            functions/azure/host.json
+ *   package.json         { "main": "dist/index.js", "type": "commonjs" }  (the v4 model finds functions via `main`)
+ *   dist/index.js        this bundle of functions/azure/index.ts
+ *   dist/policy.yaml     the policy (or app setting PEERKEEPER_POLICY_FILE)
+ * No node_modules: everything but @azure/functions-core (provided by the host's Node worker) is bundled.
+ */
+import type { BuildOptions, Plugin } from 'esbuild';
+import { dirname, resolve } from 'node:path';
+
+/** zod's `z.locales` carries ~40 message packs (~250 KiB); peerkeeper's messages are English, so only `en` is kept. */
+export const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+      ? { path: resolve(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-english-only' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path), loader: 'js',
+    }));
+  },
+};
+
+/** esbuild options for the Azure functions bundle. */
+export function azureBundleOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs',
+    mainFields: ['module', 'main'], legalComments: 'none', logLevel: 'silent', plugins: [zodEnglishOnly],
+    // Provided by the Functions host's Node worker at run time; @azure/functions requires it lazily.
+    external: ['@azure/functions-core'],
+  };
+}

@@ -1,0 +1,138 @@
+import type { Action, Cloud, NetworkRef, Observation, PeeringState, Plan } from '../model';
+import { networkKey } from '../model';
+
+/** How an edge of the picture stands: a peering's state, or `planned` for one the plan would create. */
+export type EdgeState = PeeringState | 'planned';
+
+/** One network in the picture. */
+export interface TopologyNode {
+  key: string;
+  cloud: Cloud;
+  account: string;
+  accountName?: string;
+  region: string;
+  label: string;
+  cidrs: string[];
+  /** Route changes the plan wants in this network's tables (drift: missing, replaced or stray routes). */
+  routeDrift: number;
+}
+
+/** One peering (or planned peering) between two networks. */
+export interface TopologyEdge {
+  id: string;
+  cloud: Cloud;
+  from: string;
+  to: string;
+  state: EdgeState;
+  managed: boolean;
+  /** What the plan would do to it (`create-peering`, `accept-peering`, `reject-peering`, …); empty when converged. */
+  drift: string[];
+  /** A chat approval is open for it. */
+  pendingApproval: boolean;
+}
+
+/** Accounts of one cloud, each with its networks, in a stable order. */
+export interface TopologyAccount {
+  cloud: Cloud;
+  account: string;
+  name?: string;
+  nodes: TopologyNode[];
+}
+
+/** The whole picture: what the renderers (Mermaid, SVG) draw. */
+export interface Topology {
+  accounts: TopologyAccount[];
+  edges: TopologyEdge[];
+  /** Number of changes the plan holds (0 = converged). */
+  changes: number;
+}
+
+/** Input of `buildTopology`: the observation, the plan made from it, and where approvals stand by peering id. */
+export interface TopologyInput {
+  observation: Observation;
+  plan?: Plan;
+  approvals?: ReadonlyMap<string, string>;
+}
+
+const CLOUD_ORDER: Record<Cloud, number> = { aws: 0, azure: 1, gcp: 2 };
+
+function shortId(ref: NetworkRef): string {
+  // Azure ids are full resource ids; the last segment is the VNet name.
+  const last = ref.id.split('/').filter(Boolean).pop();
+  return last ?? ref.id;
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+/**
+ * Derives the picture from one observation and the plan made from it: networks grouped by cloud and account,
+ * peerings with their state, drift from the plan's actions (a peering action marks its edge, a route action
+ * its network) and open approvals. Pure: same inputs, same picture.
+ */
+export function buildTopology(input: TopologyInput): Topology {
+  const { observation } = input;
+  const actions: Action[] = input.plan?.actions ?? [];
+  const accountNames = new Map(observation.accounts.map((a) => [`${a.cloud}:${a.account}`, a.name]));
+  const nodes = new Map<string, TopologyNode>();
+  const ensure = (ref: NetworkRef, name?: string, cidrs: string[] = []): string => {
+    const key = networkKey(ref);
+    if (!nodes.has(key)) {
+      const accountName = accountNames.get(`${ref.cloud}:${ref.account}`);
+      nodes.set(key, { key, cloud: ref.cloud, account: ref.account, region: ref.region, label: name ?? shortId(ref), cidrs, routeDrift: 0,
+        ...(accountName ? { accountName } : {}) });
+    }
+    return key;
+  };
+  for (const n of observation.networks) ensure(n.ref, n.name, n.cidrs);
+
+  const edges = new Map<string, TopologyEdge>();
+  const byPair = new Map<string, TopologyEdge>();
+  for (const p of observation.peerings) {
+    if (p.state === 'deleted') continue;
+    const edge: TopologyEdge = {
+      id: p.id, cloud: p.cloud, from: ensure(p.requester), to: ensure(p.accepter), state: p.state,
+      managed: p.tags['peerkeeper:managed'] === 'true', drift: [], pendingApproval: input.approvals?.get(p.id) === 'pending',
+    };
+    edges.set(`${p.cloud}:${p.id}`, edge);
+    // A live peering speaks for the pair over a rejected or failed one.
+    const pk = pairKey(edge.from, edge.to);
+    if (!byPair.has(pk) || edge.state === 'active' || edge.state === 'requested') byPair.set(pk, edge);
+  }
+
+  let changes = 0;
+  for (const action of actions) {
+    if (action.action === 'report') continue;
+    if (action.action !== 'request-approval') changes += 1;
+    if ('routeTableId' in action.target) {
+      const node = nodes.get(ensure(action.target.network));
+      if (node) node.routeDrift += 1;
+      continue;
+    }
+    const target = action.target;
+    const from = ensure(target.requester);
+    const to = ensure(target.accepter);
+    let edge = (target.id ? edges.get(`${action.cloud}:${target.id}`) : undefined) ?? byPair.get(pairKey(from, to));
+    if (!edge) {
+      edge = { id: target.id ?? `planned:${from}->${to}`, cloud: action.cloud, from, to, state: 'planned', managed: true, drift: [], pendingApproval: false };
+      edges.set(`${action.cloud}:${edge.id}`, edge);
+      byPair.set(pairKey(from, to), edge);
+    }
+    if (action.action === 'request-approval') edge.pendingApproval = true;
+    else edge.drift.push(action.action);
+  }
+
+  const accounts = new Map<string, TopologyAccount>();
+  for (const node of [...nodes.values()].sort((a, b) => CLOUD_ORDER[a.cloud] - CLOUD_ORDER[b.cloud] || a.account.localeCompare(b.account) || a.label.localeCompare(b.label))) {
+    const k = `${node.cloud}:${node.account}`;
+    let account = accounts.get(k);
+    if (!account) {
+      account = { cloud: node.cloud, account: node.account, nodes: [], ...(node.accountName ? { name: node.accountName } : {}) };
+      accounts.set(k, account);
+    }
+    account.nodes.push(node);
+  }
+  const sortedEdges = [...edges.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.id.localeCompare(b.id));
+  return { accounts: [...accounts.values()], edges: sortedEdges, changes };
+}

@@ -1,0 +1,132 @@
+import type { Estate, Scope } from '../../shared/model';
+import { describeScope, isMutating } from '../../shared/model';
+import type { Policy } from '../../shared/policy/schema';
+import type { PeeringProvider } from '../../shared/providers/port';
+import { reconcileScope, type ReconcileDeps, type ReconcileResult } from '../../shared/reconcile';
+import { ChaosProvider, VirtualClock } from './chaos-provider';
+import { checkInvariants, type Violation } from './invariants';
+import type { Prng } from './prng';
+
+/** A cloud a scenario can run against: the in-memory cloud, or an emulator behind the real adapter. */
+export interface ChaosTarget {
+  provider: PeeringProvider;
+  /** The whole estate as the cloud holds it (not as an observation sees it). */
+  snapshot(): Promise<Estate>;
+  /** Throttles the next `n` writes (RequestLimitExceeded). */
+  throttleWrites(n: number): void;
+  /** Makes the list calls of an account fail (the observation gets a gap). */
+  failObserve(account: string): void;
+  clearFaults(): void;
+}
+
+/** The faults a step may inject; `none` keeps a share of clean steps so progress happens. */
+export const FAULT_KINDS = ['none', 'none', 'throttle-burst', 'server-errors', 'timeouts', 'deadline', 'list-fails', 'mid-pagination', 'crash', 'delayed-visibility'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Sweeps allowed to reach a zero-write sweep: maxChangesPerRun ≥ 3 and ≤ 6 networks keep honest runs under 12. */
+export const MAX_SWEEPS = 20;
+
+/** What a scenario did, for the report and for debugging a failing seed. */
+export interface ScenarioOutcome {
+  violations: Violation[];
+  reconciles: number;
+  writes: number;
+  faults: Partial<Record<FaultKind, number>>;
+  sweepsToQuiesce: number | undefined;
+}
+
+/** Scopes events would name, from the estate: some dropped, some duplicated, all reordered. */
+export function eventStream(estate: Estate, rng: Prng, maxEvents = 14): Scope[] {
+  const scopes: Scope[] = [];
+  for (const a of new Set(estate.networks.map((n) => n.ref.account))) scopes.push({ kind: 'account', cloud: 'aws', account: a, region: 'us-east-1' });
+  for (const n of estate.networks) {
+    scopes.push({ kind: 'network', network: n.ref });
+    for (const t of n.routeTables) {
+      scopes.push({ kind: 'route-table', cloud: n.ref.cloud, account: n.ref.account, region: n.ref.region, routeTableId: t.id, ...(rng.chance(0.5) ? { network: n.ref } : {}) });
+    }
+  }
+  for (const p of estate.peerings) {
+    const side = rng.chance(0.5) ? p.accepter : p.requester;
+    scopes.push({ kind: 'peering', cloud: p.cloud, account: side.account, region: side.region, peeringId: p.id });
+  }
+  const kept = scopes.filter(() => !rng.chance(0.2));
+  const duplicated = kept.flatMap((s) => (rng.chance(0.25) ? [s, s] : [s]));
+  return rng.shuffle(duplicated).slice(0, maxEvents);
+}
+
+function injectFault(kind: FaultKind, chaos: ChaosProvider, target: ChaosTarget, estate: Estate, rng: Prng, clock: VirtualClock): number | undefined {
+  switch (kind) {
+    case 'none': return undefined;
+    case 'throttle-burst': target.throttleWrites(rng.int(1, 8)); return undefined;
+    case 'server-errors': chaos.faults.serverErrors = rng.int(1, 6); return undefined;
+    case 'timeouts': chaos.faults.timeouts = rng.int(1, 3); return undefined;
+    case 'deadline': chaos.faults.latencyMs = rng.int(200, 800); return clock.ms + rng.int(1_200, 4_000);
+    case 'list-fails': target.failObserve(rng.pick(estate.networks.map((n) => n.ref.account))); return undefined;
+    case 'mid-pagination': chaos.faults.truncateNextObserve = true; return undefined;
+    case 'crash': chaos.faults.crashAfterWrites = rng.int(0, 3); return undefined;
+    case 'delayed-visibility': chaos.faults.visibilityMs = rng.int(5_000, 120_000); return undefined;
+  }
+}
+
+/**
+ * One seeded scenario: a stream of events, each under a random fault, sometimes several reconciles of
+ * the same scope at once; a crash is followed by a fresh invocation. Then faults heal, sweeps run until
+ * one plans nothing, every event scope is re-run, and the invariants are checked.
+ */
+export async function runScenario(input: { rng: Prng; policy: Policy; target: ChaosTarget; clock: VirtualClock; maxEvents?: number;
+  reconcile?: typeof reconcileScope }): Promise<ScenarioOutcome> {
+  const { rng, policy, target, clock } = input;
+  const reconcile = input.reconcile ?? reconcileScope;
+  const chaos = new ChaosProvider(target.provider, rng, clock);
+  const before = await target.snapshot();
+  const log: ReconcileResult[] = [];
+  const thrown: Violation[] = [];
+  const faults: Partial<Record<FaultKind, number>> = {};
+  const deps = (deadline?: number): ReconcileDeps => ({
+    policy, providers: { aws: chaos }, now: clock.now, sleep: clock.sleep, random: () => rng.next(), ...(deadline ? { deadline } : {}),
+  });
+  const run = async (scope: Scope, deadline?: number) => {
+    try {
+      const r = await reconcile(scope, deps(deadline));
+      log.push(r);
+      return r;
+    } catch (error) {
+      thrown.push({ invariant: 'typed-errors', detail: `reconcile of ${describeScope(scope)} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` });
+      return undefined;
+    }
+  };
+
+  const events = eventStream(before, rng, input.maxEvents);
+  for (const scope of events) {
+    const kind = rng.pick(FAULT_KINDS);
+    faults[kind] = (faults[kind] ?? 0) + 1;
+    const deadline = injectFault(kind, chaos, target, before, rng, clock);
+    const copies = rng.chance(0.2) ? rng.int(2, 3) : 1;
+    await Promise.all(Array.from({ length: copies }, () => run(scope, deadline)));
+    const visibility = chaos.faults.visibilityMs;
+    chaos.heal();
+    target.clearFaults();
+    if (kind === 'crash' || kind === 'deadline') await run(scope); // the redelivery / the next invocation
+    if (kind === 'delayed-visibility' && rng.chance(0.5)) chaos.faults.visibilityMs = visibility; // lingers into the next event
+    clock.advance(rng.int(1_000, 60_000));
+  }
+
+  chaos.heal();
+  target.clearFaults();
+  let sweepsToQuiesce: number | undefined;
+  for (let i = 1; i <= MAX_SWEEPS; i++) {
+    const r = await run({ kind: 'estate' });
+    if (r && r.plan.actions.filter(isMutating).length === 0) { sweepsToQuiesce = i; break; }
+  }
+  const final = await run({ kind: 'estate' });
+  const stats = { reconciles: log.length, writes: log.reduce((s, r) => s + r.writes, 0), faults, sweepsToQuiesce };
+  if (!final) return { violations: thrown, ...stats };
+  const rerunWrites: { scope: string; writes: number; partialView: boolean }[] = [];
+  for (const scope of new Map(events.map((s) => [JSON.stringify(s), s])).values()) {
+    const r = await run(scope);
+    const partialView = (r?.observation.networks.length ?? 0) < final.observation.networks.length;
+    rerunWrites.push({ scope: describeScope(scope), writes: r?.writes ?? 0, partialView });
+  }
+  const violations = [...thrown, ...checkInvariants({ policy, before, after: await target.snapshot(), reconciles: log, final, sweepsToQuiesce, rerunWrites })];
+  return { violations, ...stats };
+}

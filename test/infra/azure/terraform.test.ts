@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeAzureEvent } from '../../../shared/events/azure';
+import { azureRoleActions } from '../../../shared/providers/azure';
+import { AZURE_TABLES } from '../../../shared/stores/azure-table-idempotency';
+import { FUNCTION_NAMES, registerFunctions, type FunctionRegistry } from '../../../functions/azure/register';
+import { QUEUES } from '../../../functions/azure/support/deps';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse } = require('@cdktf/hcl2json') as { parse(file: string, text: string): Promise<Hcl> };
+type Hcl = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const dir = join(__dirname, '..', '..', '..', 'infra', 'azure');
+let main: Hcl;
+let locals: Hcl;
+const resource = (type: string, name: string): Hcl => main.resource[type][name][0];
+
+beforeAll(async () => {
+  main = await parse('main.tf', readFileSync(join(dir, 'main.tf'), 'utf8'));
+  locals = Object.assign({}, ...(main.locals as Hcl[]));
+});
+
+const SUB = '0b1f6471-1bf0-4dda-aec3-111111111111';
+/** An ARM id of the resource an operation acts on, e.g. …/virtualNetworks/n1/virtualNetworkPeerings/n2. */
+function resourceUriOf(operation: string): string {
+  const [provider, ...types] = operation.split('/').slice(0, -1);
+  const path = types.map((t, i) => `${t}/n${i + 1}`).join('/');
+  return provider === 'Microsoft.Subscription' ? `/providers/${provider}/${path}` : `/subscriptions/${SUB}/resourceGroups/rg/providers/${provider}/${path}`;
+}
+function normalizes(operation: string, eventType = 'Microsoft.Resources.ResourceWriteSuccess'): boolean {
+  const event = { id: `e-${operation}`, eventType, subject: resourceUriOf(operation), data: { operationName: operation, status: 'Succeeded', resourceUri: resourceUriOf(operation) } };
+  return normalizeAzureEvent(event, { identities: [] }).kind === 'work';
+}
+
+describe('infra/azure Terraform agrees with the code', () => {
+  it('gives the custom role exactly azureRoleActions(), with no wildcard', () => {
+    const role = resource('azurerm_role_definition', 'peerkeeper');
+    expect(role.permissions[0].actions).toBe('${local.role_actions}');
+    expect(locals.role_actions).toEqual(azureRoleActions());
+    expect((locals.role_actions as string[]).some((a) => a.includes('*'))).toBe(false);
+    expect(resource('azurerm_role_assignment', 'peerkeeper').role_definition_id).toContain('azurerm_role_definition.peerkeeper');
+  });
+
+  it('filters Event Grid on exactly the operations the normalizer turns into work', () => {
+    const sub = resource('azurerm_eventgrid_event_subscription', 'managed');
+    expect(sub.advanced_filter[0].string_in[0]).toEqual({ key: 'data.operationName', values: '${local.watched_operations}' });
+    const watched = locals.watched_operations as string[];
+    for (const operation of watched) expect([operation, normalizes(operation)]).toEqual([operation, true]);
+    // The universe the filter is checked against: every verb on every resource type near the watched ones.
+    const types = ['Microsoft.Network/virtualNetworks', 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings', 'Microsoft.Network/virtualNetworks/subnets',
+      'Microsoft.Network/routeTables', 'Microsoft.Network/routeTables/routes', 'Microsoft.Network/networkSecurityGroups', 'Microsoft.Network/publicIPAddresses',
+      'Microsoft.Network/virtualNetworkGateways', 'Microsoft.Subscription/aliases', 'Microsoft.Storage/storageAccounts'];
+    const universe = types.flatMap((t) => ['write', 'delete', 'read'].map((verb) => `${t}/${verb}`));
+    const accepted = universe.filter((operation) => normalizes(operation, operation.endsWith('/delete') ? 'Microsoft.Resources.ResourceDeleteSuccess' : 'Microsoft.Resources.ResourceWriteSuccess'));
+    expect([...accepted].sort()).toEqual([...watched].sort());
+  });
+
+  it('delivers the event types the normalizer reads, one event per invocation, to the registered function, with dead-lettering', () => {
+    const sub = resource('azurerm_eventgrid_event_subscription', 'managed');
+    expect(locals.event_types).toEqual(['Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.Resources.ResourceDeleteSuccess', 'Microsoft.Resources.ResourceActionSuccess']);
+    for (const type of locals.event_types as string[]) expect(normalizes('Microsoft.Network/virtualNetworks/write', type)).toBe(true);
+    expect(normalizes('Microsoft.Network/virtualNetworks/write', 'Microsoft.Resources.ResourceWriteFailure')).toBe(false);
+    expect(sub.azure_function_endpoint[0]).toMatchObject({ function_id: '${azurerm_linux_function_app.peerkeeper.id}/functions/${local.functions.events}', max_events_per_batch: 1 });
+    expect(sub.storage_blob_dead_letter_destination[0].storage_blob_container_name).toContain('azurerm_storage_container.dead_letter');
+  });
+
+  it('names the functions the app registers, and the queues and tables they use', () => {
+    const registered: string[] = [];
+    const keep = (name: string) => void registered.push(name);
+    registerFunctions({ eventGrid: keep, http: keep, timer: keep, storageQueue: keep } as unknown as FunctionRegistry, { runtime: () => { throw new Error('not built'); }, clock: Date.now });
+    expect(Object.values(locals.functions).sort()).toEqual([...registered].sort());
+    expect(locals.functions.events).toBe(FUNCTION_NAMES.events);
+    expect(locals.queues).toEqual({ work: QUEUES.work, dead_letter: QUEUES.deadLetter });
+    expect(locals.tables).toEqual(AZURE_TABLES);
+  });
+
+  it('runs the app on Node 22, Linux, with the managed identity the policy must list as its own', () => {
+    const app = resource('azurerm_linux_function_app', 'peerkeeper');
+    expect(app.site_config[0].application_stack[0].node_version).toBe('22');
+    expect(app.identity[0].type).toBe('UserAssigned');
+    expect(app.app_settings.PEERKEEPER_IDENTITIES).toContain('azurerm_user_assigned_identity.peerkeeper.principal_id');
+    expect(app.app_settings.AZURE_CLIENT_ID).toContain('azurerm_user_assigned_identity.peerkeeper.client_id');
+    const host = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'functions', 'azure', 'host.json'), 'utf8')) as Hcl;
+    expect(Number(app.app_settings.PEERKEEPER_FUNCTION_TIMEOUT_MS)).toBe(Date.parse(`1970-01-01T${host.functionTimeout}Z`));
+  });
+});
