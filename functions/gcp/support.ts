@@ -54,7 +54,8 @@ export async function deadLetterTerminal(runtime: GcpRuntime, input: unknown, wo
 /** Logs one reconcile; refusals (rejected requests, reports) are listed so a human sees why nothing happened. */
 export function report(runtime: GcpRuntime, result: ReconcileResult): HandlerOutcome {
   const counts = reconcileCounts(result);
-  const refused = result.plan.actions.filter((a) => a.action === 'reject-peering' || a.action === 'report').map((a) => `${a.action}: ${a.reason}`);
+  const refused = [...result.plan.actions.filter((a) => a.action === 'reject-peering' || a.action === 'report').map((a) => `${a.action}: ${a.reason}`),
+    ...result.plan.problems.filter((p) => p.code === 'ungoverned').map((p) => `ignored: ${p.message}`)];
   runtime.log.info('reconciled', { ...counts, refused, complete: result.plan.complete, planHash: result.planHash });
   return { status: 'reconciled', ...counts, refused };
 }

@@ -3,6 +3,9 @@ import type { Cloud } from '../../shared/model';
 /** Where a cloud's events go: the real function handler that cloud's event router would invoke. */
 export type EventTarget = (event: unknown) => Promise<unknown>;
 
+/** Deliveries of one event before it is given up (the sweep repairs what is left). */
+const REDELIVERIES = 3;
+
 /** One delivery, for the narration and the tests. */
 export interface Delivery {
   cloud: Cloud;
@@ -93,16 +96,20 @@ export class LocalBus {
   private async deliver(cloud: Cloud, event: unknown): Promise<void> {
     const started = Date.now();
     const what = describeEvent(cloud, event);
-    let status: string;
+    let status = 'error';
     let writes = 0;
-    try {
-      const out = (await this.targets[cloud]!(event) ?? {}) as { status?: string; writes?: number };
-      status = out.status ?? 'done';
-      writes = typeof out.writes === 'number' ? out.writes : 0;
-    } catch (error) {
-      // The real hosts retry a thrown error; the sweep and the final plan catch anything left over.
-      status = `error: ${error instanceof Error ? error.message : String(error)}`;
-      this.log(`${cloud} ${what}: ${status}`);
+    // A thrown error is redelivered, like EventBridge / Event Grid / Eventarc retries (there: minutes; here: 100 ms steps).
+    for (let attempt = 1; attempt <= REDELIVERIES; attempt++) {
+      try {
+        const out = (await this.targets[cloud]!(event) ?? {}) as { status?: string; writes?: number };
+        status = out.status ?? 'done';
+        writes += typeof out.writes === 'number' ? out.writes : 0;
+        break;
+      } catch (error) {
+        status = `error: ${error instanceof Error ? error.message : String(error)}`;
+        this.log(`${cloud} ${what}: attempt ${attempt}: ${status}`);
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
     }
     this.deliveries.push({ cloud, what, status, writes, ms: Date.now() - started });
   }

@@ -65,6 +65,8 @@ export interface LocalCloud {
   providers: Partial<Record<Cloud, PeeringProvider>>;
   /** A read-only plan of the whole estate (what `peerkeeper plan --provider local` prints). */
   plan(): Promise<ReconcileResult>;
+  /** Resolves when every event, work message and approval reconcile in flight (and what they caused) is done. */
+  settled(): Promise<void>;
   /** The topology as it stands, with drift and open approvals. */
   topology(): Promise<Topology>;
   close(): Promise<void>;
@@ -104,6 +106,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const bus = new LocalBus({}, (cloud, event) => cloud !== 'aws' || org.has(String((event as { account?: unknown }).account)), log);
   const aws = await startAwsEmulator({ onEvent: (e) => bus.publish('aws', e) });
   const azure = await startAzureEmulator({ onEvent: (e) => bus.publish('azure', e) });
+  // ARM long-running operations complete on the first poll here (Azure polls every few seconds; the story needs none).
+  azure.state.lroPolls = 0;
   const gcp = await startGcpEmulator({ onEvent: (e) => bus.publish('gcp', e), waitTimeoutMs: 5_000 });
   // Compute operations finish in tens of milliseconds here, not seconds: the scenario stays well inside a minute.
   gcp.state.timing.pendingMs = 5;
@@ -111,6 +115,13 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const store = opts.stateDir ? new FileApprovalStore(join(opts.stateDir, 'approvals')) : new MemoryApprovalStore();
   const audit: AuditLog = opts.stateDir ? new FileAuditLog(join(opts.stateDir, 'audit')) : new MemoryAuditLog();
   const workspace = new ChatWorkspace(LOCAL_SLACK.token);
+  // The local SQS: work messages (sweep, pending poll) are handed to the sweep worker at once; tracked so `settled` waits.
+  const inflight = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>): void => {
+    const done = work.catch((e: unknown) => log(`aws sweep-worker: ${e instanceof Error ? e.message : String(e)}`));
+    inflight.add(done);
+    void done.finally(() => inflight.delete(done));
+  };
   let endpoint: ApprovalEndpoint | undefined;
   let topologyOf: () => Promise<Topology> = async () => ({ accounts: [], edges: [], changes: 0 });
   const approver = policy.approvals.approvers.find((a) => !a.startsWith('S')) ?? 'U0LOCAL';
@@ -120,7 +131,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   });
   const approvals = localApprovals({ policy, store, audit, slackBaseUrl: `${chat.url}/api`, log });
   const functions = {
-    aws: localAwsFunctions({ policy, endpoint: aws.url, audit, approvals, log, onWork: (messages) => void functions.aws.sweepWorker(messages).catch((e: unknown) => log(`aws sweep-worker: ${String(e)}`)) }),
+    aws: localAwsFunctions({ policy, endpoint: aws.url, audit, approvals, log, onWork: (messages) => track(functions.aws.sweepWorker(messages)) }),
     azure: localAzureFunctions({ policy, endpoint: azure.url, audit, approvals, log }),
     gcp: localGcpFunctions({ policy, origin: gcp.url, audit, approvals, log }),
   };
@@ -137,12 +148,19 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const states = await approvals.gateway.states(result.observation.peerings);
     return buildTopology({ observation: result.observation, plan: result.plan, approvals: states });
   };
+  async function settled(): Promise<void> {
+    do {
+      await bus.idle();
+      await Promise.all([...inflight]);
+      await endpoint!.settled();
+    } while (bus.pending > 0 || inflight.size > 0);
+  }
   return {
     policy, endpoints, aws, azure, gcp, bus, functions, approvals, audit, chat, workspace, endpoint, providers, plan,
     topology: () => topologyOf(),
+    settled,
     close: async () => {
-      await bus.idle();
-      await endpoint!.settled();
+      await settled();
       await Promise.all([aws.close(), azure.close(), gcp.close(), chat.close(), endpoint!.close()]);
     },
   };

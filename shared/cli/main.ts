@@ -3,6 +3,7 @@ import { describeCliError } from './io';
 import type { CliOutput } from './output';
 import { processOutput } from './output';
 import { approvalsCommand, decideCommand } from './approvals';
+import { graphCommand } from './graph';
 import { applyCommand, planCommand } from './plan';
 import { schemaCommand, validateCommand } from './validate';
 
@@ -11,13 +12,15 @@ const HELP = `peerkeeper — keep cloud network peering as declared (AWS, Azure,
 Usage:
   peerkeeper validate <policy.yaml> [--estate S] [--json]
   peerkeeper schema [--estate | --markdown]
-  peerkeeper plan  --policy P (--estate S | --provider aws|azure|gcp|memory) [--scope JSON] [--json] [--now ISO]
-  peerkeeper apply --policy P (--estate S --out S2 | --provider aws|azure|gcp) [--dry-run] [--json]
+  peerkeeper plan  --policy P (--estate S | --provider aws|azure|gcp|local|memory) [--scope JSON] [--json] [--now ISO]
+  peerkeeper apply --policy P (--estate S --out S2 | --provider aws|azure|gcp|local) [--dry-run] [--json]
+  peerkeeper graph --policy P (--estate S | --provider …) [--format mermaid|html] [--out F]   the topology picture
   peerkeeper approvals --policy P [--json]                 pending approvals (embedded store in --state-dir)
   peerkeeper approve <id> --policy P --as <approver> [--note T]
   peerkeeper reject  <id> --policy P --as <approver> [--note T]
 
 Approvals and the audit log live in --state-dir (default .peerkeeper/, or PEERKEEPER_STATE_DIR).
+--provider local talks to the local cloud of \`npm start -- --interactive\` (its URLs are in <state-dir>/local.json).
 
 Exit codes: 0 = ok / no changes, 2 = plan has changes, 1 = error.
 `;
@@ -25,7 +28,7 @@ Exit codes: 0 = ok / no changes, 2 = plan has changes, 1 = error.
 const OPTIONS = {
   policy: { type: 'string' }, estate: { type: 'string' }, provider: { type: 'string' }, out: { type: 'string' },
   scope: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
-  'state-dir': { type: 'string' }, as: { type: 'string' }, note: { type: 'string' },
+  'state-dir': { type: 'string' }, as: { type: 'string' }, note: { type: 'string' }, format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -44,6 +47,7 @@ export async function runCli(argv: readonly string[], io: CliOutput = processOut
       case 'schema': return schemaCommand({ estate: v.estate === true, markdown: v.markdown === true }, io);
       case 'plan': return await planCommand(need(common), io);
       case 'apply': return await applyCommand({ ...need(common), ...(str('out') ? { out: str('out') } : {}), dryRun: v['dry-run'] === true }, io);
+      case 'graph': return await graphCommand({ ...need(common), ...(str('format') ? { format: str('format') } : {}), ...(str('out') ? { out: str('out') } : {}) }, io);
       case 'approvals': return await approvalsCommand(need(common), io);
       case 'approve': case 'reject': {
         const policy = str('policy') ?? '';

@@ -1,6 +1,11 @@
 import type { Cloud } from '../model';
 import type { Policy } from '../policy';
 import type { PeeringProvider } from '../providers/port';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAwsProvider } from '../providers/aws';
+import { createAzureProvider } from '../providers/azure';
+import { createGcpProvider } from '../providers/gcp';
 import { MemoryCloud, memoryProviders } from '../providers/memory';
 import type { AuditLog } from '../stores/ports';
 import type { ApprovalGateway } from '../approvals';
@@ -37,6 +42,45 @@ export async function openProviders(args: { policy: string; estate?: string; pro
     const memory = new MemoryCloud(estate, () => now);
     return { policy, providers: memoryProviders(memory), now, snapshot: () => memory.snapshot(), close: async () => undefined, ...shared };
   }
-  if (kind === undefined) throw new CliError('say where the estate is: --estate <snapshot.json> or --provider aws|azure|gcp|memory');
-  throw new CliError(`unknown provider "${kind}": expected memory, aws, azure or gcp`);
+  if (kind === undefined) throw new CliError('say where the estate is: --estate <snapshot.json> or --provider aws|azure|gcp|local|memory');
+  const live = { now: new Date(), close: async () => undefined, ...shared };
+  if (kind === 'aws') return { policy, providers: { aws: createAwsProvider(policy) }, ...live };
+  if (kind === 'azure') return { policy, providers: { azure: createAzureProvider(policy) }, ...live };
+  if (kind === 'gcp') return { policy, providers: { gcp: createGcpProvider(policy) }, ...live };
+  if (kind === 'local') return { policy, providers: localCloudProviders(policy, stateDir(args.stateDir)), ...live };
+  throw new CliError(`unknown provider "${kind}": expected memory, aws, azure, gcp or local`);
+}
+
+/** The endpoints `npm start -- --interactive` writes to <state-dir>/local.json. */
+interface LocalEndpoints {
+  aws: string;
+  azure: string;
+  gcp: string;
+}
+
+/** Static credentials of the local EC2 emulator's hub account (infra/local/cloud.ts uses the same). */
+const LOCAL_AWS_KEYS = { AWS_ACCESS_KEY_ID: 'AKIAHUBSTATIC0000000', AWS_SECRET_ACCESS_KEY: 'local-secret' } as const;
+
+/**
+ * `--provider local`: the three real adapters pointed at a running local cloud. Its endpoints come from
+ * PEERKEEPER_LOCAL_FILE or <state-dir>/local.json; the AWS SDK's default chain is given the emulator's keys
+ * (this process then talks only to loopback).
+ */
+export function localCloudProviders(policy: Policy, dir: string, env: NodeJS.ProcessEnv = process.env): Partial<Record<Cloud, PeeringProvider>> {
+  const file = env.PEERKEEPER_LOCAL_FILE ?? join(dir, 'local.json');
+  let endpoints: LocalEndpoints;
+  try {
+    endpoints = JSON.parse(readFileSync(file, 'utf8')) as LocalEndpoints;
+  } catch {
+    throw new CliError(`no local cloud found at ${file}: start one with \`npm start -- --interactive\` (same --state-dir)`);
+  }
+  if (!endpoints.aws || !endpoints.azure || !endpoints.gcp) throw new CliError(`${file} does not name the aws, azure and gcp endpoints`);
+  Object.assign(env, LOCAL_AWS_KEYS, { AWS_REGION: env.AWS_REGION ?? 'us-east-1' });
+  delete env.AWS_SESSION_TOKEN;
+  delete env.AWS_PROFILE;
+  return {
+    aws: createAwsProvider(policy, { AWS_ENDPOINT_URL: endpoints.aws, AWS_REGION: 'us-east-1' }),
+    azure: createAzureProvider(policy, { PEERKEEPER_AZURE_ENDPOINT: endpoints.azure }),
+    gcp: createGcpProvider(policy, { PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${endpoints.gcp}/compute/v1`, CLOUDSDK_CONFIG: '/nonexistent' }),
+  };
 }

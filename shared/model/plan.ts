@@ -47,8 +47,9 @@ export const ActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('delete-peering'), ...base, target: PeeringHandleSchema, before: PeeringSchema }),
   z.object({ action: z.literal('update-peering'), ...base, target: PeeringHandleSchema,
     before: PeeringOptionsSchema, after: PeeringOptionsSchema, sync: z.boolean().optional() }),
-  z.object({ action: z.literal('create-route'), ...base, target: RouteAddressSchema, after: PlannedRouteTargetSchema }),
-  z.object({ action: z.literal('replace-route'), ...base, target: RouteAddressSchema, before: RouteSchema, after: PlannedRouteTargetSchema }),
+  // `peer`: the network whose range the route carries, so a scoped plan (an event on the peer) keeps it.
+  z.object({ action: z.literal('create-route'), ...base, target: RouteAddressSchema, after: PlannedRouteTargetSchema, peer: NetworkRefSchema.optional() }),
+  z.object({ action: z.literal('replace-route'), ...base, target: RouteAddressSchema, before: RouteSchema, after: PlannedRouteTargetSchema, peer: NetworkRefSchema.optional() }),
   z.object({ action: z.literal('delete-route'), ...base, target: RouteAddressSchema, before: RouteSchema }),
   z.object({ action: z.literal('request-approval'), ...base, target: PeeringHandleSchema, expiresAt: z.string() }),
   z.object({ action: z.literal('report'), ...base,

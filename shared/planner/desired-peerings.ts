@@ -88,9 +88,9 @@ export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[];
     if (viaB) { refuse(`${describeNetwork(index, c.a.ref)} ${viaB[0]} overlaps ${viaB[1]}, already routed from ${describeNetwork(index, c.b.ref)} to another peer`, 'overlap'); continue; }
     if (!c.live) {
       // A new link must not fight a route someone else already sends elsewhere (DESIGN §5: reported, not fought).
-      const tables = c.connection.routes.tables;
-      const inA = findRoutedOverlap(owned, c.a, tables, c.b.cidrs);
-      const inB = inA ? undefined : findRoutedOverlap(owned, c.b, tables, c.a.cidrs);
+      const routes = c.connection.routes;
+      const inA = findRoutedOverlap(owned, c.a, routes, c.b.cidrs);
+      const inB = inA ? undefined : findRoutedOverlap(owned, c.b, routes, c.a.cidrs);
       const hit = inA ?? inB;
       if (hit) { refuse(`${hit.cidr} is already routed as ${hit.destination} in ${hit.table} of ${describeNetwork(index, (inA ? c.a : c.b).ref)}`, 'overlap'); continue; }
     }

@@ -1,4 +1,4 @@
-import type { Network, PeeringHandle } from '../model';
+import type { Network, NetworkRef, PeeringHandle } from '../model';
 import type { Connection } from '../policy/schema';
 
 /** A peering that is (or, after this plan, will be) active, and the routes each observed side needs through it. */
@@ -6,5 +6,5 @@ export interface RouteIntent {
   connection: Connection;
   handle: PeeringHandle;
   /** Observed sides and the peer ranges each must route through the peering. */
-  sides: { network: Network; peerCidrs: readonly string[]; peerName: string }[];
+  sides: { network: Network; peer: NetworkRef; peerCidrs: readonly string[]; peerName: string }[];
 }

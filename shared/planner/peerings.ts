@@ -38,8 +38,8 @@ function intentFor(index: EstateIndex, connection: Connection, handle: PeeringHa
   const reqCidrs = req?.cidrs ?? peering?.requesterCidrs ?? [];
   const accCidrs = acc?.cidrs ?? peering?.accepterCidrs ?? [];
   const sides: RouteIntent['sides'] = [];
-  if (req) sides.push({ network: req, peerCidrs: accCidrs, peerName: describeNetwork(index, handle.accepter) });
-  if (acc) sides.push({ network: acc, peerCidrs: reqCidrs, peerName: describeNetwork(index, handle.requester) });
+  if (req) sides.push({ network: req, peer: handle.accepter, peerCidrs: accCidrs, peerName: describeNetwork(index, handle.accepter) });
+  if (acc) sides.push({ network: acc, peer: handle.requester, peerCidrs: reqCidrs, peerName: describeNetwork(index, handle.requester) });
   return { connection, handle, sides };
 }
 

@@ -1,7 +1,7 @@
 import { cidrsOverlap, findFirstOverlap, tryParseCidr } from '../cidr';
 import type { Network, Peering } from '../model';
 import { listedAccounts } from '../policy/groups';
-import type { Connection, RouteTableSelector } from '../policy/schema';
+import type { Connection } from '../policy/schema';
 import { matchConnection, matchDeny } from './connections';
 import type { EstateIndex } from './estate-index';
 import { describeNetwork, groupsOfRef, observedNetwork, selectTables } from './estate-index';
@@ -16,9 +16,12 @@ export type ApprovalState = 'approved' | 'rejected' | 'pending' | 'expired';
  * route; routes through peerkeeper's own peerings are planned, not obstacles — the plan's own peers are checked
  * separately).
  */
-export function findRoutedOverlap(owned: ReadonlySet<string>, network: Network, tables: RouteTableSelector, cidrs: readonly string[], through?: string): { cidr: string; destination: string; table: string } | undefined {
-  for (const table of selectTables(network, tables)) {
+export function findRoutedOverlap(owned: ReadonlySet<string>, network: Network, routes: Connection['routes'], cidrs: readonly string[], through?: string): { cidr: string; destination: string; table: string } | undefined {
+  // The UDR peerkeeper itself writes for this connection (Azure, via the appliance) is ours, not an obstacle.
+  const ownHop = routes.azureNextHop ? `VirtualAppliance:${routes.azureNextHop}` : undefined;
+  for (const table of selectTables(network, routes.tables)) {
     for (const route of table.routes) {
+      if (route.target.kind === 'other' && route.target.id === ownHop) continue;
       if (route.origin === 'system') continue;
       if (tryParseCidr(route.destination)?.prefix === 0) continue;
       if (route.target.kind === 'peering' && (owned.has(route.target.peeringId) || route.target.peeringId === through)) continue;
@@ -80,7 +83,7 @@ export function planPeeringRequest(index: EstateIndex, peering: Peering, context
   if (!cidrs || cidrs.length === 0) return { verdict: 'reject', reason: `the CIDRs of ${from} are unknown, so overlap cannot be ruled out` };
   const direct = findFirstOverlap(cidrs, accepter.cidrs);
   if (direct) return { verdict: 'reject', reason: `CIDR overlap: requester ${direct[0]} overlaps accepter ${direct[1]}` };
-  const routed = findRoutedOverlap(context.ownedPeeringIds ?? index.managedPeeringIds, accepter, connection?.routes.tables ?? 'all', cidrs, peering.id);
+  const routed = findRoutedOverlap(context.ownedPeeringIds ?? index.managedPeeringIds, accepter, connection?.routes ?? { tables: 'all' }, cidrs, peering.id);
   if (routed) return { verdict: 'reject', reason: `requester ${routed.cidr} overlaps ${routed.destination}, already routed in ${routed.table}` };
   const planned = findFirstOverlap(cidrs, context.plannedPeerCidrs ?? []);
   if (planned) return { verdict: 'reject', reason: `requester ${planned[0]} overlaps ${planned[1]}, which the policy routes from the accepter to another peer` };

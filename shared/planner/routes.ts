@@ -1,5 +1,5 @@
 import { tryParseCidr } from '../cidr';
-import type { Action, Network, PlannedRouteTarget, Route, RouteTable } from '../model';
+import type { Action, Network, NetworkRef, PlannedRouteTarget, Route, RouteTable } from '../model';
 import { MANAGED_TAG, networkKey } from '../model';
 import type { Connection } from '../policy/schema';
 import type { EstateIndex } from './estate-index';
@@ -8,7 +8,7 @@ import type { RouteIntent } from './intents';
 import { CLOUD_LIMITS } from './limits';
 import { connectionSides } from './connections';
 
-interface WantedRoute { target: PlannedRouteTarget; connection: string; reason: string; peeringId: string | undefined }
+interface WantedRoute { target: PlannedRouteTarget; connection: string; reason: string; peeringId: string | undefined; peer: NetworkRef }
 
 const normalize = (destination: string): string => tryParseCidr(destination)?.text ?? destination;
 
@@ -41,7 +41,7 @@ function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<s
             continue;
           }
           const via = intent.handle.id ?? 'the new peering';
-          slots.set(destination, { target, connection: intent.connection.name, peeringId: intent.handle.id, reason: `${intent.connection.name}: route ${destination} to ${side.peerName} via ${via}` });
+          slots.set(destination, { target, peer: side.peer, connection: intent.connection.name, peeringId: intent.handle.id, reason: `${intent.connection.name}: route ${destination} to ${side.peerName} via ${via}` });
         }
       }
     }
@@ -83,7 +83,7 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
       if (route.origin !== 'static') {
         out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} is a ${route.origin} route; peerkeeper does not fight it` });
       } else if (revert) {
-        out.push({ action: 'replace-route', cloud, connection: want.connection, target: address, before: route, after: want.target, reason: `${want.reason} (was ${route.target.kind === 'peering' ? route.target.peeringId : route.target.id}${route.state === 'blackhole' ? ', blackhole' : ''})` });
+        out.push({ action: 'replace-route', cloud, connection: want.connection, target: address, before: route, after: want.target, peer: want.peer, reason: `${want.reason} (was ${route.target.kind === 'peering' ? route.target.peeringId : route.target.id}${route.state === 'blackhole' ? ', blackhole' : ''})` });
       } else {
         out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `route drift: ${want.reason}` });
       }
@@ -103,7 +103,7 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
       continue;
     }
     count += 1;
-    out.push({ action: 'create-route', cloud, connection: want.connection, target: { network: network.ref, routeTableId: table.id, destination }, after: want.target, reason: want.reason });
+    out.push({ action: 'create-route', cloud, connection: want.connection, target: { network: network.ref, routeTableId: table.id, destination }, after: want.target, peer: want.peer, reason: want.reason });
   }
 }
 

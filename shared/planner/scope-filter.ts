@@ -7,6 +7,7 @@ function refMatches(ref: NetworkRef, want: NetworkRef): boolean {
 
 function refsOf(action: Action): NetworkRef[] {
   if (action.action === 'report') return action.target.networks ?? [];
+  if (action.action === 'create-route' || action.action === 'replace-route') return action.peer ? [action.target.network, action.peer] : [action.target.network];
   const t = action.target;
   return 'network' in t ? [t.network] : [t.requester, t.accepter];
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Action, Cloud, Observation, Plan, Scope, Trigger } from '../model';
+import type { Action, Cloud, Observation, Plan, Problem, Scope, Trigger } from '../model';
 import { describeScope, isMutating, mergeObservations } from '../model';
 import { planHash, planScope } from '../planner';
 import type { ApprovalState } from '../planner';
@@ -9,7 +9,7 @@ import type { AuditEntry, AuditLog } from '../stores/ports';
 import type { ApprovalGateway } from '../approvals/gateway';
 import type { ActionResult, ExecuteDeps } from './execute';
 import { countWrites, executePlan } from './execute';
-import { partitionsFor } from './partitions';
+import { governedAccounts, partitionsFor } from './partitions';
 
 /** Everything reconcileScope needs; the handlers, the sweep, the CLI and approvals all build one. */
 export interface ReconcileDeps {
@@ -58,20 +58,36 @@ function auditEntry(result: ActionResult, at: string, actor: string, hash: strin
 }
 
 const partitionKey = (p: Partition) => `${p.cloud}:${p.account}:${p.region ?? '*'}`;
+const accountKey = (cloud: Cloud, account: string) => `${cloud}:${cloud === 'azure' ? account.toLowerCase() : account}`;
 
-/** The sweep also observes what providers discover (management groups, folders); a failed discovery is not fatal. */
-async function withDiscovered(scope: Scope, planned: Partition[], providers: ReconcileDeps['providers']): Promise<Partition[]> {
+/**
+ * What a reconcile may observe: only governed accounts — the policy's lists plus what providers discover
+ * (management groups, folders). An event naming any other account observes nothing there, so nothing from an
+ * unlisted account is ever treated as ours (and never accepted). The sweep also covers discovered partitions.
+ */
+async function governedPartitions(scope: Scope, policy: Policy, clouds: readonly Cloud[], providers: ReconcileDeps['providers']): Promise<Partition[]> {
+  const discovered: Partition[] = [];
+  for (const cloud of clouds) {
+    const provider = providers[cloud];
+    if (provider?.partitions) discovered.push(...(await provider.partitions().catch(() => [])));
+  }
+  const governed = new Set([...clouds.flatMap((c) => governedAccounts(policy, c).map((a) => accountKey(c, a))), ...discovered.map((p) => accountKey(p.cloud, p.account))]);
+  const planned = partitionsFor(scope, policy, clouds).filter((p) => governed.has(accountKey(p.cloud, p.account)));
   if (scope.kind !== 'estate') return planned;
   const seen = new Map(planned.map((p) => [partitionKey(p), p]));
-  for (const provider of Object.values(providers)) {
-    if (!provider?.partitions) continue;
-    const found = await provider.partitions().catch(() => []);
-    for (const p of found) {
-      const covered = seen.has(partitionKey(p)) || planned.some((q) => q.cloud === p.cloud && q.account === p.account && !p.region);
-      if (!covered) seen.set(partitionKey(p), p);
-    }
+  for (const p of discovered) {
+    const covered = seen.has(partitionKey(p)) || planned.some((q) => q.cloud === p.cloud && accountKey(q.cloud, q.account) === accountKey(p.cloud, p.account) && !p.region);
+    if (!covered) seen.set(partitionKey(p), p);
   }
   return [...seen.values()];
+}
+
+/** An event about an account the policy does not govern is reported, never acted on (never accepted from). */
+function ungovernedProblems(scope: Scope, partitions: readonly Partition[]): Problem[] {
+  if (scope.kind === 'estate') return [];
+  const target = scope.kind === 'network' ? scope.network : scope;
+  if (partitions.some((p) => p.cloud === target.cloud && accountKey(p.cloud, p.account) === accountKey(target.cloud, target.account))) return [];
+  return [{ severity: 'warning', code: 'ungoverned', message: `${target.cloud} account ${target.account} is not governed by the policy (not listed, not discovered): its networks are not observed and nothing from it is accepted` }];
 }
 
 /**
@@ -81,7 +97,7 @@ async function withDiscovered(scope: Scope, planned: Partition[], providers: Rec
 export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?: Trigger): Promise<ReconcileResult> {
   const now = deps.now ?? (() => new Date());
   const clouds = (Object.keys(deps.providers) as Cloud[]).filter((c) => deps.providers[c] !== undefined);
-  const partitions = await withDiscovered(scope, partitionsFor(scope, deps.policy, clouds), deps.providers);
+  const partitions = await governedPartitions(scope, deps.policy, clouds, deps.providers);
   const parts = await Promise.all(clouds.map((cloud) => {
     const mine = partitions.filter((p) => p.cloud === cloud);
     return mine.length === 0 ? undefined : deps.providers[cloud]!.observe(mine);
@@ -89,7 +105,8 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
   const observation = mergeObservations(parts.filter((p): p is Observation => p !== undefined));
   const decisions = new Map(deps.decisions ?? []);
   if (deps.approvals) for (const [id, state] of await deps.approvals.states(observation.peerings)) if (!decisions.has(id)) decisions.set(id, state);
-  const plan = planScope({ policy: deps.policy, observation, scope, now: now(), decisions });
+  const planned = planScope({ policy: deps.policy, observation, scope, now: now(), decisions });
+  const plan = { ...planned, problems: [...planned.problems, ...ungovernedProblems(scope, partitions)] };
   const hash = planHash(plan);
   const gateway = deps.approvals;
   const requestApproval: ExecuteDeps['requestApproval'] = deps.requestApproval

@@ -1,5 +1,5 @@
 import { RetryableError, TerminalError } from '../../shared/errors';
-import type { Action, Observation } from '../../shared/model';
+import type { Action, Cloud, Observation } from '../../shared/model';
 import type { ApplyContext, ApplyOutcome, Partition, PeeringProvider } from '../../shared/providers/port';
 import type { Prng } from './prng';
 
@@ -43,7 +43,7 @@ const NO_FAULTS: ChaosFaults = { serverErrors: 0, timeouts: 0, latencyMs: 0, cra
  * when page 2 of a list fails (the emulator scenarios check the real adapter does it).
  */
 export class ChaosProvider implements PeeringProvider {
-  readonly cloud;
+  readonly cloud: Cloud;
   faults: ChaosFaults = { ...NO_FAULTS };
   private writes = 0;
   private crashed = false;

@@ -81,7 +81,7 @@ function unmanagedPeerings(r: ScenarioRecord, oracle: PolicyOracle, out: Violati
     // Deciding an incoming request to one of our networks is peerkeeper's job: unlisted accounts, denied
     // pairs, overlaps and unknown ranges are always refused; unmatched listed ones only under `reject`.
     const ours = oracle.network(p.accepter) !== undefined;
-    const refusable = r.policy.unmatchedRequests === 'reject' || verdict.denied || oracle.overlap(p) !== undefined || oracle.overlapsRouted(p)
+    const refusable = r.policy.unmatchedRequests === 'reject' || verdict.denied || oracle.overlap(p) !== undefined || oracle.overlapsRouted(p, r.before.peerings)
       || oracle.ranges(p).requester.length === 0 || (!oracle.network(p.requester) && !listedAccounts(r.policy, p.cloud).has(p.requester.account));
     const rejectable = p.state === 'requested' && q.state === 'rejected' && ours && refusable;
     if (q.state !== p.state && !rejectable) out.push({ invariant: 'unmanaged-untouched', detail: `unmanaged peering ${p.id} went ${p.state} → ${q.state}` });

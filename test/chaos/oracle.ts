@@ -73,12 +73,16 @@ export class PolicyOracle {
     return findFirstOverlap(r.requester, r.accepter);
   }
 
-  /** True when the requester's ranges overlap a destination the accepter's tables already route elsewhere. */
-  overlapsRouted(p: Peering): boolean {
+  /**
+   * True when the requester's ranges overlap a destination the accepter routes elsewhere: already in its
+   * tables, or wanted towards another peer by the policy (DESIGN §4: such requests are refused).
+   */
+  overlapsRouted(p: Peering, peerings: readonly Peering[]): boolean {
     const requester = this.ranges(p).requester;
     const routed = (this.network(p.accepter)?.routeTables ?? []).flatMap((t) => t.routes)
       .filter((r) => r.origin === 'static' && !(r.target.kind === 'peering' && r.target.peeringId === p.id)).map((r) => r.destination);
-    return findFirstOverlap(requester, routed) !== undefined;
+    const wanted = [...this.wantedPeerRanges(p.accepter, peerings.filter((x) => x.id !== p.id))];
+    return findFirstOverlap(requester, [...routed, ...wanted]) !== undefined;
   }
 
   /** Managed = tagged by peerkeeper or wanted by the policy (DESIGN §5). */

@@ -104,9 +104,10 @@ describe('Azure end to end over the ARM emulator with the real handlers', () => 
     expect(result).toMatchObject({ status: 'reconciled', writes: 0 });
     expect(writes()).toBe(before);
     expect(half(HUB, stranger)).toBeUndefined();
-    const reject = actionsIn(invocation).find((a) => a.action === 'reject-peering');
-    expect(reject?.reason).toMatch(/no connection|not listed/);
-    expect(reject?.status).toBe('skipped');
+    // The unlisted subscription is never observed, so nothing from it can be treated as ours; the plan says why.
+    const problems = invocation.logs.flatMap((l) => (l.line.problems ?? []) as { code: string; message: string }[]);
+    expect(problems.find((p) => p.code === 'ungoverned')?.message).toMatch(new RegExp(`${UNLISTED_SUB}.*not governed`, 'i'));
+    expect(actionsIn(invocation).filter((a) => a.action === 'accept-peering')).toEqual([]);
   });
 
   it('refuses a spoke whose address space overlaps the hub, with the reason', async () => {
@@ -117,12 +118,11 @@ describe('Azure end to end over the ARM emulator with the real handlers', () => 
     expect(result).toMatchObject({ status: 'reconciled', writes: 0 });
     expect(half(overlap, HUB)).toBeUndefined();
     expect(half(HUB, overlap)).toBeUndefined();
-    // TODO(lead): the refusal report's target is `{ subject: 'a ⇄ b' }`, which actionInScope drops for network and
-    // account scopes, so the event's own reconcile is silent; only an estate-scoped plan carries the reason.
-    expect(actionsIn(invocation)).toEqual([]);
-    const estate = await world.event(aliasEvent('evt-alias-2'));
-    const refused = actionsIn(estate.invocation).find((a) => a.action === 'report' && /CIDR overlap/.test(a.reason));
+    const refused = actionsIn(invocation).find((a) => a.action === 'report' && /CIDR overlap/.test(a.reason));
     expect(refused?.reason).toContain('10.0.128.0/20');
+    // The sweep-like estate plan (a vending event) says the same.
+    const estate = await world.event(aliasEvent('evt-alias-2'));
+    expect(actionsIn(estate.invocation).map((a) => a.reason)).toContain(refused!.reason);
     expect(writes()).toBe(before);
   });
 
@@ -142,10 +142,7 @@ describe('Azure end to end over the ARM emulator with the real handlers', () => 
     expect(syncs).toBeGreaterThan(syncsBefore);
     expect(await halfState(SPOKE, HUB)).toMatchObject({ peeringState: 'Connected', peeringSyncLevel: 'FullyInSync' });
     expect(await halfState(HUB, SPOKE)).toMatchObject({ peeringSyncLevel: 'FullyInSync' });
-    // TODO(lead): the hub-scoped plan drops route actions in the spokes' tables (actionInScope keeps only actions whose
-    // target network is the hub), so the spoke's UDR for the new range waits for the sweep.
-    expect(state().routeTable(SPOKE_RT)!.routes.has('peerkeeper-10.50.0.0-16')).toBe(false);
-    for (const message of await world.sweep()) await world.work(message);
+    // The hub's event also writes the spoke's UDR for the new range: route actions name the peer whose range they carry.
     expect(state().routeTable(SPOKE_RT)!.routes.get('peerkeeper-10.50.0.0-16')).toMatchObject({ nextHopType: 'VirtualAppliance', nextHopIpAddress: APPLIANCE });
   });
 
@@ -159,17 +156,15 @@ describe('Azure end to end over the ARM emulator with the real handlers', () => 
     expect(await halfState(partner, HUB)).toMatchObject({ peeringState: 'Connected' });
   });
 
-  it('does not recreate a deleted half whose spoke has peerkeeper\'s own UDR to the hub (planner bug, reported)', async () => {
+  it('recreates a deleted half even where the spoke already has peerkeeper\'s own UDR to the hub', async () => {
     const name = half(HUB, SPOKE)!.name;
     await world.arm('DELETE', `${HUB}/virtualNetworkPeerings/${name}`, undefined, ALICE);
-    const before = writes();
-    const { result, invocation } = await world.event(world.inbox.shift()!);
+    const { result } = await world.event(world.inbox.shift()!);
     expect(result).toMatchObject({ status: 'reconciled' });
-    // TODO(lead): peerkeeper's own UDR (10.0.0.0/16 → VirtualAppliance 10.0.0.4, in spoke-rt) counts as an unmanaged route once
-    // the peering is no longer active, so desirePeerings refuses the pair ("already routed") instead of recreating the half.
-    expect(writes()).toBe(before);
-    expect(half(HUB, SPOKE)).toBeUndefined();
-    expect(actionsIn(invocation)).toEqual([]);
+    // Our own UDR (10.0.0.0/16 → VirtualAppliance 10.0.0.4 in spoke-rt) is not an obstacle to our own peering.
+    expect(half(HUB, SPOKE)).toBeDefined();
+    expect(await halfState(HUB, SPOKE)).toMatchObject({ peeringState: 'Connected' });
+    expect(await halfState(SPOKE, HUB)).toMatchObject({ peeringState: 'Connected' });
   });
 
   it('sweeps: one work message per governed subscription, each reconciled by the worker with zero writes on a converged estate', async () => {

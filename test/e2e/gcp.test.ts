@@ -94,7 +94,8 @@ describe('GCP end to end: emulator → Eventarc-shaped CloudEvents → real func
     w.em.state.createSubnetwork({ project: 'stranger-prj', region: 'us-east1', network: 'x', name: 'x', ipCidrRange: '10.48.0.0/20' });
     await w.rest('mallory@stranger.example', 'POST', `${net('stranger-prj', 'x')}/addPeering`, { networkPeering: { name: 'to-hub', network: net('hub-prj', 'hub') } });
     const outcomes = await deliverAll(w.take((p) => p === 'mallory@stranger.example').filter(isLast));
-    expect(outcomes[0]).toMatchObject({ status: 'reconciled', writes: 0, refused: [expect.stringMatching(/^reject-peering: no connection in the policy joins stranger-prj\/global\/x/)] });
+    // The unlisted project is never observed, so nothing from it can be treated as ours; the outcome says why.
+    expect(outcomes[0]).toMatchObject({ status: 'reconciled', writes: 0, refused: [expect.stringMatching(/^ignored: gcp account stranger-prj is not governed/)] });
     expect(stateOf('hub-prj', 'hub', 'stranger-prj')).toBeUndefined();
     expect(stateOf('stranger-prj', 'x', 'hub-prj')?.state).toBe('INACTIVE');
   });

@@ -50,7 +50,7 @@ export function report(context: InvocationContext, eventId: string, outcome: Tri
   }
   const counts = reconcileCounts(outcome.result);
   const actions = outcome.result.results.map((r) => ({ action: r.action.action, status: r.status, reason: r.action.reason, ...(r.detail ? { detail: r.detail } : {}) }));
-  logJson(context, 'info', 'reconciled', { eventId, ...counts, complete: outcome.result.plan.complete, ...(outcome.result.plan.complete ? {} : { gaps: outcome.result.observation.gaps }), planHash: outcome.result.planHash, actions });
+  logJson(context, 'info', 'reconciled', { eventId, ...counts, complete: outcome.result.plan.complete, ...(outcome.result.plan.complete ? {} : { gaps: outcome.result.observation.gaps }), planHash: outcome.result.planHash, actions, problems: outcome.result.plan.problems });
   return { status: 'reconciled', ...counts };
 }
 

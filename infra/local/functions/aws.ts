@@ -5,6 +5,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { networkEventHandler } from '../../../functions/aws/network-event';
 import { pendingPollHandler } from '../../../functions/aws/pending-poll';
+import { sweepHandler } from '../../../functions/aws/sweep';
 import { sweepWorkerHandler } from '../../../functions/aws/sweep-worker';
 import type { HandlerDeps } from '../../../functions/aws/support/wiring';
 import type { Trigger } from '../../../shared/model';
@@ -50,6 +51,8 @@ export interface LocalAwsFunctions {
   networkEvent(event: unknown): Promise<unknown>;
   /** Runs the pending-request poll; its work messages are handed to `onWork` (the local SQS). */
   pendingPoll(): Promise<unknown>;
+  /** Runs the scheduled sweep (fan-out; the work goes to `onWork` like the pending poll's). */
+  sweep(): Promise<unknown>;
   /** Runs the sweep worker on work messages, as SQS would deliver a batch. */
   sweepWorker(messages: readonly WorkMessage[]): Promise<unknown>;
   /** Reconciles one trigger directly (the approval endpoint after a decision). */
@@ -70,25 +73,25 @@ export function localAwsFunctions(opts: { policy: Policy; endpoint: string; audi
     },
     outcomes: { publish: async (events) => ({ published: events.length, failed: 0 }) },
   });
-  const deps: HandlerDeps = {
+  // One persistence layer per function, as each Lambda has its own idempotency configuration (key path).
+  const deps = (): HandlerDeps => ({
     runtime: () => runtime,
     logger: new Logger({ serviceName: 'peerkeeper', logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'peerkeeper', serviceName: 'peerkeeper' }),
     persistenceStore: new CachePersistenceLayer({ client: new MapCache() }),
-  };
-  const network = networkEventHandler(deps);
-  const poll = pendingPollHandler(deps);
-  const worker = sweepWorkerHandler(deps);
-  let polls = 0;
+  });
+  const network = networkEventHandler(deps());
+  const poll = pendingPollHandler(deps());
+  const sweep = sweepHandler(deps());
+  const worker = sweepWorkerHandler(deps());
+  let ticks = 0;
+  const tick = (rule: string) => ({ version: '0', id: `local-${rule}-${++ticks}-${randomUUID()}`, 'detail-type': 'Scheduled Event', source: 'aws.events',
+    account: '111111111111', time: new Date().toISOString(), region: 'us-east-1', resources: [`arn:aws:events:us-east-1:111111111111:rule/${rule}`], detail: {} });
   return {
     runtime,
     networkEvent: (event) => network(event, lambdaContext('peerkeeper-network-event')),
-    pendingPoll: () => {
-      polls += 1;
-      const tick = { version: '0', id: `local-poll-${polls}-${randomUUID()}`, 'detail-type': 'Scheduled Event', source: 'aws.events', account: '111111111111',
-        time: new Date().toISOString(), region: 'us-east-1', resources: ['arn:aws:events:us-east-1:111111111111:rule/peerkeeper-pending-poll'], detail: {} };
-      return poll(tick, lambdaContext('peerkeeper-pending-poll'));
-    },
+    pendingPoll: () => poll(tick('peerkeeper-pending-poll'), lambdaContext('peerkeeper-pending-poll')),
+    sweep: () => sweep(tick('peerkeeper-sweep'), lambdaContext('peerkeeper-sweep')),
     sweepWorker: (messages) => {
       const event: SQSEvent = { Records: messages.map((m) => ({
         messageId: randomUUID(), receiptHandle: 'local', body: JSON.stringify(m), attributes: {

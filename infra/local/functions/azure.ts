@@ -33,7 +33,7 @@ export function localAzureFunctions(opts: { policy: Policy; endpoint: string; au
   let invocations = 0;
   const context = (functionName: string) => new InvocationContext({
     invocationId: `local-${++invocations}`, functionName,
-    logHandler: (level, ...args) => { if (level === 'error' || level === 'warning') opts.log(`azure ${functionName}: ${String(args[0])}`); },
+    logHandler: (level, ...args) => { if (process.env.PK_DEBUG || level === 'error' || level === 'warning') opts.log(`azure ${functionName}: ${String(args[0])}`); },
   });
   return {
     runtime,

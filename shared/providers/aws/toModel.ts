@@ -94,8 +94,17 @@ export function peeringToModel(pcx: VpcPeeringConnection, observedRegion: string
     ...(pcx.ExpirationTime && STATUS[code] === 'requested' ? { expiresAt: pcx.ExpirationTime.toISOString() } : {}),
     options: dns.length > 0 ? { allowDnsResolution: dns.every(Boolean) } : {},
     tags: tagsToRecord(pcx.Tags),
+    ...(announced(req).length > 0 ? { requesterCidrs: announced(req) } : {}),
+    ...(announced(acc).length > 0 ? { accepterCidrs: announced(acc) } : {}),
     ...(pcx.Status?.Message ? { message: pcx.Status.Message } : {}),
   };
+}
+
+/** The ranges a side announced in the peering (its VPC's CIDR blocks): how a partner we cannot observe is judged. */
+function announced(side: NonNullable<VpcPeeringConnection['RequesterVpcInfo']>): string[] {
+  const v4 = (side.CidrBlockSet ?? []).flatMap((c) => c.CidrBlock ?? []);
+  const v6 = (side.Ipv6CidrBlockSet ?? []).flatMap((c) => c.Ipv6CidrBlock ?? []);
+  return [...(v4.length > 0 ? v4 : side.CidrBlock ? [side.CidrBlock] : []), ...v6];
 }
 
 /** The raw AWS status code of a peering (for precondition checks that need more than the normalized state). */

@@ -1,0 +1,85 @@
+/**
+ * `npm start`: the local cloud and the scripted scenario, narrated, then a summary; exits 0 when the final
+ * plan has no changes. `npm start -- --interactive` runs the scenario too, then keeps everything running,
+ * prints the URLs and writes them to <state-dir>/local.json for `peerkeeper … --provider local`.
+ * `--no-scenario` (with --interactive) starts an empty local cloud.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalCloud, type LocalCloud } from './cloud';
+import { runScenario, type ScenarioReport } from './scenario';
+
+const { values } = parseArgs({
+  options: { interactive: { type: 'boolean' }, 'no-scenario': { type: 'boolean' }, 'state-dir': { type: 'string' }, quiet: { type: 'boolean' } },
+  strict: true,
+});
+
+const say = (line: string) => { if (!values.quiet) process.stdout.write(`${line}\n`); };
+
+function summary(cloud: LocalCloud, report: ScenarioReport): string {
+  const deliveries = cloud.bus.deliveries;
+  const by = (status: string) => deliveries.filter((d) => d.status === status).length;
+  const lines = [
+    '',
+    '──────── Summary ────────',
+    ...report.steps.map((s, i) => `${String(i + 1).padStart(2)}. ${s.title}\n      ${s.outcome} (${s.ms} ms)`),
+    '',
+    `Events delivered to the real handlers: ${deliveries.length} (${by('reconciled')} reconciled, ${by('ignored')} ignored as peerkeeper's own or not watched, ${deliveries.filter((d) => d.status.startsWith('error')).length} failed after retries).`,
+    `Chat: ${cloud.workspace.messages.length} approval message(s), ${cloud.workspace.messages.reduce((n, m) => n + m.updates, 0)} update(s).`,
+    `Final plan: ${report.finalChanges === 0 ? 'no changes' : `${report.finalChanges} change(s)`}. Scenario took ${(report.totalMs / 1000).toFixed(1)} s.`,
+  ];
+  return lines.join('\n');
+}
+
+function printUrls(cloud: LocalCloud, file: string): void {
+  const e = cloud.endpoints;
+  const policy = relative(process.cwd(), e.policy) || e.policy;
+  say(`
+The local cloud is running (Ctrl-C to stop):
+  chat stand-in + live topology   ${e.chat}/
+  approval endpoint (Slack)       ${e.approvals}
+  AWS EC2/STS emulator            ${e.aws}      (AWS_ENDPOINT_URL; any key id = the hub account 111111111111)
+  Azure ARM emulator              ${e.azure}
+  GCP Compute emulator            ${e.gcp}/compute/v1
+  endpoints written to            ${file}
+
+Try:
+  npx peerkeeper plan  --policy ${policy} --provider local
+  npx peerkeeper apply --policy ${policy} --provider local
+  npx peerkeeper graph --policy ${policy} --provider local --format html --out topology.html`);
+}
+
+async function main(): Promise<number> {
+  const stateDir = resolve(values['state-dir'] ?? process.env.PEERKEEPER_STATE_DIR ?? '.peerkeeper');
+  const interactive = values.interactive === true;
+  if (interactive) mkdirSync(stateDir, { recursive: true });
+  const cloud = await startLocalCloud({ ...(interactive ? { stateDir } : {}), log: (line) => say(`  · ${line}`) });
+  const file = join(stateDir, 'local.json');
+  say(`peerkeeper local cloud: AWS ${cloud.endpoints.aws}, Azure ${cloud.endpoints.azure}, GCP ${cloud.endpoints.gcp}, chat ${cloud.endpoints.chat}/`);
+  let code = 0;
+  if (values['no-scenario'] !== true) {
+    const report = await runScenario(cloud, say);
+    say(summary(cloud, report));
+    code = report.finalChanges === 0 ? 0 : 1;
+  }
+  if (!interactive) {
+    await cloud.close();
+    return code;
+  }
+  writeFileSync(file, JSON.stringify(cloud.endpoints, null, 2) + '\n');
+  printUrls(cloud, file);
+  await new Promise<void>((done) => {
+    const stop = () => { done(); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  rmSync(file, { force: true });
+  await cloud.close();
+  return code;
+}
+
+main().then((code) => { process.exitCode = code; }, (error: unknown) => {
+  process.stderr.write(`npm start failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
