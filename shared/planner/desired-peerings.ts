@@ -73,6 +73,14 @@ export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[];
   }
   const desired: DesiredPeering[] = [];
   const refused: RefusedPair[] = [];
+  // Peers this observation cannot see (other accounts in a scoped reconcile, partners) still hold their ranges.
+  for (const p of index.observation.peerings) {
+    if (p.state !== 'active' && p.state !== 'requested') continue;
+    const reqSeen = index.networks.has(networkKey(p.requester));
+    const accSeen = index.networks.has(networkKey(p.accepter));
+    if (reqSeen && !accSeen && p.accepterCidrs) appendTo(peerCidrs, networkKey(p.requester), p.accepterCidrs);
+    if (accSeen && !reqSeen && p.requesterCidrs) appendTo(peerCidrs, networkKey(p.accepter), p.requesterCidrs);
+  }
   for (const c of all) {
     const ga = index.groupsOf.get(networkKey(c.a.ref)) ?? new Set<string>();
     const gb = index.groupsOf.get(networkKey(c.b.ref)) ?? new Set<string>();

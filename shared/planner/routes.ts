@@ -118,7 +118,10 @@ export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], 
   const wanted = wantedRoutes(intents, out);
   const owned = new Set<string>();
   const kept = new Set(intents.flatMap((i) => (i.handle.id ? [i.handle.id] : [])));
-  for (const p of index.observation.peerings) if (p.tags[MANAGED_TAG] === 'true') owned.add(p.id);
+  // A peering whose other side this observation cannot see (a scoped reconcile) is not judged here: its routes
+  // are left to a reconcile that sees both sides, so a partial view never deletes what the sweep would re-create.
+  const seenBoth = (p: { requester: NetworkRef; accepter: NetworkRef }) => index.networks.has(networkKey(p.requester)) && index.networks.has(networkKey(p.accepter));
+  for (const p of index.observation.peerings) if (p.tags[MANAGED_TAG] === 'true' && seenBoth(p)) owned.add(p.id);
   for (const id of kept) owned.add(id);
   // A pending peering keeps its routes until it is decided, unless this very plan decides it.
   const rejected = new Set(peeringActions.flatMap((a) => (a.action === 'reject-peering' && a.target.id ? [a.target.id] : [])));
