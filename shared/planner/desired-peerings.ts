@@ -73,9 +73,9 @@ export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[];
   }
   const desired: DesiredPeering[] = [];
   const refused: RefusedPair[] = [];
-  // Peers this observation cannot see (other accounts in a scoped reconcile, partners) still hold their ranges.
+  // Active peers this observation cannot see (other accounts in a scoped reconcile, partners) still hold their ranges.
   for (const p of index.observation.peerings) {
-    if (p.state !== 'active' && p.state !== 'requested') continue;
+    if (p.state !== 'active') continue;
     const reqSeen = index.networks.has(networkKey(p.requester));
     const accSeen = index.networks.has(networkKey(p.accepter));
     if (reqSeen && !accSeen && p.accepterCidrs) appendTo(peerCidrs, networkKey(p.requester), p.accepterCidrs);
