@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ArmError } from './armError';
-import { firstOverlap } from './cidr';
+import { firstOverlap } from '../ranges';
 import type { HalfOptions, HalfRecord, VnetRecord } from './records';
 import type { AzureEmulatorState } from './state';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ArmError, resourceNotFound } from './armError';
-import { parsePrefix } from './cidr';
+import { parseRange as parsePrefix } from '../ranges';
 import { checkPeeredOverlap, deleteHalf, putHalf, type PutHalfInput } from './peerings';
 import {
   networkResourceId, type HalfRecord, type OperationRecord, type ResourceGroupRecord, type RouteRecord,

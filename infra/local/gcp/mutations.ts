@@ -1,5 +1,5 @@
 import { errors } from './googleError';
-import { rangesOverlap } from './ranges';
+import { cidrsOverlap as rangesOverlap } from '../ranges';
 import {
   keyOf, networkUrl, parseNetworkUrl, SELF_LINK_BASE, type NetworkRecord, type NextHop, type OperationRecord, type PeeringHalf,
 } from './records';

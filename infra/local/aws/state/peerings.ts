@@ -1,4 +1,4 @@
-import { cidrsOverlap } from './cidr';
+import { cidrsOverlap } from '../../ranges';
 import { PEERING_REQUEST_TTL_MS, type AwsEmulatorState } from './state';
 import { Ec2Error, type Caller, type PeeringRecord, type PeeringStatusCode, type Tags } from './types';
 

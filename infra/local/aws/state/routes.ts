@@ -1,4 +1,4 @@
-import { parseRange, sameCidr } from './cidr';
+import { parseRange, sameCidr } from '../../ranges';
 import type { AwsEmulatorState } from './state';
 import { Ec2Error, type Caller, type RouteRecord, type RouteTableRecord, type RouteTargetFields } from './types';
 

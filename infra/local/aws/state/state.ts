@@ -1,4 +1,4 @@
-import { parseRange } from './cidr';
+import { parseRange } from '../../ranges';
 import {
   DEFAULT_QUOTAS, Ec2Error, type Caller, type PeeringRecord, type Quotas, type RouteRecord, type RouteTableRecord,
   type RouteTargetFields, type Tags, type VpcRecord,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { googleErrors, type GcpEmulator } from '../../../../infra/local/gcp';
-import { rangesOverlap } from '../../../../infra/local/gcp/ranges';
+import { cidrsOverlap as rangesOverlap } from '../../../../infra/local/ranges';
 import { call, seededEmulator } from './harness';
 
 const LIST = '/compute/v1/projects/hub-prj/global/networks';

@@ -1,9 +1,10 @@
 /**
- * Just enough CIDR math for the emulator (overlap and equality), written independently of shared/cidr
- * so that the emulator and the code under test cannot agree on the same mistake.
+ * Just enough CIDR math for the three emulators (overlap and equality), written independently of shared/cidr
+ * so that an emulator and the code under test cannot agree on the same mistake.
  */
 
-interface Range { v6: boolean; first: bigint; last: bigint }
+/** One parsed range: family and first/last address. */
+export interface Range { v6: boolean; first: bigint; last: bigint }
 
 function parseV4(ip: string): bigint | undefined {
   const parts = ip.split('.');
@@ -34,8 +35,8 @@ function parseV6(ip: string): bigint | undefined {
 
 /** Parses `a.b.c.d/n` or `x:y::/n`; undefined when malformed. */
 export function parseRange(cidr: string): Range | undefined {
-  const [ip, len] = cidr.split('/');
-  if (ip === undefined || len === undefined || !/^\d{1,3}$/.test(len)) return undefined;
+  const [ip, len, extra] = cidr.split('/');
+  if (ip === undefined || len === undefined || extra !== undefined || !/^\d{1,3}$/.test(len)) return undefined;
   const v6 = ip.includes(':');
   const bits = v6 ? 128n : 32n;
   const prefix = BigInt(Number(len));
@@ -58,4 +59,10 @@ export function cidrsOverlap(a: string, b: string): boolean {
 /** True when both strings name the same range (`10.0.0.0/16` and `10.0.0.1/16` do not: the second is not canonical). */
 export function sameCidr(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
+}
+
+/** The first pair of overlapping ranges between two address spaces, if any. */
+export function firstOverlap(a: readonly string[], b: readonly string[]): [string, string] | undefined {
+  for (const left of a) for (const right of b) if (cidrsOverlap(left, right)) return [left, right];
+  return undefined;
 }
