@@ -75,9 +75,9 @@ export class LocalBus {
     while (this.running) await this.running;
   }
 
-  /** Events waiting for delivery. */
+  /** Events waiting for delivery (0 while paused: they wait for `resume`, not for time). */
   get pending(): number {
-    return this.queue.length;
+    return this.paused ? 0 : this.queue.length;
   }
 
   private pump(): void {

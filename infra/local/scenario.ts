@@ -1,5 +1,9 @@
 import { CreateRouteCommand, CreateVpcPeeringConnectionCommand, DeleteRouteCommand, DeleteVpcPeeringConnectionCommand, ReplaceRouteCommand } from '@aws-sdk/client-ec2';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { APPROVE_ACTION_ID } from '../../shared/approvals';
+import { runCli } from '../../shared/cli/main';
 import { countChanges } from '../../shared/planner';
 import { armAs, computeAs, controlTowerVended, ec2As } from './actors';
 import type { LocalCloud } from './cloud';
@@ -156,8 +160,17 @@ export async function runScenario(cloud: LocalCloud, say: (line: string) => void
     spokeAdmin.destroy();
   }, () => `0.0.0.0/0 → ${awsRoute(cloud, spoke.mainRouteTableId, '0.0.0.0/0')?.gatewayId ?? 'gone'} (left alone: not peerkeeper's)`);
 
-  const finalChanges = await step('Final `peerkeeper plan` of the whole estate (observe mode, all three clouds)', async () => countChanges((await cloud.plan()).plan).changes,
-    (changes) => (changes === 0 ? 'No changes. The estate is as the policy declares.' : `${changes} change(s) left`));
+  const finalChanges = await step('Final `peerkeeper plan --provider local` of the whole estate (the real CLI, all three clouds)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-local-'));
+    writeFileSync(join(dir, 'local.json'), JSON.stringify(cloud.endpoints));
+    let printed = '';
+    const io = { out: (t: string) => { printed += t; }, err: (t: string) => { printed += t; }, color: false };
+    const code = await runCli(['plan', '--policy', cloud.endpoints.policy, '--provider', 'local', '--state-dir', dir], io);
+    rmSync(dir, { recursive: true, force: true });
+    for (const line of printed.trimEnd().split('\n')) say(`    ${line}`);
+    if (code === 1) throw new Error(`peerkeeper plan failed:\n${printed}`);
+    return code === 0 ? 0 : countChanges((await cloud.plan()).plan).changes;
+  }, (changes) => (changes === 0 ? 'No changes (exit 0). The estate is as the policy declares.' : `${changes} change(s) left (exit 2)`));
 
   return {
     steps, finalChanges, totalMs: Date.now() - started,

@@ -59,7 +59,14 @@ async function main(): Promise<number> {
   say(`peerkeeper local cloud: AWS ${cloud.endpoints.aws}, Azure ${cloud.endpoints.azure}, GCP ${cloud.endpoints.gcp}, chat ${cloud.endpoints.chat}/`);
   let code = 0;
   if (values['no-scenario'] !== true) {
+    // The scenario takes a few seconds; a minute means something hangs, and a hung `npm start` helps no one.
+    const watchdog = setTimeout(() => {
+      process.stderr.write('npm start: the scenario did not finish within 60 s; giving up\n');
+      process.exit(1);
+    }, 60_000);
+    watchdog.unref();
     const report = await runScenario(cloud, say);
+    clearTimeout(watchdog);
     say(summary(cloud, report));
     code = report.finalChanges === 0 ? 0 : 1;
   }
