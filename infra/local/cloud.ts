@@ -122,11 +122,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     inflight.add(done);
     void done.finally(() => inflight.delete(done));
   };
-  let endpoint: ApprovalEndpoint | undefined;
+  // The chat server starts first (the notifier needs its URL); it learns the approval endpoint's URL once that is up.
+  const approvalEndpoint: { url?: string } = {};
   let topologyOf: () => Promise<Topology> = async () => ({ accounts: [], edges: [], changes: 0 });
   const approver = policy.approvals.approvers.find((a) => !a.startsWith('S')) ?? 'U0LOCAL';
   const chat = await startChatServer({
-    workspace, signingSecret: LOCAL_SLACK.signingSecret, approvalUrl: () => endpoint!.url,
+    workspace, signingSecret: LOCAL_SLACK.signingSecret, approvalUrl: () => approvalEndpoint.url ?? '',
     topology: async () => renderSvg(await topologyOf()), defaultUser: { id: approver, name: 'local-approver' },
   });
   const approvals = localApprovals({ policy, store, audit, slackBaseUrl: `${chat.url}/api`, log });
@@ -136,10 +137,11 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     gcp: localGcpFunctions({ policy, origin: gcp.url, audit, approvals, log }),
   };
   bus.attach({ aws: functions.aws.networkEvent, azure: functions.azure.eventGrid, gcp: functions.gcp.auditEvent });
-  endpoint = await startApprovalEndpoint({
+  const endpoint = await startApprovalEndpoint({
     signingSecret: LOCAL_SLACK.signingSecret, service: approvals.service, notifier: approvals.notifier, log,
     reconcile: (record) => reconcileDecision(functions, record),
   });
+  approvalEndpoint.url = endpoint.url;
   const endpoints: LocalCloudEndpoints = { aws: aws.url, azure: azure.url, gcp: gcp.url, chat: chat.url, approvals: endpoint.url, policy: policyFile };
   const providers = localProviders(policy, endpoints);
   const plan = () => reconcileScope({ kind: 'estate' }, { policy, providers, mode: 'observe', approvals: approvals.gateway });
@@ -152,7 +154,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     do {
       await bus.idle();
       await Promise.all([...inflight]);
-      await endpoint!.settled();
+      await endpoint.settled();
     } while (bus.pending > 0 || inflight.size > 0);
   }
   return {
@@ -161,7 +163,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     settled,
     close: async () => {
       await settled();
-      await Promise.all([aws.close(), azure.close(), gcp.close(), chat.close(), endpoint!.close()]);
+      await Promise.all([aws.close(), azure.close(), gcp.close(), chat.close(), endpoint.close()]);
     },
   };
 }

@@ -40,7 +40,9 @@ const base = { cloud: CloudSchema, reason: z.string().min(1), connection: z.stri
 
 export const ActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('create-peering'), ...base, target: PeeringHandleSchema,
-    after: z.object({ options: PeeringOptionsSchema, tags: TagsSchema }) }),
+    after: z.object({ options: PeeringOptionsSchema, tags: TagsSchema }),
+    /** The managed peering this one recreates (deleted, expired, failed), so the old peering's event covers it. */
+    replaces: z.string().optional() }),
   z.object({ action: z.literal('accept-peering'), ...base, target: PeeringHandleSchema,
     after: z.object({ options: PeeringOptionsSchema }) }),
   z.object({ action: z.literal('reject-peering'), ...base, target: PeeringHandleSchema }),

@@ -86,7 +86,7 @@ function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanCont
   const handle: PeeringHandle = { requester: d.requester.ref, accepter: d.accepter.ref };
   const cloud = d.requester.ref.cloud;
   const why = previous ? `${c.name}: recreate ${names}; managed peering ${previous.id} is ${previous.state}` : `${c.name}: ${c.topology} wants ${names}`;
-  out.push({ action: 'create-peering', cloud, connection: c.name, target: handle, after: { options: c.options, tags: { [MANAGED_TAG]: 'true', [CONNECTION_TAG]: c.name } }, reason: why });
+  out.push({ action: 'create-peering', cloud, connection: c.name, target: handle, after: { options: c.options, tags: { [MANAGED_TAG]: 'true', [CONNECTION_TAG]: c.name } }, ...(previous ? { replaces: previous.id } : {}), reason: why });
   if (c.approval === 'chat') {
     out.push({ action: 'request-approval', cloud, connection: c.name, target: handle, expiresAt: approvalExpiry(index, ctx.now, undefined), reason: `${c.name}: connection needs human approval` });
     return;

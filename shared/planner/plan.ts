@@ -5,7 +5,7 @@ import { indexEstate } from './estate-index';
 import { capChanges, orderActions, withoutDestructive } from './order';
 import { planPeerings } from './peerings';
 import { planRoutes } from './routes';
-import { actionInScope } from './scope-filter';
+import { filterToScope } from './scope-filter';
 import type { ApprovalState } from './request';
 
 /** Everything a plan depends on. Same input → byte-identical plan. */
@@ -29,7 +29,7 @@ export function planScope(input: PlanInput): Plan {
   const index = indexEstate(policy, observation);
   const peerings = planPeerings(index, desirePeerings(index), { now: input.now, decisions: input.decisions ?? new Map() });
   const routes = planRoutes(index, peerings.intents, peerings.actions);
-  const all: Action[] = [...peerings.actions, ...routes].filter((a) => actionInScope(a, scope));
+  const all: Action[] = filterToScope([...peerings.actions, ...routes], scope);
   const safe = withoutDestructive(orderActions(all), observation.complete);
   const capped = capChanges(safe.actions, policy.limits.maxChangesPerRun);
   const gaps = observation.gaps.map((g) => ({ severity: 'error' as const, code: 'incomplete-observation', message: g }));

@@ -18,6 +18,7 @@ function peeringIdsOf(action: Action): string[] {
       return [action.after.kind === 'peering' ? action.after.peering.id : undefined, action.action === 'replace-route' && action.before.target.kind === 'peering' ? action.before.target.peeringId : undefined].filter((x): x is string => x !== undefined);
     case 'delete-route': return action.before.target.kind === 'peering' ? [action.before.target.peeringId] : [];
     case 'report': return [action.target.subject];
+    case 'create-peering': return action.replaces ? [action.replaces] : [];
     default: return action.target.id ? [action.target.id] : [];
   }
 }
@@ -33,4 +34,23 @@ export function actionInScope(action: Action, scope: Scope): boolean {
       if (action.action === 'report') return action.cloud === scope.cloud && action.target.subject.toLowerCase().startsWith(`${scope.routeTableId.toLowerCase()} `);
       return action.cloud === scope.cloud && 'routeTableId' in action.target && action.target.routeTableId.toLowerCase() === scope.routeTableId.toLowerCase();
   }
+}
+
+/** The network pair a not-yet-created peering is named by, in a handle or a route target. */
+function newPeeringPair(action: Action): string | undefined {
+  const handle = action.action === 'create-route' || action.action === 'replace-route' ? (action.after.kind === 'peering' ? action.after.peering : undefined)
+    : action.action === 'report' || 'network' in action.target ? undefined : action.target;
+  return handle && !handle.id ? `${handle.requester.cloud}:${handle.requester.account}:${handle.requester.id}|${handle.accepter.account}:${handle.accepter.id}` : undefined;
+}
+
+/**
+ * The actions a scope keeps: those touching it, plus everything that follows from a peering the scope creates
+ * (its accept, approval and routes name it only by its two networks until it exists).
+ */
+export function filterToScope(actions: readonly Action[], scope: Scope): Action[] {
+  if (scope.kind === 'estate') return [...actions];
+  const kept = actions.filter((a) => actionInScope(a, scope));
+  const created = new Set(kept.filter((a) => a.action === 'create-peering').map(newPeeringPair).filter((k): k is string => k !== undefined));
+  if (created.size === 0) return kept;
+  return actions.filter((a) => actionInScope(a, scope) || created.has(newPeeringPair(a) ?? ''));
 }

@@ -40,7 +40,7 @@ export interface AwsRuntimeOverrides {
   now?: () => Date;
   log?: RuntimeLog;
   /** Approval wiring (store + chat) for `request-approval` actions and decided requests. */
-  approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions'>;
+  approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions' | 'approvals'>;
 }
 
 /** The policy bundled with the functions: env PEERKEEPER_POLICY_FILE, else `policy.yaml` next to the bundle. */

@@ -37,7 +37,7 @@ export interface AzureRuntimeOverrides {
   now?: () => Date;
   log?: RuntimeLog;
   /** Approval wiring (store + chat) for `request-approval` actions and decided requests. */
-  approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions'>;
+  approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions' | 'approvals'>;
 }
 
 /** What one trigger came to: skipped as already done, or reconciled (`retry`: a retryable action failed). */

@@ -38,7 +38,7 @@ export interface GcpRuntimeOverrides {
   now?: () => Date;
   log?: RuntimeLog;
   /** Approval wiring (store + chat) for `request-approval` actions and decided requests. */
-  approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions'>;
+  approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions' | 'approvals'>;
 }
 
 const silent: RuntimeLog = { info: () => undefined, warn: () => undefined, error: () => undefined };

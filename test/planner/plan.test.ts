@@ -117,6 +117,13 @@ describe('planScope', () => {
     expect(order.indexOf('delete-route')).toBeLessThan(order.indexOf('delete-peering'));
   });
 
+  it('an event on a deleted managed peering recreates it with its accept and routes, though the new one has no id yet', () => {
+    const e = cases['deleted managed peering']!.estate;
+    const p = planScope({ policy: hubSpokePolicy(), observation: e, now: NOW, scope: { kind: 'peering', cloud: 'aws', account: HUB, region: 'us-east-1', peeringId: 'pcx-1' } });
+    expect(kinds(p.actions)).toEqual(['create-peering', 'accept-peering', 'replace-route', 'replace-route', 'replace-route']);
+    expect(p.actions[0]).toMatchObject({ replaces: 'pcx-1' });
+  });
+
   it('routes to a partner through an accepted peering use the CIDRs the peering announced', () => {
     const e = estate([hub], [peering('pcx-p', awsRef(PARTNER, 'vpc-p'), hub, 'requested', { requesterCidrs: ['172.16.0.0/16'] })]);
     const p = planScope({ policy: hubSpokePolicy(), observation: e, now: NOW, decisions: new Map([['pcx-p', 'approved' as const]]) });

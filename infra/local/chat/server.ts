@@ -72,7 +72,7 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
       return send(res, 200, 'application/json', JSON.stringify(await click(ts ?? '', actionId ?? '', who)));
     }
     if (req.method === 'GET' && path === '/messages.json') {
-      const messages = opts.workspace.messages.map((m) => ({ ts: m.ts, channel: m.channel, text: m.text, updates: m.updates, buttons: opts.workspace.buttonsOf(m) }));
+      const messages = opts.workspace.messages.map((m) => ({ ts: m.ts, channel: m.channel, text: opts.workspace.displayText(m), updates: m.updates, buttons: opts.workspace.buttonsOf(m) }));
       return send(res, 200, 'application/json', JSON.stringify({ messages, ephemerals: opts.workspace.ephemerals }));
     }
     if (req.method === 'GET' && path === '/topology.svg') return send(res, 200, 'image/svg+xml', await opts.topology());

@@ -69,6 +69,20 @@ export class ChatWorkspace {
     }
   }
 
+  /** What Slack would show for a message: its blocks' text (header, sections, fields, context), else the fallback text. */
+  displayText(message: ChatMessage): string {
+    type Text = { text?: string };
+    const lines: string[] = [];
+    for (const block of message.blocks as { type?: string; text?: Text; fields?: Text[]; elements?: Text[] }[]) {
+      if (block.type === 'header' || block.type === 'section') {
+        if (block.text?.text) lines.push(block.text.text);
+        for (const field of block.fields ?? []) if (field.text) lines.push(field.text);
+      }
+      if (block.type === 'context') for (const e of block.elements ?? []) if (e.text) lines.push(e.text);
+    }
+    return readable(lines.length > 0 ? lines.join('\n') : message.text);
+  }
+
   /** The buttons a message still shows (decided messages have none). */
   buttonsOf(message: ChatMessage): ChatButton[] {
     const out: ChatButton[] = [];
@@ -101,6 +115,14 @@ export function signSlackRequest(rawBody: string, secret: string, now: Date): Re
   const ts = String(Math.floor(now.getTime() / 1000));
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${rawBody}`).digest('hex')}`;
   return { 'x-slack-request-timestamp': ts, 'x-slack-signature': signature, 'content-type': 'application/x-www-form-urlencoded' };
+}
+
+/** Slack's mrkdwn tokens as the Slack client renders them: dates by their fallback, mentions as @id, two emoji. */
+function readable(text: string): string {
+  return text
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]+)>/g, '$1')
+    .replace(/<@([A-Z0-9]+)>/g, '@$1')
+    .replace(/:white_check_mark:/g, '✅').replace(/:x:/g, '❌').replace(/:hourglass:/g, '⌛').replace(/:information_source:/g, 'ℹ️');
 }
 
 function str(value: unknown): string {

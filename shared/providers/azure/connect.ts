@@ -188,7 +188,9 @@ export class ArmClient {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       allowInsecureConnection: url.startsWith('http:'),
       // ARM answers within seconds; 30 s catches a hung connection without cutting off a slow region.
-      timeout: 30_000,
+      // AbortSignal.timeout's timer is unref'd: a refused connection does not keep the process alive for 30 s
+      // (the pipeline's own `timeout` option leaves its timer running after a connection error).
+      abortSignal: AbortSignal.timeout(30_000),
     });
     const response = await this.pipeline.sendRequest(this.http, request);
     const text = response.bodyAsText ?? '';

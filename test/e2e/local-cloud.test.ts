@@ -1,0 +1,95 @@
+import { halfState, halfTowards } from '../../infra/local/azure/peerings';
+import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
+import { CAST, runScenario, type ScenarioReport } from '../../infra/local/scenario';
+import { countChanges } from '../../shared/planner';
+
+/** `npm start`, headless: the whole scenario against the three emulators, then the final state of each. */
+let cloud: LocalCloud;
+let report: ScenarioReport;
+const narration: string[] = [];
+
+beforeAll(async () => {
+  cloud = await startLocalCloud();
+  report = await runScenario(cloud, (line) => narration.push(line));
+}, 60_000);
+afterAll(() => cloud?.close());
+
+const aws = () => cloud.aws.state;
+const routeIn = (table: string, destination: string) => aws().routeTables.get(table)!.routes.find((r) => r.destination === destination);
+const vnet = (sub: string, name: string) => cloud.azure.state.vnet(`/subscriptions/${sub}/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/${name}`)!;
+
+describe('the local cloud scenario (npm start), end to end', () => {
+  it('finishes well inside a minute with a final plan of no changes, narrating every step with its timing', async () => {
+    expect(report.totalMs).toBeLessThan(30_000);
+    expect(report.finalChanges).toBe(0);
+    expect(countChanges((await cloud.plan()).plan).changes).toBe(0);
+    expect(report.steps.length).toBeGreaterThanOrEqual(10);
+    for (const step of report.steps) expect(narration).toContain(`  ✓ ${step.outcome}  (${step.ms} ms)`);
+    expect(cloud.bus.deliveries.filter((d) => d.status.startsWith('error'))).toEqual([]);
+  });
+
+  it('AWS: the recreated hub–spoke peering is active and the deleted one stays deleted', () => {
+    const { ids } = report;
+    expect(ids.recreatedPeering).not.toBe(ids.deletedPeering);
+    expect(aws().peerings.get(ids.recreatedPeering)!.status).toBe('active');
+    expect(aws().peerings.get(ids.deletedPeering)!.status).toBe('deleted');
+  });
+
+  it('AWS: the partner approved in chat is active, the stranger rejected', () => {
+    expect(aws().peerings.get(report.ids.partnerPeering)!.status).toBe('active');
+    expect(aws().peerings.get(report.ids.strangerPeering)!.status).toBe('rejected');
+  });
+
+  it('AWS: managed routes point at the live peerings (the deleted and the replaced ones were reverted)', () => {
+    const { ids } = report;
+    expect(routeIn(ids.spokeTable, CAST.cidrs.hub)).toMatchObject({ vpcPeeringConnectionId: ids.recreatedPeering });
+    expect(routeIn(ids.hubTable, CAST.cidrs.spoke)).toMatchObject({ vpcPeeringConnectionId: ids.recreatedPeering });
+    expect(routeIn(ids.hubTable, CAST.cidrs.spoke)!.gatewayId).toBeUndefined();
+    expect(routeIn(ids.hubTable, CAST.cidrs.partner)).toMatchObject({ vpcPeeringConnectionId: ids.partnerPeering });
+    expect(routeIn(ids.hubTable, CAST.cidrs.stranger)).toBeUndefined();
+  });
+
+  it('AWS: the unmanaged default route is untouched', () => {
+    const route = routeIn(report.ids.spokeTable, '0.0.0.0/0');
+    expect(route).toMatchObject({ gatewayId: 'igw-0f1e2d3c4b5a69788', origin: 'CreateRoute' });
+    expect(route!.vpcPeeringConnectionId).toBeUndefined();
+  });
+
+  it('Azure: the data mesh has both halves, Connected', () => {
+    const a = vnet(CAST.azure.dataA, 'data-a');
+    const b = vnet(CAST.azure.dataB, 'data-b');
+    const ab = halfTowards(a, b.id);
+    const ba = halfTowards(b, a.id);
+    expect(ab && halfState(cloud.azure.state, a, ab)).toBe('Connected');
+    expect(ba && halfState(cloud.azure.state, b, ba)).toBe('Connected');
+  });
+
+  it('GCP: hub and spoke peer each other, both halves ACTIVE, custom routes exchanged', () => {
+    const hub = cloud.gcp.state.network(CAST.gcp.hub, 'hub')!;
+    const app = cloud.gcp.state.network(CAST.gcp.spoke, 'app')!;
+    const toApp = hub.peerings.find((h) => h.peerProject === CAST.gcp.spoke && h.peerNetwork === 'app');
+    const toHub = app.peerings.find((h) => h.peerProject === CAST.gcp.hub && h.peerNetwork === 'hub');
+    expect(toApp && cloud.gcp.state.peeringState(hub, toApp)).toBe('ACTIVE');
+    expect(toHub && cloud.gcp.state.peeringState(app, toHub)).toBe('ACTIVE');
+    expect(toApp).toMatchObject({ exportCustomRoutes: true, importCustomRoutes: true });
+  });
+
+  it('chat: one approval message, updated to approved (no buttons left); the decision is audited with the approver', async () => {
+    expect(cloud.workspace.messages).toHaveLength(1);
+    const [message] = cloud.workspace.messages;
+    expect(message!.updates).toBeGreaterThanOrEqual(1);
+    expect(message!.text.toLowerCase()).toContain('approved');
+    expect(cloud.workspace.buttonsOf(message!)).toEqual([]);
+    const audit = await cloud.audit.list();
+    expect(audit.some((e) => e.action === 'approve' && e.actor === 'slack:U0LOCALNET' && e.outcome === 'approved')).toBe(true);
+  });
+
+  it('the topology picture shows every peering active or rejected and no drift', async () => {
+    const topology = await cloud.topology();
+    expect(topology.changes).toBe(0);
+    expect(topology.edges.every((e) => e.drift.length === 0 && !e.pendingApproval)).toBe(true);
+    expect(topology.edges.find((e) => e.id === report.ids.partnerPeering)?.state).toBe('active');
+    expect(topology.edges.find((e) => e.id === report.ids.strangerPeering)?.state).toBe('rejected');
+    expect(new Set(topology.accounts.map((a) => a.cloud))).toEqual(new Set(['aws', 'azure', 'gcp']));
+  });
+});
