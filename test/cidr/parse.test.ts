@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import fc from 'fast-check';
-import { CidrError, isCanonicalCidr, isIPv6Cidr, normalizeCidr, parseCidr, tryParseCidr } from '../../../shared/cidr';
-import { TerminalError } from '../../../shared/errors';
+import { CidrError, isCanonicalCidr, isIPv6Cidr, normalizeCidr, parseCidr, tryParseCidr } from '../../shared/cidr';
+import { TerminalError } from '../../shared/errors';
 
 describe('parseCidr', () => {
   const good: Record<string, { reason: string; text: string; want: string; start?: bigint; end?: bigint }> = {

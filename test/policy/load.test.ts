@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { PolicyError } from '../../../shared/errors';
-import { loadPolicy, PolicySchema, policyJsonSchema, type PolicyIssue, renderPolicyIssues } from '../../../shared/policy';
+import { PolicyError } from '../../shared/errors';
+import { loadPolicy, PolicySchema, policyJsonSchema, type PolicyIssue, renderPolicyIssues } from '../../shared/policy';
 
 function issuesOf(text: string): PolicyIssue[] {
   try {

@@ -2,7 +2,7 @@ import { BlockList } from 'node:net';
 import fc from 'fast-check';
 import {
   CidrError, cidrContains, cidrsOverlap, findFirstOverlap, findOverlaps, formatIPv4, formatIPv6, hasInternalOverlap, parseCidr,
-} from '../../../shared/cidr';
+} from '../../shared/cidr';
 
 // Small address spaces (10.0.0.0/16 with /16-/24, fd00::/120 with /120-/128) so that overlaps are common.
 const v4 = fc.record({ offset: fc.nat(0xffff), prefix: fc.integer({ min: 16, max: 24 }) })

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import type { Account, Network, Observation } from '../../../shared/model';
+import type { Account, Network, Observation } from '../../shared/model';
 import {
   type Group, groupWarnings, listedAccounts, loadPolicy, networkInGroup, networksInGroup, type Policy, PolicySchema, refInGroup,
-} from '../../../shared/policy';
+} from '../../shared/policy';
 
 const vpc: Network = {
   ref: { cloud: 'aws', account: '111111111111', region: 'us-east-1', id: 'vpc-0abc' },
