@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CloudEventSchema } from '../cloud-event';
 import { parseShape } from '../shape';
 
 /** Event Grid schema: `eventType` / `eventTime` / `topic`. */
@@ -7,17 +8,6 @@ const EventGridEventSchema = z.looseObject({
   eventType: z.string().min(1),
   subject: z.string().optional(),
   eventTime: z.string().optional(),
-  data: z.unknown().optional(),
-});
-
-/** CloudEvents 1.0 schema: `type` / `time` / `source`, recognized by `specversion`. */
-const CloudEventSchema = z.looseObject({
-  specversion: z.string().min(1),
-  id: z.string().min(1),
-  type: z.string().min(1),
-  source: z.string().min(1),
-  subject: z.string().optional(),
-  time: z.string().optional(),
   data: z.unknown().optional(),
 });
 

@@ -1,18 +1,9 @@
 import { z } from 'zod';
+export { CloudEventSchema } from '../cloud-event';
 
 /** Eventarc's CloudEvent type for Cloud Audit Logs entries. */
 export const AUDIT_LOG_WRITTEN = 'google.cloud.audit.log.v1.written';
 
-/** A structured-mode CloudEvent 1.0 (binary mode is turned into the same shape by cloudEventFromBinary). */
-export const CloudEventSchema = z.looseObject({
-  specversion: z.string().min(1),
-  id: z.string().min(1),
-  type: z.string().min(1),
-  source: z.string().min(1),
-  subject: z.string().optional(),
-  time: z.string().optional(),
-  data: z.unknown().optional(),
-});
 
 /** google.events.cloud.audit.v1.LogEntryData: the fields peerkeeper reads, everything else passes through. */
 export const LogEntryDataSchema = z.looseObject({
