@@ -1,4 +1,5 @@
 #!/usr/bin/env node
 // Tiny launcher: runs the TypeScript CLI through tsx so `npx peerkeeper` works right after `npm install`.
 require('tsx/cjs');
-require('../shared/cli/main.ts');
+const { runCli } = require('../shared/cli/main.ts');
+runCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });

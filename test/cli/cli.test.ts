@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,12 @@ describe('peerkeeper CLI', () => {
     expect(await runCli(['plan', '--policy', POLICY, '--estate', notEstate, ...state], io)).toBe(1);
     expect(io.stderr).toMatch(/is not an estate snapshot/);
     expect(await runCli(['frobnicate'], capture())).toBe(1);
+  });
+
+  it('runs as `npx peerkeeper` through the package bin launcher, with the exit code of the command', () => {
+    const run = spawnSync(process.execPath, ['bin/peerkeeper.cjs', 'plan', '--policy', POLICY, '--estate', ESTATE, '--state-dir', join(dir, 'launcher')], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toMatch(/Plan: \d+ changes/);
   });
 
   it('prints the policy JSON Schema and the estate JSON Schema', async () => {
