@@ -8,7 +8,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { SELF_INVOKE_PERMISSIONS } from '../../shared/providers/aws/invoke';
 import { AWS_PERMISSIONS } from '../../shared/providers/aws/permissions';
+import { SSM_SECRET_PERMISSIONS } from '../../shared/providers/aws/secrets';
 import { memberStatements } from './member-role';
 import { ec2Pattern, sweepRequestedPattern, vendingPattern } from './patterns';
 
@@ -42,6 +44,13 @@ function hubRoleStatements(): unknown[] {
     { Sid: 'AuditLog', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:Query'], Resource: arn('AuditTable') },
     { Sid: 'Approvals', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       Resource: [arn('ApprovalsTable'), { 'Fn::Sub': '${ApprovalsTable.Arn}/index/*' }] },
+    // The Slack bot token and signing secret (SecureStrings under the default aws/ssm key; a customer key also needs kms:Decrypt).
+    { Sid: 'SlackSecrets', Effect: 'Allow', Action: [...SSM_SECRET_PERMISSIONS],
+      Resource: ['slackTokenParameter', 'slackSigningSecretParameter'].map((name) => ({
+        'Fn::Sub': ['arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${Name}', { Name: `\${self:custom.peerkeeper.${name}}` }] })) },
+    // The approval endpoint queues each decision by invoking itself asynchronously (answer Slack first, work after).
+    { Sid: 'QueueApprovalWork', Effect: 'Allow', Action: [...SELF_INVOKE_PERMISSIONS],
+      Resource: { 'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}', { Name: '${self:service}-${sls:stage}-approval' }] } },
     { Sid: 'PublishOutcomes', Effect: 'Allow', Action: ['events:PutEvents'], Resource: arn('PeerkeeperBus') },
     { Sid: 'QueueWorkAndDeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'],
       Resource: ['WorkQueue', ...DEAD_LETTER_QUEUES].map(arn) },
@@ -50,7 +59,7 @@ function hubRoleStatements(): unknown[] {
 }
 
 /** The hub's dead-letter queues (serverless.yml declares them; one per asynchronous target). */
-export const DEAD_LETTER_QUEUES = ['WorkDeadLetterQueue', 'NetworkEventDeadLetterQueue', 'SweepDeadLetterQueue', 'PendingPollDeadLetterQueue'];
+export const DEAD_LETTER_QUEUES = ['WorkDeadLetterQueue', 'NetworkEventDeadLetterQueue', 'SweepDeadLetterQueue', 'PendingPollDeadLetterQueue', 'ApprovalDeadLetterQueue'];
 
 function forwardingRule(pattern: Record<string, unknown>, condition?: string): Record<string, unknown> {
   return {

@@ -8,3 +8,4 @@ export * from './slack/messages';
 export * from './slack/client';
 export * from './slack/endpoint';
 export * from './gateway';
+export * from './slack/deferred';

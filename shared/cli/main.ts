@@ -4,6 +4,7 @@ import type { CliOutput } from './output';
 import { processOutput } from './output';
 import { approvalsCommand, decideCommand } from './approvals';
 import { graphCommand } from './graph';
+import { requestCommand } from './request';
 import { applyCommand, planCommand } from './plan';
 import { schemaCommand, validateCommand } from './validate';
 
@@ -18,6 +19,8 @@ Usage:
   peerkeeper approvals --policy P [--json]                 pending approvals (embedded store in --state-dir)
   peerkeeper approve <id> --policy P --as <approver> [--note T]
   peerkeeper reject  <id> --policy P --as <approver> [--note T]
+  peerkeeper request --policy P --from <cloud:account:region:id> --to <group|network> --cidrs a,b [--estate S | --provider …]
+                                                           register a request peerkeeper cannot see (GCP, Azure cross-tenant)
 
 Approvals and the audit log live in --state-dir (default .peerkeeper/, or PEERKEEPER_STATE_DIR).
 --provider local talks to the local cloud of \`npm start -- --interactive\` (its URLs are in <state-dir>/local.json).
@@ -29,6 +32,7 @@ const OPTIONS = {
   policy: { type: 'string' }, estate: { type: 'string' }, provider: { type: 'string' }, out: { type: 'string' },
   scope: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
   'state-dir': { type: 'string' }, as: { type: 'string' }, note: { type: 'string' }, format: { type: 'string' },
+  from: { type: 'string' }, to: { type: 'string' }, cidrs: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -53,6 +57,7 @@ export async function runCli(argv: readonly string[], io: CliOutput = processOut
         const policy = str('policy') ?? '';
         return await decideCommand({ ...common, policy, id: positionals[0] ?? '', decision: command, ...(str('as') ? { as: str('as') } : {}), ...(str('note') ? { note: str('note') } : {}), ...(str('now') ? { now: str('now') } : {}) }, io);
       }
+      case 'request': return await requestCommand({ ...need(common), ...(str('from') ? { from: str('from') } : {}), ...(str('to') ? { to: str('to') } : {}), ...(str('cidrs') ? { cidrs: str('cidrs') } : {}), ...(str('as') ? { as: str('as') } : {}) }, io);
       default: io.err(`unknown command "${command}"\n\n${HELP}`); return 1;
     }
   } catch (error) {

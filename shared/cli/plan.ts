@@ -7,6 +7,8 @@ import { CliError, writeJson } from './io';
 import type { CliOutput } from './output';
 import type { ProviderSelection } from './providers';
 import { openProviders } from './providers';
+import { stateDir } from './approvals';
+import { cliDeclared } from './request';
 
 /** Options shared by `plan` and `apply`. */
 export interface PlanArgs {
@@ -33,7 +35,8 @@ async function run(args: PlanArgs, mode: 'observe' | 'enforce', io: CliOutput): 
   const now = args.now ? new Date(args.now) : selection.now;
   if (Number.isNaN(now.getTime())) throw new CliError(`--now ${args.now} is not a date`);
   const result = await reconcileScope(parseScope(args.scope), { policy: selection.policy, providers: selection.providers, mode, now: () => now,
-    ...(selection.audit && mode === 'enforce' ? { audit: selection.audit } : {}), ...(selection.approvals ? { approvals: selection.approvals } : {}) });
+    ...(selection.audit && mode === 'enforce' ? { audit: selection.audit } : {}), ...(selection.approvals ? { approvals: selection.approvals } : {}),
+    declaredRequests: cliDeclared(stateDir(args.stateDir)).peerings(() => now) });
   return { result, selection };
 }
 

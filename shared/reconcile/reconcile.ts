@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Action, Cloud, Observation, Plan, Problem, Scope, Trigger } from '../model';
+import type { Action, Cloud, Observation, Peering, Plan, Problem, Scope, Trigger } from '../model';
 import { describeScope, isMutating, mergeObservations } from '../model';
 import { planHash, planScope } from '../planner';
 import type { ApprovalState } from '../planner';
@@ -9,6 +9,7 @@ import type { AuditEntry, AuditLog } from '../stores/ports';
 import type { ApprovalGateway } from '../approvals/gateway';
 import type { ActionResult, ExecuteDeps } from './execute';
 import { countWrites, executePlan } from './execute';
+import { withDeclaredRequests } from './declared';
 import { governedAccounts, partitionsFor } from './partitions';
 
 /** Everything reconcileScope needs; the handlers, the sweep, the CLI and approvals all build one. */
@@ -28,6 +29,8 @@ export interface ReconcileDeps {
   requestApproval?: ExecuteDeps['requestApproval'];
   /** Approvals: decisions are read before planning, `request-approval` actions open them. */
   approvals?: ApprovalGateway;
+  /** Requests peerkeeper cannot see (declared by people), merged into the observation as `requested` peerings. */
+  declaredRequests?: () => Promise<Peering[]>;
   sleep?: ExecuteDeps['sleep'];
   random?: ExecuteDeps['random'];
 }
@@ -102,7 +105,8 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
     const mine = partitions.filter((p) => p.cloud === cloud);
     return mine.length === 0 ? undefined : deps.providers[cloud]!.observe(mine);
   }));
-  const observation = mergeObservations(parts.filter((p): p is Observation => p !== undefined));
+  const merged = mergeObservations(parts.filter((p): p is Observation => p !== undefined));
+  const observation = deps.declaredRequests ? withDeclaredRequests(merged, await deps.declaredRequests()) : merged;
   const decisions = new Map(deps.decisions ?? []);
   if (deps.approvals) for (const [id, state] of await deps.approvals.states(observation.peerings)) if (!decisions.has(id)) decisions.set(id, state);
   const planned = planScope({ policy: deps.policy, observation, scope, now: now(), decisions });

@@ -6,6 +6,9 @@ import { HUB_ENV } from '../providers/aws/hub-env';
 import type { PeeringProvider } from '../providers/port';
 import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult } from '../reconcile';
 import type { AuditLog } from '../stores/ports';
+import type { ApprovalRecord } from '../approvals/record';
+import { approvalScope } from '../approvals/slack/deferred';
+import { decisionFollowUp, type ApprovalWiring } from './approvals';
 import { outcomeEvents, type OutcomePublisher } from './outcome-events';
 import { needsRetry, type WorkMessage } from './work';
 
@@ -41,6 +44,8 @@ export interface AwsRuntimeOverrides {
   log?: RuntimeLog;
   /** Approval wiring (store + chat) for `request-approval` actions and decided requests. */
   approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions' | 'approvals'>;
+  /** The whole approval wiring (store, audit, chat): what the approval endpoint and the sweep use. */
+  approvalWiring?: ApprovalWiring;
 }
 
 /** The policy bundled with the functions: env PEERKEEPER_POLICY_FILE, else `policy.yaml` next to the bundle. */
@@ -63,7 +68,7 @@ export class AwsRuntime {
     private readonly providers: Partial<Record<Cloud, PeeringProvider>>,
     private readonly outcomes: OutcomePublisher | undefined,
     private readonly queues: RuntimeQueues,
-    private readonly opts: { audit?: AuditLog; now: () => Date; log: RuntimeLog; env: NodeJS.ProcessEnv; approvals?: AwsRuntimeOverrides['approvals'] },
+    private readonly opts: { audit?: AuditLog; now: () => Date; log: RuntimeLog; env: NodeJS.ProcessEnv; approvals?: AwsRuntimeOverrides['approvals']; approvalWiring?: ApprovalWiring },
   ) {
     const extra = (opts.env[HUB_ENV.identities] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const functionRole = opts.env[HUB_ENV.functionRoleArn];
@@ -82,11 +87,32 @@ export class AwsRuntime {
       deadline: now().getTime() + context.getRemainingTimeInMillis(),
       actor: 'peerkeeper',
       ...(this.opts.audit ? { audit: this.opts.audit } : {}),
-      ...(this.opts.approvals ?? {}),
+      ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
     }, trigger);
     const events = outcomeEvents(result, now(), trigger);
     const published = events.length > 0 && this.outcomes ? (await this.outcomes.publish(events)).published : 0;
     return { result, retry: needsRetry(result), published };
+  }
+
+  /** Approvals of this deployment (undefined when no approvals table is configured). */
+  get approvals(): ApprovalWiring | undefined {
+    return this.opts.approvalWiring;
+  }
+
+  /**
+   * Reconciles the peering a human just decided (its accepter's side, where the accept happens). Returns what
+   * the decider should be told when the decision could not be carried out (e.g. the request became unsafe).
+   */
+  async reconcileApproval(record: ApprovalRecord, context: InvocationContext): Promise<string | undefined> {
+    const trigger: Trigger = { scope: approvalScope(record), kind: 'approval', eventId: `approval:${record.id}:v${record.version}`, source: 'Slack decision', ...(record.decidedBy ? { actor: record.decidedBy } : {}) };
+    const { result } = await this.reconcileTrigger(trigger, context);
+    return decisionFollowUp(record, result);
+  }
+
+  /** Closes expired approvals and says so on their messages: once per sweep run. 0 without approvals. */
+  async expireApprovals(): Promise<number> {
+    if (!this.opts.approvalWiring) return 0;
+    return (await this.opts.approvalWiring.expireDue(this.opts.now())).length;
   }
 
   /**

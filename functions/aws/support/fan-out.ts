@@ -16,9 +16,20 @@ export function fanOutHandler(kind: 'sweep' | 'poll', deps: HandlerDeps) {
     const envelope = parse(event, undefined, EventBridgeSchema, true);
     if (!envelope.success) throw new MalformedEventError(`the ${kind} schedule sent something that is not an EventBridge event`);
     const sent = await deps.runtime().fanOut(kind, envelope.data.id, envelope.data.time);
+    if (kind === 'sweep') await expireApprovals(deps);
     deps.metrics.addMetric(kind === 'sweep' ? 'SweepPartitions' : 'PollPartitions', MetricUnit.Count, sent);
     deps.logger.info(`${kind} fanned out`, { partitions: sent });
     return { status: 'fanned-out' as const, partitions: sent };
   });
   return withPowertools(core, deps, { correlationPath: 'id', idempotencyPath: 'id' });
+}
+
+/** Closes expired approvals once per sweep; a failure is logged, never fails the sweep (the next one retries). */
+async function expireApprovals(deps: HandlerDeps): Promise<void> {
+  try {
+    const closed = await deps.runtime().expireApprovals();
+    if (closed > 0) deps.logger.info('expired approvals closed', { closed });
+  } catch (error) {
+    deps.logger.warn('closing expired approvals failed; the next sweep retries', { error: error instanceof Error ? error.message : String(error) });
+  }
 }

@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoAuditLog } from '../../stores/dynamodb';
-import type { AuditLog } from '../../stores/ports';
+import { DynamoApprovalStore, DynamoAuditLog } from '../../stores/dynamodb';
+import type { ApprovalStore, AuditLog } from '../../stores/ports';
+import { cachedSecrets, type SecretSource } from '../secrets';
+import { SsmSecretSource } from './secrets';
 import { EventBridgeOutcomePublisher, type OutcomeLog } from './outcomes';
 import { HUB_ENV } from './hub-env';
 import { SqsSender } from './queues';
@@ -11,6 +13,10 @@ export { HUB_ENV } from './hub-env';
 /** The hub's own AWS services, built from the environment; absent pieces stay undefined. */
 export interface HubServices {
   audit?: AuditLog;
+  /** The approvals table, when PEERKEEPER_APPROVALS_TABLE is set. */
+  approvals?: ApprovalStore;
+  /** SSM Parameter Store, cached per cold start (the Slack secrets). */
+  secrets: SecretSource;
   outcomes?: EventBridgeOutcomePublisher;
   sqs: SqsSender;
 }
@@ -22,8 +28,12 @@ export interface HubServices {
 export function createHubServices(env: NodeJS.ProcessEnv, log?: OutcomeLog): HubServices {
   const auditTable = env[HUB_ENV.auditTable];
   const bus = env[HUB_ENV.eventBus];
+  const approvalsTable = env[HUB_ENV.approvalsTable];
+  const dynamo = auditTable || approvalsTable ? new DynamoDBClient({ maxAttempts: 3 }) : undefined;
   return {
-    ...(auditTable ? { audit: new DynamoAuditLog({ client: new DynamoDBClient({ maxAttempts: 3 }), tableName: auditTable }) } : {}),
+    ...(auditTable ? { audit: new DynamoAuditLog({ client: dynamo!, tableName: auditTable }) } : {}),
+    ...(approvalsTable ? { approvals: new DynamoApprovalStore({ client: dynamo!, tableName: approvalsTable }) } : {}),
+    secrets: cachedSecrets(new SsmSecretSource()),
     ...(bus ? { outcomes: new EventBridgeOutcomePublisher({ eventBusName: bus, ...(log ? { log } : {}) }) } : {}),
     sqs: new SqsSender(),
   };

@@ -63,7 +63,7 @@ describe('serverless.yml packaged by osls', () => {
       for (const target of rule.Properties.Targets as Json[]) expect({ id, dlq: target.DeadLetterConfig?.Arn }).toEqual({ id, dlq: expect.anything() });
     }
     const invokeConfigs = ofType(template, 'AWS::Lambda::EventInvokeConfig');
-    expect(invokeConfigs.length).toBe(3);
+    expect(invokeConfigs.length).toBe(4);
     for (const [, c] of invokeConfigs) expect(c.Properties.DestinationConfig.OnFailure.Destination).toEqual(expect.objectContaining({ 'Fn::GetAtt': expect.any(Array) }));
     const alarmed = ofType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0] as string).sort();
     expect(alarmed).toEqual([...DEAD_LETTER_QUEUES].sort());
@@ -87,5 +87,20 @@ describe('serverless.yml packaged by osls', () => {
       const mutating = [s.Action].flat().filter((a: string) => !/:(Describe|Get|List|Query)/.test(a) && !a.startsWith('xray:'));
       if (mutating.length > 0) expect({ sid: s.Sid, resources }).not.toEqual({ sid: s.Sid, resources: expect.arrayContaining(['*']) });
     }
+  });
+
+  it('routes POST /slack to the approval function and lets it read exactly the two Slack parameters and invoke only itself', () => {
+    const routes = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
+    expect(routes).toEqual(['POST /slack']);
+    const statements = template.Resources.IamRoleLambdaExecution.Properties.Policies[0].PolicyDocument.Statement as Json[];
+    const ssm = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('ssm:')));
+    expect(ssm).toHaveLength(1);
+    expect(ssm[0]!.Action).toEqual(['ssm:GetParameter']);
+    expect(ssm[0]!.Resource.map((r: Json) => r['Fn::Sub'][1].Name)).toEqual(['/peerkeeper/slack/bot-token', '/peerkeeper/slack/signing-secret']);
+    const invoke = statements.filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
+    expect(invoke).toHaveLength(1);
+    expect(invoke[0]!.Resource['Fn::Sub'][1].Name).toBe('peerkeeper-prod-approval');
+    const fn = ofType(template, 'AWS::Lambda::Function').find(([, r]) => r.Properties.Handler === 'functions/aws/approval.handler');
+    expect(fn?.[1].Properties.FunctionName).toBe('peerkeeper-prod-approval');
   });
 });
