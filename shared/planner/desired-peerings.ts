@@ -1,12 +1,12 @@
 import { findFirstOverlap } from '../cidr';
 import type { Network, Peering } from '../model';
-import { networkKey } from '../model';
+import { CONNECTION_TAG, MANAGED_TAG, networkKey } from '../model';
 import type { Connection } from '../policy/schema';
 import { connectionSides, isRequesterFirst, matchDeny } from './connections';
 import type { EstateIndex } from './estate-index';
 import { describeNetwork, pairKey } from './estate-index';
 import { CLOUD_LIMITS } from './limits';
-import { findRoutedOverlap } from './request';
+import { findRoutedOverlap, keptOutsideLink } from './request';
 
 /** A peering the policy wants between two observed networks. */
 export interface DesiredPeering {
@@ -59,7 +59,11 @@ function candidates(index: EstateIndex): Candidate[] {
  * key order (deterministic). `owned` holds the peerings peerkeeper manages; `peerCidrs` holds, per network, the ranges of every peer it will have. A pair is refused when its CIDRs overlap, when one side's peer would overlap a
  * range already routed to another of its peers, or when a side is at its cloud's peering quota.
  */
-export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[]; refused: RefusedPair[]; peerCidrs: ReadonlyMap<string, readonly string[]>; owned: ReadonlySet<string> } {
+export function desirePeerings(index: EstateIndex): {
+  desired: DesiredPeering[]; refused: RefusedPair[]; peerCidrs: ReadonlyMap<string, readonly string[]>; owned: ReadonlySet<string>;
+  /** Pairs that overlap a link this observation cannot judge (a scoped reconcile): left exactly as they are. */
+  undecided: ReadonlySet<string>;
+} {
   const all = candidates(index).sort((p, q) => Number(q.live) - Number(p.live) || p.order - q.order || (p.key < q.key ? -1 : p.key > q.key ? 1 : 0));
   const peerCidrs = new Map<string, string[]>();
   const counts = new Map<string, number>();
@@ -73,14 +77,21 @@ export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[];
   }
   const desired: DesiredPeering[] = [];
   const refused: RefusedPair[] = [];
-  // Active peers this observation cannot see (other accounts in a scoped reconcile, partners) still hold their ranges.
+  // Active peers this observation cannot see still hold their ranges when the link is one a full view keeps:
+  // ours for a connection the policy still has, or one the policy would still accept (a partner).
+  const connections = new Set(index.policy.connections.map((c) => c.name));
+  const keeps = (p: Peering) => (p.tags[MANAGED_TAG] === 'true' && connections.has(p.tags[CONNECTION_TAG] ?? '')) || keptOutsideLink(index, p) !== undefined;
+  // Other unseen links may or may not be kept by a view that sees them: a pair they overlap is left undecided.
+  const unseenCidrs = new Map<string, string[]>();
   for (const p of index.observation.peerings) {
     if (p.state !== 'active') continue;
+    const into = keeps(p) ? peerCidrs : unseenCidrs;
     const reqSeen = index.networks.has(networkKey(p.requester));
     const accSeen = index.networks.has(networkKey(p.accepter));
-    if (reqSeen && !accSeen && p.accepterCidrs) appendTo(peerCidrs, networkKey(p.requester), p.accepterCidrs);
-    if (accSeen && !reqSeen && p.requesterCidrs) appendTo(peerCidrs, networkKey(p.accepter), p.requesterCidrs);
+    if (reqSeen && !accSeen && p.accepterCidrs) appendTo(into, networkKey(p.requester), p.accepterCidrs);
+    if (accSeen && !reqSeen && p.requesterCidrs) appendTo(into, networkKey(p.accepter), p.requesterCidrs);
   }
+  const undecided = new Set<string>();
   for (const c of all) {
     const ga = index.groupsOf.get(networkKey(c.a.ref)) ?? new Set<string>();
     const gb = index.groupsOf.get(networkKey(c.b.ref)) ?? new Set<string>();
@@ -102,6 +113,7 @@ export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[];
       const hit = inA ?? inB;
       if (hit) { refuse(`${hit.cidr} is already routed as ${hit.destination} in ${hit.table} of ${describeNetwork(index, (inA ? c.a : c.b).ref)}`, 'overlap'); continue; }
     }
+    if (findFirstOverlap(c.b.cidrs, unseenCidrs.get(ka) ?? []) || findFirstOverlap(c.a.cidrs, unseenCidrs.get(kb) ?? [])) { undecided.add(c.key); continue; }
     const limit = CLOUD_LIMITS[c.a.ref.cloud];
     const full = [c.a, c.b].find((n) => (counts.get(networkKey(n.ref)) ?? 0) >= limit.peeringsPerNetwork);
     if (full) { refuse(`quota: ${describeNetwork(index, full.ref)} already has ${limit.peeringsPerNetwork} peerings (${limit.label})`, 'quota'); continue; }
@@ -113,5 +125,5 @@ export function desirePeerings(index: EstateIndex): { desired: DesiredPeering[];
     const aFirst = existing ? networkKey(existing.requester) === ka : isRequesterFirst(c.connection, ga, ka, kb);
     desired.push({ key: c.key, connection: c.connection, requester: aFirst ? c.a : c.b, accepter: aFirst ? c.b : c.a });
   }
-  return { desired, refused, peerCidrs, owned };
+  return { desired, refused, peerCidrs, owned, undecided };
 }

@@ -6,7 +6,7 @@ import type { DesiredPeering, desirePeerings } from './desired-peerings';
 import type { EstateIndex } from './estate-index';
 import { describeNetwork, observedNetwork, pairKey } from './estate-index';
 import type { RouteIntent } from './intents';
-import { planPeeringRequest } from './request';
+import { keptOutsideLink, planPeeringRequest } from './request';
 import type { ApprovalState, RequestContext } from './request';
 
 /** Inputs besides the estate that peering decisions depend on. */
@@ -101,11 +101,8 @@ function planUndesired(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, 
   const accSeen = observedNetwork(index, p.accepter) !== undefined;
   if (p.state === 'requested' && accSeen) return planRequest(index, p, ctx, extra, out, intents);
   // A link with a network we cannot see (a partner): keep it (and its routes) while the policy would still accept it.
-  if (p.state === 'active' && reqSeen !== accSeen) {
-    const asRequest = reqSeen ? { ...p, requester: p.accepter, accepter: p.requester, requesterCidrs: p.accepterCidrs, accepterCidrs: p.requesterCidrs } : p;
-    const d = planPeeringRequest(index, { ...asRequest, state: 'requested', expiresAt: undefined }, { now: ctx.now });
-    if (d.connection && (d.verdict === 'accept' || d.verdict === 'chat')) { intents.push(intentFor(index, d.connection, handleOf(p), p)); return; }
-  }
+  const link = keptOutsideLink(index, p);
+  if (link) { intents.push(intentFor(index, link, handleOf(p), p)); return; }
   const bothSeen = reqSeen && accSeen;
   if (isManaged(p) && (bothSeen || p.state === 'requested')) {
     const reason = `no connection in the policy wants ${describeNetwork(index, p.requester)} ⇄ ${describeNetwork(index, p.accepter)} any more`;
@@ -119,8 +116,8 @@ function planUndesired(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, 
 }
 
 /** Peering actions (create, accept, reject, update, delete, approvals) and the route intents they imply. */
-export function planPeerings(index: EstateIndex, wants: ReturnType<typeof desirePeerings>, ctx: PeeringPlanContext): { actions: Action[]; intents: RouteIntent[] } {
-  const { desired, refused, peerCidrs, owned } = wants;
+export function planPeerings(index: EstateIndex, wants: ReturnType<typeof desirePeerings>, ctx: PeeringPlanContext): { actions: Action[]; intents: RouteIntent[]; undecidedPeeringIds: Set<string> } {
+  const { desired, refused, peerCidrs, owned, undecided } = wants;
   const actions: Action[] = [];
   const intents: RouteIntent[] = [];
   const wanted = new Set(desired.map((d) => d.key));
@@ -129,7 +126,7 @@ export function planPeerings(index: EstateIndex, wants: ReturnType<typeof desire
   for (const p of index.observation.peerings) {
     if (p.state !== 'active' && p.state !== 'requested') continue;
     const key = pairKey(p.requester, p.accepter);
-    if (wanted.has(key)) continue;
+    if (wanted.has(key) || undecided.has(key)) continue;
     const refusal = refusedByKey.get(key);
     planUndesired(index, p, ctx, { ...(refusal ? { refusal } : {}), ownedPeeringIds: owned, plannedPeerCidrs: peerCidrs.get(networkKey(p.accepter)) ?? [] }, actions, intents);
   }
@@ -137,5 +134,6 @@ export function planPeerings(index: EstateIndex, wants: ReturnType<typeof desire
     if ((index.peeringsByPair.get(r.key) ?? []).some((p) => p.state === 'active' || p.state === 'requested')) continue;
     actions.push({ action: 'report', cloud: r.a.ref.cloud, connection: r.connection.name, severity: 'warning', target: { subject: `${networkKey(r.a.ref)} ⇄ ${networkKey(r.b.ref)}`, networks: [r.a.ref, r.b.ref] }, reason: `${r.connection.name}: not peered: ${r.reason}` });
   }
-  return { actions, intents };
+  const undecidedPeeringIds = new Set([...undecided].flatMap((key) => (index.peeringsByPair.get(key) ?? []).map((p) => p.id)));
+  return { actions, intents, undecidedPeeringIds };
 }

@@ -28,7 +28,7 @@ export function planScope(input: PlanInput): Plan {
   const scope = input.scope ?? { kind: 'estate' as const };
   const index = indexEstate(policy, observation);
   const peerings = planPeerings(index, desirePeerings(index), { now: input.now, decisions: input.decisions ?? new Map() });
-  const routes = planRoutes(index, peerings.intents, peerings.actions);
+  const routes = planRoutes(index, peerings.intents, peerings.actions, peerings.undecidedPeeringIds);
   const all: Action[] = filterToScope([...peerings.actions, ...routes], scope);
   const safe = withoutDestructive(orderActions(all), observation.complete);
   const capped = capChanges(safe.actions, policy.limits.maxChangesPerRun);

@@ -96,3 +96,17 @@ export function planPeeringRequest(index: EstateIndex, peering: Peering, context
   if (connection.approval === 'chat') return { verdict: 'chat', reason: `${connection.name}: ${connection.topology} connection needs human approval`, connection };
   return { verdict: 'accept', reason: `${connection.name}: ${connection.topology} connection allows ${from}`, connection };
 }
+
+/**
+ * Whether the policy still accepts an active link with a network this observation cannot see (a partner, or a
+ * governed account outside a scoped reconcile): judged as if its unseen side were asking again. Undefined when not.
+ */
+export function keptOutsideLink(index: EstateIndex, p: Peering): Connection | undefined {
+  const reqSeen = observedNetwork(index, p.requester) !== undefined;
+  const accSeen = observedNetwork(index, p.accepter) !== undefined;
+  if (p.state !== 'active' || reqSeen === accSeen) return undefined;
+  const asRequest = reqSeen ? { ...p, requester: p.accepter, accepter: p.requester, requesterCidrs: p.accepterCidrs, accepterCidrs: p.requesterCidrs } : p;
+  // No expiry applies to an active link, so the time passed in does not matter.
+  const d = planPeeringRequest(index, { ...asRequest, state: 'requested', expiresAt: undefined }, { now: new Date(0) });
+  return d.connection && (d.verdict === 'accept' || d.verdict === 'chat') ? d.connection : undefined;
+}

@@ -68,7 +68,7 @@ function managedTables(index: EstateIndex): Set<string> {
   return managed;
 }
 
-function planTable(index: EstateIndex, network: Network, table: RouteTable, slots: Map<string, WantedRoute> | undefined, owned: ReadonlySet<string>, out: Action[]): void {
+function planTable(index: EstateIndex, network: Network, table: RouteTable, slots: Map<string, WantedRoute> | undefined, owned: ReadonlySet<string>, unjudged: ReadonlySet<string>, out: Action[]): void {
   const { cloud } = network.ref;
   const revert = index.policy.drift.routes === 'revert';
   const present = new Set<string>();
@@ -80,7 +80,10 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     if (want && matches(route, want)) continue;
     const address = { network: network.ref, routeTableId: table.id, destination: route.destination };
     if (want) {
-      if (route.origin !== 'static') {
+      if (route.target.kind === 'peering' && unjudged.has(route.target.peeringId)) {
+        // The route goes to a live peering whose far side this reconcile cannot see: a reconcile that sees it decides.
+        out.push({ action: 'report', cloud, severity: 'info', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} goes through ${route.target.peeringId}, whose other side this reconcile cannot see; left to the sweep` });
+      } else if (route.origin !== 'static') {
         out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} is a ${route.origin} route; peerkeeper does not fight it` });
       } else if (revert) {
         out.push({ action: 'replace-route', cloud, connection: want.connection, target: address, before: route, after: want.target, peer: want.peer, reason: `${want.reason} (was ${route.target.kind === 'peering' ? route.target.peeringId : route.target.id}${route.state === 'blackhole' ? ', blackhole' : ''})` });
@@ -113,7 +116,7 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
  * through anything peerkeeper does not own, are never changed. `peeringActions` tell which pending
  * peerings this plan rejects (their routes go in the same run).
  */
-export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], peeringActions: readonly Action[]): Action[] {
+export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], peeringActions: readonly Action[], undecided: ReadonlySet<string> = new Set()): Action[] {
   const out: Action[] = [];
   const wanted = wantedRoutes(intents, out);
   const owned = new Set<string>();
@@ -126,12 +129,14 @@ export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], 
   // A pending peering keeps its routes until it is decided, unless this very plan decides it.
   const rejected = new Set(peeringActions.flatMap((a) => (a.action === 'reject-peering' && a.target.id ? [a.target.id] : [])));
   for (const p of index.observation.peerings) if (p.state === 'requested' && !rejected.has(p.id) && !kept.has(p.id)) owned.delete(p.id);
+  const unjudged = new Set(index.observation.peerings.filter((p) => (p.state === 'active' || p.state === 'requested') && !seenBoth(p) && !kept.has(p.id) && !rejected.has(p.id)).map((p) => p.id));
+  for (const id of undecided) { unjudged.add(id); owned.delete(id); }
   const managed = managedTables(index);
   for (const key of wanted.keys()) managed.add(key);
   for (const network of index.observation.networks) {
     for (const table of network.routeTables) {
       const key = `${networkKey(network.ref)}#${table.id}`;
-      if (managed.has(key)) planTable(index, network, table, wanted.get(key), owned, out);
+      if (managed.has(key)) planTable(index, network, table, wanted.get(key), owned, unjudged, out);
     }
   }
   return out;
