@@ -1,9 +1,11 @@
 import type { app } from '@azure/functions';
+import { approvalHttpHandler } from './approval';
+import { approvalWorkerHandler } from './approval-worker';
 import { eventGridHandler } from './event-grid';
 import { eventGridHttpHandler } from './event-grid-http';
 import { sweepHandler } from './sweep';
 import { sweepWorkerHandler } from './sweep-worker';
-import { deadLetterQueue, QUEUES, STORAGE_CONNECTION, workQueue, type AzureHandlerDeps } from './support/deps';
+import { approvalQueue, deadLetterQueue, QUEUES, STORAGE_CONNECTION, workQueue, type AzureHandlerDeps } from './support/deps';
 
 /** Function names; infra/azure/main.tf points Event Grid at `events` by name (a test checks they agree). */
 export const FUNCTION_NAMES = {
@@ -11,6 +13,8 @@ export const FUNCTION_NAMES = {
   eventsHttp: 'peerkeeper-events-http',
   sweep: 'peerkeeper-sweep',
   sweepWorker: 'peerkeeper-sweep-worker',
+  approval: 'peerkeeper-approval',
+  approvalWorker: 'peerkeeper-approval-worker',
 } as const;
 
 /** The sweep's NCRONTAB schedule comes from an app setting (default hourly, set by Terraform). */
@@ -28,5 +32,12 @@ export function registerFunctions(registry: FunctionRegistry, deps: AzureHandler
   registry.timer(FUNCTION_NAMES.sweep, { schedule: SWEEP_SCHEDULE_SETTING, handler: sweepHandler(deps), extraOutputs: [workQueue] });
   registry.storageQueue<unknown>(FUNCTION_NAMES.sweepWorker, {
     queueName: QUEUES.work, connection: STORAGE_CONNECTION, handler: sweepWorkerHandler(deps), extraOutputs: [deadLetterQueue],
+  });
+  // Slack signs the request itself (HMAC over the raw body): anonymous, so Slack needs no function key.
+  registry.http(FUNCTION_NAMES.approval, {
+    methods: ['POST'], authLevel: 'anonymous', route: 'slack', handler: approvalHttpHandler(deps), extraOutputs: [approvalQueue],
+  });
+  registry.storageQueue<unknown>(FUNCTION_NAMES.approvalWorker, {
+    queueName: QUEUES.approval, connection: STORAGE_CONNECTION, handler: approvalWorkerHandler(deps), extraOutputs: [deadLetterQueue],
   });
 }

@@ -20,15 +20,20 @@ provider "azurerm" {
 locals {
   # Function names registered in functions/azure/register.ts (FUNCTION_NAMES).
   functions = {
-    events       = "peerkeeper-events"
-    events_http  = "peerkeeper-events-http"
-    sweep        = "peerkeeper-sweep"
-    sweep_worker = "peerkeeper-sweep-worker"
+    events          = "peerkeeper-events"
+    events_http     = "peerkeeper-events-http"
+    sweep           = "peerkeeper-sweep"
+    sweep_worker    = "peerkeeper-sweep-worker"
+    approval        = "peerkeeper-approval"
+    approval_worker = "peerkeeper-approval-worker"
   }
 
   # Queues and tables the functions use (functions/azure/support/deps.ts QUEUES, shared/stores AZURE_TABLES).
-  queues = { work = "peerkeeper-work", dead_letter = "peerkeeper-deadletter" }
-  tables = { audit = "peerkeeperaudit", idempotency = "peerkeeperidempotency" }
+  queues = { work = "peerkeeper-work", dead_letter = "peerkeeper-deadletter", approval = "peerkeeper-approval" }
+  tables = { audit = "peerkeeperaudit", idempotency = "peerkeeperidempotency", approvals = "peerkeeperapprovals" }
+
+  # Key Vault secret names of the Slack bot token and signing secret (shared/runtime/approvals.ts APPROVAL_ENV).
+  slack_secrets = { token = "slack-bot-token", signing = "slack-signing-secret" }
 
   # Event types the normalizer reads as "the operation succeeded".
   event_types = [
@@ -102,6 +107,16 @@ resource "azurerm_storage_queue" "dead_letter" {
   storage_account_id = azurerm_storage_account.peerkeeper.id
 }
 
+resource "azurerm_storage_queue" "approval" {
+  name               = local.queues.approval
+  storage_account_id = azurerm_storage_account.peerkeeper.id
+}
+
+resource "azurerm_storage_table" "approvals" {
+  name                 = local.tables.approvals
+  storage_account_name = azurerm_storage_account.peerkeeper.name
+}
+
 resource "azurerm_storage_table" "audit" {
   name                 = local.tables.audit
   storage_account_name = azurerm_storage_account.peerkeeper.name
@@ -161,7 +176,34 @@ resource "azurerm_linux_function_app" "peerkeeper" {
     PEERKEEPER_IDENTITIES          = azurerm_user_assigned_identity.peerkeeper.principal_id
     PEERKEEPER_SWEEP_SCHEDULE      = var.sweep_schedule
     PEERKEEPER_FUNCTION_TIMEOUT_MS = "600000"
+    # Chat approvals: the functions read both secrets from the vault with the managed identity, once per instance.
+    PEERKEEPER_KEY_VAULT_URL        = azurerm_key_vault.peerkeeper.vault_uri
+    PEERKEEPER_SLACK_TOKEN_SECRET   = local.slack_secrets.token
+    PEERKEEPER_SLACK_SIGNING_SECRET = local.slack_secrets.signing
+    PEERKEEPER_SLACK_CHANNEL        = var.slack_channel
   }
+}
+
+data "azurerm_client_config" "current" {}
+
+# Holds the Slack secrets; RBAC-authorized, so the identity gets read access to secret values and nothing else.
+resource "azurerm_key_vault" "peerkeeper" {
+  name                       = substr(replace(lower("${var.name}-kv"), "/[^a-z0-9-]/", ""), 0, 24)
+  resource_group_name        = azurerm_resource_group.peerkeeper.name
+  location                   = azurerm_resource_group.peerkeeper.location
+  tenant_id                  = data.azurerm_client_config.current.tenant_id
+  sku_name                   = "standard"
+  enable_rbac_authorization  = true
+  purge_protection_enabled   = true
+  soft_delete_retention_days = 30
+}
+
+# Set the values out of band (az keyvault secret set): Terraform state never holds them.
+resource "azurerm_role_assignment" "key_vault_secrets" {
+  scope                = azurerm_key_vault.peerkeeper.id
+  role_definition_name = "Key Vault Secrets User"
+  principal_id         = azurerm_user_assigned_identity.peerkeeper.principal_id
+  principal_type       = "ServicePrincipal"
 }
 
 resource "azurerm_role_definition" "peerkeeper" {

@@ -32,3 +32,9 @@ variable "package_url" {
   type        = string
   default     = ""
 }
+
+variable "slack_channel" {
+  description = "Slack channel id for approval messages when the policy's approvals.channel is unset (empty: the policy must name one)."
+  type        = string
+  default     = ""
+}

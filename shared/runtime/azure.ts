@@ -7,7 +7,11 @@ import type { Partition, PeeringProvider } from '../providers/port';
 import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult } from '../reconcile';
 import { azureTableServices } from '../stores/azure-table-idempotency';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, MemoryIdempotencyStore, type IdempotencyStore } from '../stores/idempotency';
-import type { AuditLog } from '../stores/ports';
+import type { ApprovalStore, AuditLog } from '../stores/ports';
+import type { ApprovalRecord } from '../approvals/record';
+import { approvalScope } from '../approvals/slack/deferred';
+import { decisionFollowUp, type ApprovalWiring } from './approvals';
+import { azureApprovalWiring } from './azure-approvals';
 import type { RuntimeLog } from './aws';
 import { needsRetry, type WorkMessage } from './work';
 
@@ -38,6 +42,8 @@ export interface AzureRuntimeOverrides {
   log?: RuntimeLog;
   /** Approval wiring (store + chat) for `request-approval` actions and decided requests. */
   approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions' | 'approvals'>;
+  /** The whole approval wiring (store, audit, chat): what the approval endpoint and the sweep use. */
+  approvalWiring?: ApprovalWiring;
 }
 
 /** What one trigger came to: skipped as already done, or reconciled (`retry`: a retryable action failed). */
@@ -68,7 +74,7 @@ export class AzureRuntime {
     readonly policy: Policy,
     private readonly providers: Partial<Record<Cloud, PeeringProvider>>,
     private readonly stores: () => Promise<{ audit?: AuditLog; idempotency: IdempotencyStore }>,
-    private readonly opts: { now: () => Date; log: RuntimeLog; env: NodeJS.ProcessEnv; approvals?: AzureRuntimeOverrides['approvals'] },
+    private readonly opts: { now: () => Date; log: RuntimeLog; env: NodeJS.ProcessEnv; approvals?: AzureRuntimeOverrides['approvals']; approvalWiring?: ApprovalWiring },
   ) {
     const extra = (opts.env[AZURE_ENV.identities] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     this.identities = [...new Set([...policy.identities, ...extra])];
@@ -94,11 +100,33 @@ export class AzureRuntime {
     await this.partitions();
     const result = await reconcileScope(trigger.scope, {
       policy: this.policy, providers: this.providers, now, deadline: this.deadlineFrom(startedAt), actor: 'peerkeeper',
-      ...(audit ? { audit } : {}), ...(this.opts.approvals ?? {}),
+      ...(audit ? { audit } : {}), ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
     }, trigger);
     const retry = needsRetry(result);
     if (!retry) await idempotency.remember(trigger.eventId, now(), DEFAULT_IDEMPOTENCY_TTL_SECONDS);
     return { status: 'reconciled', result, retry };
+  }
+
+  /** Approvals of this deployment (undefined without the function app's storage, e.g. in some tests). */
+  get approvals(): ApprovalWiring | undefined {
+    return this.opts.approvalWiring;
+  }
+
+  /**
+   * Reconciles the peering a human just decided (its accepter's side). Returns what the decider should be
+   * told when the decision could not be carried out; a redelivered decision of the same version is a duplicate.
+   */
+  async reconcileApproval(record: ApprovalRecord, startedAt: number): Promise<{ followUp: string | undefined; retry: boolean }> {
+    const trigger: Trigger = { scope: approvalScope(record), kind: 'approval', eventId: `approval:${record.id}:v${record.version}`, source: 'Slack decision', ...(record.decidedBy ? { actor: record.decidedBy } : {}) };
+    const outcome = await this.reconcileTrigger(trigger, startedAt);
+    if (outcome.status === 'duplicate') return { followUp: undefined, retry: false };
+    return { followUp: decisionFollowUp(record, outcome.result), retry: outcome.retry };
+  }
+
+  /** Closes expired approvals and says so on their messages: once per sweep run. 0 without approvals. */
+  async expireApprovals(): Promise<number> {
+    if (!this.opts.approvalWiring) return 0;
+    return (await this.opts.approvalWiring.expireDue(this.opts.now())).length;
   }
 
   /**
@@ -141,16 +169,22 @@ export function createAzureRuntime(overrides: AzureRuntimeOverrides = {}): Azure
   const policy = overrides.policy ?? loadPolicyFile(azurePolicyPath(env));
   const connection = env[AZURE_ENV.storage];
   let tables: ReturnType<typeof azureTableServices> | undefined;
+  const openTables = (from: string) => (tables ??= azureTableServices(from).catch((error: unknown) => { tables = undefined; throw error; }));
   const stores = async (): Promise<{ audit?: AuditLog; idempotency: IdempotencyStore }> => {
     const needTables = connection && (!overrides.idempotency || !overrides.audit);
-    if (needTables) tables ??= azureTableServices(connection).catch((error: unknown) => { tables = undefined; throw error; });
-    const built = needTables ? await tables : undefined;
+    const built = needTables ? await openTables(connection) : undefined;
     const audit = overrides.audit ?? built?.audit;
     return { idempotency: overrides.idempotency ?? built?.idempotency ?? memory, ...(audit ? { audit } : {}) };
   };
   const memory = new MemoryIdempotencyStore();
+  const now = overrides.now ?? (() => new Date());
+  // Approvals live on the function app's storage account; without it (tests) only an injected wiring has them.
+  const approvalWiring = overrides.approvalWiring ?? (connection ? azureApprovalWiring(policy, env, log, async (): Promise<{ audit: AuditLog; approvals: ApprovalStore }> => {
+    const built = await openTables(connection);
+    return { audit: overrides.audit ?? built.audit, approvals: built.approvals };
+  }, now) : undefined);
   return new AzureRuntime(policy, overrides.providers ?? { azure: createAzureProvider(policy, env) }, stores, {
-    now: overrides.now ?? (() => new Date()), log, env, ...(overrides.approvals ? { approvals: overrides.approvals } : {}),
+    now, log, env, ...(overrides.approvals ? { approvals: overrides.approvals } : {}), ...(approvalWiring ? { approvalWiring } : {}),
   });
 }
 

@@ -1,8 +1,8 @@
 import { TableClient } from '@azure/data-tables';
 import { RetryableError, TerminalError } from '../errors';
-import { AzureTableAuditLog, ensureTable } from './azure-table';
+import { AzureTableApprovalStore, AzureTableAuditLog, ensureTable } from './azure-table';
 import type { IdempotencyStore } from './idempotency';
-import type { AuditLog } from './ports';
+import type { ApprovalStore, AuditLog } from './ports';
 
 /** Every idempotency row lives in one partition: one row per event, far below a partition's 2,000 entities/s. */
 const PARTITION = 'event';
@@ -35,18 +35,19 @@ export class AzureTableIdempotencyStore implements IdempotencyStore {
 }
 
 /** Table names the Azure functions use (Terraform creates them; `ensure` creates them too). */
-export const AZURE_TABLES = { audit: 'peerkeeperaudit', idempotency: 'peerkeeperidempotency' } as const;
+export const AZURE_TABLES = { audit: 'peerkeeperaudit', idempotency: 'peerkeeperidempotency', approvals: 'peerkeeperapprovals' } as const;
 
 /**
- * The audit log and idempotency store on the function app's storage account (`AzureWebJobsStorage`
+ * The audit log, idempotency store and approvals on the function app's storage account (`AzureWebJobsStorage`
  * connection string). Tables are created on first use; creating an existing table is not an error.
  */
-export async function azureTableServices(connectionString: string, opts: { allowInsecureConnection?: boolean } = {}): Promise<{ audit: AuditLog; idempotency: IdempotencyStore }> {
+export async function azureTableServices(connectionString: string, opts: { allowInsecureConnection?: boolean } = {}): Promise<{ audit: AuditLog; idempotency: IdempotencyStore; approvals: ApprovalStore }> {
   const client = (name: string) => TableClient.fromConnectionString(connectionString, name, opts);
   const audit = client(AZURE_TABLES.audit);
   const idempotency = client(AZURE_TABLES.idempotency);
-  await Promise.all([ensureTable(audit), ensureTable(idempotency)]);
-  return { audit: new AzureTableAuditLog(audit), idempotency: new AzureTableIdempotencyStore(idempotency) };
+  const approvals = client(AZURE_TABLES.approvals);
+  await Promise.all([ensureTable(audit), ensureTable(idempotency), ensureTable(approvals)]);
+  return { audit: new AzureTableAuditLog(audit), idempotency: new AzureTableIdempotencyStore(idempotency), approvals: new AzureTableApprovalStore(approvals) };
 }
 
 function statusOf(error: unknown): number | undefined {

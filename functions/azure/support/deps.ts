@@ -4,12 +4,14 @@ import type { RuntimeLog } from '../../../shared/runtime/aws';
 import { reconcileCounts } from '../../../shared/runtime/work';
 
 /** Queue names; infra/azure/main.tf creates the same queues (a test checks). */
-export const QUEUES = { work: 'peerkeeper-work', deadLetter: 'peerkeeper-deadletter' } as const;
+export const QUEUES = { work: 'peerkeeper-work', deadLetter: 'peerkeeper-deadletter', approval: 'peerkeeper-approval' } as const;
 /** The app setting holding the storage connection the queue bindings use (the Functions host's own). */
 export const STORAGE_CONNECTION = 'AzureWebJobsStorage';
 
 /** The sweep's work queue: one message per subscription. */
 export const workQueue = output.storageQueue({ queueName: QUEUES.work, connection: STORAGE_CONNECTION });
+/** Slack decisions the approval endpoint verified, for the approval worker (answered first: Slack waits 3 s). */
+export const approvalQueue = output.storageQueue({ queueName: QUEUES.approval, connection: STORAGE_CONNECTION });
 /** Where input peerkeeper can never process goes, with the reason, for a human. */
 export const deadLetterQueue = output.storageQueue({ queueName: QUEUES.deadLetter, connection: STORAGE_CONNECTION });
 

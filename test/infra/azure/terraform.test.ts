@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { normalizeAzureEvent } from '../../../shared/events/azure';
 import { azureRoleActions } from '../../../shared/providers/azure';
 import { AZURE_TABLES } from '../../../shared/stores/azure-table-idempotency';
+import { KEY_VAULT_SECRET_ROLE } from '../../../shared/providers/azure/secrets';
+import { APPROVAL_ENV } from '../../../shared/runtime/approvals';
+import { AZURE_KEY_VAULT_URL } from '../../../shared/runtime/azure-approvals';
 import { FUNCTION_NAMES, registerFunctions, type FunctionRegistry } from '../../../functions/azure/register';
 import { QUEUES } from '../../../functions/azure/support/deps';
 
@@ -70,8 +73,24 @@ describe('infra/azure Terraform agrees with the code', () => {
     registerFunctions({ eventGrid: keep, http: keep, timer: keep, storageQueue: keep } as unknown as FunctionRegistry, { runtime: () => { throw new Error('not built'); }, clock: Date.now });
     expect(Object.values(locals.functions).sort()).toEqual([...registered].sort());
     expect(locals.functions.events).toBe(FUNCTION_NAMES.events);
-    expect(locals.queues).toEqual({ work: QUEUES.work, dead_letter: QUEUES.deadLetter });
+    expect(locals.functions.approval).toBe(FUNCTION_NAMES.approval);
+    expect(locals.functions.approval_worker).toBe(FUNCTION_NAMES.approvalWorker);
+    expect(locals.queues).toEqual({ work: QUEUES.work, dead_letter: QUEUES.deadLetter, approval: QUEUES.approval });
     expect(locals.tables).toEqual(AZURE_TABLES);
+    expect(resource('azurerm_storage_queue', 'approval').name).toBe('${local.queues.approval}');
+    expect(resource('azurerm_storage_table', 'approvals').name).toBe('${local.tables.approvals}');
+  });
+
+  it('points the functions at the Slack secrets in a Key Vault the managed identity may only read', () => {
+    const settings = resource('azurerm_linux_function_app', 'peerkeeper').app_settings;
+    expect(settings[AZURE_KEY_VAULT_URL]).toContain('azurerm_key_vault.peerkeeper.vault_uri');
+    expect(settings[APPROVAL_ENV.slackTokenSecret]).toBe('${local.slack_secrets.token}');
+    expect(settings[APPROVAL_ENV.slackSigningSecret]).toBe('${local.slack_secrets.signing}');
+    expect(settings[APPROVAL_ENV.slackChannel]).toBe('${var.slack_channel}');
+    expect(resource('azurerm_key_vault', 'peerkeeper').enable_rbac_authorization).toBe(true);
+    const grant = resource('azurerm_role_assignment', 'key_vault_secrets');
+    expect(grant).toMatchObject({ role_definition_name: KEY_VAULT_SECRET_ROLE, scope: '${azurerm_key_vault.peerkeeper.id}' });
+    expect(grant.principal_id).toContain('azurerm_user_assigned_identity.peerkeeper.principal_id');
   });
 
   it('runs the app on Node 22, Linux, with the managed identity the policy must list as its own', () => {
