@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { bundledPolicyPath, loadPolicyFile } from './policy-file';
 import type { Cloud, Trigger } from '../model';
-import { loadPolicy, type Policy } from '../policy';
+import type { Policy } from '../policy';
 import { HUB_ENV } from '../providers/aws/hub-env';
 import type { PeeringProvider } from '../providers/port';
 import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult } from '../reconcile';
@@ -48,13 +47,8 @@ export interface AwsRuntimeOverrides {
   approvalWiring?: ApprovalWiring;
 }
 
-/** The policy bundled with the functions: env PEERKEEPER_POLICY_FILE, else `policy.yaml` next to the bundle. */
-export function policyPath(env: NodeJS.ProcessEnv): string {
-  const configured = env[HUB_ENV.policyFile];
-  if (configured) return resolve(configured);
-  // esbuild's CommonJS bundle keeps __dirname as the bundle's directory (/var/task/functions/aws in Lambda).
-  return typeof __dirname === 'string' ? join(__dirname, 'policy.yaml') : resolve('policy.yaml');
-}
+/** The bundled policy file (see bundledPolicyPath). */
+export const policyPath = bundledPolicyPath;
 
 /**
  * The composition root of the AWS functions, built once per cold start: policy, providers, audit log,
@@ -137,10 +131,7 @@ export class AwsRuntime {
   }
 }
 
-/** Reads and validates the policy file (PolicyError names file, line and path). */
-export function loadPolicyFile(file: string): Policy {
-  return loadPolicy(readFileSync(file, 'utf8'), file).policy;
-}
+export { loadPolicyFile };
 
 /** An environment variable serverless.yml always sets. */
 export function required(env: NodeJS.ProcessEnv, name: string): string {

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { bundledPolicyPath, loadPolicyFile } from './policy-file';
 import type { Cloud, Trigger } from '../model';
-import { loadPolicy, type Policy } from '../policy';
+import type { Policy } from '../policy';
 import { createAzureProvider } from '../providers/azure';
 import type { Partition, PeeringProvider } from '../providers/port';
 import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult } from '../reconcile';
@@ -155,12 +154,8 @@ export class AzureRuntime {
   }
 }
 
-/** The policy bundled with the functions: app setting PEERKEEPER_POLICY_FILE, else `policy.yaml` next to the bundle. */
-export function azurePolicyPath(env: NodeJS.ProcessEnv): string {
-  const configured = env[AZURE_ENV.policyFile];
-  if (configured) return resolve(configured);
-  return typeof __dirname === 'string' ? join(__dirname, 'policy.yaml') : resolve('policy.yaml');
-}
+/** The bundled policy file (see bundledPolicyPath). */
+export const azurePolicyPath = bundledPolicyPath;
 
 /** Builds the runtime from the environment, with any piece replaced (tests inject providers and stores). */
 export function createAzureRuntime(overrides: AzureRuntimeOverrides = {}): AzureRuntime {
@@ -188,6 +183,3 @@ export function createAzureRuntime(overrides: AzureRuntimeOverrides = {}): Azure
   });
 }
 
-function loadPolicyFile(file: string): Policy {
-  return loadPolicy(readFileSync(file, 'utf8'), file).policy;
-}
