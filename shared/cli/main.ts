@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { describeCliError } from './io';
+import { CliError, describeCliError } from './io';
 import type { CliOutput } from './output';
 import { processOutput } from './output';
 import { approvalsCommand, decideCommand } from './approvals';
@@ -68,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliOutput = processOut
 }
 
 function need<T extends { policy: string }>(args: T): T {
-  if (!args.policy) throw Object.assign(new Error('--policy <file> is required'), { name: 'UsageError' });
+  if (!args.policy) throw new CliError('--policy <file> is required (see `peerkeeper help`)');
   return args;
 }
 
