@@ -1,6 +1,7 @@
 # peerkeeper on Google Cloud: three gen2 functions (Node 22), their service account with a custom role of
 # exactly the permissions the GCP adapter declares, Eventarc audit-log triggers on exactly the methods the
-# normalizer reads, the sweep (Cloud Scheduler → HTTP → one Pub/Sub message per project → worker), dead letters.
+# normalizer reads, the sweep (Cloud Scheduler → HTTP → one Pub/Sub message per project → worker), dead letters,
+# chat approvals (Slack → public HTTP endpoint → approval topic → approval worker; Slack secrets in Secret Manager).
 # test/infra/gcp/terraform.test.ts checks the lists below against the code.
 
 terraform {
@@ -71,7 +72,15 @@ locals {
     PEERKEEPER_DEAD_LETTER_TOPIC = google_pubsub_topic.dead_letter.id
     PEERKEEPER_STATE_BUCKET      = google_storage_bucket.state.name
     PEERKEEPER_TIMEOUT_SECONDS   = tostring(var.timeout_seconds)
+    # Chat approvals (shared/runtime/approvals.ts APPROVAL_ENV): full secret names, read once per instance.
+    PEERKEEPER_APPROVAL_TOPIC       = google_pubsub_topic.approval.id
+    PEERKEEPER_SLACK_TOKEN_SECRET   = google_secret_manager_secret.slack["token"].id
+    PEERKEEPER_SLACK_SIGNING_SECRET = google_secret_manager_secret.slack["signing"].id
+    PEERKEEPER_SLACK_CHANNEL        = var.slack_channel
   }
+
+  # Secret Manager secret ids of the Slack bot token and signing secret.
+  slack_secrets = { token = "peerkeeper-slack-bot-token", signing = "peerkeeper-slack-signing-secret" }
 }
 
 resource "google_service_account" "peerkeeper" {
@@ -143,8 +152,15 @@ resource "google_pubsub_subscription" "dead_letter_hold" {
   message_retention_duration = "604800s"
 }
 
+# Slack decisions the approval endpoint verified and queued; the approval worker records them. Retained 1 day:
+# an undelivered click older than that is stale anyway (the approver clicks again, or it expires).
+resource "google_pubsub_topic" "approval" {
+  name                       = "peerkeeper-approval"
+  message_retention_duration = "86400s"
+}
+
 resource "google_pubsub_topic_iam_member" "publish" {
-  for_each = { work = google_pubsub_topic.work.id, dead_letter = google_pubsub_topic.dead_letter.id }
+  for_each = { work = google_pubsub_topic.work.id, dead_letter = google_pubsub_topic.dead_letter.id, approval = google_pubsub_topic.approval.id }
   topic    = each.value
   role     = "roles/pubsub.publisher"
   member   = "serviceAccount:${google_service_account.peerkeeper.email}"
@@ -213,6 +229,8 @@ resource "google_cloud_run_service_iam_member" "invoke" {
     event  = google_cloudfunctions2_function.event.service_config[0].service
     sweep  = google_cloudfunctions2_function.sweep.service_config[0].service
     worker = google_cloudfunctions2_function.sweep_worker.service_config[0].service
+    # Eventarc's Pub/Sub push to the approval worker authenticates as this account.
+    approval_worker = google_cloudfunctions2_function.approval_worker.service_config[0].service
   }
   location = var.region
   service  = each.value
@@ -290,5 +308,91 @@ resource "google_cloud_scheduler_job" "sweep" {
     oidc_token {
       service_account_email = google_service_account.peerkeeper.email
     }
+  }
+}
+
+# The two Slack secrets. Set their values out of band (gcloud secrets versions add): Terraform state never holds them.
+resource "google_secret_manager_secret" "slack" {
+  for_each  = local.slack_secrets
+  secret_id = each.value
+  replication {
+    auto {}
+  }
+}
+
+# Read access to these two secrets' values, nothing else.
+resource "google_secret_manager_secret_iam_member" "slack" {
+  for_each  = google_secret_manager_secret.slack
+  secret_id = each.value.id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.peerkeeper.email}"
+}
+
+# Slack's Request URL (Interactivity and the /peerkeeper command). Public: Slack cannot present a Google
+# identity, so the function verifies Slack's signature over the raw body and refuses (401) anything else.
+# It only verifies, publishes and answers; concurrency 40 keeps a burst of clicks on one warm instance.
+resource "google_cloudfunctions2_function" "approval" {
+  name     = "peerkeeper-approval"
+  location = var.region
+  build_config {
+    runtime     = "nodejs22"
+    entry_point = "peerkeeperApproval"
+    source {
+      storage_source {
+        bucket = var.source_bucket
+        object = var.source_object
+      }
+    }
+  }
+  service_config {
+    service_account_email            = google_service_account.peerkeeper.email
+    timeout_seconds                  = 30
+    available_memory                 = "512Mi"
+    available_cpu                    = "1"
+    max_instance_count               = 3
+    max_instance_request_concurrency = 40
+    ingress_settings                 = "ALLOW_ALL"
+    environment_variables            = local.function_env
+  }
+}
+
+resource "google_cloud_run_service_iam_member" "approval_public" {
+  location = var.region
+  service  = google_cloudfunctions2_function.approval.service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
+
+# Records Slack decisions and reconciles the decided peering. One instance, like the other reconcilers, so
+# every peering operation goes through one adapter and its per-network locks.
+resource "google_cloudfunctions2_function" "approval_worker" {
+  name     = "peerkeeper-approval-worker"
+  location = var.region
+  build_config {
+    runtime     = "nodejs22"
+    entry_point = "peerkeeperApprovalWorker"
+    source {
+      storage_source {
+        bucket = var.source_bucket
+        object = var.source_object
+      }
+    }
+  }
+  service_config {
+    service_account_email            = google_service_account.peerkeeper.email
+    timeout_seconds                  = var.timeout_seconds
+    available_memory                 = "512Mi"
+    available_cpu                    = "1"
+    max_instance_count               = 1
+    max_instance_request_concurrency = 16
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    environment_variables            = local.function_env
+  }
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = google_pubsub_topic.approval.id
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.peerkeeper.email
   }
 }

@@ -25,3 +25,13 @@ output "dead_letter_topic" {
 output "state_bucket" {
   value = google_storage_bucket.state.name
 }
+
+output "slack_request_url" {
+  description = "Slack app's Interactivity and slash-command Request URL."
+  value       = google_cloudfunctions2_function.approval.service_config[0].uri
+}
+
+output "slack_secrets" {
+  description = "Secret Manager secrets to give values (gcloud secrets versions add <id> --data-file=-): bot token, signing secret."
+  value       = { for k, s in google_secret_manager_secret.slack : k => s.id }
+}

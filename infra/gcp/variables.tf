@@ -41,3 +41,9 @@ variable "timeout_seconds" {
   type        = number
   default     = 540
 }
+
+variable "slack_channel" {
+  description = "Slack channel id for approval messages when the policy's approvals.channel is unset (empty: the policy must name one)."
+  type        = string
+  default     = ""
+}

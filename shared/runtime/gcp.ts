@@ -7,7 +7,11 @@ import type { PeeringProvider } from '../providers/port';
 import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult } from '../reconcile';
 import { GcsAuditLog } from '../stores/gcs';
 import type { AuditLog } from '../stores/ports';
+import type { ApprovalRecord } from '../approvals/record';
+import { approvalScope, type SlackWork } from '../approvals/slack/deferred';
+import { decisionFollowUp, type ApprovalWiring } from './approvals';
 import type { RuntimeLog } from './aws';
+import { gcpApprovalWiring } from './gcp-approvals';
 import { GcsProcessedEvents, MemoryProcessedEvents, type ProcessedEvents } from './processed-events';
 import { needsRetry, type WorkMessage } from './work';
 
@@ -20,6 +24,8 @@ export const GCP_ENV = {
   serviceAccount: 'PEERKEEPER_SERVICE_ACCOUNT',
   workTopic: 'PEERKEEPER_WORK_TOPIC',
   deadLetterTopic: 'PEERKEEPER_DEAD_LETTER_TOPIC',
+  /** Slack decisions the approval endpoint queued for the approval worker. */
+  approvalTopic: 'PEERKEEPER_APPROVAL_TOPIC',
   /** Bucket for the audit log and processed event ids; without it both stay in memory. */
   stateBucket: 'PEERKEEPER_STATE_BUCKET',
   gcsEndpoint: 'PEERKEEPER_GCS_ENDPOINT',
@@ -39,6 +45,8 @@ export interface GcpRuntimeOverrides {
   log?: RuntimeLog;
   /** Approval wiring (store + chat) for `request-approval` actions and decided requests. */
   approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions' | 'approvals'>;
+  /** The whole approval wiring (store, audit, chat): what the approval functions and the sweep use. */
+  approvalWiring?: ApprovalWiring;
 }
 
 const silent: RuntimeLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -59,7 +67,9 @@ export class GcpRuntime {
     private readonly publisher: MessagePublisher,
     readonly processed: ProcessedEvents,
     readonly log: RuntimeLog,
-    private readonly opts: { env: NodeJS.ProcessEnv; now: () => Date; audit?: AuditLog; approvals?: GcpRuntimeOverrides['approvals'] },
+    private readonly opts: {
+      env: NodeJS.ProcessEnv; now: () => Date; audit?: AuditLog; approvals?: GcpRuntimeOverrides['approvals']; approvalWiring?: ApprovalWiring;
+    },
   ) {
     const extra = (opts.env[GCP_ENV.identities] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const sa = opts.env[GCP_ENV.serviceAccount];
@@ -71,9 +81,44 @@ export class GcpRuntime {
   async reconcileTrigger(trigger: Trigger, startedAt: number = this.opts.now().getTime()): Promise<{ result: ReconcileResult; retry: boolean }> {
     const result = await reconcileScope(trigger.scope, {
       policy: this.policy, providers: this.providers, now: this.opts.now, deadline: startedAt + this.timeoutMs, actor: 'peerkeeper',
-      ...(this.opts.audit ? { audit: this.opts.audit } : {}), ...(this.opts.approvals ?? {}),
+      ...(this.opts.audit ? { audit: this.opts.audit } : {}), ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
     }, trigger);
     return { result, retry: needsRetry(result) };
+  }
+
+  /** The runtime's clock (tests pin it): Slack's signature window and decisions are judged by it. */
+  now(): Date {
+    return this.opts.now();
+  }
+
+  /** Approvals of this deployment (undefined without the state bucket, e.g. in some tests). */
+  get approvals(): ApprovalWiring | undefined {
+    return this.opts.approvalWiring;
+  }
+
+  /** Queues Slack work on the approval topic for the approval worker (one message, < 4 KB). */
+  async enqueueApproval(work: SlackWork): Promise<void> {
+    await this.publisher.publish(this.topic(GCP_ENV.approvalTopic), [{ data: work, attributes: { kind: work.kind } }]);
+  }
+
+  /**
+   * Reconciles the peering a human just decided (its accepter's side). Returns what the decider should be
+   * told when the decision could not be carried out; a redelivered decision of the same version is a duplicate.
+   */
+  async reconcileApproval(record: ApprovalRecord, startedAt: number): Promise<{ followUp: string | undefined; retry: boolean }> {
+    const eventId = `approval:${record.id}:v${record.version}`;
+    if (await this.processed.has(eventId)) return { followUp: undefined, retry: false };
+    const trigger: Trigger = { scope: approvalScope(record), kind: 'approval', eventId, source: 'Slack decision', ...(record.decidedBy ? { actor: record.decidedBy } : {}) };
+    const { result, retry } = await this.reconcileTrigger(trigger, startedAt);
+    // A result with retryable failures is not remembered, so the next sweep (or a redelivery) runs it again.
+    if (!retry) await this.processed.add(eventId);
+    return { followUp: decisionFollowUp(record, result), retry };
+  }
+
+  /** Closes expired approvals and says so on their messages: once per sweep run. 0 without approvals. */
+  async expireApprovals(): Promise<number> {
+    if (!this.opts.approvalWiring) return 0;
+    return (await this.opts.approvalWiring.expireDue(this.opts.now())).length;
   }
 
   /** The projects to sweep: the adapter's discovery (policy projects + folder / organization children), else the policy's. */
@@ -124,10 +169,13 @@ export function createGcpRuntime(overrides: GcpRuntimeOverrides = {}): GcpRuntim
   const bucket = env[GCP_ENV.stateBucket];
   const gcs = bucket ? { bucket, ...gcsAccess(env) } : undefined;
   const audit = overrides.audit ?? (gcs ? new GcsAuditLog(gcs) : undefined);
+  const log = overrides.log ?? silent;
+  // Approvals live in the state bucket; without it (tests) only an injected wiring has them.
+  const approvalWiring = overrides.approvalWiring ?? (gcs ? gcpApprovalWiring(policy, env, log, gcs, now, audit ? { audit } : {}) : undefined);
   return new GcpRuntime(policy, overrides.providers ?? { gcp: createGcpProvider(policy, env) },
     overrides.publisher ?? createPubSubPublisher(env),
     overrides.processed ?? (gcs ? new GcsProcessedEvents(gcs) : new MemoryProcessedEvents(now)),
-    overrides.log ?? silent, { env, now, ...(audit ? { audit } : {}), ...(overrides.approvals ? { approvals: overrides.approvals } : {}) });
+    log, { env, now, ...(audit ? { audit } : {}), ...(overrides.approvals ? { approvals: overrides.approvals } : {}), ...(approvalWiring ? { approvalWiring } : {}) });
 }
 
 /** GCS endpoint and token: the local emulator unauthenticated, else ADC with the read/write storage scope. */

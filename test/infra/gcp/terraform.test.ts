@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { GCP_FUNCTION_NAMES } from '../../../functions/gcp';
 import { normalizeGcpEvent, WATCHED_GCP_METHODS } from '../../../shared/events/gcp';
 import { allGcpPermissions } from '../../../shared/providers/gcp';
+import { APPROVAL_ENV } from '../../../shared/runtime/approvals';
 import { GCP_ENV } from '../../../shared/runtime/gcp';
 
 type Hcl = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -47,7 +48,7 @@ describe('infra/gcp Terraform matches the code', () => {
   it('deploys every registered function, and only those, on Node 22 gen2', () => {
     const entryPoints = functions().map((f) => f.build_config[0].entry_point).sort();
     expect(entryPoints).toEqual(Object.values(GCP_FUNCTION_NAMES).sort());
-    expect(functions().map((f) => f.build_config[0].runtime)).toEqual(['nodejs22', 'nodejs22', 'nodejs22']);
+    expect(functions().map((f) => f.build_config[0].runtime)).toEqual(Object.values(GCP_FUNCTION_NAMES).map(() => 'nodejs22'));
   });
 
   it('grants a custom role of exactly allGcpPermissions(), on the folder or the organization', () => {
@@ -63,12 +64,37 @@ describe('infra/gcp Terraform matches the code', () => {
     const event = (main.resource.google_cloudfunctions2_function.event as Hcl[])[0]!.service_config[0];
     expect(event).toMatchObject({ max_instance_count: 1, max_instance_request_concurrency: 16 });
     const topics = Object.keys(main.resource.google_pubsub_topic as Hcl);
-    expect(topics.sort()).toEqual(['dead_letter', 'work']);
+    expect(topics.sort()).toEqual(['approval', 'dead_letter', 'work']);
     expect(locals().function_env).toMatchObject({
       [GCP_ENV.deadLetterTopic]: '${google_pubsub_topic.dead_letter.id}', [GCP_ENV.workTopic]: '${google_pubsub_topic.work.id}',
       [GCP_ENV.serviceAccount]: '${google_service_account.peerkeeper.email}', [GCP_ENV.stateBucket]: '${google_storage_bucket.state.name}',
     });
     const worker = (main.resource.google_cloudfunctions2_function.sweep_worker as Hcl[])[0]!;
     expect(worker.event_trigger[0]).toMatchObject({ pubsub_topic: '${google_pubsub_topic.work.id}', retry_policy: 'RETRY_POLICY_RETRY' });
+  });
+
+  it('wires chat approvals: a public Slack endpoint, the approval topic to its worker, and read access to exactly the two Slack secrets', () => {
+    const fns = main.resource.google_cloudfunctions2_function as Hcl;
+    expect((fns.approval as Hcl[])[0]!.service_config[0]).toMatchObject({ ingress_settings: 'ALLOW_ALL' });
+    const pub = (main.resource.google_cloud_run_service_iam_member.approval_public as Hcl[])[0]!;
+    expect(pub).toMatchObject({ service: '${google_cloudfunctions2_function.approval.service_config[0].service}', role: 'roles/run.invoker', member: 'allUsers' });
+    // Only the Slack endpoint is public: the other functions are internal or reached by OIDC.
+    const publicGrants = Object.values(main.resource.google_cloud_run_service_iam_member as Hcl).filter((g) => (g as Hcl[])[0]!.member === 'allUsers');
+    expect(publicGrants).toHaveLength(1);
+    const worker = (fns.approval_worker as Hcl[])[0]!;
+    expect(worker.event_trigger[0]).toMatchObject({ pubsub_topic: '${google_pubsub_topic.approval.id}', event_type: 'google.cloud.pubsub.topic.v1.messagePublished' });
+    expect(worker.service_config[0]).toMatchObject({ max_instance_count: 1, ingress_settings: 'ALLOW_INTERNAL_ONLY' });
+    expect((main.resource.google_pubsub_topic_iam_member.publish as Hcl[])[0]!.for_each).toMatchObject({ approval: '${google_pubsub_topic.approval.id}' });
+    expect(Object.keys(locals().slack_secrets as Hcl).sort()).toEqual(['signing', 'token']);
+    expect((main.resource.google_secret_manager_secret.slack as Hcl[])[0]!.for_each).toBe('${local.slack_secrets}');
+    const access = (main.resource.google_secret_manager_secret_iam_member.slack as Hcl[])[0]!;
+    expect(access).toMatchObject({ for_each: '${google_secret_manager_secret.slack}', role: 'roles/secretmanager.secretAccessor',
+      member: 'serviceAccount:${google_service_account.peerkeeper.email}' });
+    expect(locals().function_env).toMatchObject({
+      [GCP_ENV.approvalTopic]: '${google_pubsub_topic.approval.id}',
+      [APPROVAL_ENV.slackTokenSecret]: '${google_secret_manager_secret.slack["token"].id}',
+      [APPROVAL_ENV.slackSigningSecret]: '${google_secret_manager_secret.slack["signing"].id}',
+      [APPROVAL_ENV.slackChannel]: '${var.slack_channel}',
+    });
   });
 });
