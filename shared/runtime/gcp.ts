@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { bundledPolicyPath, loadPolicyFile } from './policy-file';
 import type { Cloud, Trigger } from '../model';
-import { loadPolicy, type Policy } from '../policy';
+import type { Policy } from '../policy';
 import { applicationDefaultCredentials, createGcpProvider, createPubSubPublisher, GcpPeeringAdapter, type MessagePublisher } from '../providers/gcp';
 import type { PeeringProvider } from '../providers/port';
 import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult } from '../reconcile';
@@ -153,19 +152,15 @@ export class GcpRuntime {
   }
 }
 
-/** The bundled policy: PEERKEEPER_POLICY_FILE, else `policy.yaml` next to the bundle (the function's source root). */
-export function gcpPolicyPath(env: NodeJS.ProcessEnv): string {
-  const configured = env[GCP_ENV.policyFile];
-  if (configured) return resolve(configured);
-  return typeof __dirname === 'string' ? join(__dirname, 'policy.yaml') : resolve('policy.yaml');
-}
+/** The bundled policy file (see bundledPolicyPath). */
+export const gcpPolicyPath = bundledPolicyPath;
 
 /** Builds the runtime from the environment, with any piece replaced (tests inject providers, publisher, stores). */
 export function createGcpRuntime(overrides: GcpRuntimeOverrides = {}): GcpRuntime {
   const env = overrides.env ?? process.env;
   const now = overrides.now ?? (() => new Date());
   const file = gcpPolicyPath(env);
-  const policy = overrides.policy ?? loadPolicy(readFileSync(file, 'utf8'), file).policy;
+  const policy = overrides.policy ?? loadPolicyFile(file);
   const bucket = env[GCP_ENV.stateBucket];
   const gcs = bucket ? { bucket, ...gcsAccess(env) } : undefined;
   const audit = overrides.audit ?? (gcs ? new GcsAuditLog(gcs) : undefined);
