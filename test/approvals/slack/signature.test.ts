@@ -11,6 +11,9 @@ const valid: SlackSignatureInput = {
   now: new Date(ts * 1000),
 };
 
+// A form body as Slack sends it: spaces encoded as '+'.
+const SPACED = 'command=%2Fpeerkeeper&text=approve+aws-22b9df9b5bab&user_id=U012AB3CD';
+
 function sign(body: string, timestamp: number, secret = vector.signing_secret): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
@@ -28,6 +31,8 @@ describe('verifySlackSignature', () => {
     { reason: 'a body with an extra trailing newline is not the signed body', change: { rawBody: `${vector.body}\n` }, message: /mismatch/ },
     { reason: 'a correctly signed request 301 s old is a possible replay', change: { timestamp: String(ts - 301), signature: sign(vector.body, ts - 301) }, message: /301 s from now/ },
     { reason: 'a correctly signed request 301 s in the future is refused too', change: { timestamp: String(ts + 301), signature: sign(vector.body, ts + 301) }, message: /301 s from now/ },
+    { reason: 'a body re-serialized after parsing (a + became %20) is not the signed body', change: { rawBody: [...new URLSearchParams(SPACED)].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'), signature: sign(SPACED, ts) }, message: /mismatch/ },
+    { reason: 'a non-ASCII body signed as UTF-8 bytes does not verify under another encoding of the same text', change: { rawBody: Buffer.from('text=caf\u00e9 \u2713', 'latin1'), signature: sign('text=caf\u00e9 \u2713', ts) }, message: /mismatch/ },
     { reason: 'the timestamp is part of the signed string', change: { timestamp: String(ts - 1) }, message: /mismatch/ },
     { reason: 'only version v0 exists', change: { signature: vector.headers['X-Slack-Signature'].replace('v0=', 'v1=') }, message: /not a v0 signature/ },
     { reason: 'a truncated signature is not a signature', change: { signature: vector.headers['X-Slack-Signature'].slice(0, 40) }, message: /not a v0 signature/ },
@@ -41,6 +46,12 @@ describe('verifySlackSignature', () => {
     const attempt = (): void => verifySlackSignature({ ...valid, ...change });
     expect(attempt).toThrow(SlackSignatureError);
     expect(attempt).toThrow(message);
+  });
+
+  it('verifies a non-ASCII body over its UTF-8 bytes, as Slack signs it', () => {
+    const body = 'text=caf\u00e9 \u2713 r\u00e9seau&user_id=U012AB3CD';
+    expect(() => verifySlackSignature({ ...valid, rawBody: Buffer.from(body, 'utf8'), signature: sign(body, ts) })).not.toThrow();
+    expect(() => verifySlackSignature({ ...valid, rawBody: body, signature: sign(body, ts) })).not.toThrow();
   });
 
   it('accepts 300 s of skew either way (the boundary is inclusive)', () => {
