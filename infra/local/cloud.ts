@@ -9,6 +9,7 @@ import { createAzureProvider } from '../../shared/providers/azure';
 import { createGcpProvider } from '../../shared/providers/gcp';
 import type { PeeringProvider } from '../../shared/providers/port';
 import { reconcileScope, type ReconcileResult } from '../../shared/reconcile';
+import { decisionFollowUp } from '../../shared/runtime/approvals';
 import { FileApprovalStore, FileAuditLog } from '../../shared/stores/file';
 import { MemoryApprovalStore, MemoryAuditLog } from '../../shared/stores/memory';
 import type { AuditLog } from '../../shared/stores/ports';
@@ -45,6 +46,11 @@ export interface LocalCloudOptions {
   /** Keep approvals and the audit log in files here (the CLI's --state-dir); default in memory. */
   stateDir?: string;
   log?: (line: string) => void;
+  /**
+   * The clock of the EC2 emulator, the AWS runtime, the approval endpoint and the chat stand-in (default: the
+   * wall clock). Tests move it forward to let approvals and pending requests expire without waiting 72 h.
+   */
+  now?: () => Date;
 }
 
 /** Everything `npm start` runs in one process. */
@@ -98,13 +104,14 @@ export function localProviders(policy: Policy, endpoints: Pick<LocalCloudEndpoin
  */
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
   const log = opts.log ?? (() => undefined);
+  const now = opts.now ?? (() => new Date());
   const policyFile = opts.policyFile ?? LOCAL_POLICY_FILE;
   const { policy } = loadPolicy(readFileSync(policyFile, 'utf8'), policyFile);
   useLocalAwsCredentials();
   const org = new Set(policy.providers.aws?.accounts ?? []);
   // Calls made in accounts outside the organization are logged in their CloudTrail, not ours: the pending poll finds them.
   const bus = new LocalBus({}, (cloud, event) => cloud !== 'aws' || org.has(String((event as { account?: unknown }).account)), log);
-  const aws = await startAwsEmulator({ onEvent: (e) => bus.publish('aws', e) });
+  const aws = await startAwsEmulator({ onEvent: (e) => bus.publish('aws', e), now });
   const azure = await startAzureEmulator({ onEvent: (e) => bus.publish('azure', e) });
   // ARM long-running operations complete on the first poll here (Azure polls every few seconds; the story needs none).
   azure.state.lroPolls = 0;
@@ -114,7 +121,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   gcp.state.timing.runningMs = 20;
   const store = opts.stateDir ? new FileApprovalStore(join(opts.stateDir, 'approvals')) : new MemoryApprovalStore();
   const audit: AuditLog = opts.stateDir ? new FileAuditLog(join(opts.stateDir, 'audit')) : new MemoryAuditLog();
-  const workspace = new ChatWorkspace(LOCAL_SLACK.token);
+  const workspace = new ChatWorkspace(LOCAL_SLACK.token, now);
   // The local SQS: work messages (sweep, pending poll) are handed to the sweep worker at once; tracked so `settled` waits.
   const inflight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>): void => {
@@ -128,17 +135,17 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const approver = policy.approvals.approvers.find((a) => !a.startsWith('S')) ?? 'U0LOCAL';
   const chat = await startChatServer({
     workspace, signingSecret: LOCAL_SLACK.signingSecret, approvalUrl: () => approvalEndpoint.url ?? '',
-    topology: async () => renderSvg(await topologyOf()), defaultUser: { id: approver, name: 'local-approver' },
+    topology: async () => renderSvg(await topologyOf()), defaultUser: { id: approver, name: 'local-approver' }, now,
   });
   const approvals = localApprovals({ policy, store, audit, slackBaseUrl: `${chat.url}/api`, log });
   const functions = {
-    aws: localAwsFunctions({ policy, endpoint: aws.url, audit, approvals, log, onWork: (messages) => track(functions.aws.sweepWorker(messages)) }),
+    aws: localAwsFunctions({ policy, endpoint: aws.url, audit, approvals, log, now, onWork: (messages) => track(functions.aws.sweepWorker(messages)) }),
     azure: localAzureFunctions({ policy, endpoint: azure.url, audit, approvals, log }),
     gcp: localGcpFunctions({ policy, origin: gcp.url, audit, approvals, log }),
   };
   bus.attach({ aws: functions.aws.networkEvent, azure: functions.azure.eventGrid, gcp: functions.gcp.auditEvent });
   const endpoint = await startApprovalEndpoint({
-    signingSecret: LOCAL_SLACK.signingSecret, service: approvals.service, notifier: approvals.notifier, log,
+    signingSecret: LOCAL_SLACK.signingSecret, service: approvals.service, notifier: approvals.notifier, log, now,
     reconcile: (record) => reconcileDecision(functions, record),
   });
   approvalEndpoint.url = endpoint.url;
@@ -168,11 +175,15 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   };
 }
 
-/** After a decision, the approval function reconciles the peering in its cloud (scope: the request, seen from the accepter). */
-async function reconcileDecision(functions: LocalCloud['functions'], record: ApprovalRecord): Promise<void> {
+/**
+ * After a decision, the approval function reconciles the peering in its cloud (scope: the request, seen from the
+ * accepter). Returns what the decider must be told when the decision could not be carried out (e.g. now unsafe).
+ */
+async function reconcileDecision(functions: LocalCloud['functions'], record: ApprovalRecord): Promise<string | undefined> {
   const trigger = {
     scope: { kind: 'peering' as const, cloud: record.cloud, account: record.accepter.account, region: record.accepter.region, peeringId: record.peeringId },
     kind: 'approval' as const, eventId: `approval:${record.id}:${record.status}`, source: 'Chat decision',
   };
-  await functions[record.cloud].reconcile(trigger);
+  const result = await functions[record.cloud].reconcile(trigger);
+  return result ? decisionFollowUp(record, result) : undefined;
 }

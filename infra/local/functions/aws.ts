@@ -61,11 +61,12 @@ export interface LocalAwsFunctions {
 
 /** Builds the AWS functions over the emulator at `endpoint` (static credentials = the hub account). */
 export function localAwsFunctions(opts: { policy: Policy; endpoint: string; audit: AuditLog; approvals: LocalApprovalWiring;
-  onWork: (messages: readonly WorkMessage[]) => void; log: (line: string) => void }): LocalAwsFunctions {
+  onWork: (messages: readonly WorkMessage[]) => void; log: (line: string) => void; now?: () => Date }): LocalAwsFunctions {
+  const now = opts.now ?? (() => new Date());
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const env = { AWS_ENDPOINT_URL: opts.endpoint, AWS_REGION: 'us-east-1' };
   const runtime = createAwsRuntime({
-    policy: opts.policy, env, audit: opts.audit, approvals: opts.approvals.runtime,
+    policy: opts.policy, env, audit: opts.audit, approvals: opts.approvals.runtime, now,
     providers: { aws: createAwsProvider(opts.policy, env) },
     queues: {
       sendWork: async (messages) => { opts.onWork(messages); return messages.length; },
@@ -91,7 +92,12 @@ export function localAwsFunctions(opts: { policy: Policy; endpoint: string; audi
     runtime,
     networkEvent: (event) => network(event, lambdaContext('peerkeeper-network-event')),
     pendingPoll: () => poll(tick('peerkeeper-pending-poll'), lambdaContext('peerkeeper-pending-poll')),
-    sweep: () => sweep(tick('peerkeeper-sweep'), lambdaContext('peerkeeper-sweep')),
+    // The real sweep also closes expired approvals (runtime.expireApprovals); locally the service is shared, so close them here.
+    sweep: async () => {
+      const out = await sweep(tick('peerkeeper-sweep'), lambdaContext('peerkeeper-sweep'));
+      await opts.approvals.service.expireDue(now());
+      return out;
+    },
     sweepWorker: (messages) => {
       const event: SQSEvent = { Records: messages.map((m) => ({
         messageId: randomUUID(), receiptHandle: 'local', body: JSON.stringify(m), attributes: {
