@@ -5,8 +5,7 @@ import type { DecisionOutcome, ApprovalService } from '../service';
 import type { Notifier } from '../notifier';
 import type { ApprovalRecord } from '../record';
 import { parseInteraction, parseSlashCommand, SLASH_USAGE } from './parse';
-import { headerValue, SlackSignatureError, verifySlackSignature } from './signature';
-import type { SlackHttpRequest, SlackHttpResponse } from './endpoint';
+import { refuseUnsigned, text as plain, type SlackHttpRequest, type SlackHttpResponse } from './endpoint';
 
 /**
  * The work a verified Slack request leaves for after the HTTP answer: a decision to record (button click or
@@ -57,17 +56,8 @@ export interface SlackIntakeDeps {
  */
 export async function receiveSlackRequest(request: SlackHttpRequest, deps: SlackIntakeDeps): Promise<SlackIntakeResult> {
   const log = deps.log ?? (() => undefined);
-  try {
-    verifySlackSignature({
-      rawBody: request.rawBody, signingSecret: deps.signingSecret, now: deps.now,
-      timestamp: headerValue(request.headers, 'x-slack-request-timestamp'),
-      signature: headerValue(request.headers, 'x-slack-signature'),
-    });
-  } catch (error) {
-    if (!(error instanceof SlackSignatureError)) throw error;
-    log(`slack: refused request: ${error.message}`);
-    return { response: plain(401, 'invalid request signature') };
-  }
+  const refused = refuseUnsigned(request, deps.signingSecret, deps.now, log);
+  if (refused) return { response: refused };
   const receivedAt = deps.now.toISOString();
   try {
     const form = new URLSearchParams(request.rawBody);
@@ -161,6 +151,4 @@ function ephemeral(message: string): SlackHttpResponse {
   return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', text: message }) };
 }
 
-function plain(status: number, body: string): SlackHttpResponse {
-  return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body };
-}
+

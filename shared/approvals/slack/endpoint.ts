@@ -41,17 +41,8 @@ export interface SlackEndpointDeps {
  */
 export async function handleSlackRequest(request: SlackHttpRequest, deps: SlackEndpointDeps): Promise<SlackEndpointResult> {
   const log = deps.log ?? (() => undefined);
-  try {
-    verifySlackSignature({
-      rawBody: request.rawBody, signingSecret: deps.signingSecret, now: deps.now,
-      timestamp: headerValue(request.headers, 'x-slack-request-timestamp'),
-      signature: headerValue(request.headers, 'x-slack-signature'),
-    });
-  } catch (error) {
-    if (!(error instanceof SlackSignatureError)) throw error;
-    log(`slack: refused request: ${error.message}`);
-    return { response: text(401, 'invalid request signature') };
-  }
+  const refused = refuseUnsigned(request, deps.signingSecret, deps.now, log);
+  if (refused) return { response: refused };
   try {
     const form = new URLSearchParams(request.rawBody);
     if (form.has('payload')) return await interaction(request.rawBody, deps);
@@ -97,6 +88,23 @@ function ephemeral(message: string): SlackHttpResponse {
   return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', text: message }) };
 }
 
-function text(status: number, body: string): SlackHttpResponse {
+/** Verifies the signature over the raw body before anything reads it; the 401 to answer when it fails. */
+export function refuseUnsigned(request: SlackHttpRequest, signingSecret: string, now: Date, log: (line: string) => void): SlackHttpResponse | undefined {
+  try {
+    verifySlackSignature({
+      rawBody: request.rawBody, signingSecret, now,
+      timestamp: headerValue(request.headers, 'x-slack-request-timestamp'),
+      signature: headerValue(request.headers, 'x-slack-signature'),
+    });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof SlackSignatureError)) throw error;
+    log(`slack: refused request: ${error.message}`);
+    return text(401, 'invalid request signature');
+  }
+}
+
+/** A plain-text HTTP answer. */
+export function text(status: number, body: string): SlackHttpResponse {
   return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body };
 }
