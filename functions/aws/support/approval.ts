@@ -1,8 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { declareRequest, parseDeclareArgs } from '../../../shared/approvals/declare-command';
-import { parseSlackWork, processSlackWork, receiveSlackRequest, type SlackWork } from '../../../shared/approvals/slack/deferred';
-import { MalformedEventError } from '../../../shared/errors';
+import type { SlackWork } from '../../../shared/approvals/slack/deferred';
+import { intakeSlackRequest, runSlackWork } from '../../../shared/runtime/approval-intake';
 import type { HandlerDeps } from './wiring';
 
 /** The approval function's deps: the usual ones, and how it queues work for its own async invocation. */
@@ -14,45 +13,22 @@ export interface ApprovalHandlerDeps extends HandlerDeps {
 
 /** The HTTP half: verify, queue, answer. Never records a decision itself. */
 export async function slackIntake(deps: ApprovalHandlerDeps, event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
-  const wiring = deps.runtime().approvals;
-  if (!wiring) return { statusCode: 503, headers: { 'content-type': 'text/plain' }, body: 'approvals are not configured' };
   // API Gateway base64-encodes bodies it does not consider text; Slack signs the bytes it sent.
   const rawBody = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  const { response, work } = await receiveSlackRequest({ rawBody, headers: event.headers ?? {} }, {
-    signingSecret: (await wiring.signingSecret()) ?? '', now: deps.clock?.() ?? new Date(),
-    service: { pending: async () => (await wiring.service()).pending() },
-    log: (line) => deps.logger.warn(line),
-  });
+  const { response, work } = await intakeSlackRequest(deps.runtime().approvals, { rawBody, headers: event.headers ?? {} }, deps.clock?.() ?? new Date(), (line) => deps.logger.warn(line));
   if (response.status === 401) deps.metrics.addMetric('SlackRequestsRefused', MetricUnit.Count, 1);
   if (work) await deps.enqueue(context.functionName, work);
   return { statusCode: response.status, headers: response.headers, body: response.body };
 }
 
-/** The async half: decide, tell, reconcile. A malformed work item is logged and dropped (it came from us). */
+/** The async half: decide, tell, reconcile. A malformed work item is dead-lettered (it did not come from us). */
 export async function approvalWork(deps: ApprovalHandlerDeps, input: unknown, context: Context): Promise<{ status: string }> {
   const runtime = deps.runtime();
-  const wiring = runtime.approvals;
-  if (!wiring) return { status: 'not-configured' };
-  let work: SlackWork;
-  try {
-    work = parseSlackWork(input);
-  } catch (error) {
-    if (!(error instanceof MalformedEventError)) throw error;
-    await runtime.deadLetter(input, error);
+  const outcome = await runSlackWork(runtime.approvals, input, { now: deps.clock?.() ?? new Date(), reconcile: (record) => runtime.reconcileApproval(record, context) });
+  if (outcome.status === 'malformed') {
+    await runtime.deadLetter(input, outcome.error);
     return { status: 'dead-lettered' };
   }
-  const outcome = await processSlackWork(work, {
-    service: await wiring.service(), notifier: await wiring.notifier(), now: deps.clock?.() ?? new Date(),
-    reconcile: (record) => runtime.reconcileApproval(record, context),
-    register: async (args, user, now) => {
-      try {
-        return (await declareRequest(wiring.declared, parseDeclareArgs(args), { requestedBy: user.id, now })).text;
-      } catch (error) {
-        if (error instanceof RangeError) return error.message;
-        throw error;
-      }
-    },
-  });
-  deps.logger.info('approval work done', { kind: work.kind, ok: outcome.ok, ...(outcome.ok ? {} : { reason: outcome.reason }) });
-  return { status: outcome.ok ? 'done' : 'refused' };
+  if (outcome.status !== 'not-configured') deps.logger.info('approval work done', { kind: outcome.kind, ok: outcome.status === 'done', ...(outcome.reason ? { reason: outcome.reason } : {}) });
+  return { status: outcome.status };
 }
