@@ -10,6 +10,7 @@ import type { ApprovalGateway } from '../approvals/gateway';
 import type { ActionResult, ExecuteDeps } from './execute';
 import { countWrites, executePlan } from './execute';
 import { withDeclaredRequests } from './declared';
+import { farSidePartitions } from './far-sides';
 import { governedAccounts, partitionsFor } from './partitions';
 
 /** Everything reconcileScope needs; the handlers, the sweep, the CLI and approvals all build one. */
@@ -68,7 +69,7 @@ const accountKey = (cloud: Cloud, account: string) => `${cloud}:${cloud === 'azu
  * (management groups, folders). An event naming any other account observes nothing there, so nothing from an
  * unlisted account is ever treated as ours (and never accepted). The sweep also covers discovered partitions.
  */
-async function governedPartitions(scope: Scope, policy: Policy, clouds: readonly Cloud[], providers: ReconcileDeps['providers']): Promise<Partition[]> {
+async function governedPartitions(scope: Scope, policy: Policy, clouds: readonly Cloud[], providers: ReconcileDeps['providers']): Promise<{ partitions: Partition[]; governed: Set<string> }> {
   const discovered: Partition[] = [];
   for (const cloud of clouds) {
     const provider = providers[cloud];
@@ -76,13 +77,13 @@ async function governedPartitions(scope: Scope, policy: Policy, clouds: readonly
   }
   const governed = new Set([...clouds.flatMap((c) => governedAccounts(policy, c).map((a) => accountKey(c, a))), ...discovered.map((p) => accountKey(p.cloud, p.account))]);
   const planned = partitionsFor(scope, policy, clouds).filter((p) => governed.has(accountKey(p.cloud, p.account)));
-  if (scope.kind !== 'estate') return planned;
+  if (scope.kind !== 'estate') return { partitions: planned, governed };
   const seen = new Map(planned.map((p) => [partitionKey(p), p]));
   for (const p of discovered) {
     const covered = seen.has(partitionKey(p)) || planned.some((q) => q.cloud === p.cloud && accountKey(q.cloud, q.account) === accountKey(p.cloud, p.account) && !p.region);
     if (!covered) seen.set(partitionKey(p), p);
   }
-  return [...seen.values()];
+  return { partitions: [...seen.values()], governed };
 }
 
 /** An event about an account the policy does not govern is reported, never acted on (never accepted from). */
@@ -100,12 +101,15 @@ function ungovernedProblems(scope: Scope, partitions: readonly Partition[]): Pro
 export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?: Trigger): Promise<ReconcileResult> {
   const now = deps.now ?? (() => new Date());
   const clouds = (Object.keys(deps.providers) as Cloud[]).filter((c) => deps.providers[c] !== undefined);
-  const partitions = await governedPartitions(scope, deps.policy, clouds, deps.providers);
-  const parts = await Promise.all(clouds.map((cloud) => {
+  const { partitions: toObserve, governed } = await governedPartitions(scope, deps.policy, clouds, deps.providers);
+  const observeAll = async (partitions: readonly Partition[]) => mergeObservations((await Promise.all(clouds.map((cloud) => {
     const mine = partitions.filter((p) => p.cloud === cloud);
     return mine.length === 0 ? undefined : deps.providers[cloud]!.observe(mine);
-  }));
-  const merged = mergeObservations(parts.filter((p): p is Observation => p !== undefined));
+  }))).filter((p): p is Observation => p !== undefined));
+  const first = await observeAll(toObserve);
+  const far = farSidePartitions(scope, first, toObserve, (cloud, account) => governed.has(accountKey(cloud, account)));
+  const merged = far.length === 0 ? first : mergeObservations([first, await observeAll(far)]);
+  const partitions = [...toObserve, ...far];
   const observation = deps.declaredRequests ? withDeclaredRequests(merged, await deps.declaredRequests()) : merged;
   const decisions = new Map(deps.decisions ?? []);
   if (deps.approvals) for (const [id, state] of await deps.approvals.states(observation.peerings)) if (!decisions.has(id)) decisions.set(id, state);

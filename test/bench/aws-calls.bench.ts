@@ -26,7 +26,7 @@ export async function benchAwsCalls(): Promise<object[]> {
       connections: [{ name: 'spokes-to-hub', topology: 'hub-spoke', hub: 'hub', spokes: 'spokes' }],
     });
     const deps = { policy, providers: { aws: adapter } };
-    emu.state.createVpc({ account: HUB, region: 'us-east-1', cidr: '10.0.0.0/16', tags: { role: 'hub' } });
+    const hub = emu.state.createVpc({ account: HUB, region: 'us-east-1', cidr: '10.0.0.0/16', tags: { role: 'hub' } });
     emu.state.createVpc({ account: OTHER, region: 'us-east-1', cidr: '10.2.0.0/16', tags: { role: 'spoke' } });
     await reconcileScope({ kind: 'estate' }, deps); // the existing spoke is converged before measuring
     const spoke = emu.state.createVpc({ account: SPOKE, region: 'us-east-1', cidr: '10.1.0.0/16', tags: { role: 'spoke' } });
@@ -41,6 +41,13 @@ export async function benchAwsCalls(): Promise<object[]> {
         'CreateVpc of a new spoke: observe spoke + hub, create, accept, a route each side (credentials of a warm container cached)'),
       await measure('aws-calls-account-sweep', () => reconcileScope({ kind: 'account', cloud: 'aws', account: SPOKE, region: 'us-east-1' }, deps),
         'one sweep work item on a converged account: reads only'),
+      await measure('aws-calls-route-change', async () => {
+        // Someone points the hub's route to the converged spoke at a NAT gateway; the CloudTrail event names the table.
+        const route = emu.state.table(hub.mainRouteTableId).routes.find((r) => r.destination === '10.2.0.0/16')!;
+        Object.assign(route, { vpcPeeringConnectionId: undefined, natGatewayId: 'nat-0drift' });
+        emu.calls.reset();
+        await reconcileScope({ kind: 'route-table', cloud: 'aws', account: HUB, region: 'us-east-1', routeTableId: hub.mainRouteTableId }, deps);
+      }, 'ReplaceRoute by hand in the hub table: observe the hub and the anchor accounts, revert (target: ≤ 3 reads plus the fix)'),
       { ...(await measure('aws-calls-estate-sweep', () => reconcileScope({ kind: 'estate' }, deps), 'converged estate of 3 accounts: reads only')), partitions: 3 },
     ];
   } finally {

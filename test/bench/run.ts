@@ -33,6 +33,7 @@ const CHECKS: readonly { match: RegExp; target: string; check: (row: Row) => boo
   { match: /^plan-growth/, target: 'growth 1k→10k ≤ n log n', check: (r) => r.withinNlogN === true },
   { match: /^cidr-overlap/, target: '< 1000 ms', check: (r) => num(r, 'ms') < 1000 },
   { match: /bundle/, target: '< 1 MB, < 150 ms to load', check: (r) => num(r, 'bytes') < MB && num(r, 'loadMs') < 150 },
+  { match: /calls-route-change/, target: '≤ 3 reads plus the fixes (issue 3)', check: (r) => num(r, 'reads') <= 3 },
   { match: /calls-.*-sweep/, target: 'converged sweep: 0 writes, ≤ 20 reads per partition', check: (r) => num(r, 'writes') === 0 && num(r, 'reads') <= 20 * (num(r, 'partitions') || 1) },
   { match: /calls-.*event/, target: 'one event: ≤ 30 calls, ≤ 8 writes', check: (r) => num(r, 'reads') + num(r, 'writes') <= 30 && num(r, 'writes') <= 8 },
 ];

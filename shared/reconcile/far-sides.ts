@@ -1,0 +1,49 @@
+import { tryParseCidr } from '../cidr';
+import type { NetworkRef, Observation, Peering, Scope } from '../model';
+import { networkKey } from '../model';
+import type { Partition } from '../providers/port';
+
+const norm = (cidr: string) => tryParseCidr(cidr)?.text ?? cidr;
+
+/** The live peerings of the first observation that the scope is about. */
+function relevantPeerings(scope: Exclude<Scope, { kind: 'estate' }>, observation: Observation): Peering[] {
+  const live = observation.peerings.filter((p) => p.state === 'active' || p.state === 'requested');
+  switch (scope.kind) {
+    case 'peering': return live.filter((p) => p.id === scope.peeringId);
+    case 'network': {
+      const id = scope.network.id.toLowerCase();
+      const touches = (r: NetworkRef) => r.account === scope.network.account && r.id.toLowerCase() === id;
+      return live.filter((p) => touches(p.requester) || touches(p.accepter));
+    }
+    case 'account': return live.filter((p) => [p.requester, p.accepter].some((r) => r.account === scope.account));
+    case 'route-table': {
+      const table = observation.networks.flatMap((n) => n.routeTables).find((t) => t.id.toLowerCase() === scope.routeTableId.toLowerCase());
+      if (!table) return [];
+      const targets = new Set(table.routes.flatMap((r) => (r.target.kind === 'peering' ? [r.target.peeringId] : [])));
+      const destinations = new Set(table.routes.map((r) => norm(r.destination)));
+      const owner = networkKey(table.network);
+      return live.filter((p) => (networkKey(p.requester) === owner || networkKey(p.accepter) === owner)
+        && (targets.has(p.id) || [...(p.requesterCidrs ?? []), ...(p.accepterCidrs ?? [])].some((c) => destinations.has(norm(c)))));
+    }
+  }
+}
+
+/**
+ * The governed accounts on the far side of the scope's peerings that the first observation did not read.
+ * A scoped reconcile reads them too, so it judges a drifted route or a peering with both sides in view
+ * (DESIGN §1: re-read live state for the scope) instead of leaving it to the sweep.
+ */
+export function farSidePartitions(scope: Scope, observation: Observation, observed: readonly Partition[], isGoverned: (cloud: NetworkRef['cloud'], account: string) => boolean): Partition[] {
+  if (scope.kind === 'estate') return [];
+  const seen = new Set(observation.networks.map((n) => networkKey(n.ref)));
+  const covered = (r: NetworkRef) => observed.some((p) => p.cloud === r.cloud && p.account.toLowerCase() === r.account.toLowerCase() && (!p.region || p.region === r.region));
+  const out = new Map<string, Partition>();
+  for (const p of relevantPeerings(scope, observation)) {
+    for (const side of [p.requester, p.accepter]) {
+      if (seen.has(networkKey(side)) || covered(side) || !isGoverned(side.cloud, side.account)) continue;
+      const part: Partition = side.cloud === 'gcp' || side.region === '*' || side.region === 'unknown' ? { cloud: side.cloud, account: side.account } : { cloud: side.cloud, account: side.account, region: side.region };
+      out.set(`${part.cloud}:${part.account}:${part.region ?? '*'}`, part);
+    }
+  }
+  return [...out.values()];
+}
