@@ -19,11 +19,17 @@ function relevantPeerings(scope: Exclude<Scope, { kind: 'estate' }>, observation
     case 'route-table': {
       const table = observation.networks.flatMap((n) => n.routeTables).find((t) => t.id.toLowerCase() === scope.routeTableId.toLowerCase());
       if (!table) return [];
-      const targets = new Set(table.routes.flatMap((r) => (r.target.kind === 'peering' ? [r.target.peeringId] : [])));
-      const destinations = new Set(table.routes.map((r) => norm(r.destination)));
       const owner = networkKey(table.network);
-      return live.filter((p) => (networkKey(p.requester) === owner || networkKey(p.accepter) === owner)
-        && (targets.has(p.id) || [...(p.requesterCidrs ?? []), ...(p.accepterCidrs ?? [])].some((c) => destinations.has(norm(c)))));
+      const via = new Map(table.routes.map((r) => [norm(r.destination), r.target.kind === 'peering' ? r.target.peeringId : undefined]));
+      // Only links whose routes in this table are not as they should be: a converged link needs no far-side read.
+      return live.filter((p) => {
+        const mine = networkKey(p.requester) === owner ? 'requester' : networkKey(p.accepter) === owner ? 'accepter' : undefined;
+        if (!mine) return false;
+        const far = (mine === 'requester' ? p.accepterCidrs : p.requesterCidrs) ?? [];
+        const drifted = far.some((c) => via.get(norm(c)) !== p.id);
+        const stale = table.routes.some((r) => r.target.kind === 'peering' && r.target.peeringId === p.id && !far.some((c) => norm(c) === norm(r.destination)));
+        return drifted || stale;
+      });
     }
   }
 }

@@ -64,4 +64,17 @@ describe('reconcileScope', () => {
     const peered = [...memory.peerings.values()].filter((p) => p.state === 'active').map((p) => p.requester.id).sort();
     expect(peered).toEqual(['vpc-a']);
   });
+
+  it('an event on the hub\'s route table also reads the spoke behind a drifted route, and reverts it', async () => {
+    const { memory, deps } = setup();
+    await reconcileScope({ kind: 'estate' }, deps);
+    const table = memory.networks.get('aws:111111111111:us-east-1:vpc-hub')!.routeTables[0]!;
+    const route = table.routes.find((r) => r.destination === '10.1.0.0/16')!;
+    route.target = { kind: 'other', id: 'nat-0drift' };
+    const r = await reconcileScope({ kind: 'route-table', cloud: 'aws', account: HUB, region: 'us-east-1', routeTableId: table.id }, deps);
+    expect(r.results.map((x) => [x.action.action, x.status])).toEqual([['replace-route', 'done']]);
+    expect(route.target.kind).toBe('peering');
+    expect(r.observation.networks.map((n) => n.ref.id).sort()).toEqual(['vpc-a', 'vpc-hub']);
+  });
 });
+
