@@ -1,6 +1,7 @@
 import { findFirstOverlap } from '../cidr';
 import type { Network, Peering } from '../model';
-import { CONNECTION_TAG, MANAGED_TAG, networkKey } from '../model';
+import { CLOUDS, CONNECTION_TAG, MANAGED_TAG, networkKey } from '../model';
+import { governedAccounts } from '../policy/governed';
 import type { Connection } from '../policy/schema';
 import { connectionSides, isRequesterFirst, matchDeny } from './connections';
 import type { EstateIndex } from './estate-index';
@@ -33,7 +34,7 @@ function appendTo(map: Map<string, string[]>, key: string, values: readonly stri
   else map.set(key, [...values]);
 }
 
-interface Candidate { key: string; connection: Connection; a: Network; b: Network; order: number; live: boolean }
+interface Candidate { key: string; connection: Connection; a: Network; b: Network; order: number; live: boolean; active: boolean }
 
 function candidates(index: EstateIndex): Candidate[] {
   const seen = new Map<string, Candidate>();
@@ -46,8 +47,8 @@ function candidates(index: EstateIndex): Candidate[] {
         if (a === b || a.ref.cloud !== b.ref.cloud) continue; // native peering is single-cloud
         const key = pairKey(a.ref, b.ref);
         if (seen.has(key)) continue; // the first connection naming a pair owns it
-        const live = (index.peeringsByPair.get(key) ?? []).some((p) => p.state === 'active' || p.state === 'requested');
-        seen.set(key, { key, connection, a, b, order, live });
+        const states = (index.peeringsByPair.get(key) ?? []).map((p) => p.state);
+        seen.set(key, { key, connection, a, b, order, live: states.includes('active') || states.includes('requested'), active: states.includes('active') });
       }
     }
   });
@@ -64,13 +65,15 @@ export function desirePeerings(index: EstateIndex): {
   /** Pairs that overlap a link this observation cannot judge (a scoped reconcile): left exactly as they are. */
   undecided: ReadonlySet<string>;
 } {
-  const all = candidates(index).sort((p, q) => Number(q.live) - Number(p.live) || p.order - q.order || (p.key < q.key ? -1 : p.key > q.key ? 1 : 0));
+  // Active links keep their slot before pending ones, pending before new: a request never displaces a working link.
+  const all = candidates(index).sort((p, q) => Number(q.active) - Number(p.active) || Number(q.live) - Number(p.live) || p.order - q.order || (p.key < q.key ? -1 : p.key > q.key ? 1 : 0));
   const peerCidrs = new Map<string, string[]>();
   const counts = new Map<string, number>();
   const wanted = new Set(all.map((c) => c.key));
   // Ours: what peerkeeper created, plus live links between pairs the policy names.
   const owned = new Set(index.managedPeeringIds);
   for (const key of wanted) for (const p of index.peeringsByPair.get(key) ?? []) if (p.state === 'active' || p.state === 'requested') owned.add(p.id);
+  for (const p of index.observation.peerings) if (keptOutsideLink(index, p)) owned.add(p.id);
   // Live peerings outside the policy's pairs still use quota.
   for (const [key, list] of index.livePeeringsOf) {
     counts.set(key, list.filter((p: Peering) => !wanted.has(pairKey(p.requester, p.accepter))).length);
@@ -83,9 +86,14 @@ export function desirePeerings(index: EstateIndex): {
   const keeps = (p: Peering) => (p.tags[MANAGED_TAG] === 'true' && connections.has(p.tags[CONNECTION_TAG] ?? '')) || keptOutsideLink(index, p) !== undefined;
   // Other unseen links may or may not be kept by a view that sees them: a pair they overlap is left undecided.
   const unseenCidrs = new Map<string, string[]>();
+  // An unseen side in an account peerkeeper governs could be seen by a fuller reconcile: undecided here. An
+  // ungoverned one (a partner) is never seen: this view is the whole truth about it.
+  const governed = new Map(CLOUDS.map((c) => [c, new Set(governedAccounts(index.policy, c).map((a) => a.toLowerCase()))]));
   for (const p of index.observation.peerings) {
     if (p.state !== 'active') continue;
-    const into = keeps(p) ? peerCidrs : unseenCidrs;
+    const unseen = index.networks.has(networkKey(p.requester)) ? p.accepter : p.requester;
+    const into = keeps(p) ? peerCidrs : governed.get(unseen.cloud)?.has(unseen.account.toLowerCase()) ? unseenCidrs : undefined;
+    if (!into) continue;
     const reqSeen = index.networks.has(networkKey(p.requester));
     const accSeen = index.networks.has(networkKey(p.accepter));
     if (reqSeen && !accSeen && p.accepterCidrs) appendTo(into, networkKey(p.requester), p.accepterCidrs);
@@ -105,8 +113,9 @@ export function desirePeerings(index: EstateIndex): {
     if (viaA) { refuse(`${describeNetwork(index, c.b.ref)} ${viaA[0]} overlaps ${viaA[1]}, already routed from ${describeNetwork(index, c.a.ref)} to another peer`, 'overlap'); continue; }
     const viaB = findFirstOverlap(c.a.cidrs, peerCidrs.get(kb) ?? []);
     if (viaB) { refuse(`${describeNetwork(index, c.a.ref)} ${viaB[0]} overlaps ${viaB[1]}, already routed from ${describeNetwork(index, c.b.ref)} to another peer`, 'overlap'); continue; }
-    if (!c.live) {
-      // A new link must not fight a route someone else already sends elsewhere (DESIGN §5: reported, not fought).
+    if (!c.active) {
+      // A new or pending link must not fight a route someone else already sends elsewhere (DESIGN §5: reported,
+      // not fought) — the same check a pending request gets, so a request that will be refused holds no slot.
       const routes = c.connection.routes;
       const inA = findRoutedOverlap(owned, c.a, routes, c.b.cidrs);
       const inB = inA ? undefined : findRoutedOverlap(owned, c.b, routes, c.a.cidrs);

@@ -2,22 +2,9 @@ import type { Cloud, Scope } from '../model';
 import { CLOUDS } from '../model';
 import type { Partition } from '../providers/port';
 import type { Policy } from '../policy/schema';
+import { governedAccounts, named } from '../policy/governed';
 
-function named(value: string | string[] | undefined): string[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-/**
- * Accounts peerkeeper observes for a cloud: the provider's explicit list when the policy has one,
- * otherwise every account the cloud's groups name (plus the AWS hub account).
- */
-export function governedAccounts(policy: Policy, cloud: Cloud): string[] {
-  const p = policy.providers;
-  const explicit = cloud === 'aws' ? p.aws?.accounts : cloud === 'azure' ? p.azure?.subscriptions : p.gcp?.projects;
-  const accounts = new Set(explicit ?? Object.values(policy.groups).filter((g) => g.cloud === cloud).flatMap((g) => named(g.account)));
-  if (cloud === 'aws' && p.aws?.hubAccount) accounts.add(p.aws.hubAccount);
-  return [...accounts].sort();
-}
+export { governedAccounts };
 
 /** Accounts that anchor the topology (named explicitly by a group, e.g. the hub): every scope re-reads them. */
 function anchorAccounts(policy: Policy, cloud: Cloud): string[] {
