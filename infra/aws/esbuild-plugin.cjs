@@ -11,20 +11,7 @@ const { mkdirSync, readFileSync, writeFileSync, existsSync } = require('node:fs'
 const { dirname, join, relative, resolve } = require('node:path');
 const zlib = require('node:zlib');
 
-/**
- * zod's `z` namespace carries `z.locales`: 40 message packs, 258 KiB of every bundle. peerkeeper's messages are
- * English (zod registers `en` itself), so the locale index resolves to English only.
- */
-const zodEnglishOnly = {
-  name: 'zod-english-only',
-  setup(build) {
-    build.onResolve({ filter: /locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/]/.test(args.importer)
-      ? { path: resolve(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-english-only' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path), loader: 'js',
-    }));
-  },
-};
+const zodEnglishOnly = require('../zod-english-only.cjs');
 
 /** esbuild options for one handler; the bundle benchmark uses the same ones. */
 function esbuildOptions(entry, outfile) {

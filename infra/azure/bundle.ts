@@ -9,20 +9,8 @@
  *   dist/policy.yaml     the policy (or app setting PEERKEEPER_POLICY_FILE)
  * No node_modules: everything but @azure/functions-core (provided by the host's Node worker) is bundled.
  */
-import type { BuildOptions, Plugin } from 'esbuild';
-import { dirname, resolve } from 'node:path';
-
-/** zod's `z.locales` carries ~40 message packs (~250 KiB); peerkeeper's messages are English, so only `en` is kept. */
-export const zodEnglishOnly: Plugin = {
-  name: 'zod-english-only',
-  setup(build) {
-    build.onResolve({ filter: /locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/]/.test(args.importer)
-      ? { path: resolve(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-english-only' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path), loader: 'js',
-    }));
-  },
-};
+import type { BuildOptions } from 'esbuild';
+import zodEnglishOnly from '../zod-english-only.cjs';
 
 /** esbuild options for the Azure functions bundle. */
 export function azureBundleOptions(entry: string, outfile: string): BuildOptions {
