@@ -3,22 +3,24 @@
  * A local Serverless Framework plugin that bundles each function with esbuild, offline, before packaging.
  * osls has no built-in esbuild step and serverless-esbuild is not a dependency, so this small plugin
  * does what they would: one minified CommonJS bundle per function (mainFields module,main — ESM entry points
- * tree-shake and load about twice as fast), the policy file next to it, zipped at the handler's own path so
- * `handler:` in serverless.yml stays the source path. Serverless v4 reads `build.esbuild: false` and leaves
+ * tree-shake and load about twice as fast), the compiled policy (policy.json) next to it, zipped at the
+ * handler's own path so `handler:` in serverless.yml stays the source path. Serverless v4 reads `build.esbuild: false` and leaves
  * the bundling to this plugin; the plugin declares that key so osls (v3 schema) accepts it.
  */
+const { spawnSync } = require('node:child_process');
 const { mkdirSync, readFileSync, writeFileSync, existsSync } = require('node:fs');
 const { dirname, join, relative, resolve } = require('node:path');
 const zlib = require('node:zlib');
 
 const zodEnglishOnly = require('../zod-english-only.cjs');
+const { awsSdkSchemas } = require('../aws-sdk-schemas.cjs');
 
 /** esbuild options for one handler; the bundle benchmark uses the same ones. */
 function esbuildOptions(entry, outfile) {
   return {
     entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node22', format: 'cjs',
     minify: true, mainFields: ['module', 'main'], sourcemap: false, legalComments: 'none', logLevel: 'warning', metafile: true,
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, awsSdkSchemas],
   };
 }
 
@@ -88,6 +90,23 @@ class PeerkeeperEsbuildPlugin {
     for (const name of this.serverless.service.getAllFunctions()) await this.bundle(name);
   }
 
+  /**
+   * The policy compiled once per packaging by `peerkeeper validate --out` (validated, defaults applied, JSON):
+   * a policy with problems stops the packaging with every problem listed, before anything is deployed.
+   */
+  compiledPolicy(root) {
+    if (this.policyJson) return this.policyJson;
+    const custom = (this.serverless.service.custom || {}).peerkeeper || {};
+    const policy = resolve(root, custom.policyFile || 'policy.yaml');
+    if (!existsSync(policy)) throw new Error(`peerkeeper: policy file ${relative(root, policy)} not found (custom.peerkeeper.policyFile)`);
+    const out = join(root, '.serverless', 'build', 'policy.json');
+    mkdirSync(dirname(out), { recursive: true });
+    const run = spawnSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'peerkeeper.cjs'), 'validate', policy, '--out', out], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`peerkeeper: the policy ${relative(root, policy)} does not validate:\n${run.stderr || run.stdout}`);
+    this.policyJson = readFileSync(out);
+    return this.policyJson;
+  }
+
   /** Bundles one function into .serverless/build/<name>.zip and points the function's package at it. */
   async bundle(name) {
     const esbuild = require('esbuild');
@@ -97,13 +116,10 @@ class PeerkeeperEsbuildPlugin {
     const outfile = join(root, '.serverless', 'build', name, zipPath);
     mkdirSync(dirname(outfile), { recursive: true });
     await esbuild.build(esbuildOptions(join(root, entry), outfile));
-    const custom = (this.serverless.service.custom || {}).peerkeeper || {};
-    const policy = resolve(root, custom.policyFile || 'policy.yaml');
-    if (!existsSync(policy)) throw new Error(`peerkeeper: policy file ${relative(root, policy)} not found (custom.peerkeeper.policyFile)`);
     const files = [
       { name: zipPath, data: readFileSync(outfile) },
-      // Next to the bundle: the runtime's default policy path is `policy.yaml` beside __dirname.
-      { name: join(dirname(zipPath), 'policy.yaml'), data: readFileSync(policy) },
+      // Next to the bundle: the runtime's default policy path is `policy.json` beside __dirname.
+      { name: join(dirname(zipPath), 'policy.json'), data: this.compiledPolicy(root) },
     ];
     const artifact = join(root, '.serverless', 'build', `${name}.zip`);
     writeFileSync(artifact, zip(files));
