@@ -21,7 +21,7 @@ variable "folder_id" {
 }
 
 variable "source_bucket" {
-  description = "Bucket holding the function source zip (esbuild bundle of functions/gcp/index.ts + policy.yaml + package.json)."
+  description = "Bucket holding the function source zip (esbuild bundle of functions/gcp/index.ts + policy.json from `peerkeeper validate policy.yaml --out policy.json` + package.json)."
   type        = string
 }
 

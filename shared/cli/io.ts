@@ -42,11 +42,16 @@ export function readEstate(path: string): Estate {
   return parsed.data;
 }
 
-/** Writes JSON atomically (temp file + rename), so a crash never leaves half a snapshot. */
-export function writeJson(path: string, value: unknown): void {
+/** Writes a file atomically (temp file + rename), so a crash never leaves half a snapshot or policy. */
+export function writeText(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  writeFileSync(tmp, text);
   renameSync(tmp, path);
+}
+
+/** Writes JSON atomically. */
+export function writeJson(path: string, value: unknown): void {
+  writeText(path, JSON.stringify(value, null, 2) + '\n');
 }
 
 /** Turns any error into the message and exit code the CLI prints. */

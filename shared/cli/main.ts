@@ -11,7 +11,8 @@ import { schemaCommand, validateCommand } from './validate';
 const HELP = `peerkeeper — keep cloud network peering as declared (AWS, Azure, Google Cloud)
 
 Usage:
-  peerkeeper validate <policy.yaml> [--estate S] [--json]
+  peerkeeper validate <policy.yaml> [--estate S] [--out policy.json] [--json]
+                                                           --out: the compiled policy the functions load
   peerkeeper schema [--estate | --markdown]
   peerkeeper plan  --policy P (--estate S | --provider aws|azure|gcp|local|memory) [--scope JSON] [--json] [--now ISO]
   peerkeeper apply --policy P (--estate S --out S2 | --provider aws|azure|gcp|local) [--dry-run] [--json]
@@ -47,7 +48,7 @@ export async function runCli(argv: readonly string[], io: CliOutput = processOut
     const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
     const common = { policy: str('policy') ?? positionals[0] ?? '', ...(str('estate') ? { estate: str('estate') } : {}), ...(str('provider') ? { provider: str('provider') } : {}), ...(str('scope') ? { scope: str('scope') } : {}), ...(str('now') ? { now: str('now') } : {}), ...(str('state-dir') ? { stateDir: str('state-dir') } : {}), json: v.json === true };
     switch (command) {
-      case 'validate': return validateCommand(common, io);
+      case 'validate': return validateCommand({ ...common, ...(str('out') ? { out: str('out') } : {}) }, io);
       case 'schema': return schemaCommand({ estate: v.estate === true, markdown: v.markdown === true }, io);
       case 'plan': return await planCommand(need(common), io);
       case 'apply': return await applyCommand({ ...need(common), ...(str('out') ? { out: str('out') } : {}), dryRun: v['dry-run'] === true }, io);

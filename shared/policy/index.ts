@@ -1,7 +1,8 @@
-/** The policy: schema, loader (YAML text → validated policy with positioned issues) and group membership. Pure. */
+/** The policy: schema, loaders (YAML text → validated policy with positioned issues; the compiled JSON the functions load) and group membership. Pure. */
 export * from './schema';
 export { type LoadedPolicy, loadPolicy } from './load';
-export { type PathIssue, type PolicyIssue, type PolicySource, formatPolicyPath, renderPolicyIssues, unplacedSource } from './issues';
+export { compilePolicy, readCompiledPolicy } from './compiled';
+export { type PathIssue, type PolicyIssue, type PolicySource, formatPolicyPath, policyFailure, renderPolicyIssues, unplacedSource } from './issues';
 export { groupWarnings, listedAccounts, networkInGroup, networksInGroup, refInGroup } from './groups';
 export { checkPolicySemantics, connectedGroupPairs } from './semantics';
 export { POLICY_SCHEMA_ID, policyJsonSchema } from './jsonSchema';

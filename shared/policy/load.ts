@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { PolicyError } from '../errors';
-import { type PathIssue, type PolicyIssue, type PolicySource, renderPolicyIssues, scalarSource, yamlSource } from './issues';
+import { type PathIssue, type PolicyIssue, type PolicySource, policyFailure } from './issues';
+import { scalarSource, yamlSource } from './yaml-source';
 import { PolicySchema, type Policy } from './schema';
 import { checkPolicySemantics } from './semantics';
 
@@ -68,8 +68,7 @@ function hinted(message: string, path: readonly PropertyKey[], doc: Document): s
 }
 
 function fail(file: string, issues: PolicyIssue[]): never {
-  const sorted = [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
-  throw new PolicyError(`${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'} in the policy\n${renderPolicyIssues(sorted)}`, sorted);
+  throw policyFailure(file, issues);
 }
 
 /**

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../shared/cli/main';
 import type { CliOutput } from '../../shared/cli/output';
+import { loadPolicy, readCompiledPolicy } from '../../shared/policy';
 
 function capture(): CliOutput & { stdout: string; stderr: string } {
   const io = { stdout: '', stderr: '', color: false, out: (t: string) => { io.stdout += t; }, err: (t: string) => { io.stderr += t; } };
@@ -68,6 +69,19 @@ describe('peerkeeper CLI', () => {
     expect(await runCli(['validate', bad], io)).toBe(1);
     expect(io.stderr).toMatch(/bad\.yaml:5:\d+ connections\[0\]\.members/);
     expect(io.stderr).toMatch(/bad\.yaml:6:\d+ connections\[1\]\.between/);
+  });
+
+  it('compiles a valid policy to the JSON the functions load (--out), and writes nothing for an invalid one', async () => {
+    const out = join(dir, 'policy.json');
+    const io = capture();
+    expect(await runCli(['validate', POLICY, '--out', out], io)).toBe(0);
+    expect(io.stdout).toMatch(/compiled to .*policy\.json/);
+    expect(readCompiledPolicy(readFileSync(out, 'utf8'), out)).toEqual(loadPolicy(readFileSync(POLICY, 'utf8'), POLICY).policy);
+    const bad = join(dir, 'bad-compile.yaml');
+    writeFileSync(bad, 'version: 1\ngroups: {}\nconnections:\n  - { name: y, topology: pair, between: [a, b] }\n');
+    const refused = join(dir, 'refused.json');
+    expect(await runCli(['validate', bad, '--out', refused], capture())).toBe(1);
+    expect(existsSync(refused)).toBe(false);
   });
 
   it('refuses a snapshot that is not one, and unknown commands, with exit 1', async () => {

@@ -5,6 +5,8 @@ import { normalizeAwsEvent, WATCHED_EC2_CALLS } from '../../../shared/events/aws
 import { WATCHED_VENDING_EVENTS } from '../../../shared/events/aws/vending';
 import { DEAD_LETTER_QUEUES } from '../../../infra/aws/generate';
 import { specProblems } from './cfn-spec';
+import { zipEntries } from './zip-entries';
+import { loadPolicy, readCompiledPolicy } from '../../../shared/policy';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const ROOT = join(__dirname, '..', '..', '..');
@@ -27,6 +29,19 @@ describe('serverless.yml packaged by osls', () => {
 
   it('produces CloudFormation whose every resource type and property exists in the AWS resource specification', async () => {
     expect(await specProblems(template)).toEqual([]);
+  });
+
+  it('ships each function as its bundle and the compiled policy beside it (examples/policy.yaml, validated)', () => {
+    const example = loadPolicy(readFileSync(join(ROOT, 'examples', 'policy.yaml'), 'utf8'), 'examples/policy.yaml').policy;
+    for (const [, fn] of ofType(template, 'AWS::Lambda::Function')) {
+      const handler = fn.Properties.Handler as string;
+      const name = handler.slice(handler.lastIndexOf('/') + 1, handler.lastIndexOf('.'));
+      // The plugin zips each function to .serverless/build/<function>.zip; serverless.yml names functions after their files.
+      const files = zipEntries(readFileSync(join(ROOT, '.serverless', 'build', `${name}.zip`)));
+      expect([...files.keys()].sort()).toEqual([`functions/aws/${name}.js`, 'functions/aws/policy.json'].sort());
+      expect(readCompiledPolicy(files.get('functions/aws/policy.json')!.toString('utf8'), 'policy.json')).toEqual(example);
+      expect(files.get(`functions/aws/${name}.js`)!.length).toBeLessThan(1_000_000);
+    }
   });
 
   it('wires every handler file in functions/aws, and nothing else', () => {
