@@ -15,12 +15,20 @@ const zlib = require('node:zlib');
 const zodEnglishOnly = require('../zod-english-only.cjs');
 const { awsSdkSchemas } = require('../aws-sdk-schemas.cjs');
 
+/** The SDK's default credential chain → the environment only (see lambda-credentials.cjs). */
+const lambdaCredentials = {
+  name: 'lambda-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: join(__dirname, 'lambda-credentials.cjs') }));
+  },
+};
+
 /** esbuild options for one handler; the bundle benchmark uses the same ones. */
 function esbuildOptions(entry, outfile) {
   return {
     entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node22', format: 'cjs',
     minify: true, mainFields: ['module', 'main'], sourcemap: false, legalComments: 'none', logLevel: 'warning', metafile: true,
-    plugins: [zodEnglishOnly, awsSdkSchemas],
+    plugins: [zodEnglishOnly, awsSdkSchemas, lambdaCredentials],
   };
 }
 
