@@ -104,15 +104,18 @@ export class DynamoApprovalStore implements ApprovalStore {
 export class DynamoAuditLog implements AuditLog {
   private readonly doc: DynamoDBDocumentClient;
 
-  constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
+  /** `retentionDays`: DynamoDB's TTL removes an entry that long after it was written; unset keeps entries forever. */
+  constructor(private readonly options: { client: DynamoDBClient; tableName: string; retentionDays?: number }) {
     this.doc = documentClient(options.client);
   }
 
   async append(entry: AuditEntry): Promise<void> {
     const valid = AuditEntrySchema.parse(entry);
+    const days = this.options.retentionDays;
+    const expiry = days === undefined ? {} : { expiresAtEpoch: Math.floor(Date.parse(valid.at) / 1000) + days * 86_400 };
     try {
       await call(() => this.doc.send(new PutCommand({
-        TableName: this.options.tableName, Item: { ...valid, log: AUDIT_PARTITION, key: auditOrderKey(valid) },
+        TableName: this.options.tableName, Item: { ...valid, log: AUDIT_PARTITION, key: auditOrderKey(valid), ...expiry },
         ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': 'key' },
       })));
     } catch (error) {

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { approvalTableInput, auditTableInput, DynamoApprovalStore, DynamoAuditLog } from '../../shared/stores/dynamodb';
 import { sampleRecord, storeContract } from './contract';
+import { createHubServices } from '../../shared/providers/aws/hub';
 
 describe('DynamoDB stores (dynalite)', () => {
   let server: Server;
@@ -44,6 +45,42 @@ describe('DynamoDB stores (dynalite)', () => {
     const raw = await client.send(new GetItemCommand({ TableName: tableName, Key: { id: { S: record.id } } }));
     expect(raw.Item?.expiresAtEpoch?.N).toBe(String(Date.parse('2024-05-04T11:00:00.000Z') / 1000));
     expect(await store.get(record.id)).toEqual(record);
+  });
+
+  it.each([
+    { reason: 'with a retention, DynamoDB TTL removes the entry that many days after it was written', retentionDays: 400, expected: String(Date.parse('2026-01-01T00:00:00.000Z') / 1000 + 400 * 86_400) },
+    { reason: 'without one, the entry carries no TTL attribute and is kept', retentionDays: undefined, expected: undefined },
+  ])('audit entries: $reason', async ({ retentionDays, expected }) => {
+    const tableName = await table(auditTableInput);
+    const audit = new DynamoAuditLog({ client, tableName, ...(retentionDays === undefined ? {} : { retentionDays }) });
+    const entry = { id: 'a1', at: '2026-01-01T00:00:00.000Z', actor: 'peerkeeper', action: 'replace-route', subject: 'aws:rtb-1:10.1.0.0/16', reason: 'drift', outcome: 'done' };
+    await audit.append(entry);
+    const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+    const raw = await client.send(new ScanCommand({ TableName: tableName }));
+    expect(raw.Items?.[0]?.expiresAtEpoch?.N).toBe(expected);
+    expect(await audit.list()).toEqual([entry]);
+  });
+
+  it.each([
+    { reason: 'unset keeps entries forever', value: undefined, expected: undefined },
+    { reason: 'a whole number of days sets the TTL that far after each entry', value: '30', expected: String(Date.parse('2026-01-01T00:00:00.000Z') / 1000 + 30 * 86_400) },
+  ])('PEERKEEPER_AUDIT_RETENTION_DAYS: $reason', async ({ value, expected }) => {
+    const tableName = await table(auditTableInput);
+    const saved = { ...process.env };
+    // The hub's DynamoDB client is built from the environment, as in Lambda: point it at dynalite.
+    Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: await client.config.endpoint!().then((e) => `${e.protocol}//${e.hostname}:${String(e.port)}`), AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    try {
+      const services = createHubServices({ PEERKEEPER_AUDIT_TABLE: tableName, ...(value === undefined ? {} : { PEERKEEPER_AUDIT_RETENTION_DAYS: value }) });
+      await services.audit!.append({ id: 'a2', at: '2026-01-01T00:00:00.000Z', actor: 'peerkeeper', action: 'create-route', subject: 's', reason: 'r', outcome: 'done' });
+    } finally {
+      process.env = saved;
+    }
+    const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+    expect((await client.send(new ScanCommand({ TableName: tableName }))).Items?.[0]?.expiresAtEpoch?.N).toBe(expected);
+  });
+
+  it.each(['0', '-5', '1.5', 'forever'])('refuses PEERKEEPER_AUDIT_RETENTION_DAYS=%s at cold start', (value) => {
+    expect(() => createHubServices({ PEERKEEPER_AUDIT_TABLE: 'audit', PEERKEEPER_AUDIT_RETENTION_DAYS: value })).toThrow(/expected a whole number of days/);
   });
 
   it('reports a missing table as a terminal error', async () => {

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TerminalError } from '../../errors';
 import { DynamoApprovalStore, DynamoAuditLog } from '../../stores/dynamodb';
 import type { ApprovalStore, AuditLog } from '../../stores/ports';
 import { cachedSecrets, type SecretSource } from '../secrets';
@@ -9,6 +10,13 @@ import { SqsSender } from './queues';
 
 export { HUB_ENV } from './hub-env';
 
+/** PEERKEEPER_AUDIT_RETENTION_DAYS, checked at cold start: a typo must not silently keep (or drop) the audit trail. */
+function auditRetention(env: NodeJS.ProcessEnv): { retentionDays?: number } {
+  const raw = env[HUB_ENV.auditRetentionDays]?.trim();
+  if (!raw) return {};
+  if (!/^[1-9][0-9]{0,4}$/.test(raw)) throw new TerminalError(`${HUB_ENV.auditRetentionDays}=${raw}: expected a whole number of days (1–99999), or unset to keep entries forever`);
+  return { retentionDays: Number(raw) };
+}
 
 /** The hub's own AWS services, built from the environment; absent pieces stay undefined. */
 export interface HubServices {
@@ -31,7 +39,7 @@ export function createHubServices(env: NodeJS.ProcessEnv, log?: OutcomeLog): Hub
   const approvalsTable = env[HUB_ENV.approvalsTable];
   const dynamo = auditTable || approvalsTable ? new DynamoDBClient({ maxAttempts: 3 }) : undefined;
   return {
-    ...(auditTable ? { audit: new DynamoAuditLog({ client: dynamo!, tableName: auditTable }) } : {}),
+    ...(auditTable ? { audit: new DynamoAuditLog({ client: dynamo!, tableName: auditTable, ...auditRetention(env) }) } : {}),
     ...(approvalsTable ? { approvals: new DynamoApprovalStore({ client: dynamo!, tableName: approvalsTable }) } : {}),
     secrets: cachedSecrets(new SsmSecretSource()),
     ...(bus ? { outcomes: new EventBridgeOutcomePublisher({ eventBusName: bus, ...(log ? { log } : {}) }) } : {}),
