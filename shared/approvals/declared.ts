@@ -102,5 +102,6 @@ export function declaredPeering(request: DeclaredRequest): Peering {
   return {
     id: request.id, cloud: request.cloud, requester: request.requester, accepter: request.accepter, state: 'requested',
     options: {}, tags: {}, requesterCidrs: request.cidrs, message: `declared${request.requestedBy ? ` by ${request.requestedBy}` : ''} at ${request.createdAt}`,
+    ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
   };
 }

@@ -40,6 +40,7 @@ export function approvalGateway(service: ApprovalService): ApprovalGateway {
         ...(req?.name ? { requesterName: req.name } : {}), ...(acc?.name ? { accepterName: acc.name } : {}),
         ...(requesterAccountName ? { requesterAccountName } : {}), ...(accepterAccountName ? { accepterAccountName } : {}),
         ...(action.connection ? { connection: action.connection } : {}),
+        ...(peering?.requestedBy ? { requestedBy: peering.requestedBy } : {}),
         reason: action.reason, expiresAt: action.expiresAt, planHash, ...(eventId ? { eventId } : {}),
       }, now);
       return created ? 'created' : 'exists';

@@ -39,6 +39,8 @@ export const PeeringSchema = z.object({
   needsSync: z.boolean().optional(),
   /** Why the cloud says it is in this state (e.g. AWS status message of a failed peering). */
   message: z.string().optional(),
+  /** Who asked for it, when peerkeeper knows (a declared request): they may not approve it themselves. */
+  requestedBy: z.string().optional(),
 });
 export type Peering = z.infer<typeof PeeringSchema>;
 

@@ -43,6 +43,25 @@ describe('peerkeeper request (requests peerkeeper cannot see)', () => {
     expect(plan.stdout).toMatch(expected);
   });
 
+  it('the person who declared a request may not approve it; another approver may', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-request-'));
+    const policy = partnerPolicy(dir);
+    writeFileSync(policy, readFileSync(policy, 'utf8').replace('approvers: [U012AB3CD, S0614TZR7]', 'approvers: [U012AB3CD, U0SECOND1]'));
+    const state = ['--state-dir', join(dir, 'state')];
+    const declared = capture();
+    expect({ code: await runCli(['request', '--policy', policy, '--estate', ESTATE, '--from', 'gcp:partner-proj:global:partner-net', '--to', 'gcp-hub', '--cidrs', '10.99.0.0/20', '--as', 'U012AB3CD', ...state], declared), err: declared.stderr }).toEqual({ code: 0, err: '' });
+    const out = join(dir, 'after.json');
+    expect(await runCli(['apply', '--policy', policy, '--estate', ESTATE, '--out', out, ...state], capture())).toBe(0);
+    const list = capture();
+    await runCli(['approvals', '--policy', policy, '--json', ...state], list);
+    const approval = (JSON.parse(list.stdout) as { id: string; peeringId: string; requestedBy?: string }[]).find((a) => a.peeringId.startsWith('declared-'));
+    expect(approval?.requestedBy).toBe('U012AB3CD');
+    const self = capture();
+    expect(await runCli(['approve', approval!.id, '--policy', policy, '--as', 'U012AB3CD', ...state], self)).toBe(1);
+    expect(self.stderr + self.stdout).toMatch(/You requested this peering/);
+    expect(await runCli(['approve', approval!.id, '--policy', policy, '--as', 'U0SECOND1', ...state], capture())).toBe(0);
+  });
+
   it.each([
     { reason: 'AWS requests are visible, never declared', args: ['--from', 'aws:999999999999:us-east-1:vpc-1', '--to', 'aws-hub', '--cidrs', '10.9.0.0/16'], error: /AWS peering requests are visible/ },
     { reason: 'a bad CIDR is named', args: ['--from', 'gcp:p:global:n', '--to', 'gcp:net-hub-prod:global:hub', '--cidrs', '10.9.0.0/33'], error: /10\.9\.0\.0\/33/ },
