@@ -12,6 +12,7 @@ export interface Cidr {
 
 /** A CIDR that cannot be read. Terminal: the same text will never parse on a retry. */
 export class CidrError extends TerminalError {
+  override readonly name: string = 'CidrError';
   constructor(message: string) {
     super(message, { code: 'InvalidCidr' });
   }

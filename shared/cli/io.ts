@@ -7,6 +7,7 @@ import { loadPolicy } from '../policy';
 
 /** A CLI failure with the exit code to use (1 = error, like terraform). */
 export class CliError extends TerminalError {
+  override readonly name: string = 'CliError';
   constructor(message: string, readonly exitCode = 1) {
     super(message);
   }

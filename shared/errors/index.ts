@@ -1,6 +1,7 @@
 /**
  * Typed errors (DESIGN §2 rule 7): retryable errors are retried with backoff; terminal errors are
- * reported and dead-lettered, never retried forever.
+ * reported and dead-lettered, never retried forever. Each class spells its `name` out: the function bundles
+ * are minified, so a class's own name (`new.target.name`) would reach logs and dead letters as `tx`.
  */
 export abstract class PeerkeeperError extends Error {
   abstract readonly retryable: boolean;
@@ -8,13 +9,13 @@ export abstract class PeerkeeperError extends Error {
   readonly code: string | undefined;
   constructor(message: string, options?: { code?: string; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.code = options?.code;
   }
 }
 
 /** Throttling, 5xx, eventual consistency: try again later. */
 export class RetryableError extends PeerkeeperError {
+  override readonly name: string = 'RetryableError';
   readonly retryable = true;
   /** Server-suggested wait (Retry-After), in milliseconds. */
   readonly retryAfterMs: number | undefined;
@@ -26,14 +27,18 @@ export class RetryableError extends PeerkeeperError {
 
 /** Bad input, denied by the cloud or by policy: retrying cannot help. */
 export class TerminalError extends PeerkeeperError {
+  override readonly name: string = 'TerminalError';
   readonly retryable = false;
 }
 
 /** An event peerkeeper cannot read; dead-lettered with this message. */
-export class MalformedEventError extends TerminalError {}
+export class MalformedEventError extends TerminalError {
+  override readonly name: string = 'MalformedEventError';
+}
 
 /** A policy file that fails validation; `issues` carries every problem with file, line and path. */
 export class PolicyError extends TerminalError {
+  override readonly name: string = 'PolicyError';
   constructor(message: string, readonly issues: readonly { file: string; line: number; column: number; path: string; message: string }[]) {
     super(message);
   }
@@ -41,11 +46,13 @@ export class PolicyError extends TerminalError {
 
 /** The cloud says the thing already is as wanted (already exists / not found on delete). */
 export class ConvergedError extends PeerkeeperError {
+  override readonly name: string = 'ConvergedError';
   readonly retryable = false;
 }
 
 /** The precondition of an action no longer holds: the action is stale and skipped, not forced. */
 export class StaleActionError extends PeerkeeperError {
+  override readonly name: string = 'StaleActionError';
   readonly retryable = false;
 }
 

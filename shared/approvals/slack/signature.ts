@@ -2,7 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TerminalError } from '../../errors';
 
 /** A request that is not provably from Slack: answer 401 and do not parse it. */
-export class SlackSignatureError extends TerminalError {}
+export class SlackSignatureError extends TerminalError {
+  override readonly name: string = 'SlackSignatureError';
+}
 
 /** Slack's replay window: requests whose timestamp is more than 5 minutes from now, either way, are refused. */
 export const SLACK_MAX_SKEW_SECONDS = 300;
