@@ -5,6 +5,7 @@ import {
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { PeerkeeperError, RetryableError, TerminalError } from '../../errors';
 import { armError, lroError, retryAfterMs, transportError } from './errors';
+import { AppServiceManagedIdentityCredential } from './managed-identity';
 
 /** The public-cloud ARM endpoint. */
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
@@ -205,15 +206,32 @@ export class ArmClient {
 }
 
 /**
- * The credential when none is given: managed identity inside Azure (Functions / App Service set
- * IDENTITY_ENDPOINT; AZURE_CLIENT_ID picks a user-assigned identity), the default chain elsewhere (az login,
- * env vars, workload identity). @azure/identity is imported on first use: it pulls in MSAL, which a run
- * against the emulator never needs.
+ * The credential when none is given. Inside Azure Functions / App Service (IDENTITY_ENDPOINT and
+ * IDENTITY_HEADER set) it is the app's managed identity over the platform's token protocol
+ * (managed-identity.ts; AZURE_CLIENT_ID picks a user-assigned identity), which needs no @azure/identity.
+ * Elsewhere (the CLI: az login, env vars, workload identity; other managed identity hosts) @azure/identity is
+ * imported on first use: it pulls in MSAL (~400 KiB), which the functions bundle leaves out (infra/azure/bundle.ts).
  */
 export function defaultCredential(env: NodeJS.ProcessEnv, tenantId?: string): TokenCredential {
+  if (env.IDENTITY_ENDPOINT && env.IDENTITY_HEADER) {
+    return new AppServiceManagedIdentityCredential({
+      endpoint: env.IDENTITY_ENDPOINT, identityHeader: env.IDENTITY_HEADER, ...(env.AZURE_CLIENT_ID ? { clientId: env.AZURE_CLIENT_ID } : {}),
+    });
+  }
   let inner: Promise<TokenCredential> | undefined;
   const load = async (): Promise<TokenCredential> => {
-    const identity = await import('@azure/identity');
+    let identity: typeof import('@azure/identity');
+    try {
+      identity = await import('@azure/identity');
+    } catch (error) {
+      // Only the functions bundle lacks @azure/identity (it is external there), and inside Azure it gets here
+      // only when the platform set no IDENTITY_ENDPOINT: the app's managed identity is off.
+      if ((error as { code?: unknown } | null)?.code !== 'MODULE_NOT_FOUND' && (error as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      throw new TerminalError(
+        'the Function App has no managed identity (IDENTITY_ENDPOINT unset): enable it — infra/azure/main.tf assigns a user-assigned identity and sets AZURE_CLIENT_ID; by hand, `az functionapp identity assign` — and grant it the peerkeeper role',
+        { code: 'NoManagedIdentity', cause: error },
+      );
+    }
     if (env.IDENTITY_ENDPOINT || env.MSI_ENDPOINT) {
       return env.AZURE_CLIENT_ID ? new identity.ManagedIdentityCredential({ clientId: env.AZURE_CLIENT_ID }) : new identity.ManagedIdentityCredential();
     }
