@@ -1,4 +1,5 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { search } from '@aws-lambda-powertools/jmespath';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -32,7 +33,8 @@ export function once<T>(build: () => T): () => T {
  * its own idempotency layer: Powertools configures a layer once, with the first handler's key path.
  */
 export function defaultDeps(service: string, build: (log: RuntimeLog) => AwsRuntime): HandlerDeps {
-  const logger = new Logger({ serviceName: 'peerkeeper', persistentKeys: { function: service } });
+  // correlationIdSearchFn: the JMESPath search that resolves each handler's correlationIdPath (the event id).
+  const logger = new Logger({ serviceName: 'peerkeeper', persistentKeys: { function: service }, correlationIdSearchFn: search });
   return {
     runtime: once(() => build(runtimeLog(logger))),
     logger,

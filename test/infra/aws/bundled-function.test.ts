@@ -109,6 +109,12 @@ function errorLogs(out: Invocation): string[] {
     .map((l) => JSON.parse(l) as { level?: string; message?: string }).filter((l) => l.level === 'ERROR').map((l) => String(l.message));
 }
 
+/** The correlation ids on the function's log lines (Powertools JSON). */
+function correlationIds(out: Invocation): string[] {
+  return [...new Set(`${out.stdout}\n${out.stderr}`.split('\n').filter((l) => l.startsWith('{'))
+    .map((l) => (JSON.parse(l) as { correlation_id?: string }).correlation_id).filter((id): id is string => id !== undefined))];
+}
+
 const routeTo = (table: string, destination: string): RouteRecord | undefined => emu.state.table(table).routes.find((r) => r.destination === destination);
 const livePeerings = () => [...emu.state.peerings.values()].filter((p) => !['deleted', 'rejected', 'failed', 'expired'].includes(p.status));
 
@@ -154,6 +160,8 @@ describe('the bundled network-event function, run as Lambda runs it', () => {
     // create, accept in the spoke's account, then 4 routes (main table × v4/v6 × 2 sides); the result counts what the emulator saw.
     expect(out.result).toMatchObject({ status: 'reconciled', failed: 0, writes });
     expect(writes).toBe(6);
+    // Every log line of the invocation carries the EventBridge event id as its correlation id.
+    expect(correlationIds(out)).toEqual(['evt-create-vpc-1']);
     // Only EC2 and STS reached the emulator: a JSON-protocol call (DynamoDB, EventBridge, SQS, SSM) has no Action there.
     expect(emu.calls.of('')).toBe(0);
 
