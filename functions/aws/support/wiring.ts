@@ -34,7 +34,7 @@ export function once<T>(build: () => T): () => T {
  */
 export function defaultDeps(service: string, build: (log: RuntimeLog) => AwsRuntime): HandlerDeps {
   // correlationIdSearchFn: the JMESPath search that resolves each handler's correlationIdPath (the event id).
-  const logger = new Logger({ serviceName: 'peerkeeper', persistentKeys: { function: service }, correlationIdSearchFn: search });
+  const logger = new Logger({ serviceName: 'peerkeeper', persistentKeys: { function: service }, correlationIdSearchFn: (expression: string, data: unknown) => search(expression, data as Parameters<typeof search>[1]) });
   return {
     runtime: once(() => build(runtimeLog(logger))),
     logger,
