@@ -7,3 +7,4 @@ export type { EstateIndex } from './estate-index';
 export { desirePeerings } from './desired-peerings';
 export { renderPlan, planHash, countChanges } from './render';
 export { CLOUD_LIMITS, AWS_PENDING_EXPIRY_MS } from './limits';
+export { linksRestoredFromNearSide } from './near-side';

@@ -7,4 +7,10 @@ export interface RouteIntent {
   handle: PeeringHandle;
   /** Observed sides and the peer ranges each must route through the peering. */
   sides: { network: Network; peer: NetworkRef; peerCidrs: readonly string[]; peerName: string }[];
+  /**
+   * Judged from one side only (a route-table scope that did not read the far side): an existing static route
+   * to one of its ranges is repointed back to it, but no route is created, and its routes count as neither
+   * ours to delete nor judged (near-side.ts).
+   */
+  restoreOnly?: boolean;
 }

@@ -14,6 +14,8 @@ export interface PeeringPlanContext {
   now: Date;
   /** Where approvals stand, by peering id. */
   decisions: ReadonlyMap<string, ApprovalState>;
+  /** Links a route-table scope restores from the near side alone (see near-side.ts); empty for other scopes. */
+  nearSide?: ReadonlyMap<string, Connection>;
 }
 
 const isManaged = (p: Peering): boolean => p.tags[MANAGED_TAG] === 'true';
@@ -103,6 +105,9 @@ function planUndesired(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, 
   // A link with a network we cannot see (a partner): keep it (and its routes) while the policy would still accept it.
   const link = keptOutsideLink(index, p);
   if (link) { intents.push(intentFor(index, link, handleOf(p), p)); return; }
+  // Ours by its own tags, far side unseen in a route-table scope: its routes here may be restored, nothing else.
+  const restored = ctx.nearSide?.get(p.id);
+  if (restored) { intents.push({ ...intentFor(index, restored, handleOf(p), p), restoreOnly: true }); return; }
   const bothSeen = reqSeen && accSeen;
   if (isManaged(p) && (bothSeen || p.state === 'requested')) {
     const reason = `no connection in the policy wants ${describeNetwork(index, p.requester)} ⇄ ${describeNetwork(index, p.accepter)} any more`;

@@ -1,9 +1,10 @@
 import type { Action, Observation, Plan, Scope } from '../model';
-import type { Policy } from '../policy/schema';
+import type { Connection, Policy } from '../policy/schema';
 import { desirePeerings } from './desired-peerings';
 import { indexEstate } from './estate-index';
 import { capChanges, orderActions, withoutDestructive } from './order';
 import { planPeerings } from './peerings';
+import { nearSideLinks } from './near-side';
 import { planRoutes } from './routes';
 import { filterToScope } from './scope-filter';
 import type { ApprovalState } from './request';
@@ -27,7 +28,9 @@ export function planScope(input: PlanInput): Plan {
   const { policy, observation } = input;
   const scope = input.scope ?? { kind: 'estate' as const };
   const index = indexEstate(policy, observation);
-  const peerings = planPeerings(index, desirePeerings(index), { now: input.now, decisions: input.decisions ?? new Map() });
+  // Only a route-table scope may restore a link's routes from one side: its reconcile skips that far-side read.
+  const nearSide = scope.kind === 'route-table' ? nearSideLinks(index) : new Map<string, Connection>();
+  const peerings = planPeerings(index, desirePeerings(index), { now: input.now, decisions: input.decisions ?? new Map(), nearSide });
   const routes = planRoutes(index, peerings.intents, peerings.actions, peerings.undecidedPeeringIds);
   const all: Action[] = filterToScope([...peerings.actions, ...routes], scope);
   const safe = withoutDestructive(orderActions(all), observation.complete);

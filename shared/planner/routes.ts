@@ -8,7 +8,7 @@ import type { RouteIntent } from './intents';
 import { CLOUD_LIMITS } from './limits';
 import { connectionSides } from './connections';
 
-interface WantedRoute { target: PlannedRouteTarget; connection: string; reason: string; peeringId: string | undefined; peer: NetworkRef }
+interface WantedRoute { target: PlannedRouteTarget; connection: string; reason: string; peeringId: string | undefined; peer: NetworkRef; restoreOnly: boolean }
 
 const normalize = (destination: string): string => tryParseCidr(destination)?.text ?? destination;
 
@@ -41,7 +41,7 @@ function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<s
             continue;
           }
           const via = intent.handle.id ?? 'the new peering';
-          slots.set(destination, { target, peer: side.peer, connection: intent.connection.name, peeringId: intent.handle.id, reason: `${intent.connection.name}: route ${destination} to ${side.peerName} via ${via}` });
+          slots.set(destination, { target, peer: side.peer, connection: intent.connection.name, peeringId: intent.handle.id, restoreOnly: intent.restoreOnly === true, reason: `${intent.connection.name}: route ${destination} to ${side.peerName} via ${via}` });
         }
       }
     }
@@ -100,7 +100,8 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
   }
   const limit = CLOUD_LIMITS[cloud].routesPerTable;
   for (const [destination, want] of slots ?? []) {
-    if (present.has(destination)) continue;
+    // A link judged from one side only gets its drifted routes back, never new ones (a full view adds those).
+    if (present.has(destination) || want.restoreOnly) continue;
     if (count >= limit) {
       out.push({ action: 'report', cloud, severity: 'error', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `route table ${table.id} is full (${limit} routes; ${CLOUD_LIMITS[cloud].label}); ${destination} not added` });
       continue;
@@ -120,7 +121,8 @@ export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], 
   const out: Action[] = [];
   const wanted = wantedRoutes(intents, out);
   const owned = new Set<string>();
-  const kept = new Set(intents.flatMap((i) => (i.handle.id ? [i.handle.id] : [])));
+  // Restore-only intents (one side seen) keep their routes' drift in check but do not make the link judged here.
+  const kept = new Set(intents.flatMap((i) => (i.handle.id && !i.restoreOnly ? [i.handle.id] : [])));
   // A peering whose other side this observation cannot see (a scoped reconcile) is not judged here: its routes
   // are left to a reconcile that sees both sides, so a partial view never deletes what the sweep would re-create.
   const seenBoth = (p: { requester: NetworkRef; accepter: NetworkRef }) => index.networks.has(networkKey(p.requester)) && index.networks.has(networkKey(p.accepter));

@@ -51,6 +51,8 @@ export function filterToScope(actions: readonly Action[], scope: Scope): Action[
   if (scope.kind === 'estate') return [...actions];
   const kept = actions.filter((a) => actionInScope(a, scope));
   const created = new Set(kept.filter((a) => a.action === 'create-peering').map(newPeeringPair).filter((k): k is string => k !== undefined));
-  if (created.size === 0) return kept;
-  return actions.filter((a) => actionInScope(a, scope) || created.has(newPeeringPair(a) ?? ''));
+  // A route (or accept, approval) naming a peering this plan does not create cannot run: a route-table scope
+  // keeps the routes a wanted-but-missing peering would need, never its create — those wait for that pair's scope.
+  const runnable = (a: Action) => { const pair = newPeeringPair(a); return pair === undefined || created.has(pair); };
+  return actions.filter((a) => (actionInScope(a, scope) || created.has(newPeeringPair(a) ?? '')) && runnable(a));
 }

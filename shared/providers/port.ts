@@ -15,6 +15,13 @@ export interface ApplyContext {
   resolvePeeringId(requesterKey: string, accepterKey: string): string | undefined;
   /** Epoch ms after which the adapter must not start long waits (LRO polls, operations.wait). */
   deadline: number;
+  /**
+   * Epoch ms (on the `now` clock) at which the observation the plan was made from began. Optional: without it,
+   * an adapter treats the plan as old and re-reads what it is about to change.
+   */
+  observedAt?: number;
+  /** Which executor attempt this is (1 = first). A retry may follow a partial failure, so it re-reads. */
+  attempt?: number;
 }
 
 /** What happened when an action was applied. */

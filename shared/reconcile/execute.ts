@@ -23,6 +23,8 @@ export interface ExecuteDeps {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   maxAttempts?: number;
+  /** Epoch ms the plan's observation began (handed to adapters so a fresh plan's write skips a re-read). */
+  observedAt?: number;
   /** Called for `request-approval` actions once the peering id is known. */
   requestApproval?: (action: Extract<Action, { action: 'request-approval' }>, peeringId: string) => Promise<'created' | 'exists'>;
 }
@@ -70,7 +72,9 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Action
 async function applyWithRetry(action: Action, provider: PeeringProvider, d: ExecuteDeps & { sleep: (ms: number) => Promise<void>; random: () => number; maxAttempts: number; resolvePeeringId: (a: string, b: string) => string | undefined; created: Map<string, string> }): Promise<ActionResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const outcome = await provider.apply(action, { now: d.now(), deadline: d.deadline, resolvePeeringId: d.resolvePeeringId });
+      const outcome = await provider.apply(action, {
+        now: d.now(), deadline: d.deadline, resolvePeeringId: d.resolvePeeringId, attempt, ...(d.observedAt !== undefined ? { observedAt: d.observedAt } : {}),
+      });
       if (action.action === 'create-peering' && outcome.peeringId) d.created.set(`${networkKey(action.target.requester)}|${networkKey(action.target.accepter)}`, outcome.peeringId);
       return { action, status: outcome.status, attempts: attempt, ...(outcome.detail ? { detail: outcome.detail } : {}), ...(outcome.peeringId ? { peeringId: outcome.peeringId } : {}) };
     } catch (error) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Action, Cloud, Observation, Peering, Plan, Problem, Scope, Trigger } from '../model';
 import { describeScope, isMutating, mergeObservations } from '../model';
-import { planHash, planScope } from '../planner';
+import { linksRestoredFromNearSide, planHash, planScope } from '../planner';
 import type { ApprovalState } from '../planner';
 import type { Policy } from '../policy/schema';
 import type { Partition, PeeringProvider } from '../providers/port';
@@ -106,8 +106,11 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
     const mine = partitions.filter((p) => p.cloud === cloud);
     return mine.length === 0 ? undefined : deps.providers[cloud]!.observe(mine);
   }))).filter((p): p is Observation => p !== undefined));
+  // When the plan's observation began: the adapters may trust it for a write that follows within a moment.
+  const observedAt = now().getTime();
   const first = await observeAll(toObserve);
-  const far = farSidePartitions(scope, first, toObserve, (cloud, account) => governed.has(accountKey(cloud, account)));
+  const nearSide = scope.kind === 'route-table' ? linksRestoredFromNearSide(deps.policy, first) : new Set<string>();
+  const far = farSidePartitions(scope, first, toObserve, (cloud, account) => governed.has(accountKey(cloud, account)), nearSide);
   const merged = far.length === 0 ? first : mergeObservations([first, await observeAll(far)]);
   const partitions = [...toObserve, ...far];
   const observation = deps.declaredRequests ? withDeclaredRequests(merged, await deps.declaredRequests()) : merged;
@@ -121,7 +124,7 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
     ?? (gateway ? (action, peeringId) => gateway.request(action, peeringId, { observation, planHash: hash, now: now(), ...(trigger ? { eventId: trigger.eventId } : {}) }) : undefined);
   const results = await executePlan(plan, {
     providers: deps.providers, now, mode: deps.mode ?? deps.policy.mode,
-    deadline: deps.deadline ?? now().getTime() + 600_000,
+    deadline: deps.deadline ?? now().getTime() + 600_000, observedAt,
     ...(requestApproval ? { requestApproval } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     ...(deps.random ? { random: deps.random } : {}),

@@ -74,10 +74,50 @@ export async function createRoute(conn: AwsConnections, action: ActionOf<'create
   return { status: 'done', ...(target.kind === 'peering' ? { peeringId: target.peeringId } : {}) };
 }
 
-/** ReplaceRoute, only when the route still is what the plan saw (`before`). */
+/**
+ * How old (ms) the plan's observation may be for ReplaceRoute to trust its `before` instead of re-reading the
+ * table: 2 s. An event-driven reconcile on a warm function reads and writes well inside that (three describes,
+ * then the write), so its fix costs no extra DescribeRouteTables; a long sweep plan, a retry after throttling
+ * or a slow approval step falls outside it and re-reads. The re-check only shrinks the window in which a change
+ * to this one route could be overwritten (to one round trip); trusting a plan this young widens it by ≤ 2 s, and
+ * only for a destination the plan wants for one of its peerings (a managed route, DESIGN §5), which the reconcile
+ * that such a change triggers would revert anyway. DeleteRoute names no target, so deletions always re-read.
+ */
+export const FRESH_PLAN_MS = 2_000;
+
+/** True when the action runs on its first attempt within FRESH_PLAN_MS of the observation it was planned from. */
+function planIsFresh(ctx: ApplyContext): boolean {
+  if (ctx.observedAt === undefined || (ctx.attempt ?? 1) > 1) return false;
+  const age = ctx.now.getTime() - ctx.observedAt;
+  return age >= 0 && age <= FRESH_PLAN_MS;
+}
+
+/** ReplaceRoute straight from a fresh plan; a refusal (the route is gone) is judged by a re-read, as a stale plan is. */
+async function replaceFromFreshPlan(conn: AwsConnections, action: ActionOf<'replace-route'>, target: Route['target'], ctx: ApplyContext): Promise<ApplyOutcome> {
+  const address = action.target;
+  try {
+    await conn.call(address.network, 'replace-route', (c) => c.send(new ReplaceRouteCommand({
+      RouteTableId: address.routeTableId, ...destinationField(address.destination), ...targetFields(target),
+    })), { deadline: ctx.deadline });
+    return { status: 'done' };
+  } catch (error) {
+    if (error instanceof RetryableError) throw error;
+    // EC2 answers InvalidParameterValue ("no route defined") when the destination has no route any more.
+    const existing = await currentRoute(conn, address, 'replace-route', ctx);
+    if (!existing) return { status: 'skipped', detail: `no route for ${address.destination} any more` };
+    if (sameTarget(existing.target, target)) return { status: 'converged' };
+    throw error;
+  }
+}
+
+/**
+ * ReplaceRoute, only when the route still is what the plan saw (`before`): re-read first unless the plan is
+ * fresh (FRESH_PLAN_MS) and this is the first attempt.
+ */
 export async function replaceRoute(conn: AwsConnections, action: ActionOf<'replace-route'>, ctx: ApplyContext): Promise<ApplyOutcome> {
   const address = action.target;
   const target = await resolveTarget(conn, address, action.after, 'replace-route', ctx);
+  if (action.before.origin === 'static' && planIsFresh(ctx)) return replaceFromFreshPlan(conn, action, target, ctx);
   const existing = await currentRoute(conn, address, 'replace-route', ctx);
   if (!existing) return { status: 'skipped', detail: `no route for ${address.destination} any more` };
   if (sameTarget(existing.target, target)) return { status: 'converged' };

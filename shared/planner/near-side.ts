@@ -1,0 +1,82 @@
+import { findFirstOverlap } from '../cidr';
+import type { Cloud, NetworkRef, Observation, Peering } from '../model';
+import { CLOUDS, CONNECTION_TAG, MANAGED_TAG, networkKey } from '../model';
+import { governedAccounts, named } from '../policy/governed';
+import type { Connection, Group, Policy } from '../policy/schema';
+import { connectionSides } from './connections';
+import type { EstateIndex } from './estate-index';
+import { indexEstate } from './estate-index';
+
+const comparable = (cloud: Cloud, value: string) => (cloud === 'azure' ? value.toLowerCase() : value);
+
+/** False only when the ref itself rules the group out (cloud, account or region); tags cannot be judged unseen. */
+function mayBeInGroup(group: Group | undefined, ref: NetworkRef): boolean {
+  if (!group || group.cloud !== ref.cloud) return false;
+  const accounts = named(group.account).map((a) => comparable(ref.cloud, a));
+  const regions = named(group.region).map((r) => comparable(ref.cloud, r));
+  return (accounts.length === 0 || accounts.includes(comparable(ref.cloud, ref.account)))
+    && (regions.length === 0 || regions.includes(comparable(ref.cloud, ref.region)));
+}
+
+/** The far-side ranges a live peering gives its `near` side, from the peering record itself. */
+function farCidrsOf(p: Peering, near: string): readonly string[] {
+  return (networkKey(p.requester) === near ? p.accepterCidrs : p.requesterCidrs) ?? [];
+}
+
+/**
+ * The connection a link is restored for from its near side alone, or undefined when only a view of both sides
+ * may judge it. Every condition is one a full view would also need, read from what the near side observes:
+ * the link is active; peerkeeper's own tags on it (visible in the account that created it) name a connection
+ * the policy still has; the near network sits in one side of that connection and the far ref is not ruled out
+ * of the other; no deny rule could join them; and the far ranges (from the peering record) neither overlap
+ * the near network nor any other live peer of it (which link keeps a contested range is a full view's call).
+ */
+function nearSideConnection(index: EstateIndex, p: Peering, governed: (ref: NetworkRef) => boolean): Connection | undefined {
+  if (p.state !== 'active' || p.tags[MANAGED_TAG] !== 'true') return undefined;
+  const reqSeen = index.networks.get(networkKey(p.requester));
+  const accSeen = index.networks.get(networkKey(p.accepter));
+  if ((reqSeen === undefined) === (accSeen === undefined)) return undefined;
+  const near = (reqSeen ?? accSeen)!;
+  const far = reqSeen ? p.accepter : p.requester;
+  // An ungoverned far side (a partner) is never observed: the partner rules (keptOutsideLink) judge it.
+  if (!governed(far)) return undefined;
+  const connection = index.policy.connections.find((c) => c.name === p.tags[CONNECTION_TAG]);
+  if (!connection) return undefined;
+  const nearGroups = index.groupsOf.get(networkKey(near.ref)) ?? new Set<string>();
+  const [x, y] = connectionSides(connection);
+  const farGroups = [nearGroups.has(x) ? y : undefined, nearGroups.has(y) ? x : undefined]
+    .filter((g): g is string => g !== undefined && mayBeInGroup(index.policy.groups[g], far));
+  if (farGroups.length === 0) return undefined;
+  const denied = index.policy.deny.some((d) => {
+    const [a, b] = d.between;
+    return (nearGroups.has(a) && mayBeInGroup(index.policy.groups[b], far)) || (nearGroups.has(b) && mayBeInGroup(index.policy.groups[a], far));
+  });
+  if (denied) return undefined;
+  const nearKey = networkKey(near.ref);
+  const ranges = farCidrsOf(p, nearKey);
+  if (ranges.length === 0 || findFirstOverlap(ranges, near.cidrs)) return undefined;
+  const others = (index.livePeeringsOf.get(nearKey) ?? []).filter((q) => q.id !== p.id).flatMap((q) => farCidrsOf(q, nearKey));
+  return findFirstOverlap(ranges, others) ? undefined : connection;
+}
+
+/**
+ * Links whose drifted routes a route-table-scoped reconcile restores from the near side's observation alone
+ * (peering id → the connection they serve): it never creates, deletes or judges the link itself, never deletes
+ * its routes, and only repoints an existing static route back to it. Whether the link should still exist is the
+ * business of the far side's own events and of the sweep, which see both sides.
+ */
+export function nearSideLinks(index: EstateIndex): ReadonlyMap<string, Connection> {
+  const governed = new Map(CLOUDS.map((c) => [c, new Set(governedAccounts(index.policy, c).map((a) => comparable(c, a)))]));
+  const isGoverned = (ref: NetworkRef) => governed.get(ref.cloud)?.has(comparable(ref.cloud, ref.account)) ?? false;
+  const out = new Map<string, Connection>();
+  for (const p of index.observation.peerings) {
+    const connection = nearSideConnection(index, p, isGoverned);
+    if (connection) out.set(p.id, connection);
+  }
+  return out;
+}
+
+/** The ids of `nearSideLinks` for a raw observation (the reconciler asks before deciding which far sides to read). */
+export function linksRestoredFromNearSide(policy: Policy, observation: Observation): ReadonlySet<string> {
+  return new Set(nearSideLinks(indexEstate(policy, observation)).keys());
+}
