@@ -1,3 +1,4 @@
+import { CONNECTION_TAG, MANAGED_TAG } from '../../shared/model';
 import { AWS_PERMISSIONS } from '../../shared/providers/aws/permissions';
 
 /** A CloudFormation value: literal or intrinsic function. */
@@ -30,9 +31,14 @@ export function memberStatements(requesterVpcs: Cfn): Statement[] {
     'ec2:DescribeRouteTables': [{ Sid: 'Observe', Resource: '*' }],
     'ec2:DescribeVpcPeeringConnections': [{ Sid: 'Observe', Resource: '*' }],
     'ec2:CreateVpcPeeringConnection': [{ Sid: 'RequestPeering', Resource: [ownVpcs, anyPeering] }],
-    // Tags only while creating a peering (TagSpecifications), never on anything else.
-    'ec2:CreateTags': [{ Sid: 'TagNewPeering', Resource: own('vpc-peering-connection'),
-      Condition: { StringEquals: { 'ec2:CreateAction': 'CreateVpcPeeringConnection' } } }],
+    // Tags only on peerings: while creating one (TagSpecifications), and peerkeeper's own two tag keys on the
+    // accepter's view of one it accepted (each account tags its own view). Never on anything else.
+    'ec2:CreateTags': [
+      { Sid: 'TagNewPeering', Resource: own('vpc-peering-connection'),
+        Condition: { StringEquals: { 'ec2:CreateAction': 'CreateVpcPeeringConnection' } } },
+      { Sid: 'TagAcceptedPeering', Resource: anyPeering,
+        Condition: { 'ArnLike': { 'ec2:AccepterVpc': ownVpcs }, 'ForAllValues:StringEquals': { 'aws:TagKeys': [MANAGED_TAG, CONNECTION_TAG] } } },
+    ],
     'ec2:AcceptVpcPeeringConnection': [
       { Sid: 'AcceptFromAllowedAccounts', Resource: anyPeering,
         Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs, 'ec2:RequesterVpc': requesterVpcs } } },

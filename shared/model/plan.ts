@@ -44,7 +44,11 @@ export const ActionSchema = z.discriminatedUnion('action', [
     /** The managed peering this one recreates (deleted, expired, failed), so the old peering's event covers it. */
     replaces: z.string().optional() }),
   z.object({ action: z.literal('accept-peering'), ...base, target: PeeringHandleSchema,
-    after: z.object({ options: PeeringOptionsSchema }) }),
+    /**
+     * `tags`: peerkeeper's own tags for the accepter's view of a peering it requested. AWS shows a peering's
+     * tags only in the account that set them, so without them the accepter cannot tell the link is ours.
+     */
+    after: z.object({ options: PeeringOptionsSchema, tags: TagsSchema.optional() }) }),
   z.object({ action: z.literal('reject-peering'), ...base, target: PeeringHandleSchema }),
   z.object({ action: z.literal('delete-peering'), ...base, target: PeeringHandleSchema, before: PeeringSchema }),
   z.object({ action: z.literal('update-peering'), ...base, target: PeeringHandleSchema,

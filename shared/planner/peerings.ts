@@ -45,6 +45,11 @@ function intentFor(index: EstateIndex, connection: Connection, handle: PeeringHa
   return { connection, handle, sides };
 }
 
+/** The tags that mark a peering as peerkeeper's, for the connection it serves. */
+function ownTags(connection: string): Record<string, string> {
+  return { [MANAGED_TAG]: 'true', [CONNECTION_TAG]: connection };
+}
+
 /** Plans a pending request: accept, ask, reject, defer or leave it. */
 function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, extra: Omit<RequestContext, 'now' | 'decision'>, out: Action[], intents: RouteIntent[]): void {
   const decision = ctx.decisions.get(p.id);
@@ -52,10 +57,13 @@ function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, ex
   const connection = d.connection?.name;
   const base = { cloud: p.cloud, target: handleOf(p), reason: d.reason, ...(connection ? { connection } : {}) };
   switch (d.verdict) {
-    case 'accept':
-      out.push({ ...base, action: 'accept-peering', after: { options: d.connection?.options ?? {} } });
+    case 'accept': {
+      // A request of our own from an earlier run: the accepter's side gets our tags too.
+      const ours = d.connection && isManaged(p) ? { tags: ownTags(d.connection.name) } : {};
+      out.push({ ...base, action: 'accept-peering', after: { options: d.connection?.options ?? {}, ...ours } });
       if (d.connection) intents.push(intentFor(index, d.connection, handleOf(p), p));
       return;
+    }
     case 'chat': out.push({ ...base, action: 'request-approval', expiresAt: approvalExpiry(index, ctx.now, p.expiresAt) }); return;
     case 'reject': out.push({ ...base, action: 'reject-peering' }); return;
     case 'defer': out.push({ ...base, action: 'report', severity: decision === 'pending' ? 'info' : 'warning', target: { subject: p.id, networks: [p.requester, p.accepter] } }); return;
@@ -88,12 +96,12 @@ function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanCont
   const handle: PeeringHandle = { requester: d.requester.ref, accepter: d.accepter.ref };
   const cloud = d.requester.ref.cloud;
   const why = previous ? `${c.name}: recreate ${names}; managed peering ${previous.id} is ${previous.state}` : `${c.name}: ${c.topology} wants ${names}`;
-  out.push({ action: 'create-peering', cloud, connection: c.name, target: handle, after: { options: c.options, tags: { [MANAGED_TAG]: 'true', [CONNECTION_TAG]: c.name } }, ...(previous ? { replaces: previous.id } : {}), reason: why });
+  out.push({ action: 'create-peering', cloud, connection: c.name, target: handle, after: { options: c.options, tags: ownTags(c.name) }, ...(previous ? { replaces: previous.id } : {}), reason: why });
   if (c.approval === 'chat') {
     out.push({ action: 'request-approval', cloud, connection: c.name, target: handle, expiresAt: approvalExpiry(index, ctx.now, undefined), reason: `${c.name}: connection needs human approval` });
     return;
   }
-  out.push({ action: 'accept-peering', cloud, connection: c.name, target: handle, after: { options: c.options }, reason: `${c.name}: accept the peering peerkeeper requested` });
+  out.push({ action: 'accept-peering', cloud, connection: c.name, target: handle, after: { options: c.options, tags: ownTags(c.name) }, reason: `${c.name}: accept the peering peerkeeper requested` });
   intents.push(intentFor(index, c, handle));
 }
 

@@ -13,6 +13,8 @@ interface Case {
   connection: NonNullable<PolicyInput['connections']>[number];
   /** EC2 calls of the route-table reconcile (STS aside: credentials are cached by then). */
   calls: Record<string, number>;
+  /** Remove peerkeeper's tags from the hub's view of the link (a link accepted before accepts were tagged). */
+  untagHubView?: boolean;
 }
 
 const CASES: Case[] = [
@@ -23,10 +25,17 @@ const CASES: Case[] = [
     calls: { DescribeVpcs: 1, DescribeRouteTables: 1, DescribeVpcPeeringConnections: 1, ReplaceRoute: 1 },
   },
   {
-    name: 'link created from the spoke account (tags visible only there)',
+    name: 'link created from the spoke account and accepted by the hub',
+    reason: 'peerkeeper tagged the hub\'s view when it accepted, so the hub alone is read (3 reads) and one write reverts',
+    connection: { name: 'spokes-to-hub', topology: 'hub-spoke', hub: 'hub', spokes: 'spokes', approval: 'auto' },
+    calls: { DescribeVpcs: 1, DescribeRouteTables: 1, DescribeVpcPeeringConnections: 1, ReplaceRoute: 1 },
+  },
+  {
+    name: 'link whose hub view carries no tags (tags visible only in the spoke account)',
     reason: 'ownership cannot be seen from the hub, so the spoke is read too (3 more reads); the fresh plan still skips the re-read',
     connection: { name: 'spokes-to-hub', topology: 'hub-spoke', hub: 'hub', spokes: 'spokes', approval: 'auto' },
     calls: { DescribeVpcs: 2, DescribeRouteTables: 2, DescribeVpcPeeringConnections: 2, ReplaceRoute: 1 },
+    untagHubView: true,
   },
 ];
 
@@ -50,6 +59,7 @@ describe('EC2 calls of a route-table reconcile that reverts a hand-made ReplaceR
       await reconcileScope({ kind: 'estate' }, deps);
       const route = emu.state.table(hub.mainRouteTableId).routes.find((r) => r.destination === '10.2.0.0/16')!;
       const pcx = route.vpcPeeringConnectionId;
+      if (c.untagHubView) emu.state.peerings.get(pcx!)!.tags.delete(HUB);
       Object.assign(route, { vpcPeeringConnectionId: undefined, natGatewayId: 'nat-0drift' });
       emu.calls.reset();
       const r = await reconcileScope({ kind: 'route-table', cloud: 'aws', account: HUB, region: 'us-east-1', routeTableId: hub.mainRouteTableId }, deps);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QueryObject } from './query';
+import type { QueryObject, QueryValue } from './query';
 import { list, param, toRequestParameters } from './query';
 import { callerArn } from './sts';
 import type { Caller } from './state/types';
@@ -61,15 +61,21 @@ function userIdentity(caller: Caller): Record<string, unknown> {
   };
 }
 
-/** CloudTrail spells EC2 tag specifications `tagSpecificationSet: { items: [{ resourceType, tags: [{ key, value }] }] }`. */
+/**
+ * CloudTrail spells EC2 tag specifications `tagSpecificationSet: { items: [{ resourceType, tags: [{ key, value }] }] }`,
+ * and CreateTags `resourcesSet: { items: [{ resourceId }] }, tagSet: { items: [{ key, value }] }`.
+ */
 function requestParameters(q: QueryObject): Record<string, unknown> {
-  const { TagSpecification: _t, ...rest } = q;
+  const { TagSpecification: _t, ResourceId: _r, Tag: _g, ...rest } = q;
   const params = toRequestParameters(rest);
+  const tagPairs = (tags: QueryValue[]) => tags.flatMap((t) => (typeof t === 'object' && !Array.isArray(t) ? [{ key: param(t, 'Key'), value: param(t, 'Value') ?? '' }] : []));
+  if (q.ResourceId !== undefined) params.resourcesSet = { items: list(q, 'ResourceId').map((resourceId) => ({ resourceId })) };
+  if (q.Tag !== undefined) params.tagSet = { items: tagPairs(list(q, 'Tag')) };
   const specs = list(q, 'TagSpecification').flatMap((s) => (typeof s === 'object' && !Array.isArray(s) ? [s] : []));
   if (specs.length > 0) {
     params.tagSpecificationSet = { items: specs.map((s) => ({
       resourceType: param(s, 'ResourceType'),
-      tags: list(s, 'Tag').flatMap((t) => (typeof t === 'object' && !Array.isArray(t) ? [{ key: param(t, 'Key'), value: param(t, 'Value') ?? '' }] : [])),
+      tags: tagPairs(list(s, 'Tag')),
     })) };
   }
   return params;

@@ -1,5 +1,5 @@
 import {
-  AcceptVpcPeeringConnectionCommand, CreateVpcPeeringConnectionCommand, DeleteVpcPeeringConnectionCommand,
+  AcceptVpcPeeringConnectionCommand, CreateTagsCommand, CreateVpcPeeringConnectionCommand, DeleteVpcPeeringConnectionCommand,
   DescribeVpcPeeringConnectionsCommand, ModifyVpcPeeringConnectionOptionsCommand, RejectVpcPeeringConnectionCommand,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
@@ -7,6 +7,7 @@ import { RetryableError, TerminalError } from '../../errors';
 import { CONNECTION_TAG, MANAGED_TAG, networkKey, type ActionOf, type NetworkRef, type PeeringHandle } from '../../model';
 import type { ApplyContext, ApplyOutcome } from '../port';
 import type { AwsConnections } from './connect';
+import { awsErrorCode } from './errors';
 import type { AwsOperation } from './permissions';
 
 const NOT_FOUND = 'InvalidVpcPeeringConnectionID.NotFound';
@@ -70,7 +71,26 @@ export async function acceptPeering(conn: AwsConnections, action: ActionOf<'acce
   if (status(pcx) !== 'pending-acceptance') return { status: 'skipped', peeringId: id, detail: `peering is ${status(pcx)}` };
   await conn.call(side, 'accept-peering', (c) => c.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id })),
     { deadline: ctx.deadline, stale: ['InvalidStateTransition'], eventuallyConsistent: justCreated ? [NOT_FOUND] : [] });
-  return { status: 'done', peeringId: id };
+  const untagged = await tagAccepterSide(conn, action, id, ctx);
+  return { status: 'done', peeringId: id, ...(untagged ? { detail: untagged } : {}) };
+}
+
+/**
+ * Puts peerkeeper's tags on the accepter's view of a peering it requested (EC2 shows tags only to the account
+ * that set them), so the accepter's own reconciles know the link is ours without reading the requester's
+ * account. Best effort: the accept stands either way, and an untagged link only costs those extra reads.
+ */
+async function tagAccepterSide(conn: AwsConnections, action: ActionOf<'accept-peering'>, id: string, ctx: ApplyContext): Promise<string | undefined> {
+  const tags = Object.entries(action.after.tags ?? {});
+  if (tags.length === 0) return undefined;
+  try {
+    await conn.call(action.target.accepter, 'accept-peering', (c) => c.send(new CreateTagsCommand({
+      Resources: [id], Tags: tags.map(([Key, Value]) => ({ Key, Value })),
+    })), { deadline: ctx.deadline });
+    return undefined;
+  } catch (error) {
+    return `accepted; tagging the accepter's side failed (${awsErrorCode(error)})`;
+  }
 }
 
 /** RejectVpcPeeringConnection as the accepter; only while pending-acceptance. */

@@ -11,7 +11,8 @@ export const AWS_PERMISSIONS = {
   observe: ['ec2:DescribeVpcs', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcPeeringConnections'],
   /** TagSpecifications on create need ec2:CreateTags on the new pcx. */
   'create-peering': ['ec2:CreateVpcPeeringConnection', 'ec2:CreateTags', 'ec2:DescribeVpcPeeringConnections'],
-  'accept-peering': ['ec2:AcceptVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections'],
+  /** CreateTags: peerkeeper's tags on the accepter's view of a peering it requested. */
+  'accept-peering': ['ec2:AcceptVpcPeeringConnection', 'ec2:CreateTags', 'ec2:DescribeVpcPeeringConnections'],
   'reject-peering': ['ec2:RejectVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections'],
   'delete-peering': ['ec2:DeleteVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections'],
   'update-peering': ['ec2:ModifyVpcPeeringConnectionOptions', 'ec2:DescribeVpcPeeringConnections'],

@@ -157,9 +157,9 @@ describe('the bundled network-event function, run as Lambda runs it', () => {
     const { out, writes } = await emulatorCalls(() => invoke(work, createVpcEvent('evt-create-vpc-1')));
     first = out;
     expect({ exitCode: out.exitCode, error: out.error, errorLogs: errorLogs(out) }).toEqual({ exitCode: 0, error: undefined, errorLogs: [] });
-    // create, accept in the spoke's account, then 4 routes (main table × v4/v6 × 2 sides); the result counts what the emulator saw.
-    expect(out.result).toMatchObject({ status: 'reconciled', failed: 0, writes });
-    expect(writes).toBe(6);
+    // 6 changes — create, accept, 4 routes (main table × v4/v6 × 2 sides) — in 7 calls: the accept also tags the accepter's view.
+    expect(out.result).toMatchObject({ status: 'reconciled', failed: 0, writes: 6 });
+    expect(writes).toBe(7);
     // Every log line of the invocation carries the EventBridge event id as its correlation id.
     expect(correlationIds(out)).toEqual(['evt-create-vpc-1']);
     // Only EC2 and STS reached the emulator: a JSON-protocol call (DynamoDB, EventBridge, SQS, SSM) has no Action there.
@@ -171,6 +171,8 @@ describe('the bundled network-event function, run as Lambda runs it', () => {
     expect([peering!.requester.vpcId, peering!.accepter.vpcId].sort()).toEqual([hub.vpcId, spoke.vpcId].sort());
     // Tags are visible only in the requester's account: that is where peerkeeper marks what it owns.
     expect(peering!.tags.get(peering!.requester.account)).toMatchObject({ [MANAGED_TAG]: 'true', 'peerkeeper:connection': 'spokes-to-hub' });
+    // …and peerkeeper tags the accepter's view when it accepts, so that account's reconciles see the link is ours.
+    expect(peering!.tags.get(peering!.accepter.account)).toEqual({ [MANAGED_TAG]: 'true', 'peerkeeper:connection': 'spokes-to-hub' });
     for (const cidr of [CIDR.spoke, CIDR.spoke6]) expect({ cidr, ...routeTo(hub.mainRouteTableId, cidr) }).toMatchObject({ vpcPeeringConnectionId: peering!.id });
     for (const cidr of [CIDR.hub, CIDR.hub6]) expect({ cidr, ...routeTo(spoke.mainRouteTableId, cidr) }).toMatchObject({ vpcPeeringConnectionId: peering!.id });
     expect(emu.state.routeState(routeTo(hub.mainRouteTableId, CIDR.spoke6)!)).toBe('active');

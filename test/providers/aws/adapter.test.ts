@@ -107,6 +107,22 @@ describe('AwsPeeringAdapter end to end through the EC2/STS emulator', () => {
     expect(emu.calls.of('AcceptVpcPeeringConnection')).toBe(0);
   });
 
+  it.each([
+    { reason: 'its tags go on the accepter\'s view too, so that account can see the link is ours', fault: false, detail: undefined, accepterTags: { 'peerkeeper:managed': 'true', 'peerkeeper:connection': 'spokes-to-hub' } },
+    { reason: 'a failed tagging does not undo or fail the accept; the detail says so', fault: true, detail: expect.stringMatching(/tagging the accepter's side failed \(InternalError\)/), accepterTags: undefined },
+  ])('accepting a peering peerkeeper requested: $reason', async ({ fault, detail, accepterTags }) => {
+    const p = seedPair(fault ? '10.60.0.0/16' : '10.62.0.0/16', fault ? '10.61.0.0/16' : '10.63.0.0/16', fault ? '2600:1f18:e0::/56' : '2600:1f18:e1::/56', fault ? '2a05:d018:e0::/56' : '2a05:d018:e1::/56');
+    const created = await adapter.apply({ action: 'create-peering', cloud: 'aws', reason: 'policy', connection: 'spokes-to-hub',
+      target: { requester: p.hub, accepter: p.spoke }, after: { options: {}, tags: { 'peerkeeper:managed': 'true', 'peerkeeper:connection': 'spokes-to-hub' } } }, ctx());
+    if (fault) emu.faults.serverError({ action: 'CreateTags' });
+    const accepted = await adapter.apply({ action: 'accept-peering', cloud: 'aws', reason: 'policy', target: { id: created.peeringId!, requester: p.hub, accepter: p.spoke },
+      after: { options: {}, tags: { 'peerkeeper:managed': 'true', 'peerkeeper:connection': 'spokes-to-hub' } } }, ctx());
+    emu.faults.clear();
+    expect(accepted).toMatchObject({ status: 'done', peeringId: created.peeringId, ...(detail ? { detail } : {}) });
+    expect(emu.state.peerings.get(created.peeringId!)?.status).toBe('active');
+    expect(emu.state.peerings.get(created.peeringId!)?.tags.get(p.spoke.account)).toEqual(accepterTags);
+  });
+
   it('sees a request between overlapping CIDRs end failed', async () => {
     const p = seedPair('10.4.0.0/16', '10.4.128.0/17', '2600:1f18:ee::/56', '2a05:d018:ff::/56');
     const out = await adapter.apply({ action: 'create-peering', cloud: 'aws', reason: 'policy', target: { requester: p.hub, accepter: p.spoke },

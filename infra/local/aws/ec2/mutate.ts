@@ -1,6 +1,7 @@
-import { boolParam, param, struct, tagSpecifications, type QueryObject } from '../query';
+import { boolParam, list, param, stringList, struct, tagSpecifications, type QueryObject } from '../query';
 import { acceptPeering, createPeering, deletePeering, modifyPeeringOptions, rejectPeering } from '../state/peerings';
 import { createRoute, deleteRoute, replaceRoute, type RouteInput } from '../state/routes';
+import { createTags } from '../state/tags';
 import type { AwsEmulatorState } from '../state/state';
 import { Ec2Error, type Caller, type RouteTargetFields } from '../state/types';
 import type { XmlObject } from '../xml';
@@ -61,6 +62,11 @@ export const MUTATING_ACTIONS: Record<string, Handler> = {
   },
   ReplaceRoute: (state, caller, q) => {
     replaceRoute(state, caller, routeInput(q));
+    return { return: true };
+  },
+  CreateTags: (state, caller, q) => {
+    const tags = Object.fromEntries(list(q, 'Tag').flatMap((t) => (typeof t === 'object' && !Array.isArray(t) && param(t, 'Key') ? [[param(t, 'Key')!, param(t, 'Value') ?? '']] : [])));
+    createTags(state, caller, stringList(q, 'ResourceId'), tags);
     return { return: true };
   },
   DeleteRoute: (state, caller, q) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateRouteCommand, CreateVpcPeeringConnectionCommand, DeleteRouteCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateRouteCommand, CreateTagsCommand, CreateVpcPeeringConnectionCommand, DeleteRouteCommand, DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { normalizeAwsEvent } from '../../../../shared/events/aws';
 import { startAwsEmulator, type AwsEmulator, type EventBridgeEvent } from '../../../../infra/local/aws';
 import { codeOf, ec2As, HUB } from './helpers';
 
@@ -50,6 +51,41 @@ describe('every mutating EC2 call emits the EventBridge "AWS API Call via CloudT
       },
     });
     expect(event.detail.responseElements).toEqual({ requestId: event.detail.requestID, _return: true });
+  });
+
+  it('CreateTags: resourcesSet and tagSet as CloudTrail writes them, which the normalizer reads as work on that VPC', async () => {
+    const vpc = emu.state.createVpc({ account: SPOKE, region: 'us-east-2', cidr: '10.9.0.0/16' });
+    await spoke.send(new CreateTagsCommand({ Resources: [vpc.vpcId], Tags: [{ Key: 'peerkeeper/role', Value: 'spoke' }] }));
+    const event = received.at(-1)!;
+    expect(event.detail.requestParameters).toEqual({ resourcesSet: { items: [{ resourceId: vpc.vpcId }] }, tagSet: { items: [{ key: 'peerkeeper/role', value: 'spoke' }] } });
+    expect(emu.state.vpc(vpc.vpcId).tags).toMatchObject({ 'peerkeeper/role': 'spoke' });
+    const human = { ...event, detail: { ...event.detail, userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${SPOKE}:user/alice`, accountId: SPOKE } } };
+    const outcome = normalizeAwsEvent(human, { identities: [] });
+    expect(outcome).toMatchObject({ kind: 'work', trigger: { scope: { kind: 'network', network: { account: SPOKE, region: 'us-east-2', id: vpc.vpcId } } } });
+  });
+
+  it.each([
+    { reason: 'a peering carries each account\'s own tags: the tagger sees them, the other side does not', tagger: 'accepter', expected: 'ok' },
+    { reason: 'an unknown resource id is refused as EC2 refuses it', tagger: 'bogus', expected: 'InvalidID' },
+    { reason: 'a VPC of another account cannot be tagged', tagger: 'other-vpc', expected: 'InvalidVpcID.NotFound' },
+  ])('CreateTags: $reason', async ({ tagger, expected }) => {
+    const hub = new EC2Client({ endpoint: emu.url, region: 'us-east-2', credentials: { accessKeyId: 'AKIAHUB', secretAccessKey: 's' }, maxAttempts: 1 });
+    try {
+      const h = emu.state.createVpc({ account: HUB, region: 'us-east-2', cidr: '10.21.0.0/16' });
+      const sp = emu.state.createVpc({ account: SPOKE, region: 'us-east-2', cidr: '10.22.0.0/16' });
+      const created = await spoke.send(new CreateVpcPeeringConnectionCommand({ VpcId: sp.vpcId, PeerVpcId: h.vpcId, PeerOwnerId: HUB,
+        TagSpecifications: [{ ResourceType: 'vpc-peering-connection', Tags: [{ Key: 'peerkeeper:managed', Value: 'true' }] }] }));
+      const id = created.VpcPeeringConnection!.VpcPeeringConnectionId!;
+      const resource = tagger === 'accepter' ? id : tagger === 'bogus' ? 'sg-0123456789abcdef0' : sp.vpcId;
+      const code = await codeOf(hub.send(new CreateTagsCommand({ Resources: [resource], Tags: [{ Key: 'peerkeeper:connection', Value: 'spokes-to-hub' }] })));
+      expect(code === 'no error' ? 'ok' : code).toBe(expected);
+      if (expected !== 'ok') return;
+      const seen = async (client: EC2Client) => (await client.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [id] }))).VpcPeeringConnections?.[0]?.Tags;
+      expect(await seen(hub)).toEqual([{ Key: 'peerkeeper:connection', Value: 'spokes-to-hub' }]);
+      expect(await seen(spoke)).toEqual([{ Key: 'peerkeeper:managed', Value: 'true' }]);
+    } finally {
+      hub.destroy();
+    }
   });
 
   it('CreateVpcPeeringConnection: tagSpecificationSet in requestParameters, vpcPeeringConnection in responseElements', async () => {
