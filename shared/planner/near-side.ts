@@ -1,4 +1,4 @@
-import { findFirstOverlap } from '../cidr';
+import { findFirstOverlap, findOverlaps } from '../cidr';
 import type { Cloud, NetworkRef, Observation, Peering } from '../model';
 import { CLOUDS, CONNECTION_TAG, MANAGED_TAG, networkKey } from '../model';
 import { governedAccounts, named } from '../policy/governed';
@@ -31,7 +31,7 @@ function farCidrsOf(p: Peering, near: string): readonly string[] {
  * of the other; no deny rule could join them; and the far ranges (from the peering record) neither overlap
  * the near network nor any other live peer of it (which link keeps a contested range is a full view's call).
  */
-function nearSideConnection(index: EstateIndex, p: Peering, governed: (ref: NetworkRef) => boolean): Connection | undefined {
+function nearSideConnection(index: EstateIndex, p: Peering, governed: (ref: NetworkRef) => boolean, contested: (nearKey: string) => ReadonlySet<string>): Connection | undefined {
   if (p.state !== 'active' || p.tags[MANAGED_TAG] !== 'true') return undefined;
   const reqSeen = index.networks.get(networkKey(p.requester));
   const accSeen = index.networks.get(networkKey(p.accepter));
@@ -55,8 +55,24 @@ function nearSideConnection(index: EstateIndex, p: Peering, governed: (ref: Netw
   const nearKey = networkKey(near.ref);
   const ranges = farCidrsOf(p, nearKey);
   if (ranges.length === 0 || findFirstOverlap(ranges, near.cidrs)) return undefined;
-  const others = (index.livePeeringsOf.get(nearKey) ?? []).filter((q) => q.id !== p.id).flatMap((q) => farCidrsOf(q, nearKey));
-  return findFirstOverlap(ranges, others) ? undefined : connection;
+  return contested(nearKey).has(p.id) ? undefined : connection;
+}
+
+/**
+ * The live peerings of a network whose far ranges overlap another live peer's: one sort per network
+ * (findOverlaps, O(n log n)), not a scan of every other peer per link — a hub may have thousands of links.
+ */
+function contestedLinks(index: EstateIndex): (nearKey: string) => ReadonlySet<string> {
+  const memo = new Map<string, Set<string>>();
+  return (nearKey) => {
+    let ids = memo.get(nearKey);
+    if (!ids) {
+      const items = (index.livePeeringsOf.get(nearKey) ?? []).flatMap((q) => farCidrsOf(q, nearKey).map((cidr) => ({ cidr, key: q.id })));
+      ids = new Set(findOverlaps(items).flatMap((o) => [o.a, o.b]));
+      memo.set(nearKey, ids);
+    }
+    return ids;
+  };
 }
 
 /**
@@ -68,9 +84,10 @@ function nearSideConnection(index: EstateIndex, p: Peering, governed: (ref: Netw
 export function nearSideLinks(index: EstateIndex): ReadonlyMap<string, Connection> {
   const governed = new Map(CLOUDS.map((c) => [c, new Set(governedAccounts(index.policy, c).map((a) => comparable(c, a)))]));
   const isGoverned = (ref: NetworkRef) => governed.get(ref.cloud)?.has(comparable(ref.cloud, ref.account)) ?? false;
+  const contested = contestedLinks(index);
   const out = new Map<string, Connection>();
   for (const p of index.observation.peerings) {
-    const connection = nearSideConnection(index, p, isGoverned);
+    const connection = nearSideConnection(index, p, isGoverned, contested);
     if (connection) out.set(p.id, connection);
   }
   return out;

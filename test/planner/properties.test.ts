@@ -12,6 +12,11 @@ import { estateArb, policyArb } from '../support/random-estate';
 
 const plan = (policy: Policy, e: Estate) => planScope({ policy, observation: e, now: NOW });
 const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) };
+/**
+ * The half-view property restores a route only for a rare mix (a tagged link, its far side hidden, a drifted
+ * route in the picked table): seeded, so its not-vacuous check holds on every run; PROPERTY_SEED explores others.
+ */
+const HALF_VIEW_SEED = Number(process.env.PROPERTY_SEED ?? 20_261_121);
 
 describe('planner invariants', () => {
   it('is deterministic: the same input gives a byte-identical plan', () => {
@@ -98,7 +103,7 @@ describe('planner invariants', () => {
         }
         restored += 1;
       }
-    }), RUNS);
+    }), { ...RUNS, seed: HALF_VIEW_SEED });
     // Not vacuous: some runs did restore a route to a link whose far side was hidden.
     expect(restored).toBeGreaterThan(0);
   });
