@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleSlackRequest, type ApprovalRecord, type ApprovalService, type Notifier } from '../../shared/approvals';
+import { readBody } from './request-body';
 
 /** A running approval endpoint: `url` is what a Slack app's Interactivity Request URL would be set to. */
 export interface ApprovalEndpoint {
@@ -8,12 +9,6 @@ export interface ApprovalEndpoint {
   /** Resolves when every reconcile started by a decision has finished. */
   settled(): Promise<void>;
   close(): Promise<void>;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

@@ -10,6 +10,7 @@ import type { AwsEmulatorState } from './state/state';
 import { Ec2Error, type Caller } from './state/types';
 import { StsError, type StsSessions } from './sts';
 import { EC2_NAMESPACE, renderDocument, renderEc2Error, renderStsError, type XmlObject } from './xml';
+import { readBody } from '../request-body';
 
 const READ_ACTIONS: Record<string, (state: AwsEmulatorState, caller: Caller, q: QueryObject) => XmlObject> = {
   DescribeVpcs: describeVpcs,
@@ -31,15 +32,6 @@ export interface ServerDeps {
   faults: FaultHooks;
   calls: CallCounter;
   onEvent: (event: EventBridgeEvent) => void;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, body: string, requestId: string): void {

@@ -12,6 +12,7 @@ import type { Answer, Exchange } from './exchange';
 import { CallCounter, FaultHooks } from './faults';
 import { matchRoute } from './router';
 import { AzureEmulatorState } from './state';
+import { readBody } from '../request-body';
 
 export { AzureEmulatorState } from './state';
 export { CallCounter, FaultHooks } from './faults';
@@ -48,12 +49,6 @@ function send(res: ServerResponse, answer: Answer, requestHeaders: Record<string
   if (answer.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
   res.writeHead(answer.status, headers);
   res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Starts the emulator; close() it when done. */

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { chatPage } from './page';
 import { interactionBody, signSlackRequest, type ChatWorkspace } from './workspace';
+import { readBody } from '../request-body';
 
 /** What the chat stand-in needs from the rest of the local cloud. */
 export interface ChatServerOptions {
@@ -23,12 +24,6 @@ export interface ChatServer {
   /** Clicks a button as `user`, through the same signed-payload path as the page; returns the endpoint's status. */
   click(ts: string, actionId: string, user?: { id: string; name: string }): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {

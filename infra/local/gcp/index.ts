@@ -6,6 +6,7 @@ import { keyOf } from './records';
 import { resolveCall } from './router';
 import { GcpEmulatorState } from './state';
 import { CallCounter, FaultHooks } from './faults';
+import { readBody } from '../request-body';
 
 export { GcpEmulatorState } from './state';
 export { CallCounter, FaultHooks, type FaultMatch } from './faults';
@@ -97,15 +98,6 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
       server.close((err) => (err ? reject(err) : resolve()));
     }),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

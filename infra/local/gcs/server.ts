@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBodyBytes } from '../request-body';
 
 /** One stored object: only the current generation is kept (like a bucket without versioning). */
 interface StoredObject {
@@ -30,7 +31,7 @@ export async function startGcsEmulator(options: { port?: number; buckets?: reado
   let nextGeneration = 1_700_000_000_000_000;
 
   const server = createServer((req, res) => {
-    readBody(req)
+    readBodyBytes(req)
       .then((body) => route(req, res, body))
       .catch((error: unknown) => sendError(res, 500, 'backendError', error instanceof Error ? error.message : String(error)));
   });
@@ -137,11 +138,3 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
