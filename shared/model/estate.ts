@@ -1,15 +1,34 @@
 import { z } from 'zod';
-import { AccountSchema, NetworkSchema } from './network';
+import { AccountSchema, CloudSchema, NetworkSchema } from './network';
 import { PeeringSchema } from './peering';
 
 /**
- * What one observation saw, of any cloud. `complete` is false when any list call failed or was
- * truncated; then nothing may be deleted or replaced on the strength of it.
+ * A partition (cloud, account, region) that an observation could not read completely, and why. Decisions that
+ * depend on it are held; everything else proceeds (DESIGN §11). `account: '*'` covers every account of the cloud
+ * (a failed discovery, or a subscription list); no `region` covers every region of the account.
+ */
+export const UnreadPartitionSchema = z.object({
+  cloud: CloudSchema,
+  account: z.string().min(1),
+  region: z.string().min(1).optional(),
+  /** One line per failed or truncated read: AccessDenied, throttled, truncated page… */
+  reason: z.string().min(1),
+});
+export type UnreadPartition = z.infer<typeof UnreadPartitionSchema>;
+
+/**
+ * What one observation saw, of any cloud. `complete` is false when any list call failed or was truncated;
+ * `unread` says where, and the planner holds every decision that depends on those partitions.
  */
 export const ObservationSchema = z.object({
   complete: z.boolean(),
   /** Why the observation is incomplete (one line per failed or truncated read). */
   gaps: z.array(z.string()).default([]),
+  /**
+   * Which partitions the gaps are in. An incomplete observation without any (an old snapshot) is taken as knowing
+   * nothing for certain: every change is held.
+   */
+  unread: z.array(UnreadPartitionSchema).optional(),
   accounts: z.array(AccountSchema).default([]),
   networks: z.array(NetworkSchema),
   peerings: z.array(PeeringSchema),
@@ -34,13 +53,15 @@ export function mergeObservations(parts: readonly Observation[]): Observation {
   const peerings = new Map<string, Observation['peerings'][number]>();
   const accounts = new Map<string, Observation['accounts'][number]>();
   const gaps: string[] = [];
+  const unread: UnreadPartition[] = [];
   let complete = true;
   for (const part of parts) {
     complete &&= part.complete;
     gaps.push(...part.gaps);
+    unread.push(...(part.unread ?? []));
     for (const a of part.accounts) accounts.set(`${a.cloud}:${a.account}`, a);
     for (const n of part.networks) networks.set(`${n.ref.cloud}:${n.ref.account}:${n.ref.region}:${n.ref.id}`, n);
     for (const p of part.peerings) peerings.set(`${p.cloud}:${p.id}`, p);
   }
-  return { complete, gaps, accounts: [...accounts.values()], networks: [...networks.values()], peerings: [...peerings.values()] };
+  return { complete, gaps, unread, accounts: [...accounts.values()], networks: [...networks.values()], peerings: [...peerings.values()] };
 }

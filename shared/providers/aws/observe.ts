@@ -2,7 +2,7 @@ import {
   DescribeRouteTablesCommand, DescribeVpcPeeringConnectionsCommand, DescribeVpcsCommand,
   type RouteTable as Ec2RouteTable, type Vpc, type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import type { Network, Observation, Peering } from '../../model';
+import type { Network, Observation, Peering, UnreadPartition } from '../../model';
 import { awsErrorCode } from './errors';
 import type { AwsConnections } from './connect';
 import { peeringToModel, vpcToNetwork } from './toModel';
@@ -40,9 +40,11 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 export async function observeRegion(conn: AwsConnections, account: string, region: string): Promise<Observation> {
   const target = { account, region };
   const gaps: string[] = [];
+  const unread: UnreadPartition[] = [];
   const where = `aws:${account}:${region}`;
   const fail = (what: string) => (error: unknown): undefined => {
     gaps.push(`${where}: ${what} failed (${awsErrorCode(error)}); observation incomplete`);
+    unread.push({ cloud: 'aws', account, region, reason: `${what} failed (${awsErrorCode(error)})` });
     return undefined;
   };
 
@@ -75,7 +77,7 @@ export async function observeRegion(conn: AwsConnections, account: string, regio
   const involvesHere = (p: Peering): boolean =>
     (p.requester.account === account && p.requester.region === region) || (p.accepter.account === account && p.accepter.region === region);
   const peerings = ((await peeringsPromise) ?? []).flatMap((p) => peeringToModel(p, region) ?? []).filter(involvesHere);
-  return { complete: gaps.length === 0, gaps, accounts: [{ cloud: 'aws', account, labels: {} }], networks, peerings };
+  return { complete: gaps.length === 0, gaps, unread, accounts: [{ cloud: 'aws', account, labels: {} }], networks, peerings };
 }
 
 /** Joins region observations; a peering seen from both sides keeps the union of tags (each side sees only its own). */
@@ -84,8 +86,10 @@ export function joinObservations(parts: readonly Observation[]): Observation {
   const peerings = new Map<string, Peering>();
   const accounts = new Map<string, Observation['accounts'][number]>();
   const gaps: string[] = [];
+  const unread: UnreadPartition[] = [];
   for (const part of parts) {
     gaps.push(...part.gaps);
+    unread.push(...(part.unread ?? []));
     for (const a of part.accounts) accounts.set(a.account, a);
     for (const n of part.networks) networks.set(`${n.ref.account}:${n.ref.region}:${n.ref.id}`, n);
     for (const p of part.peerings) {
@@ -93,5 +97,5 @@ export function joinObservations(parts: readonly Observation[]): Observation {
       peerings.set(p.id, seen ? { ...p, tags: { ...seen.tags, ...p.tags }, options: { ...seen.options, ...p.options } } : p);
     }
   }
-  return { complete: parts.every((p) => p.complete), gaps, accounts: [...accounts.values()], networks: [...networks.values()], peerings: [...peerings.values()] };
+  return { complete: parts.every((p) => p.complete), gaps, unread, accounts: [...accounts.values()], networks: [...networks.values()], peerings: [...peerings.values()] };
 }

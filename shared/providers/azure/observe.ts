@@ -1,4 +1,4 @@
-import type { Account, Network, NetworkRef, Observation, RouteTable } from '../../model';
+import type { Account, Network, NetworkRef, Observation, RouteTable, UnreadPartition } from '../../model';
 import type { Partition } from '../port';
 import { type ArmClient, NETWORK_API_VERSION, SUBSCRIPTIONS_API_VERSION } from './connect';
 import {
@@ -14,6 +14,7 @@ interface SubscriptionRead {
   regions: Set<string> | undefined;
   vnets: ArmVnet[];
   tables: ArmRouteTable[];
+  unread: UnreadPartition[];
 }
 
 function parseAll<T>(items: unknown[], schema: { safeParse(x: unknown): { success: true; data: T } | { success: false } }, what: string, gaps: string[]): T[] {
@@ -32,12 +33,15 @@ async function readSubscription(client: ArmClient, subscription: string, regions
     client.listAll(`${base}/virtualNetworks?api-version=${NETWORK_API_VERSION}`, deadline),
     client.listAll(`${base}/routeTables?api-version=${NETWORK_API_VERSION}`, deadline),
   ]);
+  const before = gaps.length;
   if (vnetList.error) gaps.push(`azure:${subscription}: listing virtual networks failed after ${vnetList.items.length} items: ${vnetList.error.message}`);
   if (tableList.error) gaps.push(`azure:${subscription}: listing route tables failed after ${tableList.items.length} items: ${tableList.error.message}`);
   const vnets = parseAll(vnetList.items, ArmVnetSchema, `azure:${subscription}: virtual networks`, gaps)
     .filter((v) => !regions || regions.has(v.location.toLowerCase()));
   const tables = parseAll(tableList.items, ArmRouteTableSchema, `azure:${subscription}: route tables`, gaps);
-  return { subscription, regions, vnets, tables };
+  // Gaps are per subscription: the planner holds only what depends on this one (DESIGN §11).
+  const unread = gaps.slice(before).map((reason) => ({ cloud: 'azure' as const, account: subscription, reason }));
+  return { subscription, regions, vnets, tables, unread };
 }
 
 async function readAccounts(client: ArmClient, subscriptions: Set<string>, deadline: number, gaps: string[]): Promise<Account[]> {
@@ -90,6 +94,8 @@ export async function observeAzure(client: ArmClient, partitions: readonly Parti
       }
     }
   }
+  // Without the subscription list, account labels (which groups may select on) are unknown everywhere.
+  const unread: UnreadPartition[] = [...gaps.filter((g) => g.startsWith('azure: listing subscriptions')).map((reason) => ({ cloud: 'azure' as const, account: '*', reason })), ...reads.flatMap((r) => r.unread)];
   const networks: Network[] = [];
   const halves: ObservedHalf[] = [];
   for (const read of reads) {
@@ -100,5 +106,5 @@ export async function observeAzure(client: ArmClient, partitions: readonly Parti
     }
   }
   networks.sort((a, b) => (a.ref.id < b.ref.id ? -1 : a.ref.id > b.ref.id ? 1 : 0));
-  return { complete: gaps.length === 0, gaps, accounts, networks, peerings: joinHalves(halves, known) };
+  return { complete: gaps.length === 0, gaps, unread, accounts, networks, peerings: joinHalves(halves, known) };
 }

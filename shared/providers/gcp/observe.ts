@@ -81,5 +81,6 @@ export async function observeProjects(client: ComputeClient, projects: readonly 
     for (const n of v.networks) networks.push(toNetwork(v.account.account, n, v.subnets, v.routes, peeringIdOf));
   }
   const gaps = views.flatMap((v) => v.gaps);
-  return { complete: gaps.length === 0, gaps, accounts: views.map((v) => v.account), networks, peerings };
+  const unread = views.flatMap((v) => v.gaps.map((reason) => ({ cloud: 'gcp' as const, account: v.account.account, reason })));
+  return { complete: gaps.length === 0, gaps, unread, accounts: views.map((v) => v.account), networks, peerings };
 }

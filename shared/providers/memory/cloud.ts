@@ -1,4 +1,4 @@
-import type { Estate, Network, Observation, Peering, RouteTable } from '../../model';
+import type { Estate, Network, Observation, Peering, RouteTable, UnreadPartition } from '../../model';
 import { EstateSchema, networkKey } from '../../model';
 import { RetryableError } from '../../errors';
 import type { Partition } from '../port';
@@ -55,16 +55,19 @@ export class MemoryCloud {
   observe(partitions: readonly Partition[]): Observation {
     this.reads += 1;
     const gaps: string[] = [];
+    const unread: UnreadPartition[] = [];
     const inPartition = (n: Network) => partitions.some((p) => p.cloud === n.ref.cloud && p.account === n.ref.account && (!p.region || p.region === n.ref.region));
     for (const p of partitions) {
-      if (this.faults.failObserve.has(`${p.cloud}:${p.account}`)) gaps.push(`${p.cloud}:${p.account}${p.region ? `:${p.region}` : ''}: list failed (injected fault)`);
+      if (!this.faults.failObserve.has(`${p.cloud}:${p.account}`)) continue;
+      gaps.push(`${p.cloud}:${p.account}${p.region ? `:${p.region}` : ''}: list failed (injected fault)`);
+      unread.push({ cloud: p.cloud, account: p.account, ...(p.region ? { region: p.region } : {}), reason: 'list failed (injected fault)' });
     }
     const failed = (n: Network) => this.faults.failObserve.has(`${n.ref.cloud}:${n.ref.account}`);
     const networks = [...this.networks.values()].filter((n) => inPartition(n) && !failed(n));
     const keys = new Set(networks.map((n) => networkKey(n.ref)));
     const peerings = [...this.peerings.values()].filter((p) => keys.has(networkKey(p.requester)) || keys.has(networkKey(p.accepter)));
     const accounts = this.accounts.filter((a) => partitions.some((p) => p.cloud === a.cloud && p.account === a.account));
-    return structuredClone({ complete: gaps.length === 0, gaps, accounts, networks, peerings });
+    return structuredClone({ complete: gaps.length === 0, gaps, unread, accounts, networks, peerings });
   }
 
   /** The whole estate as a snapshot. */
