@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-import { ApprovalService, ConsoleNotifier, approvalGateway } from '../approvals';
+import { ApprovalService, ConsoleNotifier, approvalGateway, isPastExpiry } from '../approvals';
 import type { ApprovalGateway } from '../approvals';
+import type { ClockArgs } from './clock';
+import { commandNow } from './clock';
 import type { Policy } from '../policy';
 import { FileApprovalStore, FileAuditLog } from '../stores/file';
 import type { AuditLog } from '../stores/ports';
@@ -23,24 +25,32 @@ export function cliApprovals(policy: Policy, dir: string, io: Pick<CliOutput, 'e
   return { service, gateway: approvalGateway(service), audit };
 }
 
-/** `peerkeeper approvals --policy P [--json]`: the pending approvals, oldest first. */
-export async function approvalsCommand(args: { policy: string; stateDir?: string; json?: boolean }, io: CliOutput): Promise<number> {
+/**
+ * `peerkeeper approvals --policy P [--estate S | --now ISO] [--json]`: the approvals still open at the command's
+ * time (see `commandNow`), oldest first. One past its expiry is not listed as open — `approve` would refuse it —
+ * but counted, so it does not vanish silently before the next apply closes it.
+ */
+export async function approvalsCommand(args: ClockArgs & { policy: string; stateDir?: string; json?: boolean }, io: CliOutput): Promise<number> {
   const { policy } = readPolicy(args.policy);
+  const now = commandNow(args);
   const pending = await cliApprovals(policy, stateDir(args.stateDir), io).service.pending();
-  if (args.json) { io.out(JSON.stringify(pending, null, 2) + '\n'); return 0; }
-  if (pending.length === 0) { io.out('No pending approvals.\n'); return 0; }
-  for (const r of pending) io.out(`${r.id}  ${r.cloud} ${r.peeringId}  ${r.requester.account} → ${r.accepter.account}  expires ${r.expiresAt}\n    ${r.reason}\n`);
+  const open = pending.filter((r) => !isPastExpiry(r, now));
+  const expired = pending.length - open.length;
+  if (args.json) { io.out(JSON.stringify(open, null, 2) + '\n'); return 0; }
+  if (open.length === 0) io.out(`No pending approvals at ${now.toISOString()}.\n`);
+  for (const r of open) io.out(`${r.id}  ${r.cloud} ${r.peeringId}  ${r.requester.account} → ${r.accepter.account}  expires ${r.expiresAt}\n    ${r.reason}\n`);
+  if (expired > 0) io.out(`${expired} more expired by ${now.toISOString()} without a decision (the next apply closes them).\n`);
   return 0;
 }
 
-/** `peerkeeper approve|reject <id> --policy P --as <approver>`: the CLI path for a human decision (same checks as chat). */
-export async function decideCommand(args: { policy: string; id: string; decision: 'approve' | 'reject'; as?: string; note?: string; stateDir?: string; now?: string }, io: CliOutput): Promise<number> {
+/** `peerkeeper approve|reject <id> --policy P --as <approver> [--estate S | --now ISO]`: the CLI path for a human decision (same checks as chat), at the command's one clock. */
+export async function decideCommand(args: ClockArgs & { policy: string; id: string; decision: 'approve' | 'reject'; as?: string; note?: string; stateDir?: string }, io: CliOutput): Promise<number> {
   if (!args.id) throw new CliError(`${args.decision} needs the approval id (see \`peerkeeper approvals\`)`);
   const as = args.as ?? process.env.PEERKEEPER_APPROVER;
   if (!as) throw new CliError('say who decides: --as <approver id> (one of approvals.approvers)');
   const { policy } = readPolicy(args.policy);
   const { service } = cliApprovals(policy, stateDir(args.stateDir), io);
-  const outcome = await service.handleDecision({ approvalId: args.id, decision: args.decision, user: { id: as }, now: args.now ? new Date(args.now) : new Date(), via: 'cli', ...(args.note ? { note: args.note } : {}) });
+  const outcome = await service.handleDecision({ approvalId: args.id, decision: args.decision, user: { id: as }, now: commandNow(args), via: 'cli', ...(args.note ? { note: args.note } : {}) });
   io.out(`${outcome.text}\n`);
   if (outcome.ok) io.out('Run `peerkeeper apply` to act on the decision (the accept still passes every safety check).\n');
   return outcome.ok ? 0 : 1;

@@ -25,8 +25,7 @@ export async function graphCommand(args: GraphArgs, io: CliOutput): Promise<numb
   const format = args.format ?? (args.out?.endsWith('.html') ? 'html' : 'mermaid');
   if (format !== 'mermaid' && format !== 'html') throw new CliError(`--format ${format}: expected mermaid or html`);
   const selection = await openProviders(args, io);
-  const now = args.now ? new Date(args.now) : selection.now;
-  if (Number.isNaN(now.getTime())) throw new CliError(`--now ${args.now} is not a date`);
+  const now = selection.now;
   const result = await reconcileScope({ kind: 'estate' }, { policy: selection.policy, providers: selection.providers, mode: 'observe', now: () => now,
     ...(selection.approvals ? { approvals: selection.approvals } : {}) });
   const approvals = selection.approvals ? await selection.approvals.states(result.observation.peerings) : new Map<string, string>();

@@ -17,12 +17,13 @@ Usage:
   peerkeeper plan  --policy P (--estate S | --provider aws|azure|gcp|local|memory) [--scope JSON] [--json] [--now ISO]
   peerkeeper apply --policy P (--estate S --out S2 | --provider aws|azure|gcp|local) [--dry-run] [--json]
   peerkeeper graph --policy P (--estate S | --provider …) [--format mermaid|html] [--out F]   the topology picture
-  peerkeeper approvals --policy P [--json]                 pending approvals (embedded store in --state-dir)
-  peerkeeper approve <id> --policy P --as <approver> [--note T]
-  peerkeeper reject  <id> --policy P --as <approver> [--note T]
+  peerkeeper approvals --policy P [--estate S | --now ISO] [--json]   open approvals (embedded store in --state-dir)
+  peerkeeper approve <id> --policy P --as <approver> [--estate S | --now ISO] [--note T]
+  peerkeeper reject  <id> --policy P --as <approver> [--estate S | --now ISO] [--note T]
   peerkeeper request --policy P --from <cloud:account:region:id> --to <group|network> --cidrs a,b [--estate S | --provider …]
                                                            register a request peerkeeper cannot see (GCP, Azure cross-tenant)
 
+Time: --now ISO, else the snapshot's observedAt with --estate, else the clock (one clock per command).
 Approvals and the audit log live in --state-dir (default .peerkeeper/, or PEERKEEPER_STATE_DIR).
 --provider local talks to the local cloud of \`npm start -- --interactive\` (its URLs are in <state-dir>/local.json).
 

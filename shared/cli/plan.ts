@@ -32,8 +32,7 @@ function parseScope(text: string | undefined): Scope {
 
 async function run(args: PlanArgs, mode: 'observe' | 'enforce', io: CliOutput): Promise<{ result: ReconcileResult; selection: ProviderSelection }> {
   const selection = await openProviders(args, io);
-  const now = args.now ? new Date(args.now) : selection.now;
-  if (Number.isNaN(now.getTime())) throw new CliError(`--now ${args.now} is not a date`);
+  const now = selection.now;
   const result = await reconcileScope(parseScope(args.scope), { policy: selection.policy, providers: selection.providers, mode, now: () => now,
     ...(selection.audit && mode === 'enforce' ? { audit: selection.audit } : {}), ...(selection.approvals ? { approvals: selection.approvals } : {}),
     declaredRequests: cliDeclared(stateDir(args.stateDir)).peerings(() => now) });

@@ -3,13 +3,11 @@ import type { Policy } from '../policy';
 import type { PeeringProvider } from '../providers/port';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAwsProvider } from '../providers/aws';
-import { createAzureProvider } from '../providers/azure';
-import { createGcpProvider } from '../providers/gcp';
 import { MemoryCloud, memoryProviders } from '../providers/memory';
 import type { AuditLog } from '../stores/ports';
 import type { ApprovalGateway } from '../approvals';
 import { cliApprovals, stateDir } from './approvals';
+import { commandNow, parseNow } from './clock';
 import { CliError, readEstate, readPolicy } from './io';
 import type { CliOutput } from './output';
 
@@ -17,7 +15,7 @@ import type { CliOutput } from './output';
 export interface ProviderSelection {
   policy: Policy;
   providers: Partial<Record<Cloud, PeeringProvider>>;
-  /** The time plans are made at: a snapshot's observedAt, else the clock. */
+  /** The command's one clock (see `commandNow`): --now, else a snapshot's observedAt, else the wall clock. */
   now: Date;
   audit?: AuditLog;
   approvals?: ApprovalGateway;
@@ -30,7 +28,7 @@ export interface ProviderSelection {
  * `--estate S` (or `--provider memory`) loads a snapshot into the in-memory cloud; `--provider aws|azure|gcp`
  * observes the live clouds (or any compatible endpoint) through the real adapters.
  */
-export async function openProviders(args: { policy: string; estate?: string; provider?: string; stateDir?: string }, io: Pick<CliOutput, 'err'>): Promise<ProviderSelection> {
+export async function openProviders(args: { policy: string; estate?: string; provider?: string; stateDir?: string; now?: string }, io: Pick<CliOutput, 'err'>): Promise<ProviderSelection> {
   const { policy } = readPolicy(args.policy);
   const { gateway, audit } = cliApprovals(policy, stateDir(args.stateDir), io);
   const shared = { approvals: gateway, audit };
@@ -38,16 +36,17 @@ export async function openProviders(args: { policy: string; estate?: string; pro
   if (kind === 'memory') {
     if (!args.estate) throw new CliError('--provider memory needs --estate <snapshot.json>');
     const estate = readEstate(args.estate);
-    const now = new Date(estate.observedAt);
+    const now = args.now !== undefined ? parseNow(args.now) : new Date(estate.observedAt);
     const memory = new MemoryCloud(estate, () => now);
     return { policy, providers: memoryProviders(memory), now, snapshot: () => memory.snapshot(), close: async () => undefined, ...shared };
   }
   if (kind === undefined) throw new CliError('say where the estate is: --estate <snapshot.json> or --provider aws|azure|gcp|local|memory');
-  const live = { now: new Date(), close: async () => undefined, ...shared };
-  if (kind === 'aws') return { policy, providers: { aws: createAwsProvider(policy) }, ...live };
-  if (kind === 'azure') return { policy, providers: { azure: createAzureProvider(policy) }, ...live };
-  if (kind === 'gcp') return { policy, providers: { gcp: createGcpProvider(policy) }, ...live };
-  if (kind === 'local') return { policy, providers: localCloudProviders(policy, stateDir(args.stateDir)), ...live };
+  const live = { now: commandNow({ ...(args.now !== undefined ? { now: args.now } : {}) }), close: async () => undefined, ...shared };
+  // Each adapter (and its SDK) loads only when asked for: the AWS SDK alone costs ~0.4 s to load (issue 16).
+  if (kind === 'aws') return { policy, providers: { aws: (await import('../providers/aws')).createAwsProvider(policy) }, ...live };
+  if (kind === 'azure') return { policy, providers: { azure: (await import('../providers/azure')).createAzureProvider(policy) }, ...live };
+  if (kind === 'gcp') return { policy, providers: { gcp: (await import('../providers/gcp')).createGcpProvider(policy) }, ...live };
+  if (kind === 'local') return { policy, providers: await localCloudProviders(policy, stateDir(args.stateDir)), ...live };
   throw new CliError(`unknown provider "${kind}": expected memory, aws, azure, gcp or local`);
 }
 
@@ -66,7 +65,7 @@ const LOCAL_AWS_KEYS = { AWS_ACCESS_KEY_ID: 'AKIAHUBSTATIC0000000', AWS_SECRET_A
  * PEERKEEPER_LOCAL_FILE or <state-dir>/local.json; the AWS SDK's default chain is given the emulator's keys
  * (this process then talks only to loopback).
  */
-export function localCloudProviders(policy: Policy, dir: string, env: NodeJS.ProcessEnv = process.env): Partial<Record<Cloud, PeeringProvider>> {
+export async function localCloudProviders(policy: Policy, dir: string, env: NodeJS.ProcessEnv = process.env): Promise<Partial<Record<Cloud, PeeringProvider>>> {
   const file = env.PEERKEEPER_LOCAL_FILE ?? join(dir, 'local.json');
   let endpoints: LocalEndpoints;
   try {
@@ -78,6 +77,7 @@ export function localCloudProviders(policy: Policy, dir: string, env: NodeJS.Pro
   Object.assign(env, LOCAL_AWS_KEYS, { AWS_REGION: env.AWS_REGION ?? 'us-east-1' });
   delete env.AWS_SESSION_TOKEN;
   delete env.AWS_PROFILE;
+  const [{ createAwsProvider }, { createAzureProvider }, { createGcpProvider }] = await Promise.all([import('../providers/aws'), import('../providers/azure'), import('../providers/gcp')]);
   return {
     aws: createAwsProvider(policy, { AWS_ENDPOINT_URL: endpoints.aws, AWS_REGION: 'us-east-1' }),
     azure: createAzureProvider(policy, { PEERKEEPER_AZURE_ENDPOINT: endpoints.azure }),

@@ -5,6 +5,7 @@ import { networksInGroup } from '../policy/groups';
 import { partitionsFor } from '../reconcile';
 import { FileApprovalStore } from '../stores/file';
 import { stateDir } from './approvals';
+import { commandNow } from './clock';
 import { CliError } from './io';
 import type { CliOutput } from './output';
 import { openProviders } from './providers';
@@ -26,7 +27,7 @@ export async function requestCommand(args: { policy: string; from?: string; to?:
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
-  const now = args.now ? new Date(args.now) : new Date();
+  const now = commandNow(args);
   const resolveGroup = async (name: string) => {
     if (!args.estate && !args.provider) return undefined;
     const selection = await openProviders(args, io);

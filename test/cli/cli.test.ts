@@ -47,7 +47,7 @@ describe('peerkeeper CLI', () => {
     expect(again.stdout).toMatch(/No changes/);
 
     const list = capture();
-    await runCli(['approvals', '--policy', POLICY, '--json', ...state], list);
+    await runCli(['approvals', '--policy', POLICY, '--estate', out, '--json', ...state], list);
     const [pending] = JSON.parse(list.stdout) as { id: string; peeringId: string }[];
     expect(pending?.peeringId).toBe('pcx-0bbbb0000partner');
     const refused = capture();

@@ -53,13 +53,13 @@ describe('peerkeeper request (requests peerkeeper cannot see)', () => {
     const out = join(dir, 'after.json');
     expect(await runCli(['apply', '--policy', policy, '--estate', ESTATE, '--out', out, ...state], capture())).toBe(0);
     const list = capture();
-    await runCli(['approvals', '--policy', policy, '--json', ...state], list);
+    await runCli(['approvals', '--policy', policy, '--estate', out, '--json', ...state], list);
     const approval = (JSON.parse(list.stdout) as { id: string; peeringId: string; requestedBy?: string }[]).find((a) => a.peeringId.startsWith('declared-'));
     expect(approval?.requestedBy).toBe('U012AB3CD');
     const self = capture();
-    expect(await runCli(['approve', approval!.id, '--policy', policy, '--as', 'U012AB3CD', ...state], self)).toBe(1);
+    expect(await runCli(['approve', approval!.id, '--policy', policy, '--estate', out, '--as', 'U012AB3CD', ...state], self)).toBe(1);
     expect(self.stderr + self.stdout).toMatch(/You requested this peering/);
-    expect(await runCli(['approve', approval!.id, '--policy', policy, '--as', 'U0SECOND1', ...state], capture())).toBe(0);
+    expect(await runCli(['approve', approval!.id, '--policy', policy, '--estate', out, '--as', 'U0SECOND1', ...state], capture())).toBe(0);
   });
 
   it.each([
