@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import type { Estate } from '../model';
 import { EstateSchema } from '../model';
+import type { EstateIssue } from '../model/estate-checks';
+import { estateIssues, formatJsonPath } from '../model/estate-checks';
 import { PolicyError, TerminalError } from '../errors';
 import type { LoadedPolicy } from '../policy';
 import { loadPolicy } from '../policy';
@@ -26,7 +28,11 @@ export function readPolicy(path: string): LoadedPolicy {
   return loadPolicy(readText(path, 'policy'), path);
 }
 
-/** Reads and validates an estate snapshot. */
+/**
+ * Reads and validates an estate snapshot like any other input: the schema, then what it cannot say
+ * (`estateIssues`: ranges, duplicate ids, timestamps, complete vs gaps). Every problem names the file
+ * and its JSON path (`networks[3].cidrs[1]`), all at once; at most 20 are printed.
+ */
 export function readEstate(path: string): Estate {
   let raw: unknown;
   try {
@@ -37,10 +43,20 @@ export function readEstate(path: string): Estate {
   }
   const parsed = EstateSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.slice(0, 20).map((i) => `  ${path}: ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new CliError(`${path} is not an estate snapshot (see \`peerkeeper schema --estate\`):\n${lines.join('\n')}`);
+    throw snapshotError(path, parsed.error.issues.map((i) => ({ path: formatJsonPath(i.path), message: i.message })));
   }
+  const issues = estateIssues(parsed.data);
+  if (issues.length > 0) throw snapshotError(path, issues);
   return parsed.data;
+}
+
+/** How many snapshot problems are printed: a generated file can be wrong a hundred thousand times. */
+const SNAPSHOT_ISSUES_SHOWN = 20;
+
+function snapshotError(path: string, issues: readonly EstateIssue[]): CliError {
+  const lines = issues.slice(0, SNAPSHOT_ISSUES_SHOWN).map((i) => `  ${path}: ${i.path}: ${i.message}`);
+  if (issues.length > SNAPSHOT_ISSUES_SHOWN) lines.push(`  … and ${issues.length - SNAPSHOT_ISSUES_SHOWN} more`);
+  return new CliError(`${path} is not an estate snapshot (see \`peerkeeper schema --estate\`):\n${lines.join('\n')}`);
 }
 
 /** Writes a file atomically (temp file + rename), so a crash never leaves half a snapshot or policy. */

@@ -46,11 +46,13 @@ export function estateIssues(estate: Estate): EstateIssue[] {
   if (!parseIsoTimestamp(estate.observedAt)) {
     issues.push({ path: 'observedAt', message: `${JSON.stringify(estate.observedAt)} is not an ISO timestamp with a zone (e.g. 2026-11-20T12:00:00Z)` });
   }
-  if (!estate.complete && estate.gaps.length === 0) {
-    issues.push({ path: 'gaps', message: 'complete is false but no gap says what was not read (add one line per failed or truncated read)' });
+  const unread = estate.unread?.length ?? 0;
+  if (!estate.complete && estate.gaps.length === 0 && unread === 0) {
+    issues.push({ path: 'gaps', message: 'complete is false but no gap (or unread partition) says what was not read: add one line per failed or truncated read' });
   }
-  if (estate.complete && estate.gaps.length > 0) {
-    issues.push({ path: 'complete', message: `complete is true but gaps lists ${estate.gaps.length} unread part(s): set complete to false, or remove the gaps` });
+  if (estate.complete && estate.gaps.length + unread > 0) {
+    const listed = [estate.gaps.length ? `gaps lists ${estate.gaps.length}` : '', unread ? `unread lists ${unread}` : ''].filter(Boolean).join(' and ');
+    issues.push({ path: 'complete', message: `complete is true but ${listed} unread part(s): set complete to false, or remove them` });
   }
   const networkPaths = new Map<string, string>();
   estate.networks.forEach((network, i) => {
