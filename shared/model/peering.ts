@@ -17,6 +17,8 @@ export const PeeringOptionsSchema = z.object({
   /** GCP: custom route exchange is route propagation there. */
   exportCustomRoutes: z.boolean().optional(),
   importCustomRoutes: z.boolean().optional(),
+  /** GCP: which families the peering exchanges; IPv6 flows only when both halves say IPV4_IPV6 (the API's default is IPV4_ONLY). */
+  stackType: z.enum(['IPV4_ONLY', 'IPV4_IPV6']).optional(),
 });
 export type PeeringOptions = z.infer<typeof PeeringOptionsSchema>;
 
@@ -41,6 +43,8 @@ export const PeeringSchema = z.object({
   message: z.string().optional(),
   /** Who asked for it, when peerkeeper knows (a declared request): they may not approve it themselves. */
   requestedBy: z.string().optional(),
+  /** GCP: CONSENSUS peerings change and go only when both networks' admins agree (requestRemovePeering on each side). */
+  updateStrategy: z.enum(['INDEPENDENT', 'CONSENSUS']).optional(),
 });
 export type Peering = z.infer<typeof PeeringSchema>;
 

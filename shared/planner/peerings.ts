@@ -7,6 +7,7 @@ import type { EstateIndex } from './estate-index';
 import { describeNetwork, observedNetwork, pairKey } from './estate-index';
 import type { RouteIntent } from './intents';
 import { keptOutsideLink, planPeeringRequest } from './request';
+import { linkOptions } from './stack-type';
 import type { ApprovalState, RequestContext } from './request';
 
 /** Inputs besides the estate that peering decisions depend on. */
@@ -60,7 +61,8 @@ function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, ex
     case 'accept': {
       // A request of our own from an earlier run: the accepter's side gets our tags too.
       const ours = d.connection && isManaged(p) ? { tags: ownTags(d.connection.name) } : {};
-      out.push({ ...base, action: 'accept-peering', after: { options: d.connection?.options ?? {}, ...ours } });
+      const options = linkOptions(d.connection?.options ?? {}, p.cloud, observedNetwork(index, p.requester), observedNetwork(index, p.accepter));
+      out.push({ ...base, action: 'accept-peering', after: { options, ...ours } });
       if (d.connection) intents.push(intentFor(index, d.connection, handleOf(p), p));
       return;
     }
@@ -77,8 +79,9 @@ function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanCont
   const list = index.peeringsByPair.get(d.key) ?? [];
   const live = list.find((p) => p.state === 'active') ?? list.find((p) => p.state === 'requested');
   const names = `${describeNetwork(index, d.requester.ref)} ⇄ ${describeNetwork(index, d.accepter.ref)}`;
+  const options = linkOptions(c.options, d.requester.ref.cloud, observedNetwork(index, d.requester.ref), observedNetwork(index, d.accepter.ref));
   if (live?.state === 'active') {
-    const drift = optionDrift(c.options, live.options);
+    const drift = optionDrift(options, live.options);
     if (drift || live.needsSync) {
       const reason = drift ? `${c.name}: peering options drifted (${Object.keys(drift).join(', ')})` : `${c.name}: address space changed; sync the peering`;
       if (drift && index.policy.drift.peerings === 'report') out.push({ action: 'report', cloud: live.cloud, connection: c.name, severity: 'warning', target: { subject: live.id, networks: [live.requester, live.accepter] }, reason });
@@ -96,12 +99,12 @@ function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanCont
   const handle: PeeringHandle = { requester: d.requester.ref, accepter: d.accepter.ref };
   const cloud = d.requester.ref.cloud;
   const why = previous ? `${c.name}: recreate ${names}; managed peering ${previous.id} is ${previous.state}` : `${c.name}: ${c.topology} wants ${names}`;
-  out.push({ action: 'create-peering', cloud, connection: c.name, target: handle, after: { options: c.options, tags: ownTags(c.name) }, ...(previous ? { replaces: previous.id } : {}), reason: why });
+  out.push({ action: 'create-peering', cloud, connection: c.name, target: handle, after: { options, tags: ownTags(c.name) }, ...(previous ? { replaces: previous.id } : {}), reason: why });
   if (c.approval === 'chat') {
     out.push({ action: 'request-approval', cloud, connection: c.name, target: handle, expiresAt: approvalExpiry(index, ctx.now, undefined), reason: `${c.name}: connection needs human approval` });
     return;
   }
-  out.push({ action: 'accept-peering', cloud, connection: c.name, target: handle, after: { options: c.options, tags: ownTags(c.name) }, reason: `${c.name}: accept the peering peerkeeper requested` });
+  out.push({ action: 'accept-peering', cloud, connection: c.name, target: handle, after: { options, tags: ownTags(c.name) }, reason: `${c.name}: accept the peering peerkeeper requested` });
   intents.push(intentFor(index, c, handle));
 }
 

@@ -6,6 +6,7 @@ const PERMISSIONS: Record<string, string> = {
   'compute.networks.insert': 'compute.networks.create',
   'compute.networks.addPeering': 'compute.networks.addPeering',
   'compute.networks.removePeering': 'compute.networks.removePeering',
+  'compute.networks.requestRemovePeering': 'compute.networks.removePeering',
   'compute.networks.updatePeering': 'compute.networks.updatePeering',
   'compute.routes.insert': 'compute.routes.create',
   'compute.routes.delete': 'compute.routes.delete',

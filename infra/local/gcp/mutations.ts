@@ -12,6 +12,20 @@ const NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const bool = (v: unknown, fallback: boolean): boolean => (typeof v === 'boolean' ? v : fallback);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
+/** `networkPeering.stackType`: IPV4_ONLY (the default) or IPV4_IPV6; anything else is refused as Compute refuses an unknown enum. */
+function stackTypeOf(v: unknown, fallback: 'IPV4_ONLY' | 'IPV4_IPV6'): 'IPV4_ONLY' | 'IPV4_IPV6' {
+  if (v === undefined) return fallback;
+  if (v === 'IPV4_ONLY' || v === 'IPV4_IPV6') return v;
+  throw errors.invalid(`Invalid value for field 'networkPeering.stackType': '${String(v)}'.`);
+}
+
+/** `networkPeering.updateStrategy`: UNSPECIFIED and absent mean INDEPENDENT. */
+function updateStrategyOf(v: unknown): 'INDEPENDENT' | 'CONSENSUS' {
+  if (v === undefined || v === 'UNSPECIFIED' || v === 'INDEPENDENT') return 'INDEPENDENT';
+  if (v === 'CONSENSUS') return 'CONSENSUS';
+  throw errors.invalid(`Invalid value for field 'networkPeering.updateStrategy': '${String(v)}'.`);
+}
+
 function requireNetwork(c: CallContext, network: string): NetworkRecord {
   const net = c.state.network(c.project, network);
   if (!net) throw errors.notFound(`projects/${c.project}/global/networks/${network}`);
@@ -61,7 +75,7 @@ export function addPeering(c: CallContext, network: string): OperationRecord {
     exchangeSubnetRoutes: bool(spec.exchangeSubnetRoutes, true), exportCustomRoutes: bool(spec.exportCustomRoutes, false),
     importCustomRoutes: bool(spec.importCustomRoutes, false), exportSubnetRoutesWithPublicIp: bool(spec.exportSubnetRoutesWithPublicIp, true),
     importSubnetRoutesWithPublicIp: bool(spec.importSubnetRoutesWithPublicIp, false),
-    stackType: spec.stackType === 'IPV4_IPV6' ? 'IPV4_IPV6' : 'IPV4_ONLY' };
+    stackType: stackTypeOf(spec.stackType, 'IPV4_ONLY'), updateStrategy: updateStrategyOf(spec.updateStrategy), deleteRequested: false };
   return peeringOperation(c, net, 'addPeering', [peerKey], () => {
     if (net.peerings.some((h) => h.name === name)) throw errors.alreadyExists(`projects/${c.project}/global/networks/${network}/peerings/${name}`);
     const now = c.state.now();
@@ -94,13 +108,20 @@ function requireHalf(c: CallContext, net: NetworkRecord, name: string | undefine
   return half;
 }
 
-/** networks.removePeering: drops this network's half; the peer's half turns INACTIVE. */
+/**
+ * networks.removePeering: drops this network's half; the peer's half turns INACTIVE. A CONSENSUS half
+ * goes only once both networks have requested its removal (DELETE_ACKNOWLEDGED).
+ */
 export function removePeering(c: CallContext, network: string): OperationRecord {
   const net = requireNetwork(c, network);
   const name = str(c.body.name);
   const half = requireHalf(c, net, name);
   const peerKey = keyOf(half.peerProject, half.peerNetwork);
   if (c.state.peeringOperationHolds([keyOf(c.project, network), peerKey])) throw errors.peeringInProgress();
+  const reciprocal = c.state.reciprocalOf(net, half);
+  if (half.updateStrategy === 'CONSENSUS' && reciprocal && !(half.deleteRequested && reciprocal.deleteRequested)) {
+    throw errors.badRequest(`Peering '${half.name}' uses the CONSENSUS update strategy: both networks must request its removal before it can be removed.`);
+  }
   return peeringOperation(c, net, 'removePeering', [peerKey], () => {
     const at = net.peerings.findIndex((h) => h.name === name);
     if (at < 0) throw errors.notFound(`projects/${c.project}/global/networks/${network}/peerings/${String(name)}`);
@@ -111,11 +132,22 @@ export function removePeering(c: CallContext, network: string): OperationRecord 
   });
 }
 
+/** networks.requestRemovePeering: this network's admin agrees to remove a CONSENSUS peering. */
+export function requestRemovePeering(c: CallContext, network: string): OperationRecord {
+  const net = requireNetwork(c, network);
+  const half = requireHalf(c, net, str(c.body.name));
+  if (half.updateStrategy !== 'CONSENSUS') throw errors.badRequest(`Peering '${half.name}' does not use the CONSENSUS update strategy.`);
+  const peerKey = keyOf(half.peerProject, half.peerNetwork);
+  if (c.state.peeringOperationHolds([keyOf(c.project, network), peerKey])) throw errors.peeringInProgress();
+  return peeringOperation(c, net, 'requestRemovePeering', [peerKey], () => { half.deleteRequested = true; });
+}
+
 /** networks.updatePeering: changes the route-exchange flags of this network's half. */
 export function updatePeering(c: CallContext, network: string): OperationRecord {
   const net = requireNetwork(c, network);
   const spec = peeringSpec(c.body);
   const half = requireHalf(c, net, str(spec.name));
+  const stack = stackTypeOf(spec.stackType, half.stackType);
   const peerKey = keyOf(half.peerProject, half.peerNetwork);
   if (c.state.peeringOperationHolds([keyOf(c.project, network), peerKey])) throw errors.peeringInProgress();
   return peeringOperation(c, net, 'updatePeering', [peerKey], () => {
@@ -123,6 +155,7 @@ export function updatePeering(c: CallContext, network: string): OperationRecord 
     half.importCustomRoutes = bool(spec.importCustomRoutes, half.importCustomRoutes);
     half.exportSubnetRoutesWithPublicIp = bool(spec.exportSubnetRoutesWithPublicIp, half.exportSubnetRoutesWithPublicIp);
     half.importSubnetRoutesWithPublicIp = bool(spec.importSubnetRoutesWithPublicIp, half.importSubnetRoutesWithPublicIp);
+    half.stackType = stack;
   });
 }
 

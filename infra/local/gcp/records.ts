@@ -20,6 +20,10 @@ export interface PeeringHalf {
   exportSubnetRoutesWithPublicIp: boolean;
   importSubnetRoutesWithPublicIp: boolean;
   stackType: 'IPV4_ONLY' | 'IPV4_IPV6';
+  /** INDEPENDENT (the default for UNSPECIFIED) or CONSENSUS: changes and removal need both networks' admins. */
+  updateStrategy: 'INDEPENDENT' | 'CONSENSUS';
+  /** CONSENSUS only: this network's admin called requestRemovePeering. */
+  deleteRequested: boolean;
   /** When the state last changed, for stateDetails. */
   since: Date;
   /** Delayed visibility: readers do not see the half before this instant. */
@@ -92,6 +96,8 @@ export interface OperationRecord {
   startTime?: Date;
   endTime?: Date;
   error?: { code: string; message: string };
+  /** The HTTP status of the failure, rendered as the operation's `httpErrorStatusCode` (404, 409, 400 …). */
+  httpError?: number;
   /** Network keys (`project/network`) this operation holds for the one-peering-operation rule. */
   locks: string[];
   /** Applies the change when the operation finishes; may throw a GoogleError, which ends the operation in error. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  networkUrl, rfc3339, SELF_LINK_BASE, type NetworkRecord, type OperationRecord, type ProjectRecord, type RouteRecord,
+  networkUrl, rfc3339, SELF_LINK_BASE, type NetworkRecord, type OperationRecord, type PeeringHalf, type ProjectRecord, type RouteRecord,
   type SubnetworkRecord,
 } from './records';
 import type { GcpEmulatorState } from './state';
@@ -24,6 +24,8 @@ export function renderNetwork(state: GcpEmulatorState, n: NetworkRecord): Record
       exportSubnetRoutesWithPublicIp: h.exportSubnetRoutesWithPublicIp,
       importSubnetRoutesWithPublicIp: h.importSubnetRoutesWithPublicIp,
       stackType: h.stackType,
+      updateStrategy: h.updateStrategy,
+      connectionStatus: connectionStatus(state, n, h),
     };
   });
   return {
@@ -40,6 +42,33 @@ export function renderNetwork(state: GcpEmulatorState, n: NetworkRecord): Record
     ...(peerings.length > 0 ? { peerings } : {}),
     routingConfig: { routingMode: n.routingMode },
     networkFirewallPolicyEnforcementOrder: 'AFTER_CLASSIC_FIREWALL',
+  };
+}
+
+/** The Consensus delete status of a half, as `connectionStatus.consensusState.deleteStatus` spells it. */
+function deleteStatus(local: boolean, peer: boolean): string {
+  if (local && peer) return 'DELETE_ACKNOWLEDGED';
+  if (local) return 'LOCAL_DELETE_REQUESTED';
+  return peer ? 'PEER_DELETE_REQUESTED' : 'DELETE_STATUS_UNSPECIFIED';
+}
+
+/**
+ * The connection as a whole (Compute's NetworkPeeringConnectionStatus): what actually crosses it (IPv6
+ * only when both halves are IPV4_IPV6) and, for CONSENSUS peerings, where a removal stands.
+ */
+function connectionStatus(state: GcpEmulatorState, n: NetworkRecord, h: PeeringHalf): Record<string, unknown> {
+  const peer = state.reciprocalOf(n, h);
+  const consensus = h.updateStrategy === 'CONSENSUS';
+  return {
+    updateStrategy: h.updateStrategy,
+    trafficConfiguration: {
+      exportCustomRoutesToPeer: h.exportCustomRoutes,
+      importCustomRoutesFromPeer: h.importCustomRoutes && (peer?.exportCustomRoutes ?? false),
+      exportSubnetRoutesWithPublicIpToPeer: h.exportSubnetRoutesWithPublicIp,
+      importSubnetRoutesWithPublicIpFromPeer: h.importSubnetRoutesWithPublicIp,
+      stackType: h.stackType === 'IPV4_IPV6' && peer?.stackType === 'IPV4_IPV6' ? 'IPV4_IPV6' : 'IPV4_ONLY',
+    },
+    ...(consensus ? { consensusState: { deleteStatus: deleteStatus(h.deleteRequested, peer?.deleteRequested ?? false), updateStatus: 'IN_SYNC' } } : {}),
   };
 }
 
@@ -98,12 +127,14 @@ export function peeringRoutes(state: GcpEmulatorState, project: string): Record<
     for (const half of net.peerings) {
       if (state.peeringState(net, half) !== 'ACTIVE') continue;
       const peer = state.network(half.peerProject, half.peerNetwork)!;
-      const reciprocal = peer.peerings.find((h) => h.peerProject === net.project && h.peerNetwork === net.name)!;
-      const learned: { destRange: string; priority: number }[] = state.networkRanges(peer.project, peer.name)
+      const reciprocal = state.reciprocalOf(net, half)!;
+      // IPv6 subnet routes cross only when both halves are IPV4_IPV6 (the API's default is IPV4_ONLY).
+      const ipv4Only = half.stackType !== 'IPV4_IPV6' || reciprocal.stackType !== 'IPV4_IPV6';
+      const learned: { destRange: string; priority: number }[] = state.networkRanges(peer.project, peer.name, ipv4Only)
         .map((destRange) => ({ destRange, priority: 0 }));
       if (half.importCustomRoutes && reciprocal.exportCustomRoutes) {
         for (const r of state.routes.values()) {
-          if (r.project === peer.project && r.network === peer.name && !('nextHopGateway' in r.nextHop)) {
+          if (r.project === peer.project && r.network === peer.name && !('nextHopGateway' in r.nextHop) && !(ipv4Only && r.destRange.includes(':'))) {
             learned.push({ destRange: r.destRange, priority: r.priority });
           }
         }
@@ -122,6 +153,12 @@ export function peeringRoutes(state: GcpEmulatorState, project: string): Record<
   return out;
 }
 
+/** The reason phrases Compute writes in `httpErrorMessage` (upper case, as in its operations). */
+const HTTP_REASON: Record<number, string> = {
+  400: 'BAD REQUEST', 403: 'FORBIDDEN', 404: 'NOT FOUND', 409: 'CONFLICT', 412: 'PRECONDITION FAILED', 429: 'TOO MANY REQUESTS',
+  500: 'INTERNAL SERVER ERROR', 503: 'SERVICE UNAVAILABLE',
+};
+
 /** Compute JSON of a global operation. */
 export function renderOperation(op: OperationRecord): Record<string, unknown> {
   return {
@@ -137,7 +174,7 @@ export function renderOperation(op: OperationRecord): Record<string, unknown> {
     insertTime: rfc3339(op.insertTime),
     ...(op.startTime ? { startTime: rfc3339(op.startTime) } : {}),
     ...(op.endTime ? { endTime: rfc3339(op.endTime) } : {}),
-    ...(op.error ? { error: { errors: [op.error] }, httpErrorStatusCode: 400, httpErrorMessage: 'BAD REQUEST' } : {}),
+    ...(op.error ? { error: { errors: [op.error] }, httpErrorStatusCode: op.httpError ?? 400, httpErrorMessage: HTTP_REASON[op.httpError ?? 400] ?? 'BAD REQUEST' } : {}),
     selfLink: `${SELF_LINK_BASE}/projects/${op.project}/global/operations/${op.name}`,
   };
 }

@@ -1,5 +1,5 @@
 import { errors, GoogleError } from './googleError';
-import { addPeering, deleteRoute, insertNetwork, insertRoute, removePeering, updatePeering, type CallContext } from './mutations';
+import { addPeering, deleteRoute, insertNetwork, insertRoute, removePeering, requestRemovePeering, updatePeering, type CallContext } from './mutations';
 import { keyOf, SELF_LINK_BASE } from './records';
 import { peeringRoutes, renderNetwork, renderOperation, renderProject, renderRoute, renderSubnetwork } from './render';
 import type { GcpEmulatorState } from './state';
@@ -54,7 +54,7 @@ const ROUTES: RouteDef[] = [
     } },
   { verb: 'POST', pattern: compute(`/global/networks/${P}/addPeering`), method: 'compute.networks.addPeering', write: true, handle: mutation(addPeering) },
   { verb: 'POST', pattern: compute(`/global/networks/${P}/removePeering`), method: 'compute.networks.removePeering', write: true, handle: mutation(removePeering) },
-  { verb: 'POST', pattern: compute(`/global/networks/${P}/updatePeering`), method: 'compute.networks.updatePeering', write: true, handle: mutation(updatePeering) },
+  { verb: 'POST', pattern: compute(`/global/networks/${P}/requestRemovePeering`), method: 'compute.networks.requestRemovePeering', write: true, handle: mutation(requestRemovePeering) },
   { verb: 'PATCH', pattern: compute(`/global/networks/${P}/updatePeering`), method: 'compute.networks.updatePeering', write: true, handle: mutation(updatePeering) },
   { verb: 'GET', pattern: compute('/aggregated/subnetworks'), method: 'compute.subnetworks.aggregatedList', write: false,
     handle: ([p]) => ({ state, query }) => {

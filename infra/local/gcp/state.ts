@@ -11,6 +11,7 @@ export interface OperationEvent { phase: 'first' | 'last'; operation: OperationR
 export interface SeedPeeringHalf {
   project: string; network: string; name: string; peerProject: string; peerNetwork: string;
   exportCustomRoutes?: boolean; importCustomRoutes?: boolean;
+  stackType?: 'IPV4_ONLY' | 'IPV4_IPV6'; updateStrategy?: 'INDEPENDENT' | 'CONSENSUS';
 }
 
 /**
@@ -92,8 +93,8 @@ export class GcpEmulatorState {
     if (!net) throw new Error(`no network ${h.project}/${h.network}`);
     const half: PeeringHalf = { name: h.name, peerProject: h.peerProject, peerNetwork: h.peerNetwork, exchangeSubnetRoutes: true,
       exportCustomRoutes: h.exportCustomRoutes ?? false, importCustomRoutes: h.importCustomRoutes ?? false,
-      exportSubnetRoutesWithPublicIp: true, importSubnetRoutesWithPublicIp: false, stackType: 'IPV4_ONLY', since: this.now(),
-      visibleAt: this.visibleAt() };
+      exportSubnetRoutesWithPublicIp: true, importSubnetRoutesWithPublicIp: false, stackType: h.stackType ?? 'IPV4_ONLY',
+      updateStrategy: h.updateStrategy ?? 'INDEPENDENT', deleteRequested: false, since: this.now(), visibleAt: this.visibleAt() };
     net.peerings.push(half);
     return half;
   }
@@ -108,15 +109,20 @@ export class GcpEmulatorState {
     return peer?.peerings.some((h) => h.peerProject === net.project && h.peerNetwork === net.name) ? 'ACTIVE' : 'INACTIVE';
   }
 
-  /** Every IPv4/IPv6 range of a network's subnets (primary, secondary, IPv6). */
-  networkRanges(project: string, network: string): string[] {
+  /** Every IPv4/IPv6 range of a network's subnets (primary, secondary, internal IPv6); `ipv4Only` leaves IPv6 out. */
+  networkRanges(project: string, network: string, ipv4Only = false): string[] {
     const ranges: string[] = [];
     for (const s of this.subnetworks.values()) {
       if (s.project !== project || s.network !== network) continue;
       ranges.push(s.ipCidrRange, ...s.secondaryIpRanges.map((r) => r.ipCidrRange));
-      if (s.ipv6CidrRange && s.ipv6AccessType === 'INTERNAL') ranges.push(s.ipv6CidrRange);
+      if (!ipv4Only && s.ipv6CidrRange && s.ipv6AccessType === 'INTERNAL') ranges.push(s.ipv6CidrRange);
     }
     return ranges;
+  }
+
+  /** The half on the peer network that points back at `net`, if the peer has added it. */
+  reciprocalOf(net: NetworkRecord, half: PeeringHalf): PeeringHalf | undefined {
+    return this.network(half.peerProject, half.peerNetwork)?.peerings.find((h) => h.peerProject === net.project && h.peerNetwork === net.name);
   }
 
   /** Starts an operation; its effect lands when it reaches DONE. */
@@ -158,6 +164,7 @@ export class GcpEmulatorState {
       } catch (e) {
         if (!(e instanceof GoogleError)) throw e;
         op.error = { code: e.operationCode ?? e.reason.toUpperCase(), message: e.message };
+        op.httpError = e.httpStatus;
       }
       op.status = 'DONE';
       op.endTime = now;

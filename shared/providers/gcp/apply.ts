@@ -5,7 +5,10 @@ import type { ApplyContext, ApplyOutcome } from '../port';
 import type { ComputeClient } from './client';
 import { isNotFound } from './errors';
 import type { NetworkLocks } from './networkLocks';
-import { halfId, managedPeeringName, networkPath, nextHopId, parseNetworkUrl, type GcpNetworkJson, type GcpPeeringJson, type GcpRouteJson } from './toModel';
+import {
+  COMPUTE_RESOURCE_BASE, deleteStatusOf, halfId, managedPeeringName, networkPath, networkUrl, nextHopId, parseNetworkUrl, strategyOf,
+  type GcpNetworkJson, type GcpPeeringJson, type GcpRouteJson,
+} from './toModel';
 
 type PeeringAction = ActionOf<'create-peering' | 'accept-peering' | 'delete-peering' | 'update-peering'>;
 type RouteAction = ActionOf<'create-route' | 'replace-route' | 'delete-route'>;
@@ -55,8 +58,10 @@ export class GcpApplier {
     const existing = towards(net, peer);
     if (existing) return converged(`${networkPath(local)} already peers with ${networkPath(peer)} as ${existing.name}`, knownId ?? halfId(local, existing.name));
     const name = managedPeeringName(peer);
-    const body = { networkPeering: { name, network: networkPath(peer), exchangeSubnetRoutes: true,
-      exportCustomRoutes: options.exportCustomRoutes ?? false, importCustomRoutes: options.importCustomRoutes ?? false } };
+    // stackType is sent only when the plan says: absent, Compute makes the half IPV4_ONLY (its documented default).
+    const body = { networkPeering: { name, network: networkUrl(peer), exchangeSubnetRoutes: true,
+      exportCustomRoutes: options.exportCustomRoutes ?? false, importCustomRoutes: options.importCustomRoutes ?? false,
+      ...(options.stackType ? { stackType: options.stackType } : {}) } };
     const id = knownId ?? halfId(local, name);
     try {
       await this.client.mutate('POST', `${networkPath(local)}/addPeering`, body, ctx.deadline);
@@ -67,19 +72,42 @@ export class GcpApplier {
     return done(`added peering ${name} on ${networkPath(local)}`, id);
   }
 
+  /**
+   * Removes our halves. A CONSENSUS half goes only after both networks asked (requestRemovePeering on
+   * each side → DELETE_ACKNOWLEDGED); until the peer's admin agrees, the request stands and the action is skipped.
+   */
   private async removeHalves(requester: NetworkRef, accepter: NetworkRef, ctx: ApplyContext): Promise<ApplyOutcome> {
     const removed: string[] = [];
+    const waiting: string[] = [];
+    const found: [NetworkRef, GcpPeeringJson][] = [];
+    let asked = false;
     for (const [local, peer] of this.ownedSides(requester, accepter)) {
       const half = towards((await this.readNetwork(local, ctx, true)).net, peer);
       if (!half) continue;
+      found.push([local, half]);
+      const status = deleteStatusOf(half);
+      if (!needsConsensus(half) || status === 'LOCAL_DELETE_REQUESTED' || status === 'DELETE_ACKNOWLEDGED') continue;
+      await this.client.mutate('POST', `${networkPath(local)}/requestRemovePeering`, { name: half.name }, ctx.deadline);
+      asked = true;
+    }
+    for (const [local, seen] of found) {
+      // Our own request may have completed the consensus: read the half's status again.
+      const half = asked && needsConsensus(seen) ? (await this.readNetwork(local, ctx, true)).net?.peerings?.find((h) => h.name === seen.name) : seen;
+      if (!half) continue;
+      if (needsConsensus(half) && deleteStatusOf(half) !== 'DELETE_ACKNOWLEDGED') {
+        waiting.push(halfId(local, half.name));
+        continue;
+      }
       try {
         await this.client.mutate('POST', `${networkPath(local)}/removePeering`, { name: half.name }, ctx.deadline);
         removed.push(halfId(local, half.name));
       } catch (e) {
-        if (!isNotFound(e) && !(e instanceof ConvergedError)) throw e;
+        if (!isNotFound(e)) throw e;
       }
     }
-    return removed.length > 0 ? done(`removed ${removed.join(', ')}`) : converged('no half of this peering is left on our networks');
+    const wait = waiting.length > 0 ? `removal of CONSENSUS ${waiting.join(', ')} requested; waiting for the peer network's admin to request it too` : '';
+    if (removed.length > 0) return done(`removed ${removed.join(', ')}${wait ? `; ${wait}` : ''}`);
+    return wait ? skipped(wait) : converged('no half of this peering is left on our networks');
   }
 
   private async updateHalves(requester: NetworkRef, accepter: NetworkRef, after: PeeringOptions, ctx: ApplyContext): Promise<ApplyOutcome> {
@@ -89,9 +117,12 @@ export class GcpApplier {
       if (!half) continue;
       const exportCustomRoutes = after.exportCustomRoutes ?? half.exportCustomRoutes ?? false;
       const importCustomRoutes = after.importCustomRoutes ?? half.importCustomRoutes ?? false;
-      if ((half.exportCustomRoutes ?? false) === exportCustomRoutes && (half.importCustomRoutes ?? false) === importCustomRoutes) continue;
+      const stackType = after.stackType ?? half.stackType ?? 'IPV4_ONLY';
+      if ((half.exportCustomRoutes ?? false) === exportCustomRoutes && (half.importCustomRoutes ?? false) === importCustomRoutes
+        && (half.stackType ?? 'IPV4_ONLY') === stackType) continue;
+      // updatePeering is PATCH only (Compute v1 reference); the body names every field we keep.
       await this.client.mutate('PATCH', `${networkPath(local)}/updatePeering`,
-        { networkPeering: { name: half.name, exportCustomRoutes, importCustomRoutes } }, ctx.deadline);
+        { networkPeering: { name: half.name, exportCustomRoutes, importCustomRoutes, stackType } }, ctx.deadline);
       updated.push(halfId(local, half.name));
     }
     return updated.length > 0 ? done(`updated ${updated.join(', ')}`) : converged('route exchange already as wanted');
@@ -139,7 +170,7 @@ export class GcpApplier {
     const name = `peerkeeper-${createHash('sha256').update(`${networkKey(network)}|${destination}|${after.id}`).digest('hex').slice(0, 20)}`;
     try {
       await this.client.mutate('POST', `projects/${network.account}/global/routes`,
-        { name, network: networkPath(network), destRange: destination, priority: 1000, ...nextHopFields(after.id) }, ctx.deadline);
+        { name, network: networkUrl(network), destRange: destination, priority: 1000, ...nextHopFields(after.id) }, ctx.deadline);
     } catch (e) {
       if (e instanceof ConvergedError) return converged(e.message);
       throw e;
@@ -161,6 +192,11 @@ export class GcpApplier {
   }
 }
 
+/** A CONSENSUS half still connected to its peer: it goes only when both admins agree. Once the peer's half is gone (INACTIVE) there is nobody to agree with. */
+function needsConsensus(half: GcpPeeringJson): boolean {
+  return strategyOf(half) === 'CONSENSUS' && half.state === 'ACTIVE';
+}
+
 function towards(net: GcpNetworkJson | undefined, peer: NetworkRef): GcpPeeringJson | undefined {
   return net?.peerings?.find((h) => {
     const p = parseNetworkUrl(h.network);
@@ -175,7 +211,8 @@ export function nextHopFields(id: string): Record<string, string> {
   const value = id.slice(at + 1);
   const field = { gateway: 'nextHopGateway', ip: 'nextHopIp', instance: 'nextHopInstance', ilb: 'nextHopIlb', vpnTunnel: 'nextHopVpnTunnel' }[kind];
   if (!field || !value) throw new TerminalError(`cannot route to ${id} in GCP`, { code: 'UNSUPPORTED_NEXT_HOP' });
-  return { [field]: value };
+  // Resource next hops (gateway, instance, forwarding rule, tunnel) as full URLs, as routes.insert documents them.
+  return { [field]: value.startsWith('projects/') ? `${COMPUTE_RESOURCE_BASE}/${value}` : value };
 }
 
 /** True when an error is one of ours (the port promises nothing untyped escapes). */

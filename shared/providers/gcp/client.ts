@@ -16,6 +16,9 @@ export interface ComputeOperation {
   status: 'PENDING' | 'RUNNING' | 'DONE';
   targetLink?: string;
   error?: { errors?: { code?: string; message?: string }[] };
+  /** Set on a failed operation: the HTTP status the call would have had (404, 409, 400 …). */
+  httpErrorStatusCode?: number;
+  httpErrorMessage?: string;
 }
 
 export interface ComputeClientOptions {
@@ -93,7 +96,7 @@ export class ComputeClient {
       }
     }
     const first = current.error?.errors?.[0];
-    if (first) throw operationError(first, what);
+    if (first) throw operationError(first, what, current.httpErrorStatusCode);
     return current;
   }
 

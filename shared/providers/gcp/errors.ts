@@ -33,15 +33,21 @@ export function toPeerkeeperError(e: GoogleErrorParts, what: string): Peerkeeper
   if (e.httpStatus === 429 || e.httpStatus >= 500 || (e.reason !== undefined && RETRYABLE_REASONS.has(e.reason)) || IN_PROGRESS.test(e.message)) {
     return new RetryableError(message, { code, ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) });
   }
-  if (e.httpStatus === 409 || e.reason === 'alreadyExists' || e.reason === 'RESOURCE_ALREADY_EXISTS') return new ConvergedError(message, { code: 'alreadyExists' });
+  // Only "already exists" is convergence. Any other 409 (resourceInUseByAnotherResource, a fingerprint
+  // or CONSENSUS conflict) is a real conflict: reporting it as converged would hide it.
+  if (e.reason === 'alreadyExists' || e.reason === 'RESOURCE_ALREADY_EXISTS') return new ConvergedError(message, { code: 'alreadyExists' });
+  if (e.httpStatus === 409) return new TerminalError(message, { code: e.reason ?? 'conflict' });
   if (e.httpStatus === 404 || e.reason === 'notFound' || e.reason === 'RESOURCE_NOT_FOUND') return new TerminalError(message, { code: 'notFound' });
   return new TerminalError(message, { code });
 }
 
-/** Maps the error of an operation that finished DONE with `error.errors[0]`. */
-export function operationError(err: { code?: string; message?: string }, what: string): PeerkeeperError {
+/**
+ * Maps the error of an operation that finished DONE with `error.errors[0]`. The operation's own
+ * `httpErrorStatusCode` (404, 409, 400, 403, 5xx …) classifies it; without one, the code decides.
+ */
+export function operationError(err: { code?: string; message?: string }, what: string, httpErrorStatusCode?: number): PeerkeeperError {
   const code = err.code ?? 'UNKNOWN';
-  const httpStatus = code === 'RESOURCE_NOT_FOUND' ? 404 : code === 'RESOURCE_ALREADY_EXISTS' ? 409 : 400;
+  const httpStatus = httpErrorStatusCode ?? (code === 'RESOURCE_NOT_FOUND' ? 404 : code === 'RESOURCE_ALREADY_EXISTS' ? 409 : 400);
   return toPeerkeeperError({ httpStatus, reason: code, message: err.message ?? code }, what);
 }
 

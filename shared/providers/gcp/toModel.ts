@@ -1,6 +1,6 @@
 import { MANAGED_TAG, networkKey, type Network, type NetworkRef, type Peering, type PeeringState, type Route } from '../../model';
 
-/** The fields of a Compute network peering (one half) that peerkeeper reads. */
+/** The fields of a Compute network peering (one half) that peerkeeper reads (Compute v1 `NetworkPeering`). */
 export interface GcpPeeringJson {
   name: string;
   network: string;
@@ -8,13 +8,24 @@ export interface GcpPeeringJson {
   stateDetails?: string;
   exportCustomRoutes?: boolean;
   importCustomRoutes?: boolean;
+  /** Absent = IPV4_ONLY, the API's default. */
+  stackType?: 'IPV4_ONLY' | 'IPV4_IPV6';
+  /** Absent or UNSPECIFIED = INDEPENDENT. */
+  updateStrategy?: 'INDEPENDENT' | 'CONSENSUS' | 'UNSPECIFIED';
+  /** Output only: the connection as a whole, with a CONSENSUS peering's pending delete/update. */
+  connectionStatus?: {
+    updateStrategy?: string;
+    consensusState?: { deleteStatus?: ConsensusDeleteStatus; updateStatus?: string };
+    trafficConfiguration?: { stackType?: string };
+  };
 }
+/** Compute's `NetworkPeeringConnectionStatusConsensusState.deleteStatus`. */
+export type ConsensusDeleteStatus = 'DELETE_ACKNOWLEDGED' | 'LOCAL_DELETE_REQUESTED' | 'PEER_DELETE_REQUESTED' | 'DELETE_STATUS_UNSPECIFIED';
 export interface GcpNetworkJson { name: string; peerings?: GcpPeeringJson[] }
 export interface GcpSubnetworkJson {
   network: string;
   ipCidrRange?: string;
   secondaryIpRanges?: { rangeName?: string; ipCidrRange: string }[];
-  ipv6CidrRange?: string;
   internalIpv6Prefix?: string;
   externalIpv6Prefix?: string;
 }
@@ -48,9 +59,17 @@ export function gcpNetworkRef(project: string, network: string): NetworkRef {
   return { cloud: 'gcp', account: project, region: 'global', id: network };
 }
 
-/** The partial resource path Compute accepts wherever it wants a network URL. */
+/** The partial resource path (relative to the Compute endpoint) of a network. */
 export function networkPath(ref: NetworkRef): string {
   return `projects/${ref.account}/global/networks/${ref.id}`;
+}
+
+/** Compute names resources by full URLs on this base, whichever endpoint serves the call (see the fixtures' selfLinks). */
+export const COMPUTE_RESOURCE_BASE = 'https://www.googleapis.com/compute/v1';
+
+/** The full network URL the Compute v1 reference documents for `networkPeering.network` and `route.network`. */
+export function networkUrl(ref: NetworkRef): string {
+  return `${COMPUTE_RESOURCE_BASE}/${networkPath(ref)}`;
 }
 
 /** Peering.id of a half: `projects/{p}/global/networks/{n}/peerings/{name}`. */
@@ -104,6 +123,8 @@ export function toPeerings(halves: readonly PeeringHalfView[]): Peering[] {
     const requester = sorted[0]!;
     const state: PeeringState = sorted.length === 2 ? (sorted.every((h) => h.json.state === 'ACTIVE') ? 'active' : 'requested') : halfState(requester);
     const managed = sorted.some((h) => h.json.name.startsWith(MANAGED_PEERING_PREFIX));
+    const consensus = sorted.find((h) => strategyOf(h.json) === 'CONSENSUS');
+    const message = [requester.json.stateDetails, consensus ? consensusNote(consensus) : undefined].filter((m) => m !== undefined).join('; ');
     out.push({
       id: halfId(requester.owner, requester.json.name),
       cloud: 'gcp',
@@ -113,12 +134,31 @@ export function toPeerings(halves: readonly PeeringHalfView[]): Peering[] {
       options: {
         exportCustomRoutes: sorted.every((h) => h.json.exportCustomRoutes === true),
         importCustomRoutes: sorted.every((h) => h.json.importCustomRoutes === true),
+        // IPv6 crosses only when every half asks for it: one IPV4_ONLY half keeps the link IPv4-only.
+        stackType: sorted.every((h) => h.json.stackType === 'IPV4_IPV6') ? 'IPV4_IPV6' : 'IPV4_ONLY',
       },
       tags: managed ? { [MANAGED_TAG]: 'true' } : {},
-      ...(requester.json.stateDetails ? { message: requester.json.stateDetails } : {}),
+      ...(message ? { message } : {}),
+      ...(consensus ? { updateStrategy: 'CONSENSUS' as const } : {}),
     });
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** A half's update strategy; UNSPECIFIED and absent mean INDEPENDENT (Compute v1 reference). */
+export function strategyOf(half: GcpPeeringJson): 'INDEPENDENT' | 'CONSENSUS' {
+  return half.updateStrategy === 'CONSENSUS' || half.connectionStatus?.updateStrategy === 'CONSENSUS' ? 'CONSENSUS' : 'INDEPENDENT';
+}
+
+/** Where a CONSENSUS half's removal stands; absent = nobody asked yet. */
+export function deleteStatusOf(half: GcpPeeringJson): ConsensusDeleteStatus | undefined {
+  const status = half.connectionStatus?.consensusState?.deleteStatus;
+  return status === 'DELETE_STATUS_UNSPECIFIED' ? undefined : status;
+}
+
+function consensusNote(h: PeeringHalfView): string {
+  const status = deleteStatusOf(h.json);
+  return `CONSENSUS update strategy (on ${label(h.owner)})${status ? `: removal ${status}` : ''}`;
 }
 
 /** A stable id for a route's next hop (`gateway:projects/p/global/gateways/default-internet-gateway`, `ip:10.0.0.2`, …). */
@@ -133,10 +173,14 @@ export function nextHopId(r: GcpRouteJson): string {
   return `route:${r.name}`;
 }
 
-/** Every range of a subnet: primary, secondary and IPv6. */
+/**
+ * Every range of a subnet: primary, secondary and IPv6. IPv6 comes from `internalIpv6Prefix` (ULA) and
+ * `externalIpv6Prefix` (GUA), the fields the Compute v1 reference documents; `ipv6CidrRange` is output for
+ * internal use there and is not read.
+ */
 export function subnetRanges(s: GcpSubnetworkJson): string[] {
-  const v6 = s.ipv6CidrRange ?? s.internalIpv6Prefix ?? s.externalIpv6Prefix;
-  return [...(s.ipCidrRange ? [s.ipCidrRange] : []), ...(s.secondaryIpRanges ?? []).map((r) => r.ipCidrRange), ...(v6 ? [v6] : [])];
+  const v6 = [...new Set([s.internalIpv6Prefix, s.externalIpv6Prefix].filter((p): p is string => typeof p === 'string' && p !== ''))];
+  return [...(s.ipCidrRange ? [s.ipCidrRange] : []), ...(s.secondaryIpRanges ?? []).map((r) => r.ipCidrRange), ...v6];
 }
 
 /**

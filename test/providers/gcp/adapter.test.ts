@@ -89,7 +89,7 @@ describe('GcpPeeringAdapter through the Compute emulator', () => {
       before: {}, after: { exportCustomRoutes: true, importCustomRoutes: true } };
     expect((await adapter.apply(action, ctx())).status).toBe('done');
     expect(em.calls.count('compute.networks.updatePeering') - before).toBe(3);
-    expect(peeringOf(await observe())!.options).toEqual({ exportCustomRoutes: true, importCustomRoutes: true });
+    expect(peeringOf(await observe())!.options).toEqual({ exportCustomRoutes: true, importCustomRoutes: true, stackType: 'IPV4_ONLY' });
   });
 
   it('serializes concurrent actions on one network instead of colliding', async () => {

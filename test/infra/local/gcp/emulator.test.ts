@@ -54,12 +54,12 @@ describe('GCP Compute emulator', () => {
   it('refuses a second peering operation on the local or peer network until the first is done', async () => {
     const first = await call(em, 'POST', `${SPOKE}/addPeering`, peerWith('hub-prj', 'hub', 'spoke-to-hub'));
     expect(first.status).toBe(200);
-    const second = await call(em, 'POST', `${NET}/updatePeering`, { networkPeering: { name: 'hub-to-spoke', exportCustomRoutes: true } });
+    const second = await call(em, 'PATCH', `${NET}/updatePeering`, { networkPeering: { name: 'hub-to-spoke', exportCustomRoutes: true } });
     expect(second.status).toBe(400);
     expect(second.body).toEqual({ error: { code: 400, message: 'There is a peering operation in progress on the local or peer network. Try again later.',
       errors: [{ domain: 'global', reason: 'badRequest', message: 'There is a peering operation in progress on the local or peer network. Try again later.' }] } });
     finish();
-    expect((await call(em, 'POST', `${NET}/updatePeering`, { networkPeering: { name: 'hub-to-spoke', exportCustomRoutes: true } })).status).toBe(200);
+    expect((await call(em, 'PATCH', `${NET}/updatePeering`, { networkPeering: { name: 'hub-to-spoke', exportCustomRoutes: true } })).status).toBe(200);
     finish();
   });
 
