@@ -7,6 +7,8 @@ import { graphCommand } from './graph';
 import { requestCommand } from './request';
 import { applyCommand, planCommand } from './plan';
 import { schemaCommand, validateCommand } from './validate';
+import { doctorCommand } from './doctor';
+import { reportCommand } from './report';
 
 const HELP = `peerkeeper — keep cloud network peering as declared (AWS, Azure, Google Cloud)
 
@@ -22,6 +24,9 @@ Usage:
   peerkeeper reject  <id> --policy P --as <approver> [--estate S | --now ISO] [--note T]
   peerkeeper request --policy P --from <cloud:account:region:id> --to <group|network> --cidrs a,b [--estate S | --provider …]
                                                            register a request peerkeeper cannot see (GCP, Azure cross-tenant)
+  peerkeeper doctor --provider aws|azure|gcp|local --policy P [--json]   preflight: access, event routes, secrets, deployed policy, quotas
+  peerkeeper report [--store file:DIR,dynamodb:T,azure-table:T,gcs:B] [--since 30d] [--format markdown|html] [--json] [--out F]
+                                                           compliance over time from the audit log(s)
 
 Time: --now ISO, else the snapshot's observedAt with --estate, else the clock (one clock per command).
 Approvals and the audit log live in --state-dir (default .peerkeeper/, or PEERKEEPER_STATE_DIR).
@@ -35,6 +40,7 @@ const OPTIONS = {
   scope: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
   'state-dir': { type: 'string' }, as: { type: 'string' }, note: { type: 'string' }, format: { type: 'string' },
   from: { type: 'string' }, to: { type: 'string' }, cidrs: { type: 'string' },
+  store: { type: 'string' }, since: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -60,6 +66,8 @@ export async function runCli(argv: readonly string[], io: CliOutput = processOut
         return await decideCommand({ ...common, policy, id: positionals[0] ?? '', decision: command, ...(str('as') ? { as: str('as') } : {}), ...(str('note') ? { note: str('note') } : {}), ...(str('now') ? { now: str('now') } : {}) }, io);
       }
       case 'request': return await requestCommand({ ...need(common), ...(str('from') ? { from: str('from') } : {}), ...(str('to') ? { to: str('to') } : {}), ...(str('cidrs') ? { cidrs: str('cidrs') } : {}), ...(str('as') ? { as: str('as') } : {}) }, io);
+      case 'doctor': return await doctorCommand({ ...need(common), ...(str('provider') ? { provider: str('provider') } : {}) }, io);
+      case 'report': return await reportCommand({ ...(str('store') ? { store: str('store') } : {}), ...(str('since') ? { since: str('since') } : {}), ...(str('now') ? { now: str('now') } : {}), ...(str('format') ? { format: str('format') } : {}), ...(str('out') ? { out: str('out') } : {}), ...(str('state-dir') ? { stateDir: str('state-dir') } : {}), json: v.json === true }, io);
       default: io.err(`unknown command "${command}"\n\n${HELP}`); return 1;
     }
   } catch (error) {

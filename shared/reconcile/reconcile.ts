@@ -12,6 +12,7 @@ import { countWrites, executePlan } from './execute';
 import { withDeclaredRequests } from './declared';
 import { farSidePartitions } from './far-sides';
 import { governedAccounts, partitionsFor } from './partitions';
+import { actionAuditFields, isAuditedFinding, observationAuditEntries } from '../report/audit-records';
 
 /** Everything reconcileScope needs; the handlers, the sweep, the CLI and approvals all build one. */
 export interface ReconcileDeps {
@@ -53,11 +54,12 @@ function subjectOf(action: Action): string {
   return 'network' in t ? `${action.cloud}:${t.routeTableId}:${t.destination}` : `${action.cloud}:${t.id ?? `${t.requester.id}->${t.accepter.id}`}`;
 }
 
-function auditEntry(result: ActionResult, at: string, actor: string, hash: string, trigger: Trigger | undefined): AuditEntry {
+function auditEntry(result: ActionResult, at: string, actor: string, hash: string, trigger: Trigger | undefined, observedAt: Date): AuditEntry {
   const id = createHash('sha256').update(`${hash}|${subjectOf(result.action)}|${result.action.action}|${at}`).digest('hex').slice(0, 24);
   return {
     id, at, actor, action: result.action.action, subject: subjectOf(result.action), reason: result.action.reason,
     planHash: hash, outcome: result.status, ...(trigger ? { eventId: trigger.eventId } : {}),
+    ...actionAuditFields(result.action, trigger, observedAt),
   };
 }
 
@@ -132,8 +134,9 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
   if (deps.audit) {
     const at = now().toISOString();
     const actor = deps.actor ?? 'peerkeeper';
-    const worth = results.filter((r) => (isMutating(r.action) || r.action.action === 'request-approval') && r.status !== 'observed');
-    for (const r of worth) await deps.audit.append(auditEntry(r, at, actor, hash, trigger));
+    const worth = results.filter((r) => (isMutating(r.action) || r.action.action === 'request-approval' || isAuditedFinding(r.action)) && r.status !== 'observed');
+    for (const r of worth) await deps.audit.append(auditEntry(r, at, actor, hash, trigger, new Date(observedAt)));
+    for (const e of observationAuditEntries({ policy: deps.policy, observation, plan, scope, at: now(), actor, planHash: hash })) await deps.audit.append(e);
   }
   return { scope, observation, plan, planHash: hash, results, writes: countWrites(results) };
 }

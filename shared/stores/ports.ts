@@ -38,6 +38,16 @@ export const AuditEntrySchema = z.object({
   /** done | converged | skipped | failed | approved | rejected | expired | refused | pending | … */
   outcome: z.string().min(1),
   eventId: z.string().optional(),
+  /** The cloud the entry is about, so `peerkeeper report` can split one log by cloud. */
+  cloud: z.enum(['aws', 'azure', 'gcp']).optional(),
+  /** The policy connection the action served. */
+  connection: z.string().optional(),
+  /** What kind of finding the entry records (`route-drift`, `peering-drift`, `unmanaged-peering`, `unreadable-partition`, `conformance`). */
+  kind: z.string().optional(),
+  /** When the condition this entry resolves was first seen (the event's time, else the observation's): time-to-revert = at − detectedAt. */
+  detectedAt: z.string().regex(isoMillis).optional(),
+  /** Tallies of a `conformance` entry (desired, converged, pending, held, refused links of one sweep). */
+  counts: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
