@@ -81,7 +81,3 @@ function need<T extends { policy: string }>(args: T): T {
   if (!args.policy) throw new CliError('--policy <file> is required (see `peerkeeper help`)');
   return args;
 }
-
-if (require.main === module) {
-  void runCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });
-}

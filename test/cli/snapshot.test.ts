@@ -1,47 +1,108 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOCAL_POLICY_FILE, startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
+import { CAST } from '../../infra/local/scenario';
 import { runCli } from '../../shared/cli/main';
 import type { CliOutput } from '../../shared/cli/output';
+import { REDACTED } from '../../shared/cli/redact';
+import { snapshotCommand } from '../../shared/cli/snapshot';
+import type { Estate, Plan } from '../../shared/model';
 
 function capture(): CliOutput & { stdout: string; stderr: string } {
   const io = { stdout: '', stderr: '', color: false, out: (t: string) => { io.stdout += t; }, err: (t: string) => { io.stderr += t; } };
   return io;
 }
 
-interface Snapshot { observedAt: unknown; complete: boolean; gaps: string[]; networks: { cidrs: string[] }[]; peerings: object[] }
-const example = (): Snapshot => JSON.parse(readFileSync('examples/estate.json', 'utf8')) as Snapshot;
+/** The moment both plans are made at: the snapshot's observedAt, and --now for the live plan. */
+const NOW = '2026-11-20T12:00:00.000Z';
+const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-snapshot-'));
+const state = ['--state-dir', dir];
+let cloud: LocalCloud;
 
-describe('snapshots are validated like inputs', () => {
-  it.each<{ reason: string; edit: (s: Snapshot) => void; error: RegExp }>([
-    { reason: 'a bad CIDR is located by file and JSON path', edit: (s) => { s.networks[3]!.cidrs[1] = '10.0.0.300/33'; }, error: /bad\.json: networks\[3\]\.cidrs\[1\]: "10\.0\.0\.300\/33" is not a CIDR/ },
-    { reason: 'a duplicate network names both paths', edit: (s) => { s.networks.push(s.networks[0]!); }, error: /bad\.json: networks\[\d+\]: duplicate network aws:\S+ \(also at networks\[0\]\)/ },
-    { reason: 'a duplicate peering id names both paths', edit: (s) => { s.peerings.push(s.peerings[2]!); }, error: /bad\.json: peerings\[\d+\]: duplicate \w+ peering \S+ \(also at peerings\[2\]\)/ },
-    { reason: 'a bad observedAt is named, not "--now undefined is not a date"', edit: (s) => { s.observedAt = 'soon'; }, error: /bad\.json: observedAt: "soon" is not an ISO timestamp/ },
-    { reason: 'a missing observedAt is named', edit: (s) => { delete (s as Partial<Snapshot>).observedAt; }, error: /bad\.json: observedAt: / },
-    { reason: 'incomplete with no gaps', edit: (s) => { s.complete = false; }, error: /bad\.json: gaps: complete is false but no gap/ },
-    { reason: 'complete with gaps', edit: (s) => { s.gaps = ['aws 444444444444 us-west-2: DescribeRouteTables throttled']; }, error: /bad\.json: complete: complete is true but gaps lists 1/ },
-    { reason: 'a schema error uses the same JSON path form', edit: (s) => { (s.networks[1] as unknown as { cidrs: unknown }).cidrs = 'x'; }, error: /bad\.json: networks\[1\]\.cidrs: / },
-  ])('plan refuses the snapshot with exit 1: $reason', async ({ edit, error }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-snapshot-'));
-    const snapshot = example();
-    edit(snapshot);
-    const file = join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify(snapshot));
+/** A plan as JSON, from the CLI, with its exit code. */
+async function planJson(args: string[]): Promise<{ code: number; plan: Plan }> {
+  const io = capture();
+  const code = await runCli(['plan', '--policy', LOCAL_POLICY_FILE, '--json', ...state, ...args], io);
+  if (code === 1) throw new Error(`plan failed: ${io.stderr}`);
+  return { code, plan: JSON.parse(io.stdout) as Plan };
+}
+
+beforeAll(async () => {
+  cloud = await startLocalCloud();
+  writeFileSync(join(dir, 'local.json'), JSON.stringify(cloud.endpoints));
+  // An estate that is not yet as declared, set straight into the emulators (no events, so no function reconciles it):
+  // a hub and a spoke to peer, an Azure mesh of two, a GCP hub and spoke.
+  cloud.aws.state.createVpc({ account: CAST.aws.hub, region: 'us-east-1', cidr: CAST.cidrs.hub, tags: { Name: 'hub', 'peerkeeper/role': 'hub', owner: 'team-net' } });
+  cloud.aws.state.createVpc({ account: CAST.aws.spoke, region: 'us-east-1', cidr: CAST.cidrs.spoke, tags: { Name: 'payments', 'peerkeeper/role': 'spoke', owner: 'team-pay' } });
+  cloud.azure.state.createVnet({ subscription: CAST.azure.dataA, resourceGroup: 'net', name: 'data-a', location: 'westeurope', addressPrefixes: [CAST.cidrs.dataA], tags: { tier: 'data' } });
+  cloud.azure.state.createVnet({ subscription: CAST.azure.dataB, resourceGroup: 'net', name: 'data-b', location: 'westeurope', addressPrefixes: [CAST.cidrs.dataB], tags: { tier: 'data' } });
+  cloud.gcp.state.createNetwork({ project: CAST.gcp.hub, name: 'hub' });
+  cloud.gcp.state.createSubnetwork({ project: CAST.gcp.hub, region: 'europe-west1', network: 'hub', name: 'hub-ew1', ipCidrRange: CAST.cidrs.gcpHub });
+  cloud.gcp.state.createNetwork({ project: CAST.gcp.spoke, name: 'app' });
+  cloud.gcp.state.createSubnetwork({ project: CAST.gcp.spoke, region: 'europe-west1', network: 'app', name: 'app-ew1', ipCidrRange: CAST.cidrs.gcpSpoke });
+}, 30_000);
+afterAll(() => cloud?.close());
+
+describe('peerkeeper snapshot', () => {
+  it('writes the local cloud\'s observed estate, and `plan --estate` of it gives the plan `plan --provider local` gives', async () => {
+    const out = join(dir, 'estate.json');
     const io = capture();
-    expect(await runCli(['plan', '--policy', 'examples/policy.yaml', '--estate', file, '--state-dir', join(dir, 'state')], io)).toBe(1);
-    expect(io.stderr).toMatch(error);
-    expect(io.stdout).toBe('');
+    expect(await snapshotCommand({ policy: LOCAL_POLICY_FILE, provider: 'local', out, stateDir: dir, now: NOW }, io)).toBe(0);
+    expect(io.stderr).toMatch(/Wrote .*estate\.json: 6 network\(s\), 0 peering\(s\) in 6 account\(s\)/);
+    const estate = JSON.parse(readFileSync(out, 'utf8')) as Estate;
+    expect(estate).toMatchObject({ version: 1, observedAt: NOW, complete: true, gaps: [] });
+
+    const live = await planJson(['--provider', 'local', '--now', NOW]);
+    const replayed = await planJson(['--estate', out]);
+    expect(live.code).toBe(2);
+    expect(live.plan.actions.length).toBeGreaterThanOrEqual(4);
+    expect(replayed).toEqual(live);
+  }, 30_000);
+
+  it('honours --scope: a snapshot of one account holds only what that account\'s plan observes', async () => {
+    const out = join(dir, 'scoped.json');
+    const scope = JSON.stringify({ kind: 'account', cloud: 'azure', account: CAST.azure.dataA });
+    expect(await snapshotCommand({ policy: LOCAL_POLICY_FILE, provider: 'local', out, stateDir: dir, now: NOW, scope }, capture())).toBe(0);
+    const estate = JSON.parse(readFileSync(out, 'utf8')) as Estate;
+    expect(new Set(estate.networks.map((n) => n.ref.cloud))).toEqual(new Set(['azure']));
+    expect(estate.networks.some((n) => n.ref.account === CAST.azure.dataA)).toBe(true);
+  }, 30_000);
+
+  it('redacts names and tag values the policy does not select on, and the redacted snapshot plans the same actions', async () => {
+    const plain = join(dir, 'estate.json');
+    const out = join(dir, 'redacted.json');
+    expect(await snapshotCommand({ policy: LOCAL_POLICY_FILE, provider: 'local', out, stateDir: dir, now: NOW, redact: true }, capture())).toBe(0);
+    const estate = JSON.parse(readFileSync(out, 'utf8')) as Estate;
+    const hub = estate.networks.find((n) => n.ref.account === CAST.aws.hub)!;
+    expect(hub.tags).toEqual({ Name: REDACTED, 'peerkeeper/role': 'hub', owner: REDACTED });
+    expect(JSON.stringify(estate)).not.toMatch(/team-net|team-pay|payments/);
+    const targets = (p: Plan) => p.actions.map((a) => ({ action: a.action, cloud: a.cloud, target: a.target }));
+    expect(targets((await planJson(['--estate', out])).plan)).toEqual(targets((await planJson(['--estate', plain])).plan));
+  }, 30_000);
+
+  it('refuses to run without a live provider or without --out, with exit 1 and a one-line reason', async () => {
+    const cases = [
+      { reason: 'a snapshot of a snapshot is a copy', args: { provider: 'memory', out: join(dir, 'x.json') }, says: /already is one/ },
+      { reason: 'there is nothing to observe without a provider', args: { out: join(dir, 'x.json') }, says: /needs --provider/ },
+      { reason: 'the estate must go somewhere', args: { provider: 'local' }, says: /needs --out/ },
+    ];
+    for (const c of cases) {
+      await expect(snapshotCommand({ policy: LOCAL_POLICY_FILE, stateDir: dir, ...c.args }, capture())).rejects.toThrow(c.says);
+    }
   });
+});
 
-  it('validate --estate checks the snapshot too', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-snapshot-'));
-    const snapshot = example();
-    snapshot.networks[0]!.cidrs.push('fd00::/129');
-    const file = join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify(snapshot));
+describe('a snapshot with unread partitions', () => {
+  it('replays as incomplete: `plan --estate` holds what depends on the unread account and says which', async () => {
+    const base = JSON.parse(readFileSync('examples/estate.json', 'utf8')) as Estate;
+    const unread = { cloud: 'aws' as const, account: '333333333333', region: 'us-east-1', reason: 'AccessDenied: not authorized to perform ec2:DescribeVpcs' };
+    const file = join(dir, 'incomplete.json');
+    writeFileSync(file, JSON.stringify({ ...base, complete: false, gaps: ['aws:333333333333:us-east-1: AccessDenied'], unread: [unread], networks: base.networks.filter((n) => n.ref.account !== unread.account) }));
     const io = capture();
-    expect(await runCli(['validate', 'examples/policy.yaml', '--estate', file], io)).toBe(1);
-    expect(io.stderr).toMatch(/bad\.json: networks\[0\]\.cidrs\[\d+\]: "fd00::\/129" is not a CIDR/);
+    await runCli(['plan', '--policy', 'examples/policy.yaml', '--estate', file, '--json', ...state], io);
+    const plan = JSON.parse(io.stdout) as Plan & { unread?: unknown[] };
+    expect(plan.complete).toBe(false);
+    expect(JSON.stringify(plan)).toContain('333333333333');
   });
 });
