@@ -70,7 +70,7 @@ const entryId = (...parts: string[]) => createHash('sha256').update(parts.join('
  * list grouped by partition (a plan made before the planner listed partitions).
  */
 export function unreadPartitions(observation: Observation, plan: Plan): UnreadablePartition[] {
-  const fromPlan = plan.partitions.filter((p) => !p.complete);
+  const fromPlan = (plan.partitions ?? []).filter((p) => !p.complete);
   if (fromPlan.length > 0) return fromPlan.map((p) => ({ cloud: p.cloud, account: p.account, region: p.region, reasons: p.reasons }));
   const grouped = new Map<string, UnreadablePartition & { reasons: string[] }>();
   for (const u of observation.unread ?? []) {
@@ -96,7 +96,7 @@ function heldSubject(action: Action): string {
 export function observationAuditEntries(input: { policy: Policy; observation: Observation; plan: Plan; scope: Scope; at: Date; actor: string; planHash: string }): AuditEntry[] {
   const at = input.at.toISOString();
   const out: AuditEntry[] = [];
-  for (const h of input.plan.held) {
+  for (const h of input.plan.held ?? []) { // plans built before the planner held actions have none
     out.push({ id: entryId(input.planHash, heldSubject(h.action), h.action.action, 'held', at), at, actor: input.actor, action: h.action.action, subject: heldSubject(h.action),
       reason: h.reason, outcome: 'held', planHash: input.planHash, ...actionAuditFields(h.action, undefined, input.at) });
   }
