@@ -32,7 +32,7 @@ Time: --now ISO, else the snapshot's observedAt with --estate, else the clock (o
 Approvals and the audit log live in --state-dir (default .peerkeeper/, or PEERKEEPER_STATE_DIR).
 --provider local talks to the local cloud of \`npm start -- --interactive\` (its URLs are in <state-dir>/local.json).
 
-Exit codes: 0 = ok / no changes, 2 = plan has changes, 1 = error.
+Exit codes: 0 = ok / no changes, 2 = plan has changes, 1 = error or any partition unread (no conclusion).
 `;
 
 const OPTIONS = {

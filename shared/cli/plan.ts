@@ -1,4 +1,5 @@
-import type { Scope } from '../model';
+import type { Plan, Scope } from '../model';
+import { unreadPartitions } from '../model/plan-completeness';
 import { ScopeSchema } from '../model';
 import { countChanges, renderPlan } from '../planner';
 import type { ReconcileResult } from '../reconcile';
@@ -39,15 +40,36 @@ async function run(args: PlanArgs, mode: 'observe' | 'enforce', io: CliOutput): 
   return { result, selection };
 }
 
-/** `peerkeeper plan`: exit 0 = no changes, 2 = changes, 1 = error (like `terraform plan -detailed-exitcode`). */
+/**
+ * Names each partition the plan could not read, and why; true when there was one. Text output gets it on
+ * stdout after the plan; `--json` keeps stdout one JSON document (it carries `complete` and `partitions`), so the
+ * list goes to stderr.
+ */
+function reportUnread(plan: Plan, json: boolean | undefined, io: CliOutput): boolean {
+  if (plan.complete) return false;
+  const unread = unreadPartitions(plan);
+  const lines = [`Unread partitions (${unread.length}); nothing that depends on them was decided:`,
+    ...unread.map((u) => `  ${u.name}: ${u.reasons.join('; ') || 'no reason given'}`)];
+  (json ? io.err : io.out)(`${lines.join('\n')}\n`);
+  return true;
+}
+
+/**
+ * `peerkeeper plan`: exit 0 = no changes, 2 = changes, 1 = error or an incomplete observation (like
+ * `terraform plan -detailed-exitcode`). A partial read never exits 0 or 2: a gate must not pass during an outage.
+ */
 export async function planCommand(args: PlanArgs, io: CliOutput): Promise<number> {
   const { result, selection } = await run(args, 'observe', io);
   await selection.close();
   io.out(args.json ? JSON.stringify(result.plan, null, 2) + '\n' : renderPlan(result.plan, { color: io.color }));
+  if (reportUnread(result.plan, args.json, io)) return 1;
   return countChanges(result.plan).changes > 0 ? 2 : 0;
 }
 
-/** `peerkeeper apply`: executes the plan; with a snapshot, writes the converged estate to `--out`. */
+/**
+ * `peerkeeper apply`: executes the plan; with a snapshot, writes the converged estate to `--out`. Exit 1 when an
+ * action failed or the observation was incomplete (what it could decide was still applied).
+ */
 export async function applyCommand(args: PlanArgs & { out?: string; dryRun?: boolean }, io: CliOutput): Promise<number> {
   if (args.estate && !args.out && !args.dryRun) throw new CliError('apply --estate needs --out <file> for the converged estate (or --dry-run)');
   const { result, selection } = await run(args, args.dryRun ? 'observe' : 'enforce', io);
@@ -62,5 +84,6 @@ export async function applyCommand(args: PlanArgs & { out?: string; dryRun?: boo
     for (const r of result.results) if (r.status !== 'reported') io.out(`  ${r.status.padEnd(9)} ${r.action.action} ${r.detail ?? r.error?.message ?? ''}\n`);
     io.out(`\nApplied: ${result.writes} write(s)${failed.length ? `, ${failed.length} failed` : ''}${args.out ? `; converged estate written to ${args.out}` : ''}.\n`);
   }
-  return failed.length > 0 ? 1 : 0;
+  const incomplete = reportUnread(result.plan, args.json, io);
+  return failed.length > 0 || incomplete ? 1 : 0;
 }

@@ -9,6 +9,7 @@ import type { ApprovalGateway } from '../approvals';
 import { cliApprovals, stateDir } from './approvals';
 import { commandNow, parseNow } from './clock';
 import { CliError, readEstate, readPolicy } from './io';
+import { withSnapshotGaps } from './snapshot-gaps';
 import type { CliOutput } from './output';
 
 /** The providers a CLI run talks to, and how to finish with them. */
@@ -38,7 +39,7 @@ export async function openProviders(args: { policy: string; estate?: string; pro
     const estate = readEstate(args.estate);
     const now = args.now !== undefined ? parseNow(args.now) : new Date(estate.observedAt);
     const memory = new MemoryCloud(estate, () => now);
-    return { policy, providers: memoryProviders(memory), now, snapshot: () => memory.snapshot(), close: async () => undefined, ...shared };
+    return { policy, providers: withSnapshotGaps(memoryProviders(memory), estate), now, snapshot: () => memory.snapshot(), close: async () => undefined, ...shared };
   }
   if (kind === undefined) throw new CliError('say where the estate is: --estate <snapshot.json> or --provider aws|azure|gcp|local|memory');
   const live = { now: commandNow({ ...(args.now !== undefined ? { now: args.now } : {}) }), close: async () => undefined, ...shared };

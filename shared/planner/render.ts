@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Action, ActionKind, NetworkRef, Plan } from '../model';
 import { describeScope, isMutating } from '../model';
+import { incompleteVerdict } from '../model/plan-completeness';
 
 const SYMBOL: Readonly<Record<ActionKind, string>> = {
   'create-peering': '+', 'create-route': '+', 'accept-peering': '✓', 'reject-peering': '✗',
@@ -46,13 +47,16 @@ export function renderPlan(plan: Plan, options: { color?: boolean } = {}): strin
   for (const p of plan.problems) lines.push(`  ${p.severity}: ${p.message}`);
   const { changes, findings } = countChanges(plan);
   if (plan.actions.length > 0 || plan.problems.length > 0) lines.push('');
-  if (changes === 0) {
+  if (changes === 0 && !plan.complete) {
+    lines.push(incompleteVerdict(plan));
+  } else if (changes === 0) {
     lines.push(`No changes. The estate matches the policy${findings ? ` (${findings} finding${findings === 1 ? '' : 's'} reported)` : ''}.`);
   } else {
     const by = new Map<string, number>();
     for (const a of plan.actions) if (a.action !== 'report') by.set(a.action, (by.get(a.action) ?? 0) + 1);
     const parts = [...by.entries()].map(([k, n]) => `${n} ${k}`);
     lines.push(`Plan: ${changes} change${changes === 1 ? '' : 's'} (${parts.join(', ')})${findings ? `; ${findings} finding${findings === 1 ? '' : 's'}` : ''}.`);
+    if (!plan.complete) lines.push(incompleteVerdict(plan));
   }
   return lines.join('\n') + '\n';
 }
