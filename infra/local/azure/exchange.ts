@@ -85,8 +85,9 @@ export function page(items: unknown[], ex: Exchange, ctx: HandlerContext): Answe
  * The answer to an accepted write: the resource body plus `Azure-AsyncOperation` to poll, and a lock on
  * `lockKey` until the operation finishes (a second write meanwhile gets 409 AnotherOperationInProgress).
  */
-export function startLro(ex: Exchange, ctx: HandlerContext, opts: { lockKey: string; location: string; subscription: string; record?: { pendingOp?: string } }): Record<string, string> {
-  const op = ctx.state.startOperation(opts.lockKey, opts.location);
+export function startLro(ex: Exchange, ctx: HandlerContext, opts: { lockKey: string; location: string; subscription: string; record?: { pendingOp?: string };
+  failure?: { code: string; message: string } }): Record<string, string> {
+  const op = ctx.state.startOperation(opts.lockKey, opts.location, opts.failure);
   if (opts.record) opts.record.pendingOp = op.id;
   const apiVersion = encodeURIComponent(ex.query.get('api-version') ?? '');
   const base = `${ex.baseUrl}/subscriptions/${opts.subscription}/providers/Microsoft.Network/locations/${opts.location}`;
@@ -95,6 +96,12 @@ export function startLro(ex: Exchange, ctx: HandlerContext, opts: { lockKey: str
     location: `${base}/operationResults/${op.id}?api-version=${apiVersion}`,
     'retry-after': String(ctx.faults.lroRetryAfterSeconds),
   };
+}
+
+/** The error ARM puts in a write's failed operation while another write holds the resource. */
+export function anotherOperation(ex: Exchange): { code: string; message: string } {
+  return { code: 'AnotherOperationInProgress',
+    message: `Operation on ${ex.path} was canceled: another operation on this or dependent resource is in progress. Retry the request later.` };
 }
 
 /** ARM refuses a write while another operation on the same resource runs. */

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkApiVersion } from './apiVersions';
 import { ArmError } from './armError';
 import { callerFromAuthorization, resourceEvent, type ResourceEvent } from './events';
 import type { Answer, Exchange } from './exchange';
@@ -75,6 +76,7 @@ export async function startAzureEmulator(opts: AzureEmulatorOptions = {}): Promi
       const matched = matchRoute(method, url.pathname);
       if (!matched) throw new ArmError(404, 'InvalidResourceType', `The resource type could not be found for ${method} ${path}.`);
       const operation = matched.entry.operation;
+      checkApiVersion(operation, url.searchParams.get('api-version'));
       calls.record(operation);
       const fault = faults.check({ method, operation, path: `${path}${decodeURIComponent(url.search)}` });
       if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArmError } from './armError';
 import { firstOverlap } from '../ranges';
-import type { HalfOptions, HalfRecord, VnetRecord } from './records';
+import type { HalfOptions, HalfRecord, HalfSettings, VnetRecord } from './records';
 import type { AzureEmulatorState } from './state';
 
 /** Azure's limit: 500 peerings per virtual network. */
@@ -12,7 +12,9 @@ export type PeeringSyncLevel = 'FullyInSync' | 'LocalNotInSync' | 'RemoteNotInSy
 
 export interface PutHalfInput {
   remoteId: string;
+  /** PUT replaces: options and settings left out go back to their defaults. */
   options?: Partial<HalfOptions>;
+  settings?: Partial<HalfSettings>;
   /** `?syncRemoteAddressSpace=true`: refresh this half's copy of the remote address space. */
   sync?: boolean;
 }
@@ -20,6 +22,8 @@ export interface PutHalfInput {
 const DEFAULT_OPTIONS: HalfOptions = {
   allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false,
 };
+/** ARM's defaults: a full (not subnet) peering of both address families. */
+const DEFAULT_SETTINGS: HalfSettings = { doNotVerifyRemoteGateways: false, peerCompleteVnets: true, enableOnlyIPv6Peering: false };
 
 /** The half on `vnet` whose remote is `remoteId`, if any (a VNet may peer a given remote only once). */
 export function halfTowards(vnet: VnetRecord, remoteId: string): HalfRecord | undefined {
@@ -62,8 +66,11 @@ function overlapError(half: string, a: VnetRecord, b: VnetRecord, pair: [string,
     `Cannot create or update peering ${half}. Virtual networks ${a.id} and ${b.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${pair[0]}, ${pair[1]}`);
 }
 
-/** Refuses an address-space change that would overlap a VNet this one is peered with. */
-export function checkPeeredOverlap(state: AzureEmulatorState, vnet: VnetRecord, prefixes: readonly string[]): void {
+/**
+ * The error for an address-space change that would overlap a VNet this one is peered with; ARM accepts
+ * the PUT and fails its operation with it (`VnetAddressSpaceOverlapsWithAlreadyPeeredVnet`).
+ */
+export function peeredOverlap(state: AzureEmulatorState, vnet: VnetRecord, prefixes: readonly string[]): ArmError | undefined {
   const peered = new Map<string, VnetRecord>();
   for (const half of vnet.peerings.values()) {
     const remote = state.vnet(half.remoteId);
@@ -73,10 +80,11 @@ export function checkPeeredOverlap(state: AzureEmulatorState, vnet: VnetRecord, 
   for (const remote of peered.values()) {
     const pair = firstOverlap(prefixes, remote.addressPrefixes);
     if (pair) {
-      throw new ArmError(400, 'VnetAddressSpacesOverlap',
-        `Address space of virtual network ${vnet.id} cannot overlap with the address space of peered virtual network ${remote.id}: ${pair[0]}, ${pair[1]}`);
+      return new ArmError(400, 'VnetAddressSpaceOverlapsWithAlreadyPeeredVnet',
+        `Address space ${pair[0]} of virtual network ${vnet.id} overlaps with address space ${pair[1]} of virtual network ${remote.id} which is already peered with it.`);
     }
   }
+  return undefined;
 }
 
 /** PUT of one half: validates like ARM (remote exists, no overlap, ≤500 per VNet, remote not Disconnected). */
@@ -93,7 +101,12 @@ export function putHalf(state: AzureEmulatorState, vnetId: string, name: string,
   if (remote.id.toLowerCase() === vnet.id.toLowerCase()) throw new ArmError(400, 'InvalidRequestFormat', `Peering ${halfId} cannot peer a virtual network with itself.`);
   const twin = halfTowards(vnet, remote.id);
   if (!existing && twin) {
-    throw new ArmError(400, 'VnetPeeringAlreadyExists', `Virtual network ${vnet.id} already has peering ${twin.name} to ${remote.id}.`);
+    throw new ArmError(400, 'AnotherPeeringAlreadyReferencesRemoteVnet',
+      `Peering ${halfId} cannot be created because another peering ${vnet.id}/virtualNetworkPeerings/${twin.name} already references remote virtual network ${remote.id}.`);
+  }
+  if (state.isPending(remote)) {
+    throw new ArmError(400, 'ReferencedResourceNotProvisioned',
+      `Cannot proceed with operation because resource ${remote.id} used by resource ${halfId} is not in Succeeded state. Resource is in Updating state and the last operation that updated/is updating the resource is PutVirtualNetworkOperation.`);
   }
   const pair = firstOverlap(vnet.addressPrefixes, remote.addressPrefixes);
   if (pair) throw overlapError(halfId, vnet, remote, pair);
@@ -106,10 +119,12 @@ export function putHalf(state: AzureEmulatorState, vnetId: string, name: string,
       `Cannot create or update peering ${halfId} because remote peering ${remote.id}/virtualNetworkPeerings/${reciprocal.name} referencing parent virtual network ${vnet.id} is in Disconnected state. Update or re-create the remote peering to get it back to Initiated state. Peering gets Disconnected when remote vnet or remote peering is deleted and re-created.`);
   }
   const record: HalfRecord = existing ?? {
-    name, remoteId: remote.id, options: { ...DEFAULT_OPTIONS }, remoteSnapshot: [...remote.addressPrefixes],
+    name, remoteId: remote.id, options: { ...DEFAULT_OPTIONS }, settings: { ...DEFAULT_SETTINGS }, remoteSnapshot: [...remote.addressPrefixes],
     wasConnected: false, resourceGuid: randomUUID(), visibleAt,
   };
-  record.options = { ...record.options, ...input.options };
+  // PUT replaces the whole half, as ARM does: what the body leaves out is reset, never kept from before.
+  record.options = { ...DEFAULT_OPTIONS, ...input.options };
+  record.settings = { ...DEFAULT_SETTINGS, ...input.settings };
   // Updating a Disconnected half brings it back to Initiated (ARM's documented way out of Disconnected).
   if (existing && !reciprocal) record.wasConnected = false;
   if (input.sync) record.remoteSnapshot = [...remote.addressPrefixes];

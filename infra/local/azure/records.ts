@@ -8,6 +8,19 @@ export interface HalfOptions {
   useRemoteGateways: boolean;
 }
 
+/**
+ * The other writable properties of a half (Microsoft.Network 2024-05-01 VirtualNetworkPeeringPropertiesFormat).
+ * A PUT replaces all of them: one left out of the body goes back to its default, as on ARM.
+ */
+export interface HalfSettings {
+  doNotVerifyRemoteGateways: boolean;
+  /** false = subnet peering: only `localSubnetNames` / `remoteSubnetNames` are peered. */
+  peerCompleteVnets: boolean;
+  enableOnlyIPv6Peering: boolean;
+  localSubnetNames?: string[];
+  remoteSubnetNames?: string[];
+}
+
 /** Written-by-HTTP resources become readable at `visibleAt` (epoch ms; the delayed-visibility fault). */
 interface Visible { visibleAt: number; pendingOp?: string }
 
@@ -16,6 +29,7 @@ export interface HalfRecord extends Visible {
   name: string;
   remoteId: string;
   options: HalfOptions;
+  settings: HalfSettings;
   /** The remote address space as of the last sync: what ARM reports as `remoteAddressSpace`. */
   remoteSnapshot: string[];
   /** Set once both halves existed: a half that lost its reciprocal is then `Disconnected`, not `Initiated`. */
@@ -82,6 +96,8 @@ export interface OperationRecord {
   remainingPolls: number;
   /** Writes to the same VNet / route table while this runs get 409 AnotherOperationInProgress. */
   lockKey: string;
+  /** Set when the operation ends `Failed` (the write was accepted, then refused): the poll's `error`. */
+  failure?: { code: string; message: string };
 }
 
 /** `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Network/{type}/{name}` */

@@ -38,19 +38,22 @@ export function putResourceGroup(ex: Exchange, ctx: HandlerContext): Answer {
   };
 }
 
-/** `Azure-AsyncOperation` polling: `{"status":"InProgress"}` until done, then `Succeeded`. */
+/**
+ * `Azure-AsyncOperation` polling: `{"status":"InProgress"}` until done, then `Succeeded`, or
+ * `{"status":"Failed","error":{"code","message"}}` for a write ARM accepted and then refused.
+ */
 export function getOperation(ex: Exchange, ctx: HandlerContext): Answer {
-  const status = ctx.state.pollOperation(ex.params.id!);
-  if (!status) throw new ArmError(404, 'NotFound', `Operation ${ex.params.id!} not found.`);
+  const poll = ctx.state.pollOperation(ex.params.id!);
+  if (!poll) throw new ArmError(404, 'NotFound', `Operation ${ex.params.id!} not found.`);
   // ARM repeats Retry-After on every InProgress answer; clients pace their polls by it.
-  return status === 'InProgress'
-    ? { status: 200, body: { status }, headers: { 'retry-after': String(ctx.faults.lroRetryAfterSeconds) } }
-    : { status: 200, body: { status } };
+  if (poll.status === 'InProgress') return { status: 200, body: { status: poll.status }, headers: { 'retry-after': String(ctx.faults.lroRetryAfterSeconds) } };
+  return { status: 200, body: poll.error ? { status: poll.status, error: poll.error } : { status: poll.status } };
 }
 
-/** `Location` polling: 202 while running, 204 when done. */
+/** `Location` polling: 202 while running, 204 when done; a failed operation answers with its error (400). */
 export function getOperationResult(ex: Exchange, ctx: HandlerContext): Answer {
-  const status = ctx.state.pollOperation(ex.params.id!);
-  if (!status) throw new ArmError(404, 'NotFound', `Operation ${ex.params.id!} not found.`);
-  return status === 'Succeeded' ? { status: 204 } : { status: 202, headers: { location: `${ex.baseUrl}${ex.path}?${ex.query.toString()}`, 'retry-after': String(ctx.faults.lroRetryAfterSeconds) } };
+  const poll = ctx.state.pollOperation(ex.params.id!);
+  if (!poll) throw new ArmError(404, 'NotFound', `Operation ${ex.params.id!} not found.`);
+  if (poll.status === 'Failed') throw new ArmError(400, poll.error!.code, poll.error!.message);
+  return poll.status === 'Succeeded' ? { status: 204 } : { status: 202, headers: { location: `${ex.baseUrl}${ex.path}?${ex.query.toString()}`, 'retry-after': String(ctx.faults.lroRetryAfterSeconds) } };
 }

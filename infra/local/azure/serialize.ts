@@ -27,6 +27,11 @@ export function halfBody(state: AzureEmulatorState, vnet: VnetRecord, half: Half
     type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
     properties: {
       ...half.options,
+      doNotVerifyRemoteGateways: half.settings.doNotVerifyRemoteGateways,
+      peerCompleteVnets: half.settings.peerCompleteVnets,
+      enableOnlyIPv6Peering: half.settings.enableOnlyIPv6Peering,
+      ...(half.settings.localSubnetNames ? { localSubnetNames: [...half.settings.localSubnetNames] } : {}),
+      ...(half.settings.remoteSubnetNames ? { remoteSubnetNames: [...half.settings.remoteSubnetNames] } : {}),
       remoteVirtualNetwork: { id: half.remoteId },
       remoteAddressSpace: { addressPrefixes: [...half.remoteSnapshot] },
       remoteVirtualNetworkAddressSpace: { addressPrefixes: [...(remote?.addressPrefixes ?? half.remoteSnapshot)] },

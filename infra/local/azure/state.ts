@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArmError, resourceNotFound } from './armError';
 import { parseRange as parsePrefix } from '../ranges';
-import { checkPeeredOverlap, deleteHalf, putHalf, type PutHalfInput } from './peerings';
+import { deleteHalf, peeredOverlap, putHalf, type PutHalfInput } from './peerings';
 import {
   networkResourceId, type HalfRecord, type OperationRecord, type ResourceGroupRecord, type RouteRecord,
   type RouteTableRecord, type SubscriptionRecord, type VnetRecord,
@@ -100,7 +100,8 @@ export class AzureEmulatorState {
     const id = networkResourceId(input.subscription, input.resourceGroup, 'virtualNetworks', input.name);
     const existing = this.vnets.get(id.toLowerCase());
     if (existing) {
-      checkPeeredOverlap(this, existing, input.addressPrefixes);
+      const conflict = peeredOverlap(this, existing, input.addressPrefixes);
+      if (conflict) throw conflict;
       existing.addressPrefixes = [...input.addressPrefixes];
       if (input.tags) existing.tags = { ...input.tags };
       return { record: existing, created: false };
@@ -201,20 +202,25 @@ export class AzureEmulatorState {
     return deleteHalf(this, vnetId, name);
   }
 
-  /** Starts a long-running operation that locks `lockKey` until polled `lroPolls` times. */
-  startOperation(lockKey: string, location: string): OperationRecord {
-    const op = { id: randomUUID(), location, remainingPolls: this.lroPolls, lockKey: lockKey.toLowerCase() };
+  /**
+   * Starts a long-running operation that locks `lockKey` until polled `lroPolls` times. With `failure`, the
+   * write was accepted but ends `Failed` (ARM reports AnotherOperationInProgress and address-space
+   * conflicts this way) and locks nothing.
+   */
+  startOperation(lockKey: string, location: string, failure?: OperationRecord['failure']): OperationRecord {
+    const op: OperationRecord = { id: randomUUID(), location, remainingPolls: failure ? Math.max(this.lroPolls, 0) : this.lroPolls,
+      lockKey: failure ? '' : lockKey.toLowerCase(), ...(failure ? { failure } : {}) };
     this.operations.set(op.id, op);
     return op;
   }
 
   /** Polls an operation; undefined when the id is unknown. */
-  pollOperation(id: string): 'InProgress' | 'Succeeded' | undefined {
+  pollOperation(id: string): { status: 'InProgress' | 'Succeeded' | 'Failed'; error?: { code: string; message: string } } | undefined {
     const op = this.operations.get(id);
     if (!op) return undefined;
-    if (op.remainingPolls <= 0) return 'Succeeded';
+    if (op.remainingPolls <= 0) return op.failure ? { status: 'Failed', error: op.failure } : { status: 'Succeeded' };
     op.remainingPolls -= 1;
-    return 'InProgress';
+    return { status: 'InProgress' };
   }
 
   /** True while an operation that locks `lockKey` is still running. */

@@ -1,7 +1,9 @@
 import { ArmError, childNotFound, resourceNotFound } from './armError';
-import { type Answer, booleanField, field, type Exchange, type HandlerContext, page, refuseIfBusy, startLro, stringField, stringList, tagsField } from './exchange';
-import { deleteHalf, putHalf } from './peerings';
-import { networkResourceId, type VnetRecord } from './records';
+import {
+  type Answer, anotherOperation, booleanField, field, type Exchange, type HandlerContext, page, refuseIfBusy, startLro, stringField, stringList, tagsField,
+} from './exchange';
+import { deleteHalf, peeredOverlap, putHalf } from './peerings';
+import { type HalfSettings, networkResourceId, type VnetRecord } from './records';
 import { halfBody, vnetBody } from './serialize';
 
 const VNET_OP = 'Microsoft.Network/virtualNetworks';
@@ -45,6 +47,14 @@ export function putVnet(ex: Exchange, ctx: HandlerContext): Answer {
   const addressPrefixes = stringList(ex.body, 'properties', 'addressSpace', 'addressPrefixes');
   if (!location || !addressPrefixes) throw new ArmError(400, 'InvalidRequestFormat', 'Cannot parse the request: location and properties.addressSpace.addressPrefixes are required.');
   const tags = tagsField(ex.body);
+  const current = ctx.state.vnet(id);
+  const conflict = current && peeredOverlap(ctx.state, current, addressPrefixes);
+  if (current && conflict) {
+    // ARM accepts the PUT and fails its operation; the address space stays as it was.
+    const headers = startLro(ex, ctx, { lockKey: current.id, location: current.location, subscription: current.subscription,
+      failure: { code: conflict.code, message: conflict.message } });
+    return { status: 200, body: vnetBody(ctx.state, current), headers };
+  }
   const { record, created } = ctx.state.createVnet({
     subscription: ex.params.s!, resourceGroup: ex.params.rg!, name: ex.params.v!, location, addressPrefixes, ...(tags ? { tags } : {}),
   }, visibleAt(ctx));
@@ -88,18 +98,37 @@ export function getPeering(ex: Exchange, ctx: HandlerContext): Answer {
   return { status: 200, body: halfBody(ctx.state, vnet, half) };
 }
 
-/** PUT of one half; `?syncRemoteAddressSpace=true` refreshes its copy of the remote address space. */
+/**
+ * PUT of one half; `?syncRemoteAddressSpace=true` refreshes its copy of the remote address space. The body
+ * replaces the half. While another write holds the VNet, ARM accepts the PUT and fails its operation with
+ * AnotherOperationInProgress (nothing changes).
+ */
 export function putPeering(ex: Exchange, ctx: HandlerContext): Answer {
   const vnet = visibleVnet(ex, ctx);
-  refuseIfBusy(ctx, vnet.id, ex);
+  const existing = vnet.peerings.get(ex.params.p!.toLowerCase());
+  if (ctx.state.isBusy(vnet.id)) {
+    const headers = startLro(ex, ctx, { lockKey: vnet.id, location: vnet.location, subscription: vnet.subscription, failure: anotherOperation(ex) });
+    const body = existing ? halfBody(ctx.state, vnet, existing)
+      : { id: `${vnet.id}/virtualNetworkPeerings/${ex.params.p!}`, name: ex.params.p!, properties: { ...(field(ex.body, 'properties') as object), provisioningState: 'Updating' } };
+    return { status: existing ? 200 : 201, body, headers };
+  }
   const options: Record<string, boolean> = {};
   for (const key of ['allowVirtualNetworkAccess', 'allowForwardedTraffic', 'allowGatewayTransit', 'useRemoteGateways']) {
     const value = booleanField(ex.body, 'properties', key);
     if (value !== undefined) options[key] = value;
   }
+  const settings: Partial<HalfSettings> = {};
+  for (const key of ['doNotVerifyRemoteGateways', 'peerCompleteVnets', 'enableOnlyIPv6Peering'] as const) {
+    const value = booleanField(ex.body, 'properties', key);
+    if (value !== undefined) settings[key] = value;
+  }
+  for (const key of ['localSubnetNames', 'remoteSubnetNames'] as const) {
+    const value = stringList(ex.body, 'properties', key);
+    if (value !== undefined) settings[key] = value;
+  }
   const { record, created } = putHalf(ctx.state, vnet.id, ex.params.p!, {
     remoteId: stringField(ex.body, 'properties', 'remoteVirtualNetwork', 'id') ?? '',
-    options,
+    options, settings,
     sync: ex.query.get('syncRemoteAddressSpace')?.toLowerCase() === 'true',
   }, visibleAt(ctx));
   const headers = startLro(ex, ctx, { lockKey: vnet.id, location: vnet.location, subscription: vnet.subscription, record });
@@ -115,7 +144,9 @@ export function deletePeering(ex: Exchange, ctx: HandlerContext): Answer {
   const vnet = visibleVnet(ex, ctx);
   const half = vnet.peerings.get(ex.params.p!.toLowerCase());
   if (!half) return { status: 204 };
-  refuseIfBusy(ctx, vnet.id, ex);
+  if (ctx.state.isBusy(vnet.id)) {
+    return { status: 202, headers: startLro(ex, ctx, { lockKey: vnet.id, location: vnet.location, subscription: vnet.subscription, failure: anotherOperation(ex) }) };
+  }
   deleteHalf(ctx.state, vnet.id, half.name);
   const headers = startLro(ex, ctx, { lockKey: vnet.id, location: vnet.location, subscription: vnet.subscription });
   const id = `${vnet.id}/virtualNetworkPeerings/${half.name}`;

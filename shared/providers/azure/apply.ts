@@ -46,10 +46,28 @@ function differs(half: ArmHalf, wanted: PeeringOptions): boolean {
   return OPTION_KEYS.some((key) => wanted[key] !== undefined && wanted[key] !== current[key]);
 }
 
-/** PUT one half (create, update, or `sync`) and wait for its operation; returns the half's id. */
-async function putHalf(deps: PeeringApplyDeps, vnetId: string, name: string, remoteId: string, options: PeeringOptions, deadline: number, sync = false): Promise<string> {
+/**
+ * Properties ARM computes (state, address-space copies, BGP communities, encryption, provisioning): never
+ * sent back. Everything else a half has — peerCompleteVnets, local/remoteSubnetNames, enableOnlyIPv6Peering,
+ * doNotVerifyRemoteGateways and whatever a later api-version adds — is, because a PUT replaces the half.
+ */
+const COMPUTED = new Set(['peeringState', 'peeringSyncLevel', 'provisioningState', 'resourceGuid', 'remoteAddressSpace', 'remoteVirtualNetworkAddressSpace',
+  'localAddressSpace', 'localVirtualNetworkAddressSpace', 'remoteBgpCommunities', 'remoteVirtualNetworkEncryption']);
+
+/** The writable properties of a half as read, for a read-modify-write PUT. */
+function writable(half: ArmHalf | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(half?.properties ?? {}).filter(([key]) => !COMPUTED.has(key)));
+}
+
+/**
+ * PUT one half (create, update, or `sync`) and wait for its operation; returns the half's id. ARM's PUT
+ * replaces the whole half, so an existing half is read first and every property it has is sent back with
+ * ours laid over it (read-modify-write): a subnet peering stays a subnet peering.
+ */
+async function putHalf(deps: PeeringApplyDeps, vnetId: string, name: string, remoteId: string, options: PeeringOptions, deadline: number, sync = false,
+  existing?: ArmHalf): Promise<string> {
   const path = `${vnetId}/virtualNetworkPeerings/${encodeURIComponent(name)}`;
-  const properties: Record<string, unknown> = { remoteVirtualNetwork: { id: remoteId } };
+  const properties: Record<string, unknown> = { ...writable(existing), remoteVirtualNetwork: { id: remoteId } };
   for (const key of OPTION_KEYS) if (options[key] !== undefined) properties[key] = options[key];
   const response = await deps.client.request('PUT', api(path, sync ? '&syncRemoteAddressSpace=true' : ''), deadline, { properties });
   await deps.client.waitFor(response, deadline);
@@ -82,7 +100,7 @@ export async function createPeering(deps: PeeringApplyDeps, action: ActionOf<'cr
   const existing = halfTowards(vnet, accepter.id);
   if (existing && existing.properties.peeringState !== 'Disconnected') return { status: 'converged', peeringId: existing.id.toLowerCase() };
   const options = { ...DEFAULT_OPTIONS, ...action.after.options };
-  const id = await putHalf(deps, vnet.id, existing?.name ?? halfName(accepter.id), accepter.id, options, ctx.deadline);
+  const id = await putHalf(deps, vnet.id, existing?.name ?? halfName(accepter.id), accepter.id, options, ctx.deadline, false, existing);
   return { status: 'done', peeringId: id };
 }
 
@@ -100,7 +118,7 @@ export async function acceptPeering(deps: PeeringApplyDeps, action: ActionOf<'ac
     requesterHalfId = request.id.toLowerCase();
     // A Disconnected request would make ARM refuse the reciprocal (RemotePeeringIsDisconnected): re-PUT it first.
     if (request.properties.peeringState === 'Disconnected') {
-      await putHalf(deps, requesterVnet.id, request.name, accepter.id, optionsOf(request), ctx.deadline);
+      await putHalf(deps, requesterVnet.id, request.name, accepter.id, optionsOf(request), ctx.deadline, false, request);
     }
   }
   const existing = halfTowards(accepterVnet, requester.id);
@@ -113,7 +131,7 @@ export async function acceptPeering(deps: PeeringApplyDeps, action: ActionOf<'ac
     return { status: 'converged', ...(id ? { peeringId: id } : {}) };
   }
   const options = { ...DEFAULT_OPTIONS, ...action.after.options };
-  const halfId = await putHalf(deps, accepterVnet.id, existing?.name ?? halfName(requester.id), requester.id, options, ctx.deadline);
+  const halfId = await putHalf(deps, accepterVnet.id, existing?.name ?? halfName(requester.id), requester.id, options, ctx.deadline, false, existing);
   const id = pairId(halfId);
   return { status: 'done', ...(id ? { peeringId: id } : {}) };
 }
@@ -167,7 +185,7 @@ export async function updatePeering(deps: PeeringApplyDeps, action: ActionOf<'up
     const sync = action.sync === true && level.startsWith('Local');
     if (action.sync === true && level === 'RemoteNotInSync') unsyncedElsewhere = true;
     if (!sync && !differs(half, action.after)) continue;
-    await putHalf(deps, vnet.id, half.name, remote.id, { ...optionsOf(half), ...action.after }, ctx.deadline, sync);
+    await putHalf(deps, vnet.id, half.name, remote.id, { ...optionsOf(half), ...action.after }, ctx.deadline, sync, half);
     changed += 1;
   }
   if (found === 0) return { status: 'skipped', detail: 'no half of this peering exists in the managed subscriptions' };

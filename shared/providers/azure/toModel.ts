@@ -10,7 +10,8 @@ const AddressSpace = z.object({ addressPrefixes: z.array(z.string()).default([])
 export const ArmHalfSchema = z.object({
   id: z.string(),
   name: z.string(),
-  properties: z.object({
+  // Loose: every property ARM returns is kept, so a PUT (which replaces the half) can send back what we do not manage.
+  properties: z.looseObject({
     allowVirtualNetworkAccess: z.boolean().optional(),
     allowForwardedTraffic: z.boolean().optional(),
     allowGatewayTransit: z.boolean().optional(),

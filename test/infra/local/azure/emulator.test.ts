@@ -173,12 +173,16 @@ describe('protocol and faults', () => {
     emu.faults.lroPolls = 2;
     const put = await arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2));
     expect(props(put).provisioningState).toBe('Updating');
+    // A second write meanwhile is accepted, then its operation fails with AnotherOperationInProgress (as ARM reports it).
     const busy = await arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2));
-    expect(busy).toMatchObject({ status: 409, body: { error: { code: 'AnotherOperationInProgress' } } });
+    expect(busy.status).toBe(200);
+    const busyOp = new URL(busy.headers.get('azure-asyncoperation')!).pathname;
     const opPath = new URL(put.headers.get('azure-asyncoperation')!).pathname;
     const statuses = [];
     for (let i = 0; i < 3; i += 1) statuses.push((await arm('GET', opPath)).body.status);
     expect(statuses).toEqual(['InProgress', 'InProgress', 'Succeeded']);
+    for (let i = 0; i < 2; i += 1) await arm('GET', busyOp);
+    expect((await arm('GET', busyOp)).body).toEqual({ status: 'Failed', error: { code: 'AnotherOperationInProgress', message: expect.stringContaining('another operation') } });
     expect(props(await arm('GET', `${V1}/virtualNetworkPeerings/a`)).provisioningState).toBe('Succeeded');
   });
 
