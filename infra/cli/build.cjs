@@ -22,7 +22,7 @@ const BUNDLED = new Set(['zod', 'yaml', 'commander']);
 /** esbuild options for the CLI; the size test and the benchmark use the same ones. */
 function cliBuildOptions(outdir) {
   return {
-    entryPoints: { peerkeeper: join(root, 'shared/cli/entry.ts') }, outdir, bundle: true, splitting: true, format: 'esm',
+    entryPoints: { peerkeeper: join(root, 'shared/cli/entry.ts'), 'pr-gate': join(root, 'infra/github/action-entry.ts') }, outdir, bundle: true, splitting: true, format: 'esm',
     platform: 'node', target: 'node20', minify: true, sourcemap: false, legalComments: 'none', logLevel: 'warning',
     outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]', mainFields: ['module', 'main'],
     external: Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]),
