@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalCloud, type LocalCloud } from './cloud';
 import { runScenario, type ScenarioReport } from './scenario';
+import { localDeploymentFacts } from './deployment';
 
 const { values } = parseArgs({
   options: { interactive: { type: 'boolean' }, 'no-scenario': { type: 'boolean' }, 'state-dir': { type: 'string' }, quiet: { type: 'boolean' } },
@@ -74,7 +75,8 @@ async function main(): Promise<number> {
     await cloud.close();
     return code;
   }
-  writeFileSync(file, JSON.stringify(cloud.endpoints, null, 2) + '\n');
+  // `deployment`: what `peerkeeper doctor --provider local` checks (secret store, policy hash, deliveries so far).
+  writeFileSync(file, JSON.stringify({ ...cloud.endpoints, deployment: localDeploymentFacts(cloud) }, null, 2) + '\n');
   printUrls(cloud, file);
   await new Promise<void>((done) => {
     const stop = () => { done(); };

@@ -32,9 +32,11 @@ export function localDoctorTargets(providers: Partial<Record<Cloud, PeeringProvi
   return (Object.keys(providers) as Cloud[]).filter((c) => providers[c] !== undefined).map((cloud) => ({
     cloud, provider: providers[cloud]!, accessFix: ACCESS_FIX[cloud],
     eventRoutes: async () => [{ name: ROUTE_NAME[cloud], present: facts.delivered[cloud] !== undefined, ...(facts.delivered[cloud] !== undefined ? { delivered: facts.delivered[cloud] } : {}), fix: 'start the local cloud with its functions attached (npm start -- --interactive)' }],
-    // One secret store serves the three local deployments: check it once, with the AWS target.
-    ...(cloud === 'aws' ? { secrets: { source: staticSecrets(facts.secrets), names: facts.secretNames, fix: 'put the secret in the local secret store (secrets in <state-dir>/local.json), as you would in SSM / Key Vault / Secret Manager' } } : { skipped: { secrets: 'one local secret store, checked under aws' } }),
-    deployedPolicyHash: async () => facts.policySha256,
+    // One process hosts the three local deployments, with one secret store and one policy: check them once, under aws.
+    ...(cloud === 'aws'
+      ? { secrets: { source: staticSecrets(facts.secrets), names: facts.secretNames, fix: 'put the secret in the local secret store (secrets in <state-dir>/local.json), as you would in SSM / Key Vault / Secret Manager' },
+        deployedPolicyHash: async () => facts.policySha256 }
+      : { skipped: { secrets: 'one local secret store, checked under aws', policy: 'one local policy, checked under aws' } }),
   }));
 }
 
