@@ -78,7 +78,7 @@ describe('the pull-request gate (action.yml) against a stand-in GitHub API', () 
   });
 
   it('refuses inputs that name both a snapshot and a provider, or neither, before calling GitHub', async () => {
-    const cases = [
+    const cases: { reason: string; extra: Record<string, string> }[] = [
       { reason: 'two sources would leave it unclear what was planned', extra: { PEERKEEPER_ESTATE: 'examples/estate.json', PEERKEEPER_PROVIDER: 'aws' } },
       { reason: 'there is nothing to plan against', extra: {} },
     ];
