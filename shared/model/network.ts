@@ -64,11 +64,18 @@ export const NetworkSchema = z.object({
 });
 export type Network = z.infer<typeof NetworkSchema>;
 
+/** Quotas a cloud applies to an account, where it exposes them (AWS Service Quotas); absent = not read. */
+export const AccountQuotasSchema = z.object({
+  peeringsPerNetwork: z.number().int().positive().optional(),
+  routesPerTable: z.number().int().positive().optional(),
+});
+
 /** An AWS account, Azure subscription or GCP project, with what selectors and chat messages show. */
 export const AccountSchema = z.object({
   cloud: CloudSchema,
   account: z.string().min(1),
   name: z.string().optional(),
   labels: TagsSchema.default({}),
+  quotas: AccountQuotasSchema.optional(),
 });
 export type Account = z.infer<typeof AccountSchema>;

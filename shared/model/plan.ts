@@ -66,7 +66,7 @@ export const ActionSchema = z.discriminatedUnion('action', [
 export type Action = z.infer<typeof ActionSchema>;
 export type ActionOf<K extends ActionKind> = Extract<Action, { action: K }>;
 
-/** Actions a plan built from an incomplete observation must never contain (DESIGN §2 rule 4). */
+/** Deletions and replacements: what a partial view is most tempted to get wrong (DESIGN §2 rule 4). */
 export function isDestructive(action: Action): boolean {
   return action.action === 'delete-peering' || action.action === 'delete-route' || action.action === 'replace-route';
 }
@@ -83,12 +83,37 @@ export const ProblemSchema = z.object({
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 
+/**
+ * An action the planner would take but may not yet: its decision depends on partitions (`cloud:account:region`)
+ * that were not read completely. Never executed; the next complete read decides it (DESIGN §11).
+ */
+export const HeldActionSchema = z.object({
+  action: ActionSchema,
+  waitingFor: z.array(z.string()).min(1),
+  reason: z.string().min(1),
+});
+export type HeldAction = z.infer<typeof HeldActionSchema>;
+
+/** Whether one partition (cloud, account, region) was read completely, and if not, why. */
+export const PartitionStatusSchema = z.object({
+  cloud: CloudSchema,
+  account: z.string().min(1),
+  region: z.string().optional(),
+  complete: z.boolean(),
+  reasons: z.array(z.string()),
+});
+export type PartitionStatus = z.infer<typeof PartitionStatusSchema>;
+
 /** A plan is data: ordered actions, each with a reason, and whether the observation behind it was complete. */
 export const PlanSchema = z.object({
   complete: z.boolean(),
   scope: ScopeSchema,
   mode: z.enum(['observe', 'enforce']),
   actions: z.array(ActionSchema),
+  /** Actions waiting for a complete read of what they depend on; never executed. */
+  held: z.array(HeldActionSchema).default([]),
+  /** Per-partition completeness: what was read and what was not (the planner lists the unread ones). */
+  partitions: z.array(PartitionStatusSchema).default([]),
   problems: z.array(ProblemSchema),
 });
 export type Plan = z.infer<typeof PlanSchema>;

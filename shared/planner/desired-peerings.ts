@@ -1,13 +1,15 @@
-import { findFirstOverlap } from '../cidr';
+import { findFirstOverlap, tryParseCidr } from '../cidr';
 import type { Network, Peering } from '../model';
 import { CLOUDS, CONNECTION_TAG, MANAGED_TAG, networkKey } from '../model';
 import { governedAccounts } from '../policy/governed';
 import type { Connection } from '../policy/schema';
 import { connectionSides, isRequesterFirst, matchDeny } from './connections';
 import type { EstateIndex } from './estate-index';
-import { describeNetwork, pairKey } from './estate-index';
-import { CLOUD_LIMITS } from './limits';
+import { describeNetwork, pairKey, routesAreWritten, selectTables } from './estate-index';
+import { limitsFor } from './limits';
+import { isWholeSpace } from './obstacles';
 import { findRoutedOverlap, keptOutsideLink } from './request';
+import { routableCidrs } from './route-families';
 
 /** A peering the policy wants between two observed networks. */
 export interface DesiredPeering {
@@ -55,6 +57,39 @@ function candidates(index: EstateIndex): Candidate[] {
   return [...seen.values()];
 }
 
+/** Why a network's ranges cannot be reasoned about (a whole address family, or text that is not a range). */
+function unusableRange(n: Network): string | undefined {
+  const whole = n.cidrs.find(isWholeSpace);
+  if (whole) return `${n.ref.cloud}:${n.ref.account}/${n.ref.id} announces ${whole}, the whole address space`;
+  const unreadable = n.cidrs.find((c) => tryParseCidr(c) === undefined);
+  return unreadable === undefined ? undefined : `${n.ref.cloud}:${n.ref.account}/${n.ref.id} has range ${JSON.stringify(unreadable)}, which is not a CIDR`;
+}
+
+/**
+ * Whether every managed table on both sides has room for the routes a new link needs; the reason when one has not.
+ * A peering whose routes cannot fit on both sides is not created (a one-sided link carries no traffic back).
+ * The room left is the table's quota minus the routes it holds now minus what this plan already adds to it.
+ */
+function routeRoom(index: EstateIndex, c: Candidate, adding: Map<string, number>): string | undefined {
+  const needs: { key: string; n: number }[] = [];
+  for (const [side, peer] of [[c.a, c.b], [c.b, c.a]] as const) {
+    if (!routesAreWritten(side.ref.cloud, c.connection.routes.azureNextHop)) continue;
+    const n = routableCidrs(side, peer.cidrs).length;
+    if (n === 0) continue;
+    const limit = limitsFor(index, side.ref);
+    for (const table of selectTables(side, c.connection.routes.tables)) {
+      const key = `${networkKey(side.ref)}#${table.id}`;
+      const used = table.routes.length + (adding.get(key) ?? 0);
+      if (used + n > limit.routesPerTable) {
+        return `quota: route table ${table.id} of ${describeNetwork(index, side.ref)} holds ${used} of ${limit.routesPerTable} routes and needs ${n} more (${limit.label})`;
+      }
+      needs.push({ key, n });
+    }
+  }
+  for (const { key, n } of needs) adding.set(key, (adding.get(key) ?? 0) + n);
+  return undefined;
+}
+
 /**
  * Decides which pairs should be peered. Pairs already peered keep their slot first, then policy order, then
  * key order (deterministic). `owned` holds the peerings peerkeeper manages; `peerCidrs` holds, per network, the ranges of every peer it will have. A pair is refused when its CIDRs overlap, when one side's peer would overlap a
@@ -100,6 +135,9 @@ export function desirePeerings(index: EstateIndex): {
     if (accSeen && !reqSeen && p.requesterCidrs) appendTo(into, networkKey(p.accepter), p.requesterCidrs);
   }
   const undecided = new Set<string>();
+  // Routes this plan adds per table (`network#table`), so that several new links never overfill one table.
+  const adding = new Map<string, number>();
+  const tableRoom = (c: Candidate) => routeRoom(index, c, adding);
   for (const c of all) {
     const ga = index.groupsOf.get(networkKey(c.a.ref)) ?? new Set<string>();
     const gb = index.groupsOf.get(networkKey(c.b.ref)) ?? new Set<string>();
@@ -107,6 +145,8 @@ export function desirePeerings(index: EstateIndex): {
     const refuse = (reason: string, kind: RefusedPair['kind']) => refused.push({ key: c.key, connection: c.connection, a: c.a, b: c.b, reason, kind });
     const ka = networkKey(c.a.ref);
     const kb = networkKey(c.b.ref);
+    const bad = unusableRange(c.a) ?? unusableRange(c.b);
+    if (bad) { refuse(bad, 'overlap'); continue; }
     const direct = findFirstOverlap(c.a.cidrs, c.b.cidrs);
     if (direct) { refuse(`CIDR overlap: ${describeNetwork(index, c.a.ref)} ${direct[0]} overlaps ${describeNetwork(index, c.b.ref)} ${direct[1]}`, 'overlap'); continue; }
     const viaA = findFirstOverlap(c.b.cidrs, peerCidrs.get(ka) ?? []);
@@ -117,15 +157,16 @@ export function desirePeerings(index: EstateIndex): {
       // A new or pending link must not fight a route someone else already sends elsewhere (DESIGN §5: reported,
       // not fought) — the same check a pending request gets, so a request that will be refused holds no slot.
       const routes = c.connection.routes;
-      const inA = findRoutedOverlap(owned, c.a, routes, c.b.cidrs);
-      const inB = inA ? undefined : findRoutedOverlap(owned, c.b, routes, c.a.cidrs);
+      const inA = findRoutedOverlap(index, owned, c.a, routes, c.b.cidrs);
+      const inB = inA ? undefined : findRoutedOverlap(index, owned, c.b, routes, c.a.cidrs);
       const hit = inA ?? inB;
       if (hit) { refuse(`${hit.cidr} is already routed as ${hit.destination} in ${hit.table} of ${describeNetwork(index, (inA ? c.a : c.b).ref)}`, 'overlap'); continue; }
     }
     if (findFirstOverlap(c.b.cidrs, unseenCidrs.get(ka) ?? []) || findFirstOverlap(c.a.cidrs, unseenCidrs.get(kb) ?? [])) { undecided.add(c.key); continue; }
-    const limit = CLOUD_LIMITS[c.a.ref.cloud];
-    const full = [c.a, c.b].find((n) => (counts.get(networkKey(n.ref)) ?? 0) >= limit.peeringsPerNetwork);
-    if (full) { refuse(`quota: ${describeNetwork(index, full.ref)} already has ${limit.peeringsPerNetwork} peerings (${limit.label})`, 'quota'); continue; }
+    const full = [c.a, c.b].find((n) => (counts.get(networkKey(n.ref)) ?? 0) >= limitsFor(index, n.ref).peeringsPerNetwork);
+    if (full) { const limit = limitsFor(index, full.ref); refuse(`quota: ${describeNetwork(index, full.ref)} already has ${limit.peeringsPerNetwork} peerings (${limit.label})`, 'quota'); continue; }
+    const room = c.active ? undefined : tableRoom(c);
+    if (room) { refuse(room, 'quota'); continue; }
     counts.set(ka, (counts.get(ka) ?? 0) + 1);
     counts.set(kb, (counts.get(kb) ?? 0) + 1);
     appendTo(peerCidrs, ka, c.b.cidrs);

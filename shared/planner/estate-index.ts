@@ -26,6 +26,8 @@ export interface EstateIndex {
   readonly livePeeringsOf: ReadonlyMap<string, readonly Peering[]>;
   /** Ids of peerings peerkeeper created (tagged `peerkeeper:managed`). */
   readonly managedPeeringIds: ReadonlySet<string>;
+  /** Ids of observed peerings that are requested or active: a route to any other peering is stale. */
+  readonly livePeeringIds: ReadonlySet<string>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -97,7 +99,8 @@ export function indexEstate(policy: Policy, observation: Observation): EstateInd
     }
   }
   const managedPeeringIds = new Set(observation.peerings.filter((p) => p.tags[MANAGED_TAG] === 'true').map((p) => p.id));
-  return { policy, observation, networks, accounts, members, groupsOf, peeringsByPair, livePeeringsOf, managedPeeringIds };
+  const livePeeringIds = new Set(observation.peerings.filter((p) => p.state === 'active' || p.state === 'requested').map((p) => p.id));
+  return { policy, observation, networks, accounts, members, groupsOf, peeringsByPair, livePeeringsOf, managedPeeringIds, livePeeringIds };
 }
 
 /** The groups a network belongs to; for a network we cannot observe, only what its ref can prove. */

@@ -1,10 +1,19 @@
-import type { Cloud } from '../model';
+import type { Cloud, NetworkRef } from '../model';
+import type { EstateIndex } from './estate-index';
+
+/** The quotas the planner respects for one network. */
+export interface NetworkLimits {
+  peeringsPerNetwork: number;
+  routesPerTable: number;
+  /** Where the figures come from, for reasons: `AWS default: …`, `policy limits.aws`, `account quota`. */
+  label: string;
+}
 
 /**
- * Cloud quotas the planner respects (DESIGN §3). Defaults, not maxima: AWS raises active peerings
- * per VPC to 125 on request; a plan that stops short says which limit stopped it.
+ * Cloud quotas by default (DESIGN §3). Defaults, not maxima: AWS raises active peerings per VPC to 125 and routes
+ * per table to 1,000 on request; the policy's `limits.<cloud>` or the account's applied quota say so.
  */
-export const CLOUD_LIMITS: Readonly<Record<Cloud, { peeringsPerNetwork: number; routesPerTable: number; label: string }>> = {
+export const CLOUD_LIMITS: Readonly<Record<Cloud, NetworkLimits>> = {
   // AWS: 50 active peerings per VPC by default (125 max), 50 routes per route table by default.
   aws: { peeringsPerNetwork: 50, routesPerTable: 50, label: 'AWS default: 50 active peerings per VPC, 50 routes per table' },
   // Azure: 500 peerings per VNet, 400 routes per route table.
@@ -15,3 +24,18 @@ export const CLOUD_LIMITS: Readonly<Record<Cloud, { peeringsPerNetwork: number; 
 
 /** AWS keeps a pending request for 7 days, then it expires. */
 export const AWS_PENDING_EXPIRY_MS = 7 * 24 * 3_600_000;
+
+/**
+ * The limits for a network: the applied quota its account reports (AWS Service Quotas) first, then the policy's
+ * `limits.<cloud>`, then the cloud's default.
+ */
+export function limitsFor(index: EstateIndex, ref: NetworkRef): NetworkLimits {
+  const base = CLOUD_LIMITS[ref.cloud];
+  const policy = index.policy.limits[ref.cloud];
+  const account = index.accounts.get(`${ref.cloud}:${ref.account}`)?.quotas;
+  if (!policy && !account) return base;
+  const peerings = account?.peeringsPerNetwork ?? policy?.peeringsPerNetwork ?? base.peeringsPerNetwork;
+  const routes = account?.routesPerTable ?? policy?.routesPerTable ?? base.routesPerTable;
+  const from = account ? `quota of account ${ref.account}` : `policy limits.${ref.cloud}`;
+  return { peeringsPerNetwork: peerings, routesPerTable: routes, label: `${from}: ${peerings} peerings per network, ${routes} routes per table` };
+}

@@ -1,5 +1,5 @@
 import type { Action, ActionKind, Problem } from '../model';
-import { isDestructive, isMutating } from '../model';
+import { isMutating } from '../model';
 
 /**
  * Execution order: decisions on requests, then peerings, then routes; route deletes before peering
@@ -20,17 +20,6 @@ export function orderActions(actions: readonly Action[]): Action[] {
     .map((action, i) => ({ action, i, key: sortKey(action) }))
     .sort((a, b) => PHASE[a.action.action] - PHASE[b.action.action] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.i - b.i)
     .map((x) => x.action);
-}
-
-/** Drops deletions and replacements when the observation behind the plan was incomplete (DESIGN §2 rule 4). */
-export function withoutDestructive(actions: readonly Action[], complete: boolean): { actions: Action[]; problems: Problem[] } {
-  if (complete) return { actions: [...actions], problems: [] };
-  const kept = actions.filter((a) => !isDestructive(a));
-  const dropped = actions.length - kept.length;
-  return {
-    actions: kept,
-    problems: dropped === 0 ? [] : [{ severity: 'warning', code: 'incomplete-observation', message: `${dropped} deletion(s) or replacement(s) withheld: the observation was incomplete` }],
-  };
 }
 
 /** Caps the mutating actions of one run (`limits.maxChangesPerRun`) and says what was deferred. */

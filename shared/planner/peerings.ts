@@ -4,11 +4,12 @@ import type { Connection } from '../policy/schema';
 import { durationMs } from '../policy/schema';
 import type { DesiredPeering, desirePeerings } from './desired-peerings';
 import type { EstateIndex } from './estate-index';
-import { describeNetwork, observedNetwork, pairKey } from './estate-index';
+import { describeNetwork, groupsOfRef, observedNetwork, pairKey } from './estate-index';
+import { matchConnection } from './connections';
 import type { RouteIntent } from './intents';
 import { keptOutsideLink, planPeeringRequest } from './request';
 import { linkOptions } from './stack-type';
-import type { ApprovalState, RequestContext } from './request';
+import type { ApprovalState, RequestContext, RequestDecision } from './request';
 
 /** Inputs besides the estate that peering decisions depend on. */
 export interface PeeringPlanContext {
@@ -51,8 +52,8 @@ function ownTags(connection: string): Record<string, string> {
   return { [MANAGED_TAG]: 'true', [CONNECTION_TAG]: connection };
 }
 
-/** Plans a pending request: accept, ask, reject, defer or leave it. */
-function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, extra: Omit<RequestContext, 'now' | 'decision'>, out: Action[], intents: RouteIntent[]): void {
+/** Plans a pending request: accept, ask, reject, defer or leave it; returns the decision. */
+function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, extra: Omit<RequestContext, 'now' | 'decision'>, out: Action[], intents: RouteIntent[]): RequestDecision {
   const decision = ctx.decisions.get(p.id);
   const d = planPeeringRequest(index, p, { now: ctx.now, ...(decision ? { decision } : {}), ...extra });
   const connection = d.connection?.name;
@@ -64,12 +65,12 @@ function planRequest(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, ex
       const options = linkOptions(d.connection?.options ?? {}, p.cloud, observedNetwork(index, p.requester), observedNetwork(index, p.accepter));
       out.push({ ...base, action: 'accept-peering', after: { options, ...ours } });
       if (d.connection) intents.push(intentFor(index, d.connection, handleOf(p), p));
-      return;
+      return d;
     }
-    case 'chat': out.push({ ...base, action: 'request-approval', expiresAt: approvalExpiry(index, ctx.now, p.expiresAt) }); return;
-    case 'reject': out.push({ ...base, action: 'reject-peering' }); return;
-    case 'defer': out.push({ ...base, action: 'report', severity: decision === 'pending' ? 'info' : 'warning', target: { subject: p.id, networks: [p.requester, p.accepter] } }); return;
-    case 'ignore': return;
+    case 'chat': out.push({ ...base, action: 'request-approval', expiresAt: approvalExpiry(index, ctx.now, p.expiresAt) }); return d;
+    case 'reject': out.push({ ...base, action: 'reject-peering' }); return d;
+    case 'defer': out.push({ ...base, action: 'report', severity: decision === 'pending' ? 'info' : 'warning', target: { subject: p.id, networks: [p.requester, p.accepter] } }); return d;
+    case 'ignore': return d;
   }
 }
 
@@ -90,7 +91,7 @@ function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanCont
     intents.push(intentFor(index, c, handleOf(live), live));
     return;
   }
-  if (live) return planRequest(index, live, ctx, { ownedPeeringIds: owned }, out, intents);
+  if (live) { planRequest(index, live, ctx, { ownedPeeringIds: owned }, out, intents); return; }
   const previous = list.find(isManaged);
   if (previous && index.policy.drift.peerings === 'report') {
     out.push({ action: 'report', cloud: previous.cloud, connection: c.name, severity: 'warning', target: { subject: previous.id, networks: [previous.requester, previous.accepter] }, reason: `${c.name}: managed peering ${previous.id} is ${previous.state}; drift.peerings is report` });
@@ -108,27 +109,55 @@ function planDesired(index: EstateIndex, d: DesiredPeering, ctx: PeeringPlanCont
   intents.push(intentFor(index, c, handle));
 }
 
-/** Plans a live peering no desired pair covers: an incoming request, a partner link, or one to remove or report. */
-function planUndesired(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, extra: Omit<RequestContext, 'now' | 'decision'>, out: Action[], intents: RouteIntent[]): void {
+/**
+ * Plans a live peering no desired pair covers: an incoming request, a partner link, or one to remove or report.
+ * Returns the decision when it was judged as a request.
+ */
+function planUndesired(index: EstateIndex, p: Peering, ctx: PeeringPlanContext, extra: Omit<RequestContext, 'now' | 'decision'>, out: Action[], intents: RouteIntent[]): RequestDecision | undefined {
   const reqSeen = observedNetwork(index, p.requester) !== undefined;
   const accSeen = observedNetwork(index, p.accepter) !== undefined;
   if (p.state === 'requested' && accSeen) return planRequest(index, p, ctx, extra, out, intents);
   // A link with a network we cannot see (a partner): keep it (and its routes) while the policy would still accept it.
   const link = keptOutsideLink(index, p);
-  if (link) { intents.push(intentFor(index, link, handleOf(p), p)); return; }
+  if (link) { intents.push(intentFor(index, link, handleOf(p), p)); return undefined; }
   // Ours by its own tags, far side unseen in a route-table scope: its routes here may be restored, nothing else.
   const restored = ctx.nearSide?.get(p.id);
-  if (restored) { intents.push({ ...intentFor(index, restored, handleOf(p), p), restoreOnly: true }); return; }
+  if (restored) { intents.push({ ...intentFor(index, restored, handleOf(p), p), restoreOnly: true }); return undefined; }
   const bothSeen = reqSeen && accSeen;
   if (isManaged(p) && (bothSeen || p.state === 'requested')) {
     const reason = `no connection in the policy wants ${describeNetwork(index, p.requester)} ⇄ ${describeNetwork(index, p.accepter)} any more`;
     if (index.policy.drift.peerings === 'revert' && bothSeen) out.push({ action: 'delete-peering', cloud: p.cloud, target: handleOf(p), before: p, reason });
     else out.push({ action: 'report', cloud: p.cloud, severity: 'warning', target: { subject: p.id, networks: [p.requester, p.accepter] }, reason });
-    return;
+    return undefined;
   }
   if (p.state === 'active' && index.policy.drift.unknownPeerings === 'report') {
     out.push({ action: 'report', cloud: p.cloud, severity: 'info', target: { subject: p.id, networks: [p.requester, p.accepter] }, reason: `unmanaged peering ${describeNetwork(index, p.requester)} ⇄ ${describeNetwork(index, p.accepter)} is not in the policy; left alone` });
   }
+  return undefined;
+}
+
+/**
+ * The order requests are judged in, so that of two requests that would route overlapping ranges into one network
+ * the same one always wins: the policy's connection order, then the oldest request (AWS: the earliest expiry is
+ * the earliest created), then the id.
+ */
+function requestOrder(index: EstateIndex): (p: Peering, q: Peering) => number {
+  const rank = new Map<string, number>();
+  const orderOf = (p: Peering) => {
+    let r = rank.get(p.id);
+    if (r === undefined) {
+      const c = matchConnection(index.policy, groupsOfRef(index, p.requester), groupsOfRef(index, p.accepter));
+      rank.set(p.id, (r = c ? index.policy.connections.indexOf(c) : index.policy.connections.length));
+    }
+    return r;
+  };
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return (p, q) => orderOf(p) - orderOf(q) || text(p.expiresAt ?? '\uffff', q.expiresAt ?? '\uffff') || text(p.id, q.id);
+}
+
+/** A decision that takes the requester's ranges into the accepter: accepted, asked about, or awaiting its answer. */
+function claimsRanges(d: RequestDecision | undefined): boolean {
+  return d !== undefined && (d.verdict === 'accept' || d.verdict === 'chat' || (d.verdict === 'defer' && d.reason.startsWith('awaiting')));
 }
 
 /** Peering actions (create, accept, reject, update, delete, approvals) and the route intents they imply. */
@@ -139,12 +168,20 @@ export function planPeerings(index: EstateIndex, wants: ReturnType<typeof desire
   const wanted = new Set(desired.map((d) => d.key));
   const refusedByKey = new Map(refused.map((r) => [r.key, r]));
   for (const d of desired) planDesired(index, d, ctx, owned, actions, intents);
-  for (const p of index.observation.peerings) {
-    if (p.state !== 'active' && p.state !== 'requested') continue;
+  // Requests are judged against each other too: a request takes its ranges into the accepter, and a later
+  // overlapping one is refused in the same plan (never two links routing one range into one network).
+  const claimed = new Map<string, string[]>();
+  const others = index.observation.peerings.filter((p) => {
+    if (p.state !== 'active' && p.state !== 'requested') return false;
     const key = pairKey(p.requester, p.accepter);
-    if (wanted.has(key) || undecided.has(key)) continue;
-    const refusal = refusedByKey.get(key);
-    planUndesired(index, p, ctx, { ...(refusal ? { refusal } : {}), ownedPeeringIds: owned, plannedPeerCidrs: peerCidrs.get(networkKey(p.accepter)) ?? [] }, actions, intents);
+    return !wanted.has(key) && !undecided.has(key);
+  }).sort(requestOrder(index));
+  for (const p of others) {
+    const accepter = networkKey(p.accepter);
+    const refusal = refusedByKey.get(pairKey(p.requester, p.accepter));
+    const plannedPeerCidrs = [...(peerCidrs.get(accepter) ?? []), ...(claimed.get(accepter) ?? [])];
+    const d = planUndesired(index, p, ctx, { ...(refusal ? { refusal } : {}), ownedPeeringIds: owned, plannedPeerCidrs }, actions, intents);
+    if (claimsRanges(d)) claimed.set(accepter, [...(claimed.get(accepter) ?? []), ...(observedNetwork(index, p.requester)?.cidrs ?? p.requesterCidrs ?? [])]);
   }
   for (const r of refused) {
     if ((index.peeringsByPair.get(r.key) ?? []).some((p) => p.state === 'active' || p.state === 'requested')) continue;

@@ -2,7 +2,9 @@ import type { Action, Observation, Plan, Scope } from '../model';
 import type { Connection, Policy } from '../policy/schema';
 import { desirePeerings } from './desired-peerings';
 import { indexEstate } from './estate-index';
-import { capChanges, orderActions, withoutDestructive } from './order';
+import { capChanges, orderActions } from './order';
+import { holdUnread } from './holds';
+import { knowledgeOf } from './knowledge';
 import { planPeerings } from './peerings';
 import { nearSideLinks } from './near-side';
 import { planRoutes } from './routes';
@@ -21,8 +23,9 @@ export interface PlanInput {
 }
 
 /**
- * Desired state from policy + observation, diffed into an ordered plan. Incomplete observations yield no
- * deletions or replacements; at most `limits.maxChangesPerRun` changes; every action carries its reason.
+ * Desired state from policy + observation, diffed into an ordered plan. Total: any observation an adapter can
+ * produce plans without throwing. An action whose decision depends on a partition that was not read completely is
+ * held, never planned (DESIGN §11); at most `limits.maxChangesPerRun` changes; every action carries its reason.
  */
 export function planScope(input: PlanInput): Plan {
   const { policy, observation } = input;
@@ -33,8 +36,12 @@ export function planScope(input: PlanInput): Plan {
   const peerings = planPeerings(index, desirePeerings(index), { now: input.now, decisions: input.decisions ?? new Map(), nearSide });
   const routes = planRoutes(index, peerings.intents, peerings.actions, peerings.undecidedPeeringIds);
   const all: Action[] = filterToScope([...peerings.actions, ...routes], scope);
-  const safe = withoutDestructive(orderActions(all), observation.complete);
-  const capped = capChanges(safe.actions, policy.limits.maxChangesPerRun);
+  const knowledge = knowledgeOf(observation);
+  const holding = holdUnread(orderActions(all), index, knowledge);
+  const capped = capChanges(holding.actions, policy.limits.maxChangesPerRun);
   const gaps = observation.gaps.map((g) => ({ severity: 'error' as const, code: 'incomplete-observation', message: g }));
-  return { complete: observation.complete, scope, mode: policy.mode, actions: capped.actions, problems: [...gaps, ...safe.problems, ...capped.problems] };
+  return {
+    complete: observation.complete, scope, mode: policy.mode, actions: capped.actions, held: holding.held,
+    partitions: knowledge.statuses(), problems: [...gaps, ...holding.problems, ...capped.problems],
+  };
 }

@@ -1,4 +1,4 @@
-import { cidrsOverlap, findFirstOverlap, tryParseCidr } from '../cidr';
+import { findFirstOverlap, tryParseCidr } from '../cidr';
 import type { Network, Peering } from '../model';
 import { listedAccounts } from '../policy/groups';
 import type { Connection } from '../policy/schema';
@@ -6,6 +6,7 @@ import { matchConnection, matchDeny } from './connections';
 import type { EstateIndex } from './estate-index';
 import { describeNetwork, groupsOfRef, observedNetwork, selectTables } from './estate-index';
 import type { RefusedPair } from './desired-peerings';
+import { isWholeSpace, routeMayCover } from './obstacles';
 
 /** Where a human approval stands: decided, still waiting, or closed unanswered. */
 export type ApprovalState = 'approved' | 'rejected' | 'pending' | 'expired';
@@ -14,9 +15,10 @@ export type ApprovalState = 'approved' | 'rejected' | 'pending' | 'expired';
  * The first range of `cidrs` that overlaps a destination already routed in the network's managed tables
  * by something peerkeeper does not manage (the local route and default routes never compete with a peering
  * route; routes through peerkeeper's own peerings are planned, not obstacles — the plan's own peers are checked
- * separately).
+ * separately; routes through a peering that no longer exists are stale, cleaned up by the route planner). A
+ * destination that is not a range (a prefix list) is an obstacle for every range it may cover.
  */
-export function findRoutedOverlap(owned: ReadonlySet<string>, network: Network, routes: Connection['routes'], cidrs: readonly string[], through?: string): { cidr: string; destination: string; table: string } | undefined {
+export function findRoutedOverlap(index: EstateIndex, owned: ReadonlySet<string>, network: Network, routes: Connection['routes'], cidrs: readonly string[], through?: string): { cidr: string; destination: string; table: string } | undefined {
   // The UDR peerkeeper itself writes for this connection (Azure, via the appliance) is ours, not an obstacle.
   const ownHop = routes.azureNextHop ? `VirtualAppliance:${routes.azureNextHop}` : undefined;
   for (const table of selectTables(network, routes.tables)) {
@@ -24,8 +26,8 @@ export function findRoutedOverlap(owned: ReadonlySet<string>, network: Network, 
       if (route.target.kind === 'other' && route.target.id === ownHop) continue;
       if (route.origin === 'system') continue;
       if (tryParseCidr(route.destination)?.prefix === 0) continue;
-      if (route.target.kind === 'peering' && (owned.has(route.target.peeringId) || route.target.peeringId === through)) continue;
-      const hit = cidrs.find((c) => cidrsOverlap(c, route.destination));
+      if (route.target.kind === 'peering' && (owned.has(route.target.peeringId) || route.target.peeringId === through || !index.livePeeringIds.has(route.target.peeringId))) continue;
+      const hit = cidrs.find((c) => routeMayCover(route, c));
       if (hit) return { cidr: hit, destination: route.destination, table: table.id };
     }
   }
@@ -81,12 +83,16 @@ export function planPeeringRequest(index: EstateIndex, peering: Peering, context
   }
   const cidrs = requester?.cidrs ?? peering.requesterCidrs;
   if (!cidrs || cidrs.length === 0) return { verdict: 'reject', reason: `the CIDRs of ${from} are unknown, so overlap cannot be ruled out` };
+  const unreadable = cidrs.find((c) => tryParseCidr(c) === undefined);
+  if (unreadable) return { verdict: 'reject', reason: `requester range ${JSON.stringify(unreadable)} is not a CIDR, so overlap cannot be ruled out` };
+  const whole = cidrs.find(isWholeSpace);
+  if (whole) return { verdict: 'reject', reason: `requester announces ${whole}, the whole address space: it would take over the default route` };
   const direct = findFirstOverlap(cidrs, accepter.cidrs);
   if (direct) return { verdict: 'reject', reason: `CIDR overlap: requester ${direct[0]} overlaps accepter ${direct[1]}` };
-  const routed = findRoutedOverlap(context.ownedPeeringIds ?? index.managedPeeringIds, accepter, connection?.routes ?? { tables: 'all' }, cidrs, peering.id);
+  const routed = findRoutedOverlap(index, context.ownedPeeringIds ?? index.managedPeeringIds, accepter, connection?.routes ?? { tables: 'all' }, cidrs, peering.id);
   if (routed) return { verdict: 'reject', reason: `requester ${routed.cidr} overlaps ${routed.destination}, already routed in ${routed.table}` };
   const planned = findFirstOverlap(cidrs, context.plannedPeerCidrs ?? []);
-  if (planned) return { verdict: 'reject', reason: `requester ${planned[0]} overlaps ${planned[1]}, which the policy routes from the accepter to another peer` };
+  if (planned) return { verdict: 'reject', reason: `requester ${planned[0]} overlaps ${planned[1]}, which this plan routes from the accepter to another peer` };
   if (context.refusal) return { verdict: context.refusal.kind === 'quota' ? 'defer' : 'reject', reason: context.refusal.reason };
   if (context.decision === 'rejected') return { verdict: 'reject', reason: 'rejected by an approver', ...(connection ? { connection } : {}) };
   if (context.decision === 'approved') return { verdict: 'accept', reason: `approved by an approver${connection ? ` (${connection.name})` : ''}`, ...(connection ? { connection } : {}) };

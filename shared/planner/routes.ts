@@ -5,8 +5,10 @@ import type { Connection } from '../policy/schema';
 import type { EstateIndex } from './estate-index';
 import { routesAreWritten, selectTables } from './estate-index';
 import type { RouteIntent } from './intents';
-import { CLOUD_LIMITS } from './limits';
+import { limitsFor } from './limits';
 import { connectionSides } from './connections';
+import { isTransitTarget, isWholeSpace, routeWouldBeShadowed } from './obstacles';
+import { routableCidrs } from './route-families';
 
 interface WantedRoute { target: PlannedRouteTarget; connection: string; reason: string; peeringId: string | undefined; peer: NetworkRef; restoreOnly: boolean }
 
@@ -34,7 +36,8 @@ function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<s
         const tableKey = `${networkKey(side.network.ref)}#${table.id}`;
         const slots = wanted.get(tableKey) ?? new Map<string, WantedRoute>();
         wanted.set(tableKey, slots);
-        for (const cidr of side.peerCidrs) {
+        for (const cidr of routableCidrs(side.network, side.peerCidrs)) {
+          if (isWholeSpace(cidr)) continue; // never a peering route: it would take over the default route
           const destination = normalize(cidr);
           if (slots.has(destination)) {
             reports.push({ action: 'report', cloud: side.network.ref.cloud, severity: 'warning', connection: intent.connection.name, target: { subject: `${table.id} ${destination}`, networks: [side.network.ref] }, reason: `${destination} in ${table.id} is wanted by two peerings; keeping the first` });
@@ -68,11 +71,27 @@ function managedTables(index: EstateIndex): Set<string> {
   return managed;
 }
 
-function planTable(index: EstateIndex, network: Network, table: RouteTable, slots: Map<string, WantedRoute> | undefined, owned: ReadonlySet<string>, unjudged: ReadonlySet<string>, out: Action[]): void {
+/** Whether a route is someone else's: not system, not a default route, not through a live or ours-to-clean peering, not our own next hop. */
+function isForeign(route: Route, owned: ReadonlySet<string>, stale: (r: Route) => boolean, ownHops: ReadonlySet<string>): boolean {
+  if (route.origin === 'system' || isWholeSpace(route.destination)) return false;
+  if (route.target.kind === 'peering') return !owned.has(route.target.peeringId) && !stale(route);
+  return !ownHops.has(route.target.id);
+}
+
+/** Peering ids a table's routes are judged by: ours, not judgeable here, and rejected by this very plan. */
+interface RouteOwnership { owned: ReadonlySet<string>; unjudged: ReadonlySet<string>; rejected: ReadonlySet<string> }
+
+function planTable(index: EstateIndex, network: Network, table: RouteTable, slots: Map<string, WantedRoute> | undefined, ownership: RouteOwnership, out: Action[]): void {
+  const { owned, unjudged, rejected } = ownership;
   const { cloud } = network.ref;
   const revert = index.policy.drift.routes === 'revert';
   const present = new Set<string>();
   let count = table.routes.length;
+  // A route through a peering that is gone (deleted, expired, no longer listed, rejected by this plan) is stale:
+  // ours to clean up (EC2 lists every peering of the table's account, so an unlisted one no longer exists).
+  const stale = (r: Route) => r.target.kind === 'peering' && (!index.livePeeringIds.has(r.target.peeringId) || rejected.has(r.target.peeringId));
+  const ownHops = new Set([...(slots?.values() ?? [])].flatMap((w) => (w.target.kind === 'other' ? [w.target.id] : [])));
+  const foreign = table.routes.filter((r) => isForeign(r, owned, stale, ownHops));
   for (const route of table.routes) {
     const destination = normalize(route.destination);
     present.add(destination);
@@ -80,7 +99,9 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     if (want && matches(route, want)) continue;
     const address = { network: network.ref, routeTableId: table.id, destination: route.destination };
     if (want) {
-      if (route.target.kind === 'peering' && unjudged.has(route.target.peeringId)) {
+      if (isTransitTarget(route.target)) {
+        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} is routed to ${route.target.kind === 'other' ? route.target.id : ''}, someone's transit design; peerkeeper does not replace it` });
+      } else if (route.target.kind === 'peering' && unjudged.has(route.target.peeringId)) {
         // The route goes to a live peering whose far side this reconcile cannot see: a reconcile that sees it decides.
         out.push({ action: 'report', cloud, severity: 'info', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} goes through ${route.target.peeringId}, whose other side this reconcile cannot see; left to the sweep` });
       } else if (route.origin !== 'static') {
@@ -92,18 +113,27 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
       }
       continue;
     }
-    // Not wanted: only routes through a peering peerkeeper owns are ours to remove.
-    if (route.origin !== 'static' || route.target.kind !== 'peering' || !owned.has(route.target.peeringId)) continue;
-    const reason = `route ${destination} in ${table.id} through ${route.target.peeringId} is no longer wanted`;
+    // Not wanted: only routes through a peering peerkeeper owns, or through one that is gone, are ours to remove.
+    if (route.origin !== 'static' || route.target.kind !== 'peering') continue;
+    const gone = stale(route);
+    if (!gone && !owned.has(route.target.peeringId)) continue;
+    const reason = gone
+      ? `route ${destination} in ${table.id} goes through ${route.target.peeringId}, which no longer exists${route.state === 'blackhole' ? ' (blackhole)' : ''}`
+      : `route ${destination} in ${table.id} through ${route.target.peeringId} is no longer wanted`;
     if (revert) { out.push({ action: 'delete-route', cloud, target: address, before: route, reason }); count -= 1; }
     else out.push({ action: 'report', cloud, severity: 'warning', target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason });
   }
-  const limit = CLOUD_LIMITS[cloud].routesPerTable;
+  const limits = limitsFor(index, network.ref);
   for (const [destination, want] of slots ?? []) {
     // A link judged from one side only gets its drifted routes back, never new ones (a full view adds those).
     if (present.has(destination) || want.restoreOnly) continue;
-    if (count >= limit) {
-      out.push({ action: 'report', cloud, severity: 'error', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `route table ${table.id} is full (${limit} routes; ${CLOUD_LIMITS[cloud].label}); ${destination} not added` });
+    const shadowed = foreign.find((r) => routeWouldBeShadowed(r, destination));
+    if (shadowed) {
+      out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} not added to ${table.id}: it would take over ${shadowed.destination} → ${shadowed.target.kind === 'peering' ? shadowed.target.peeringId : shadowed.target.id}, which peerkeeper does not own` });
+      continue;
+    }
+    if (count >= limits.routesPerTable) {
+      out.push({ action: 'report', cloud, severity: 'error', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `route table ${table.id} is full (${count} of ${limits.routesPerTable} routes; ${limits.label}); ${destination} not added` });
       continue;
     }
     count += 1;
@@ -138,7 +168,7 @@ export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], 
   for (const network of index.observation.networks) {
     for (const table of network.routeTables) {
       const key = `${networkKey(network.ref)}#${table.id}`;
-      if (managed.has(key)) planTable(index, network, table, wanted.get(key), owned, unjudged, out);
+      if (managed.has(key)) planTable(index, network, table, wanted.get(key), { owned, unjudged, rejected }, out);
     }
   }
   return out;

@@ -69,6 +69,12 @@ export const ProvidersSchema = z.strictObject({
   }).optional(),
 }).default({});
 
+/** Quotas the clouds apply, when the defaults were raised; an account's own applied quota wins when observed. */
+export const CloudLimitsSchema = z.strictObject({
+  peeringsPerNetwork: z.number().int().positive().max(10_000).optional().describe('Peerings one network may have (AWS: active peerings per VPC, at most 125).'),
+  routesPerTable: z.number().int().positive().max(10_000).optional().describe('Routes one route table may hold (AWS: at most 1,000).'),
+});
+
 /** The one policy file that governs all three clouds. */
 export const PolicySchema = z.strictObject({
   version: z.literal(1).describe('Policy format version.'),
@@ -92,6 +98,9 @@ export const PolicySchema = z.strictObject({
   }).default({ routes: 'revert', peerings: 'revert', unknownPeerings: 'report' }),
   limits: z.strictObject({
     maxChangesPerRun: z.number().int().positive().default(50).describe('Blast-radius cap: changes one run may make; the rest waits for the next run.'),
+    aws: CloudLimitsSchema.optional().describe('Applied AWS quotas when raised (defaults: 50 active peerings per VPC, 50 routes per table).'),
+    azure: CloudLimitsSchema.optional().describe('Azure limits (defaults: 500 peerings per VNet, 400 routes per table).'),
+    gcp: CloudLimitsSchema.optional().describe('GCP quotas (default: 25 peerings per network).'),
   }).default({ maxChangesPerRun: 50 }),
 });
 export type Policy = z.infer<typeof PolicySchema>;

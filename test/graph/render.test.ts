@@ -55,7 +55,7 @@ describe('buildTopology', () => {
   it.each(Object.entries(cases))('%s', (_name, c) => c.check());
 
   it('is converged (no drift, no changes) for an estate with nothing to do', () => {
-    const empty = buildTopology({ observation: { ...estate, peerings: [] }, plan: { complete: true, scope: { kind: 'estate' }, mode: 'enforce', actions: [], problems: [] } });
+    const empty = buildTopology({ observation: { ...estate, peerings: [] }, plan: { complete: true, scope: { kind: 'estate' }, mode: 'enforce', actions: [], held: [], partitions: [], problems: [] } });
     expect(empty.changes).toBe(0);
     expect(empty.edges).toEqual([]);
   });

@@ -17,13 +17,13 @@ describe('planScope', () => {
     'new spoke': {
       reason: 'a spoke with no peering gets create, accept, and a route per peer CIDR (v4 and v6) on both sides',
       estate: estate([hub, spokeA]),
-      want: ['create-peering', 'accept-peering', 'create-route', 'create-route', 'create-route'],
+      want: ['create-peering', 'accept-peering', 'create-route', 'create-route'],
     },
     converged: {
       reason: 'an active managed peering with every route in place needs nothing',
       estate: estate([
         network(hub.ref, hub.cidrs, hub.tags, [otherRoute('0.0.0.0/0', 'igw-1'), peeringRoute('10.1.0.0/16', 'pcx-1')]),
-        network(spokeA.ref, spokeA.cidrs, spokeA.tags, [peeringRoute('10.0.0.0/16', 'pcx-1'), peeringRoute('2600:1f18:1000::/56', 'pcx-1')]),
+        network(spokeA.ref, spokeA.cidrs, spokeA.tags, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
       ], [peering('pcx-1', spokeA, hub, 'active', { tags: managed })]),
       want: [],
     },
@@ -31,7 +31,7 @@ describe('planScope', () => {
       reason: 'a managed route pointed elsewhere is replaced; the igw default route is left alone',
       estate: estate([
         network(hub.ref, hub.cidrs, hub.tags, [otherRoute('0.0.0.0/0', 'igw-1'), otherRoute('10.1.0.0/16', 'nat-1')]),
-        network(spokeA.ref, spokeA.cidrs, spokeA.tags, [peeringRoute('10.0.0.0/16', 'pcx-1'), peeringRoute('2600:1f18:1000::/56', 'pcx-1')]),
+        network(spokeA.ref, spokeA.cidrs, spokeA.tags, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
       ], [peering('pcx-1', spokeA, hub, 'active', { tags: managed })]),
       want: ['replace-route'],
     },
@@ -39,25 +39,33 @@ describe('planScope', () => {
       reason: 'a route through our peering to a range nobody wants any more is deleted',
       estate: estate([
         network(hub.ref, hub.cidrs, hub.tags, [peeringRoute('10.1.0.0/16', 'pcx-1'), peeringRoute('10.99.0.0/16', 'pcx-1')]),
-        network(spokeA.ref, spokeA.cidrs, spokeA.tags, [peeringRoute('10.0.0.0/16', 'pcx-1'), peeringRoute('2600:1f18:1000::/56', 'pcx-1')]),
+        network(spokeA.ref, spokeA.cidrs, spokeA.tags, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
       ], [peering('pcx-1', spokeA, hub, 'active', { tags: managed })]),
       want: ['delete-route'],
     },
     'unmanaged peering route': {
-      reason: 'a route through a peering peerkeeper does not own is never deleted',
+      reason: 'a route through a live peering peerkeeper does not own is never deleted',
       estate: estate([
         network(hub.ref, hub.cidrs, hub.tags, [peeringRoute('10.1.0.0/16', 'pcx-1'), peeringRoute('10.99.0.0/16', 'pcx-foreign')]),
-        network(spokeA.ref, spokeA.cidrs, spokeA.tags, [peeringRoute('10.0.0.0/16', 'pcx-1'), peeringRoute('2600:1f18:1000::/56', 'pcx-1')]),
+        network(spokeA.ref, spokeA.cidrs, spokeA.tags, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
+      ], [peering('pcx-1', spokeA, hub, 'active', { tags: managed }), peering('pcx-foreign', awsRef(STRANGER, 'vpc-x'), hub, 'active', { requesterCidrs: ['10.99.0.0/16'] })]),
+      want: ['report'],
+    },
+    'route to a vanished peering': {
+      reason: 'a route through a peering that no longer exists (EC2 lists every peering of the account) is stale: cleaned up, not an obstacle',
+      estate: estate([
+        network(hub.ref, hub.cidrs, hub.tags, [peeringRoute('10.1.0.0/16', 'pcx-1'), peeringRoute('10.99.0.0/16', 'pcx-gone', 'blackhole')]),
+        network(spokeA.ref, spokeA.cidrs, spokeA.tags, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
       ], [peering('pcx-1', spokeA, hub, 'active', { tags: managed })]),
-      want: [],
+      want: ['delete-route'],
     },
     'deleted managed peering': {
       reason: 'a managed peering someone deleted is recreated, and its blackholed routes repointed',
       estate: estate([
         network(hub.ref, hub.cidrs, hub.tags, [peeringRoute('10.1.0.0/16', 'pcx-1', 'blackhole')]),
-        network(spokeA.ref, spokeA.cidrs, spokeA.tags, [peeringRoute('10.0.0.0/16', 'pcx-1', 'blackhole'), peeringRoute('2600:1f18:1000::/56', 'pcx-1', 'blackhole')]),
+        network(spokeA.ref, spokeA.cidrs, spokeA.tags, [peeringRoute('10.0.0.0/16', 'pcx-1', 'blackhole')]),
       ], [peering('pcx-1', spokeA, hub, 'deleted', { tags: managed })]),
-      want: ['create-peering', 'accept-peering', 'replace-route', 'replace-route', 'replace-route'],
+      want: ['create-peering', 'accept-peering', 'replace-route', 'replace-route'],
     },
     'partner request': {
       reason: 'a request from a listed partner on a chat connection asks a human',
@@ -94,12 +102,13 @@ describe('planScope', () => {
     expect(kinds(plan(c.estate).actions)).toEqual(c.want);
   });
 
-  it('withholds deletions and replacements when the observation is incomplete', () => {
+  it('holds every change of an incomplete observation that does not say which partition it missed', () => {
     const e = cases['stale managed route']!.estate;
     const p = plan({ ...e, complete: false, gaps: ['aws:111111111111: DescribeRouteTables failed'] });
     expect(kinds(p.actions)).toEqual([]);
+    expect(p.held.map((h) => h.action.action)).toEqual(['delete-route']);
     expect(p.complete).toBe(false);
-    expect(p.problems.map((x) => x.code)).toEqual(['incomplete-observation', 'incomplete-observation']);
+    expect(p.problems.map((x) => x.code)).toEqual(['incomplete-observation', 'held']);
   });
 
   it('caps the changes of one run and says how many were deferred', () => {
@@ -120,7 +129,7 @@ describe('planScope', () => {
   it('an event on a deleted managed peering recreates it with its accept and routes, though the new one has no id yet', () => {
     const e = cases['deleted managed peering']!.estate;
     const p = planScope({ policy: hubSpokePolicy(), observation: e, now: NOW, scope: { kind: 'peering', cloud: 'aws', account: HUB, region: 'us-east-1', peeringId: 'pcx-1' } });
-    expect(kinds(p.actions)).toEqual(['create-peering', 'accept-peering', 'replace-route', 'replace-route', 'replace-route']);
+    expect(kinds(p.actions)).toEqual(['create-peering', 'accept-peering', 'replace-route', 'replace-route']);
     expect(p.actions[0]).toMatchObject({ replaces: 'pcx-1' });
   });
 

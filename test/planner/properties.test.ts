@@ -41,7 +41,9 @@ describe('planner invariants', () => {
     fc.assert(fc.property(estateArb, policyArb, (e, policy) => {
       const managedIds = ownedIds(e);
       const observed = new Set(e.networks.map((n) => networkKey(n.ref)));
-      for (const a of plan(policy, e).actions) checkOwnership(a, e, managedIds, observed);
+      const actions = plan(policy, e).actions;
+      const rejected = new Set(actions.flatMap((a) => (a.action === 'reject-peering' && a.target.id ? [a.target.id] : [])));
+      for (const a of actions) checkOwnership(a, e, managedIds, observed, rejected);
     }), RUNS);
   });
 
@@ -150,7 +152,7 @@ function ownedIds(e: Estate): Set<string> {
   return new Set(e.peerings.filter((p) => p.tags['peerkeeper:managed'] === 'true' || wanted(p)).map((p) => p.id));
 }
 
-function checkOwnership(a: Action, e: Estate, managedIds: Set<string>, observed: Set<string>): void {
+function checkOwnership(a: Action, e: Estate, managedIds: Set<string>, observed: Set<string>, rejected: ReadonlySet<string> = new Set()): void {
   const peering = (id: string | undefined): Peering | undefined => e.peerings.find((p) => p.id === id);
   switch (a.action) {
     case 'delete-peering':
@@ -160,21 +162,31 @@ function checkOwnership(a: Action, e: Estate, managedIds: Set<string>, observed:
       expect(peering(a.target.id)?.state).toBe('requested');
       expect(observed.has(networkKey(a.target.accepter))).toBe(true);
       break;
-    case 'delete-route':
+    case 'delete-route': {
+      // Ours to remove: a route through a managed peering, or through one that is gone (or rejected in this plan):
+      // EC2 lists every peering of the table's account, so an unlisted one no longer exists (DESIGN §5, issue 12).
       expect(a.before.origin).toBe('static');
-      expect(a.before.target.kind === 'peering' && managedIds.has(a.before.target.peeringId)).toBe(true);
-      break;
-    case 'replace-route': {
-      // Replaced only when the destination is a range of the peer the table routes to (DESIGN §5).
-      expect(a.before.origin).toBe('static');
-      const net = e.networks.find((n) => networkKey(n.ref) === networkKey(a.target.network))!;
-      const peerRanges = e.peerings.filter((p) => networkKey(p.requester) === networkKey(net.ref) || networkKey(p.accepter) === networkKey(net.ref))
-        .flatMap((p) => [...(p.requesterCidrs ?? []), ...(p.accepterCidrs ?? [])]);
-      const networkRanges = e.networks.flatMap((n) => n.cidrs);
-      expect([...peerRanges, ...networkRanges]).toContain(a.target.destination);
+      const via = a.before.target.kind === 'peering' ? peering(a.before.target.peeringId) : undefined;
+      const gone = a.before.target.kind === 'peering' && (via === undefined || !['active', 'requested'].includes(via.state) || rejected.has(via.id));
+      expect(a.before.target.kind === 'peering' && (managedIds.has(a.before.target.peeringId) || gone)).toBe(true);
       break;
     }
+    case 'replace-route':
+      // Never a route someone sends into transit (a transit or VPN gateway, an endpoint, an appliance's interface).
+      expect(a.before.target.kind === 'other' && /^(tgw-|vgw-|vpce-|eni-|cagw-|lgw-)/.test(a.before.target.id)).toBe(false);
+      checkReplacedRange(a, e);
+      break;
     default:
       break;
   }
+}
+
+/** Replaced only when the destination is a range of the peer the table routes to (DESIGN §5). */
+function checkReplacedRange(a: Extract<Action, { action: 'replace-route' }>, e: Estate): void {
+  expect(a.before.origin).toBe('static');
+  const net = e.networks.find((n) => networkKey(n.ref) === networkKey(a.target.network))!;
+  const peerRanges = e.peerings.filter((p) => networkKey(p.requester) === networkKey(net.ref) || networkKey(p.accepter) === networkKey(net.ref))
+    .flatMap((p) => [...(p.requesterCidrs ?? []), ...(p.accepterCidrs ?? [])]);
+  const networkRanges = e.networks.flatMap((n) => n.cidrs);
+  expect([...peerRanges, ...networkRanges]).toContain(a.target.destination);
 }

@@ -10,7 +10,7 @@ const replace: Action = {
   action: 'replace-route', cloud: 'aws', reason: 'r', target: { network: hub, routeTableId: 'rtb-1', destination: '10.1.0.0/16' },
   before: { destination: '10.1.0.0/16', target: { kind: 'other', id: 'nat-0drift' }, origin: 'static' }, after: { kind: 'other', id: 'tgw-1' },
 };
-const plan: Plan = { complete: true, scope: { kind: 'estate' }, mode: 'enforce', actions: [replace], problems: [] };
+const plan: Plan = { complete: true, scope: { kind: 'estate' }, mode: 'enforce', actions: [replace], held: [], partitions: [], problems: [] };
 
 /** A provider that fails `failures` times with a retryable error, recording every context it was handed. */
 function recording(failures: number) {

@@ -10,7 +10,7 @@ const create: Action = { action: 'create-peering', cloud: 'aws', reason: 'r', ta
 const accept: Action = { action: 'accept-peering', cloud: 'aws', reason: 'r', target: { requester: spoke, accepter: hub }, after: { options: {} } };
 const route: Action = { action: 'create-route', cloud: 'aws', reason: 'r', target: { network: hub, routeTableId: 'rtb-1', destination: '10.1.0.0/16' }, after: { kind: 'peering', peering: { requester: spoke, accepter: hub } } };
 const report: Action = { action: 'report', cloud: 'aws', reason: 'r', severity: 'info', target: { subject: 'x' } };
-const plan = (actions: Action[]): Plan => ({ complete: true, scope: { kind: 'estate' }, mode: 'enforce', actions, problems: [] });
+const plan = (actions: Action[]): Plan => ({ complete: true, scope: { kind: 'estate' }, mode: 'enforce', actions, held: [], partitions: [], problems: [] });
 
 /** A provider whose apply runs the scripted behaviours in turn and records what it saw. */
 function scripted(...steps: ((a: Action, resolved: string | undefined) => ApplyOutcome)[]) {

@@ -25,7 +25,7 @@ const actions: Record<Action['action'], Action> = {
 function result(entries: [Action, ActionResult['status']][], mode: 'observe' | 'enforce' = 'enforce'): ReconcileResult {
   return {
     scope: { kind: 'account', cloud: 'aws', account: HUB }, observation: { complete: true, gaps: [], networks: [], peerings: [] } as unknown as ReconcileResult['observation'],
-    plan: { complete: true, scope: { kind: 'account', cloud: 'aws', account: HUB }, mode, actions: entries.map(([a]) => a), problems: [] },
+    plan: { complete: true, scope: { kind: 'account', cloud: 'aws', account: HUB }, mode, actions: entries.map(([a]) => a), held: [], partitions: [], problems: [] },
     planHash: 'hash', writes: 0, results: entries.map(([action, status]) => ({ action, status, attempts: 1, ...(action.action === 'create-peering' ? { peeringId: 'pcx-new' } : {}) })),
   };
 }

@@ -1,0 +1,87 @@
+import type { Action, HeldAction, NetworkRef, PeeringHandle, Problem, UnreadPartition } from '../model';
+import { isMutating } from '../model';
+import { connectionSides } from './connections';
+import type { EstateIndex } from './estate-index';
+import { groupsOfRef, pairKey } from './estate-index';
+import type { Knowledge } from './knowledge';
+import { unreadKey } from './knowledge';
+
+/**
+ * The unread partitions that could hold a network competing with `ref` for the ranges routed into it: the far
+ * sides of every connection `ref` belongs to, up to `bound` in policy order (a link only loses its slot to one that
+ * ranks before it: desired-peerings.ts).
+ */
+function contestants(index: EstateIndex, knowledge: Knowledge, ref: NetworkRef, bound: number): readonly UnreadPartition[] {
+  const groups = groupsOfRef(index, ref);
+  const out: UnreadPartition[] = [];
+  index.policy.connections.forEach((c, i) => {
+    if (i > bound) return;
+    const [x, y] = connectionSides(c);
+    if (groups.has(x)) out.push(...knowledge.unreadInGroup(index.policy.groups[y]));
+    if (groups.has(y)) out.push(...knowledge.unreadInGroup(index.policy.groups[x]));
+  });
+  return out;
+}
+
+/** Which partitions a decision read (DESIGN §11); those that were not read completely hold it. */
+function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, links: ReadonlyMap<string, readonly UnreadPartition[]>): UnreadPartition[] {
+  const at = (ref: NetworkRef) => knowledge.unreadAt(ref);
+  const all = index.policy.connections.length;
+  const order = action.connection === undefined ? all : index.policy.connections.findIndex((c) => c.name === action.connection);
+  const link = (h: PeeringHandle, bound: number) => [...at(h.requester), ...at(h.accepter), ...contestants(index, knowledge, h.requester, bound), ...contestants(index, knowledge, h.accepter, bound)];
+  switch (action.action) {
+    // Whether a link may exist reads both sides, their tables (routed overlaps) and whoever could compete for its ranges.
+    case 'create-peering': case 'accept-peering': case 'reject-peering': case 'request-approval':
+      return link(action.target, order < 0 ? all : order);
+    case 'delete-peering': return link(action.target, all);
+    case 'update-peering': return [...at(action.target.requester), ...at(action.target.accepter)];
+    case 'create-route': case 'replace-route': {
+      const own = [...at(action.target.network), ...(action.peer ? at(action.peer) : [])];
+      if (action.after.kind !== 'peering') return own;
+      const h = action.after.peering;
+      return [...own, ...at(h.requester), ...at(h.accepter), ...(links.get(pairKey(h.requester, h.accepter)) ?? [])];
+    }
+    case 'delete-route': {
+      const own = [...at(action.target.network)];
+      const via = action.before.target.kind === 'peering' ? action.before.target.peeringId : undefined;
+      const p = via === undefined ? undefined : index.observation.peerings.find((q) => q.id === via);
+      return p ? [...own, ...link(p, all)] : own; // a route to a vanished peering reads only its own table
+    }
+    case 'report': return [];
+  }
+}
+
+/**
+ * Splits a plan into what may run and what is held: a mutating action (or a request for approval) whose decision
+ * depends on a partition that was not read completely waits, with a reason naming the partitions; everything
+ * else proceeds, so one unreadable account costs its own links, not the estate's drift repair. A route of a link
+ * whose create or accept is held is held with it.
+ */
+export function holdUnread(actions: readonly Action[], index: EstateIndex, knowledge: Knowledge): { actions: Action[]; held: HeldAction[]; problems: Problem[] } {
+  if (knowledge.complete) return { actions: [...actions], held: [], problems: [] };
+  const links = new Map<string, UnreadPartition[]>();
+  const deps = new Map<Action, UnreadPartition[]>();
+  const isRoute = (a: Action) => a.action === 'create-route' || a.action === 'replace-route' || a.action === 'delete-route';
+  for (const pass of [false, true]) {
+    for (const a of actions) {
+      if (isRoute(a) !== pass || !(isMutating(a) || a.action === 'request-approval')) continue;
+      const d = dependencies(a, index, knowledge, links);
+      deps.set(a, d);
+      if (!pass && 'requester' in a.target && d.length > 0) {
+        const key = pairKey(a.target.requester, a.target.accepter);
+        links.set(key, [...(links.get(key) ?? []), ...d]);
+      }
+    }
+  }
+  const kept: Action[] = [];
+  const held: HeldAction[] = [];
+  for (const a of actions) {
+    const d = deps.get(a) ?? [];
+    if (d.length === 0) { kept.push(a); continue; }
+    const waitingFor = [...new Set(d.map(unreadKey))].sort();
+    const why = [...new Set(d.map((u) => `${unreadKey(u)}: ${u.reason}`))].sort().join('; ');
+    held.push({ action: a, waitingFor, reason: `held until ${waitingFor.join(', ')} ${waitingFor.length === 1 ? 'is' : 'are'} read completely (${why})` });
+  }
+  const problems: Problem[] = held.length === 0 ? [] : [{ severity: 'warning', code: 'held', message: `${held.length} action(s) held: they depend on partitions that were not read completely (${[...new Set(held.flatMap((h) => h.waitingFor))].sort().join(', ')})` }];
+  return { actions: kept, held, problems };
+}
