@@ -1,0 +1,74 @@
+import type { Action, Estate, Plan } from '../../shared/model';
+import { isMutating } from '../../shared/model';
+import { planScope } from '../../shared/planner';
+import type { Policy } from '../../shared/policy/schema';
+import { HUB, NOW, SPOKE_A, SPOKE_B, awsRef, estate, hubSpokePolicy, network, otherRoute, peering, peeringRoute } from '../support/estate-builder';
+import { observeWithFaults, type ReadFault } from '../support/partial-reads';
+import { actionKey } from '../support/plan-safety';
+
+/*
+ * Minimal reproductions of what the monotonicity oracle (monotonicity.test.ts) found, one table case each. Every
+ * case is a world read twice: with every read succeeding, and with the named reads failing as the AWS adapter would
+ * see it. The partial plan may only do what the full plan does; `check` states what the failure was.
+ */
+
+const policy = hubSpokePolicy({ limits: { maxChangesPerRun: 1000 } });
+const governed = [HUB, SPOKE_A, SPOKE_B].map((account) => ({ cloud: 'aws' as const, account, region: 'us-east-1' }));
+const denied = (account: string): ReadFault => ({ partition: { cloud: 'aws', account }, call: 'AssumeRole', kind: 'AccessDenied' });
+const managed = { 'peerkeeper:managed': 'true', 'peerkeeper:connection': 'spokes-to-hub' };
+
+const hubRef = awsRef(HUB, 'vpc-hub');
+const spokeRef = awsRef(SPOKE_A, 'vpc-a');
+const plan = (observation: Estate | ReturnType<typeof observeWithFaults>, p: Policy = policy): Plan => planScope({ policy: p, observation, now: NOW });
+const changes = (p: Plan) => p.actions.filter(isMutating);
+const writes = (p: Plan, kind: Action['action'], destination: string) => changes(p).filter((a) => a.action === kind && 'destination' in a.target && a.target.destination === destination);
+
+interface Case {
+  reason: string;
+  /** Where the oracle found it: `seed n` of monotonicity.test.ts, and the class of finding. */
+  found: string;
+  full: Estate;
+  faults: ReadFault[];
+  /** What must hold besides monotonicity; gets both plans. */
+  check: (full: Plan, partial: Plan) => void;
+}
+
+const cases: Record<string, Case> = {
+  'a stale route to a vanished peering, while the spoke that would re-peer is unreadable': {
+    reason: 'DESIGN §11: a stale route is cleaned up only once every partition that could hold a wanted peer of its range was read; the full plan repoints it to the re-created link, so deleting it from a partial view is an action the full plan never takes',
+    found: 'seeds 12, 17, 75, 92, 131, 144, 193, 209, 241 … (180 findings in 2,000 seeds): not-monotone delete-route',
+    full: estate([
+      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('0.0.0.0/0', 'igw-1'), peeringRoute('10.1.0.0/16', 'pcx-gone')]),
+      network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }),
+    ]),
+    faults: [denied(SPOKE_A)],
+    check: (full, partial) => {
+      expect(writes(full, 'replace-route', '10.1.0.0/16')).toHaveLength(1);
+      expect(writes(partial, 'delete-route', '10.1.0.0/16')).toEqual([]);
+      expect(partial.held.some((h) => h.action.action === 'delete-route' && h.waitingFor.join(' ').includes(SPOKE_A))).toBe(true);
+    },
+  },
+  'restoring a drifted route that contains a more specific transit route': {
+    reason: 'the contract: no route peerkeeper writes equals or contains an unmanaged route\'s destination; 10.3.0.0/16 contains the transit gateway\'s 10.3.128.0/17, so the drifted route is reported, not rewritten (the planner already refuses to create the same route when it is missing instead of drifted)',
+    found: 'seeds 427, 581, 605, 649, 1624 (full plans): unsafe replace-route … contains unmanaged route 10.3.128.0/17',
+    full: estate([
+      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('10.3.128.0/17', 'tgw-1'), peeringRoute('10.3.0.0/16', 'pcx-old', 'blackhole')]),
+      network(spokeRef, ['10.3.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
+    ], [peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed, requesterCidrs: ['10.3.0.0/16'], accepterCidrs: ['10.0.0.0/16'] })]),
+    faults: [],
+    check: (full) => {
+      expect(writes(full, 'replace-route', '10.3.0.0/16')).toEqual([]);
+      expect(writes(full, 'create-route', '10.3.0.0/16')).toEqual([]);
+    },
+  },
+};
+
+describe('plans made with failed reads (minimal reproductions of what the monotonicity oracle found)', () => {
+  it.each(Object.entries(cases))('%s', (_name, c) => {
+    const full = plan(c.full);
+    const partial = plan(observeWithFaults(c.full, c.faults, governed));
+    const fullKeys = new Set(changes(full).map(actionKey));
+    expect(changes(partial).filter((a) => !fullKeys.has(actionKey(a)))).toEqual([]);
+    c.check(full, partial);
+  });
+});

@@ -1,0 +1,86 @@
+import type { Observation, Plan } from '../../shared/model';
+import { isMutating } from '../../shared/model';
+import type { PlanInput } from '../../shared/planner';
+import { Prng } from '../chaos/prng';
+import { NOW } from './estate-builder';
+import { describeFault, observeWithFaults, randomFaults, type ReadFault } from './partial-reads';
+import { actionKey, PlanSafety } from './plan-safety';
+import { realWorld, type RealWorld } from './real-world-estate';
+
+/** Any planner with planScope's signature: the real one, or a deliberately broken one. */
+export type Planner = (input: PlanInput) => Plan;
+
+/**
+ * One thing the oracle found on one seed. `throws`: the planner is not total; `unsafe`: a plan acts against the
+ * ground truth (ownership, listing, overlap); `not-monotone`: a plan made with failed reads acts where the plan with
+ * every read succeeding does not; `acted-blind`: it acts although it cannot know where the gaps are.
+ */
+export interface Finding {
+  seed: number;
+  kind: 'throws' | 'unsafe' | 'not-monotone' | 'acted-blind';
+  /** `full`, or the failed reads of the partial view. */
+  view: string;
+  detail: string;
+}
+
+/** What one seed exercised, so a run can show it was not vacuous. */
+export interface SeedStats {
+  fullChanges: number;
+  partialChanges: number;
+  partialViews: number;
+}
+
+/** Partial views judged per seed: each a fresh random set of failed or truncated reads. */
+export const VIEWS_PER_SEED = 3;
+
+const describeView = (faults: readonly ReadFault[], blind: boolean) =>
+  `${blind ? '(no unread entries) ' : ''}${faults.map((f) => `${f.partition.account}${f.partition.region ? `/${f.partition.region}` : ''} ${describeFault(f)}`).join('; ')}`;
+
+/** Plans one observation of a world, recording a throw as a finding instead of stopping the run. */
+function planOrFinding(planner: Planner, world: RealWorld, observation: Observation, view: string, findings: Finding[]): Plan | undefined {
+  try {
+    return planner({ policy: world.policy, observation, now: NOW });
+  } catch (error) {
+    findings.push({ seed: world.seed, kind: 'throws', view, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    return undefined;
+  }
+}
+
+/**
+ * The monotonicity oracle for one seed (DESIGN §11): plan the world with every read succeeding, then with
+ * random failed and truncated reads; every mutating action of a partial plan must be in the full plan, the same;
+ * no plan may break the ground truth's safety rules; an incomplete observation that cannot say where its gaps are
+ * (no `unread`, or a failed account discovery) acts on nothing.
+ */
+export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED): { findings: Finding[]; stats: SeedStats; world: RealWorld } {
+  const world = realWorld(seed);
+  const rng = new Prng(seed * 7919 + 1);
+  const safety = new PlanSafety(world);
+  const findings: Finding[] = [];
+  const stats: SeedStats = { fullChanges: 0, partialChanges: 0, partialViews: 0 };
+  const full = planOrFinding(planner, world, world.estate, 'full', findings);
+  if (full) {
+    for (const detail of safety.check(full)) findings.push({ seed, kind: 'unsafe', view: 'full', detail });
+    stats.fullChanges = full.actions.filter(isMutating).length;
+  }
+  const fullKeys = new Set((full?.actions ?? []).filter(isMutating).map(actionKey));
+  for (let i = 0; i < views; i++) {
+    const faults = randomFaults(rng, world.truth.partitions, world.truth.denying);
+    const blind = rng.chance(0.05);
+    const view = describeView(faults, blind);
+    const partial = planOrFinding(planner, world, observeWithFaults(world.estate, faults, world.truth.partitions, blind), view, findings);
+    if (!partial) continue;
+    stats.partialViews += 1;
+    for (const detail of safety.check(partial)) findings.push({ seed, kind: 'unsafe', view, detail });
+    const changes = partial.actions.filter(isMutating);
+    stats.partialChanges += changes.length;
+    const unlocated = blind || faults.some((f) => f.partition.account === '*');
+    for (const a of changes) {
+      const what = `${a.action} ${JSON.stringify(a.target)}`;
+      if (unlocated) findings.push({ seed, kind: 'acted-blind', view, detail: `${what}: planned although the observation cannot say what it did not read` });
+      else if (full && !fullKeys.has(actionKey(a))) findings.push({ seed, kind: 'not-monotone', view, detail: `${what}: the plan with every read succeeding has no such action` });
+    }
+  }
+  const unique = new Map(findings.map((f) => [`${f.kind}|${f.view}|${f.detail}`, f]));
+  return { findings: [...unique.values()], stats, world };
+}
