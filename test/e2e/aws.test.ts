@@ -72,6 +72,9 @@ beforeAll(async () => {
   state().addRoute({ routeTableId: hub.mainRouteTableId, destination: '0.0.0.0/0', target: { gatewayId: IGW } });
   state().addRoute({ routeTableId: hub.mainRouteTableId, destination: '::/0', target: { gatewayId: IGW } });
   state().addRoute({ routeTableId: hubPrivate, destination: '0.0.0.0/0', target: { natGatewayId: NAT } });
+  // A real hub's tables also route to a transit gateway (issue 14).
+  const tgw = state().createGateway({ kind: 'transit', account: HUB, region: REGION }).id;
+  state().addRoute({ routeTableId: hubPrivate, destination: '172.16.0.0/12', target: { transitGatewayId: tgw } });
 });
 afterAll(async () => {
   if (Object.keys(bench).length > 0) console.log(`AWS emulator calls (reads/writes):\n${JSON.stringify(bench, null, 2)}`);

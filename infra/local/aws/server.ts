@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { CallCounter } from './calls';
 import { describePeerings, describeRouteTables, describeVpcs } from './ec2/describe';
+import { GATEWAY_READ_ACTIONS } from './ec2/gateways';
 import { MUTATING_ACTIONS } from './ec2/mutate';
 import { buildApiCallEvent, type EventBridgeEvent } from './events';
 import type { FaultHooks } from './faults';
@@ -16,6 +17,7 @@ const READ_ACTIONS: Record<string, (state: AwsEmulatorState, caller: Caller, q: 
   DescribeVpcs: describeVpcs,
   DescribeRouteTables: describeRouteTables,
   DescribeVpcPeeringConnections: describePeerings,
+  ...GATEWAY_READ_ACTIONS,
 };
 
 const STS_ACTIONS = new Set(['AssumeRole', 'GetCallerIdentity']);

@@ -19,8 +19,9 @@ const TARGET_FIELD_BY_PREFIX: readonly [string, keyof CreateRouteRequest][] = [
   ['cagw-', 'CarrierGatewayId'], ['vpce-', 'VpcEndpointId'], ['pcx-', 'VpcPeeringConnectionId'],
 ];
 
-/** IPv6 destinations go in DestinationIpv6CidrBlock, IPv4 in DestinationCidrBlock. */
-function destinationField(destination: string): { DestinationCidrBlock: string } | { DestinationIpv6CidrBlock: string } {
+/** IPv6 destinations go in DestinationIpv6CidrBlock, IPv4 in DestinationCidrBlock, a prefix list (`pl-…`) in DestinationPrefixListId. */
+function destinationField(destination: string): { DestinationCidrBlock: string } | { DestinationIpv6CidrBlock: string } | { DestinationPrefixListId: string } {
+  if (destination.startsWith('pl-')) return { DestinationPrefixListId: destination };
   return destination.includes(':') ? { DestinationIpv6CidrBlock: destination } : { DestinationCidrBlock: destination };
 }
 

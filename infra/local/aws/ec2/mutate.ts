@@ -18,7 +18,8 @@ function routeInput(q: QueryObject): RouteInput {
     gatewayId: param(q, 'GatewayId'), natGatewayId: param(q, 'NatGatewayId'), transitGatewayId: param(q, 'TransitGatewayId'),
     vpcPeeringConnectionId: param(q, 'VpcPeeringConnectionId'), networkInterfaceId: param(q, 'NetworkInterfaceId'),
     instanceId: param(q, 'InstanceId'), egressOnlyInternetGatewayId: param(q, 'EgressOnlyInternetGatewayId'),
-    vpcEndpointId: param(q, 'VpcEndpointId'),
+    vpcEndpointId: param(q, 'VpcEndpointId'), carrierGatewayId: param(q, 'CarrierGatewayId'), localGatewayId: param(q, 'LocalGatewayId'),
+    coreNetworkArn: param(q, 'CoreNetworkArn'),
   };
   return { routeTableId: required(q, 'RouteTableId'), destinationCidrBlock: param(q, 'DestinationCidrBlock'),
     destinationIpv6CidrBlock: param(q, 'DestinationIpv6CidrBlock'), target };

@@ -12,7 +12,7 @@ export interface RouteInput {
 
 const TARGET_FIELDS: readonly (keyof RouteTargetFields)[] = [
   'gatewayId', 'natGatewayId', 'transitGatewayId', 'vpcPeeringConnectionId', 'networkInterfaceId', 'instanceId',
-  'egressOnlyInternetGatewayId', 'vpcEndpointId',
+  'egressOnlyInternetGatewayId', 'vpcEndpointId', 'carrierGatewayId', 'localGatewayId', 'coreNetworkArn',
 ];
 
 function destinationOf(input: RouteInput): { destination: string; ipv6: boolean } {
@@ -44,11 +44,14 @@ function targetOf(state: AwsEmulatorState, caller: Caller, table: RouteTableReco
     }
   }
   const field = named[0]!;
+  // EC2's Route has no vpcEndpointId member: a route created with VpcEndpointId (a Gateway Load Balancer
+  // endpoint) is described with the endpoint in gatewayId, as gateway-endpoint routes are.
+  if (field === 'vpcEndpointId') return { gatewayId: fields.vpcEndpointId };
   return { [field]: fields[field] };
 }
 
 function find(table: RouteTableRecord, destination: string): RouteRecord | undefined {
-  return table.routes.find((r) => sameCidr(r.destination, destination));
+  return table.routes.find((r) => !r.prefixList && sameCidr(r.destination, destination));
 }
 
 /** CreateRoute: one route per destination (RouteAlreadyExists), at most `routesPerTable` (RouteLimitExceeded). */

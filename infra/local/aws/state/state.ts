@@ -1,6 +1,7 @@
 import { parseRange } from '../../ranges';
+import { createGateway, gatewayOf, type GatewayInput } from './gateways';
 import {
-  DEFAULT_QUOTAS, Ec2Error, type Caller, type PeeringRecord, type Quotas, type RouteRecord, type RouteTableRecord,
+  DEFAULT_QUOTAS, Ec2Error, type Caller, type GatewayRecord, type PeeringRecord, type Quotas, type RouteRecord, type RouteTableRecord,
   type RouteTargetFields, type Tags, type VpcRecord,
 } from './types';
 
@@ -18,6 +19,8 @@ export class AwsEmulatorState {
   readonly vpcs = new Map<string, VpcRecord>();
   readonly routeTables = new Map<string, RouteTableRecord>();
   readonly peerings = new Map<string, PeeringRecord>();
+  /** Internet, NAT, transit, VPN, egress-only and carrier gateways and gateway endpoints, by id. */
+  readonly gateways = new Map<string, GatewayRecord>();
   /** When empty, any role name in any account may be assumed; otherwise only the listed ones. */
   readonly roles = new Map<string, RoleRecord>();
   quotas: Quotas = { ...DEFAULT_QUOTAS };
@@ -98,6 +101,11 @@ export class AwsEmulatorState {
       ...(input.state ? { fixedState: input.state } : {}) });
   }
 
+  /** Seeds a gateway (see gateways.ts); a gateway endpoint adds its prefix-list routes to its tables. */
+  createGateway(input: GatewayInput): GatewayRecord {
+    return createGateway(this, input);
+  }
+
   vpc(vpcId: string): VpcRecord {
     const vpc = this.vpcs.get(vpcId);
     if (!vpc) throw new Ec2Error('InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`);
@@ -159,11 +167,15 @@ export class AwsEmulatorState {
     }
   }
 
-  /** A route to a peering is `blackhole` unless the peering is active; other routes keep their seeded state. */
+  /**
+   * A route to a peering is `blackhole` unless the peering is active; a route to a gateway the emulator
+   * knows is `blackhole` once that gateway is deleted; other routes keep their seeded state.
+   */
   routeState(route: RouteRecord): 'active' | 'blackhole' {
     if (route.vpcPeeringConnectionId) {
       return this.peerings.get(route.vpcPeeringConnectionId)?.status === 'active' ? 'active' : 'blackhole';
     }
+    if (gatewayOf(this, route)?.state === 'deleted') return 'blackhole';
     return route.fixedState ?? 'active';
   }
 

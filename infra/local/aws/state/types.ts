@@ -34,11 +34,17 @@ export interface RouteTargetFields {
   instanceId?: string;
   egressOnlyInternetGatewayId?: string;
   vpcEndpointId?: string;
+  carrierGatewayId?: string;
+  localGatewayId?: string;
+  coreNetworkArn?: string;
 }
 
 export interface RouteRecord extends RouteTargetFields {
+  /** A CIDR, or the `pl-…` id of a prefix list (gateway endpoints add those). */
   destination: string;
   ipv6: boolean;
+  /** Set when `destination` is a prefix list: rendered as `destinationPrefixListId`. */
+  prefixList?: boolean;
   origin: 'CreateRouteTable' | 'CreateRoute' | 'EnableVgwRoutePropagation';
   /** Only seeded routes set this (e.g. a NAT route left blackhole); peering routes compute it. */
   fixedState?: 'active' | 'blackhole';
@@ -81,6 +87,26 @@ export interface PeeringRecord {
   tags: Map<string, Tags>;
   /** Real epoch ms before which Describe does not see the peering (the delayed-visibility fault). */
   visibleAfter: number;
+}
+
+/** The gateways a route can point at, as the emulator keeps them (enough to exist, be listed and be routed to). */
+export type GatewayKind = 'internet' | 'nat' | 'transit' | 'vpn' | 'egress-only' | 'endpoint' | 'carrier';
+
+export interface GatewayRecord {
+  id: string;
+  kind: GatewayKind;
+  account: string;
+  region: string;
+  /** The VPC it is attached to (a transit gateway has none of its own). */
+  vpcId?: string;
+  /** EC2's own word per kind: available / attached / deleted … */
+  state: string;
+  tags: Tags;
+  createdAt: number;
+  /** Gateway endpoints: the service (com.amazonaws.<region>.s3), its prefix list and the tables it routes. */
+  serviceName?: string;
+  prefixListId?: string;
+  routeTableIds?: string[];
 }
 
 /** An EC2 API error, spelled as AWS spells it. */
