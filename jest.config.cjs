@@ -8,4 +8,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 30000,
+  // Node 20 on the test machine: see test/setup/node-runtime.ts for the AWS SDK's support notice.
+  setupFiles: ['<rootDir>/test/setup/node-runtime.ts'],
 };

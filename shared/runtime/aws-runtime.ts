@@ -109,6 +109,13 @@ export class AwsRuntime {
     return (await this.opts.approvalWiring.expireDue(this.opts.now())).length;
   }
 
+  /** Pending approvals that expire within `withinMs` (the sweep's metric for the near-expiry alarm). 0 without approvals. */
+  async approvalsExpiringWithin(withinMs: number): Promise<number> {
+    if (!this.opts.approvalWiring) return 0;
+    const by = this.opts.now().getTime() + withinMs;
+    return (await (await this.opts.approvalWiring.service()).pending()).filter((r) => Date.parse(r.expiresAt) <= by).length;
+  }
+
   /**
    * The sweep's fan-out: one message per governed AWS account and region, so each unit fits one
    * invocation however large the organization (1,000 accounts × 2 regions = 2,000 messages, 200 SendMessageBatch calls).

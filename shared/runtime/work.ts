@@ -29,12 +29,15 @@ export function needsRetry(result: ReconcileResult): boolean {
 }
 
 /** Counts for logs and metrics. */
-export function reconcileCounts(result: ReconcileResult): Record<'actions' | 'writes' | 'failed' | 'deferred', number> {
+export function reconcileCounts(result: ReconcileResult): Record<'actions' | 'writes' | 'failed' | 'deferred' | 'held' | 'unreadablePartitions', number> {
   return {
     actions: result.plan.actions.length,
     writes: result.writes,
     failed: result.results.filter((r) => r.status === 'failed').length,
     deferred: result.results.filter((r) => r.status === 'deferred').length,
+    // Plans made before the planner listed held actions and partitions have neither.
+    held: (result.plan.held ?? []).length,
+    unreadablePartitions: (result.plan.partitions ?? []).filter((p) => !p.complete).length,
   };
 }
 

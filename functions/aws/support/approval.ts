@@ -16,6 +16,8 @@ export async function slackIntake(deps: ApprovalHandlerDeps, event: APIGatewayPr
   // API Gateway base64-encodes bodies it does not consider text; Slack signs the bytes it sent.
   const rawBody = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
   const { response, work } = await intakeSlackRequest(deps.runtime().approvals, { rawBody, headers: event.headers ?? {} }, deps.clock?.() ?? new Date(), (line) => deps.logger.warn(line));
+  // Every request is counted, so a refused share can be alarmed on and no invocation publishes nothing.
+  deps.metrics.addMetric('SlackRequests', MetricUnit.Count, 1);
   if (response.status === 401) deps.metrics.addMetric('SlackRequestsRefused', MetricUnit.Count, 1);
   if (work) await deps.enqueue(context.functionName, work);
   return { statusCode: response.status, headers: response.headers, body: response.body };
@@ -25,6 +27,7 @@ export async function slackIntake(deps: ApprovalHandlerDeps, event: APIGatewayPr
 export async function approvalWork(deps: ApprovalHandlerDeps, input: unknown, context: Context): Promise<{ status: string }> {
   const runtime = deps.runtime();
   const outcome = await runSlackWork(runtime.approvals, input, { now: deps.clock?.() ?? new Date(), reconcile: (record) => runtime.reconcileApproval(record, context) });
+  deps.metrics.addMetric(outcome.status === 'malformed' ? 'ApprovalWorkMalformed' : 'ApprovalWork', MetricUnit.Count, 1);
   if (outcome.status === 'malformed') {
     await runtime.deadLetter(input, outcome.error);
     return { status: 'dead-lettered' };

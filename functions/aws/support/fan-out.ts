@@ -6,6 +6,9 @@ import { MalformedEventError } from '../../../shared/errors';
 import { withPowertools } from './middleware';
 import { deadLetterTerminal, type HandlerDeps } from './wiring';
 
+/** An approval still pending this close to its expiry pages someone (serverless.yml alarm): 12 h is a working day to decide. */
+const NEAR_EXPIRY_MS = 12 * 3_600_000;
+
 /**
  * A scheduled handler that puts one work message per governed account and region on the work queue
  * (`sweep`: full reconcile; `poll`: the same path, for pending requests no CloudTrail event announces).
@@ -17,6 +20,7 @@ export function fanOutHandler(kind: 'sweep' | 'poll', deps: HandlerDeps) {
     if (!envelope.success) throw new MalformedEventError(`the ${kind} schedule sent something that is not an EventBridge event`);
     const sent = await deps.runtime().fanOut(kind, envelope.data.id, envelope.data.time);
     if (kind === 'sweep') await expireApprovals(deps);
+    if (kind === 'sweep') deps.metrics.addMetric('ApprovalsNearExpiry', MetricUnit.Count, await deps.runtime().approvalsExpiringWithin(NEAR_EXPIRY_MS).catch(() => 0));
     deps.metrics.addMetric(kind === 'sweep' ? 'SweepPartitions' : 'PollPartitions', MetricUnit.Count, sent);
     deps.logger.info(`${kind} fanned out`, { partitions: sent });
     return { status: 'fanned-out' as const, partitions: sent };

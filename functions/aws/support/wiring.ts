@@ -33,14 +33,25 @@ export function once<T>(build: () => T): () => T {
  * its own idempotency layer: Powertools configures a layer once, with the first handler's key path.
  */
 export function defaultDeps(service: string, build: (log: RuntimeLog) => AwsRuntime): HandlerDeps {
-  // correlationIdSearchFn: the JMESPath search that resolves each handler's correlationIdPath (the event id).
-  const logger = new Logger({ serviceName: 'peerkeeper', persistentKeys: { function: service }, correlationIdSearchFn: (expression: string, data: unknown) => search(expression, data as Parameters<typeof search>[1]) });
+  const { logger, metrics } = powertools(service);
   return {
     runtime: once(() => build(runtimeLog(logger))),
     logger,
-    metrics: new Metrics({ namespace: 'peerkeeper', serviceName: 'peerkeeper', defaultDimensions: { function: service } }),
+    metrics,
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: process.env.PEERKEEPER_IDEMPOTENCY_TABLE ?? 'peerkeeper-idempotency' }),
   };
+}
+
+/**
+ * A handler's Logger and Metrics. Metrics reports its own diagnostics (an invocation that recorded no metric, a bad
+ * dimension) through the Logger rather than a bare console: they become structured log lines with the correlation
+ * id, at the Logger's level (POWERTOOLS_LOG_LEVEL in Lambda; tests pass SILENT).
+ */
+export function powertools(service: string, logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT'): { logger: Logger; metrics: Metrics } {
+  // correlationIdSearchFn: the JMESPath search that resolves each handler's correlationIdPath (the event id).
+  const logger = new Logger({ serviceName: 'peerkeeper', persistentKeys: { function: service }, ...(logLevel ? { logLevel } : {}),
+    correlationIdSearchFn: (expression: string, data: unknown) => search(expression, data as Parameters<typeof search>[1]) });
+  return { logger, metrics: new Metrics({ namespace: 'peerkeeper', serviceName: 'peerkeeper', defaultDimensions: { function: service }, logger }) };
 }
 
 /** Idempotency keyed on an event id at `path` (JMESPath). An input without one runs un-keyed, so the handler can dead-letter it. */
@@ -60,6 +71,9 @@ export function report(deps: HandlerDeps, result: ReconcileResult, published: nu
   deps.metrics.addMetric('Actions', MetricUnit.Count, counts.actions);
   deps.metrics.addMetric('Writes', MetricUnit.Count, counts.writes);
   deps.metrics.addMetric('FailedActions', MetricUnit.Count, counts.failed);
+  // The alarms in serverless.yml watch these two: held work and partitions unreadable sweep after sweep.
+  deps.metrics.addMetric('HeldActions', MetricUnit.Count, counts.held);
+  deps.metrics.addMetric('UnreadablePartitions', MetricUnit.Count, counts.unreadablePartitions);
   deps.metrics.addMetric('OutcomesPublished', MetricUnit.Count, published);
   deps.logger.info('reconciled', { ...counts, complete: result.plan.complete, planHash: result.planHash });
   return { ...counts, published };

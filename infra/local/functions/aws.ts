@@ -1,13 +1,11 @@
 import { CachePersistenceLayer } from '@aws-lambda-powertools/idempotency/cache';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { networkEventHandler } from '../../../functions/aws/network-event';
 import { pendingPollHandler } from '../../../functions/aws/pending-poll';
 import { sweepHandler } from '../../../functions/aws/sweep';
 import { sweepWorkerHandler } from '../../../functions/aws/sweep-worker';
-import type { HandlerDeps } from '../../../functions/aws/support/wiring';
+import { powertools, type HandlerDeps } from '../../../functions/aws/support/wiring';
 import type { Trigger } from '../../../shared/model';
 import type { Policy } from '../../../shared/policy';
 import { createAwsProvider } from '../../../shared/providers/aws';
@@ -77,8 +75,7 @@ export function localAwsFunctions(opts: { policy: Policy; endpoint: string; audi
   // One persistence layer per function, as each Lambda has its own idempotency configuration (key path).
   const deps = (): HandlerDeps => ({
     runtime: () => runtime,
-    logger: new Logger({ serviceName: 'peerkeeper', logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'peerkeeper', serviceName: 'peerkeeper' }),
+    ...powertools('local', 'SILENT'),
     persistenceStore: new CachePersistenceLayer({ client: new MapCache() }),
   });
   const network = networkEventHandler(deps());

@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { approvalHandler } from '../../../functions/aws/approval';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID, approvalId, type SlackWork } from '../../../shared/approvals';
@@ -14,6 +12,7 @@ import { peerkeeperClick } from '../../approvals/slack/clicks';
 import { FakeSlack } from '../../approvals/slack/fake-slack';
 import { HUB, NOW, PARTNER, awsRef, estate, hubSpokePolicy, network, peering } from '../../support/estate-builder';
 import { IdempotencyTables, lambdaContext } from './harness';
+import { powertools } from '../../../functions/aws/support/wiring';
 
 const SECRET = 'aws-approval-signing-secret';
 const tables = new IdempotencyTables();
@@ -53,7 +52,7 @@ async function setup(signingSecret = SECRET) {
   });
   const queued: { functionName: string; work: SlackWork }[] = [];
   const handler = approvalHandler({
-    runtime: () => runtime, logger: new Logger({ serviceName: 'peerkeeper', logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'peerkeeper', serviceName: 'peerkeeper' }),
+    runtime: () => runtime, ...powertools('approval', 'SILENT'),
     persistenceStore: await tables.layer(), clock: () => clock,
     enqueue: async (functionName, work) => { queued.push({ functionName, work }); },
   });

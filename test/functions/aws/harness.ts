@@ -1,7 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -11,7 +9,7 @@ import dynalite from 'dynalite';
 import type { Policy } from '../../../shared/policy/schema';
 import type { PeeringProvider } from '../../../shared/providers/port';
 import { createAwsRuntime, type OutcomeEvent, type RuntimeQueues, type WorkMessage } from '../../../shared/runtime';
-import { once, type HandlerDeps } from '../../../functions/aws/support/wiring';
+import { once, powertools, type HandlerDeps } from '../../../functions/aws/support/wiring';
 
 /** JSON as parsed from a fixture, loose enough for tests to edit copies. */
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -82,8 +80,7 @@ export async function testDeps(policy: Policy, aws: PeeringProvider, tables: Ide
         outcomes: { publish: async (events) => { recorded.outcomes.push(...events); return { published: events.length, failed: 0 }; } },
       });
     }),
-    logger: new Logger({ serviceName: 'peerkeeper', logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'peerkeeper', serviceName: 'peerkeeper' }),
+    ...powertools('test', 'SILENT'),
     persistenceStore: await tables.layer(),
   };
   return { deps, recorded };
