@@ -13,7 +13,7 @@ import { reportCommand } from './report';
 const HELP = `peerkeeper — keep cloud network peering as declared (AWS, Azure, Google Cloud)
 
 Usage:
-  peerkeeper validate <policy.yaml> [--estate S] [--out policy.json] [--json]
+  peerkeeper validate <policy.yaml> [--estate S] [--strict] [--out policy.json] [--json]
                                                            --out: the compiled policy the functions load
   peerkeeper schema [--estate | --markdown]
   peerkeeper plan  --policy P (--estate S | --provider aws|azure|gcp|local|memory) [--scope JSON] [--json] [--now ISO]
@@ -40,7 +40,7 @@ const OPTIONS = {
   scope: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
   'state-dir': { type: 'string' }, as: { type: 'string' }, note: { type: 'string' }, format: { type: 'string' },
   from: { type: 'string' }, to: { type: 'string' }, cidrs: { type: 'string' },
-  store: { type: 'string' }, since: { type: 'string' },
+  store: { type: 'string' }, since: { type: 'string' }, strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -55,7 +55,7 @@ export async function runCli(argv: readonly string[], io: CliOutput = processOut
     const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
     const common = { policy: str('policy') ?? positionals[0] ?? '', ...(str('estate') ? { estate: str('estate') } : {}), ...(str('provider') ? { provider: str('provider') } : {}), ...(str('scope') ? { scope: str('scope') } : {}), ...(str('now') ? { now: str('now') } : {}), ...(str('state-dir') ? { stateDir: str('state-dir') } : {}), json: v.json === true };
     switch (command) {
-      case 'validate': return validateCommand({ ...common, ...(str('out') ? { out: str('out') } : {}) }, io);
+      case 'validate': return validateCommand({ ...common, ...(str('out') ? { out: str('out') } : {}), strict: v.strict === true }, io);
       case 'schema': return schemaCommand({ estate: v.estate === true, markdown: v.markdown === true }, io);
       case 'plan': return await planCommand(need(common), io);
       case 'apply': return await applyCommand({ ...need(common), ...(str('out') ? { out: str('out') } : {}), dryRun: v['dry-run'] === true }, io);

@@ -1,9 +1,10 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { type PathIssue, type PolicyIssue, type PolicySource, policyFailure } from './issues';
-import { scalarSource, yamlSource } from './yaml-source';
+import { duplicateKeys, scalarSource, yamlSource } from './yaml-source';
 import { PolicySchema, type Policy } from './schema';
 import { checkPolicySemantics } from './semantics';
+import { denyCoverageIssues } from './deny-coverage';
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -79,7 +80,8 @@ function fail(file: string, issues: PolicyIssue[]): never {
 export function loadPolicy(text: string, file: string): LoadedPolicy {
   const lines = new LineCounter();
   const doc = parseDocument(text, {
-    lineCounter: lines, prettyErrors: false, uniqueKeys: true,
+    // Duplicate keys are found by duplicateKeys (linear); the parser's own check is quadratic in a map's size.
+    lineCounter: lines, prettyErrors: false, uniqueKeys: false,
     // yaml would otherwise print to stderr (process.emitWarning) for odd keys; the schema reports them instead.
     logLevel: 'error',
   });
@@ -89,7 +91,8 @@ export function loadPolicy(text: string, file: string): LoadedPolicy {
     return { file, line, column: col, path: '', message };
   };
   // Schema errors on a document YAML could not read would only echo the syntax error, so stop here.
-  if (doc.errors.length > 0) fail(file, doc.errors.map((e) => at(e.pos[0], e.message)));
+  const duplicates = duplicateKeys(doc);
+  if (doc.errors.length > 0 || duplicates.length > 0) fail(file, [...doc.errors.map((e) => at(e.pos[0], e.message)), ...duplicates.map((d) => at(d.offset, d.message))]);
   const warnings = doc.warnings.map((w) => at(w.pos[0], w.message));
 
   let raw: unknown;
@@ -104,7 +107,7 @@ export function loadPolicy(text: string, file: string): LoadedPolicy {
 
   const checked = checkPolicySemantics(parsed.data);
   if (checked.errors.length > 0) fail(file, checked.errors.map(source.locate));
-  warnings.push(...checked.warnings.map(source.locate));
+  warnings.push(...checked.warnings.map(source.locate), ...denyCoverageIssues(parsed.data).map(source.locate));
   warnings.sort((a, b) => a.line - b.line || a.column - b.column);
   return { policy: parsed.data, warnings, source };
 }

@@ -23,7 +23,7 @@ export type RouteTableSelector = z.infer<typeof RouteTableSelectorSchema>;
 export const ConnectionRoutesSchema = z.strictObject({
   tables: RouteTableSelectorSchema.default('all'),
   /** Azure UDRs cannot target a peering; when set, managed Azure tables route peer ranges to this appliance. */
-  azureNextHop: z.string().optional().describe('Azure only: the virtual appliance IP that peer ranges are routed through.'),
+  azureNextHop: z.string().optional().describe('Azure only: the virtual appliance IP address (IPv4 or IPv6) that peer ranges are routed through.'),
 });
 
 const connectionBase = {
@@ -88,7 +88,7 @@ export const PolicySchema = z.strictObject({
   unmatchedRequests: z.enum(['reject', 'ignore', 'chat']).default('reject').describe('What to do with a request no connection matches.'),
   approvals: z.strictObject({
     approvers: z.array(z.string()).default([]).describe('Slack user ids (U…) or user group ids (S…).'),
-    ttl: DurationSchema.default('72h').describe('How long an approval stays open (capped at the cloud\'s own expiry − 1 h).'),
+    ttl: DurationSchema.default('72h').describe('How long an approval stays open: 1h to 7d, the clouds\' request expiry (capped at the cloud\'s own expiry − 1 h).'),
     channel: z.string().optional().describe('Slack channel id for approval messages.'),
   }).default({ approvers: [], ttl: '72h' }),
   drift: z.strictObject({

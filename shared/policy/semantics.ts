@@ -1,3 +1,4 @@
+import { approvalTtlIssues, nextHopIssues } from './bounds';
 import type { PathIssue } from './issues';
 import type { Connection, Group, Policy } from './schema';
 
@@ -44,7 +45,8 @@ function closest(name: string, known: readonly string[]): string {
 /**
  * Checks that need the whole policy. Errors: unknown groups, a group pair both connected and denied,
  * duplicate connection names, a connection across clouds (native peering is single-cloud), chat
- * approval without approvers. Warnings: groups nothing uses, group fields a cloud cannot match, an
+ * approval without approvers, an approval ttl outside 1 h … the clouds' request expiry, a next hop that is not
+ * an IP address. Warnings: groups nothing uses, group fields a cloud cannot match, an
  * Azure next hop on a non-Azure connection.
  */
 export function checkPolicySemantics(policy: Policy): { errors: PathIssue[]; warnings: PathIssue[] } {
@@ -96,6 +98,7 @@ export function checkPolicySemantics(policy: Policy): { errors: PathIssue[]; war
     if (!groups.has(name)) unknown(['deny', j, 'between', k], name);
   }));
 
+  errors.push(...approvalTtlIssues(policy), ...nextHopIssues(policy));
   if (policy.unmatchedRequests === 'chat' && policy.approvals.approvers.length === 0) {
     errors.push({ path: ['unmatchedRequests'], message: 'unmatchedRequests is "chat" but approvals.approvers is empty: nobody could answer' });
   }

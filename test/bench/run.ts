@@ -17,6 +17,7 @@ const MODULES: readonly { module: string; file: string; fn: string; measures: st
   { module: 'gcp', file: './gcp.bench', fn: 'benchGcp', measures: 'GCP bundle and Compute calls per event and per sweep' },
   { module: 'load', file: './load.bench', fn: 'benchLoad', measures: '10,000 events in bursts of 1,000: throughput, p50/p99, none lost' },
   { module: 'report', file: './report.bench', fn: 'benchReport', measures: 'peerkeeper report (compute + Markdown + HTML) over 10k and 100k audit entries' },
+  { module: 'policy', file: './policy.bench', fn: 'benchPolicy', measures: 'validate a 20k-group policy (every warning placed on its line) and its growth from 2k' },
 ];
 
 const num = (row: Row, key: string): number => (typeof row[key] === 'number' ? row[key] : Number.NaN);
