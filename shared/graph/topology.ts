@@ -1,5 +1,6 @@
 import type { Action, Cloud, NetworkRef, Observation, PeeringState, Plan } from '../model';
-import { networkKey } from '../model';
+import { CONNECTION_TAG, MANAGED_TAG, networkKey } from '../model';
+import { countChanges } from '../planner';
 
 /** How an edge of the picture stands: a peering's state, or `planned` for one the plan would create. */
 export type EdgeState = PeeringState | 'planned';
@@ -13,6 +14,11 @@ export interface TopologyNode {
   region: string;
   label: string;
   cidrs: string[];
+  /**
+   * Not observed: the far side of a peering in an account peerkeeper does not read (a partner, a stranger). Its
+   * CIDRs are the ones the peering announced.
+   */
+  external: boolean;
   /** Route changes the plan wants in this network's tables (drift: missing, replaced or stray routes). */
   routeDrift: number;
 }
@@ -24,7 +30,10 @@ export interface TopologyEdge {
   from: string;
   to: string;
   state: EdgeState;
+  /** Ours: tagged by peerkeeper, or wanted by a connection of the policy. Anything else is drawn as unmanaged. */
   managed: boolean;
+  /** The policy connection it serves (from its tag or the plan), when there is one. */
+  connection?: string;
   /** What the plan would do to it (`create-peering`, `accept-peering`, `reject-peering`, …); empty when converged. */
   drift: string[];
   /** A chat approval is open for it. */
@@ -43,7 +52,7 @@ export interface TopologyAccount {
 export interface Topology {
   accounts: TopologyAccount[];
   edges: TopologyEdge[];
-  /** Number of changes the plan holds (0 = converged). */
+  /** Number of changes the plan holds, counted as `plan` counts them (0 = converged). */
   changes: number;
 }
 
@@ -76,24 +85,27 @@ export function buildTopology(input: TopologyInput): Topology {
   const actions: Action[] = input.plan?.actions ?? [];
   const accountNames = new Map(observation.accounts.map((a) => [`${a.cloud}:${a.account}`, a.name]));
   const nodes = new Map<string, TopologyNode>();
-  const ensure = (ref: NetworkRef, name?: string, cidrs: string[] = []): string => {
+  const ensure = (ref: NetworkRef, name?: string, cidrs: string[] = [], external = true): string => {
     const key = networkKey(ref);
-    if (!nodes.has(key)) {
+    const known = nodes.get(key);
+    if (!known) {
       const accountName = accountNames.get(`${ref.cloud}:${ref.account}`);
-      nodes.set(key, { key, cloud: ref.cloud, account: ref.account, region: ref.region, label: name ?? shortId(ref), cidrs, routeDrift: 0,
+      nodes.set(key, { key, cloud: ref.cloud, account: ref.account, region: ref.region, label: name ?? shortId(ref), cidrs: [...cidrs], external, routeDrift: 0,
         ...(accountName ? { accountName } : {}) });
-    }
+    } else if (known.external) for (const c of cidrs) if (!known.cidrs.includes(c)) known.cidrs.push(c);
     return key;
   };
-  for (const n of observation.networks) ensure(n.ref, n.name, n.cidrs);
+  for (const n of observation.networks) ensure(n.ref, n.name, n.cidrs, false);
 
   const edges = new Map<string, TopologyEdge>();
   const byPair = new Map<string, TopologyEdge>();
   for (const p of observation.peerings) {
     if (p.state === 'deleted') continue;
+    const connection = p.tags[CONNECTION_TAG];
     const edge: TopologyEdge = {
-      id: p.id, cloud: p.cloud, from: ensure(p.requester), to: ensure(p.accepter), state: p.state,
-      managed: p.tags['peerkeeper:managed'] === 'true', drift: [], pendingApproval: input.approvals?.get(p.id) === 'pending',
+      id: p.id, cloud: p.cloud, from: ensure(p.requester, undefined, p.requesterCidrs), to: ensure(p.accepter, undefined, p.accepterCidrs), state: p.state,
+      managed: p.tags[MANAGED_TAG] === 'true', drift: [], pendingApproval: input.approvals?.get(p.id) === 'pending',
+      ...(connection ? { connection } : {}),
     };
     edges.set(`${p.cloud}:${p.id}`, edge);
     // A live peering speaks for the pair over a rejected or failed one.
@@ -101,10 +113,8 @@ export function buildTopology(input: TopologyInput): Topology {
     if (!byPair.has(pk) || edge.state === 'active' || edge.state === 'requested') byPair.set(pk, edge);
   }
 
-  let changes = 0;
   for (const action of actions) {
     if (action.action === 'report') continue;
-    if (action.action !== 'request-approval') changes += 1;
     if ('routeTableId' in action.target) {
       const node = nodes.get(ensure(action.target.network));
       if (node) node.routeDrift += 1;
@@ -119,6 +129,9 @@ export function buildTopology(input: TopologyInput): Topology {
       edges.set(`${action.cloud}:${edge.id}`, edge);
       byPair.set(pairKey(from, to), edge);
     }
+    // A connection that acts on a peering (accepts it, fixes it, asks about it) wants it: the peering is ours.
+    if (action.connection && !edge.connection) edge.connection = action.connection;
+    if (action.connection && action.action !== 'reject-peering' && action.action !== 'delete-peering') edge.managed = true;
     if (action.action === 'request-approval') edge.pendingApproval = true;
     else edge.drift.push(action.action);
   }
@@ -134,5 +147,5 @@ export function buildTopology(input: TopologyInput): Topology {
     account.nodes.push(node);
   }
   const sortedEdges = [...edges.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.id.localeCompare(b.id));
-  return { accounts: [...accounts.values()], edges: sortedEdges, changes };
+  return { accounts: [...accounts.values()], edges: sortedEdges, changes: input.plan ? countChanges(input.plan).changes : 0 };
 }

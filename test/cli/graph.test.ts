@@ -17,7 +17,7 @@ describe('peerkeeper graph', () => {
     const io = capture();
     expect(await runCli(base, io)).toBe(0);
     expect(io.stdout).toMatch(/^flowchart LR\n/);
-    expect(io.stdout).toContain('requested · drift: reject-peering');
+    expect(io.stdout).toContain('requested · unmanaged · drift: reject-peering');
     expect(io.stdout).toContain('approval pending');
   });
 

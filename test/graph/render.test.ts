@@ -86,9 +86,9 @@ describe('renderMermaid', () => {
     // Observed networks, plus the far side of requests from accounts peerkeeper cannot observe.
     const known = new Set([...estate.networks.map((n) => networkKey(n.ref)), ...estate.peerings.flatMap((p) => [networkKey(p.requester), networkKey(p.accepter)])]);
     expect(nodes).toHaveLength(known.size);
-    expect(text).toMatch(/---\|"requested · drift: reject-peering"\|/);
-    expect(text).toMatch(/---\|"requested · approval pending"\|/);
-    expect(text).toMatch(/---\|"active"\|/);
+    expect(text).toMatch(/-\.-\|"requested · unmanaged · drift: reject-peering"\|/);
+    expect(text).toMatch(/---\|"requested · partner-link · approval pending"\|/);
+    expect(text).toMatch(/---\|"active · spokes-to-hub"\|/);
   });
 
   it('defines and uses the drift and pending classes, and styles every edge', () => {
@@ -96,7 +96,7 @@ describe('renderMermaid', () => {
     expect(text).toMatch(/classDef pending /);
     expect(text).toMatch(/^ {2}class [n\d,]+ drift$/m);
     expect(text).toMatch(/^ {2}class [n\d,]+ pending$/m);
-    const edges = (text.match(/---\|/g) ?? []).length;
+    const edges = (text.match(/(---|-\.-)\|/g) ?? []).length;
     expect((text.match(/^ {2}linkStyle \d+ /gm) ?? []).length).toBe(edges);
   });
 
@@ -123,10 +123,65 @@ describe('renderHtml / renderSvg', () => {
   it('carries each peering\'s id and state on its edge, and highlights drift and pending approvals', () => {
     const svg = renderSvg(topology);
     for (const e of topology.edges) expect(svg).toContain(`data-peering="${xml(e.id)}" data-state="${e.state}"`);
-    expect(svg).toMatch(/class="edge state-requested drift" data-peering="pcx-0dddd0000stranger"/);
+    expect(svg).toMatch(/class="edge state-requested unmanaged drift" data-peering="pcx-0dddd0000stranger"/);
     expect(svg).toMatch(/class="edge state-requested pending" data-peering="pcx-0bbbb0000partner"/);
     expect(svg).toMatch(/class="network drift"/);
     expect(svg).toContain(`data-changes="${topology.changes}"`);
+  });
+
+  const cases: Record<string, { reason: string; check: (svg: string) => void }> = {
+    'labels every edge with its state and connection': {
+      reason: 'a line without a label cannot say whether it is up, or which connection wants it (issue 16)',
+      check: (svg) => {
+        for (const e of topology.edges) expect(svg).toMatch(new RegExp(`data-peering="${xml(e.id)}"[^]*?<text class="label"[^>]*><tspan[^>]*>${e.state}`));
+        expect(svg).toMatch(/<tspan[^>]*>active · spokes-to-hub<\/tspan>/);
+      },
+    },
+    'draws unmanaged links grey and dotted, and says so': {
+      reason: 'a peering peerkeeper leaves alone must not look like one it keeps',
+      check: (svg) => {
+        const unmanaged = topology.edges.filter((e) => !e.managed);
+        expect(unmanaged.length).toBeGreaterThan(0);
+        for (const e of unmanaged) expect(svg).toMatch(new RegExp(`data-peering="${xml(e.id)}" data-state="${e.state}" data-managed="false">[^]*?stroke="#78909c" stroke-dasharray="2 3"`));
+        expect(svg).toMatch(/<tspan[^>]*>active · unmanaged<\/tspan>/);
+      },
+    },
+    'shows the CIDRs of networks peerkeeper does not observe': {
+      reason: 'a partner\'s range is what an approver checks for overlap, and the peering announced it',
+      check: (svg) => {
+        const partner = topology.accounts.flatMap((a) => a.nodes).find((n) => n.account === '999999999999');
+        expect(partner?.external).toBe(true);
+        expect(partner?.cidrs.length).toBeGreaterThan(0);
+        expect(svg).toContain(`external · ${partner!.cidrs.join(', ')}`);
+      },
+    },
+  };
+  it.each(Object.entries(cases))('%s', (_name, c) => c.check(renderSvg(topology)));
+
+  it('keeps each cloud\'s edges inside its own column, for the example and for random estates (property)', () => {
+    const columnsOf = (svg: string) => [...svg.matchAll(/<text x="(\d+)" y="28" class="cloud">/g)].map((m) => Number(m[1]));
+    const check = (t: Topology): number => {
+      let drawn = 0;
+      const svg = renderSvg(t);
+      const columns = columnsOf(svg);
+      const clouds = [...new Set(t.accounts.map((a) => a.cloud))];
+      for (const e of t.edges) {
+        const group = new RegExp(`data-peering="${xml(e.id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*><title>[^<]*</title>(?:<path[^>]*class="halo"/>)?<path d="M([\\d.]+),[\\d.]+ C([\\d.]+),[\\d.]+ ([\\d.]+),[\\d.]+ ([\\d.]+)`).exec(svg);
+        if (!group) continue;
+        drawn += 1;
+        const xs = group.slice(1, 5).map(Number);
+        const left = columns[clouds.indexOf(e.cloud)]!;
+        const right = columns[clouds.indexOf(e.cloud) + 1] ?? Number.POSITIVE_INFINITY;
+        // A cubic stays inside the hull of its control points.
+        expect(Math.min(...xs)).toBeGreaterThanOrEqual(left);
+        expect(Math.max(...xs)).toBeLessThan(right - 20);
+      }
+      return drawn;
+    };
+    expect(check(topology)).toBe(topology.edges.length);
+    fc.assert(fc.property(estateArb, policyArb, (random, randomPolicy) => {
+      check(buildTopology({ observation: random, plan: planScope({ policy: randomPolicy, observation: random, now }) }));
+    }), { numRuns: 40 });
   });
 
   it('escapes text so a hostile name cannot inject markup', () => {
