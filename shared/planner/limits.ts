@@ -22,8 +22,8 @@ export const CLOUD_LIMITS: Readonly<Record<Cloud, NetworkLimits>> = {
   gcp: { peeringsPerNetwork: 25, routesPerTable: 250, label: 'GCP default quota: 25 peerings per network' },
 };
 
-/** AWS keeps a pending request for 7 days, then it expires. */
-export const AWS_PENDING_EXPIRY_MS = 7 * 24 * 3_600_000;
+/** AWS keeps a pending request for 7 days, then it expires (one figure, shared with the policy's ttl bound). */
+export { AWS_PENDING_EXPIRY_MS } from '../policy/bounds';
 
 /**
  * The limits for a network: the applied quota its account reports (AWS Service Quotas) first, then the policy's
