@@ -110,11 +110,10 @@ export function renderSvg(topology: Topology): string {
       + `<text class="label" y="${labelY}">${text}</text>`
       + '</g>';
   });
-  // At least as wide as the legend (1,280 px), so one cloud alone does not cut it off.
-  const width = Math.max(1280, 40 + clouds.length * COLUMN_WIDTH);
-  const legend = legendSvg(20, height + 10);
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="peerkeeper-topology" width="${width}" height="${height + 40}" viewBox="0 0 ${width} ${height + 40}" style="max-width:100%;height:auto" data-changes="${topology.changes}">`
-    + `<style>${SVG_STYLE}</style>${parts.join('')}${edgeParts.join('')}${legend}</svg>`;
+  const width = 40 + Math.max(1, clouds.length) * COLUMN_WIDTH;
+  const legend = legendSvg(20, height + 10, width - 40);
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="peerkeeper-topology" width="${width}" height="${height + 20 + legend.height}" viewBox="0 0 ${width} ${height + 20 + legend.height}" style="max-width:100%;height:auto" data-changes="${topology.changes}">`
+    + `<style>${SVG_STYLE}</style>${parts.join('')}${edgeParts.join('')}${legend.svg}</svg>`;
 }
 
 const SVG_STYLE = [
@@ -128,14 +127,23 @@ const SVG_STYLE = [
   '.badge circle{fill:#8e24aa}', '.badge text{fill:#fff;font-weight:700;text-anchor:middle}',
 ].join('');
 
-function legendSvg(x: number, y: number): string {
-  const items: [string, { stroke: string; dash: string }][] = [['active', EDGE_COLOR.active], ['requested', EDGE_COLOR.requested], ['planned', EDGE_COLOR.planned],
-    ['rejected / failed', EDGE_COLOR.rejected], ['unmanaged (left alone)', UNMANAGED]];
-  return items.map(([text, s], i) => {
-    const lx = x + i * 180;
-    return `<g class="legend"><path d="M${lx},${y} h30" stroke="${s.stroke}" stroke-width="2.5"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/><text x="${lx + 36}" y="${y + 4}">${text}</text></g>`;
-  }).join('') + `<g class="legend"><path d="M${x + 900},${y} h30" stroke="#d500f9" stroke-width="8" opacity=".35"/><text x="${x + 936}" y="${y + 4}">drift (the plan changes it)</text></g>`
-    + `<g class="legend"><rect x="${x + 1110}" y="${y - 8}" width="30" height="16" rx="3" fill="#fafafa" stroke="#9e9e9e" stroke-dasharray="4 3"/><text x="${x + 1146}" y="${y + 4}">external network</text></g>`;
+/** The legend, in rows of 220 px cells that fit the picture's width (one cloud alone is 460 px wide). */
+function legendSvg(x: number, y: number, width: number): { svg: string; height: number } {
+  const line = (s: { stroke: string; dash: string }, extra = '') => (lx: number, ly: number) =>
+    `<path d="M${lx},${ly} h30" stroke="${s.stroke}" stroke-width="2.5"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}${extra}/>`;
+  const items: [string, (lx: number, ly: number) => string][] = [
+    ['active', line(EDGE_COLOR.active)], ['requested', line(EDGE_COLOR.requested)], ['planned', line(EDGE_COLOR.planned)],
+    ['rejected / failed', line(EDGE_COLOR.rejected)], ['unmanaged (left alone)', line(UNMANAGED)],
+    ['drift (the plan changes it)', (lx, ly) => `<path d="M${lx},${ly} h30" stroke="#d500f9" stroke-width="8" opacity=".35"/>`],
+    ['external network', (lx, ly) => `<rect x="${lx}" y="${ly - 8}" width="30" height="16" rx="3" fill="#fafafa" stroke="#9e9e9e" stroke-dasharray="4 3"/>`],
+  ];
+  const perRow = Math.max(1, Math.floor(width / 220));
+  const svg = items.map(([text, mark], i) => {
+    const lx = x + (i % perRow) * 220;
+    const ly = y + Math.floor(i / perRow) * 22;
+    return `<g class="legend">${mark(lx, ly)}<text x="${lx + 36}" y="${ly + 4}">${text}</text></g>`;
+  }).join('');
+  return { svg, height: Math.ceil(items.length / perRow) * 22 + 10 };
 }
 
 /** A self-contained HTML page around the SVG: no scripts, no external assets. */

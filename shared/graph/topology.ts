@@ -136,6 +136,9 @@ export function buildTopology(input: TopologyInput): Topology {
     else edge.drift.push(action.action);
   }
 
+  // A request waiting for a human is peerkeeper's to decide: drawn like its own links, not as one it leaves alone.
+  for (const edge of edges.values()) if (edge.pendingApproval) edge.managed = true;
+
   const accounts = new Map<string, TopologyAccount>();
   for (const node of [...nodes.values()].sort((a, b) => CLOUD_ORDER[a.cloud] - CLOUD_ORDER[b.cloud] || a.account.localeCompare(b.account) || a.label.localeCompare(b.label))) {
     const k = `${node.cloud}:${node.account}`;

@@ -1,10 +1,15 @@
 import { CreateVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { ec2As } from '../../infra/local/actors';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { findMessage, waitFor } from '../../infra/local/inspect';
 import { CAST } from '../../infra/local/scenario';
+import { buildTopology, renderHtml } from '../../shared/graph';
+import { EstateSchema } from '../../shared/model';
+import { planScope } from '../../shared/planner';
+import { loadPolicy } from '../../shared/policy';
 
 /**
  * The chat stand-in in a real browser: the approval appears on the page, a person clicks Approve, the
@@ -38,7 +43,42 @@ afterAll(async () => {
   await cloud?.close();
 });
 
+/** The width the pictures must fit: a 1280 px laptop screen (issue 16: the GCP column was cut off at 1400 px). */
+const WIDTH = 1280;
+const DOCS = join(__dirname, '..', '..', 'docs');
+
 describe('the chat stand-in in headless Chromium', () => {
+  it('fits 1280 px, draws Slack mrkdwn (no raw markup) with glyphs the fonts have, and is screenshotted into docs/', async () => {
+    const page = await browser.newPage({ viewport: { width: WIDTH, height: 900 } });
+    await page.goto(`${cloud.chat.url}/`);
+    const message = page.locator('.msg', { hasText: peeringId });
+    await message.waitFor({ timeout: 5_000 });
+    await page.locator('#topology svg').waitFor({ timeout: 5_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(WIDTH);
+    const svg = await page.locator('#topology svg').boundingBox();
+    expect(svg!.x + svg!.width).toBeLessThanOrEqual(WIDTH);
+    const text = await message.innerText();
+    expect(text).toContain('Requester:');
+    expect(text).not.toMatch(/\*Requester:\*|<@|<!date|:white_check_mark:/);
+    expect(await message.locator('b', { hasText: 'Requester:' }).count()).toBe(1);
+    await page.screenshot({ path: join(DOCS, 'chat-stand-in.png') });
+    await page.close();
+  }, 30_000);
+
+  it('draws the example\'s topology within 1280 px, every edge labelled, and screenshots it into docs/', async () => {
+    const policy = loadPolicy(readFileSync('examples/policy.yaml', 'utf8'), 'examples/policy.yaml').policy;
+    const estate = EstateSchema.parse(JSON.parse(readFileSync('examples/estate.json', 'utf8')));
+    const plan = planScope({ policy, observation: estate, now: new Date(estate.observedAt) });
+    const page = await browser.newPage({ viewport: { width: WIDTH, height: 900 } });
+    await page.setContent(renderHtml(buildTopology({ observation: estate, plan })));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(WIDTH);
+    const edges = page.locator('g.edge');
+    expect(await edges.count()).toBeGreaterThan(0);
+    expect(await page.locator('g.edge text.label').count()).toBe(await edges.count());
+    await page.screenshot({ path: join(DOCS, 'topology.png'), fullPage: true });
+    await page.close();
+  }, 30_000);
+
   it('shows the approval, takes the Approve click, and the peering turns active in the picture', async () => {
     const page = await browser.newPage();
     await page.goto(`${cloud.chat.url}/`);

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { blocksToHtml, mrkdwnToHtml } from './mrkdwn';
 import { chatPage } from './page';
 import { interactionBody, signSlackRequest, type ChatWorkspace } from './workspace';
 import { readBody } from '../request-body';
@@ -67,8 +68,11 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
       return send(res, 200, 'application/json', JSON.stringify(await click(ts ?? '', actionId ?? '', who)));
     }
     if (req.method === 'GET' && path === '/messages.json') {
-      const messages = opts.workspace.messages.map((m) => ({ ts: m.ts, channel: m.channel, text: opts.workspace.displayText(m), updates: m.updates, buttons: opts.workspace.buttonsOf(m) }));
-      return send(res, 200, 'application/json', JSON.stringify({ messages, ephemerals: opts.workspace.ephemerals }));
+      // `html` is the message as Slack would draw it (mrkdwn rendered); `text` stays the plain reading for scripts.
+      const messages = opts.workspace.messages.map((m) => ({ ts: m.ts, channel: m.channel, text: opts.workspace.displayText(m), html: m.blocks.length > 0 ? blocksToHtml(m.blocks) : mrkdwnToHtml(m.text),
+        updates: m.updates, buttons: opts.workspace.buttonsOf(m) }));
+      const ephemerals = opts.workspace.ephemerals.map((e) => ({ ...e, html: mrkdwnToHtml(e.text) }));
+      return send(res, 200, 'application/json', JSON.stringify({ messages, ephemerals }));
     }
     if (req.method === 'GET' && path === '/topology.svg') return send(res, 200, 'image/svg+xml', await opts.topology());
     if (req.method === 'GET' && path === '/') return send(res, 200, 'text/html; charset=utf-8', chatPage(opts.defaultUser.id));
