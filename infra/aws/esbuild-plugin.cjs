@@ -8,6 +8,7 @@
  * the bundling to this plugin; the plugin declares that key so osls (v3 schema) accepts it.
  */
 const { spawnSync } = require('node:child_process');
+const { createHash } = require('node:crypto');
 const { mkdirSync, readFileSync, writeFileSync, existsSync } = require('node:fs');
 const { dirname, join, relative, resolve } = require('node:path');
 const zlib = require('node:zlib');
@@ -89,6 +90,7 @@ class PeerkeeperEsbuildPlugin {
       schema.defineTopLevelProperty('build', { type: 'object', properties: { esbuild: { type: 'boolean' } } });
     }
     this.hooks = {
+      'before:package:initialize': () => this.requireParameters(),
       'before:package:createDeploymentArtifacts': () => this.bundleAll(),
       'before:deploy:function:packageFunction': () => this.bundle(this.options.function),
     };
@@ -96,6 +98,38 @@ class PeerkeeperEsbuildPlugin {
 
   async bundleAll() {
     for (const name of this.serverless.service.getAllFunctions()) await this.bundle(name);
+    // The deployed policy's fingerprint, which `peerkeeper doctor` compares with the policy a user holds.
+    const hash = createHash('sha256').update(this.compiledPolicy(this.root())).digest('hex');
+    for (const name of this.serverless.service.getAllFunctions()) {
+      const fn = this.serverless.service.getFunction(name);
+      fn.environment = { ...(fn.environment || {}), PEERKEEPER_POLICY_SHA256: hash };
+    }
+  }
+
+  root() {
+    return this.serverless.serviceDir || this.serverless.config.servicePath;
+  }
+
+  /**
+   * The deploy parameters without a safe default: the policy (a default would ship the example policy) and the
+   * organization id (a wrong one silently blocks every member account's events). Packaging stops, naming them.
+   */
+  requireParameters() {
+    const custom = (this.serverless.service.custom || {}).peerkeeper || {};
+    const missing = [];
+    if (!custom.policyFile) missing.push('PEERKEEPER_POLICY — the policy file to deploy, e.g. PEERKEEPER_POLICY=policy.yaml');
+    // o-exampleorgid: the placeholder earlier versions defaulted to, well-formed but nobody's organization.
+    if (!/^o-[a-z0-9]{10,32}$/.test(custom.organizationId || '') || custom.organizationId === 'o-exampleorgid') {
+      missing.push(`PEERKEEPER_ORGANIZATION_ID — your AWS Organizations id (o-…; \`aws organizations describe-organization\`)${custom.organizationId ? `, not "${custom.organizationId}"` : ''}`);
+    }
+    if (missing.length > 0) {
+      const ErrorClass = (this.serverless.classes && this.serverless.classes.Error) || Error;
+      throw new ErrorClass(`peerkeeper: set ${missing.length === 1 ? 'this deploy parameter' : 'these deploy parameters'} (docs/deploy/aws.md):\n  ${missing.join('\n  ')}`);
+    }
+    if (!this.warnedNoSubscriber && !custom.alarmEmail && !custom.alarmHttpsUrl && !custom.alarmSlackChannelId) {
+      this.warnedNoSubscriber = true;
+      this.log.notice('peerkeeper: no alarm subscriber (PEERKEEPER_ALARM_EMAIL, PEERKEEPER_ALARM_HTTPS_URL or PEERKEEPER_ALARM_SLACK_*): alarms will page nobody until the SNS topic has one');
+    }
   }
 
   /**
@@ -104,8 +138,9 @@ class PeerkeeperEsbuildPlugin {
    */
   compiledPolicy(root) {
     if (this.policyJson) return this.policyJson;
+    this.requireParameters();
     const custom = (this.serverless.service.custom || {}).peerkeeper || {};
-    const policy = resolve(root, custom.policyFile || 'policy.yaml');
+    const policy = resolve(root, custom.policyFile);
     if (!existsSync(policy)) throw new Error(`peerkeeper: policy file ${relative(root, policy)} not found (custom.peerkeeper.policyFile)`);
     const out = join(root, '.serverless', 'build', 'policy.json');
     mkdirSync(dirname(out), { recursive: true });
