@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { TerminalError } from '../../errors';
-import { classifyAwsError, DEFAULT_BACKOFF, withBackoff, type BackoffOptions, type ErrorContext } from './errors';
+import { classifyAwsError, DEFAULT_BACKOFF, EC2_REFILL_MS, withBackoff, type BackoffOptions, type ErrorContext } from './errors';
 import type { AwsOperation } from './permissions';
 
 /** How the adapter reaches AWS. */
@@ -23,9 +23,12 @@ export interface AwsConnectOptions {
   credentials?: EC2ClientConfig['credentials'];
   /** Region for STS calls (default: AWS_REGION or the first configured region). */
   stsRegion?: string;
-  /** SDK attempts per call, pinned so retry totals are known (default 3, the SDK's standard mode). */
+  /**
+   * SDK attempts per call (default 1: the SDK does not retry). The adapter's backoff is the one retry layer:
+   * with the SDK's standard 3 on top of our 4, one throttled operation used to cost 12 calls.
+   */
   sdkMaxAttempts?: number;
-  /** Our backoff on top of the SDK's, for throttling that outlasts the SDK's attempts. */
+  /** The one retry layer: full-jitter backoff, deadline-bound, at least one EC2 bucket refill after throttling. */
   backoff?: BackoffOptions;
   /** Called with every command the adapter sends (permission tests, metrics). */
   onCommand?: (call: { operation: AwsOperation; service: 'ec2' | 'sts'; command: string; account: string; region: string }) => void;
@@ -67,7 +70,7 @@ export class AwsConnections {
         : () => this.assumed(account).then((c) => c.credentials);
       client = new EC2Client({
         region,
-        maxAttempts: this.options.sdkMaxAttempts ?? 3,
+        maxAttempts: this.options.sdkMaxAttempts ?? 1,
         retryMode: 'standard',
         ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
         ...(credentials ? { credentials } : {}),
@@ -85,8 +88,10 @@ export class AwsConnections {
   async call<T>(target: { account: string; region: string }, operation: AwsOperation, fn: (client: EC2Client) => Promise<T>,
     ctx: Omit<ErrorContext, 'operation'> & { deadline?: number } = {}): Promise<T> {
     const client = this.ec2(target.account, target.region);
+    // Observing only reads; every other operation's throttling is taken as the mutating bucket's (the slower refill).
+    const throttleFloorMs = operation === 'observe' ? EC2_REFILL_MS.nonMutating : EC2_REFILL_MS.mutating;
     return this.operation.run(operation, () => withBackoff(() => fn(client), { ...ctx, operation },
-      { ...(this.options.backoff ?? DEFAULT_BACKOFF), deadline: ctx.deadline }));
+      { throttleFloorMs, ...(this.options.backoff ?? DEFAULT_BACKOFF), deadline: ctx.deadline }));
   }
 
   /** The operation a command runs for, kept per async context so concurrent operations do not mix. */
@@ -133,7 +138,7 @@ export class AwsConnections {
       const region = this.options.stsRegion ?? process.env.AWS_REGION ?? this.options.regions[0] ?? 'us-east-1';
       this.sts = new STSClient({
         region,
-        maxAttempts: this.options.sdkMaxAttempts ?? 3,
+        maxAttempts: this.options.sdkMaxAttempts ?? 1,
         retryMode: 'standard',
         ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
         ...(this.options.credentials ? { credentials: this.options.credentials } : {}),

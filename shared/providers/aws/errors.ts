@@ -19,7 +19,20 @@ export interface ErrorContext {
   eventuallyConsistent?: readonly string[];
 }
 
-interface SdkErrorShape { name?: string; Code?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown }
+interface SdkErrorShape { name?: string; Code?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown;
+  $response?: { headers?: Record<string, string | undefined> } }
+
+/** A `Retry-After` the service sent (seconds, as HTTP says), in ms; undefined when absent or unreadable. */
+function retryAfterOf(error: unknown): number | undefined {
+  const header = (error as SdkErrorShape | null)?.$response?.headers?.['retry-after'];
+  const seconds = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header.trim()) : NaN;
+  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
+/** True for the codes EC2 and STS throttle with. */
+export function isThrottling(code: string | undefined): boolean {
+  return code !== undefined && THROTTLING.has(code);
+}
 
 /** The AWS error code of an SDK error (`name` for modelled and unmodelled service errors alike). */
 export function awsErrorCode(error: unknown): string {
@@ -41,13 +54,17 @@ export function classifyAwsError(error: unknown, ctx: ErrorContext): PeerkeeperE
   if (ctx.converged?.includes(code)) return new ConvergedError(message, { code, cause: error });
   if (ctx.stale?.includes(code)) return new StaleActionError(message, { code, cause: error });
   if (THROTTLING.has(code) || SERVER.has(code) || NETWORK.has(code) || (status !== undefined && status >= 500)) {
-    return new RetryableError(message, { code, cause: error });
+    const wait = retryAfterOf(error);
+    return new RetryableError(message, { code, cause: error, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
   }
   if (ctx.eventuallyConsistent?.includes(code)) return new RetryableError(message, { code, cause: error });
   return new TerminalError(message, { code, cause: error });
 }
 
-/** Our own retry budget on top of the SDK's (which is pinned to `sdkMaxAttempts` per call). */
+/**
+ * The adapter's retry budget: the one retry layer per call (the SDK's own retries are off, `sdkMaxAttempts` 1,
+ * so one throttled operation costs `maxAttempts` calls, not the SDK's 3 × ours).
+ */
 export interface BackoffOptions {
   /** Attempts per call, including the first (default 4). */
   maxAttempts: number;
@@ -55,9 +72,16 @@ export interface BackoffOptions {
   baseDelayMs: number;
   /** Ceiling of one wait in ms (default 5000: EC2's bucket refills 5 calls/s, so 5 s buys a fresh burst of 25). */
   maxDelayMs: number;
+  /**
+   * Least wait after a throttling error, in ms: the time EC2's token bucket takes to refill one token. EC2
+   * refills mutating calls at 5 per second (after a burst of 50): 200 ms; non-mutating ones at 20 per second: 50 ms.
+   */
+  throttleFloorMs?: number;
 }
 
 export const DEFAULT_BACKOFF: BackoffOptions = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 };
+/** EC2's documented refill: mutating actions 5 tokens/s (burst 50), non-mutating 20 tokens/s (burst 100). */
+export const EC2_REFILL_MS = { mutating: 1000 / 5, nonMutating: 1000 / 20 } as const;
 
 /**
  * Runs `fn`, retrying retryable failures with full-jitter exponential backoff (AWS Architecture Blog,
@@ -75,7 +99,8 @@ export async function withBackoff<T>(fn: () => Promise<T>, ctx: ErrorContext, op
       const error = classifyAwsError(thrown, ctx);
       if (!error.retryable || attempt + 1 >= options.maxAttempts) throw error;
       const suggested = error instanceof RetryableError ? error.retryAfterMs ?? 0 : 0;
-      const wait = Math.max(suggested, Math.floor(random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt)));
+      const floor = isThrottling(error.code) ? options.throttleFloorMs ?? 0 : 0;
+      const wait = Math.max(suggested, floor + Math.floor(random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt)));
       if (options.deadline !== undefined && Date.now() + wait >= options.deadline) throw error;
       await sleep(wait);
     }
