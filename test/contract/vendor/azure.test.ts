@@ -1,6 +1,9 @@
 import { startAzureEmulator, type AzureEmulator } from '../../../infra/local/azure';
 import type { Action, NetworkRef } from '../../../shared/model';
 import { AzurePeeringAdapter } from '../../../shared/providers/azure';
+import peeringCreate from '../../infra/local/azure/fixtures/azure-arm-VirtualNetworkPeeringCreate-2024-07-01.json';
+import peeringList from '../../infra/local/azure/fixtures/azure-arm-VirtualNetworkPeeringList-2024-07-01.json';
+import routeTableGet from '../../infra/local/azure/fixtures/azure-arm-RouteTableGet-2024-05-01.json';
 import { checkBody } from './azure-model';
 import { startRecorder, type Exchange } from './recorder';
 
@@ -105,6 +108,15 @@ describe('Azure calls against @azure/arm-network\'s model', () => {
     });
     expect(problems).toEqual([]);
     expect(recorder.exchanges.some((e) => e.status >= 400)).toBe(true);
+  });
+
+  it('accepts the vendor\'s own spec examples, so the checker is neither too loose nor too strict', () => {
+    expect([
+      ...checkBody('VirtualNetworkPeering', peeringCreate.parameters.VirtualNetworkPeeringParameters, 'request'),
+      ...checkBody('VirtualNetworkPeering', peeringCreate.responses['200'].body, 'response'),
+      ...checkBody('VirtualNetworkPeeringListResult', peeringList.responses['200'].body, 'response'),
+      ...checkBody('RouteTable', routeTableGet.responses['200'].body, 'response'),
+    ]).toEqual([]);
   });
 
   it('catches a misspelled field, as a mutation of a real body shows', () => {

@@ -2,6 +2,9 @@ import { startGcpEmulator, type GcpEmulator } from '../../../infra/local/gcp';
 import type { Action, NetworkRef } from '../../../shared/model';
 import { PolicySchema } from '../../../shared/policy/schema';
 import { createGcpProvider } from '../../../shared/providers/gcp';
+import gkeNetwork from '../../fixtures/gcp/gcp-compute-networks-get-peerings-ACTIVE-gke.json';
+import snNetwork from '../../fixtures/gcp/gcp-compute-networks-get-peering-ACTIVE-servicenetworking.json';
+import routeList from '../../fixtures/gcp/gcp-compute-routes-list-with-peering-route.json';
 import { checkSchema, computeMethods } from './gcp-model';
 import { startRecorder, type Exchange } from './recorder';
 
@@ -102,6 +105,10 @@ describe('GCP calls against the Compute v1 discovery model', () => {
       return m?.response ? checkSchema(m.response, e.responseBody, `${e.method} ${e.path}`) : [];
     });
     expect(problems).toEqual([]);
+  });
+
+  it('accepts Google\'s own example responses, so the checker is neither too loose nor too strict', () => {
+    expect([...checkSchema('Network', gkeNetwork), ...checkSchema('Network', snNetwork), ...checkSchema('RouteList', routeList)]).toEqual([]);
   });
 
   it('catches a misspelled field and a misspelled enum value, as mutations of real bodies show', () => {
