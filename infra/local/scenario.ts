@@ -58,6 +58,10 @@ export async function runScenario(cloud: LocalCloud, say: (line: string) => void
 
   // The estate before the story: a hub in each cloud and the first data VNet (no events: it was always there).
   const hub = aws.createVpc({ account: CAST.aws.hub, region: 'us-east-1', cidr: CAST.cidrs.hub, tags: { Name: 'hub', 'peerkeeper/role': 'hub' } });
+  // Real hubs route to more than peerings: an S3 gateway endpoint's prefix list and a transit gateway, never peerkeeper's to touch.
+  aws.createGateway({ kind: 'endpoint', account: CAST.aws.hub, region: 'us-east-1', vpcId: hub.vpcId, service: 's3', routeTableIds: [hub.mainRouteTableId] });
+  const transit = aws.createGateway({ kind: 'transit', account: CAST.aws.hub, region: 'us-east-1' });
+  aws.addRoute({ routeTableId: hub.mainRouteTableId, destination: '172.16.0.0/12', target: { transitGatewayId: transit.id } });
   cloud.azure.state.ensureResourceGroup(CAST.azure.dataA, 'net', 'westeurope');
   cloud.azure.state.createVnet({ subscription: CAST.azure.dataA, resourceGroup: 'net', name: 'data-a', location: 'westeurope', addressPrefixes: [CAST.cidrs.dataA], tags: { tier: 'data' } });
   cloud.gcp.state.createProject({ id: CAST.gcp.hub, name: 'Network hub' });

@@ -49,6 +49,12 @@ describe('the local cloud scenario (npm start), end to end', () => {
     expect(routeIn(ids.hubTable, CAST.cidrs.stranger)).toBeUndefined();
   });
 
+  it('AWS: the hub\'s S3 gateway endpoint route and transit gateway route are present and untouched', () => {
+    const endpoint = [...aws().gateways.values()].find((g) => g.kind === 'endpoint')!;
+    expect(routeIn(report.ids.hubTable, 'pl-63a5400a')).toEqual({ destination: 'pl-63a5400a', ipv6: false, prefixList: true, origin: 'CreateRoute', gatewayId: endpoint.id });
+    expect(routeIn(report.ids.hubTable, '172.16.0.0/12')).toMatchObject({ transitGatewayId: expect.stringMatching(/^tgw-/), origin: 'CreateRoute' });
+  });
+
   it('AWS: the unmanaged default route is untouched', () => {
     const route = routeIn(report.ids.spokeTable, '0.0.0.0/0');
     expect(route).toMatchObject({ gatewayId: 'igw-0f1e2d3c4b5a69788', origin: 'CreateRoute' });
