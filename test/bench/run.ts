@@ -16,6 +16,7 @@ const MODULES: readonly { module: string; file: string; fn: string; measures: st
   { module: 'azure', file: './azure.bench', fn: 'benchAzure', measures: 'Azure bundle and ARM calls per event and per sweep' },
   { module: 'gcp', file: './gcp.bench', fn: 'benchGcp', measures: 'GCP bundle and Compute calls per event and per sweep' },
   { module: 'load', file: './load.bench', fn: 'benchLoad', measures: '10,000 events in bursts of 1,000: throughput, p50/p99, none lost' },
+  { module: 'cli', file: './cli.bench', fn: 'benchCli', measures: 'CLI start-up (--version, validate, plan on a snapshot) as a ratio to node -e 0' },
   { module: 'report', file: './report.bench', fn: 'benchReport', measures: 'peerkeeper report (compute + Markdown + HTML) over 10k and 100k audit entries' },
   { module: 'policy', file: './policy.bench', fn: 'benchPolicy', measures: 'validate a 20k-group policy (every warning placed on its line) and its growth from 2k' },
 ];
