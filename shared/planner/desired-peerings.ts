@@ -8,7 +8,7 @@ import type { EstateIndex } from './estate-index';
 import { describeNetwork, pairKey, routesAreWritten, selectTables } from './estate-index';
 import { limitsFor } from './limits';
 import { isWholeSpace } from './obstacles';
-import { findRoutedOverlap, keptOutsideLink } from './request';
+import { findRoutedOverlap, keptOutsideLink, planPeeringRequest } from './request';
 import { routableCidrs } from './route-families';
 
 /** A peering the policy wants between two observed networks. */
@@ -92,7 +92,8 @@ function routeRoom(index: EstateIndex, c: Candidate, adding: Map<string, number>
 
 /**
  * Decides which pairs should be peered. Pairs already peered keep their slot first, then policy order, then
- * key order (deterministic). `owned` holds the peerings peerkeeper manages; `peerCidrs` holds, per network, the ranges of every peer it will have. A pair is refused when its CIDRs overlap, when one side's peer would overlap a
+ * key order (deterministic). `owned` holds the peerings whose routes are plans, not obstacles: ours, and requests this plan
+ * rejects in any case; `peerCidrs` holds, per network, the ranges of every peer it will have. A pair is refused when its CIDRs overlap, when one side's peer would overlap a
  * range already routed to another of its peers, or when a side is at its cloud's peering quota.
  */
 export function desirePeerings(index: EstateIndex): {
@@ -109,6 +110,12 @@ export function desirePeerings(index: EstateIndex): {
   const owned = new Set(index.managedPeeringIds);
   for (const key of wanted) for (const p of index.peeringsByPair.get(key) ?? []) if (p.state === 'active' || p.state === 'requested') owned.add(p.id);
   for (const p of index.observation.peerings) if (keptOutsideLink(index, p)) owned.add(p.id);
+  // A request this plan rejects whatever else it decides (unlisted, denied, unmatched, overlapping the accepter) takes
+  // its routes with it: they are no obstacle to the links this plan creates (the next plan would create them anyway).
+  for (const p of index.observation.peerings) {
+    if (p.state !== 'requested' || wanted.has(pairKey(p.requester, p.accepter))) continue;
+    if (planPeeringRequest(index, p, { now: new Date(0), ownedPeeringIds: owned }).verdict === 'reject') owned.add(p.id);
+  }
   // Live peerings outside the policy's pairs still use quota.
   for (const [key, list] of index.livePeeringsOf) {
     counts.set(key, list.filter((p: Peering) => !wanted.has(pairKey(p.requester, p.accepter))).length);

@@ -42,10 +42,12 @@ function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, 
       return [...own, ...at(h.requester), ...at(h.accepter), ...(links.get(pairKey(h.requester, h.accepter)) ?? [])];
     }
     case 'delete-route': {
-      const own = [...at(action.target.network)];
+      // Whether nobody wants the destination any more reads every partition that could hold a peer wanting it:
+      // a full view may repoint the route to a link it re-creates instead.
+      const own = [...at(action.target.network), ...contestants(index, knowledge, action.target.network, all)];
       const via = action.before.target.kind === 'peering' ? action.before.target.peeringId : undefined;
       const p = via === undefined ? undefined : index.observation.peerings.find((q) => q.id === via);
-      return p ? [...own, ...link(p, all)] : own; // a route to a vanished peering reads only its own table
+      return p ? [...own, ...link(p, all)] : own;
     }
     case 'report': return [];
   }

@@ -37,12 +37,20 @@ export function countChanges(plan: Plan): { changes: number; findings: number } 
 export function renderPlan(plan: Plan, options: { color?: boolean } = {}): string {
   const paint = (sym: string, text: string) => (options.color && COLOUR[sym] ? `\u001b[${COLOUR[sym]}m${text}\u001b[0m` : text);
   const lines: string[] = [];
-  lines.push(`peerkeeper plan · scope ${describeScope(plan.scope)} · ${plan.complete ? 'observation complete' : 'OBSERVATION INCOMPLETE: no deletions'} · mode ${plan.mode}`);
+  const held = plan.held ?? [];
+  lines.push(`peerkeeper plan · scope ${describeScope(plan.scope)} · ${plan.complete ? 'observation complete' : `OBSERVATION INCOMPLETE: ${held.length} held`} · mode ${plan.mode}`);
   lines.push('');
   for (const a of plan.actions) {
     const sym = SYMBOL[a.action];
     lines.push(paint(sym, `  ${sym} ${a.action.padEnd(16)} ${a.cloud.padEnd(5)} ${subject(a)}`));
     lines.push(`      ${a.reason}`);
+  }
+  if (held.length > 0) {
+    lines.push('', 'Held (each depends on a partition that was not read completely; never executed):');
+    for (const h of held) {
+      lines.push(`  ⏸ ${h.action.action.padEnd(16)} ${h.action.cloud.padEnd(5)} ${subject(h.action)}`);
+      lines.push(`      ${h.action.reason}`, `      ${h.reason}`);
+    }
   }
   for (const p of plan.problems) lines.push(`  ${p.severity}: ${p.message}`);
   const { changes, findings } = countChanges(plan);

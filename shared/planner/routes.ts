@@ -71,6 +71,11 @@ function managedTables(index: EstateIndex): Set<string> {
   return managed;
 }
 
+function shadowedReason(destination: string, table: string, shadowed: Route): string {
+  const via = shadowed.target.kind === 'peering' ? shadowed.target.peeringId : shadowed.target.id;
+  return `${destination} not routed in ${table}: it would take over ${shadowed.destination} → ${via}, which peerkeeper does not own`;
+}
+
 /** Whether a route is someone else's: not system, not a default route, not through a live or ours-to-clean peering, not our own next hop. */
 function isForeign(route: Route, owned: ReadonlySet<string>, stale: (r: Route) => boolean, ownHops: ReadonlySet<string>): boolean {
   if (route.origin === 'system' || isWholeSpace(route.destination)) return false;
@@ -99,8 +104,11 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     if (want && matches(route, want)) continue;
     const address = { network: network.ref, routeTableId: table.id, destination: route.destination };
     if (want) {
+      const shadowed = foreign.find((r) => r !== route && routeWouldBeShadowed(r, destination));
       if (isTransitTarget(route.target)) {
         out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} is routed to ${route.target.kind === 'other' ? route.target.id : ''}, someone's transit design; peerkeeper does not replace it` });
+      } else if (shadowed) {
+        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: shadowedReason(destination, table.id, shadowed) });
       } else if (route.target.kind === 'peering' && unjudged.has(route.target.peeringId)) {
         // The route goes to a live peering whose far side this reconcile cannot see: a reconcile that sees it decides.
         out.push({ action: 'report', cloud, severity: 'info', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} goes through ${route.target.peeringId}, whose other side this reconcile cannot see; left to the sweep` });
@@ -129,7 +137,7 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     if (present.has(destination) || want.restoreOnly) continue;
     const shadowed = foreign.find((r) => routeWouldBeShadowed(r, destination));
     if (shadowed) {
-      out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} not added to ${table.id}: it would take over ${shadowed.destination} → ${shadowed.target.kind === 'peering' ? shadowed.target.peeringId : shadowed.target.id}, which peerkeeper does not own` });
+      out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: shadowedReason(destination, table.id, shadowed) });
       continue;
     }
     if (count >= limits.routesPerTable) {

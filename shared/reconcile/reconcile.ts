@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Action, Cloud, Observation, Peering, Plan, Problem, Scope, Trigger } from '../model';
+import type { Action, Cloud, Observation, PartitionStatus, Peering, Plan, Problem, Scope, Trigger, UnreadPartition } from '../model';
 import { describeScope, isMutating, mergeObservations } from '../model';
 import { linksRestoredFromNearSide, planHash, planScope } from '../planner';
 import type { ApprovalState } from '../planner';
@@ -71,21 +71,27 @@ const accountKey = (cloud: Cloud, account: string) => `${cloud}:${cloud === 'azu
  * (management groups, folders). An event naming any other account observes nothing there, so nothing from an
  * unlisted account is ever treated as ours (and never accepted). The sweep also covers discovered partitions.
  */
-async function governedPartitions(scope: Scope, policy: Policy, clouds: readonly Cloud[], providers: ReconcileDeps['providers']): Promise<{ partitions: Partition[]; governed: Set<string> }> {
+async function governedPartitions(scope: Scope, policy: Policy, clouds: readonly Cloud[], providers: ReconcileDeps['providers']): Promise<{ partitions: Partition[]; governed: Set<string>; undiscovered: UnreadPartition[] }> {
   const discovered: Partition[] = [];
+  // A failed discovery is a gap over the whole cloud, never an empty organization (DESIGN §11, §12).
+  const undiscovered: UnreadPartition[] = [];
   for (const cloud of clouds) {
     const provider = providers[cloud];
-    if (provider?.partitions) discovered.push(...(await provider.partitions().catch(() => [])));
+    if (!provider?.partitions) continue;
+    discovered.push(...(await provider.partitions().catch((error: unknown) => {
+      undiscovered.push({ cloud, account: '*', reason: `discovering governed accounts failed: ${error instanceof Error ? error.message : String(error)}` });
+      return [];
+    })));
   }
   const governed = new Set([...clouds.flatMap((c) => governedAccounts(policy, c).map((a) => accountKey(c, a))), ...discovered.map((p) => accountKey(p.cloud, p.account))]);
   const planned = partitionsFor(scope, policy, clouds).filter((p) => governed.has(accountKey(p.cloud, p.account)));
-  if (scope.kind !== 'estate') return { partitions: planned, governed };
+  if (scope.kind !== 'estate') return { partitions: planned, governed, undiscovered };
   const seen = new Map(planned.map((p) => [partitionKey(p), p]));
   for (const p of discovered) {
     const covered = seen.has(partitionKey(p)) || planned.some((q) => q.cloud === p.cloud && accountKey(q.cloud, q.account) === accountKey(p.cloud, p.account) && !p.region);
     if (!covered) seen.set(partitionKey(p), p);
   }
-  return { partitions: [...seen.values()], governed };
+  return { partitions: [...seen.values()], governed, undiscovered };
 }
 
 /** An event about an account the policy does not govern is reported, never acted on (never accepted from). */
@@ -96,6 +102,20 @@ function ungovernedProblems(scope: Scope, partitions: readonly Partition[]): Pro
   return [{ severity: 'warning', code: 'ungoverned', message: `${target.cloud} account ${target.account} is not governed by the policy (not listed, not discovered): its networks are not observed and nothing from it is accepted` }];
 }
 
+/** Every partition this reconcile read, complete unless the plan lists it unread (per-partition completeness). */
+function partitionStatuses(read: readonly Partition[], unread: readonly PartitionStatus[]): PartitionStatus[] {
+  const incomplete = (p: Partition) => unread.some((u) => u.cloud === p.cloud && (u.account === '*' || accountKey(u.cloud, u.account) === accountKey(p.cloud, p.account)) && (u.region === undefined || p.region === undefined || u.region === p.region));
+  const seen = new Set<string>();
+  const complete: PartitionStatus[] = [];
+  for (const p of read) {
+    const key = partitionKey(p);
+    if (seen.has(key) || incomplete(p)) continue;
+    seen.add(key);
+    complete.push({ cloud: p.cloud, account: p.account, ...(p.region ? { region: p.region } : {}), complete: true, reasons: [] });
+  }
+  return [...complete, ...unread];
+}
+
 /**
  * The one path every trigger uses: observe the scope (read-only) → plan (pure) → execute → record.
  * Level-triggered: the trigger only names the scope; a converged scope makes zero writes.
@@ -103,7 +123,7 @@ function ungovernedProblems(scope: Scope, partitions: readonly Partition[]): Pro
 export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?: Trigger): Promise<ReconcileResult> {
   const now = deps.now ?? (() => new Date());
   const clouds = (Object.keys(deps.providers) as Cloud[]).filter((c) => deps.providers[c] !== undefined);
-  const { partitions: toObserve, governed } = await governedPartitions(scope, deps.policy, clouds, deps.providers);
+  const { partitions: toObserve, governed, undiscovered } = await governedPartitions(scope, deps.policy, clouds, deps.providers);
   const observeAll = async (partitions: readonly Partition[]) => mergeObservations((await Promise.all(clouds.map((cloud) => {
     const mine = partitions.filter((p) => p.cloud === cloud);
     return mine.length === 0 ? undefined : deps.providers[cloud]!.observe(mine);
@@ -113,13 +133,15 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
   const first = await observeAll(toObserve);
   const nearSide = scope.kind === 'route-table' ? linksRestoredFromNearSide(deps.policy, first) : new Set<string>();
   const far = farSidePartitions(scope, first, toObserve, (cloud, account) => governed.has(accountKey(cloud, account)), nearSide);
-  const merged = far.length === 0 ? first : mergeObservations([first, await observeAll(far)]);
+  const observed = far.length === 0 ? first : mergeObservations([first, await observeAll(far)]);
+  const merged = undiscovered.length === 0 ? observed
+    : { ...observed, complete: false, gaps: [...observed.gaps, ...undiscovered.map((u) => `${u.cloud}: ${u.reason}`)], unread: [...(observed.unread ?? []), ...undiscovered] };
   const partitions = [...toObserve, ...far];
   const observation = deps.declaredRequests ? withDeclaredRequests(merged, await deps.declaredRequests()) : merged;
   const decisions = new Map(deps.decisions ?? []);
   if (deps.approvals) for (const [id, state] of await deps.approvals.states(observation.peerings)) if (!decisions.has(id)) decisions.set(id, state);
   const planned = planScope({ policy: deps.policy, observation, scope, now: now(), decisions });
-  const plan = { ...planned, problems: [...planned.problems, ...ungovernedProblems(scope, partitions)] };
+  const plan = { ...planned, partitions: partitionStatuses(partitions, planned.partitions), problems: [...planned.problems, ...ungovernedProblems(scope, partitions)] };
   const hash = planHash(plan);
   const gateway = deps.approvals;
   const requestApproval: ExecuteDeps['requestApproval'] = deps.requestApproval

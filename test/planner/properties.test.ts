@@ -60,7 +60,9 @@ describe('planner invariants', () => {
         expect(findFirstOverlap(req?.cidrs ?? p.requesterCidrs ?? [], acc.cidrs)).toBeUndefined();
         // Routes through peerkeeper's own peerings are planned, not obstacles; default routes never compete.
         const owned = ownedIds(e);
-        const routed = acc.routeTables.flatMap((t) => t.routes).filter((r) => r.origin === 'static' && !(r.target.kind === 'peering' && (r.target.peeringId === p.id || owned.has(r.target.peeringId))) && r.destination !== '0.0.0.0/0');
+        // A route through a peering that no longer exists is stale, not an obstacle (issue 12: it never blocks re-peering).
+        const live = new Set(e.peerings.filter((q) => q.state === 'active' || q.state === 'requested').map((q) => q.id));
+        const routed = acc.routeTables.flatMap((t) => t.routes).filter((r) => r.origin === 'static' && !(r.target.kind === 'peering' && (r.target.peeringId === p.id || owned.has(r.target.peeringId) || !live.has(r.target.peeringId))) && r.destination !== '0.0.0.0/0');
         for (const r of routed) for (const c of req?.cidrs ?? p.requesterCidrs ?? []) expect(cidrsOverlap(c, r.destination)).toBe(false);
       }
     }), RUNS);
