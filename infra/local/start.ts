@@ -11,10 +11,42 @@ import { startLocalCloud, type LocalCloud } from './cloud';
 import { runScenario, type ScenarioReport } from './scenario';
 import { localDeploymentFacts } from './deployment';
 
-const { values } = parseArgs({
-  options: { interactive: { type: 'boolean' }, 'no-scenario': { type: 'boolean' }, 'state-dir': { type: 'string' }, quiet: { type: 'boolean' } },
-  strict: true,
-});
+const USAGE = `Usage: npm start [-- options]
+
+Starts the local cloud (AWS, Azure and Google Cloud emulators, the real functions, a chat stand-in) on 127.0.0.1,
+plays the scripted scenario, prints a summary and exits 0 when the final plan has no changes.
+
+Options:
+  --interactive        keep everything running after the scenario; print the URLs and write <state-dir>/local.json
+  --no-scenario        with --interactive: start an empty local cloud
+  --state-dir <dir>    where approvals, the audit log and local.json live (default .peerkeeper, or PEERKEEPER_STATE_DIR)
+  --quiet              print nothing but errors
+  -h, --help           this help
+
+Examples:
+  npm start
+  npm start -- --interactive
+  npm start -- --interactive --no-scenario --state-dir /tmp/pk
+`;
+
+/** The flags, or a one-line usage error (exit 1) instead of parseArgs' stack trace. */
+function readFlags(): { interactive?: boolean; 'no-scenario'?: boolean; 'state-dir'?: string; quiet?: boolean; help?: boolean } {
+  try {
+    return parseArgs({
+      options: { interactive: { type: 'boolean' }, 'no-scenario': { type: 'boolean' }, 'state-dir': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }).values;
+  } catch (error) {
+    process.stderr.write(`npm start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (see \`npm start -- --help\`)\n`);
+    process.exit(1);
+  }
+}
+
+const values = readFlags();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 const say = (line: string) => { if (!values.quiet) process.stdout.write(`${line}\n`); };
 
