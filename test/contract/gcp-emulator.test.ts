@@ -1,12 +1,14 @@
 import { startGcpEmulator } from '../../infra/local/gcp';
 import { anonymous, ComputeClient, GcpPeeringAdapter } from '../../shared/providers/gcp';
 import { providerContract } from './provider-contract';
+import { runningClock } from '../support/clock';
 
 const HUB = 'net-hub-prod';
 const SPOKE = 'payments-prod';
 
 providerContract('GCP adapter through the real Compute client against the Compute emulator', async () => {
-  const emu = await startGcpEmulator({ waitTimeoutMs: 200 });
+  const clock = runningClock();
+  const emu = await startGcpEmulator({ waitTimeoutMs: 200, now: clock.now });
   // Operations finish in 10 ms of wall clock so the suite spends its time on behaviour, not waiting.
   emu.state.timing.pendingMs = 2;
   emu.state.timing.runningMs = 8;
@@ -15,7 +17,7 @@ providerContract('GCP adapter through the real Compute client against the Comput
     retry: { attempts: 3, baseMs: 5, maxMs: 20 } });
   const provider = new GcpPeeringAdapter({ client, projects: [HUB, SPOKE] });
   return {
-    cloud: 'gcp', provider, accounts: [HUB, SPOKE], peeringRoutes: false,
+    now: clock.now, cloud: 'gcp', provider, accounts: [HUB, SPOKE], peeringRoutes: false,
     partitions: (accounts) => accounts.map((account) => ({ cloud: 'gcp' as const, account, region: 'global' })),
     seedNetwork: async ({ account, name, cidrs }) => {
       emu.state.createNetwork({ project: account, name });

@@ -2,6 +2,7 @@ import type { Cloud } from '../../shared/model';
 import { MemoryCloud, MemoryProvider } from '../../shared/providers/memory';
 import type { ContractHarness } from './provider-contract';
 import { providerContract } from './provider-contract';
+import { testClock } from '../support/clock';
 
 const ACCOUNTS: Record<Cloud, [string, string]> = {
   aws: ['111111111111', '222222222222'],
@@ -10,9 +11,10 @@ const ACCOUNTS: Record<Cloud, [string, string]> = {
 };
 
 function memoryHarness(cloud: Cloud): Promise<ContractHarness> {
-  const memory = new MemoryCloud({ networks: [], peerings: [], accounts: [] });
+  const clock = testClock();
+  const memory = new MemoryCloud({ networks: [], peerings: [], accounts: [] }, clock.now);
   return Promise.resolve({
-    cloud, provider: new MemoryProvider(cloud, memory), accounts: ACCOUNTS[cloud], peeringRoutes: cloud === 'aws',
+    now: clock.now, cloud, provider: new MemoryProvider(cloud, memory), accounts: ACCOUNTS[cloud], peeringRoutes: cloud === 'aws',
     partitions: (accounts) => accounts.map((account) => ({ cloud, account })),
     seedNetwork: async ({ account, name, cidrs }) => {
       const id = cloud === 'azure' ? `/subscriptions/${account}/resourcegroups/net/providers/microsoft.network/virtualnetworks/${name}` : cloud === 'aws' ? `vpc-${name}` : name;

@@ -15,6 +15,8 @@ export interface ContractHarness {
   accounts: readonly [string, string];
   /** Whether peerkeeper writes routes that target a peering in this cloud (AWS only). */
   peeringRoutes: boolean;
+  /** The cloud's clock (the emulator's or the memory cloud's): actions are applied at its time, never the wall clock's. */
+  now: () => Date;
   close(): Promise<void>;
 }
 
@@ -25,7 +27,8 @@ export function providerContract(name: string, makeHarness: () => Promise<Contra
   describe(`provider contract: ${name}`, () => {
     let h: ContractHarness;
     const created = new Map<string, string>();
-    const ctx = (): ApplyContext => ({ now: new Date(), deadline: Date.now() + 20_000, resolvePeeringId: (r, a) => created.get(`${r}|${a}`) });
+    // The deadline is a budget of elapsed time (adapters compare it with the machine clock); the time is the cloud's.
+    const ctx = (): ApplyContext => ({ now: h.now(), deadline: Date.now() + 20_000, resolvePeeringId: (r, a) => created.get(`${r}|${a}`) });
     const observe = (): Promise<Observation> => h.provider.observe(h.partitions(h.accounts));
     const apply = async (action: Action): Promise<ApplyOutcome | 'converged'> => {
       try {

@@ -3,6 +3,7 @@ import { TerminalError } from '../../../shared/errors';
 import { networkKey, type Action, type Network, type NetworkRef, type Observation } from '../../../shared/model';
 import type { ApplyContext } from '../../../shared/providers/port';
 import { AwsPeeringAdapter, AWS_PERMISSIONS, type AwsOperation } from '../../../shared/providers/aws';
+import { testClock } from '../../support/clock';
 
 const HUB = '111111111111';
 const SPOKE = '222222222222';
@@ -14,14 +15,15 @@ describe('AwsPeeringAdapter end to end through the EC2/STS emulator', () => {
   let adapter: AwsPeeringAdapter;
   const sent: { operation: AwsOperation; service: string; command: string }[] = [];
   const created = new Map<string, string>();
+  const clock = testClock();
   const ctx = (): ApplyContext => ({
-    now: new Date(), deadline: Date.now() + 10_000,
+    now: clock.now(), deadline: Date.now() + 10_000,
     resolvePeeringId: (r, a) => created.get(`${r}|${a}`),
   });
   const ref = (account: string, region: string, id: string): NetworkRef => ({ cloud: 'aws', account, region, id });
 
   beforeAll(async () => {
-    emu = await startAwsEmulator({ hubAccount: HUB });
+    emu = await startAwsEmulator({ hubAccount: HUB, now: clock.now });
     emu.state.setRole(SPOKE, { roleName: 'peerkeeper-member', externalId: 'sesame' });
     adapter = new AwsPeeringAdapter({
       roleName: 'peerkeeper-member', externalId: 'sesame', regions: ['us-east-1', 'eu-west-1'],

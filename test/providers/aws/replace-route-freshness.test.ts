@@ -3,6 +3,7 @@ import type { ActionOf, NetworkRef } from '../../../shared/model';
 import type { ApplyContext } from '../../../shared/providers/port';
 import { AwsPeeringAdapter } from '../../../shared/providers/aws';
 import { FRESH_PLAN_MS } from '../../../shared/providers/aws/applyRoute';
+import { testClock } from '../../support/clock';
 
 const HUB = '111111111111';
 const STATIC = { accessKeyId: 'AKIAHUBSTATIC0000000', secretAccessKey: 'local-secret' };
@@ -47,9 +48,10 @@ describe('replace-route re-reads the route unless the plan is fresh', () => {
   let emu: AwsEmulator;
   let adapter: AwsPeeringAdapter;
   const sent: string[] = [];
+  const clock = testClock();
 
   beforeAll(async () => {
-    emu = await startAwsEmulator({ hubAccount: HUB });
+    emu = await startAwsEmulator({ hubAccount: HUB, now: clock.now });
     adapter = new AwsPeeringAdapter({
       roleName: 'peerkeeper-member', regions: ['us-east-1'], allowedAccounts: new Set([HUB]), hubAccount: HUB, endpoint: emu.url,
       credentials: STATIC, sdkMaxAttempts: 1, backoff: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
@@ -75,9 +77,9 @@ describe('replace-route re-reads the route unless the plan is fresh', () => {
     if (c.meanwhile === 'repointed') Object.assign(routes[index]!, { natGatewayId: undefined, gatewayId: 'igw-0someone' });
     if (c.meanwhile === 'fixed') Object.assign(routes[index]!, { natGatewayId: undefined, transitGatewayId: 'tgw-0new' });
     if (c.meanwhile === 'deleted') routes.splice(index, 1);
-    const now = new Date();
+    const now = clock.now();
     const ctx: ApplyContext = {
-      now, deadline: now.getTime() + 10_000, resolvePeeringId: () => undefined,
+      now, deadline: Date.now() + 10_000, resolvePeeringId: () => undefined,
       ...(c.age !== undefined ? { observedAt: now.getTime() - c.age } : {}), ...(c.attempt ? { attempt: c.attempt } : {}),
     };
     sent.length = 0;

@@ -3,6 +3,7 @@ import { deleteGateway } from '../../../infra/local/aws/state/gateways';
 import { networkKey, type NetworkRef, type Observation, type Route } from '../../../shared/model';
 import type { ApplyContext } from '../../../shared/providers/port';
 import { AwsPeeringAdapter } from '../../../shared/providers/aws';
+import { testClock } from '../../support/clock';
 
 // Issue 14, item 6: toModel passes a real estate's routes and peerings through as EC2 describes them.
 const HUB = '111111111111';
@@ -17,10 +18,11 @@ describe('AwsPeeringAdapter over a rich EC2 estate', () => {
   let hub: NetworkRef;
   let spoke: NetworkRef;
   let table: string;
-  const ctx = (): ApplyContext => ({ now: new Date(), deadline: Date.now() + 10_000, resolvePeeringId: () => undefined });
+  const clock = testClock();
+  const ctx = (): ApplyContext => ({ now: clock.now(), deadline: Date.now() + 10_000, resolvePeeringId: () => undefined });
 
   beforeAll(async () => {
-    emu = await startAwsEmulator({ hubAccount: HUB });
+    emu = await startAwsEmulator({ hubAccount: HUB, now: clock.now });
     emu.state.setNow(new Date('2026-03-01T09:00:00.000Z'));
     emu.state.setRole(SPOKE, { roleName: 'peerkeeper-member' });
     const s = emu.state;

@@ -3,6 +3,7 @@ import type { Action, ActionOf, NetworkRef, Observation } from '../../../shared/
 import type { ApplyContext } from '../../../shared/providers/port';
 import { AZURE_PERMISSIONS, AzurePeeringAdapter, createAzureProvider } from '../../../shared/providers/azure';
 import { PolicySchema } from '../../../shared/policy/schema';
+import { runningClock } from '../../support/clock';
 
 const S1 = '11111111-1111-4111-8111-111111111111';
 const S2 = '22222222-2222-4222-8222-222222222222';
@@ -17,13 +18,15 @@ let emu: AzureEmulator;
 let adapter: AzurePeeringAdapter;
 const sleeps: number[] = [];
 const seenOperations = new Set<string>();
-const ctx = (): ApplyContext => ({ now: new Date(), resolvePeeringId: () => undefined, deadline: Date.now() + 30_000 });
+// The emulator and the adapter share one clock with a fixed date; deadlines stay elapsed-time budgets.
+const clock = runningClock();
+const ctx = (): ApplyContext => ({ now: clock.now(), resolvePeeringId: () => undefined, deadline: Date.now() + 30_000 });
 const observe = (): Promise<Observation> => adapter.observe([{ cloud: 'azure', account: S1 }]);
 const handle = { requester: ref(HUB), accepter: ref(SPOKE) };
 const base = { cloud: 'azure' as const, reason: 'test' };
 
 beforeAll(async () => {
-  emu = await startAzureEmulator();
+  emu = await startAzureEmulator({ now: clock.now });
   adapter = new AzurePeeringAdapter({ subscriptions: [S1], endpoint: emu.url, client: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 } });
 });
 afterAll(() => emu.close());

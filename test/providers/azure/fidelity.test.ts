@@ -3,6 +3,7 @@ import { RetryableError, TerminalError } from '../../../shared/errors';
 import type { Action, NetworkRef } from '../../../shared/model';
 import type { ApplyContext } from '../../../shared/providers/port';
 import { AzurePeeringAdapter } from '../../../shared/providers/azure';
+import { runningClock } from '../../support/clock';
 
 // Issue 14, items 2 and 4: ARM's PUT replaces a peering half, and its long-running operations can fail.
 const S1 = '11111111-1111-4111-8111-111111111111';
@@ -11,14 +12,16 @@ const HUB = id('Hub');
 const SPOKE = id('Spoke');
 const API = 'api-version=2024-05-01';
 const ref = (vnetId: string): NetworkRef => ({ cloud: 'azure', account: S1, region: 'westeurope', id: vnetId.toLowerCase() });
-const ctx = (): ApplyContext => ({ now: new Date(), resolvePeeringId: () => undefined, deadline: Date.now() + 30_000 });
+// The emulator and the adapter share one clock with a fixed date; deadlines stay elapsed-time budgets.
+const clock = runningClock();
+const ctx = (): ApplyContext => ({ now: clock.now(), resolvePeeringId: () => undefined, deadline: Date.now() + 30_000 });
 const update = (after: Record<string, boolean>, sync = false): Action => ({ action: 'update-peering', cloud: 'azure', reason: 'test',
   target: { requester: ref(HUB), accepter: ref(SPOKE) }, before: {}, after, ...(sync ? { sync: true } : {}) });
 
 let emu: AzureEmulator;
 let adapter: AzurePeeringAdapter;
 beforeEach(async () => {
-  emu = await startAzureEmulator();
+  emu = await startAzureEmulator({ now: clock.now });
   adapter = new AzurePeeringAdapter({ subscriptions: [S1], endpoint: emu.url, client: { sleep: async () => undefined, random: () => 0, maxAttempts: 2 } });
   emu.state.createSubscription(S1);
   for (const [name, cidr] of [['Hub', '10.0.0.0/16'], ['Spoke', '10.1.0.0/16']] as const) {

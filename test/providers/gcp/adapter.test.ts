@@ -5,12 +5,15 @@ import type { ApplyContext } from '../../../shared/providers/port';
 import { createGcpProvider, type GcpPeeringAdapter } from '../../../shared/providers/gcp';
 import { googleErrors, type GcpEmulator } from '../../../infra/local/gcp';
 import { seededEmulator } from '../../infra/local/gcp/harness';
+import { runningClock } from '../../support/clock';
 
 const hub: NetworkRef = { cloud: 'gcp', account: 'hub-prj', region: 'global', id: 'hub' };
 const spoke: NetworkRef = { cloud: 'gcp', account: 'spoke-prj', region: 'global', id: 'spoke' };
 const clash: NetworkRef = { cloud: 'gcp', account: 'spoke-prj', region: 'global', id: 'clash' };
 const PARTITIONS = [{ cloud: 'gcp' as const, account: 'hub-prj' }, { cloud: 'gcp' as const, account: 'spoke-prj' }];
-const ctx = (ms = 10_000): ApplyContext => ({ now: new Date(), resolvePeeringId: () => undefined, deadline: Date.now() + ms });
+// The emulator's operations finish in real milliseconds; the date is fixed (deadlines stay elapsed-time budgets).
+const clock = runningClock();
+const ctx = (ms = 10_000): ApplyContext => ({ now: clock.now(), resolvePeeringId: () => undefined, deadline: Date.now() + ms });
 const reason = 'test';
 
 const policy = PolicySchema.parse({
@@ -23,7 +26,7 @@ describe('GcpPeeringAdapter through the Compute emulator', () => {
   let em: GcpEmulator;
   let adapter: GcpPeeringAdapter;
   beforeAll(async () => {
-    em = await seededEmulator({ waitTimeoutMs: 100 });
+    em = await seededEmulator({ waitTimeoutMs: 100, now: clock.now });
     em.state.timing.pendingMs = 2;
     em.state.timing.runningMs = 8;
     adapter = createGcpProvider(policy, { PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${em.url}/compute/v1`, CLOUDSDK_CONFIG: '/nonexistent' },

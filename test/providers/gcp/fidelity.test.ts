@@ -7,12 +7,15 @@ import { createGcpProvider, type GcpPeeringAdapter } from '../../../shared/provi
 import { googleErrors, type GcpEmulator } from '../../../infra/local/gcp';
 import { GoogleError } from '../../../infra/local/gcp/googleError';
 import { call, seededEmulator } from '../../infra/local/gcp/harness';
+import { runningClock } from '../../support/clock';
 
 // Issue 14, items 1 and 5: what real Compute does that the adapter and emulator once both got wrong.
 const hub: NetworkRef = { cloud: 'gcp', account: 'hub-prj', region: 'global', id: 'hub' };
 const spoke: NetworkRef = { cloud: 'gcp', account: 'spoke-prj', region: 'global', id: 'spoke' };
 const PARTITIONS = [{ cloud: 'gcp' as const, account: 'hub-prj' }, { cloud: 'gcp' as const, account: 'spoke-prj' }];
-const ctx = (): ApplyContext => ({ now: new Date(), resolvePeeringId: () => undefined, deadline: Date.now() + 10_000 });
+// The emulator's operations finish in real milliseconds; the date is fixed (deadlines stay elapsed-time budgets).
+const clock = runningClock();
+const ctx = (): ApplyContext => ({ now: clock.now(), resolvePeeringId: () => undefined, deadline: Date.now() + 10_000 });
 const policy = PolicySchema.parse({
   version: 1,
   groups: { hub: { cloud: 'gcp', account: 'hub-prj', name: 'hub' }, spokes: { cloud: 'gcp', account: ['spoke-prj'], name: 'spoke' } },
@@ -23,7 +26,7 @@ describe('GCP fidelity: stack type, PATCH-only updates, operation errors, CONSEN
   let em: GcpEmulator;
   let adapter: GcpPeeringAdapter;
   beforeEach(async () => {
-    em = await seededEmulator({ waitTimeoutMs: 100 });
+    em = await seededEmulator({ waitTimeoutMs: 100, now: clock.now });
     em.state.timing.pendingMs = 1;
     em.state.timing.runningMs = 2;
     // The hub becomes dual-stack too (the seeded spoke already is).
@@ -35,7 +38,7 @@ describe('GCP fidelity: stack type, PATCH-only updates, operation errors, CONSEN
   afterEach(() => em.close());
 
   const observe = (): Promise<Observation> => adapter.observe(PARTITIONS);
-  const plan = async () => planScope({ policy, observation: await observe(), now: new Date() });
+  const plan = async () => planScope({ policy, observation: await observe(), now: clock.now() });
   const applyAll = async (actions: readonly Action[]) => { for (const a of actions) await adapter.apply(a, ctx()); };
   const learnedV6 = async (project: string) => ((await call(em, 'GET', `/compute/v1/projects/${project}/global/routes`)).body.items as
     { destRange: string; nextHopPeering?: string }[]).filter((r) => r.nextHopPeering && r.destRange.includes(':')).map((r) => r.destRange);
