@@ -2,6 +2,9 @@ import { bundledPolicyPath, loadPolicyFile } from './policy-file';
 import type { Cloud, Trigger } from '../model';
 import type { Policy } from '../policy';
 import { createAzureProvider } from '../providers/azure';
+import { defaultCredential } from '../providers/azure/connect';
+import { EventGridOutcomePublisher } from '../providers/azure/outcomes';
+import { outcomeEvents, type OutcomePublisher } from './outcome-events';
 import type { Partition, PeeringProvider } from '../providers/port';
 import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult } from '../reconcile';
 import { azureTableServices } from '../stores/azure-table-idempotency';
@@ -23,6 +26,8 @@ export const AZURE_ENV = {
   timeoutMs: 'PEERKEEPER_FUNCTION_TIMEOUT_MS',
   /** The function app's storage account; holds the audit and idempotency tables. */
   storage: 'AzureWebJobsStorage',
+  /** The Event Grid custom topic outcomes are published to (its endpoint, https://<topic>.<region>-1.eventgrid.azure.net/api/events). */
+  outcomeTopicEndpoint: 'PEERKEEPER_OUTCOME_TOPIC_ENDPOINT',
 } as const;
 
 /** host.json's functionTimeout (10 minutes, the Consumption plan's maximum). */
@@ -43,6 +48,8 @@ export interface AzureRuntimeOverrides {
   approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions' | 'approvals'>;
   /** The whole approval wiring (store, audit, chat): what the approval endpoint and the sweep use. */
   approvalWiring?: ApprovalWiring;
+  /** Where outcomes go; default the PEERKEEPER_OUTCOME_TOPIC_ENDPOINT topic, or nowhere when it is unset. */
+  outcomes?: OutcomePublisher;
 }
 
 /** What one trigger came to: skipped as already done, or reconciled (`retry`: a retryable action failed). */
@@ -73,7 +80,7 @@ export class AzureRuntime {
     readonly policy: Policy,
     private readonly providers: Partial<Record<Cloud, PeeringProvider>>,
     private readonly stores: () => Promise<{ audit?: AuditLog; idempotency: IdempotencyStore }>,
-    private readonly opts: { now: () => Date; log: RuntimeLog; env: NodeJS.ProcessEnv; approvals?: AzureRuntimeOverrides['approvals']; approvalWiring?: ApprovalWiring },
+    private readonly opts: { now: () => Date; log: RuntimeLog; env: NodeJS.ProcessEnv; approvals?: AzureRuntimeOverrides['approvals']; approvalWiring?: ApprovalWiring; outcomes?: OutcomePublisher },
   ) {
     const extra = (opts.env[AZURE_ENV.identities] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     this.identities = [...new Set([...policy.identities, ...extra])];
@@ -102,6 +109,7 @@ export class AzureRuntime {
       ...(audit ? { audit } : {}), ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
     }, trigger);
     const retry = needsRetry(result);
+    if (this.opts.outcomes) await this.opts.outcomes.publish(outcomeEvents(result, now(), trigger));
     if (!retry) await idempotency.remember(trigger.eventId, now(), DEFAULT_IDEMPOTENCY_TTL_SECONDS);
     return { status: 'reconciled', result, retry };
   }
@@ -178,8 +186,10 @@ export function createAzureRuntime(overrides: AzureRuntimeOverrides = {}): Azure
     const built = await openTables(connection);
     return { audit: overrides.audit ?? built.audit, approvals: built.approvals };
   }, now) : undefined);
+  const topicEndpoint = env[AZURE_ENV.outcomeTopicEndpoint];
+  const outcomes = overrides.outcomes ?? (topicEndpoint ? new EventGridOutcomePublisher({ topicEndpoint, credential: defaultCredential(env), log }) : undefined);
   return new AzureRuntime(policy, overrides.providers ?? { azure: createAzureProvider(policy, env) }, stores, {
-    now, log, env, ...(overrides.approvals ? { approvals: overrides.approvals } : {}), ...(approvalWiring ? { approvalWiring } : {}),
+    now, log, env, ...(outcomes ? { outcomes } : {}), ...(overrides.approvals ? { approvals: overrides.approvals } : {}), ...(approvalWiring ? { approvalWiring } : {}),
   });
 }
 

@@ -5,6 +5,8 @@ import { applicationDefaultCredentials, createGcpProvider, createPubSubPublisher
 import type { PeeringProvider } from '../providers/port';
 import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult } from '../reconcile';
 import { GcsAuditLog } from '../stores/gcs';
+import { PubSubOutcomePublisher } from '../providers/gcp/outcomes';
+import { outcomeEvents, type OutcomePublisher } from './outcome-events';
 import type { AuditLog } from '../stores/ports';
 import type { ApprovalRecord } from '../approvals/record';
 import { approvalScope, type SlackWork } from '../approvals/slack/deferred';
@@ -30,6 +32,8 @@ export const GCP_ENV = {
   gcsEndpoint: 'PEERKEEPER_GCS_ENDPOINT',
   /** The function's timeout (Terraform `timeout_seconds`); gen2 does not tell the code. */
   timeoutSeconds: 'PEERKEEPER_TIMEOUT_SECONDS',
+  /** The Pub/Sub topic outcomes are published to (accepted, rejected, reverted, approval requested…). */
+  outcomeTopic: 'PEERKEEPER_OUTCOME_TOPIC',
 } as const;
 
 /** Everything a test may replace; anything left out is built from the environment. */
@@ -46,6 +50,8 @@ export interface GcpRuntimeOverrides {
   approvals?: Pick<ReconcileDeps, 'requestApproval' | 'decisions' | 'approvals'>;
   /** The whole approval wiring (store, audit, chat): what the approval functions and the sweep use. */
   approvalWiring?: ApprovalWiring;
+  /** Where outcomes go; default the PEERKEEPER_OUTCOME_TOPIC topic, or nowhere when it is unset. */
+  outcomes?: OutcomePublisher;
 }
 
 const silent: RuntimeLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -68,6 +74,8 @@ export class GcpRuntime {
     readonly log: RuntimeLog,
     private readonly opts: {
       env: NodeJS.ProcessEnv; now: () => Date; audit?: AuditLog; approvals?: GcpRuntimeOverrides['approvals']; approvalWiring?: ApprovalWiring;
+      /** The outcomes topic (PEERKEEPER_OUTCOME_TOPIC): what peerkeeper did, for subscribers. */
+      outcomes?: OutcomePublisher;
     },
   ) {
     const extra = (opts.env[GCP_ENV.identities] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -82,6 +90,7 @@ export class GcpRuntime {
       policy: this.policy, providers: this.providers, now: this.opts.now, deadline: startedAt + this.timeoutMs, actor: 'peerkeeper',
       ...(this.opts.audit ? { audit: this.opts.audit } : {}), ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
     }, trigger);
+    if (this.opts.outcomes) await this.opts.outcomes.publish(outcomeEvents(result, this.opts.now(), trigger));
     return { result, retry: needsRetry(result) };
   }
 
@@ -167,10 +176,13 @@ export function createGcpRuntime(overrides: GcpRuntimeOverrides = {}): GcpRuntim
   const log = overrides.log ?? silent;
   // Approvals live in the state bucket; without it (tests) only an injected wiring has them.
   const approvalWiring = overrides.approvalWiring ?? (gcs ? gcpApprovalWiring(policy, env, log, gcs, now, audit ? { audit } : {}) : undefined);
+  const publisher = overrides.publisher ?? createPubSubPublisher(env);
+  const outcomeTopic = env[GCP_ENV.outcomeTopic];
+  const outcomes = overrides.outcomes ?? (outcomeTopic ? new PubSubOutcomePublisher({ topic: outcomeTopic, publisher, log }) : undefined);
   return new GcpRuntime(policy, overrides.providers ?? { gcp: createGcpProvider(policy, env) },
-    overrides.publisher ?? createPubSubPublisher(env),
+    publisher,
     overrides.processed ?? (gcs ? new GcsProcessedEvents(gcs) : new MemoryProcessedEvents(now)),
-    log, { env, now, ...(audit ? { audit } : {}), ...(overrides.approvals ? { approvals: overrides.approvals } : {}), ...(approvalWiring ? { approvalWiring } : {}) });
+    log, { env, now, ...(audit ? { audit } : {}), ...(outcomes ? { outcomes } : {}), ...(overrides.approvals ? { approvals: overrides.approvals } : {}), ...(approvalWiring ? { approvalWiring } : {}) });
 }
 
 /** GCS endpoint and token: the local emulator unauthenticated, else ADC with the read/write storage scope. */
