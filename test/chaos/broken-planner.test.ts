@@ -24,7 +24,7 @@ jest.mock('../../shared/planner', () => {
   const broken = (input: PlanInput): Plan => {
     switch (mockBreakage) {
       case 'none': return actual.planScope(input);
-      case 'ignore-incomplete': return actual.planScope({ ...input, observation: { ...input.observation, complete: true, gaps: [] } });
+      case 'ignore-incomplete': return actual.planScope({ ...input, observation: { ...input.observation, complete: true, gaps: [], unread: [] } });
       case 'delete-unmanaged-route': {
         const plan = actual.planScope(input);
         const extra = unmanagedRouteDeletion(input);
@@ -58,9 +58,9 @@ describe('the chaos checker catches a deliberately broken planner', () => {
   afterEach(() => { mockBreakage = 'none'; });
 
   const cases: Record<string, { reason: string; breakage: typeof mockBreakage; invariant: InvariantName }> = {
-    'planning deletions from an incomplete observation': {
-      reason: 'DESIGN §2 rule 4: the planner must drop destructive actions when a list call failed',
-      breakage: 'ignore-incomplete', invariant: 'incomplete-no-delete',
+    'planning as if every read had succeeded': {
+      reason: 'DESIGN §11: an action whose dependencies were not all read is held, never executed',
+      breakage: 'ignore-incomplete', invariant: 'held-not-executed',
     },
     'deleting an unmanaged route': {
       reason: 'DESIGN §5: internet, NAT and transit gateway routes are never ours to delete',

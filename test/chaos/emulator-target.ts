@@ -63,7 +63,6 @@ export async function emulatorScenario(seed: number): Promise<{ rng: Prng; polic
       return { version: 1, observedAt: clock.now().toISOString(), ...seen };
     },
     throttleWrites: (n) => { emu.faults.throttle({ times: n }); },
-    failObserve: () => { emu.faults.serverError({ action: 'DescribeRouteTables', times: 4 }); },
     clearFaults: () => { emu.faults.clear(); },
   };
   return { rng, policy, target, clock, close: async () => { adapter.close(); await emu.close(); } };

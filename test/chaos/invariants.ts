@@ -1,13 +1,18 @@
-import { tryParseCidr } from '../../shared/cidr';
-import type { Estate, Network, Route, RouteTable } from '../../shared/model';
-import { isDestructive, isMutating, networkKey } from '../../shared/model';
+import { cidrsOverlap, tryParseCidr } from '../../shared/cidr';
+import type { Estate, Network, Peering, Route, RouteTable } from '../../shared/model';
+import { isMutating, networkKey } from '../../shared/model';
+// The planner module itself, not its index: a test that swaps the index's planScope for a broken one must not
+// also swap the oracle's replay.
+import { planScope } from '../../shared/planner/plan';
 import { listedAccounts } from '../../shared/policy';
 import type { Policy } from '../../shared/policy/schema';
 import type { ReconcileResult } from '../../shared/reconcile';
+import { actionKey } from '../support/plan-safety';
+import type { ObservedTwin } from './chaos-provider';
 import { PolicyOracle } from './oracle';
 
-/** The invariants every chaos scenario must keep (issue 8). */
-export type InvariantName = 'converged' | 'unmanaged-untouched' | 'forbidden-peering' | 'incomplete-no-delete' | 'writes-bounded' | 'typed-errors';
+/** The invariants every chaos scenario must keep (issues 8 and 12). */
+export type InvariantName = 'converged' | 'unmanaged-untouched' | 'forbidden-peering' | 'overlapping-links' | 'held-not-executed' | 'writes-bounded' | 'typed-errors';
 
 /** One broken invariant, with enough detail to debug it from the seed. */
 export interface Violation {
@@ -35,6 +40,8 @@ export interface ScenarioRecord {
   after: Estate;
   /** Every reconcile the scenario ran, faults included, in completion order. */
   reconciles: readonly ReconcileResult[];
+  /** For each reconcile, what its reads return when none fails (the chaos provider's record). */
+  twins: ReadonlyMap<ReconcileResult, ObservedTwin>;
   /** One more sweep after the scenario quiesced: it must plan and write nothing. */
   final: ReconcileResult;
   /** Sweeps it took to reach a sweep with zero writes (undefined: never within the bound). */
@@ -51,15 +58,22 @@ function tableOf(estate: Estate, network: Network, table: RouteTable): RouteTabl
   return estate.networks.find((n) => networkKey(n.ref) === networkKey(network.ref))?.routeTables.find((t) => t.id === table.id);
 }
 
-/** Routes peerkeeper does not own must survive byte for byte (state aside: it follows the peering). */
+/**
+ * Routes peerkeeper does not own must survive byte for byte (state aside: it follows the peering). Every
+ * non-peering next hop is unmanaged, whatever its destination (issue 12: an unmanaged route is never replaced).
+ * A route in a managed table through a peering that is gone or dead by the end (vanished, deleted, or a request
+ * peerkeeper rightly rejected: unmanagedPeerings judges that) is stale, and peerkeeper's to clean up.
+ */
 function unmanagedRoutes(r: ScenarioRecord, oracle: PolicyOracle, owned: Set<string>, out: Violation[]): void {
+  const live = new Set(r.after.peerings.filter((p) => p.state === 'active' || p.state === 'requested').map((p) => p.id));
   for (const network of r.before.networks) {
     const peerRanges = new Set([...oracle.wantedPeerRanges(network.ref, r.before.peerings)].map(canonical));
+    const managedTables = oracle.inSomeConnection(network.ref);
     for (const table of network.routeTables) {
       const later = tableOf(r.after, network, table);
       for (const route of table.routes) {
-        const managed = route.origin === 'static'
-          && ((route.target.kind === 'peering' && owned.has(route.target.peeringId)) || peerRanges.has(canonical(route.destination)));
+        const managed = route.origin === 'static' && route.target.kind === 'peering'
+          && (owned.has(route.target.peeringId) || peerRanges.has(canonical(route.destination)) || (managedTables && !live.has(route.target.peeringId)));
         if (managed) continue;
         if (!later?.routes.some((x) => sameRoute(x, route))) {
           const now = later?.routes.find((x) => canonical(x.destination) === canonical(route.destination));
@@ -106,6 +120,50 @@ function forbiddenPeerings(r: ScenarioRecord, oracle: PolicyOracle, out: Violati
   }
 }
 
+/**
+ * Never two links with overlapping ranges into one network (DESIGN §11): no link that came up during the scenario
+ * announces a range overlapping another link into the same network that also came up, that the policy wants, or
+ * that the network still routes to at the end (a leftover nobody routes to competes for nothing).
+ */
+function overlappingLinks(r: ScenarioRecord, oracle: PolicyOracle, out: Violation[]): void {
+  const wasActive = new Set(r.before.peerings.filter((p) => p.state === 'active').map((p) => p.id));
+  const active = r.after.peerings.filter((p) => p.state === 'active');
+  const far = (p: Peering, near: string) => (networkKey(p.requester) === near ? oracle.ranges(p).accepter : oracle.ranges(p).requester);
+  for (const network of r.after.networks) {
+    const near = networkKey(network.ref);
+    const links = active.filter((p) => networkKey(p.requester) === near || networkKey(p.accepter) === near);
+    const routed = new Set(network.routeTables.flatMap((t) => t.routes.flatMap((x) => (x.target.kind === 'peering' ? [x.target.peeringId] : []))));
+    const competes = (q: Peering) => !wasActive.has(q.id) || oracle.verdict(q.requester, q.accepter).wanted || routed.has(q.id);
+    for (const p of links.filter((x) => !wasActive.has(x.id))) {
+      for (const q of links) {
+        if (q.id === p.id || !competes(q)) continue;
+        if (!wasActive.has(q.id) && q.id < p.id) continue; // two links that both came up: reported once
+        const hit = far(p, near).find((x) => far(q, near).some((y) => cidrsOverlap(x, y)));
+        if (hit) out.push({ invariant: 'overlapping-links', detail: `${p.id} came up with ${hit} into ${near}, which ${q.id} also brings` });
+      }
+    }
+  }
+}
+
+/**
+ * No action whose decision depends on a partition the reconcile could not read was executed (DESIGN §11): every
+ * write a reconcile made from an incomplete observation is one the same reconcile plans when every read succeeds.
+ */
+function heldNotExecuted(r: ScenarioRecord, out: Violation[]): void {
+  const uncapped: Policy = { ...r.policy, limits: { ...r.policy.limits, maxChangesPerRun: Number.MAX_SAFE_INTEGER } };
+  for (const rec of r.reconciles) {
+    const twin = r.twins.get(rec);
+    const done = rec.results.filter((x) => x.status === 'done' && isMutating(x.action));
+    if (rec.observation.complete || !twin || !twin.observation.complete || done.length === 0) continue;
+    const full = new Set(planScope({ policy: uncapped, observation: twin.observation, scope: rec.scope, now: twin.now }).actions.filter(isMutating).map(actionKey));
+    for (const { action } of done) {
+      if (full.has(actionKey(action))) continue;
+      const unread = (rec.observation.unread ?? []).map((u) => `${u.account}${u.region ? `/${u.region}` : ''} (${u.reason})`).join(', ') || rec.observation.gaps.join('; ');
+      out.push({ invariant: 'held-not-executed', detail: `${action.action} ${JSON.stringify(action.target)} was executed from an observation missing ${unread}; with every read succeeding the same reconcile plans no such action` });
+    }
+  }
+}
+
 /** Checks every invariant of one finished scenario; an empty list means it held. */
 export function checkInvariants(r: ScenarioRecord): Violation[] {
   const out: Violation[] = [];
@@ -114,13 +172,8 @@ export function checkInvariants(r: ScenarioRecord): Violation[] {
   unmanagedRoutes(r, oracle, owned, out);
   unmanagedPeerings(r, oracle, out);
   forbiddenPeerings(r, oracle, out);
-  for (const rec of r.reconciles) {
-    if (rec.observation.complete) continue;
-    for (const a of rec.plan.actions.filter(isDestructive)) {
-      const done = rec.results.some((x) => x.action === a && x.status === 'done');
-      out.push({ invariant: 'incomplete-no-delete', detail: `${a.action} ${JSON.stringify(a.target)} planned${done ? ' and done' : ''} from an incomplete observation (${rec.observation.gaps.join('; ')})` });
-    }
-  }
+  overlappingLinks(r, oracle, out);
+  heldNotExecuted(r, out);
   const pending = r.final.plan.actions.filter(isMutating);
   if (pending.length > 0 || r.final.writes > 0) {
     out.push({ invariant: 'converged', detail: `the final sweep still plans ${pending.map((a) => a.action).join(', ') || 'nothing'} and wrote ${r.final.writes}` });

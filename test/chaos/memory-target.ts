@@ -1,27 +1,49 @@
 import fc from 'fast-check';
+import type { Estate, Network, Route } from '../../shared/model';
+import { networkKey } from '../../shared/model';
 import type { Policy } from '../../shared/policy/schema';
 import { MemoryCloud, MemoryProvider } from '../../shared/providers/memory';
 import { NOW } from '../support/estate-builder';
 import { estateArb, policyArb } from '../support/random-estate';
+import { realWorld } from '../support/real-world-estate';
 import { VirtualClock } from './chaos-provider';
 import { Prng } from './prng';
 import type { ChaosTarget } from './scenario';
 
-/** A seeded scenario's inputs over the in-memory cloud: estate and policy from the planner's arbitraries. */
+/**
+ * EC2 refuses a route to a peering from a VPC that is not one of its sides, so a table can only name a peering its
+ * own partition lists (or one that is gone). The planner's arbitraries draw route targets at random: drop the routes
+ * no cloud would hold, or a scoped view would rightly take a live peering it cannot see for a vanished one.
+ */
+function withPossibleRoutes(estate: Estate): Estate {
+  const sides = new Map(estate.peerings.map((p) => [p.id, [networkKey(p.requester), networkKey(p.accepter)]]));
+  const possible = (network: Network, r: Route) => r.target.kind !== 'peering' || (sides.get(r.target.peeringId)?.includes(networkKey(network.ref)) ?? true);
+  return { ...estate, networks: estate.networks.map((n) => ({ ...n, routeTables: n.routeTables.map((t) => ({ ...t, routes: t.routes.filter((r) => possible(n, r)) })) })) };
+}
+
+/**
+ * A seeded scenario's inputs over the in-memory cloud. Odd seeds take estate and policy from the planner's
+ * arbitraries (≤ 6 networks, one region); even seeds a world shaped like a real organization (real-world-estate.ts:
+ * prefix lists, transit routes, two regions, competing partners, stale routes, and a governed account that denies
+ * every call for the whole scenario).
+ */
 export function memoryScenario(seed: number): { rng: Prng; policy: Policy; target: ChaosTarget; clock: VirtualClock; memory: MemoryCloud } {
   const rng = new Prng(seed);
-  const [estate] = fc.sample(estateArb, { seed: rng.fork(), numRuns: 1 });
-  const [base] = fc.sample(policyArb, { seed: rng.fork(), numRuns: 1 });
-  // A third of the seeds cap changes per run low, so convergence needs several runs (blast-radius limit).
-  const policy: Policy = { ...base!, limits: { maxChangesPerRun: rng.chance(0.3) ? rng.int(3, 6) : 1000 } };
+  const real = seed % 2 === 0 ? realWorld(seed) : undefined;
+  const [estate] = real ? [real.estate] : fc.sample(estateArb, { seed: rng.fork(), numRuns: 1 });
+  const [base] = real ? [real.policy] : fc.sample(policyArb, { seed: rng.fork(), numRuns: 1 });
+  // A third of the seeds cap changes per run low, so convergence needs several runs (blast-radius limit); real-world
+  // estates plan up to ~40 changes, so their cap stays high enough to converge within MAX_SWEEPS.
+  const low = real ? rng.int(6, 10) : rng.int(3, 6);
+  const policy: Policy = { ...base!, limits: { maxChangesPerRun: rng.chance(0.3) ? low : 1000 } };
   const clock = new VirtualClock(NOW.getTime());
-  const memory = new MemoryCloud(estate!, clock.now);
+  const memory = new MemoryCloud(real ? estate! : withPossibleRoutes(estate!), clock.now);
   const target: ChaosTarget = {
     provider: new MemoryProvider('aws', memory),
     snapshot: async () => memory.snapshot(),
     throttleWrites: (n) => { memory.faults.throttleWrites = n; },
-    failObserve: (account) => { memory.faults.failObserve.add(`aws:${account}`); },
-    clearFaults: () => { memory.faults.throttleWrites = 0; memory.faults.failObserve.clear(); },
+    clearFaults: () => { memory.faults.throttleWrites = 0; },
+    ...(real ? { denying: real.truth.denying } : {}),
   };
   return { rng, policy, target, clock, memory };
 }

@@ -1,4 +1,4 @@
-import { findFirstOverlap } from '../../shared/cidr';
+import { findFirstOverlap, tryParseCidr } from '../../shared/cidr';
 import type { Estate, Network, NetworkRef, Peering } from '../../shared/model';
 import { MANAGED_TAG, networkKey } from '../../shared/model';
 import { networkInGroup, refInGroup } from '../../shared/policy';
@@ -82,7 +82,17 @@ export class PolicyOracle {
     const routed = (this.network(p.accepter)?.routeTables ?? []).flatMap((t) => t.routes)
       .filter((r) => r.origin === 'static' && !(r.target.kind === 'peering' && r.target.peeringId === p.id)).map((r) => r.destination);
     const wanted = [...this.wantedPeerRanges(p.accepter, peerings.filter((x) => x.id !== p.id))];
+    // A prefix list (pl-…) may hold any range: the planner may refuse for it (issue 12), so the oracle lets it.
+    if (routed.some((d) => !tryParseCidr(d))) return true;
     return findFirstOverlap(requester, [...routed, ...wanted]) !== undefined;
+  }
+
+  /** True when some connection names the network's group: its route tables are ones peerkeeper manages (DESIGN §5). */
+  inSomeConnection(ref: NetworkRef): boolean {
+    return this.policy.connections.some((c) => {
+      const sides = c.topology === 'hub-spoke' ? [c.hub, c.spokes] : c.topology === 'mesh' ? [c.members] : c.between;
+      return sides.some((g) => this.inGroup(g, ref));
+    });
   }
 
   /** Managed = tagged by peerkeeper or wanted by the policy (DESIGN §5). */

@@ -1,9 +1,10 @@
 import type { Estate, Scope } from '../../shared/model';
 import { describeScope, isMutating } from '../../shared/model';
 import type { Policy } from '../../shared/policy/schema';
-import type { PeeringProvider } from '../../shared/providers/port';
+import type { Partition, PeeringProvider } from '../../shared/providers/port';
 import { reconcileScope, type ReconcileDeps, type ReconcileResult } from '../../shared/reconcile';
-import { ChaosProvider, VirtualClock } from './chaos-provider';
+import type { ReadCall, ReadFault, ReadFaultKind } from '../support/partial-reads';
+import { ChaosProvider, VirtualClock, type ObservedTwin } from './chaos-provider';
 import { checkInvariants, type Violation } from './invariants';
 import type { Prng } from './prng';
 
@@ -14,14 +15,27 @@ export interface ChaosTarget {
   snapshot(): Promise<Estate>;
   /** Throttles the next `n` writes (RequestLimitExceeded). */
   throttleWrites(n: number): void;
-  /** Makes the list calls of an account fail (the observation gets a gap). */
-  failObserve(account: string): void;
   clearFaults(): void;
+  /** Governed accounts that deny every call, for the whole scenario (their role was never deployed). */
+  denying?: readonly string[];
 }
 
-/** The faults a step may inject; `none` keeps a share of clean steps so progress happens. */
-export const FAULT_KINDS = ['none', 'none', 'throttle-burst', 'server-errors', 'timeouts', 'deadline', 'list-fails', 'mid-pagination', 'crash', 'delayed-visibility'] as const;
+/**
+ * The faults a step may inject; `none` keeps a share of clean steps so progress happens. Reads fail on any call
+ * (role assumption, VPCs, route tables, peerings) as AccessDenied, throttling, 5xx or a truncated page; writes are
+ * throttled, fail with 5xx, time out, are denied, or the host dies.
+ */
+export const FAULT_KINDS = ['none', 'none', 'throttle-burst', 'server-errors', 'timeouts', 'deadline', 'list-fails', 'mid-pagination', 'crash', 'delayed-visibility',
+  'access-denied', 'read-throttled', 'write-denied'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+const READ_CALLS: readonly ReadCall[] = ['DescribeVpcs', 'DescribeRouteTables', 'DescribeRouteTables', 'DescribeVpcPeeringConnections'];
+
+/** A failed read of one of the estate's partitions; `AssumeRole` denials cover the whole account. */
+function readFault(rng: Prng, partitions: readonly Partition[], kind: ReadFaultKind, call: ReadCall = rng.pick(READ_CALLS)): ReadFault {
+  const p = rng.pick(partitions);
+  return { partition: call === 'AssumeRole' ? { cloud: p.cloud, account: p.account } : p, call, kind, ...(kind === 'truncated' ? { keep: rng.next() } : {}) };
+}
 
 /** Sweeps allowed to reach a zero-write sweep: maxChangesPerRun ≥ 3 and ≤ 6 networks keep honest runs under 12. */
 export const MAX_SWEEPS = 20;
@@ -54,15 +68,18 @@ export function eventStream(estate: Estate, rng: Prng, maxEvents = 14): Scope[] 
   return rng.shuffle(duplicated).slice(0, maxEvents);
 }
 
-function injectFault(kind: FaultKind, chaos: ChaosProvider, target: ChaosTarget, estate: Estate, rng: Prng, clock: VirtualClock): number | undefined {
+function injectFault(kind: FaultKind, chaos: ChaosProvider, target: ChaosTarget, partitions: readonly Partition[], rng: Prng, clock: VirtualClock): number | undefined {
   switch (kind) {
     case 'none': return undefined;
     case 'throttle-burst': target.throttleWrites(rng.int(1, 8)); return undefined;
     case 'server-errors': chaos.faults.serverErrors = rng.int(1, 6); return undefined;
     case 'timeouts': chaos.faults.timeouts = rng.int(1, 3); return undefined;
     case 'deadline': chaos.faults.latencyMs = rng.int(200, 800); return clock.ms + rng.int(1_200, 4_000);
-    case 'list-fails': target.failObserve(rng.pick(estate.networks.map((n) => n.ref.account))); return undefined;
-    case 'mid-pagination': chaos.faults.truncateNextObserve = true; return undefined;
+    case 'list-fails': chaos.faults.reads.push(readFault(rng, partitions, rng.pick(['server-error', 'throttled', 'AccessDenied'] as const))); return undefined;
+    case 'mid-pagination': chaos.faults.reads.push(readFault(rng, partitions, 'truncated')); return undefined;
+    case 'access-denied': chaos.faults.reads.push(readFault(rng, partitions, 'AccessDenied', 'AssumeRole')); return undefined;
+    case 'read-throttled': for (let i = rng.int(1, 3); i > 0; i--) chaos.faults.reads.push(readFault(rng, partitions, 'throttled')); return undefined;
+    case 'write-denied': chaos.faults.deniedWrites = rng.int(1, 3); return undefined;
     case 'crash': chaos.faults.crashAfterWrites = rng.int(0, 3); return undefined;
     case 'delayed-visibility': chaos.faults.visibilityMs = rng.int(5_000, 120_000); return undefined;
   }
@@ -77,18 +94,23 @@ export async function runScenario(input: { rng: Prng; policy: Policy; target: Ch
   reconcile?: typeof reconcileScope }): Promise<ScenarioOutcome> {
   const { rng, policy, target, clock } = input;
   const reconcile = input.reconcile ?? reconcileScope;
-  const chaos = new ChaosProvider(target.provider, rng, clock);
+  const chaos = new ChaosProvider(target.provider, rng, clock, new Set(target.denying ?? []));
   const before = await target.snapshot();
+  const partitions = [...new Map(before.networks.map((n) => [`${n.ref.account}:${n.ref.region}`, { cloud: n.ref.cloud, account: n.ref.account, region: n.ref.region }])).values()];
   const log: ReconcileResult[] = [];
+  const twins = new Map<ReconcileResult, ObservedTwin>();
   const thrown: Violation[] = [];
   const faults: Partial<Record<FaultKind, number>> = {};
-  const deps = (deadline?: number): ReconcileDeps => ({
-    policy, providers: { aws: chaos }, now: clock.now, sleep: clock.sleep, random: () => rng.next(), ...(deadline ? { deadline } : {}),
+  const deps = (provider: PeeringProvider, deadline?: number): ReconcileDeps => ({
+    policy, providers: { aws: provider }, now: clock.now, sleep: clock.sleep, random: () => rng.next(), ...(deadline ? { deadline } : {}),
   });
   const run = async (scope: Scope, deadline?: number) => {
     try {
-      const r = await reconcile(scope, deps(deadline));
+      const session = chaos.session();
+      const r = await reconcile(scope, deps(session.provider, deadline));
       log.push(r);
+      const twin = session.twin();
+      if (twin) twins.set(r, twin);
       return r;
     } catch (error) {
       thrown.push({ invariant: 'typed-errors', detail: `reconcile of ${describeScope(scope)} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` });
@@ -100,7 +122,7 @@ export async function runScenario(input: { rng: Prng; policy: Policy; target: Ch
   for (const scope of events) {
     const kind = rng.pick(FAULT_KINDS);
     faults[kind] = (faults[kind] ?? 0) + 1;
-    const deadline = injectFault(kind, chaos, target, before, rng, clock);
+    const deadline = injectFault(kind, chaos, target, partitions, rng, clock);
     const copies = rng.chance(0.2) ? rng.int(2, 3) : 1;
     await Promise.all(Array.from({ length: copies }, () => run(scope, deadline)));
     const visibility = chaos.faults.visibilityMs;
@@ -127,6 +149,6 @@ export async function runScenario(input: { rng: Prng; policy: Policy; target: Ch
     const partialView = (r?.observation.networks.length ?? 0) < final.observation.networks.length;
     rerunWrites.push({ scope: describeScope(scope), writes: r?.writes ?? 0, partialView });
   }
-  const violations = [...thrown, ...checkInvariants({ policy, before, after: await target.snapshot(), reconciles: log, final, sweepsToQuiesce, rerunWrites })];
+  const violations = [...thrown, ...checkInvariants({ policy, before, after: await target.snapshot(), reconciles: log, twins, final, sweepsToQuiesce, rerunWrites })];
   return { violations, ...stats };
 }

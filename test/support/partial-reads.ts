@@ -39,10 +39,11 @@ function prefix<T>(items: readonly T[], share: number | undefined): Set<T> {
  * an account that denies access contributes nothing, and its peerings stay visible only from the other side's
  * partition (EC2 lists a peering in both sides' accounts and regions); a failed DescribeRouteTables leaves its
  * networks with no tables; a truncated page keeps a prefix of its list. Each fault gets an `unread` entry,
- * unless `withoutUnread` (an old snapshot: incomplete, with no idea where).
+ * unless `withoutUnread` (an old snapshot: incomplete, with no idea where). Gaps the full observation already had stay.
+ * Networks and peerings are shared with `full`, not copied: planning never changes its input.
  */
 export function observeWithFaults(full: Observation, faults: readonly ReadFault[], governed: readonly Partition[], withoutUnread = false): Observation {
-  if (faults.length === 0) return structuredClone(full);
+  if (faults.length === 0) return full;
   const at = (ref: NetworkRef, call: ReadCall) => faults.filter((f) => (f.call === call || f.call === 'AssumeRole') && covers(f.partition, ref));
   const inPartition = <T>(items: readonly T[], ref: (t: T) => NetworkRef, f: ReadFault) => items.filter((t) => covers(f.partition, ref(t)));
   const dropped = new Set<unknown>();
@@ -59,23 +60,23 @@ export function observeWithFaults(full: Observation, faults: readonly ReadFault[
     .map((n) => {
       const tables = n.routeTables;
       const failed = at(n.ref, 'DescribeRouteTables').filter((f) => f.call === 'DescribeRouteTables');
-      if (failed.length === 0) return structuredClone(n);
+      if (failed.length === 0) return n;
       const kept = failed.every((f) => f.kind === 'truncated') ? prefix(tables, Math.min(...failed.map((f) => f.keep ?? 0.5))) : new Set();
-      return structuredClone({ ...n, routeTables: tables.filter((t) => kept.has(t)) });
+      return { ...n, routeTables: tables.filter((t) => kept.has(t)) };
     });
   // A peering is listed by each governed partition it has a side in; it is seen when one of those listings arrived.
   const listedBy = (p: Peering) => [p.requester, p.accepter].filter((ref) => governed.some((g) => covers(g, ref)));
   const listingFaults = (ref: NetworkRef) => at(ref, 'DescribeVpcPeeringConnections');
   const seenFrom = (p: Peering, ref: NetworkRef) => listingFaults(ref).every((f) => f.kind === 'truncated' && f.call !== 'AssumeRole'
     && prefix(full.peerings.filter((q) => listedBy(q).some((r) => covers(f.partition, r))), f.keep).has(p));
-  const peerings = full.peerings.filter((p) => listedBy(p).some((ref) => seenFrom(p, ref))).map((p) => structuredClone(p));
+  const peerings = full.peerings.filter((p) => listedBy(p).some((ref) => seenFrom(p, ref)));
   const denied = new Set(faults.filter((f) => f.call === 'AssumeRole').map((f) => f.partition.account));
   const unread: UnreadPartition[] = faults.map((f) => ({
     cloud: f.partition.cloud, account: f.partition.account, ...(f.partition.region && f.call !== 'AssumeRole' ? { region: f.partition.region } : {}), reason: describeFault(f),
   }));
-  const gaps = unread.map((u) => `${u.cloud}:${u.account}${u.region ? `:${u.region}` : ''}: ${u.reason}; observation incomplete`);
+  const gaps = [...full.gaps, ...unread.map((u) => `${u.cloud}:${u.account}${u.region ? `:${u.region}` : ''}: ${u.reason}; observation incomplete`)];
   return {
-    complete: false, gaps, ...(withoutUnread ? {} : { unread }), accounts: full.accounts.filter((a) => !denied.has(a.account)), networks, peerings,
+    complete: false, gaps, ...(withoutUnread ? {} : { unread: [...(full.unread ?? []), ...unread] }), accounts: full.accounts.filter((a) => !denied.has(a.account)), networks, peerings,
   };
 }
 
