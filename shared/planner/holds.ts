@@ -59,8 +59,8 @@ function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, 
  * else proceeds, so one unreadable account costs its own links, not the estate's drift repair. A route of a link
  * whose create or accept is held is held with it.
  */
-export function holdUnread(actions: readonly Action[], index: EstateIndex, knowledge: Knowledge): { actions: Action[]; held: HeldAction[]; problems: Problem[] } {
-  if (knowledge.complete) return { actions: [...actions], held: [], problems: [] };
+export function holdUnread(actions: readonly Action[], index: EstateIndex, knowledge: Knowledge): { actions: Action[]; held: HeldAction[] } {
+  if (knowledge.complete) return { actions: [...actions], held: [] };
   const links = new Map<string, UnreadPartition[]>();
   const deps = new Map<Action, UnreadPartition[]>();
   const isRoute = (a: Action) => a.action === 'create-route' || a.action === 'replace-route' || a.action === 'delete-route';
@@ -84,6 +84,12 @@ export function holdUnread(actions: readonly Action[], index: EstateIndex, knowl
     const why = [...new Set(d.map((u) => `${unreadKey(u)}: ${u.reason}`))].sort().join('; ');
     held.push({ action: a, waitingFor, reason: `held until ${waitingFor.join(', ')} ${waitingFor.length === 1 ? 'is' : 'are'} read completely (${why})` });
   }
-  const problems: Problem[] = held.length === 0 ? [] : [{ severity: 'warning', code: 'held', message: `${held.length} action(s) held: they depend on partitions that were not read completely (${[...new Set(held.flatMap((h) => h.waitingFor))].sort().join(', ')})` }];
-  return { actions: kept, held, problems };
+  return { actions: kept, held };
+}
+
+/** The plan's summary line for its held actions. */
+export function heldProblems(held: readonly HeldAction[]): Problem[] {
+  if (held.length === 0) return [];
+  const waiting = [...new Set(held.flatMap((h) => h.waitingFor))].sort().join(', ');
+  return [{ severity: 'warning', code: 'held', message: `${held.length} action(s) held: they depend on partitions that were not read completely (${waiting})` }];
 }

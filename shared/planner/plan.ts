@@ -3,7 +3,7 @@ import type { Connection, Policy } from '../policy/schema';
 import { desirePeerings } from './desired-peerings';
 import { indexEstate } from './estate-index';
 import { capChanges, orderActions } from './order';
-import { holdUnread } from './holds';
+import { heldProblems, holdUnread } from './holds';
 import { knowledgeOf } from './knowledge';
 import { planPeerings } from './peerings';
 import { nearSideLinks } from './near-side';
@@ -35,13 +35,16 @@ export function planScope(input: PlanInput): Plan {
   const nearSide = scope.kind === 'route-table' ? nearSideLinks(index) : new Map<string, Connection>();
   const peerings = planPeerings(index, desirePeerings(index), { now: input.now, decisions: input.decisions ?? new Map(), nearSide });
   const routes = planRoutes(index, peerings.intents, peerings.actions, peerings.undecidedPeeringIds);
-  const all: Action[] = filterToScope([...peerings.actions, ...routes], scope);
   const knowledge = knowledgeOf(observation);
-  const holding = holdUnread(orderActions(all), index, knowledge);
-  const capped = capChanges(holding.actions, policy.limits.maxChangesPerRun);
+  // Holds are judged on the whole plan before the scope narrows it: a route held with its link's accept stays held
+  // in a scope that does not carry the accept.
+  const holding = holdUnread(orderActions([...peerings.actions, ...routes]), index, knowledge);
+  const inScope = new Set<Action>(filterToScope([...holding.actions, ...holding.held.map((h) => h.action)], scope));
+  const held = holding.held.filter((h) => inScope.has(h.action));
+  const capped = capChanges(holding.actions.filter((a) => inScope.has(a)), policy.limits.maxChangesPerRun);
   const gaps = observation.gaps.map((g) => ({ severity: 'error' as const, code: 'incomplete-observation', message: g }));
   return {
-    complete: observation.complete, scope, mode: policy.mode, actions: capped.actions, held: holding.held,
-    partitions: knowledge.statuses(), problems: [...gaps, ...holding.problems, ...capped.problems],
+    complete: observation.complete, scope, mode: policy.mode, actions: capped.actions, held,
+    partitions: knowledge.statuses(), problems: [...gaps, ...heldProblems(held), ...capped.problems],
   };
 }
