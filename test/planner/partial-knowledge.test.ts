@@ -36,7 +36,7 @@ interface Case {
 const cases: Record<string, Case> = {
   'a stale route to a vanished peering, while the spoke that would re-peer is unreadable': {
     reason: 'DESIGN §11: a stale route is cleaned up only once every partition that could hold a wanted peer of its range was read; the full plan repoints it to the re-created link, so deleting it from a partial view is an action the full plan never takes',
-    found: 'seeds 12, 17, 75, 92, 131, 144, 193, 209, 241 … (180 findings in 2,000 seeds): not-monotone delete-route',
+    found: 'seeds 12, 17, 75, 92, 131, 144, 193, 209, 241 … (180 findings in 2,000 seeds before 0ac98c2): not-monotone delete-route',
     full: estate([
       network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('0.0.0.0/0', 'igw-1'), peeringRoute('10.1.0.0/16', 'pcx-gone')]),
       network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }),
@@ -50,7 +50,7 @@ const cases: Record<string, Case> = {
   },
   'restoring a drifted route that contains a more specific transit route': {
     reason: 'the contract: no route peerkeeper writes equals or contains an unmanaged route\'s destination; 10.3.0.0/16 contains the transit gateway\'s 10.3.128.0/17, so the drifted route is reported, not rewritten (the planner already refuses to create the same route when it is missing instead of drifted)',
-    found: 'seeds 427, 581, 605, 649, 1624 (full plans): unsafe replace-route … contains unmanaged route 10.3.128.0/17',
+    found: 'seeds 427, 581, 605, 649, 1624 (full plans, before 0ac98c2): unsafe replace-route … contains unmanaged route 10.3.128.0/17',
     full: estate([
       network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('10.3.128.0/17', 'tgw-1'), peeringRoute('10.3.0.0/16', 'pcx-old', 'blackhole')]),
       network(spokeRef, ['10.3.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
@@ -59,6 +59,23 @@ const cases: Record<string, Case> = {
     check: (full) => {
       expect(writes(full, 'replace-route', '10.3.0.0/16')).toEqual([]);
       expect(writes(full, 'create-route', '10.3.0.0/16')).toEqual([]);
+    },
+  },
+  'a stale route of a link that competes with a link whose spoke account denies access': {
+    reason: 'two active spokes with one range into the hub: a full read keeps the first (key order) and repoints its stale route; with the other spoke unreadable the contest is undecided, so the stale route must wait rather than be deleted',
+    found: 'seed 905 (1 finding in 1,000 seeds after 0ac98c2): not-monotone delete-route',
+    full: estate([
+      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [peeringRoute('10.1.0.0/16', 'pcx-a')]),
+      network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-gone')]),
+      network(awsRef(SPOKE_B, 'vpc-b'), ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-b')]),
+    ], [
+      peering('pcx-a', spokeRef, hubRef, 'active', { requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] }),
+      peering('pcx-b', awsRef(SPOKE_B, 'vpc-b'), hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] }),
+    ]),
+    faults: [denied(SPOKE_B)],
+    check: (full, partial) => {
+      expect(writes(full, 'replace-route', '10.0.0.0/16')).toHaveLength(1);
+      expect(writes(partial, 'delete-route', '10.0.0.0/16')).toEqual([]);
     },
   },
 };
