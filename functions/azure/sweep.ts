@@ -1,4 +1,5 @@
 import type { InvocationContext, Timer } from '@azure/functions';
+import { approvalsExpiringWithin } from '../../shared/runtime/approvals';
 import { logJson, workQueue, type AzureHandlerDeps } from './support/deps';
 
 /**
@@ -12,7 +13,9 @@ export function sweepHandler(deps: AzureHandlerDeps) {
     const messages = await deps.runtime().sweepMessages(`sweep:${context.invocationId}`, at);
     context.extraOutputs.set(workQueue, messages);
     await expireApprovals(deps, context);
-    logJson(context, 'info', 'sweep fanned out', { partitions: messages.length, pastDue: timer.isPastDue });
+    // approvalsNearExpiry: the near-expiry alert (infra/azure) queries this field of the sweep's log line.
+    const approvalsNearExpiry = await approvalsExpiringWithin(deps.runtime().approvals, new Date(deps.clock())).catch(() => 0);
+    logJson(context, 'info', 'sweep fanned out', { partitions: messages.length, pastDue: timer.isPastDue, approvalsNearExpiry });
     return { status: 'fanned-out', partitions: messages.length };
   };
 }

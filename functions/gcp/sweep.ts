@@ -1,5 +1,6 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { TerminalError } from '../../shared/errors';
+import { approvalsExpiringWithin } from '../../shared/runtime/approvals';
 import type { GcpRuntime } from '../../shared/runtime/gcp';
 import { idempotent, type RuntimeSource } from './support';
 
@@ -19,7 +20,9 @@ export function sweepHandler(runtime: RuntimeSource): (req: Request, res: Respon
     try {
       const outcome = await idempotent(rt, eventId, async () => ({ status: 'fanned-out', partitions: await rt.fanOut(eventId, at) }));
       await expireApprovals(rt);
-      rt.log.info('sweep', { eventId, ...outcome });
+      // approvalsNearExpiry: the near-expiry alert (infra/gcp log-based metric) reads this field.
+      const approvalsNearExpiry = await approvalsExpiringWithin(rt.approvals, rt.now()).catch(() => 0);
+      rt.log.info('sweep', { eventId, ...outcome, approvalsNearExpiry });
       res.status(200).json(outcome);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

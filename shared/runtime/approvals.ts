@@ -23,6 +23,16 @@ export const APPROVAL_ENV = {
  * when the two secrets are configured, else written to the function log (decide with the CLI then). Secrets
  * are read on first use, once per instance, and never logged.
  */
+/** An approval still pending this close to its expiry pages someone (the near-expiry alarm in every cloud): 12 h is a working day to decide. */
+export const NEAR_EXPIRY_MS = 12 * 3_600_000;
+
+/** Pending approvals of a deployment that expire within `withinMs` of `now` (0 without approvals). */
+export async function approvalsExpiringWithin(wiring: ApprovalWiring | undefined, now: Date, withinMs: number = NEAR_EXPIRY_MS): Promise<number> {
+  if (!wiring) return 0;
+  const by = now.getTime() + withinMs;
+  return (await (await wiring.service()).pending()).filter((r) => Date.parse(r.expiresAt) <= by).length;
+}
+
 export class ApprovalWiring {
   readonly declared: DeclaredRequestRegistry;
   /** What ReconcileDeps takes: decisions read before planning, `request-approval` opens one, declared requests merged. */

@@ -7,7 +7,7 @@ import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult
 import type { AuditLog } from '../stores/ports';
 import type { ApprovalRecord } from '../approvals/record';
 import { approvalScope } from '../approvals/slack/deferred';
-import { decisionFollowUp, type ApprovalWiring } from './approvals';
+import { approvalsExpiringWithin, decisionFollowUp, type ApprovalWiring } from './approvals';
 import { outcomeEvents, type OutcomePublisher } from './outcome-events';
 import { needsRetry, type WorkMessage } from './work';
 
@@ -78,7 +78,9 @@ export class AwsRuntime {
     const now = this.opts.now;
     const result = await reconcileScope(trigger.scope, {
       policy: this.policy, providers: this.providers, now,
-      deadline: now().getTime() + context.getRemainingTimeInMillis(),
+      // A budget of elapsed time on the machine clock, which the adapters compare it with (ApplyContext.deadline);
+      // `now` is the decision time and may be injected (a test's fixed date), so it must not set the deadline.
+      deadline: Date.now() + context.getRemainingTimeInMillis(),
       actor: 'peerkeeper',
       ...(this.opts.audit ? { audit: this.opts.audit } : {}),
       ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
@@ -111,9 +113,7 @@ export class AwsRuntime {
 
   /** Pending approvals that expire within `withinMs` (the sweep's metric for the near-expiry alarm). 0 without approvals. */
   async approvalsExpiringWithin(withinMs: number): Promise<number> {
-    if (!this.opts.approvalWiring) return 0;
-    const by = this.opts.now().getTime() + withinMs;
-    return (await (await this.opts.approvalWiring.service()).pending()).filter((r) => Date.parse(r.expiresAt) <= by).length;
+    return approvalsExpiringWithin(this.opts.approvalWiring, this.opts.now(), withinMs);
   }
 
   /**

@@ -3,11 +3,9 @@ import { parse } from '@aws-lambda-powertools/parser';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { Context } from 'aws-lambda';
 import { MalformedEventError } from '../../../shared/errors';
+import { NEAR_EXPIRY_MS } from '../../../shared/runtime/approvals';
 import { withPowertools } from './middleware';
 import { deadLetterTerminal, type HandlerDeps } from './wiring';
-
-/** An approval still pending this close to its expiry pages someone (serverless.yml alarm): 12 h is a working day to decide. */
-const NEAR_EXPIRY_MS = 12 * 3_600_000;
 
 /**
  * A scheduled handler that puts one work message per governed account and region on the work queue
