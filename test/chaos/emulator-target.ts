@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { startAwsEmulator, type AwsEmulator } from '../../infra/local/aws';
+import { deleteGateway } from '../../infra/local/aws/state/gateways';
 import { createPeering } from '../../infra/local/aws/state/peerings';
 import type { Caller } from '../../infra/local/aws/state/types';
 import type { Estate } from '../../shared/model';
@@ -22,6 +23,12 @@ function seedEstate(emu: AwsEmulator, rng: Prng): void {
   const hub = s.createVpc({ account: HUB, region: 'us-east-1', cidr: '10.0.0.0/16', tags: { role: 'hub' } });
   if (rng.chance(0.5)) s.createRouteTable({ vpcId: hub.vpcId });
   s.addRoute({ routeTableId: hub.mainRouteTableId, destination: '0.0.0.0/0', target: { gatewayId: 'igw-0123456789abcdef0' } });
+  // Real hubs also route to gateways peerkeeper never touches: a transit gateway, and a NAT gateway since deleted (blackhole).
+  const transit = s.createGateway({ kind: 'transit', account: HUB, region: 'us-east-1' });
+  s.addRoute({ routeTableId: hub.mainRouteTableId, destination: '172.31.0.0/16', target: { transitGatewayId: transit.id } });
+  const nat = s.createGateway({ kind: 'nat', account: HUB, region: 'us-east-1', vpcId: hub.vpcId });
+  s.addRoute({ routeTableId: hub.mainRouteTableId, destination: '100.64.0.0/10', target: { natGatewayId: nat.id } });
+  deleteGateway(s, nat.id);
   const spokes: string[] = [];
   for (let i = 0, n = rng.int(1, 3); i < n; i++) {
     const vpc = s.createVpc({ account: rng.pick([SPOKE_A, SPOKE_B, HUB]), region: 'us-east-1', cidr: rng.pick(RANGES), tags: { role: rng.pick(['spoke', 'spoke', 'other']) } });
