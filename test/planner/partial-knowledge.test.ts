@@ -78,6 +78,30 @@ const cases: Record<string, Case> = {
       expect(writes(partial, 'delete-route', '10.0.0.0/16')).toEqual([]);
     },
   },
+  'a full table whose only free slot comes from a stale route that must wait': {
+    reason: 'AWS: 50 routes per table. The full plan deletes the stale route (its peering expired) and adds the spoke\'s route in the freed slot; with the stale route\'s far account unreadable the delete is held, so the route that needed its slot must be held too, not written into a full table',
+    found: 'seeds 41, 64, 99, 177, 375, 550, 649, 1072 … (45 findings in 3,000 seeds after 0ac98c2): unsafe … 50 routes + 1 created exceeds the 50-route quota',
+    full: estate([
+      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [
+        otherRoute('0.0.0.0/0', 'igw-1'),
+        ...Array.from({ length: 47 }, (_, k) => otherRoute(`198.18.${k}.0/24`, 'tgw-1')),
+        peeringRoute('10.3.0.0/16', 'pcx-old', 'blackhole'),
+      ]),
+      network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
+      network(awsRef(SPOKE_B, 'vpc-b'), ['10.3.0.0/16'], { role: 'other' }),
+    ], [
+      peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] }),
+      peering('pcx-old', awsRef(SPOKE_B, 'vpc-b'), hubRef, 'expired', { tags: managed, requesterCidrs: ['10.3.0.0/16'], accepterCidrs: ['10.0.0.0/16'] }),
+    ]),
+    faults: [denied(SPOKE_B)],
+    check: (full, partial) => {
+      expect(writes(full, 'create-route', '10.1.0.0/16')).toHaveLength(1);
+      const hubTable = (p: Plan) => changes(p).filter((a) => 'routeTableId' in a.target && a.target.routeTableId === 'rtb-vpc-hub');
+      const growth = (p: Plan) => hubTable(p).filter((a) => a.action === 'create-route').length - hubTable(p).filter((a) => a.action === 'delete-route').length;
+      expect(50 + growth(full)).toBeLessThanOrEqual(50);
+      expect(50 + growth(partial)).toBeLessThanOrEqual(50);
+    },
+  },
 };
 
 describe('plans made with failed reads (minimal reproductions of what the monotonicity oracle found)', () => {

@@ -42,6 +42,8 @@ export interface RealWorld {
 }
 
 const REGIONS = ['us-east-1', 'eu-west-1'] as const;
+/** AWS: 50 routes per table by default; no table the generator writes holds more. */
+const ROUTE_QUOTA = 50;
 const SPOKE_ACCOUNTS = ['222222222222', '333333333333', '444444444444'];
 /** A governed account whose role was never deployed (issue 12, problem 3: the README's sample policy has one). */
 export const DENYING_ACCOUNT = '777777777777';
@@ -126,7 +128,7 @@ function linkRoutes(w: WorldBuilder, peeringId: string, a: Network, b: Network, 
         const drift = w.rng.next();
         if (drift < 0.08) continue; // deleted by hand
         const target: Route['target'] = drift < 0.12 ? { kind: 'other', id: 'tgw-0drift000000000001' } : drift < 0.15 ? { kind: 'peering', peeringId: 'pcx-0feedface00000001' } : { kind: 'peering', peeringId };
-        if (table.routes.some((r) => r.destination === cidr)) continue;
+        if (table.routes.some((r) => r.destination === cidr) || table.routes.length >= ROUTE_QUOTA) continue;
         table.routes.push({ destination: cidr, target, origin: 'static', state: target.kind === 'peering' && target.peeringId === peeringId ? state : 'active' });
       }
     }
@@ -167,7 +169,7 @@ function requests(w: WorldBuilder, hub: Network, spokes: Network[]): void {
     const link = peeringBetween(w, 'partner-link', partner(PARTNER, ['172.18.0.0/16', '172.16.0.0/16']), hub.ref, 'active');
     for (const table of hub.routeTables) {
       for (const cidr of link.requesterCidrs ?? []) {
-        if (!table.routes.some((r) => r.destination === cidr)) table.routes.push({ destination: cidr, target: { kind: 'peering', peeringId: link.id }, origin: 'static', state: 'active' });
+        if (!table.routes.some((r) => r.destination === cidr) && table.routes.length < ROUTE_QUOTA) table.routes.push({ destination: cidr, target: { kind: 'peering', peeringId: link.id }, origin: 'static', state: 'active' });
       }
     }
   }
@@ -180,7 +182,7 @@ function foreignLink(w: WorldBuilder, a: Network, b: Network): void {
   const p = peeringBetween(w, 'foreign', a.ref, b.ref, 'active');
   for (const table of a.routeTables) {
     const cidr = b.cidrs[0]!;
-    if (!table.routes.some((r) => r.destination === cidr)) table.routes.push({ destination: cidr, target: { kind: 'peering', peeringId: p.id }, origin: 'static', state: 'active' });
+    if (!table.routes.some((r) => r.destination === cidr) && table.routes.length < ROUTE_QUOTA) table.routes.push({ destination: cidr, target: { kind: 'peering', peeringId: p.id }, origin: 'static', state: 'active' });
   }
 }
 
