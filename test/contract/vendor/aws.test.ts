@@ -7,6 +7,7 @@ import { deleteGateway } from '../../../infra/local/aws/state/gateways';
 import type { Action, NetworkRef } from '../../../shared/model';
 import { AwsPeeringAdapter } from '../../../shared/providers/aws';
 import { checkEc2Response } from './aws-model';
+import { testClock } from '../../support/clock';
 import { startRecorder } from './recorder';
 
 // Issue 14: every EC2 response the emulator gives, element by element, against EC2's own model as
@@ -17,10 +18,12 @@ const STATIC = { accessKeyId: 'AKIAHUBSTATIC0000000', secretAccessKey: 'local-se
 const base = { cloud: 'aws' as const, reason: 'contract' };
 
 describe('EC2 responses against @aws-sdk/client-ec2\'s model', () => {
+  // A fixed date shared by emulator and adapter; deadlines stay elapsed-time budgets.
+  const clock = testClock();
   let emu: AwsEmulator;
   let recorder: Awaited<ReturnType<typeof startRecorder>>;
   beforeAll(async () => {
-    emu = await startAwsEmulator({ hubAccount: HUB });
+    emu = await startAwsEmulator({ hubAccount: HUB, now: clock.now });
     recorder = await startRecorder(emu.url);
     const s = emu.state;
     s.setRole(SPOKE, { roleName: 'peerkeeper-member' });
@@ -37,7 +40,7 @@ describe('EC2 responses against @aws-sdk/client-ec2\'s model', () => {
     const adapter = new AwsPeeringAdapter({ roleName: 'peerkeeper-member', regions: ['us-east-1', 'eu-west-1'], allowedAccounts: new Set([HUB, SPOKE]),
       hubAccount: HUB, endpoint: recorder.url, credentials: STATIC, backoff: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
     const created = new Map<string, string>();
-    const ctx = () => ({ now: new Date(), deadline: Date.now() + 10_000, resolvePeeringId: () => created.get('pcx') });
+    const ctx = () => ({ now: clock.now(), deadline: Date.now() + 10_000, resolvePeeringId: () => created.get('pcx') });
     const handle = { requester: hub, accepter: spoke };
     const slot = { network: hub, routeTableId: h.mainRouteTableId, destination: '10.1.0.0/16' };
     s.addRoute({ routeTableId: h.mainRouteTableId, destination: '10.1.0.0/16', target: { gatewayId: 'igw-0abc' } });

@@ -5,6 +5,7 @@ import peeringCreate from '../../infra/local/azure/fixtures/azure-arm-VirtualNet
 import peeringList from '../../infra/local/azure/fixtures/azure-arm-VirtualNetworkPeeringList-2024-07-01.json';
 import routeTableGet from '../../infra/local/azure/fixtures/azure-arm-RouteTableGet-2024-05-01.json';
 import { checkBody } from './azure-model';
+import { runningClock } from '../../support/clock';
 import { startRecorder, type Exchange } from './recorder';
 
 // Issue 14: every Azure call the adapter makes, and every answer the emulator gives it, checked against the
@@ -38,11 +39,13 @@ const CALLS: CallModel[] = [
 const OUTSIDE_NETWORK = [/^\/subscriptions$/i, /^\/providers\/microsoft\.management\/managementgroups\/[^/]+\/descendants$/i];
 
 describe('Azure calls against @azure/arm-network\'s model', () => {
+  // A fixed date shared by emulator and adapter; deadlines stay elapsed-time budgets.
+  const clock = runningClock();
   let emu: AzureEmulator;
   let recorder: Awaited<ReturnType<typeof startRecorder>>;
   let adapter: AzurePeeringAdapter;
   beforeAll(async () => {
-    emu = await startAzureEmulator();
+    emu = await startAzureEmulator({ now: clock.now });
     recorder = await startRecorder(emu.url);
     emu.state.createSubscription(S1, { managementGroup: 'mg-net' });
     for (const [name, cidr] of [['Hub', '10.0.0.0/16'], ['Spoke', '10.1.0.0/16']] as const) {
@@ -51,7 +54,7 @@ describe('Azure calls against @azure/arm-network\'s model', () => {
     emu.state.createRouteTable({ subscription: S1, resourceGroup: 'Net', name: 'spoke-rt', location: 'westeurope' });
     emu.state.associateSubnet({ vnetId: SPOKE, name: 'app', addressPrefix: '10.1.0.0/24', routeTableId: RT });
     adapter = new AzurePeeringAdapter({ subscriptions: [S1], managementGroup: 'mg-net', endpoint: recorder.url, client: { sleep: async () => undefined } });
-    const ctx = { now: new Date(), resolvePeeringId: () => undefined, deadline: Date.now() + 30_000 };
+    const ctx = { now: clock.now(), resolvePeeringId: () => undefined, deadline: Date.now() + 30_000 };
     const slot = { network: ref(SPOKE), routeTableId: RT.toLowerCase(), destination: '10.0.0.0/16' };
     const via = (ip: string) => ({ kind: 'other' as const, id: `VirtualAppliance:${ip}` });
     const before = { destination: '10.0.0.0/16', target: via('10.1.0.4'), origin: 'static' as const };

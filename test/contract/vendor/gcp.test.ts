@@ -6,6 +6,7 @@ import gkeNetwork from '../../fixtures/gcp/gcp-compute-networks-get-peerings-ACT
 import snNetwork from '../../fixtures/gcp/gcp-compute-networks-get-peering-ACTIVE-servicenetworking.json';
 import routeList from '../../fixtures/gcp/gcp-compute-routes-list-with-peering-route.json';
 import { checkSchema, computeMethods } from './gcp-model';
+import { runningClock } from '../../support/clock';
 import { startRecorder, type Exchange } from './recorder';
 
 // Issue 14: every Compute call the GCP adapter makes, and every answer the emulator gives it, checked against
@@ -33,10 +34,12 @@ const CALLS: { call: string; method: string; pattern: RegExp; request?: string; 
 const COMPUTE = /^\/compute\/v1\/projects\/[^/]+/;
 
 describe('GCP calls against the Compute v1 discovery model', () => {
+  // A fixed date shared by emulator and adapter (operations finish in real milliseconds); deadlines stay elapsed-time budgets.
+  const clock = runningClock();
   let em: GcpEmulator;
   let recorder: Awaited<ReturnType<typeof startRecorder>>;
   beforeAll(async () => {
-    em = await startGcpEmulator({ waitTimeoutMs: 200 });
+    em = await startGcpEmulator({ waitTimeoutMs: 200, now: clock.now });
     em.state.timing.pendingMs = 1;
     em.state.timing.runningMs = 2;
     recorder = await startRecorder(em.url);
@@ -52,7 +55,7 @@ describe('GCP calls against the Compute v1 discovery model', () => {
     const policy = PolicySchema.parse({ version: 1, groups: { all: { cloud: 'gcp', account: ['hub-prj', 'spoke-prj'] } } });
     const adapter = createGcpProvider(policy, { PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${recorder.url}/compute/v1`, CLOUDSDK_CONFIG: '/nonexistent' },
       { attempts: 2, baseMs: 1, maxMs: 2 });
-    const ctx = { now: new Date(), resolvePeeringId: () => undefined, deadline: Date.now() + 10_000 };
+    const ctx = { now: clock.now(), resolvePeeringId: () => undefined, deadline: Date.now() + 10_000 };
     const slot = { network: hub, routeTableId: 'routes', destination: '172.16.0.0/12' };
     const actions: Action[] = [
       { ...base, action: 'create-peering', target: handle, after: { options: { stackType: 'IPV4_IPV6' }, tags: {} } },

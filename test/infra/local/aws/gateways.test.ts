@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { startAwsEmulator, type AwsEmulator } from '../../../../infra/local/aws';
 import { deleteGateway } from '../../../../infra/local/aws/state/gateways';
+import { testClock } from '../../../support/clock';
 import { codeOf, ec2As, HUB } from './helpers';
 
 // Issue 14, item 6: real route tables hold more than peering and internet routes.
@@ -17,7 +18,7 @@ describe('EC2 emulator: gateways, gateway endpoints, multi-range peerings, inter
   let privateTable: string;
   const ids: Record<string, string> = {};
   beforeAll(async () => {
-    emu = await startAwsEmulator({ hubAccount: HUB });
+    emu = await startAwsEmulator({ hubAccount: HUB, now: testClock().now });
     const s = emu.state;
     vpc = s.createVpc({ account: HUB, region: 'us-east-1', cidr: '10.0.0.0/16', secondaryCidrs: ['100.64.0.0/20'], ipv6Cidr: '2600:1f18:4000:100::/56' });
     privateTable = s.createRouteTable({ vpcId: vpc.vpcId });
