@@ -112,10 +112,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   // Calls made in accounts outside the organization are logged in their CloudTrail, not ours: the pending poll finds them.
   const bus = new LocalBus({}, (cloud, event) => cloud !== 'aws' || org.has(String((event as { account?: unknown }).account)), log);
   const aws = await startAwsEmulator({ onEvent: (e) => bus.publish('aws', e), now });
-  const azure = await startAzureEmulator({ onEvent: (e) => bus.publish('azure', e) });
+  const azure = await startAzureEmulator({ onEvent: (e) => bus.publish('azure', e), now });
   // ARM long-running operations complete on the first poll here (Azure polls every few seconds; the story needs none).
   azure.state.lroPolls = 0;
-  const gcp = await startGcpEmulator({ onEvent: (e) => bus.publish('gcp', e), waitTimeoutMs: 5_000 });
+  const gcp = await startGcpEmulator({ onEvent: (e) => bus.publish('gcp', e), waitTimeoutMs: 5_000, now });
   // Compute operations finish in tens of milliseconds here, not seconds: the scenario stays well inside a minute.
   gcp.state.timing.pendingMs = 5;
   gcp.state.timing.runningMs = 20;
@@ -140,8 +140,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const approvals = localApprovals({ policy, store, audit, slackBaseUrl: `${chat.url}/api`, log });
   const functions = {
     aws: localAwsFunctions({ policy, endpoint: aws.url, audit, approvals, log, now, onWork: (messages) => track(functions.aws.sweepWorker(messages)) }),
-    azure: localAzureFunctions({ policy, endpoint: azure.url, audit, approvals, log }),
-    gcp: localGcpFunctions({ policy, origin: gcp.url, audit, approvals, log }),
+    azure: localAzureFunctions({ policy, endpoint: azure.url, audit, approvals, log, now }),
+    gcp: localGcpFunctions({ policy, origin: gcp.url, audit, approvals, log, now }),
   };
   bus.attach({ aws: functions.aws.networkEvent, azure: functions.azure.eventGrid, gcp: functions.gcp.auditEvent });
   const endpoint = await startApprovalEndpoint({

@@ -85,7 +85,7 @@ export class GcpRuntime {
   }
 
   /** Reconciles the trigger's scope until shortly before the function times out. `retry`: a retryable action failed. */
-  async reconcileTrigger(trigger: Trigger, startedAt: number = this.opts.now().getTime()): Promise<{ result: ReconcileResult; retry: boolean }> {
+  async reconcileTrigger(trigger: Trigger, startedAt: number = Date.now()): Promise<{ result: ReconcileResult; retry: boolean }> {
     const result = await reconcileScope(trigger.scope, {
       policy: this.policy, providers: this.providers, now: this.opts.now, deadline: startedAt + this.timeoutMs, actor: 'peerkeeper',
       ...(this.opts.audit ? { audit: this.opts.audit } : {}), ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),

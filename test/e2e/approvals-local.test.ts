@@ -9,6 +9,7 @@ import { LOCAL_SLACK } from '../../infra/local/functions/approvals';
 import { awsPeering, findMessage, waitFor } from '../../infra/local/inspect';
 import { CAST } from '../../infra/local/scenario';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../shared/approvals';
+import { runningClock, type TestClock } from '../support/clock';
 
 /**
  * Issue 6's "Must show" in the local cloud, beyond the approve path local-cloud.test.ts covers: Reject, expiry,
@@ -20,11 +21,11 @@ const APPROVER = { id: 'U0LOCALNET', name: 'local-approver' };
 const SECOND_APPROVER = { id: 'U0SECONDNET', name: 'second-approver' };
 const HOUR_MS = 3_600_000;
 
-/** A cloud whose clocks (EC2 emulator, AWS runtime, endpoint, chat) run `offset.ms` ahead of the wall clock. */
-async function cloudWithClock(policyFile?: string): Promise<{ cloud: LocalCloud; offset: { ms: number } }> {
-  const offset = { ms: 0 };
-  const cloud = await startLocalCloud({ now: () => new Date(Date.now() + offset.ms), ...(policyFile ? { policyFile } : {}) });
-  return { cloud, offset };
+/** A cloud whose clocks (EC2 emulator, AWS runtime, endpoint, chat) are one injected clock, which a test can move forward. */
+async function cloudWithClock(policyFile?: string): Promise<{ cloud: LocalCloud; clock: TestClock }> {
+  const clock = runningClock();
+  const cloud = await startLocalCloud({ now: clock.now, ...(policyFile ? { policyFile } : {}) });
+  return { cloud, clock };
 }
 
 interface PartnerRequest { hubVpc: string; hubTable: string; partnerVpc: string; peeringId: string; message: ChatMessage }
@@ -72,11 +73,11 @@ describe('Reject in chat (local cloud)', () => {
 
 describe('expiry (local cloud, clocks moved forward)', () => {
   let cloud: LocalCloud;
-  let offset: { ms: number };
+  let clock: TestClock;
   let request: PartnerRequest;
   let stale: ChatMessage;
   beforeAll(async () => {
-    ({ cloud, offset } = await cloudWithClock());
+    ({ cloud, clock } = await cloudWithClock());
     request = await partnerRequests(cloud);
     // What an approver's Slack client still shows if it never refreshed: the message with its buttons.
     stale = structuredClone(request.message);
@@ -95,7 +96,7 @@ describe('expiry (local cloud, clocks moved forward)', () => {
     // ttl 72 h < the AWS request's 7 days − 1 h, so the approval's expiry is the ttl.
     // (createdAt and the planner's expiry are read from the clock a few milliseconds apart)
     expect(Math.abs(Date.parse(record.expiresAt) - Date.parse(record.createdAt) - 72 * HOUR_MS)).toBeLessThan(1_000);
-    offset.ms = 73 * HOUR_MS;
+    clock.advance(73 * HOUR_MS);
     await cloud.functions.aws.sweep();
     await cloud.settled();
     expect((await cloud.approvals.service.lookup('aws', request.peeringId))!.status).toBe('expired');
@@ -111,7 +112,7 @@ describe('expiry (local cloud, clocks moved forward)', () => {
   it('a late click (from a client still showing the buttons) is told it expired and changes nothing', async () => {
     const button = cloud.workspace.buttonsOf(stale).find((b) => b.actionId === APPROVE_ACTION_ID)!;
     const raw = interactionBody(stale, button, APPROVER, `${cloud.endpoints.chat}/response/${APPROVER.id}`);
-    const res = await fetch(cloud.endpoints.approvals, { method: 'POST', headers: signSlackRequest(raw, LOCAL_SLACK.signingSecret, new Date(Date.now() + offset.ms)), body: raw });
+    const res = await fetch(cloud.endpoints.approvals, { method: 'POST', headers: signSlackRequest(raw, LOCAL_SLACK.signingSecret, clock.now()), body: raw });
     expect(res.status).toBe(200);
     await cloud.settled();
     const told = ephemeralsOf(cloud, APPROVER.id);
@@ -125,15 +126,16 @@ describe('expiry (local cloud, clocks moved forward)', () => {
 
 describe('an approval for a request that became unsafe meanwhile (local cloud)', () => {
   let cloud: LocalCloud;
+  let clock: TestClock;
   let request: PartnerRequest;
   let overlapping: string;
   let acceptsBefore: number;
   beforeAll(async () => {
-    ({ cloud } = await cloudWithClock());
+    ({ cloud, clock } = await cloudWithClock());
     request = await partnerRequests(cloud);
     // Between the message and the click: a new spoke whose range is the partner's is vended and peered to the hub.
     const spoke = cloud.aws.state.createVpc({ account: CAST.aws.spoke, region: 'us-east-1', cidr: CAST.cidrs.partner, tags: { Name: 'payments', 'peerkeeper/role': 'spoke' } });
-    cloud.bus.publish('aws', controlTowerVended(CAST.aws.hub, CAST.aws.spoke, 'payments', new Date()));
+    cloud.bus.publish('aws', controlTowerVended(CAST.aws.hub, CAST.aws.spoke, 'payments', clock.now()));
     await cloud.settled();
     overlapping = awsPeering(cloud, request.hubVpc, spoke.vpcId)?.id ?? 'none';
     acceptsBefore = cloud.aws.calls.of('AcceptVpcPeeringConnection');

@@ -8,6 +8,7 @@ import { localAwsFunctions, type LocalAwsFunctions } from '../../infra/local/fun
 import type { Policy } from '../../shared/policy/schema';
 import type { WorkMessage } from '../../shared/runtime';
 import { MemoryApprovalStore, MemoryAuditLog } from '../../shared/stores/memory';
+import { runningClock, type TestClock } from '../support/clock';
 
 /** The emulator's read and write counters at one moment. */
 export interface CallCounts {
@@ -29,20 +30,25 @@ export class AwsWorld {
   private readonly admins: EC2Client[] = [];
 
   private constructor(readonly emu: AwsEmulator, readonly bus: LocalBus, readonly fns: LocalAwsFunctions,
-    readonly audit: MemoryAuditLog, private readonly work: WorkMessage[]) {}
+    readonly audit: MemoryAuditLog, private readonly work: WorkMessage[], private readonly clock: TestClock) {}
 
-  static async start(policy: Policy): Promise<AwsWorld> {
+  /** The world's time: the emulator's and the handlers' one clock (a fixed date; events carry it too). */
+  now(): Date {
+    return this.clock.now();
+  }
+
+  static async start(policy: Policy, clock: TestClock = runningClock()): Promise<AwsWorld> {
     useLocalAwsCredentials();
     const org = new Set(policy.providers.aws?.accounts ?? []);
     const bus = new LocalBus({}, (_cloud, event) => org.has(String((event as { account?: unknown }).account)));
-    const emu = await startAwsEmulator({ onEvent: (event) => bus.publish('aws', event) });
+    const emu = await startAwsEmulator({ now: clock.now, onEvent: (event) => bus.publish('aws', event) });
     const audit = new MemoryAuditLog();
     // Chat is never reached: every connection here is `approval: auto` and unmatched requests are rejected.
     const approvals = localApprovals({ policy, store: new MemoryApprovalStore(), audit, slackBaseUrl: 'http://127.0.0.1:9/api', log: () => undefined });
     // The local SQS: work messages wait here until `settle` hands them to the sweep worker.
     const work: WorkMessage[] = [];
-    const fns = localAwsFunctions({ policy, endpoint: emu.url, audit, approvals, log: () => undefined, onWork: (messages) => work.push(...messages) });
-    const world = new AwsWorld(emu, bus, fns, audit, work);
+    const fns = localAwsFunctions({ policy, endpoint: emu.url, audit, approvals, log: () => undefined, now: clock.now, onWork: (messages) => work.push(...messages) });
+    const world = new AwsWorld(emu, bus, fns, audit, work, clock);
     bus.attach({ aws: (event) => world.deliver(event) });
     return world;
   }

@@ -88,7 +88,7 @@ describe('AWS end to end over the EC2 emulator with the real handlers', () => {
     spokePrivate = state().createRouteTable({ vpcId: spoke.vpcId, tags: { Name: 'payments-private' } });
     state().addRoute({ routeTableId: spokePrivate, destination: '0.0.0.0/0', target: { natGatewayId: 'nat-0aa11bb22cc33dd44' } });
     unmanagedBefore = unmanaged();
-    world.bus.publish('aws', controlTowerVended(HUB, SPOKE, 'payments', new Date()));
+    world.bus.publish('aws', controlTowerVended(HUB, SPOKE, 'payments', world.now()));
     await world.settle();
     // One reconcile of the vending event does it all: create, accept in the spoke's account, 8 routes (2 tables × v4/v6 × 2 sides).
     expect(world.results[0]).toMatchObject({ status: 'reconciled', writes: 10, failed: 0 });

@@ -6,6 +6,7 @@ import { MemoryIdempotencyStore } from '../../shared/stores/idempotency';
 import { MemoryAuditLog } from '../../shared/stores/memory';
 import { FUNCTION_NAMES, registerFunctions, type FunctionRegistry } from '../../functions/azure/register';
 import { deadLetterQueue, once, workQueue } from '../../functions/azure/support/deps';
+import { runningClock, type TestClock } from '../support/clock';
 
 export { EMULATOR_PRINCIPAL_ID };
 export const API = '2024-05-01';
@@ -38,20 +39,26 @@ export class AzureWorld {
   runtimeBuilds = 0;
   private counter = 0;
 
-  private constructor(readonly emu: AzureEmulator, readonly inbox: unknown[]) {}
+  private constructor(readonly emu: AzureEmulator, readonly inbox: unknown[], private readonly clock: TestClock) {}
 
-  static async start(policy: Policy): Promise<AzureWorld> {
+  /** The world's time: the emulator's and the functions' one clock (a fixed date; events carry it too). */
+  now(): Date {
+    return this.clock.now();
+  }
+
+  static async start(policy: Policy, clock: TestClock = runningClock()): Promise<AzureWorld> {
     const inbox: unknown[] = [];
-    const emu = await startAzureEmulator({ onEvent: (event) => inbox.push(event) });
+    const emu = await startAzureEmulator({ now: clock.now, onEvent: (event) => inbox.push(event) });
     emu.state.lroPolls = 0;
-    const w = new AzureWorld(emu, inbox);
+    const w = new AzureWorld(emu, inbox, clock);
     const keep = (name: string, options: unknown) => void w.handlers.set(name, (options as { handler: AnyHandler }).handler);
     const registry = { eventGrid: keep, http: keep, timer: keep, storageQueue: keep } as unknown as FunctionRegistry;
     registerFunctions(registry, {
+      // The functions' clock measures elapsed time and sets deadlines, which adapters compare with the machine clock.
       clock: Date.now,
       runtime: once(() => {
         w.runtimeBuilds += 1;
-        return createAzureRuntime({ policy, env: { PEERKEEPER_AZURE_ENDPOINT: emu.url }, audit: w.audit, idempotency: w.idempotency });
+        return createAzureRuntime({ policy, env: { PEERKEEPER_AZURE_ENDPOINT: emu.url }, audit: w.audit, idempotency: w.idempotency, now: clock.now });
       }),
     });
     return w;

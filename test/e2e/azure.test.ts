@@ -52,7 +52,7 @@ describe('Azure end to end over the ARM emulator with the real handlers', () => 
     state().createSubscription(SPOKE_SUB, { displayName: 'spoke' });
     state().ensureResourceGroup(SPOKE_SUB, 'net', 'westeurope');
     state().createRouteTable({ subscription: SPOKE_SUB, resourceGroup: 'net', name: 'spoke-rt', location: 'westeurope' });
-    const alias = aliasEvent('evt-alias-1');
+    const alias = aliasEvent('evt-alias-1', world.now());
     expect((await world.event(alias)).result).toMatchObject({ status: 'reconciled', writes: 0 });
     // …then its VNet, with a subnet on a route table peerkeeper manages.
     await world.arm('PUT', SPOKE, vnetBody(['10.1.0.0/16'], { role: 'spoke' }, [{ name: 'app', properties: { addressPrefix: '10.1.0.0/24', routeTable: { id: SPOKE_RT } } }]), VENDING);
@@ -121,7 +121,7 @@ describe('Azure end to end over the ARM emulator with the real handlers', () => 
     const refused = actionsIn(invocation).find((a) => a.action === 'report' && /CIDR overlap/.test(a.reason));
     expect(refused?.reason).toContain('10.0.128.0/20');
     // The sweep-like estate plan (a vending event) says the same.
-    const estate = await world.event(aliasEvent('evt-alias-2'));
+    const estate = await world.event(aliasEvent('evt-alias-2', world.now()));
     expect(actionsIn(estate.invocation).map((a) => a.reason)).toContain(refused!.reason);
     expect(writes()).toBe(before);
   });
@@ -177,10 +177,10 @@ describe('Azure end to end over the ARM emulator with the real handlers', () => 
 });
 
 /** A subscription alias creation as a subscription topic reports it (Event Grid schema). */
-function aliasEvent(id: string): unknown {
+function aliasEvent(id: string, at: Date): unknown {
   return {
     id, eventType: 'Microsoft.Resources.ResourceWriteSuccess', subject: '/providers/Microsoft.Subscription/aliases/spoke',
-    eventTime: new Date().toISOString(), dataVersion: '2', metadataVersion: '1', topic: `/subscriptions/${HUB_SUB}`,
+    eventTime: at.toISOString(), dataVersion: '2', metadataVersion: '1', topic: `/subscriptions/${HUB_SUB}`,
     data: {
       operationName: 'Microsoft.Subscription/aliases/write', status: 'Succeeded', resourceUri: '/providers/Microsoft.Subscription/aliases/spoke',
       subscriptionId: HUB_SUB, authorization: { evidence: { principalId: VENDING } }, claims: { oid: VENDING },

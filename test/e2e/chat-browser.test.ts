@@ -10,6 +10,7 @@ import { buildTopology, renderHtml } from '../../shared/graph';
 import { EstateSchema } from '../../shared/model';
 import { planScope } from '../../shared/planner';
 import { loadPolicy } from '../../shared/policy';
+import { runningClock } from '../support/clock';
 
 /**
  * The chat stand-in in a real browser: the approval appears on the page, a person clicks Approve, the
@@ -27,7 +28,7 @@ beforeAll(async () => {
     throw new Error(`chromium not found at ${executablePath}: install Debian's package (apt-get update && apt-get install -y chromium) or set PLAYWRIGHT_CHROMIUM to a Chromium binary`);
   }
   browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  cloud = await startLocalCloud();
+  cloud = await startLocalCloud({ now: runningClock().now });
   const hub = cloud.aws.state.createVpc({ account: CAST.aws.hub, region: 'us-east-1', cidr: CAST.cidrs.hub, tags: { Name: 'hub', 'peerkeeper/role': 'hub' } });
   const partner = cloud.aws.state.createVpc({ account: CAST.aws.partner, region: 'us-east-1', cidr: CAST.cidrs.partner, tags: { Name: 'partner-edge' } });
   const ec2 = await ec2As(cloud.aws.url, CAST.aws.partner, 'partner-netops');

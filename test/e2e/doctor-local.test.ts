@@ -8,6 +8,7 @@ import { runCli } from '../../shared/cli/main';
 import type { CliOutput } from '../../shared/cli/output';
 import type { CheckResult } from '../../shared/doctor/checks';
 import type { LocalDeploymentFacts } from '../../shared/doctor/local';
+import { runningClock } from '../support/clock';
 
 /**
  * `peerkeeper doctor --provider local` against the local cloud after the `npm start` scenario: every check ok.
@@ -37,7 +38,7 @@ async function doctor(policy = LOCAL_POLICY_FILE): Promise<{ code: number; resul
 }
 
 beforeAll(async () => {
-  cloud = await startLocalCloud();
+  cloud = await startLocalCloud({ now: runningClock().now });
   await runScenario(cloud);
   facts = localDeploymentFacts(cloud);
 }, 90_000);

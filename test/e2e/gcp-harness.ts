@@ -6,6 +6,7 @@ import type { HandlerOutcome } from '../../functions/gcp/support';
 import { PolicySchema, type Policy } from '../../shared/policy/schema';
 import { createGcpProvider, type GcpPeeringAdapter, type MessagePublisher } from '../../shared/providers/gcp';
 import { createGcpRuntime, type GcpRuntime } from '../../shared/runtime/gcp';
+import { runningClock, type TestClock } from '../support/clock';
 
 /** JSON as the emulator emits it (a structured CloudEvent), loose enough for tests to edit copies. */
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -48,14 +49,16 @@ export interface World {
   rest(principal: string, verb: string, path: string, body?: unknown): Promise<Json>;
   /** Takes the pending events; `by` keeps only those whose caller matches. */
   take(by?: (principal: string) => boolean): Json[];
+  /** The world's time: the emulator's and the runtime's one clock (a fixed date; events carry it too). */
+  now(): Date;
 }
 
 export const principalOf = (e: Json): string => e.data?.protoPayload?.authenticationInfo?.principalEmail ?? '';
 export const isLast = (e: Json): boolean => e.data?.operation?.last === true;
 
-export async function startWorld(): Promise<World> {
+export async function startWorld(clock: TestClock = runningClock()): Promise<World> {
   const pending: Json[] = [];
-  const em = await startGcpEmulator({ waitTimeoutMs: 200, onEvent: (e) => pending.push(e as Json) });
+  const em = await startGcpEmulator({ waitTimeoutMs: 200, now: clock.now, onEvent: (e) => pending.push(e as Json) });
   // Operations finish 10 ms after they start (wall clock): fast, but long enough to overlap if unserialized.
   em.state.timing.pendingMs = 2;
   em.state.timing.runningMs = 8;
@@ -67,11 +70,11 @@ export async function startWorld(): Promise<World> {
     publish: async (topic, messages) => { published.push(...messages.map((m) => ({ topic, data: m.data }))); return messages.length; },
   };
   const provider = createGcpProvider(policy, env, { attempts: 4, baseMs: 5, maxMs: 20 });
-  const runtime = createGcpRuntime({ policy, env, publisher, providers: { gcp: provider } });
+  const runtime = createGcpRuntime({ policy, env, publisher, providers: { gcp: provider }, now: clock.now });
   registerGcpFunctions(() => runtime);
   const call = (name: string) => getFunction(name) as unknown as (e: CloudEvent<unknown>) => Promise<HandlerOutcome>;
   return {
-    em, runtime, provider, pending, published,
+    em, runtime, provider, pending, published, now: clock.now,
     event: (e) => call('peerkeeperEvent')(e as CloudEvent<unknown>),
     worker: (e) => call('peerkeeperSweepWorker')(e as CloudEvent<unknown>),
     async rest(principal, verb, path, body) {
@@ -92,10 +95,10 @@ export async function startWorld(): Promise<World> {
 }
 
 /** A Pub/Sub `messagePublished` CloudEvent for one published message, as Eventarc's Pub/Sub trigger delivers it. */
-export function pubsubEvent(id: string, data: unknown): Json {
+export function pubsubEvent(id: string, data: unknown, at: Date): Json {
   return {
     specversion: '1.0', id, type: 'google.cloud.pubsub.topic.v1.messagePublished',
-    source: `//pubsub.googleapis.com/${WORK_TOPIC}`, time: new Date().toISOString(),
+    source: `//pubsub.googleapis.com/${WORK_TOPIC}`, time: at.toISOString(),
     data: { message: { data: Buffer.from(JSON.stringify(data)).toString('base64'), messageId: id }, subscription: 'projects/peerkeeper-host/subscriptions/eventarc-work' },
   };
 }

@@ -108,7 +108,7 @@ describe('GCP end to end: emulator → Eventarc-shaped CloudEvents → real func
     // The refusal's report is filtered out of network-scoped plans by the planner (see the report to the lead);
     // an unscoped plan of the same projects, as `peerkeeper plan` shows it, carries the reason.
     const observation = await w.provider.observe([{ cloud: 'gcp', account: 'spoke-clash' }, { cloud: 'gcp', account: 'hub-prj' }]);
-    const plan = planScope({ policy: w.runtime.policy, observation, now: new Date() });
+    const plan = planScope({ policy: w.runtime.policy, observation, now: w.now() });
     expect(plan.actions.filter((a) => a.action === 'report').map((a) => a.reason))
       .toContainEqual(expect.stringMatching(/^spokes-to-hub: not peered: CIDR overlap: hub-prj\/global\/hub \(hub\) 10\.0\.0\.0\/20 overlaps spoke-clash\/global\/vpc \(vpc\) 10\.0\.8\.0\/24$/));
   });
@@ -166,7 +166,7 @@ describe('GCP end to end: emulator → Eventarc-shaped CloudEvents → real func
     const work = w.published.filter((m) => m.topic === WORK_TOPIC);
     expect(work.map((m) => (m.data as Json).trigger.scope.account))
       .toEqual(['hub-prj', 'partner-prj', 'spoke-a', 'spoke-b', 'spoke-c', 'spoke-clash', 'spoke-d', 'spoke-r']);
-    for (const [i, m] of work.entries()) expect(await w.worker(pubsubEvent(`msg-${i}`, m.data))).toMatchObject({ status: 'reconciled', failed: 0 });
+    for (const [i, m] of work.entries()) expect(await w.worker(pubsubEvent(`msg-${i}`, m.data, w.now()))).toMatchObject({ status: 'reconciled', failed: 0 });
     expect(stateOf('hub-prj', 'hub', 'spoke-c')?.state).toBe('ACTIVE');
     expect(stateOf('hub-prj', 'hub', 'spoke-d')?.importCustomRoutes).toBe(true);
   });
@@ -174,7 +174,7 @@ describe('GCP end to end: emulator → Eventarc-shaped CloudEvents → real func
   it('dead-letters a malformed event and a malformed work message, acknowledging both', async () => {
     const bad = { specversion: '1.0', id: 'bad-1', type: 'google.cloud.audit.log.v1.written', source: '//cloudaudit.googleapis.com/x', data: { nothing: true } };
     expect(await w.event(bad)).toMatchObject({ status: 'dead-lettered' });
-    expect(await w.worker({ ...pubsubEvent('bad-2', {}), data: { message: { data: Buffer.from('not json').toString('base64') } } })).toMatchObject({ status: 'dead-lettered' });
+    expect(await w.worker({ ...pubsubEvent('bad-2', {}, w.now()), data: { message: { data: Buffer.from('not json').toString('base64') } } })).toMatchObject({ status: 'dead-lettered' });
     expect(w.published.filter((m) => m.topic === DEAD_LETTER_TOPIC)).toHaveLength(2);
   });
 });

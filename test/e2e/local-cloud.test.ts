@@ -2,6 +2,7 @@ import { halfState, halfTowards } from '../../infra/local/azure/peerings';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { CAST, runScenario, type ScenarioReport } from '../../infra/local/scenario';
 import { countChanges } from '../../shared/planner';
+import { runningClock } from '../support/clock';
 
 /** `npm start`, headless: the whole scenario against the three emulators, then the final state of each. */
 let cloud: LocalCloud;
@@ -9,7 +10,7 @@ let report: ScenarioReport;
 const narration: string[] = [];
 
 beforeAll(async () => {
-  cloud = await startLocalCloud();
+  cloud = await startLocalCloud({ now: runningClock().now });
   report = await runScenario(cloud, (line) => narration.push(line));
 }, 60_000);
 afterAll(() => cloud?.close());

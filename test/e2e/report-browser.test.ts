@@ -9,6 +9,7 @@ import type { CliOutput } from '../../shared/cli/output';
 import { FileAuditLog } from '../../shared/stores/file';
 import type { AuditEntry } from '../../shared/stores/ports';
 import { generateAuditLog } from '../support/audit-generator';
+import { runningClock } from '../support/clock';
 
 /**
  * `peerkeeper report --format html` over the audit log of a real `npm start` run plus a generated 90-day log
@@ -28,7 +29,7 @@ let scenarioEntries: AuditEntry[];
 beforeAll(async () => {
   if (!existsSync(executablePath)) throw new Error(`chromium not found at ${executablePath}: apt-get install -y chromium, or set PLAYWRIGHT_CHROMIUM`);
   browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  cloud = await startLocalCloud({ stateDir: dir });
+  cloud = await startLocalCloud({ stateDir: dir, now: runningClock().now });
   await runScenario(cloud);
   await cloud.close();
   const audit = new FileAuditLog(join(dir, 'audit'));

@@ -84,7 +84,7 @@ export function localAwsFunctions(opts: { policy: Policy; endpoint: string; audi
   const worker = sweepWorkerHandler(deps());
   let ticks = 0;
   const tick = (rule: string) => ({ version: '0', id: `local-${rule}-${++ticks}-${randomUUID()}`, 'detail-type': 'Scheduled Event', source: 'aws.events',
-    account: '111111111111', time: new Date().toISOString(), region: 'us-east-1', resources: [`arn:aws:events:us-east-1:111111111111:rule/${rule}`], detail: {} });
+    account: '111111111111', time: now().toISOString(), region: 'us-east-1', resources: [`arn:aws:events:us-east-1:111111111111:rule/${rule}`], detail: {} });
   return {
     runtime,
     networkEvent: (event) => network(event, lambdaContext('peerkeeper-network-event')),
@@ -98,7 +98,7 @@ export function localAwsFunctions(opts: { policy: Policy; endpoint: string; audi
     sweepWorker: (messages) => {
       const event: SQSEvent = { Records: messages.map((m) => ({
         messageId: randomUUID(), receiptHandle: 'local', body: JSON.stringify(m), attributes: {
-          ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'local', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+          ApproximateReceiveCount: '1', SentTimestamp: String(now().getTime()), SenderId: 'local', ApproximateFirstReceiveTimestamp: String(now().getTime()) },
         messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:111111111111:peerkeeper-work', awsRegion: 'us-east-1',
       })) };
       return worker(event, lambdaContext('peerkeeper-sweep-worker'));

@@ -20,10 +20,10 @@ export interface LocalAzureFunctions {
 }
 
 /** Builds the Azure functions over the ARM emulator at `endpoint`. */
-export function localAzureFunctions(opts: { policy: Policy; endpoint: string; audit: AuditLog; approvals: LocalApprovalWiring; log: (line: string) => void }): LocalAzureFunctions {
+export function localAzureFunctions(opts: { policy: Policy; endpoint: string; audit: AuditLog; approvals: LocalApprovalWiring; log: (line: string) => void; now?: () => Date }): LocalAzureFunctions {
   const runtime = createAzureRuntime({
     policy: opts.policy, env: { PEERKEEPER_AZURE_ENDPOINT: opts.endpoint }, audit: opts.audit,
-    idempotency: new MemoryIdempotencyStore(), approvals: opts.approvals.runtime,
+    idempotency: new MemoryIdempotencyStore(), approvals: opts.approvals.runtime, ...(opts.now ? { now: opts.now } : {}),
   });
   const handlers = new Map<string, Handler>();
   const keep = (name: string, options: unknown) => void handlers.set(name, (options as { handler: Handler }).handler);
