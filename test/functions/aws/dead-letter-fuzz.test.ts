@@ -6,6 +6,7 @@ import { networkEventHandler } from '../../../functions/aws/network-event';
 import { sweepWorkerHandler } from '../../../functions/aws/sweep-worker';
 import { awsRef, estate, HUB, hubSpokePolicy, network, SPOKE_A } from '../../support/estate-builder';
 import { fixture, IdempotencyTables, lambdaContext, testDeps, type Json } from './harness';
+import { TEST_NOW } from '../../support/clock';
 
 const tables = new IdempotencyTables();
 beforeAll(() => tables.start());
@@ -15,7 +16,7 @@ const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 60) };
 const world = () => new MemoryCloud(estate([
   network(awsRef(HUB, 'vpc-hub'), ['10.0.0.0/16'], { role: 'hub' }),
   network(awsRef(SPOKE_A, 'vpc-spoke'), ['10.1.0.0/16'], { role: 'spoke' }),
-]));
+]), () => TEST_NOW);
 
 // Paths of the vendor CreateRoute envelope a broken producer or a bad rule could garble.
 const PATHS = [['id'], ['detail-type'], ['source'], ['account'], ['region'], ['time'], ['detail'], ['detail', 'eventName'], ['detail', 'eventSource'],

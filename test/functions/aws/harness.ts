@@ -10,6 +10,7 @@ import type { Policy } from '../../../shared/policy/schema';
 import type { PeeringProvider } from '../../../shared/providers/port';
 import { createAwsRuntime, type OutcomeEvent, type RuntimeQueues, type WorkMessage } from '../../../shared/runtime';
 import { once, powertools, type HandlerDeps } from '../../../functions/aws/support/wiring';
+import { TEST_NOW } from '../../support/clock';
 
 /** JSON as parsed from a fixture, loose enough for tests to edit copies. */
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -65,7 +66,7 @@ export interface Recorded {
 }
 
 /** Handler deps over an injected provider, recording queues and outcomes, Powertools silenced. */
-export async function testDeps(policy: Policy, aws: PeeringProvider, tables: IdempotencyTables): Promise<{ deps: HandlerDeps; recorded: Recorded }> {
+export async function testDeps(policy: Policy, aws: PeeringProvider, tables: IdempotencyTables, now: () => Date = () => TEST_NOW): Promise<{ deps: HandlerDeps; recorded: Recorded }> {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const recorded: Recorded = { outcomes: [], work: [], deadLetters: [], runtimeBuilds: 0 };
   const queues: RuntimeQueues = {
@@ -76,7 +77,7 @@ export async function testDeps(policy: Policy, aws: PeeringProvider, tables: Ide
     runtime: once(() => {
       recorded.runtimeBuilds += 1;
       return createAwsRuntime({
-        policy, providers: { aws }, queues, env: {},
+        policy, providers: { aws }, queues, env: {}, now,
         outcomes: { publish: async (events) => { recorded.outcomes.push(...events); return { published: events.length, failed: 0 }; } },
       });
     }),

@@ -3,6 +3,7 @@ import { MemoryCloud, MemoryProvider } from '../../../shared/providers/memory';
 import { networkEventHandler } from '../../../functions/aws/network-event';
 import { estate, HUB, hubSpokePolicy, network, awsRef, SPOKE_A } from '../../support/estate-builder';
 import { fixture, IdempotencyTables, lambdaContext, testDeps, type Json } from './harness';
+import { TEST_NOW } from '../../support/clock';
 
 const tables = new IdempotencyTables();
 beforeAll(() => tables.start());
@@ -26,7 +27,7 @@ function createVpcEvent(id: string, actorArn = 'arn:aws:iam::222222222222:user/a
 }
 
 async function setup() {
-  const cloud = new MemoryCloud(estate([hub, spoke]));
+  const cloud = new MemoryCloud(estate([hub, spoke]), () => TEST_NOW);
   const { deps, recorded } = await testDeps(hubSpokePolicy(), new MemoryProvider('aws', cloud), tables);
   return { cloud, recorded, handler: networkEventHandler(deps) };
 }

@@ -8,6 +8,7 @@ import { sweepHandler } from '../../../functions/aws/sweep';
 import { sweepWorkerHandler } from '../../../functions/aws/sweep-worker';
 import { awsRef, estate, HUB, hubSpokePolicy, network, SPOKE_A, SPOKE_B } from '../../support/estate-builder';
 import { IdempotencyTables, lambdaContext, testDeps } from './harness';
+import { TEST_NOW } from '../../support/clock';
 
 const tables = new IdempotencyTables();
 beforeAll(() => tables.start());
@@ -38,7 +39,7 @@ const policy = hubSpokePolicy({ providers: { aws: { regions: ['us-east-1', 'eu-w
 const world = () => new MemoryCloud(estate([
   network(awsRef(HUB, 'vpc-hub'), ['10.0.0.0/16'], { role: 'hub' }),
   network(awsRef(SPOKE_A, 'vpc-a'), ['10.1.0.0/16'], { role: 'spoke' }),
-]));
+]), () => TEST_NOW);
 
 describe('sweep and pending-poll fan-out', () => {
   const cases = { sweep: { reason: 'the sweep repairs what events missed', make: sweepHandler, kind: 'sweep' },
