@@ -59,7 +59,7 @@ export async function emulatorScenario(seed: number): Promise<{ rng: Prng; polic
   const adapter = new AwsPeeringAdapter({
     roleName: 'peerkeeper-member', regions: ['us-east-1'], allowedAccounts: new Set([HUB, SPOKE_A, SPOKE_B, PARTNER]), hubAccount: HUB,
     endpoint: emu.url, credentials: { accessKeyId: 'AKIAHUBSTATIC0000000', secretAccessKey: 'local-secret' }, sdkMaxAttempts: 1,
-    backoff: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+    backoff: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5, throttleFloorMs: 1 },
   });
   const partitions = governedAccounts(policy, 'aws').map((account) => ({ cloud: 'aws' as const, account, region: 'us-east-1' }));
   const target: ChaosTarget = {
