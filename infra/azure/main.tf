@@ -2,19 +2,33 @@
 # its storage (queues, tables, the Event Grid dead-letter container), one Event Grid subscription per
 # managed subscription filtered to exactly the operations shared/events/azure reads, and a custom role
 # holding only the actions shared/providers/azure declares. test/infra/azure/terraform.test.ts checks all three.
+# The code comes from `npm run package:azure` (run-from-package); alerts page the action group (alerts.tf).
+# Names carry a random suffix: storage accounts, key vaults and function apps are globally unique.
 
 terraform {
   required_version = ">= 1.5"
   required_providers {
     azurerm = {
       source  = "hashicorp/azurerm"
-      version = "~> 4.0"
+      version = "~> 4.55"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.7"
     }
   }
 }
 
+# azurerm 4.x requires the subscription explicitly: the one the function app and its storage live in.
 provider "azurerm" {
   features {}
+  subscription_id = var.subscription_id
+}
+
+resource "random_string" "suffix" {
+  length  = 6
+  upper   = false
+  special = false
 }
 
 locals {
@@ -73,7 +87,10 @@ locals {
     "Microsoft.Resources/subscriptions/read",
   ]
 
-  storage_name = substr(replace(lower("${var.name}fn"), "/[^a-z0-9]/", ""), 0, 24)
+  # Globally unique names: storage accounts 3-24 lowercase letters and digits, key vaults 3-24 with dashes.
+  prefix       = "${var.name}-${random_string.suffix.result}"
+  storage_name = "${substr(replace(lower(var.name), "/[^a-z0-9]/", ""), 0, 16)}fn${random_string.suffix.result}"
+  vault_name   = "${substr(replace(lower(var.name), "/[^a-z0-9-]/", ""), 0, 14)}-kv-${random_string.suffix.result}"
 }
 
 resource "azurerm_resource_group" "peerkeeper" {
@@ -82,7 +99,7 @@ resource "azurerm_resource_group" "peerkeeper" {
 }
 
 resource "azurerm_user_assigned_identity" "peerkeeper" {
-  name                = "${var.name}-identity"
+  name                = "${local.prefix}-identity"
   resource_group_name = azurerm_resource_group.peerkeeper.name
   location            = azurerm_resource_group.peerkeeper.location
 }
@@ -134,7 +151,7 @@ resource "azurerm_storage_container" "dead_letter" {
 }
 
 resource "azurerm_service_plan" "peerkeeper" {
-  name                = "${var.name}-plan"
+  name                = "${local.prefix}-plan"
   resource_group_name = azurerm_resource_group.peerkeeper.name
   location            = azurerm_resource_group.peerkeeper.location
   os_type             = "Linux"
@@ -142,14 +159,14 @@ resource "azurerm_service_plan" "peerkeeper" {
 }
 
 resource "azurerm_application_insights" "peerkeeper" {
-  name                = "${var.name}-insights"
+  name                = "${local.prefix}-insights"
   resource_group_name = azurerm_resource_group.peerkeeper.name
   location            = azurerm_resource_group.peerkeeper.location
   application_type    = "Node.JS"
 }
 
 resource "azurerm_linux_function_app" "peerkeeper" {
-  name                       = "${var.name}-functions"
+  name                       = "${local.prefix}-functions"
   resource_group_name        = azurerm_resource_group.peerkeeper.name
   location                   = azurerm_resource_group.peerkeeper.location
   service_plan_id            = azurerm_service_plan.peerkeeper.id
@@ -171,7 +188,9 @@ resource "azurerm_linux_function_app" "peerkeeper" {
 
   app_settings = {
     FUNCTIONS_WORKER_RUNTIME       = "node"
-    WEBSITE_RUN_FROM_PACKAGE       = var.package_url == "" ? "1" : var.package_url
+    # Run from the package `npm run package:azure` built, read from the blob with the app's identity (no SAS).
+    WEBSITE_RUN_FROM_PACKAGE                     = azurerm_storage_blob.package.url
+    WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID = azurerm_user_assigned_identity.peerkeeper.id
     AZURE_CLIENT_ID                = azurerm_user_assigned_identity.peerkeeper.client_id
     PEERKEEPER_IDENTITIES          = azurerm_user_assigned_identity.peerkeeper.principal_id
     PEERKEEPER_SWEEP_SCHEDULE      = var.sweep_schedule
@@ -181,19 +200,68 @@ resource "azurerm_linux_function_app" "peerkeeper" {
     PEERKEEPER_SLACK_TOKEN_SECRET   = local.slack_secrets.token
     PEERKEEPER_SLACK_SIGNING_SECRET = local.slack_secrets.signing
     PEERKEEPER_SLACK_CHANNEL        = var.slack_channel
+    # Outcome events (accepted, rejected, reverted, approval requested…) for subscribers.
+    PEERKEEPER_OUTCOME_TOPIC_ENDPOINT = azurerm_eventgrid_topic.outcomes.endpoint
   }
+}
+
+# The package: a blob named by its content hash, so a new build is a new URL and the app restarts onto it.
+resource "azurerm_storage_container" "packages" {
+  name                  = "function-packages"
+  storage_account_id    = azurerm_storage_account.peerkeeper.id
+  container_access_type = "private"
+}
+
+resource "azurerm_storage_blob" "package" {
+  name                   = "peerkeeper-${filemd5(var.package_path)}.zip"
+  storage_account_name   = azurerm_storage_account.peerkeeper.name
+  storage_container_name = azurerm_storage_container.packages.name
+  type                   = "Block"
+  source                 = var.package_path
+  content_md5            = filemd5(var.package_path)
+}
+
+resource "azurerm_role_assignment" "package_reader" {
+  scope                = azurerm_storage_account.peerkeeper.id
+  role_definition_name = "Storage Blob Data Reader"
+  principal_id         = azurerm_user_assigned_identity.peerkeeper.principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+# The host is up and has loaded the package once its keys can be read: Event Grid validates that the function
+# it delivers to exists, so the subscriptions below wait for this (the first apply used to fail here).
+data "azurerm_function_app_host_keys" "peerkeeper" {
+  name                = azurerm_linux_function_app.peerkeeper.name
+  resource_group_name = azurerm_resource_group.peerkeeper.name
+  depends_on          = [azurerm_storage_blob.package, azurerm_role_assignment.package_reader]
+}
+
+# Outcome events, for ticketing, SIEM or other automation: subscribe with an Event Grid subscription of your own.
+resource "azurerm_eventgrid_topic" "outcomes" {
+  name                = "${local.prefix}-outcomes"
+  resource_group_name = azurerm_resource_group.peerkeeper.name
+  location            = azurerm_resource_group.peerkeeper.location
+  input_schema        = "EventGridSchema"
+  local_auth_enabled  = false
+}
+
+resource "azurerm_role_assignment" "outcomes_sender" {
+  scope                = azurerm_eventgrid_topic.outcomes.id
+  role_definition_name = "EventGrid Data Sender"
+  principal_id         = azurerm_user_assigned_identity.peerkeeper.principal_id
+  principal_type       = "ServicePrincipal"
 }
 
 data "azurerm_client_config" "current" {}
 
 # Holds the Slack secrets; RBAC-authorized, so the identity gets read access to secret values and nothing else.
 resource "azurerm_key_vault" "peerkeeper" {
-  name                       = substr(replace(lower("${var.name}-kv"), "/[^a-z0-9-]/", ""), 0, 24)
+  name                       = local.vault_name
   resource_group_name        = azurerm_resource_group.peerkeeper.name
   location                   = azurerm_resource_group.peerkeeper.location
   tenant_id                  = data.azurerm_client_config.current.tenant_id
   sku_name                   = "standard"
-  enable_rbac_authorization  = true
+  rbac_authorization_enabled = true
   purge_protection_enabled   = true
   soft_delete_retention_days = 30
 }
@@ -207,7 +275,7 @@ resource "azurerm_role_assignment" "key_vault_secrets" {
 }
 
 resource "azurerm_role_definition" "peerkeeper" {
-  name              = "${var.name}-peering-operator"
+  name              = "${local.prefix}-peering-operator"
   scope             = "/subscriptions/${var.managed_subscription_ids[0]}"
   description       = "peerkeeper: read VNets and route tables, write VNet peerings and UDRs (shared/providers/azure/permissions.ts)."
   assignable_scopes = [for s in var.managed_subscription_ids : "/subscriptions/${s}"]
@@ -229,8 +297,10 @@ resource "azurerm_role_assignment" "peerkeeper" {
 # One subscription system topic per managed subscription, delivering one event per invocation to peerkeeper-events.
 resource "azurerm_eventgrid_event_subscription" "managed" {
   for_each              = toset(var.managed_subscription_ids)
-  name                  = "${var.name}-${substr(each.value, 0, 8)}"
+  name                  = "${local.prefix}-${substr(each.value, 0, 8)}"
   scope                 = "/subscriptions/${each.value}"
+  # After the code exists: Event Grid checks the destination function when the subscription is created.
+  depends_on = [data.azurerm_function_app_host_keys.peerkeeper]
   event_delivery_schema = "EventGridSchema"
   included_event_types  = local.event_types
 

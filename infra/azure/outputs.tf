@@ -22,3 +22,23 @@ output "dead_letter_container" {
   description = "Where Event Grid parks events it could not deliver."
   value       = azurerm_storage_container.dead_letter.name
 }
+
+output "slack_request_url" {
+  description = "Slack app's Interactivity and slash-command Request URL."
+  value       = "https://${azurerm_linux_function_app.peerkeeper.default_hostname}/api/slack"
+}
+
+output "outcome_topic_endpoint" {
+  description = "The Event Grid custom topic peerkeeper publishes its outcomes to (peerkeeper.Peering Accepted, …)."
+  value       = azurerm_eventgrid_topic.outcomes.endpoint
+}
+
+output "action_group_id" {
+  description = "The action group every alert notifies: add receivers here."
+  value       = azurerm_monitor_action_group.peerkeeper.id
+}
+
+output "storage_account" {
+  description = "Holds the audit table: `peerkeeper report --store azure-table:peerkeeperaudit` with AZURE_STORAGE_CONNECTION_STRING of this account."
+  value       = azurerm_storage_account.peerkeeper.name
+}

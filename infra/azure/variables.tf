@@ -1,3 +1,8 @@
+variable "subscription_id" {
+  description = "The subscription the function app, its storage and identity are deployed in (azurerm 4.x requires it)."
+  type        = string
+}
+
 variable "name" {
   description = "Prefix of every resource name (storage accounts allow 3-24 lowercase letters and digits in total)."
   type        = string
@@ -27,10 +32,34 @@ variable "sweep_schedule" {
   default     = "0 17 * * * *"
 }
 
-variable "package_url" {
-  description = "URL of the zip built from functions/azure (WEBSITE_RUN_FROM_PACKAGE); empty = deploy with `func azure functionapp publish`."
+variable "package_path" {
+  description = "The function package `npm run package:azure` builds (PEERKEEPER_POLICY=policy.yaml npm run package:azure); uploaded and run from package."
   type        = string
-  default     = ""
+  default     = "../../dist/azure/peerkeeper-azure.zip"
+}
+
+variable "alert_emails" {
+  description = "Who the alerts page by email (the action group's receivers). At least one of alert_emails or alert_webhook_urls, or nobody is told."
+  type        = list(string)
+  default     = []
+}
+
+variable "alert_webhook_urls" {
+  description = "HTTPS endpoints the alerts post to (PagerDuty, Opsgenie, a chat webhook), in the common alert schema."
+  type        = list(string)
+  default     = []
+}
+
+variable "unreadable_sweeps" {
+  description = "Page when some subscription could not be read in this many hourly sweeps in a row."
+  type        = number
+  default     = 3
+}
+
+variable "work_backlog_alert" {
+  description = "Page when the storage queues hold more messages than this for 30 minutes (sweep work not draining; Azure Queue Storage has no message-age metric)."
+  type        = number
+  default     = 1000
 }
 
 variable "slack_channel" {

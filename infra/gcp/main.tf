@@ -7,7 +7,7 @@
 terraform {
   required_version = ">= 1.5"
   required_providers {
-    google = { source = "hashicorp/google", version = ">= 5.0" }
+    google = { source = "hashicorp/google", version = "~> 6.50" }
   }
 }
 

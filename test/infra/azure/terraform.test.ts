@@ -6,6 +6,8 @@ import { AZURE_TABLES } from '../../../shared/stores/azure-table-idempotency';
 import { KEY_VAULT_SECRET_ROLE } from '../../../shared/providers/azure/secrets';
 import { APPROVAL_ENV } from '../../../shared/runtime/approvals';
 import { AZURE_KEY_VAULT_URL } from '../../../shared/runtime/azure-approvals';
+import { AZURE_ENV } from '../../../shared/runtime/azure';
+import { EVENT_GRID_SENDER_ROLE } from '../../../shared/providers/azure/outcomes';
 import { FUNCTION_NAMES, registerFunctions, type FunctionRegistry } from '../../../functions/azure/register';
 import { QUEUES } from '../../../functions/azure/support/deps';
 
@@ -18,9 +20,13 @@ let main: Hcl;
 let locals: Hcl;
 const resource = (type: string, name: string): Hcl => main.resource[type][name][0];
 
+let alerts: Hcl;
+let outputs: Hcl;
 beforeAll(async () => {
   main = await parse('main.tf', readFileSync(join(dir, 'main.tf'), 'utf8'));
-  locals = Object.assign({}, ...(main.locals as Hcl[]));
+  alerts = await parse('alerts.tf', readFileSync(join(dir, 'alerts.tf'), 'utf8'));
+  outputs = await parse('outputs.tf', readFileSync(join(dir, 'outputs.tf'), 'utf8'));
+  locals = Object.assign({}, ...(main.locals as Hcl[]), ...(alerts.locals as Hcl[]));
 });
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-111111111111';
@@ -87,7 +93,7 @@ describe('infra/azure Terraform agrees with the code', () => {
     expect(settings[APPROVAL_ENV.slackTokenSecret]).toBe('${local.slack_secrets.token}');
     expect(settings[APPROVAL_ENV.slackSigningSecret]).toBe('${local.slack_secrets.signing}');
     expect(settings[APPROVAL_ENV.slackChannel]).toBe('${var.slack_channel}');
-    expect(resource('azurerm_key_vault', 'peerkeeper').enable_rbac_authorization).toBe(true);
+    expect(resource('azurerm_key_vault', 'peerkeeper').rbac_authorization_enabled).toBe(true);
     const grant = resource('azurerm_role_assignment', 'key_vault_secrets');
     expect(grant).toMatchObject({ role_definition_name: KEY_VAULT_SECRET_ROLE, scope: '${azurerm_key_vault.peerkeeper.id}' });
     expect(grant.principal_id).toContain('azurerm_user_assigned_identity.peerkeeper.principal_id');
@@ -101,5 +107,45 @@ describe('infra/azure Terraform agrees with the code', () => {
     expect(app.app_settings.AZURE_CLIENT_ID).toContain('azurerm_user_assigned_identity.peerkeeper.client_id');
     const host = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'functions', 'azure', 'host.json'), 'utf8')) as Hcl;
     expect(Number(app.app_settings.PEERKEEPER_FUNCTION_TIMEOUT_MS)).toBe(Date.parse(`1970-01-01T${host.functionTimeout}Z`));
+  });
+
+  it('deploys as written: the subscription from a variable, globally unique names, the package npm run package:azure builds', () => {
+    expect(main.provider.azurerm[0].subscription_id).toBe('${var.subscription_id}');
+    for (const [type, name] of [['azurerm_linux_function_app', 'peerkeeper'], ['azurerm_user_assigned_identity', 'peerkeeper'], ['azurerm_eventgrid_topic', 'outcomes']]) expect(resource(type!, name!).name).toContain('${local.prefix}');
+    expect(locals.prefix).toContain('${random_string.suffix.result}');
+    expect(locals.storage_name).toContain('${random_string.suffix.result}');
+    expect(resource('azurerm_key_vault', 'peerkeeper').name).toBe('${local.vault_name}');
+    const blob = resource('azurerm_storage_blob', 'package');
+    expect(blob).toMatchObject({ source: '${var.package_path}', content_md5: '${filemd5(var.package_path)}' });
+    const settings = resource('azurerm_linux_function_app', 'peerkeeper').app_settings;
+    expect(settings.WEBSITE_RUN_FROM_PACKAGE).toBe('${azurerm_storage_blob.package.url}');
+    expect(settings.WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID).toBe('${azurerm_user_assigned_identity.peerkeeper.id}');
+  });
+
+  it('creates the Event Grid subscriptions only once the host runs the package', () => {
+    expect(resource('azurerm_eventgrid_event_subscription', 'managed').depends_on).toEqual(['${data.azurerm_function_app_host_keys.peerkeeper}']);
+    expect(main.data.azurerm_function_app_host_keys.peerkeeper[0].depends_on).toEqual(['${azurerm_storage_blob.package}', '${azurerm_role_assignment.package_reader}']);
+  });
+
+  it('publishes outcomes on an Event Grid custom topic the identity may send to, and outputs the Slack request URL', () => {
+    expect(resource('azurerm_linux_function_app', 'peerkeeper').app_settings[AZURE_ENV.outcomeTopicEndpoint]).toBe('${azurerm_eventgrid_topic.outcomes.endpoint}');
+    expect(resource('azurerm_role_assignment', 'outcomes_sender')).toMatchObject({ role_definition_name: EVENT_GRID_SENDER_ROLE, scope: '${azurerm_eventgrid_topic.outcomes.id}' });
+    expect(outputs.output.slack_request_url[0].value).toBe('https://${azurerm_linux_function_app.peerkeeper.default_hostname}/api/slack');
+  });
+
+  it('pages the action group from every alert: errors, throttles, dead letters, failed actions, unreadable partitions, near-expiry approvals, backlog', () => {
+    expect(Object.keys(locals.log_alerts).sort()).toEqual(['approvals-near-expiry', 'dead-letters', 'failed-actions', 'function-errors', 'throttles', 'unreadable-partitions']);
+    const rule = alerts.resource.azurerm_monitor_scheduled_query_rules_alert_v2.peerkeeper[0];
+    expect(rule.action[0].action_groups).toEqual(['${azurerm_monitor_action_group.peerkeeper.id}']);
+    expect(alerts.resource.azurerm_monitor_metric_alert.work_backlog[0].action[0].action_group_id).toBe('${azurerm_monitor_action_group.peerkeeper.id}');
+    const group = alerts.resource.azurerm_monitor_action_group.peerkeeper[0];
+    expect(Object.keys(group.dynamic).sort()).toEqual(['email_receiver', 'webhook_receiver']);
+    // The log lines the queries look for are the ones the functions write.
+    const deps = readFileSync(join(__dirname, '..', '..', '..', 'functions', 'azure', 'support', 'deps.ts'), 'utf8');
+    const sweep = readFileSync(join(__dirname, '..', '..', '..', 'functions', 'azure', 'sweep.ts'), 'utf8');
+    expect(deps).toContain("'reconciled'");
+    expect(deps).toContain("'terminal error: input dead-lettered'");
+    expect(sweep).toContain("'sweep fanned out'");
+    expect(sweep).toContain('approvalsNearExpiry');
   });
 });
