@@ -1,8 +1,10 @@
-import type { Action, HeldAction, NetworkRef, PeeringHandle, Problem, UnreadPartition } from '../model';
-import { isMutating } from '../model';
+import { cidrsOverlap, tryParseCidr } from '../cidr';
+import type { Action, HeldAction, Network, NetworkRef, PeeringHandle, Problem, UnreadPartition } from '../model';
+import { isMutating, networkKey } from '../model';
 import { connectionSides } from './connections';
 import type { EstateIndex } from './estate-index';
 import { groupsOfRef, pairKey } from './estate-index';
+import { limitsFor } from './limits';
 import type { Knowledge } from './knowledge';
 import { unreadKey } from './knowledge';
 
@@ -23,8 +25,19 @@ function contestants(index: EstateIndex, knowledge: Knowledge, ref: NetworkRef, 
   return out;
 }
 
+/** Observed networks holding a range that overlaps a destination: the peers that could want a route to it. */
+function holdersOf(index: EstateIndex, destination: string, memo: Map<string, Network[]>): readonly Network[] {
+  let found = memo.get(destination);
+  if (!found) {
+    const range = tryParseCidr(destination);
+    found = range ? index.observation.networks.filter((n) => n.cidrs.some((c) => { const r = tryParseCidr(c); return r !== undefined && cidrsOverlap(r, range); })) : [];
+    memo.set(destination, found);
+  }
+  return found;
+}
+
 /** Which partitions a decision read (DESIGN §11); those that were not read completely hold it. */
-function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, links: ReadonlyMap<string, readonly UnreadPartition[]>): UnreadPartition[] {
+function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, links: ReadonlyMap<string, readonly UnreadPartition[]>, memo: Map<string, Network[]>): UnreadPartition[] {
   const at = (ref: NetworkRef) => knowledge.unreadAt(ref);
   const all = index.policy.connections.length;
   const order = action.connection === undefined ? all : index.policy.connections.findIndex((c) => c.name === action.connection);
@@ -42,9 +55,10 @@ function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, 
       return [...own, ...at(h.requester), ...at(h.accepter), ...(links.get(pairKey(h.requester, h.accepter)) ?? [])];
     }
     case 'delete-route': {
-      // Whether nobody wants the destination any more reads every partition that could hold a peer wanting it:
-      // a full view may repoint the route to a link it re-creates instead.
-      const own = [...at(action.target.network), ...contestants(index, knowledge, action.target.network, all)];
+      // Whether nobody wants the destination any more reads every partition that could hold a peer wanting it, and
+      // whoever competes with the networks holding that range: a full view may repoint the route instead.
+      const holders = holdersOf(index, action.target.destination, memo).flatMap((n) => [...at(n.ref), ...contestants(index, knowledge, n.ref, all)]);
+      const own = [...at(action.target.network), ...contestants(index, knowledge, action.target.network, all), ...holders];
       const via = action.before.target.kind === 'peering' ? action.before.target.peeringId : undefined;
       const p = via === undefined ? undefined : index.observation.peerings.find((q) => q.id === via);
       return p ? [...own, ...link(p, all)] : own;
@@ -62,12 +76,13 @@ function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, 
 export function holdUnread(actions: readonly Action[], index: EstateIndex, knowledge: Knowledge): { actions: Action[]; held: HeldAction[] } {
   if (knowledge.complete) return { actions: [...actions], held: [] };
   const links = new Map<string, UnreadPartition[]>();
+  const memo = new Map<string, Network[]>();
   const deps = new Map<Action, UnreadPartition[]>();
   const isRoute = (a: Action) => a.action === 'create-route' || a.action === 'replace-route' || a.action === 'delete-route';
   for (const pass of [false, true]) {
     for (const a of actions) {
       if (isRoute(a) !== pass || !(isMutating(a) || a.action === 'request-approval')) continue;
-      const d = dependencies(a, index, knowledge, links);
+      const d = dependencies(a, index, knowledge, links, memo);
       deps.set(a, d);
       if (!pass && 'requester' in a.target && d.length > 0) {
         const key = pairKey(a.target.requester, a.target.accepter);
@@ -75,6 +90,7 @@ export function holdUnread(actions: readonly Action[], index: EstateIndex, knowl
       }
     }
   }
+  holdCreatesPastQuota(actions, index, deps);
   const kept: Action[] = [];
   const held: HeldAction[] = [];
   for (const a of actions) {
@@ -85,6 +101,33 @@ export function holdUnread(actions: readonly Action[], index: EstateIndex, knowl
     held.push({ action: a, waitingFor, reason: `held until ${waitingFor.join(', ')} ${waitingFor.length === 1 ? 'is' : 'are'} read completely (${why})` });
   }
   return { actions: kept, held };
+}
+
+/**
+ * A route created in a slot a delete frees waits with the delete: when held deletes leave a table without room
+ * for every create, the creates past its quota inherit the held deletes' dependencies (never a full table overfilled).
+ */
+function holdCreatesPastQuota(actions: readonly Action[], index: EstateIndex, deps: Map<Action, UnreadPartition[]>): void {
+  const byTable = new Map<string, Action[]>();
+  for (const a of actions) {
+    if (a.action !== 'create-route' && a.action !== 'delete-route') continue;
+    const key = `${networkKey(a.target.network)}#${a.target.routeTableId}`;
+    byTable.set(key, [...(byTable.get(key) ?? []), a]);
+  }
+  for (const [key, list] of byTable) {
+    const heldDeletes = list.filter((a) => a.action === 'delete-route' && (deps.get(a)?.length ?? 0) > 0);
+    if (heldDeletes.length === 0) continue;
+    const network = index.networks.get(key.slice(0, key.indexOf('#')));
+    const table = network?.routeTables.find((t) => `${networkKey(network.ref)}#${t.id}` === key);
+    if (!network || !table) continue;
+    let room = limitsFor(index, network.ref).routesPerTable - table.routes.length + list.filter((a) => a.action === 'delete-route' && !heldDeletes.includes(a)).length;
+    const waitFor = heldDeletes.flatMap((a) => deps.get(a) ?? []);
+    for (const a of list) {
+      if (a.action !== 'create-route' || (deps.get(a)?.length ?? 0) > 0) continue;
+      if (room > 0) room -= 1;
+      else deps.set(a, waitFor);
+    }
+  }
 }
 
 /** The plan's summary line for its held actions. */

@@ -12,7 +12,7 @@ function isNonPublic(cidr: string): boolean {
   return NON_PUBLIC.some((space) => cidrContains(space, cidr));
 }
 
-/** A destination that names a cloud's public service ranges: a gateway endpoint's prefix list, an Azure service tag. */
+/** A destination that names a cloud's public IPv4 service ranges: a gateway endpoint's prefix list, an Azure service tag. */
 function isServiceList(route: Route): boolean {
   if (route.destination.startsWith('pl-')) return route.target.kind === 'other' && route.target.id.startsWith('vpce-');
   return /^[A-Za-z][A-Za-z0-9.]*$/.test(route.destination); // Azure service tags: Storage, AzureCloud.WestEurope, …
@@ -28,7 +28,8 @@ export function routeMayCover(route: Route, cidr: string): boolean {
   if (!wanted) return true;
   const destination = tryParseCidr(route.destination);
   if (destination) return cidrsOverlap(destination, wanted);
-  return isServiceList(route) ? !isNonPublic(wanted.text) : true;
+  // Gateway endpoints carry IPv4 only, and a VPC's IPv6 range (AWS-allocated or brought) is never in a service list.
+  return isServiceList(route) ? wanted.version === 4 && !isNonPublic(wanted.text) : true;
 }
 
 /**

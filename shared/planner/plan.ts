@@ -2,6 +2,7 @@ import type { Action, Observation, Plan, Scope } from '../model';
 import type { Connection, Policy } from '../policy/schema';
 import { desirePeerings } from './desired-peerings';
 import { indexEstate } from './estate-index';
+import type { EstateIndex } from './estate-index';
 import { capChanges, orderActions } from './order';
 import { heldProblems, holdUnread } from './holds';
 import { knowledgeOf } from './knowledge';
@@ -10,6 +11,17 @@ import { nearSideLinks } from './near-side';
 import { planRoutes } from './routes';
 import { filterToScope } from './scope-filter';
 import type { ApprovalState } from './request';
+
+/** Network key → the ranges of its peers in undecided pairs: a full view may still route them, so they are left alone. */
+function undecidedRanges(index: EstateIndex, pairs: ReadonlySet<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const pair of pairs) {
+    const [a, b] = pair.split('|') as [string, string];
+    out.set(a, [...(out.get(a) ?? []), ...(index.networks.get(b)?.cidrs ?? [])]);
+    out.set(b, [...(out.get(b) ?? []), ...(index.networks.get(a)?.cidrs ?? [])]);
+  }
+  return out;
+}
 
 /** Everything a plan depends on. Same input → byte-identical plan. */
 export interface PlanInput {
@@ -33,8 +45,9 @@ export function planScope(input: PlanInput): Plan {
   const index = indexEstate(policy, observation);
   // Only a route-table scope may restore a link's routes from one side: its reconcile skips that far-side read.
   const nearSide = scope.kind === 'route-table' ? nearSideLinks(index) : new Map<string, Connection>();
-  const peerings = planPeerings(index, desirePeerings(index), { now: input.now, decisions: input.decisions ?? new Map(), nearSide });
-  const routes = planRoutes(index, peerings.intents, peerings.actions, peerings.undecidedPeeringIds);
+  const wants = desirePeerings(index);
+  const peerings = planPeerings(index, wants, { now: input.now, decisions: input.decisions ?? new Map(), nearSide });
+  const routes = planRoutes(index, peerings.intents, peerings.actions, peerings.undecidedPeeringIds, undecidedRanges(index, wants.undecided));
   const knowledge = knowledgeOf(observation);
   // Holds are judged on the whole plan before the scope narrows it: a route held with its link's accept stays held
   // in a scope that does not carry the accept.

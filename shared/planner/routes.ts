@@ -7,7 +7,7 @@ import { routesAreWritten, selectTables } from './estate-index';
 import type { RouteIntent } from './intents';
 import { limitsFor } from './limits';
 import { connectionSides } from './connections';
-import { isTransitTarget, isWholeSpace, routeWouldBeShadowed } from './obstacles';
+import { isTransitTarget, isWholeSpace, routeMayCover, routeWouldBeShadowed } from './obstacles';
 import { routableCidrs } from './route-families';
 
 interface WantedRoute { target: PlannedRouteTarget; connection: string; reason: string; peeringId: string | undefined; peer: NetworkRef; restoreOnly: boolean }
@@ -84,7 +84,11 @@ function isForeign(route: Route, owned: ReadonlySet<string>, stale: (r: Route) =
 }
 
 /** Peering ids a table's routes are judged by: ours, not judgeable here, and rejected by this very plan. */
-interface RouteOwnership { owned: ReadonlySet<string>; unjudged: ReadonlySet<string>; rejected: ReadonlySet<string> }
+interface RouteOwnership {
+  owned: ReadonlySet<string>; unjudged: ReadonlySet<string>; rejected: ReadonlySet<string>;
+  /** Peer ranges of this network's undecided pairs: a route to one of them waits for a view that decides the pair. */
+  undecidedRanges: readonly string[];
+}
 
 function planTable(index: EstateIndex, network: Network, table: RouteTable, slots: Map<string, WantedRoute> | undefined, ownership: RouteOwnership, out: Action[]): void {
   const { owned, unjudged, rejected } = ownership;
@@ -125,6 +129,7 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     if (route.origin !== 'static' || route.target.kind !== 'peering') continue;
     const gone = stale(route);
     if (!gone && !owned.has(route.target.peeringId)) continue;
+    if (gone && ownership.undecidedRanges.some((r) => routeMayCover(route, r))) continue;
     const reason = gone
       ? `route ${destination} in ${table.id} goes through ${route.target.peeringId}, which no longer exists${route.state === 'blackhole' ? ' (blackhole)' : ''}`
       : `route ${destination} in ${table.id} through ${route.target.peeringId} is no longer wanted`;
@@ -155,7 +160,7 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
  * through anything peerkeeper does not own, are never changed. `peeringActions` tell which pending
  * peerings this plan rejects (their routes go in the same run).
  */
-export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], peeringActions: readonly Action[], undecided: ReadonlySet<string> = new Set()): Action[] {
+export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], peeringActions: readonly Action[], undecided: ReadonlySet<string> = new Set(), undecidedRanges: ReadonlyMap<string, readonly string[]> = new Map()): Action[] {
   const out: Action[] = [];
   const wanted = wantedRoutes(intents, out);
   const owned = new Set<string>();
@@ -176,7 +181,7 @@ export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], 
   for (const network of index.observation.networks) {
     for (const table of network.routeTables) {
       const key = `${networkKey(network.ref)}#${table.id}`;
-      if (managed.has(key)) planTable(index, network, table, wanted.get(key), { owned, unjudged, rejected }, out);
+      if (managed.has(key)) planTable(index, network, table, wanted.get(key), { owned, unjudged, rejected, undecidedRanges: undecidedRanges.get(networkKey(network.ref)) ?? [] }, out);
     }
   }
   return out;
