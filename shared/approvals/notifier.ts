@@ -1,4 +1,3 @@
-import { outcomeText } from './lifecycle';
 import type { ApprovalMessageRef, ApprovalRecord } from './record';
 import type { SlackClient } from './slack/client';
 import { approvalMessage, messageFor } from './slack/messages';
@@ -73,21 +72,35 @@ export class SlackNotifier implements Notifier, ApproverDirectory {
   }
 }
 
-/** For the CLI and teams without chat: writes one line per event; decisions come from `peerkeeper approve`. */
+/** Slack markup a terminal should not show: `<@U1>` mentions, `<!date^…|fallback>` dates, `code` backticks. */
+export function plainText(text: string): string {
+  return text.replace(/<@([^>|]+)(\|[^>]*)?>/g, '$1').replace(/<!date\^[^|>]*\|([^>]+)>/g, '$1').replace(/`([^`]*)`/g, '$1')
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
+ * For the CLI and teams without chat: writes one plain line per event (no Slack markup); decisions come from
+ * `peerkeeper approve`. `decideHint` spells the complete command for an approval (the CLI knows its --policy
+ * and --state-dir; the notifier does not).
+ */
 export class ConsoleNotifier implements Notifier {
-  constructor(private readonly write: (line: string) => void) {}
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly decideHint: (id: string) => string = (id) => `peerkeeper approve ${id} --policy <policy.yaml> --as <approver id>`,
+  ) {}
 
   async post(record: ApprovalRecord): Promise<undefined> {
-    this.write(`? approval ${record.id} needed: ${record.cloud} ${record.peeringId} ${record.requester.account}/${record.requester.id} → ${record.accepter.account}/${record.accepter.id} — ${record.reason} (expires ${record.expiresAt}; run \`peerkeeper approve ${record.id}\`)`);
+    this.write(`? approval ${record.id} needed: ${record.cloud} ${record.peeringId} ${record.requester.account}/${record.requester.id} → ${record.accepter.account}/${record.accepter.id} — ${record.reason} (expires ${record.expiresAt}; to decide: ${this.decideHint(record.id)})`);
     return undefined;
   }
 
   async update(record: ApprovalRecord): Promise<void> {
-    this.write(`approval ${record.id}: ${outcomeText(record)}`);
+    const by = record.decidedBy && record.decidedBy !== 'peerkeeper' ? ` by ${record.decidedBy}` : '';
+    this.write(record.status === 'pending' ? `approval ${record.id}: pending` : `approval ${record.id}: ${record.status}${by}${record.decidedAt ? ` at ${record.decidedAt}` : ''}${record.note ? ` (${record.note})` : ''}`);
   }
 
   async tell(_to: ReplyTarget, text: string): Promise<void> {
-    this.write(text);
+    this.write(plainText(text));
   }
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ApprovalService, ConsoleNotifier, approvalGateway, isPastExpiry } from '../approvals';
+import { ApprovalService, ConsoleNotifier, approvalGateway, isPastExpiry, plainText } from '../approvals';
 import type { ApprovalGateway } from '../approvals';
 import type { ClockArgs } from './clock';
 import { commandNow } from './clock';
@@ -14,12 +14,17 @@ export function stateDir(dir: string | undefined): string {
   return dir ?? process.env.PEERKEEPER_STATE_DIR ?? '.peerkeeper';
 }
 
-/** The embedded (file) approval service for teams without chat: requests print how to decide them. */
-export function cliApprovals(policy: Policy, dir: string, io: Pick<CliOutput, 'err'>): { service: ApprovalService; gateway: ApprovalGateway; audit: AuditLog } {
+/** The complete command that decides an approval, with the flags of the run that asked for it. */
+export function decideHintFor(args: { policy: string; estate?: string; stateDir?: string }): (id: string) => string {
+  return (id) => `peerkeeper approve ${id} --policy ${args.policy} --as <approver id>${args.estate ? ` --estate ${args.estate}` : ''}${args.stateDir ? ` --state-dir ${args.stateDir}` : ''}`;
+}
+
+/** The embedded (file) approval service for teams without chat: requests print the complete command that decides them. */
+export function cliApprovals(policy: Policy, dir: string, io: Pick<CliOutput, 'err'>, decideHint?: (id: string) => string): { service: ApprovalService; gateway: ApprovalGateway; audit: AuditLog } {
   const audit = new FileAuditLog(join(dir, 'audit'));
   const service = new ApprovalService({
     store: new FileApprovalStore(join(dir, 'approvals')), audit,
-    notifier: new ConsoleNotifier((line) => io.err(`${line}\n`)),
+    notifier: new ConsoleNotifier((line) => io.err(`${line}\n`), decideHint),
     approvers: policy.approvals.approvers,
   });
   return { service, gateway: approvalGateway(service), audit };
@@ -51,7 +56,13 @@ export async function decideCommand(args: ClockArgs & { policy: string; id: stri
   const { policy } = readPolicy(args.policy);
   const { service } = cliApprovals(policy, stateDir(args.stateDir), io);
   const outcome = await service.handleDecision({ approvalId: args.id, decision: args.decision, user: { id: as }, now: commandNow(args), via: 'cli', ...(args.note ? { note: args.note } : {}) });
-  io.out(`${outcome.text}\n`);
-  if (outcome.ok) io.out('Run `peerkeeper apply` to act on the decision (the accept still passes every safety check).\n');
-  return outcome.ok ? 0 : 1;
+  if (!outcome.ok) {
+    io.err(`${plainText(outcome.text)}\n`);
+    return 1;
+  }
+  const record = outcome.record;
+  const source = args.estate ? `--estate ${args.estate} --out ${args.estate.replace(/\.json$/, '')}-decided.json` : `--provider ${record?.cloud ?? '<aws|azure|gcp|local>'}`;
+  io.out(`${args.decision === 'approve' ? 'Approved' : 'Rejected'} ${args.id}${record ? ` (${record.cloud} ${record.peeringId})` : ''}. Nothing changes in the cloud until the next apply, which re-checks every safety rule first:\n`
+    + `  peerkeeper apply --policy ${args.policy} ${source}${args.stateDir ? ` --state-dir ${args.stateDir}` : ''}\n`);
+  return 0;
 }

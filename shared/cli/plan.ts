@@ -4,6 +4,7 @@ import { ScopeSchema } from '../model';
 import { countChanges, renderPlan } from '../planner';
 import type { ReconcileResult } from '../reconcile';
 import { reconcileScope } from '../reconcile';
+import { renderApplyResults } from './apply-report';
 import { CliError, writeJson } from './io';
 import type { CliOutput } from './output';
 import type { ProviderSelection } from './providers';
@@ -81,8 +82,7 @@ export async function applyCommand(args: PlanArgs & { out?: string; dryRun?: boo
   } else {
     io.out(renderPlan(result.plan, { color: io.color }));
     io.out('\n');
-    for (const r of result.results) if (r.status !== 'reported') io.out(`  ${r.status.padEnd(9)} ${r.action.action} ${r.detail ?? r.error?.message ?? ''}\n`);
-    io.out(`\nApplied: ${result.writes} write(s)${failed.length ? `, ${failed.length} failed` : ''}${args.out ? `; converged estate written to ${args.out}` : ''}.\n`);
+    io.out(renderApplyResults(result.results, args.out ? { out: args.out } : {}));
   }
   const incomplete = reportUnread(result.plan, args.json, io);
   return failed.length > 0 || incomplete ? 1 : 0;

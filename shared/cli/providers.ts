@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { MemoryCloud, memoryProviders } from '../providers/memory';
 import type { AuditLog } from '../stores/ports';
 import type { ApprovalGateway } from '../approvals';
-import { cliApprovals, stateDir } from './approvals';
+import { cliApprovals, decideHintFor, stateDir } from './approvals';
 import { commandNow, parseNow } from './clock';
 import { CliError, readEstate, readPolicy } from './io';
 import { withSnapshotGaps } from './snapshot-gaps';
@@ -31,7 +31,7 @@ export interface ProviderSelection {
  */
 export async function openProviders(args: { policy: string; estate?: string; provider?: string; stateDir?: string; now?: string }, io: Pick<CliOutput, 'err'>): Promise<ProviderSelection> {
   const { policy } = readPolicy(args.policy);
-  const { gateway, audit } = cliApprovals(policy, stateDir(args.stateDir), io);
+  const { gateway, audit } = cliApprovals(policy, stateDir(args.stateDir), io, decideHintFor(args));
   const shared = { approvals: gateway, audit };
   const kind = args.provider ?? (args.estate ? 'memory' : undefined);
   if (kind === 'memory') {

@@ -27,6 +27,14 @@ function subject(a: Action): string {
   return `${t.id ? `${t.id} ` : ''}${ref(t.requester)} ⇄ ${ref(t.accepter)}`;
 }
 
+/**
+ * One action as the plan prints it, without the reason: `✗ reject-peering   aws   pcx-… 555…/us-east-1/vpc-… ⇄ …`.
+ * Apply's result lines start with the same text, so a line of one is found in the other.
+ */
+export function describeAction(a: Action): string {
+  return `${SYMBOL[a.action]} ${a.action.padEnd(16)} ${a.cloud.padEnd(5)} ${subject(a)}`;
+}
+
 /** Counts of changes by kind (reports are findings, not changes). */
 export function countChanges(plan: Plan): { changes: number; findings: number } {
   const changes = plan.actions.filter((a) => isMutating(a) || a.action === 'request-approval').length;
