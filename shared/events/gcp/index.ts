@@ -4,9 +4,11 @@ import { ignore, work, type NormalizeOptions, type NormalizeResult } from '../re
 import { parseShape } from '../shape';
 import { AUDIT_LOG_WRITTEN, CloudEventSchema, LogEntryDataSchema } from './envelope';
 import { scopeForMethod } from './methods';
+import { auditEventFromSinkMessage, PUBSUB_MESSAGE_PUBLISHED } from './log-sink';
 
 export { cloudEventFromBinary, type HttpHeaders } from './binary';
 export { AUDIT_LOG_WRITTEN } from './envelope';
+export { PUBSUB_MESSAGE_PUBLISHED } from './log-sink';
 export { WATCHED_GCP_METHODS } from './methods';
 
 /**
@@ -15,11 +17,13 @@ export { WATCHED_GCP_METHODS } from './methods';
  * Manager project creation. Throws MalformedEventError for anything it cannot read.
  */
 export function normalizeGcpEvent(event: unknown, opts: NormalizeOptions): NormalizeResult {
-  const cloudEvent = parseShape(CloudEventSchema, event, 'GCP event',
+  const delivered = parseShape(CloudEventSchema, event, 'GCP event',
     'expected a CloudEvent (specversion, id, type, source, data); for binary mode use cloudEventFromBinary first.');
+  // The organization log sink's Pub/Sub topic carries the same audit-log entries, wrapped in a Pub/Sub message.
+  const cloudEvent = delivered.type === PUBSUB_MESSAGE_PUBLISHED ? { ...delivered, ...auditEventFromSinkMessage(delivered) } : delivered;
   if (cloudEvent.type !== AUDIT_LOG_WRITTEN) {
     throw new MalformedEventError(`GCP event ${cloudEvent.id} has type "${cloudEvent.type}", which peerkeeper does not read; `
-      + `the Eventarc trigger should filter type=${AUDIT_LOG_WRITTEN}.`);
+      + `the Eventarc trigger should filter type=${AUDIT_LOG_WRITTEN} (or deliver the log sink's Pub/Sub topic).`);
   }
   const entry = parseShape(LogEntryDataSchema, cloudEvent.data, `GCP event ${cloudEvent.id}`,
     'an audit-log CloudEvent needs data.protoPayload.methodName.', 'data.');

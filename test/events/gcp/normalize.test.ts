@@ -118,7 +118,8 @@ describe('normalizeGcpEvent: malformed', () => {
   const cases: Record<string, { reason: string; event: unknown; message: RegExp }> = {
     'not an object': { reason: 'an array', event: [], message: /GCP event is not readable/ },
     'no id': { reason: 'no idempotency key', event: { ...auditEvent('v1.compute.networks.insert', NET), id: undefined }, message: /no id/ },
-    'other CloudEvent type': { reason: 'the Eventarc trigger should filter on audit logs', event: { ...auditEvent('v1.compute.networks.insert', NET), type: 'google.cloud.pubsub.topic.v1.messagePublished' }, message: /does not read/ },
+    'other CloudEvent type': { reason: 'the Eventarc trigger should filter on audit logs', event: { ...auditEvent('v1.compute.networks.insert', NET), type: 'google.cloud.storage.object.v1.finalized' }, message: /does not read/ },
+    'Pub/Sub message without a log entry': { reason: 'the log sink\'s topic carries log entries only', event: { ...auditEvent('v1.compute.networks.insert', NET), type: 'google.cloud.pubsub.topic.v1.messagePublished' }, message: /a Pub\/Sub CloudEvent needs data\.message\.data/ },
     'no methodName': { reason: 'an audit entry without its method', event: noMethod, message: /no data\.protoPayload\.methodName/ },
     'network call on a non-network resource': { reason: 'the network cannot be named', event: auditEvent('v1.compute.networks.addPeering', 'projects/test-project/global/routes/r'), message: /expected projects\/\{project\}\/global\/networks/ },
     'route call without project': { reason: 'neither resource name nor label names the project', event: (() => {
