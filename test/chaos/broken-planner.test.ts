@@ -5,7 +5,7 @@ import { memoryScenario } from './memory-target';
 import { runScenario } from './scenario';
 
 /** The bug injected into planScope; `mock` prefix: jest lets the hoisted factory read it. */
-let mockBreakage: 'none' | 'ignore-incomplete' | 'delete-unmanaged-route' | 'accept-refused' = 'none';
+let mockBreakage: 'none' | 'ignore-incomplete' | 'delete-unmanaged-route' | 'accept-refused' | 'one-request-at-a-time' = 'none';
 
 function unmanagedRouteDeletion(input: PlanInput): Action | undefined {
   for (const n of input.observation.networks) {
@@ -29,6 +29,17 @@ jest.mock('../../shared/planner', () => {
         const plan = actual.planScope(input);
         const extra = unmanagedRouteDeletion(input);
         return extra ? { ...plan, actions: [...plan.actions, extra] } : plan;
+      }
+      case 'one-request-at-a-time': {
+        // Each pending request judged as if the others did not exist: no in-plan conflict check (issue 12, problem 4).
+        const { observation } = input;
+        const settled = observation.peerings.filter((p) => p.state !== 'requested');
+        const base = actual.planScope({ ...input, observation: { ...observation, peerings: settled } });
+        const seen = new Set(base.actions.map((a) => JSON.stringify([a.action, a.target])));
+        const extra = observation.peerings.filter((p) => p.state === 'requested').flatMap((request) =>
+          actual.planScope({ ...input, observation: { ...observation, peerings: [...settled, request] } }).actions)
+          .filter((a) => !seen.has(JSON.stringify([a.action, a.target])) && seen.add(JSON.stringify([a.action, a.target])));
+        return { ...base, actions: [...base.actions, ...extra] };
       }
       case 'accept-refused': {
         const plan = actual.planScope(input);
@@ -65,6 +76,10 @@ describe('the chaos checker catches a deliberately broken planner', () => {
     'deleting an unmanaged route': {
       reason: 'DESIGN §5: internet, NAT and transit gateway routes are never ours to delete',
       breakage: 'delete-unmanaged-route', invariant: 'unmanaged-untouched',
+    },
+    'judging each request alone (no in-plan conflict check)': {
+      reason: 'DESIGN §11: two requests for one range into one network are never both accepted',
+      breakage: 'one-request-at-a-time', invariant: 'overlapping-links',
     },
     'accepting the requests it should refuse': {
       reason: 'unlisted accounts, denied pairs and overlaps must never become active peerings',

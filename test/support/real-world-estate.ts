@@ -162,8 +162,10 @@ function requests(w: WorldBuilder, hub: Network, spokes: Network[]): void {
     w.truth.ranges.set(networkKey(ref), [w.rng.pick(ranges)]);
     return ref;
   };
-  if (w.rng.chance(0.75)) peeringBetween(w, 'request-partner', partner(PARTNER), hub.ref, 'requested');
-  if (w.rng.chance(0.6)) peeringBetween(w, 'request-partner', partner(SECOND_PARTNER), hub.ref, 'requested');
+  const first = w.rng.chance(0.75) ? peeringBetween(w, 'request-partner', partner(PARTNER), hub.ref, 'requested') : undefined;
+  // A third of second partners ask for the first one's range: two listed partners competing for one slot.
+  const same = first && w.rng.chance(0.35) ? first.requesterCidrs : undefined;
+  if (w.rng.chance(0.6)) peeringBetween(w, 'request-partner', partner(SECOND_PARTNER, same ?? PARTNER_RANGES), hub.ref, 'requested');
   if (w.rng.chance(0.3)) {
     // An established partner link: a range of its own, or the one a new partner request competes for.
     const link = peeringBetween(w, 'partner-link', partner(PARTNER, ['172.18.0.0/16', '172.16.0.0/16']), hub.ref, 'active');
