@@ -1,7 +1,9 @@
-# peerkeeper on Google Cloud: three gen2 functions (Node 22), their service account with a custom role of
-# exactly the permissions the GCP adapter declares, Eventarc audit-log triggers on exactly the methods the
-# normalizer reads, the sweep (Cloud Scheduler → HTTP → one Pub/Sub message per project → worker), dead letters,
-# chat approvals (Slack → public HTTP endpoint → approval topic → approval worker; Slack secrets in Secret Manager).
+# peerkeeper on Google Cloud: gen2 functions (Node 22), their service account with a custom role of exactly the
+# permissions the GCP adapter declares, an organization-wide aggregated log sink of exactly the audit-log methods the
+# normalizer reads (→ Pub/Sub → the event function: a spoke project's change arrives in seconds), the sweep (Cloud
+# Scheduler → HTTP → one Pub/Sub message per project → worker), dead letters, chat approvals (Slack → public HTTP
+# endpoint → approval topic → approval worker; Slack secrets in Secret Manager), outcome events on a Pub/Sub topic,
+# and alerts (alerts.tf). The code is `npm run package:gcp`'s archive, uploaded here.
 # test/infra/gcp/terraform.test.ts checks the lists below against the code.
 
 terraform {
@@ -34,7 +36,7 @@ locals {
     "resourcemanager.projects.list",
   ]
 
-  # WATCHED_GCP_METHODS in shared/events/gcp/methods.ts: one Eventarc trigger each (methodName matches exactly).
+  # WATCHED_GCP_METHODS in shared/events/gcp/methods.ts: the log sink's filter names exactly these.
   watched_methods = [
     { service = "compute.googleapis.com", method = "v1.compute.networks.addPeering" },
     { service = "compute.googleapis.com", method = "v1.compute.networks.removePeering" },
@@ -66,6 +68,16 @@ locals {
     { service = "cloudresourcemanager.googleapis.com", method = "google.cloud.resourcemanager.v3.Projects.UpdateProject" },
   ]
 
+  # Admin Activity audit logs of exactly the watched methods, in every project of the organization.
+  sink_filter = join(" OR ", [for m in local.watched_methods : "(protoPayload.serviceName=\"${m.service}\" AND protoPayload.methodName=\"${m.method}\")"])
+
+  # Every API the deployment uses; enabled here, never disabled on destroy (other workloads may use them).
+  services = [
+    "artifactregistry.googleapis.com", "cloudbuild.googleapis.com", "cloudfunctions.googleapis.com", "cloudresourcemanager.googleapis.com",
+    "cloudscheduler.googleapis.com", "compute.googleapis.com", "eventarc.googleapis.com", "iam.googleapis.com", "logging.googleapis.com",
+    "monitoring.googleapis.com", "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "storage.googleapis.com",
+  ]
+
   function_env = {
     PEERKEEPER_SERVICE_ACCOUNT   = google_service_account.peerkeeper.email
     PEERKEEPER_WORK_TOPIC        = google_pubsub_topic.work.id
@@ -77,10 +89,31 @@ locals {
     PEERKEEPER_SLACK_TOKEN_SECRET   = google_secret_manager_secret.slack["token"].id
     PEERKEEPER_SLACK_SIGNING_SECRET = google_secret_manager_secret.slack["signing"].id
     PEERKEEPER_SLACK_CHANNEL        = var.slack_channel
+    PEERKEEPER_OUTCOME_TOPIC        = google_pubsub_topic.outcomes.id
   }
 
   # Secret Manager secret ids of the Slack bot token and signing secret.
   slack_secrets = { token = "peerkeeper-slack-bot-token", signing = "peerkeeper-slack-signing-secret" }
+}
+
+resource "google_project_service" "enabled" {
+  for_each           = toset(local.services)
+  service            = each.value
+  disable_on_destroy = false
+}
+
+# The function source: `npm run package:gcp`'s archive, named by its content hash so a new build redeploys.
+resource "google_storage_bucket" "source" {
+  name                        = "${var.project_id}-peerkeeper-source"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  depends_on                  = [google_project_service.enabled]
+}
+
+resource "google_storage_bucket_object" "source" {
+  name   = "peerkeeper-${filemd5(var.source_archive)}.zip"
+  bucket = google_storage_bucket.source.name
+  source = var.source_archive
 }
 
 resource "google_service_account" "peerkeeper" {
@@ -159,8 +192,35 @@ resource "google_pubsub_topic" "approval" {
   message_retention_duration = "86400s"
 }
 
+# Outcome events (accepted, rejected, reverted, approval requested…) for subscribers: subscribe with a filter on
+# the `type` attribute (e.g. attributes.type = "Peering Rejected").
+resource "google_pubsub_topic" "outcomes" {
+  name                       = "peerkeeper-outcomes"
+  message_retention_duration = "604800s"
+}
+
+# The organization log sink's destination; the event function consumes it.
+resource "google_pubsub_topic" "audit" {
+  name                       = "peerkeeper-audit"
+  message_retention_duration = "86400s"
+}
+
+resource "google_logging_organization_sink" "audit" {
+  name             = "peerkeeper-audit"
+  org_id           = var.organization_id
+  include_children = true
+  destination      = "pubsub.googleapis.com/${google_pubsub_topic.audit.id}"
+  filter           = "logName:\"/logs/cloudaudit.googleapis.com%2Factivity\" AND (${local.sink_filter})"
+}
+
+resource "google_pubsub_topic_iam_member" "sink_writer" {
+  topic  = google_pubsub_topic.audit.id
+  role   = "roles/pubsub.publisher"
+  member = google_logging_organization_sink.audit.writer_identity
+}
+
 resource "google_pubsub_topic_iam_member" "publish" {
-  for_each = { work = google_pubsub_topic.work.id, dead_letter = google_pubsub_topic.dead_letter.id, approval = google_pubsub_topic.approval.id }
+  for_each = { work = google_pubsub_topic.work.id, dead_letter = google_pubsub_topic.dead_letter.id, approval = google_pubsub_topic.approval.id, outcomes = google_pubsub_topic.outcomes.id }
   topic    = each.value
   role     = "roles/pubsub.publisher"
   member   = "serviceAccount:${google_service_account.peerkeeper.email}"
@@ -172,8 +232,9 @@ resource "google_project_iam_member" "event_receiver" {
   member  = "serviceAccount:${google_service_account.peerkeeper.email}"
 }
 
-# Audit-log events. One instance with up to 16 concurrent requests: every peering operation goes through
-# one adapter and its per-network locks, so Compute's one-operation-per-network rule is never hit.
+# Audit-log entries from the organization sink, via Pub/Sub. One instance with up to 16 concurrent requests: every
+# peering operation goes through one adapter and its per-network locks, so Compute's one-operation-per-network rule
+# is never hit.
 resource "google_cloudfunctions2_function" "event" {
   name     = "peerkeeper-event"
   location = var.region
@@ -182,8 +243,8 @@ resource "google_cloudfunctions2_function" "event" {
     entry_point = "peerkeeperEvent"
     source {
       storage_source {
-        bucket = var.source_bucket
-        object = var.source_object
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
       }
     }
   }
@@ -197,30 +258,12 @@ resource "google_cloudfunctions2_function" "event" {
     ingress_settings                 = "ALLOW_INTERNAL_ONLY"
     environment_variables            = local.function_env
   }
-}
-
-resource "google_eventarc_trigger" "audit" {
-  for_each        = { for m in local.watched_methods : m.method => m }
-  name            = "peerkeeper-${substr(sha256(each.key), 0, 12)}"
-  location        = "global"
-  service_account = google_service_account.peerkeeper.email
-  matching_criteria {
-    attribute = "type"
-    value     = "google.cloud.audit.log.v1.written"
-  }
-  matching_criteria {
-    attribute = "serviceName"
-    value     = each.value.service
-  }
-  matching_criteria {
-    attribute = "methodName"
-    value     = each.value.method
-  }
-  destination {
-    cloud_run_service {
-      service = google_cloudfunctions2_function.event.service_config[0].service
-      region  = var.region
-    }
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = google_pubsub_topic.audit.id
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.peerkeeper.email
   }
 }
 
@@ -247,8 +290,8 @@ resource "google_cloudfunctions2_function" "sweep" {
     entry_point = "peerkeeperSweep"
     source {
       storage_source {
-        bucket = var.source_bucket
-        object = var.source_object
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
       }
     }
   }
@@ -270,8 +313,8 @@ resource "google_cloudfunctions2_function" "sweep_worker" {
     entry_point = "peerkeeperSweepWorker"
     source {
       storage_source {
-        bucket = var.source_bucket
-        object = var.source_object
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
       }
     }
   }
@@ -339,8 +382,8 @@ resource "google_cloudfunctions2_function" "approval" {
     entry_point = "peerkeeperApproval"
     source {
       storage_source {
-        bucket = var.source_bucket
-        object = var.source_object
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
       }
     }
   }
@@ -373,8 +416,8 @@ resource "google_cloudfunctions2_function" "approval_worker" {
     entry_point = "peerkeeperApprovalWorker"
     source {
       storage_source {
-        bucket = var.source_bucket
-        object = var.source_object
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
       }
     }
   }

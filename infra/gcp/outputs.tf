@@ -35,3 +35,18 @@ output "slack_secrets" {
   description = "Secret Manager secrets to give values (gcloud secrets versions add <id> --data-file=-): bot token, signing secret."
   value       = { for k, s in google_secret_manager_secret.slack : k => s.id }
 }
+
+output "outcome_topic" {
+  description = "peerkeeper's outcome events (attributes: source, type, cloud, action)."
+  value       = google_pubsub_topic.outcomes.id
+}
+
+output "audit_sink_writer" {
+  description = "The organization sink's writer identity (granted publish on the audit topic)."
+  value       = google_logging_organization_sink.audit.writer_identity
+}
+
+output "notification_channels" {
+  description = "Where the alerts go."
+  value       = [for c in concat(google_monitoring_notification_channel.email, google_monitoring_notification_channel.webhook) : c.id]
+}

@@ -20,14 +20,28 @@ variable "folder_id" {
   default     = ""
 }
 
-variable "source_bucket" {
-  description = "Bucket holding the function source zip (esbuild bundle of functions/gcp/index.ts + policy.json from `peerkeeper validate policy.yaml --out policy.json` + package.json)."
+variable "source_archive" {
+  description = "The source archive `npm run package:gcp` builds (PEERKEEPER_POLICY=policy.yaml npm run package:gcp); uploaded to the source bucket."
   type        = string
+  default     = "../../dist/gcp/peerkeeper-gcp.zip"
 }
 
-variable "source_object" {
-  description = "Object name of the source zip in source_bucket."
-  type        = string
+variable "alert_emails" {
+  description = "Who the alerts page by email (one notification channel each). At least one of alert_emails or alert_webhook_urls, or nobody is told."
+  type        = list(string)
+  default     = []
+}
+
+variable "alert_webhook_urls" {
+  description = "HTTPS endpoints the alerts post to (PagerDuty, Opsgenie, a chat webhook)."
+  type        = list(string)
+  default     = []
+}
+
+variable "unreadable_sweeps" {
+  description = "Page when some project could not be read in this many hourly sweeps in a row."
+  type        = number
+  default     = 3
 }
 
 variable "sweep_schedule" {

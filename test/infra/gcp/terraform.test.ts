@@ -29,16 +29,37 @@ describe('infra/gcp Terraform matches the code', () => {
   const locals = (): Hcl => Object.assign({}, ...(main.locals as Hcl[]));
   const functions = (): Hcl[] => Object.values(main.resource.google_cloudfunctions2_function as Hcl).map((f) => (f as Hcl[])[0]!);
 
-  it('filters Eventarc triggers on exactly the methods the normalizer turns into work', () => {
-    const [trigger] = main.resource.google_eventarc_trigger.audit as Hcl[];
-    expect(trigger!.for_each).toContain('local.watched_methods');
-    expect(trigger!.matching_criteria).toEqual([
-      { attribute: 'type', value: 'google.cloud.audit.log.v1.written' },
-      { attribute: 'serviceName', value: '${each.value.service}' },
-      { attribute: 'methodName', value: '${each.value.method}' },
-    ]);
+  it('exports exactly the audit-log methods the normalizer turns into work from every project of the organization, to the event function', () => {
+    const sink = (main.resource.google_logging_organization_sink.audit as Hcl[])[0]!;
+    expect(sink).toMatchObject({ org_id: '${var.organization_id}', include_children: true, destination: 'pubsub.googleapis.com/${google_pubsub_topic.audit.id}' });
+    expect(sink.filter).toBe('logName:"/logs/cloudaudit.googleapis.com%2Factivity" AND (${local.sink_filter})');
+    expect(locals().sink_filter).toBe('${join(" OR ", [for m in local.watched_methods : "(protoPayload.serviceName=\\"${m.service}\\" AND protoPayload.methodName=\\"${m.method}\\")"])}');
     const deployed = (locals().watched_methods as { service: string; method: string }[]).map((m) => `${m.service} ${m.method}`).sort();
     expect(deployed).toEqual(WATCHED_GCP_METHODS.map((m) => `${m.serviceName} ${m.methodName}`).sort());
+    expect((main.resource.google_pubsub_topic_iam_member.sink_writer as Hcl[])[0]).toMatchObject({ topic: '${google_pubsub_topic.audit.id}', role: 'roles/pubsub.publisher', member: '${google_logging_organization_sink.audit.writer_identity}' });
+    const event = (main.resource.google_cloudfunctions2_function.event as Hcl[])[0]!;
+    expect(event.event_trigger[0]).toMatchObject({ pubsub_topic: '${google_pubsub_topic.audit.id}', event_type: 'google.cloud.pubsub.topic.v1.messagePublished', retry_policy: 'RETRY_POLICY_RETRY' });
+    expect(main.resource.google_eventarc_trigger).toBeUndefined();
+  });
+
+  it('enables the APIs it uses, and deploys the archive npm run package:gcp builds', () => {
+    const services = locals().services as string[];
+    for (const api of ['cloudfunctions.googleapis.com', 'run.googleapis.com', 'cloudbuild.googleapis.com', 'eventarc.googleapis.com', 'pubsub.googleapis.com', 'logging.googleapis.com', 'compute.googleapis.com', 'secretmanager.googleapis.com', 'cloudscheduler.googleapis.com']) expect(services).toContain(api);
+    expect((main.resource.google_project_service.enabled as Hcl[])[0]).toMatchObject({ for_each: '${toset(local.services)}', disable_on_destroy: false });
+    expect((main.resource.google_storage_bucket_object.source as Hcl[])[0]).toMatchObject({ source: '${var.source_archive}', name: 'peerkeeper-${filemd5(var.source_archive)}.zip' });
+    for (const f of functions()) expect(f.build_config[0].source[0].storage_source[0]).toEqual({ bucket: '${google_storage_bucket.source.name}', object: '${google_storage_bucket_object.source.name}' });
+  });
+
+  it('publishes outcomes on a Pub/Sub topic and pages the notification channels from every alert', async () => {
+    expect(locals().function_env).toMatchObject({ [GCP_ENV.outcomeTopic]: '${google_pubsub_topic.outcomes.id}' });
+    const alerts = await load('alerts.tf');
+    const alertLocals = Object.assign({}, ...(alerts.locals as Hcl[])) as Hcl;
+    expect(Object.keys(alertLocals.alerts).sort()).toEqual(['approvals-near-expiry', 'dead-letters', 'failed-actions', 'function-errors', 'queue-age', 'throttles', 'unreadable-partitions']);
+    expect((alerts.resource.google_monitoring_alert_policy.peerkeeper as Hcl[])[0]!.notification_channels).toBe('${local.channels}');
+    // The log lines the metrics count are the ones the functions write.
+    const root = join(__dirname, '..', '..', '..');
+    expect(readFileSync(join(root, 'functions', 'gcp', 'support.ts'), 'utf8')).toContain("runtime.log.info('reconciled'");
+    expect(readFileSync(join(root, 'functions', 'gcp', 'sweep.ts'), 'utf8')).toMatch(/rt\.log\.info\('sweep', \{[^}]*approvalsNearExpiry/);
   });
 
   it.each(WATCHED_GCP_METHODS.map((m) => [m.methodName, m.serviceName]))('normalizes a completed %s call into work (a trigger never delivers what is ignored)', (method, service) => {
@@ -64,7 +85,7 @@ describe('infra/gcp Terraform matches the code', () => {
     const event = (main.resource.google_cloudfunctions2_function.event as Hcl[])[0]!.service_config[0];
     expect(event).toMatchObject({ max_instance_count: 1, max_instance_request_concurrency: 16 });
     const topics = Object.keys(main.resource.google_pubsub_topic as Hcl);
-    expect(topics.sort()).toEqual(['approval', 'dead_letter', 'work']);
+    expect(topics.sort()).toEqual(['approval', 'audit', 'dead_letter', 'outcomes', 'work']);
     expect(locals().function_env).toMatchObject({
       [GCP_ENV.deadLetterTopic]: '${google_pubsub_topic.dead_letter.id}', [GCP_ENV.workTopic]: '${google_pubsub_topic.work.id}',
       [GCP_ENV.serviceAccount]: '${google_service_account.peerkeeper.email}', [GCP_ENV.stateBucket]: '${google_storage_bucket.state.name}',
