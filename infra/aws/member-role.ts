@@ -30,7 +30,12 @@ export function memberStatements(requesterVpcs: Cfn): Statement[] {
     'ec2:DescribeVpcs': [{ Sid: 'Observe', Resource: '*' }],
     'ec2:DescribeRouteTables': [{ Sid: 'Observe', Resource: '*' }],
     'ec2:DescribeVpcPeeringConnections': [{ Sid: 'Observe', Resource: '*' }],
-    'ec2:CreateVpcPeeringConnection': [{ Sid: 'RequestPeering', Resource: [ownVpcs, anyPeering] }],
+    // A peering this role creates carries peerkeeper's managed tag from its first moment (the adapter always sends
+    // it in TagSpecifications), so IAM can later tell peerkeeper's peerings from everyone else's.
+    'ec2:CreateVpcPeeringConnection': [
+      { Sid: 'RequestPeering', Resource: ownVpcs },
+      { Sid: 'RequestPeeringTagged', Resource: anyPeering, Condition: { StringEquals: { [`aws:RequestTag/${MANAGED_TAG}`]: 'true' } } },
+    ],
     // Tags only on peerings: while creating one (TagSpecifications), and peerkeeper's own two tag keys on the
     // accepter's view of one it accepted (each account tags its own view). Never on anything else.
     'ec2:CreateTags': [
@@ -45,9 +50,11 @@ export function memberStatements(requesterVpcs: Cfn): Statement[] {
       { Sid: 'AcceptIntoOwnVpc', Resource: ownVpcs },
     ],
     'ec2:RejectVpcPeeringConnection': [{ Sid: 'AnswerAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs } } }],
+    // Only peerings tagged as peerkeeper's (in this account's view: set at creation, or when accepting one it
+    // requested) can be deleted: IAM, not only the planner, keeps peerkeeper off peerings it does not own (DESIGN §5).
     'ec2:DeleteVpcPeeringConnection': [
-      { Sid: 'ChangeAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs } } },
-      { Sid: 'ChangeAsRequester', Resource: anyPeering, Condition: { ArnLike: { 'ec2:RequesterVpc': ownVpcs } } },
+      { Sid: 'DeleteOwnAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs }, StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' } } },
+      { Sid: 'DeleteOwnAsRequester', Resource: anyPeering, Condition: { ArnLike: { 'ec2:RequesterVpc': ownVpcs }, StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' } } },
     ],
     'ec2:ModifyVpcPeeringConnectionOptions': [
       { Sid: 'ChangeAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs } } },

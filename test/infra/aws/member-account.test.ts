@@ -47,4 +47,17 @@ describe('infra/aws/member-account.yaml (StackSet template)', () => {
     expect(rule.Targets[0].Arn).toEqual({ Ref: 'HubEventBusArn' });
     expect(rule.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] });
   });
+
+  it('tightens with tag conditions: peerings it creates carry the managed tag, and it deletes only peerings so tagged', () => {
+    const statements = (memberAccountTemplate() as Json).Resources.MemberRole.Properties.Policies[0].PolicyDocument.Statement as Json[];
+    const onPeerings = (action: string) => statements.filter((s) => (s.Action as string[]).includes(action) && JSON.stringify(s.Resource).includes('vpc-peering-connection'));
+    const create = onPeerings('ec2:CreateVpcPeeringConnection');
+    expect(create.map((s) => s.Condition)).toEqual([{ StringEquals: { 'aws:RequestTag/peerkeeper:managed': 'true' } }]);
+    const deletes = onPeerings('ec2:DeleteVpcPeeringConnection');
+    expect(deletes).toHaveLength(2);
+    for (const s of deletes) expect(s.Condition.StringEquals).toEqual({ 'aws:ResourceTag/peerkeeper:managed': 'true' });
+    // The adapter's create sends the tag the condition demands.
+    const adapter = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'providers', 'aws', 'applyPeering.ts'), 'utf8');
+    expect(adapter).toMatch(/\[MANAGED_TAG\]: 'true'[\s\S]*TagSpecifications/);
+  });
 });
