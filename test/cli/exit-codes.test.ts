@@ -74,3 +74,25 @@ describe('exit codes a gate can trust', () => {
     });
   });
 });
+
+describe('apply --estate honours a snapshot\'s incompleteness as the live path does', () => {
+  it('keeps the managed peerings that depend on the unread subscription and removes only the one it could judge', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-exit-'));
+    // The data-mesh connection is dropped from the policy, so its three managed Azure peerings are unwanted.
+    const text = readFileSync(POLICY, 'utf8');
+    const start = text.indexOf('  - name: data-mesh');
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, text.slice(0, start) + text.slice(text.indexOf('  - name:', start + 5)));
+    const analytics = '0b1f6471-1bf0-4dda-aec3-222222222222';
+    const file = await snapshot(dir, (s) => Object.assign(s, { complete: false, gaps: [`azure:${analytics}: AuthorizationFailed`] }));
+    const out = join(dir, 'after.json');
+    const io = capture();
+    expect(await runCli(['apply', '--policy', policy, '--estate', file, '--out', out, '--state-dir', join(dir, 'state')], io)).toBe(1);
+    expect(io.stdout).toMatch(new RegExp(`azure:${analytics}: AuthorizationFailed`));
+    const azure = (JSON.parse(readFileSync(out, 'utf8')) as { peerings: { cloud: string; id: string; accepter: { account: string }; requester: { account: string } }[] }).peerings
+      .filter((p) => p.cloud === 'azure');
+    const touchesAnalytics = (p: (typeof azure)[number]) => p.requester.account === analytics || p.accepter.account === analytics;
+    expect(azure.filter(touchesAnalytics)).toHaveLength(2);
+    expect(azure.filter((p) => !touchesAnalytics(p))).toHaveLength(0);
+  });
+});
