@@ -57,7 +57,7 @@ export function isTransitTarget(target: RouteTarget): boolean {
 
 /** A range that is a whole address family (`0.0.0.0/0`, `::/0`): never a peer's range, never a peering route. */
 export function isWholeSpace(cidr: string): boolean {
-  return tryParseCidr(cidr)?.prefix === 0;
+  return cidr.endsWith('/0') && tryParseCidr(cidr)?.prefix === 0;
 }
 
 /** The address family of a range, or undefined when it is not a range. */

@@ -78,9 +78,9 @@ function shadowedReason(destination: string, table: string, shadowed: Route): st
 
 /** Whether a route is someone else's: not system, not a default route, not through a live or ours-to-clean peering, not our own next hop. */
 function isForeign(route: Route, owned: ReadonlySet<string>, stale: (r: Route) => boolean, ownHops: ReadonlySet<string>): boolean {
-  if (route.origin === 'system' || isWholeSpace(route.destination)) return false;
-  if (route.target.kind === 'peering') return !owned.has(route.target.peeringId) && !stale(route);
-  return !ownHops.has(route.target.id);
+  if (route.origin === 'system') return false;
+  if (route.target.kind === 'peering' ? owned.has(route.target.peeringId) || stale(route) : ownHops.has(route.target.id)) return false;
+  return !isWholeSpace(route.destination);
 }
 
 /** Peering ids a table's routes are judged by: ours, not judgeable here, and rejected by this very plan. */
@@ -99,8 +99,15 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
   // A route through a peering that is gone (deleted, expired, no longer listed, rejected by this plan) is stale:
   // ours to clean up (EC2 lists every peering of the table's account, so an unlisted one no longer exists).
   const stale = (r: Route) => r.target.kind === 'peering' && (!index.livePeeringIds.has(r.target.peeringId) || rejected.has(r.target.peeringId));
-  const ownHops = new Set([...(slots?.values() ?? [])].flatMap((w) => (w.target.kind === 'other' ? [w.target.id] : [])));
-  const foreign = table.routes.filter((r) => isForeign(r, owned, stale, ownHops));
+  // Someone else's routes in this table: computed only when a route is to be written here.
+  let foreignRoutes: Route[] | undefined;
+  const foreign = (): Route[] => {
+    if (!foreignRoutes) {
+      const ownHops = new Set([...(slots?.values() ?? [])].flatMap((w) => (w.target.kind === 'other' ? [w.target.id] : [])));
+      foreignRoutes = table.routes.filter((r) => isForeign(r, owned, stale, ownHops));
+    }
+    return foreignRoutes;
+  };
   for (const route of table.routes) {
     const destination = normalize(route.destination);
     present.add(destination);
@@ -108,7 +115,7 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     if (want && matches(route, want)) continue;
     const address = { network: network.ref, routeTableId: table.id, destination: route.destination };
     if (want) {
-      const shadowed = foreign.find((r) => r !== route && routeWouldBeShadowed(r, destination));
+      const shadowed = foreign().find((r) => r !== route && routeWouldBeShadowed(r, destination));
       if (isTransitTarget(route.target)) {
         out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} is routed to ${route.target.kind === 'other' ? route.target.id : ''}, someone's transit design; peerkeeper does not replace it` });
       } else if (shadowed) {
@@ -140,7 +147,7 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
   for (const [destination, want] of slots ?? []) {
     // A link judged from one side only gets its drifted routes back, never new ones (a full view adds those).
     if (present.has(destination) || want.restoreOnly) continue;
-    const shadowed = foreign.find((r) => routeWouldBeShadowed(r, destination));
+    const shadowed = foreign().find((r) => routeWouldBeShadowed(r, destination));
     if (shadowed) {
       out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: shadowedReason(destination, table.id, shadowed) });
       continue;
