@@ -1,21 +1,30 @@
-import type { Action, Estate, Plan } from '../../shared/model';
+import type { Action, Estate, Plan, Scope } from '../../shared/model';
 import { isMutating } from '../../shared/model';
 import { planScope } from '../../shared/planner';
 import type { Policy } from '../../shared/policy/schema';
-import { HUB, NOW, SPOKE_A, SPOKE_B, awsRef, estate, hubSpokePolicy, network, otherRoute, peering, peeringRoute } from '../support/estate-builder';
+import { HUB, NOW, PARTNER, SPOKE_A, SPOKE_B, awsRef, estate, hubSpokePolicy, network, otherRoute, peering, peeringRoute } from '../support/estate-builder';
 import { observeWithFaults, type ReadFault } from '../support/partial-reads';
 import { actionKey } from '../support/plan-safety';
 
 /*
  * Minimal reproductions of what the monotonicity oracle (monotonicity.test.ts) found, one table case each. Every
  * case is a world read twice: with every read succeeding, and with the named reads failing as the AWS adapter would
- * see it. The partial plan may only do what the full plan does; `check` states what the failure was.
+ * see it (and, for some, planned for an event's scope). The second plan may only do what the full estate plan does;
+ * `check` states what the failure was.
  */
 
 const policy = hubSpokePolicy({ limits: { maxChangesPerRun: 1000 } });
 const governed = [HUB, SPOKE_A, SPOKE_B].map((account) => ({ cloud: 'aws' as const, account, region: 'us-east-1' }));
 const denied = (account: string): ReadFault => ({ partition: { cloud: 'aws', account }, call: 'AssumeRole', kind: 'AccessDenied' });
 const managed = { 'peerkeeper:managed': 'true', 'peerkeeper:connection': 'spokes-to-hub' };
+const reportOnly = hubSpokePolicy({
+  limits: { maxChangesPerRun: 1000 },
+  connections: [
+    { name: 'spokes-to-hub', topology: 'hub-spoke', hub: 'hub', spokes: 'spokes', approval: 'auto' },
+    { name: 'partner-link', topology: 'pair', between: ['partners', 'hub'], approval: 'auto' },
+  ],
+  drift: { routes: 'report', peerings: 'report', unknownPeerings: 'report' },
+});
 
 const hubRef = awsRef(HUB, 'vpc-hub');
 const spokeRef = awsRef(SPOKE_A, 'vpc-a');
@@ -29,6 +38,10 @@ interface Case {
   found: string;
   full: Estate;
   faults: ReadFault[];
+  /** The scope of the second plan (an event's), when not the whole estate. */
+  scope?: Scope;
+  /** The policy, when not the hub-spoke one with no cap. */
+  policy?: Policy;
   /** What must hold besides monotonicity; gets both plans. */
   check: (full: Plan, partial: Plan) => void;
 }
@@ -102,12 +115,48 @@ const cases: Record<string, Case> = {
       expect(50 + growth(partial)).toBeLessThanOrEqual(50);
     },
   },
+  'a request for a range the hub still routes to a link it no longer wants but, in report mode, keeps': {
+    reason: 'drift: report keeps an unwanted managed link and its routes in place, so its range is still routed into the hub; accepting a partner for the same range gives the hub two links with one range (DESIGN §11), and the new link can never get its route (only reported as drift)',
+    found: 'seed 842 (full plan): unsafe link … 10.1.0.0/16 overlaps the ranges of link pcx-…09, both into the hub',
+    full: estate([
+      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [peeringRoute('10.1.0.0/16', 'pcx-old')]),
+      network(awsRef(SPOKE_A, 'vpc-x'), ['10.1.0.0/16'], { role: 'other' }, [peeringRoute('10.0.0.0/16', 'pcx-old')]),
+    ], [
+      peering('pcx-old', awsRef(SPOKE_A, 'vpc-x'), hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] }),
+      peering('pcx-p', awsRef(PARTNER, 'vpc-partner'), hubRef, 'requested', { requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'], expiresAt: '2026-11-25T00:00:00.000Z' }),
+    ]),
+    faults: [],
+    policy: reportOnly,
+    check: (full) => {
+      expect(changes(full).filter((a) => a.action === 'accept-peering' && a.target.id === 'pcx-p')).toEqual([]);
+    },
+  },
+  'a scope that carries a create into a full table but not the delete that frees its slot': {
+    reason: 'an event on the spoke\'s account keeps the hub route that points at the spoke (its peer) but not the hub\'s stale-route delete, which names no spoke: the scoped plan writes a 51st route into a 50-route table',
+    found: 'seed 99 (account scope 333333333333/eu-west-1): unsafe … 50 routes + 1 created exceeds the 50-route quota',
+    full: estate([
+      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [
+        otherRoute('0.0.0.0/0', 'igw-1'),
+        ...Array.from({ length: 47 }, (_, k) => otherRoute(`198.18.${k}.0/24`, 'tgw-1')),
+        peeringRoute('10.9.0.0/16', 'pcx-gone', 'blackhole'),
+      ]),
+      network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
+    ], [peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] })]),
+    faults: [],
+    scope: { kind: 'account', cloud: 'aws', account: SPOKE_A, region: 'us-east-1' },
+    check: (full, partial) => {
+      const hubTable = (p: Plan) => changes(p).filter((a) => 'routeTableId' in a.target && a.target.routeTableId === 'rtb-vpc-hub');
+      const growth = (p: Plan) => hubTable(p).filter((a) => a.action === 'create-route').length - hubTable(p).filter((a) => a.action === 'delete-route').length;
+      expect(writes(full, 'create-route', '10.1.0.0/16')).toHaveLength(1);
+      expect(50 + growth(partial)).toBeLessThanOrEqual(50);
+    },
+  },
 };
 
 describe('plans made with failed reads (minimal reproductions of what the monotonicity oracle found)', () => {
   it.each(Object.entries(cases))('%s', (_name, c) => {
-    const full = plan(c.full);
-    const partial = plan(observeWithFaults(c.full, c.faults, governed));
+    const full = plan(c.full, c.policy);
+    const partial = planScope({ policy: c.policy ?? policy, observation: observeWithFaults(c.full, c.faults, governed), now: NOW, ...(c.scope ? { scope: c.scope } : {}) });
     const fullKeys = new Set(changes(full).map(actionKey));
     expect(changes(partial).filter((a) => !fullKeys.has(actionKey(a)))).toEqual([]);
     c.check(full, partial);

@@ -1,5 +1,5 @@
-import type { Observation, Plan } from '../../shared/model';
-import { isMutating } from '../../shared/model';
+import type { Observation, Plan, Scope } from '../../shared/model';
+import { describeScope, isMutating } from '../../shared/model';
 import type { PlanInput } from '../../shared/planner';
 import { Prng } from '../chaos/prng';
 import { NOW } from './estate-builder';
@@ -37,20 +37,33 @@ const describeView = (faults: readonly ReadFault[], blind: boolean) =>
   `${blind ? '(no unread entries) ' : ''}${faults.map((f) => `${f.partition.account}${f.partition.region ? `/${f.partition.region}` : ''} ${describeFault(f)}`).join('; ')}`;
 
 /** Plans one observation of a world, recording a throw as a finding instead of stopping the run. */
-function planOrFinding(planner: Planner, world: RealWorld, observation: Observation, view: string, findings: Finding[]): Plan | undefined {
+function planOrFinding(planner: Planner, world: RealWorld, observation: Observation, view: string, findings: Finding[], scope?: Scope): Plan | undefined {
   try {
-    return planner({ policy: world.policy, observation, now: NOW });
+    return planner({ policy: world.policy, observation, now: NOW, ...(scope ? { scope } : {}) });
   } catch (error) {
     findings.push({ seed: world.seed, kind: 'throws', view, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     return undefined;
   }
 }
 
+/** A scope an event could name in what the partial view saw: one of its route tables, networks or accounts. */
+function randomScope(rng: Prng, observation: Observation): Scope | undefined {
+  if (observation.networks.length === 0) return undefined;
+  const network = rng.pick(observation.networks);
+  const table = network.routeTables.length > 0 ? rng.pick(network.routeTables) : undefined;
+  const { cloud, account, region } = network.ref;
+  const pick = rng.int(0, 2);
+  if (pick === 0 && table) return { kind: 'route-table', cloud, account, region, routeTableId: table.id };
+  if (pick === 1) return { kind: 'network', network: network.ref };
+  return { kind: 'account', cloud, account, region };
+}
+
 /**
  * The monotonicity oracle for one seed (DESIGN §11): plan the world with every read succeeding, then with
- * random failed and truncated reads; every mutating action of a partial plan must be in the full plan, the same;
- * no plan may break the ground truth's safety rules; an incomplete observation that cannot say where its gaps are
- * (no `unread`, or a failed account discovery) acts on nothing.
+ * random failed and truncated reads, for the whole estate and for a scope an event could name; every mutating
+ * action of a partial plan must be in the full estate plan, the same; no plan may break the ground truth's safety
+ * rules; an incomplete observation that cannot say where its gaps are (no `unread`, or a failed account discovery)
+ * acts on nothing.
  */
 export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED): { findings: Finding[]; stats: SeedStats; world: RealWorld } {
   const world = realWorld(seed);
@@ -64,22 +77,30 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
     stats.fullChanges = full.actions.filter(isMutating).length;
   }
   const fullKeys = new Set((full?.actions ?? []).filter(isMutating).map(actionKey));
-  for (let i = 0; i < views; i++) {
-    const faults = randomFaults(rng, world.truth.partitions, world.truth.denying);
-    const blind = rng.chance(0.05);
-    const view = describeView(faults, blind);
-    const partial = planOrFinding(planner, world, observeWithFaults(world.estate, faults, world.truth.partitions, blind), view, findings);
-    if (!partial) continue;
-    stats.partialViews += 1;
+  const judge = (partial: Plan, view: string, unlocated: boolean) => {
     for (const detail of safety.check(partial)) findings.push({ seed, kind: 'unsafe', view, detail });
     const changes = partial.actions.filter(isMutating);
-    stats.partialChanges += changes.length;
-    const unlocated = blind || faults.some((f) => f.partition.account === '*');
     for (const a of changes) {
       const what = `${a.action} ${JSON.stringify(a.target)}`;
       if (unlocated) findings.push({ seed, kind: 'acted-blind', view, detail: `${what}: planned although the observation cannot say what it did not read` });
       else if (full && !fullKeys.has(actionKey(a))) findings.push({ seed, kind: 'not-monotone', view, detail: `${what}: the plan with every read succeeding has no such action` });
     }
+    return changes.length;
+  };
+  for (let i = 0; i < views; i++) {
+    const faults = randomFaults(rng, world.truth.partitions, world.truth.denying);
+    const blind = rng.chance(0.05);
+    const view = describeView(faults, blind);
+    const unlocated = blind || faults.some((f) => f.partition.account === '*');
+    const observation = observeWithFaults(world.estate, faults, world.truth.partitions, blind);
+    const partial = planOrFinding(planner, world, observation, view, findings);
+    if (partial) {
+      stats.partialViews += 1;
+      stats.partialChanges += judge(partial, view, unlocated);
+    }
+    const scope = randomScope(rng, observation);
+    const scoped = scope && planOrFinding(planner, world, observation, `${view} | scope ${describeScope(scope)}`, findings, scope);
+    if (scoped && scope) judge(scoped, `${view} | scope ${describeScope(scope)}`, unlocated);
   }
   const unique = new Map(findings.map((f) => [`${f.kind}|${f.view}|${f.detail}`, f]));
   return { findings: [...unique.values()], stats, world };
