@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Estate } from '../model';
 import { EstateSchema } from '../model';
 import type { EstateIssue } from '../model/estate-checks';
@@ -59,8 +60,12 @@ function snapshotError(path: string, issues: readonly EstateIssue[]): CliError {
   return new CliError(`${path} is not an estate snapshot (see \`peerkeeper schema --estate\`):\n${lines.join('\n')}`);
 }
 
-/** Writes a file atomically (temp file + rename), so a crash never leaves half a snapshot or policy. */
+/**
+ * Writes a file atomically (temp file + rename), so a crash never leaves half a snapshot or policy. Missing parent
+ * directories are created: `validate --out dist/policy.json` works on a fresh clone, where dist/ does not exist yet.
+ */
 export function writeText(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);
