@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { runPrGate } from '../../../infra/github/pr-gate';
 import type { Estate } from '../../../shared/model';
 import { GitHubStandIn } from './github-stand-in';
@@ -89,5 +90,29 @@ describe('the pull-request gate (action.yml) against a stand-in GitHub API', () 
       expect(log).toContain('exactly one of');
       expect(github.calls.length).toBe(before);
     }
+  });
+});
+
+describe('action.yml', () => {
+  const action = parse(readFileSync('action.yml', 'utf8')) as {
+    inputs: Record<string, { required?: boolean }>;
+    runs: { using: string; steps: { run: string; env?: Record<string, string> }[] };
+  };
+  const gateSource = readFileSync('infra/github/pr-gate.ts', 'utf8');
+
+  it('is a composite action whose inputs reach the script under the names it reads', () => {
+    expect(action.runs.using).toBe('composite');
+    expect(action.inputs.policy?.required).toBe(true);
+    const step = action.runs.steps.find((s) => s.run.includes('pr-gate.mjs'))!;
+    for (const [name, value] of Object.entries(step.env ?? {})) {
+      expect(gateSource).toContain(`env.${name}`);
+      expect(value).toMatch(/^\$\{\{ inputs\.[a-z-]+ \}\}$/);
+    }
+    expect(Object.keys(step.env ?? {})).toEqual(expect.arrayContaining(['PEERKEEPER_POLICY', 'PEERKEEPER_ESTATE', 'PEERKEEPER_PROVIDER', 'GITHUB_TOKEN']));
+  });
+
+  it('runs the script the build produces (dist/cli/pr-gate.mjs)', () => {
+    const build = readFileSync('infra/cli/build.cjs', 'utf8');
+    expect(build).toMatch(/'pr-gate': join\(root, 'infra\/github\/action-entry\.ts'\)/);
   });
 });
