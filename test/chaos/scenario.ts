@@ -47,6 +47,8 @@ export interface ScenarioOutcome {
   writes: number;
   faults: Partial<Record<FaultKind, number>>;
   sweepsToQuiesce: number | undefined;
+  /** Reconciles that wrote from an incomplete observation: what `held-not-executed` replayed with every read whole. */
+  partialWrites: number;
 }
 
 /** Scopes events would name, from the estate: some dropped, some duplicated, all reordered. */
@@ -141,7 +143,8 @@ export async function runScenario(input: { rng: Prng; policy: Policy; target: Ch
     if (r && r.plan.actions.filter(isMutating).length === 0) { sweepsToQuiesce = i; break; }
   }
   const final = await run({ kind: 'estate' });
-  const stats = { reconciles: log.length, writes: log.reduce((s, r) => s + r.writes, 0), faults, sweepsToQuiesce };
+  const partialWrites = log.filter((r) => !r.observation.complete && r.writes > 0 && twins.has(r)).length;
+  const stats = { reconciles: log.length, writes: log.reduce((s, r) => s + r.writes, 0), faults, sweepsToQuiesce, partialWrites };
   if (!final) return { violations: thrown, ...stats };
   const rerunWrites: { scope: string; writes: number; partialView: boolean }[] = [];
   for (const scope of new Map(events.map((s) => [JSON.stringify(s), s])).values()) {
