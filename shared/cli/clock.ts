@@ -21,9 +21,13 @@ export function commandNow(args: ClockArgs, wallClock: () => Date = () => new Da
   return wallClock();
 }
 
-/** `--now` as a Date; a value that is not an ISO timestamp with a zone is a CLI error, never an Invalid Date that reaches the planner. */
+/**
+ * `--now` as a Date: an ISO timestamp with a zone, or a date alone (midnight UTC, as JavaScript reads it). A time
+ * without a zone would be read in the host's zone, so it is refused like any other non-timestamp: a CLI error, never
+ * an Invalid Date that reaches the planner.
+ */
 export function parseNow(text: string): Date {
-  const date = parseIsoTimestamp(text);
+  const date = parseIsoTimestamp(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
   if (!date) throw new CliError(`--now ${text} is not an ISO timestamp with a zone (e.g. 2026-11-20T12:00:00Z)`);
   return date;
 }

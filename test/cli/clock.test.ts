@@ -22,6 +22,7 @@ describe('commandNow (one clock per command)', () => {
     { reason: 'a snapshot replays at its own observedAt', args: { estate: ESTATE }, want: OBSERVED },
     { reason: 'with neither, the (injected) wall clock', args: {}, want: WALL.toISOString() },
     { reason: 'an offset is honoured', args: { now: '2026-11-20T14:00:00+02:00' }, want: OBSERVED },
+    { reason: 'a date alone is midnight UTC', args: { now: '2026-11-20' }, want: '2026-11-20T00:00:00.000Z' },
   ])('takes the time from one place: $reason', ({ args, want }) => {
     expect(commandNow(args, () => WALL).toISOString()).toBe(want);
   });
@@ -31,6 +32,7 @@ describe('commandNow (one clock per command)', () => {
     { reason: 'a time without a zone reads differently on every host', text: '2026-11-20T12:00:00' },
     { reason: 'February has no 30th (Date would roll it into March)', text: '2026-02-30T00:00:00Z' },
     { reason: 'hour 24 is not a time', text: '2026-11-20T24:00:00Z' },
+    { reason: 'a date alone must be a real date too', text: '2026-02-30' },
   ])('refuses a --now that is not an ISO timestamp: $reason', ({ text }) => {
     expect(() => parseNow(text)).toThrow(new RegExp(`--now ${text.replace(/[+]/g, '\\+')} is not an ISO timestamp`));
   });
