@@ -141,6 +141,18 @@ export function desirePeerings(index: EstateIndex): {
     if (reqSeen && !accSeen && p.accepterCidrs) appendTo(into, networkKey(p.requester), p.accepterCidrs);
     if (accSeen && !reqSeen && p.requesterCidrs) appendTo(into, networkKey(p.accepter), p.requesterCidrs);
   }
+  // Links this plan leaves in place though no connection names their pair (unmanaged ones, and ours while
+  // drift.peerings is report) still carry their ranges: a new link or request for the same range into the same
+  // network would be a second one (DESIGN §11).
+  const deleting = index.policy.drift.peerings === 'revert';
+  for (const p of index.observation.peerings) {
+    if (p.state !== 'active' || wanted.has(pairKey(p.requester, p.accepter)) || (deleting && p.tags[MANAGED_TAG] === 'true')) continue;
+    const req = index.networks.get(networkKey(p.requester));
+    const acc = index.networks.get(networkKey(p.accepter));
+    if (!req || !acc) continue; // one side unseen: judged above (kept links, undecided ranges)
+    appendTo(peerCidrs, networkKey(req.ref), acc.cidrs);
+    appendTo(peerCidrs, networkKey(acc.ref), req.cidrs);
+  }
   const undecided = new Set<string>();
   // Routes this plan adds per table (`network#table`), so that several new links never overfill one table.
   const adding = new Map<string, number>();

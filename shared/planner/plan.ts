@@ -1,4 +1,5 @@
 import type { Action, Observation, Plan, Scope } from '../model';
+import { networkKey } from '../model';
 import type { Connection, Policy } from '../policy/schema';
 import { desirePeerings } from './desired-peerings';
 import { indexEstate } from './estate-index';
@@ -21,6 +22,17 @@ function undecidedRanges(index: EstateIndex, pairs: ReadonlySet<string>): Map<st
     out.set(b, [...(out.get(b) ?? []), ...(index.networks.get(a)?.cidrs ?? [])]);
   }
   return out;
+}
+
+/**
+ * A route created in a table may use the slot a delete in the same table frees: a scope that keeps the create keeps
+ * those deletes too, so a scoped run never overfills a full table (the planner counted the freed slots).
+ */
+function withFreedSlots(inScope: Set<Action>, runnable: readonly Action[]): Set<Action> {
+  const tableOf = (a: Action) => ('routeTableId' in a.target ? `${networkKey(a.target.network)}#${a.target.routeTableId}` : undefined);
+  const creating = new Set([...inScope].flatMap((a) => (a.action === 'create-route' ? [tableOf(a)] : [])));
+  for (const a of runnable) if (a.action === 'delete-route' && creating.has(tableOf(a))) inScope.add(a);
+  return inScope;
 }
 
 /** Everything a plan depends on. Same input → byte-identical plan. */
@@ -52,7 +64,7 @@ export function planScope(input: PlanInput): Plan {
   // Holds are judged on the whole plan before the scope narrows it: a route held with its link's accept stays held
   // in a scope that does not carry the accept.
   const holding = holdUnread(orderActions([...peerings.actions, ...routes]), index, knowledge);
-  const inScope = new Set<Action>(filterToScope([...holding.actions, ...holding.held.map((h) => h.action)], scope));
+  const inScope = withFreedSlots(new Set<Action>(filterToScope([...holding.actions, ...holding.held.map((h) => h.action)], scope)), holding.actions);
   const held = holding.held.filter((h) => inScope.has(h.action));
   const capped = capChanges(holding.actions.filter((a) => inScope.has(a)), policy.limits.maxChangesPerRun);
   const gaps = observation.gaps.map((g) => ({ severity: 'error' as const, code: 'incomplete-observation', message: g }));

@@ -51,7 +51,10 @@ describe('planner invariants', () => {
     fc.assert(fc.property(estateArb, policyArb, (e, policy) => {
       const byId = new Map(e.peerings.map((p) => [p.id, p]));
       const networks = new Map(e.networks.map((n) => [networkKey(n.ref), n]));
-      for (const a of plan(policy, e).actions) {
+      const actions = plan(policy, e).actions;
+      // A request this plan rejects takes its routes with it (they are deleted in the same plan): no obstacle.
+      const rejected = new Set(actions.flatMap((x) => (x.action === 'reject-peering' && x.target.id ? [x.target.id] : [])));
+      for (const a of actions) {
         if (a.action !== 'accept-peering' || !a.target.id) continue;
         const p = byId.get(a.target.id)!;
         const req = networks.get(networkKey(p.requester));
@@ -62,7 +65,7 @@ describe('planner invariants', () => {
         const owned = ownedIds(e);
         // A route through a peering that no longer exists is stale, not an obstacle (issue 12: it never blocks re-peering).
         const live = new Set(e.peerings.filter((q) => q.state === 'active' || q.state === 'requested').map((q) => q.id));
-        const routed = acc.routeTables.flatMap((t) => t.routes).filter((r) => r.origin === 'static' && !(r.target.kind === 'peering' && (r.target.peeringId === p.id || owned.has(r.target.peeringId) || !live.has(r.target.peeringId))) && r.destination !== '0.0.0.0/0');
+        const routed = acc.routeTables.flatMap((t) => t.routes).filter((r) => r.origin === 'static' && !(r.target.kind === 'peering' && (r.target.peeringId === p.id || owned.has(r.target.peeringId) || !live.has(r.target.peeringId) || rejected.has(r.target.peeringId))) && r.destination !== '0.0.0.0/0');
         for (const r of routed) for (const c of req?.cidrs ?? p.requesterCidrs ?? []) expect(cidrsOverlap(c, r.destination)).toBe(false);
       }
     }), RUNS);
