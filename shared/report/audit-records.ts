@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Action, Cloud, Observation, Plan, Scope, Trigger } from '../model';
+import type { Action, Cloud, NetworkRef, Observation, Plan, Scope, Trigger } from '../model';
+import { governedAccounts } from '../policy/governed';
 import { desirePeerings, indexEstate, pairKey } from '../planner';
 import type { Policy } from '../policy/schema';
 import type { AuditEntry } from '../stores/ports';
@@ -88,10 +89,27 @@ function heldSubject(action: Action): string {
   return 'network' in t ? `${action.cloud}:${t.routeTableId}:${t.destination}` : `${action.cloud}:${t.id ?? `${t.requester.id}->${t.accepter.id}`}`;
 }
 
+const sameAccount = (cloud: Cloud, a: string, b: string) => (cloud === 'azure' ? a.toLowerCase() === b.toLowerCase() : a === b);
+
+/**
+ * What a scope's conformance tally covers: the estate (every link), or one account (and region) — the unit every
+ * cloud's sweep reconciles — where it counts the links that account owns. Narrower scopes (a network, a route
+ * table, a peering) do not see all of an account's links and record no tally.
+ */
+function tallyOf(scope: Scope): { subject: string; owns: (ref: NetworkRef) => boolean } | undefined {
+  if (scope.kind === 'estate') return { subject: 'estate', owns: () => true };
+  if (scope.kind !== 'account') return undefined;
+  const region = scope.region && scope.region !== '*' ? scope.region : undefined;
+  return {
+    subject: `${scope.cloud}:${scope.account}${region ? `:${region}` : ''}`,
+    owns: (ref) => ref.cloud === scope.cloud && sameAccount(ref.cloud, ref.account, scope.account) && (region === undefined || ref.region === region),
+  };
+}
+
 /**
  * Entries one reconcile adds beyond its actions: one per held action (waiting for a partition it could not
- * read), one per unreadable partition (alarms and the report count consecutive sweeps), and, for the sweep only (the one scope that sees every desired link), one
- * `conformance` tally of the estate.
+ * read), one per unreadable partition (alarms and the report count consecutive sweeps), and, for the estate
+ * or one account, a `conformance` tally (see tallyOf).
  */
 export function observationAuditEntries(input: { policy: Policy; observation: Observation; plan: Plan; scope: Scope; at: Date; actor: string; planHash: string }): AuditEntry[] {
   const at = input.at.toISOString();
@@ -105,9 +123,11 @@ export function observationAuditEntries(input: { policy: Policy; observation: Ob
     out.push({ id: entryId(input.planHash, subject, 'unreadable', at), at, actor: input.actor, action: 'observe', subject, cloud: p.cloud,
       reason: p.reasons.join('; ') || 'not read', outcome: 'unreadable', kind: 'unreadable-partition', planHash: input.planHash });
   }
-  if (input.scope.kind !== 'estate') return out;
-  const counts = conformanceCounts(input.policy, input.observation, input.plan);
-  out.push({ id: entryId(input.planHash, 'conformance', at), at, actor: input.actor, action: 'sweep', subject: 'estate', kind: 'conformance',
+  const tally = tallyOf(input.scope);
+  if (tally === undefined) return out;
+  const counts = conformanceCounts(input.policy, input.observation, input.plan, tally.owns);
+  out.push({ id: entryId(input.planHash, 'conformance', tally.subject, at), at, actor: input.actor, action: 'sweep', subject: tally.subject, kind: 'conformance',
+    ...(input.scope.kind === 'account' ? { cloud: input.scope.cloud } : {}),
     reason: `${counts.converged} of ${counts.desired} desired links converged`, outcome: input.observation.complete ? 'complete' : 'incomplete', planHash: input.planHash, counts });
   return out;
 }
@@ -115,11 +135,18 @@ export function observationAuditEntries(input: { policy: Policy; observation: Ob
 /**
  * Desired links by state: converged (an active peering), pending (this plan creates or accepts it),
  * held (not active and the plan does not act on it: waiting for approval, or held on an unread partition),
- * refused (overlap or quota).
+ * refused (overlap or quota). `owns` keeps the links one account's tally counts: each link is owned by its
+ * requester when peerkeeper governs the requester's account (a spoke's sweep also reads its hub), else by its
+ * accepter — so per-account tallies add up to the estate without counting a link twice.
  */
-export function conformanceCounts(policy: Policy, observation: Observation, plan: Plan): { desired: number; converged: number; pending: number; held: number; refused: number } {
+export function conformanceCounts(policy: Policy, observation: Observation, plan: Plan, owns: (ref: NetworkRef) => boolean = () => true): { desired: number; converged: number; pending: number; held: number; refused: number } {
   const index = indexEstate(policy, observation);
-  const { desired, refused } = desirePeerings(index);
+  const governed = new Map<Cloud, string[]>();
+  const isGoverned = (ref: NetworkRef) => (governed.get(ref.cloud) ?? governed.set(ref.cloud, governedAccounts(policy, ref.cloud)).get(ref.cloud)!).some((a) => sameAccount(ref.cloud, a, ref.account));
+  const owner = (requester: NetworkRef, accepter: NetworkRef) => (isGoverned(requester) ? requester : accepter);
+  const all = desirePeerings(index);
+  const desired = all.desired.filter((d) => owns(owner(d.requester.ref, d.accepter.ref)));
+  const refused = all.refused.filter((r) => owns(owner(r.a.ref, r.b.ref)));
   const acted = new Set<string>();
   for (const a of plan.actions) {
     if (a.action === 'create-peering' || a.action === 'accept-peering') acted.add(pairKey(a.target.requester, a.target.accepter));

@@ -70,6 +70,8 @@ export function buildReport(entries: readonly AuditEntry[], window: { since: Dat
   const unreadable = new Map<string, ComplianceReport['unreadablePartitions'][number]>();
   const unreadableAt = new Map<string, Set<string>>();
   const sweepTimes: string[] = [];
+  // The latest tally of each subject (the estate, or one account): the estate's now is their sum.
+  const tallies = new Map<string, NonNullable<ComplianceReport['conformance']>>();
   let conformance: ComplianceReport['conformance'];
   let failures = 0;
   let count = 0;
@@ -84,7 +86,12 @@ export function buildReport(entries: readonly AuditEntry[], window: { since: Dat
     if (e.kind === 'conformance' && e.counts) {
       sweepTimes.push(e.at);
       const c = e.counts;
-      conformance = { at: e.at, complete: e.outcome === 'complete', desired: c.desired ?? 0, converged: c.converged ?? 0, pending: c.pending ?? 0, held: c.held ?? 0, refused: c.refused ?? 0 };
+      const tally = { at: e.at, complete: e.outcome === 'complete', desired: c.desired ?? 0, converged: c.converged ?? 0, pending: c.pending ?? 0, held: c.held ?? 0, refused: c.refused ?? 0 };
+      // An estate tally replaces every account's; an account's replaces the estate's (its own part is newer).
+      if (e.subject === 'estate') tallies.clear();
+      else tallies.delete('estate');
+      tallies.set(e.subject, tally);
+      conformance = sumTallies(tallies);
       day.converged = conformance.converged;
       day.desired = conformance.desired;
       continue;
@@ -154,6 +161,17 @@ export function buildReport(entries: readonly AuditEntry[], window: { since: Dat
     failures,
     days: [...days.values()].filter((d) => d.day >= since.slice(0, 10) && d.day <= until.slice(0, 10)).sort((a, b) => (a.day < b.day ? -1 : 1)),
   };
+}
+
+/** The estate's conformance from the latest tally of each subject: counts add up, complete only if every tally was. */
+function sumTallies(tallies: ReadonlyMap<string, NonNullable<ComplianceReport['conformance']>>): NonNullable<ComplianceReport['conformance']> {
+  const out = { at: '', complete: true, desired: 0, converged: 0, pending: 0, held: 0, refused: 0 };
+  for (const t of tallies.values()) {
+    out.at = t.at > out.at ? t.at : out.at;
+    out.complete &&= t.complete;
+    out.desired += t.desired; out.converged += t.converged; out.pending += t.pending; out.held += t.held; out.refused += t.refused;
+  }
+  return out;
 }
 
 /**

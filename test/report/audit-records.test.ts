@@ -54,12 +54,25 @@ describe('the reconcile records what the report needs', () => {
     ]);
   });
 
-  it('a scoped reconcile records no conformance tally (it does not see every desired link)', async () => {
+  it('an account sweep tallies the links that account owns (the spoke requests the hub), so per-account tallies add up to the estate', async () => {
     const hub = network(hubRef, ['10.0.0.0/16'], { role: 'hub' });
     const spoke = network(awsRef(SPOKE_A, 'vpc-a'), ['10.1.0.0/16'], { role: 'spoke' });
     const memory = new MemoryCloud(estate([hub, spoke], [peering('pcx-1', spoke, hub, 'active')]), () => NOW);
     const audit = new MemoryAuditLog();
-    await reconcileScope({ kind: 'account', cloud: 'aws', account: SPOKE_A }, { policy: hubSpokePolicy(), providers: memoryProviders(memory), now: () => NOW, audit });
+    const deps = { policy: hubSpokePolicy(), providers: memoryProviders(memory), now: () => NOW, audit };
+    await reconcileScope({ kind: 'account', cloud: 'aws', account: SPOKE_A }, deps);
+    await reconcileScope({ kind: 'account', cloud: 'aws', account: HUB }, deps);
+    await reconcileScope({ kind: 'estate' }, deps);
+    const tallies = (await audit.list()).filter((e) => e.kind === 'conformance').map((e) => [e.subject, e.counts?.desired, e.counts?.converged]);
+    expect(tallies).toEqual(expect.arrayContaining([[`aws:${SPOKE_A}`, 1, 1], [`aws:${HUB}`, 0, 0], ['estate', 1, 1]]));
+  });
+
+  it('a network or route-table reconcile records no tally: it does not see all of an account\'s links', async () => {
+    const hub = network(hubRef, ['10.0.0.0/16'], { role: 'hub' });
+    const spoke = network(awsRef(SPOKE_A, 'vpc-a'), ['10.1.0.0/16'], { role: 'spoke' });
+    const memory = new MemoryCloud(estate([hub, spoke], [peering('pcx-1', spoke, hub, 'active')]), () => NOW);
+    const audit = new MemoryAuditLog();
+    await reconcileScope({ kind: 'network', network: spoke.ref }, { policy: hubSpokePolicy(), providers: memoryProviders(memory), now: () => NOW, audit });
     expect((await audit.list()).filter((e) => e.kind === 'conformance')).toEqual([]);
   });
 });
