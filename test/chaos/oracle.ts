@@ -75,7 +75,8 @@ export class PolicyOracle {
 
   /**
    * True when the requester's ranges overlap a destination the accepter routes elsewhere: already in its
-   * tables, or wanted towards another peer by the policy (DESIGN §4: such requests are refused).
+   * tables, wanted towards another peer by the policy, or asked for by another live request or link into the same
+   * network (DESIGN §4 and §11: such requests are refused).
    */
   overlapsRouted(p: Peering, peerings: readonly Peering[]): boolean {
     const requester = this.ranges(p).requester;
@@ -84,7 +85,12 @@ export class PolicyOracle {
     const wanted = [...this.wantedPeerRanges(p.accepter, peerings.filter((x) => x.id !== p.id))];
     // A prefix list (pl-…) may hold any range: the planner may refuse for it (issue 12), so the oracle lets it.
     if (routed.some((d) => !tryParseCidr(d))) return true;
-    return findFirstOverlap(requester, [...routed, ...wanted]) !== undefined;
+    // Another live request or link into the same network for an overlapping range competes for it: one of the two
+    // is refused by the plan's own rule (issue 12: requests are judged against each other), the oracle lets either.
+    const accepter = networkKey(p.accepter);
+    const competing = peerings.filter((q) => q.id !== p.id && (q.state === 'requested' || q.state === 'active') && [networkKey(q.requester), networkKey(q.accepter)].includes(accepter))
+      .flatMap((q) => (networkKey(q.accepter) === accepter ? this.ranges(q).requester : this.ranges(q).accepter));
+    return findFirstOverlap(requester, [...routed, ...wanted, ...competing]) !== undefined;
   }
 
   /** True when some connection names the network's group: its route tables are ones peerkeeper manages (DESIGN §5). */
