@@ -69,7 +69,8 @@ export function buildReport(entries: readonly AuditEntry[], window: { since: Dat
   const unmanaged = new Map<string, ComplianceReport['unmanagedPeerings'][number]>();
   const unreadable = new Map<string, ComplianceReport['unreadablePartitions'][number]>();
   const unreadableAt = new Map<string, Set<string>>();
-  const sweepTimes: string[] = [];
+  // When each subject (the estate, or one account) was tallied: the sweeps a partition's streak is counted over.
+  const sweepTimes = new Map<string, string[]>();
   // The latest tally of each subject (the estate, or one account): the estate's now is their sum.
   const tallies = new Map<string, NonNullable<ComplianceReport['conformance']>>();
   let conformance: ComplianceReport['conformance'];
@@ -84,7 +85,7 @@ export function buildReport(entries: readonly AuditEntry[], window: { since: Dat
     if (e.outcome === 'failed') { failures++; day.failed++; }
     if (e.outcome === 'held' || e.outcome === 'deferred') day.held++;
     if (e.kind === 'conformance' && e.counts) {
-      sweepTimes.push(e.at);
+      (sweepTimes.get(e.subject) ?? sweepTimes.set(e.subject, []).get(e.subject)!).push(e.at);
       const c = e.counts;
       const tally = { at: e.at, complete: e.outcome === 'complete', desired: c.desired ?? 0, converged: c.converged ?? 0, pending: c.pending ?? 0, held: c.held ?? 0, refused: c.refused ?? 0 };
       // An estate tally replaces every account's; an account's replaces the estate's (its own part is newer).
@@ -143,7 +144,7 @@ export function buildReport(entries: readonly AuditEntry[], window: { since: Dat
       default: break;
     }
   }
-  for (const u of unreadable.values()) u.consecutive = trailingSweeps(sweepTimes, unreadableAt.get(u.partition)!);
+  for (const u of unreadable.values()) u.consecutive = trailingSweeps(sweepTimes.get(u.partition) ?? sweepTimes.get('estate') ?? [], unreadableAt.get(u.partition)!);
   const allDrift = [...driftKinds.values()];
   const decided = decisions.filter((d) => d.outcome !== 'expired' && d.latencyMs !== undefined).map((d) => d.latencyMs!);
   return {
@@ -175,8 +176,9 @@ function sumTallies(tallies: ReadonlyMap<string, NonNullable<ComplianceReport['c
 }
 
 /**
- * How many of the latest sweeps in a row found the partition unreadable (a sweep writes its unreadable
- * entries at the same instant as its conformance tally). Without sweeps in the window, every failure counts.
+ * How many of the latest sweeps in a row found the partition unreadable: the partition's own sweeps (its account
+ * tally), else the estate's. A sweep writes its unreadable entries at the same instant as its tally. Without
+ * sweeps in the window, every failure counts.
  */
 function trailingSweeps(sweepTimes: readonly string[], failedAt: ReadonlySet<string>): number {
   if (sweepTimes.length === 0) return failedAt.size;

@@ -72,6 +72,15 @@ describe('buildReport', () => {
     expect(estateLast.conformance).toMatchObject({ desired: 9, converged: 8 });
   });
 
+  it('counts an account\'s unreadable streak over its own sweeps, whatever other accounts\' sweeps do in between', () => {
+    const tally = (at: string, subject: string) => entry(at, { action: 'sweep', subject, kind: 'conformance', outcome: 'complete', counts: { desired: 1, converged: 1 } });
+    const r = buildReport([
+      tally('2026-11-01T01:00:00.000Z', 'aws:3:us-east-1'), unreadable('2026-11-01T01:00:00.000Z', 'aws:3:us-east-1'), tally('2026-11-01T01:00:01.000Z', 'aws:4:us-east-1'),
+      tally('2026-11-01T02:00:00.000Z', 'aws:3:us-east-1'), unreadable('2026-11-01T02:00:00.000Z', 'aws:3:us-east-1'), tally('2026-11-01T02:00:01.000Z', 'aws:4:us-east-1'),
+    ], window);
+    expect(r.unreadablePartitions.map((u) => [u.partition, u.consecutive])).toEqual([['aws:3:us-east-1', 2]]);
+  });
+
   it('lists each unmanaged peering once, with when it was first and last seen', () => {
     const r = buildReport([
       entry('2026-11-01T01:00:00.000Z', { action: 'report', kind: 'unmanaged-peering', subject: 'pcx-old', cloud: 'aws', outcome: 'reported' }),
