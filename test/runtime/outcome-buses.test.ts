@@ -3,7 +3,11 @@ import { StaticTokenCredential } from '../../shared/providers/azure/connect';
 import { PubSubOutcomePublisher } from '../../shared/providers/gcp/outcomes';
 import type { MessagePublisher } from '../../shared/providers/gcp/pubsub';
 import type { OutcomeEvent } from '../../shared/runtime';
-import { awsRef, HUB, SPOKE_A } from '../support/estate-builder';
+import { MemoryCloud, MemoryProvider } from '../../shared/providers/memory';
+import { createAzureRuntime } from '../../shared/runtime/azure';
+import { createGcpRuntime } from '../../shared/runtime/gcp';
+import { MemoryIdempotencyStore } from '../../shared/stores/idempotency';
+import { awsRef, estate, HUB, hubSpokePolicy, network, NOW, SPOKE_A } from '../support/estate-builder';
 
 const hub = awsRef(HUB, 'vpc-hub');
 const AT = new Date('2026-11-20T12:00:00.000Z');
@@ -68,5 +72,35 @@ describe('PubSubOutcomePublisher (the Pub/Sub outcomes topic)', () => {
     const publisher: MessagePublisher = { publish: async () => { calls++; throw new Error('HTTP 503'); } };
     expect(await new PubSubOutcomePublisher({ topic: 't', publisher }).publish([outcome(1)])).toEqual({ published: 0, failed: 1 });
     expect(calls).toBe(2);
+  });
+});
+
+describe('the GCP and Azure runtimes publish what a reconcile did', () => {
+  const world = () => new MemoryCloud(estate([network(awsRef(HUB, 'vpc-hub'), ['10.0.0.0/16'], { role: 'hub' }), network(awsRef(SPOKE_A, 'vpc-a'), ['10.1.0.0/16'], { role: 'spoke' })], []), () => NOW);
+  const trigger = { scope: { kind: 'estate' as const }, kind: 'sweep' as const, eventId: 'sweep-1' };
+
+  it('GCP: to the topic PEERKEEPER_OUTCOME_TOPIC names, one message per change, typed by attribute', async () => {
+    const sent: { topic: string; type?: string }[] = [];
+    const publisher: MessagePublisher = { publish: async (topic, messages) => { sent.push(...messages.map((m) => ({ topic, type: m.attributes?.type }))); return messages.length; } };
+    const runtime = createGcpRuntime({ policy: hubSpokePolicy(), env: { PEERKEEPER_OUTCOME_TOPIC: 'projects/p/topics/peerkeeper-outcomes' }, providers: { aws: new MemoryProvider('aws', world()) }, publisher, now: () => NOW });
+    const { result } = await runtime.reconcileTrigger(trigger, NOW.getTime());
+    expect(result.writes).toBeGreaterThan(0);
+    expect(new Set(sent.map((m) => m.topic))).toEqual(new Set(['projects/p/topics/peerkeeper-outcomes']));
+    expect(sent.map((m) => m.type)).toEqual(expect.arrayContaining(['Peering Created', 'Peering Accepted', 'Route Created']));
+  });
+
+  it('GCP: without PEERKEEPER_OUTCOME_TOPIC nothing is published', async () => {
+    const publish = jest.fn(async () => 0);
+    const runtime = createGcpRuntime({ policy: hubSpokePolicy(), env: {}, providers: { aws: new MemoryProvider('aws', world()) }, publisher: { publish }, now: () => NOW });
+    await runtime.reconcileTrigger(trigger, NOW.getTime());
+    expect(publish).not.toHaveBeenCalled();
+  });
+
+  it('Azure: to the injected Event Grid publisher, the same outcomes', async () => {
+    const published: OutcomeEvent[] = [];
+    const runtime = createAzureRuntime({ policy: hubSpokePolicy(), env: {}, providers: { aws: new MemoryProvider('aws', world()) }, idempotency: new MemoryIdempotencyStore(), now: () => NOW,
+      outcomes: { publish: async (events) => { published.push(...events); return { published: events.length, failed: 0 }; } } });
+    await runtime.reconcileTrigger(trigger, NOW.getTime());
+    expect(published.map((e) => e.detailType)).toEqual(expect.arrayContaining(['Peering Created', 'Peering Accepted', 'Route Created']));
   });
 });
