@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { startAwsEmulator, type AwsEmulator } from '../../infra/local/aws';
 import { deleteGateway } from '../../infra/local/aws/state/gateways';
+import { createGateway } from '../../infra/local/aws/state/gateways';
 import { createPeering } from '../../infra/local/aws/state/peerings';
 import type { Caller } from '../../infra/local/aws/state/types';
 import type { Estate } from '../../shared/model';
@@ -23,6 +24,9 @@ function seedEstate(emu: AwsEmulator, rng: Prng): void {
   const hub = s.createVpc({ account: HUB, region: 'us-east-1', cidr: '10.0.0.0/16', tags: { role: 'hub' } });
   if (rng.chance(0.5)) s.createRouteTable({ vpcId: hub.vpcId });
   s.addRoute({ routeTableId: hub.mainRouteTableId, destination: '0.0.0.0/0', target: { gatewayId: 'igw-0123456789abcdef0' } });
+  // What real hubs carry (issue 12): an S3 gateway endpoint's prefix-list route, a transit route over a spoke range.
+  if (rng.chance(0.6)) createGateway(s, { kind: 'endpoint', account: HUB, region: 'us-east-1', vpcId: hub.vpcId, service: 's3', routeTableIds: [hub.mainRouteTableId] });
+  if (rng.chance(0.3)) s.addRoute({ routeTableId: hub.mainRouteTableId, destination: rng.pick(['10.2.0.0/16', '10.3.128.0/17']), target: { transitGatewayId: 'tgw-0fedcba9876543210' } });
   // Real hubs also route to gateways peerkeeper never touches: a transit gateway, and a NAT gateway since deleted (blackhole).
   const transit = s.createGateway({ kind: 'transit', account: HUB, region: 'us-east-1' });
   s.addRoute({ routeTableId: hub.mainRouteTableId, destination: '172.31.0.0/16', target: { transitGatewayId: transit.id } });
@@ -71,6 +75,8 @@ export async function emulatorScenario(seed: number): Promise<{ rng: Prng; polic
     },
     throttleWrites: (n) => { emu.faults.throttle({ times: n }); },
     clearFaults: () => { emu.faults.clear(); },
+    // A third of the seeds govern a spoke account that denies every call (its role never deployed).
+    ...(rng.chance(0.3) ? { denying: [SPOKE_B] } : {}),
   };
   return { rng, policy, target, clock, close: async () => { adapter.close(); await emu.close(); } };
 }

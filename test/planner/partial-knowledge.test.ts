@@ -1,6 +1,8 @@
 import type { Action, Estate, Plan, Scope } from '../../shared/model';
 import { isMutating } from '../../shared/model';
 import { planScope } from '../../shared/planner';
+import { MemoryCloud, memoryProviders } from '../../shared/providers/memory';
+import { reconcileScope } from '../../shared/reconcile';
 import type { Policy } from '../../shared/policy/schema';
 import { HUB, NOW, PARTNER, SPOKE_A, SPOKE_B, awsRef, estate, hubSpokePolicy, network, otherRoute, peering, peeringRoute } from '../support/estate-builder';
 import { observeWithFaults, type ReadFault } from '../support/partial-reads';
@@ -160,5 +162,37 @@ describe('plans made with failed reads (minimal reproductions of what the monoto
     const fullKeys = new Set(changes(full).map(actionKey));
     expect(changes(partial).filter((a) => !fullKeys.has(actionKey(a)))).toEqual([]);
     c.check(full, partial);
+  });
+});
+
+/*
+ * What a scoped reconcile reads is a complete observation of fewer partitions (its own and the anchors, DESIGN §12),
+ * with no `unread` entry for the governed accounts it never asked. These cases run the real reconcile over the
+ * in-memory cloud, so they pass wherever the fix lands (the reconcile reading more, or telling the planner what it
+ * did not read).
+ */
+describe('scoped reconciles decide only what their reads can decide', () => {
+  const cases: Record<string, { reason: string; found: string; full: Estate; scope: Scope; check: (plan: Plan) => void }> = {
+    'a network scope that never read the account holding the spoke that wins the range': {
+      reason: 'two spokes (a tag-selected group, so any governed account may hold one) want 10.1.0.0/16; the sweep gives it to the one in 222222222222 (key order). The other spoke\'s network scope reads only 333333333333 and the hub\'s account, so it must not create the losing link',
+      found: 'emulator chaos seed 10011 (writes-bounded: a converged hub network scope wrote 5 while the sweep held them for an account that denies access)',
+      full: estate([
+        network(hubRef, ['10.0.0.0/16'], { role: 'hub' }),
+        network(awsRef(SPOKE_A, 'vpc-first'), ['10.1.0.0/16'], { role: 'spoke' }),
+        network(awsRef(SPOKE_B, 'vpc-second'), ['10.1.0.0/16'], { role: 'spoke' }),
+      ]),
+      scope: { kind: 'network', network: awsRef(SPOKE_B, 'vpc-second') },
+      check: (plan) => {
+        expect(changes(plan).filter((a) => a.action === 'create-peering' && a.target.requester.account === SPOKE_B)).toEqual([]);
+      },
+    },
+  };
+
+  it.each(Object.entries(cases))('%s', async (_name, c) => {
+    const sweep = plan(c.full);
+    expect(changes(sweep).filter((a) => a.action === 'create-peering').map((a) => 'requester' in a.target && a.target.requester.account)).toEqual([SPOKE_A]);
+    const memory = new MemoryCloud(c.full, () => NOW);
+    const scoped = await reconcileScope(c.scope, { policy: { ...policy, mode: 'observe' }, providers: memoryProviders(memory), now: () => NOW });
+    c.check(scoped.plan);
   });
 });
