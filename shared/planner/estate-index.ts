@@ -28,6 +28,8 @@ export interface EstateIndex {
   readonly managedPeeringIds: ReadonlySet<string>;
   /** Ids of observed peerings that are requested or active: a route to any other peering is stale. */
   readonly livePeeringIds: ReadonlySet<string>;
+  /** Groups of refs this observation cannot see, as far as the ref proves them (filled on demand). */
+  readonly unseenGroups: Map<string, ReadonlySet<string>>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -100,17 +102,19 @@ export function indexEstate(policy: Policy, observation: Observation): EstateInd
   }
   const managedPeeringIds = new Set(observation.peerings.filter((p) => p.tags[MANAGED_TAG] === 'true').map((p) => p.id));
   const livePeeringIds = new Set(observation.peerings.filter((p) => p.state === 'active' || p.state === 'requested').map((p) => p.id));
-  return { policy, observation, networks, accounts, members, groupsOf, peeringsByPair, livePeeringsOf, managedPeeringIds, livePeeringIds };
+  return { policy, observation, networks, accounts, members, groupsOf, peeringsByPair, livePeeringsOf, managedPeeringIds, livePeeringIds, unseenGroups: new Map() };
 }
 
 /** The groups a network belongs to; for a network we cannot observe, only what its ref can prove. */
 export function groupsOfRef(index: EstateIndex, ref: NetworkRef): ReadonlySet<string> {
-  const seen = index.groupsOf.get(networkKey(ref));
+  const key = networkKey(ref);
+  const seen = index.groupsOf.get(key) ?? index.unseenGroups.get(key);
   if (seen) return seen;
   const found = new Set<string>();
   for (const [name, group] of Object.entries(index.policy.groups) as [string, Group][]) {
     if (refInGroup(group, ref)) found.add(name);
   }
+  index.unseenGroups.set(key, found);
   return found;
 }
 

@@ -1,4 +1,4 @@
-import { cidrsOverlap, tryParseCidr } from '../cidr';
+import { type Cidr, cidrsOverlap, tryParseCidr } from '../cidr';
 import type { Action, HeldAction, Network, NetworkRef, PeeringHandle, Problem, UnreadPartition } from '../model';
 import { isMutating, networkKey } from '../model';
 import { connectionSides } from './connections';
@@ -13,35 +13,49 @@ import { unreadKey } from './knowledge';
  * sides of every connection `ref` belongs to, up to `bound` in policy order (a link only loses its slot to one that
  * ranks before it: desired-peerings.ts).
  */
-function contestants(index: EstateIndex, knowledge: Knowledge, ref: NetworkRef, bound: number): readonly UnreadPartition[] {
+function contestants(index: EstateIndex, knowledge: Knowledge, ref: NetworkRef, bound: number, memo: Map<string, readonly UnreadPartition[]>): readonly UnreadPartition[] {
+  const key = `${networkKey(ref)}#${bound}`;
+  const known = memo.get(key);
+  if (known) return known;
   const groups = groupsOfRef(index, ref);
-  const out: UnreadPartition[] = [];
+  const out = new Set<UnreadPartition>();
   index.policy.connections.forEach((c, i) => {
     if (i > bound) return;
     const [x, y] = connectionSides(c);
-    if (groups.has(x)) out.push(...knowledge.unreadInGroup(index.policy.groups[y]));
-    if (groups.has(y)) out.push(...knowledge.unreadInGroup(index.policy.groups[x]));
+    if (groups.has(x)) for (const u of knowledge.unreadInGroup(index.policy.groups[y])) out.add(u);
+    if (groups.has(y)) for (const u of knowledge.unreadInGroup(index.policy.groups[x])) out.add(u);
   });
-  return out;
+  const list = [...out];
+  memo.set(key, list);
+  return list;
+}
+
+/** Memos one holdUnread pass shares: parsed network ranges, holders per destination, contestants per network. */
+interface HoldMemo {
+  ranges?: { network: Network; range: Cidr }[];
+  holders: Map<string, readonly Network[]>;
+  contestants: Map<string, readonly UnreadPartition[]>;
 }
 
 /** Observed networks holding a range that overlaps a destination: the peers that could want a route to it. */
-function holdersOf(index: EstateIndex, destination: string, memo: Map<string, Network[]>): readonly Network[] {
-  let found = memo.get(destination);
+function holdersOf(index: EstateIndex, destination: string, memo: HoldMemo): readonly Network[] {
+  let found = memo.holders.get(destination);
   if (!found) {
     const range = tryParseCidr(destination);
-    found = range ? index.observation.networks.filter((n) => n.cidrs.some((c) => { const r = tryParseCidr(c); return r !== undefined && cidrsOverlap(r, range); })) : [];
-    memo.set(destination, found);
+    memo.ranges ??= index.observation.networks.flatMap((network) => network.cidrs.flatMap((c) => { const r = tryParseCidr(c); return r ? [{ network, range: r }] : []; }));
+    found = range ? [...new Set(memo.ranges.filter((x) => cidrsOverlap(x.range, range)).map((x) => x.network))] : [];
+    memo.holders.set(destination, found);
   }
   return found;
 }
 
 /** Which partitions a decision read (DESIGN §11); those that were not read completely hold it. */
-function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, links: ReadonlyMap<string, readonly UnreadPartition[]>, memo: Map<string, Network[]>): UnreadPartition[] {
+function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, links: ReadonlyMap<string, readonly UnreadPartition[]>, memo: HoldMemo): UnreadPartition[] {
   const at = (ref: NetworkRef) => knowledge.unreadAt(ref);
+  const contest = (ref: NetworkRef, bound: number) => contestants(index, knowledge, ref, bound, memo.contestants);
   const all = index.policy.connections.length;
   const order = action.connection === undefined ? all : index.policy.connections.findIndex((c) => c.name === action.connection);
-  const link = (h: PeeringHandle, bound: number) => [...at(h.requester), ...at(h.accepter), ...contestants(index, knowledge, h.requester, bound), ...contestants(index, knowledge, h.accepter, bound)];
+  const link = (h: PeeringHandle, bound: number) => [...at(h.requester), ...at(h.accepter), ...contest(h.requester, bound), ...contest(h.accepter, bound)];
   switch (action.action) {
     // Whether a link may exist reads both sides, their tables (routed overlaps) and whoever could compete for its ranges.
     case 'create-peering': case 'accept-peering': case 'reject-peering': case 'request-approval':
@@ -57,8 +71,8 @@ function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, 
     case 'delete-route': {
       // Whether nobody wants the destination any more reads every partition that could hold a peer wanting it, and
       // whoever competes with the networks holding that range: a full view may repoint the route instead.
-      const holders = holdersOf(index, action.target.destination, memo).flatMap((n) => [...at(n.ref), ...contestants(index, knowledge, n.ref, all)]);
-      const own = [...at(action.target.network), ...contestants(index, knowledge, action.target.network, all), ...holders];
+      const holders = holdersOf(index, action.target.destination, memo).flatMap((n) => [...at(n.ref), ...contest(n.ref, all)]);
+      const own = [...at(action.target.network), ...contest(action.target.network, all), ...holders];
       const via = action.before.target.kind === 'peering' ? action.before.target.peeringId : undefined;
       const p = via === undefined ? undefined : index.observation.peerings.find((q) => q.id === via);
       return p ? [...own, ...link(p, all)] : own;
@@ -76,17 +90,17 @@ function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, 
 export function holdUnread(actions: readonly Action[], index: EstateIndex, knowledge: Knowledge): { actions: Action[]; held: HeldAction[] } {
   if (knowledge.complete) return { actions: [...actions], held: [] };
   const links = new Map<string, UnreadPartition[]>();
-  const memo = new Map<string, Network[]>();
+  const memo: HoldMemo = { holders: new Map(), contestants: new Map() };
   const deps = new Map<Action, UnreadPartition[]>();
   const isRoute = (a: Action) => a.action === 'create-route' || a.action === 'replace-route' || a.action === 'delete-route';
   for (const pass of [false, true]) {
     for (const a of actions) {
       if (isRoute(a) !== pass || !(isMutating(a) || a.action === 'request-approval')) continue;
-      const d = dependencies(a, index, knowledge, links, memo);
+      const d = [...new Set(dependencies(a, index, knowledge, links, memo))];
       deps.set(a, d);
       if (!pass && 'requester' in a.target && d.length > 0) {
         const key = pairKey(a.target.requester, a.target.accepter);
-        links.set(key, [...(links.get(key) ?? []), ...d]);
+        links.set(key, [...new Set([...(links.get(key) ?? []), ...d])]);
       }
     }
   }

@@ -51,9 +51,21 @@ export function knowledgeOf(observation: Observation): Knowledge {
   const reason = observation.gaps.join('; ') || 'observation incomplete';
   const unread: readonly UnreadPartition[] = listed.length > 0 || observation.complete ? listed : CLOUDS.map((cloud) => ({ cloud, account: '*', reason }));
   const byGroup = new Map<Group, readonly UnreadPartition[]>();
+  // By account (`*` under its cloud): a plan asks for every side of every action.
+  const byAccount = new Map<string, UnreadPartition[]>();
+  for (const u of unread) {
+    const key = `${u.cloud}:${comparable(u.cloud, u.account)}`;
+    byAccount.set(key, [...(byAccount.get(key) ?? []), u]);
+  }
+  const none: readonly UnreadPartition[] = [];
   return {
     complete: unread.length === 0,
-    unreadAt: (ref) => (unread.length === 0 ? [] : unread.filter((u) => covers(u, ref))),
+    unreadAt: (ref) => {
+      if (unread.length === 0) return none;
+      const exact = byAccount.get(`${ref.cloud}:${comparable(ref.cloud, ref.account)}`) ?? none;
+      const any = byAccount.get(`${ref.cloud}:*`) ?? none;
+      return [...exact, ...any].filter((u) => covers(u, ref));
+    },
     unreadInGroup: (group) => {
       if (!group || unread.length === 0) return [];
       let hit = byGroup.get(group);

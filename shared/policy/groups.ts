@@ -71,13 +71,21 @@ export function refInGroup(group: Group, ref: NetworkRef): boolean {
   return refMatches(group, ref) && namesMatch(group, namesOfRef(ref));
 }
 
+const listedMemo = new WeakMap<Policy, Map<Cloud, ReadonlySet<string>>>();
+
 /**
  * Accounts the policy names explicitly for a cloud: in its groups and in `providers.<cloud>`
  * (aws accounts + hubAccount, azure subscriptions, gcp projects). Azure ids are lowercased.
  * Requests from any other account are never accepted.
  */
-export function listedAccounts(policy: Policy, cloud: Cloud): Set<string> {
+export function listedAccounts(policy: Policy, cloud: Cloud): ReadonlySet<string> {
+  // A policy is immutable once loaded: the lists are built once per policy and cloud (a plan asks per request).
+  const memo = listedMemo.get(policy) ?? new Map<Cloud, ReadonlySet<string>>();
+  listedMemo.set(policy, memo);
+  const known = memo.get(cloud);
+  if (known) return known;
   const out = new Set<string>();
+  memo.set(cloud, out);
   const add = (values: readonly string[] | undefined): void => values?.forEach((v) => out.add(comparable(cloud, v)));
   for (const group of Object.values(policy.groups)) if (group.cloud === cloud) add(list(group.account));
   const providers = policy.providers;
