@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { build, type BuildOptions } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -33,6 +34,19 @@ export async function bundle(options: BuildOptions): Promise<Buffer> {
 export function writeZip(path: string, files: readonly PackageFile[]): string {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, zip([...files].sort((a, b) => (a.name < b.name ? -1 : 1))));
+  return path;
+}
+
+/**
+ * Writes the package and, beside it, the SHA-256 of the compiled policy it carries (`<name>.policy.sha256`):
+ * Terraform sets it as PEERKEEPER_POLICY_SHA256 on the functions, and `peerkeeper doctor` compares it with the
+ * policy a user holds (the same hash as shared/doctor/checks.ts policyHash).
+ */
+export function writePackage(path: string, files: readonly PackageFile[], policyFile: string): string {
+  const policy = files.find((f) => f.name === policyFile);
+  if (!policy) throw new Error(`the package has no ${policyFile}`);
+  writeZip(path, files);
+  writeFileSync(path.replace(/\.zip$/, '.policy.sha256'), `${createHash('sha256').update(policy.data).digest('hex')}\n`);
   return path;
 }
 

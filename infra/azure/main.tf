@@ -191,6 +191,8 @@ resource "azurerm_linux_function_app" "peerkeeper" {
     # Run from the package `npm run package:azure` built, read from the blob with the app's identity (no SAS).
     WEBSITE_RUN_FROM_PACKAGE                     = azurerm_storage_blob.package.url
     WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID = azurerm_user_assigned_identity.peerkeeper.id
+    # The compiled policy's SHA-256, written beside the package by `npm run package:azure`: peerkeeper doctor compares it.
+    PEERKEEPER_POLICY_SHA256 = trimspace(file(replace(var.package_path, ".zip", ".policy.sha256")))
     AZURE_CLIENT_ID                = azurerm_user_assigned_identity.peerkeeper.client_id
     PEERKEEPER_IDENTITIES          = azurerm_user_assigned_identity.peerkeeper.principal_id
     PEERKEEPER_SWEEP_SCHEDULE      = var.sweep_schedule

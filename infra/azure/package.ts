@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundle, compiledPolicyFrom, REPO_ROOT, writeZip, type PackageFile } from '../function-package';
+import { bundle, compiledPolicyFrom, REPO_ROOT, writePackage, type PackageFile } from '../function-package';
 import { azureBundleOptions } from './bundle';
 
 /** Where `npm run package:azure` writes the zip Terraform deploys (infra/azure: var.package_path). */
@@ -23,7 +23,7 @@ export async function azurePackageFiles(env: NodeJS.ProcessEnv = process.env): P
 
 if (require.main === module) {
   azurePackageFiles().then((files) => {
-    process.stdout.write(`wrote ${writeZip(AZURE_PACKAGE, files)} (${files.map((f) => `${f.name} ${Math.round(f.data.length / 1024)} KiB`).join(', ')})\n`);
+    process.stdout.write(`wrote ${writePackage(AZURE_PACKAGE, files, 'dist/policy.json')} (${files.map((f) => `${f.name} ${Math.round(f.data.length / 1024)} KiB`).join(', ')})\n`);
   }, (error: unknown) => {
     process.stderr.write(`package:azure: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

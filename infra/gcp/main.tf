@@ -90,6 +90,8 @@ locals {
     PEERKEEPER_SLACK_SIGNING_SECRET = google_secret_manager_secret.slack["signing"].id
     PEERKEEPER_SLACK_CHANNEL        = var.slack_channel
     PEERKEEPER_OUTCOME_TOPIC        = google_pubsub_topic.outcomes.id
+    # The compiled policy's SHA-256, written beside the archive by `npm run package:gcp`: peerkeeper doctor compares it.
+    PEERKEEPER_POLICY_SHA256 = trimspace(file(replace(var.source_archive, ".zip", ".policy.sha256")))
   }
 
   # Secret Manager secret ids of the Slack bot token and signing secret.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundle, compiledPolicyFrom, REPO_ROOT, writeZip, type PackageFile } from '../function-package';
+import { bundle, compiledPolicyFrom, REPO_ROOT, writePackage, type PackageFile } from '../function-package';
 import zodEnglishOnly from '../zod-english-only.cjs';
 
 /** Where `npm run package:gcp` writes the source archive Terraform uploads (infra/gcp: var.source_archive). */
@@ -30,7 +30,7 @@ export async function gcpPackageFiles(env: NodeJS.ProcessEnv = process.env): Pro
 
 if (require.main === module) {
   gcpPackageFiles().then((files) => {
-    process.stdout.write(`wrote ${writeZip(GCP_PACKAGE, files)} (${files.map((f) => `${f.name} ${Math.round(f.data.length / 1024)} KiB`).join(', ')})\n`);
+    process.stdout.write(`wrote ${writePackage(GCP_PACKAGE, files, 'policy.json')} (${files.map((f) => `${f.name} ${Math.round(f.data.length / 1024)} KiB`).join(', ')})\n`);
   }, (error: unknown) => {
     process.stderr.write(`package:gcp: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

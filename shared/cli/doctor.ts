@@ -7,7 +7,14 @@ import { createAwsProvider } from '../providers/aws';
 import { AwsDeploymentProbe } from '../providers/aws/deployment';
 import { SsmSecretSource } from '../providers/aws/secrets';
 import { createAzureProvider } from '../providers/azure';
-import { createGcpProvider } from '../providers/gcp';
+import { defaultCredential } from '../providers/azure/connect';
+import { AzureDeploymentProbe } from '../providers/azure/deployment';
+import { KeyVaultSecretSource } from '../providers/azure/secrets';
+import { applicationDefaultCredentials, createGcpProvider } from '../providers/gcp';
+import { GcpDeploymentProbe } from '../providers/gcp/deployment';
+import { SecretManagerSource } from '../providers/gcp/secrets';
+import type { SecretSource } from '../providers/secrets';
+import { governedAccounts } from '../policy/governed';
 import { stateDir } from './approvals';
 import { CliError, readPolicy } from './io';
 import type { CliOutput } from './output';
@@ -34,14 +41,54 @@ function awsTarget(policy: Policy, env: NodeJS.ProcessEnv): DoctorTarget {
   };
 }
 
-const NOT_FROM_HERE = (cloud: string) => `not checked from a workstation for ${cloud} yet: \`terraform plan\` in infra/${cloud} shows drift in these (docs/deploy/${cloud}.md)`;
+/** Why Azure or GCP deployment checks were skipped: the variables naming the deployment (terraform outputs). */
+const unnamed = (vars: string) => `set ${vars} (terraform output in infra/…) to check the deployment itself`;
 
-/** The targets a `--provider` names. Azure and GCP check account access and quotas; their deployment checks are skipped, saying so. */
+/** The Azure deployment named by PEERKEEPER_AZURE_SUBSCRIPTION / _RESOURCE_GROUP / _FUNCTION_APP; access and quotas only without them. */
+function azureTarget(policy: Policy, env: NodeJS.ProcessEnv): DoctorTarget {
+  const base: DoctorTarget = { cloud: 'azure', provider: createAzureProvider(policy, env), accessFix: DOCTOR_ACCESS_FIX.azure };
+  const subscription = env.PEERKEEPER_AZURE_SUBSCRIPTION;
+  const functionApp = env.PEERKEEPER_AZURE_FUNCTION_APP;
+  if (!subscription || !functionApp) {
+    const why = unnamed('PEERKEEPER_AZURE_SUBSCRIPTION and PEERKEEPER_AZURE_FUNCTION_APP (function_app_name)');
+    return { ...base, skipped: { events: why, secrets: why, policy: why } };
+  }
+  const credential = defaultCredential(env);
+  const probe = new AzureDeploymentProbe({ subscription, resourceGroup: env.PEERKEEPER_AZURE_RESOURCE_GROUP ?? 'peerkeeper', functionApp,
+    managedSubscriptions: governedAccounts(policy, 'azure'), credential, ...(env.PEERKEEPER_AZURE_ENDPOINT ? { endpoint: env.PEERKEEPER_AZURE_ENDPOINT } : {}) });
+  // The vault and the secrets' names are the app's own settings, so doctor checks what the functions will read.
+  const vault: SecretSource = { get: async (name) => {
+    const settings = await probe.appSettings();
+    const vaultUrl = settings.PEERKEEPER_KEY_VAULT_URL;
+    if (!vaultUrl) throw new CliError('the app has no PEERKEEPER_KEY_VAULT_URL setting');
+    return new KeyVaultSecretSource({ vaultUrl, credential }).get(settings[name] ?? name);
+  } };
+  return { ...base, eventRoutes: () => probe.eventRoutes(), deployedPolicyHash: () => probe.deployedPolicyHash(),
+    secrets: { source: vault, names: ['PEERKEEPER_SLACK_TOKEN_SECRET', 'PEERKEEPER_SLACK_SIGNING_SECRET'], fix: 'az keyvault secret set --vault-name <vault> --name <secret> (docs/deploy/azure.md, step 4)' } };
+}
+
+/** The GCP deployment named by PEERKEEPER_GCP_PROJECT (host project), _REGION and _ORGANIZATION; access and quotas only without them. */
+function gcpTarget(policy: Policy, env: NodeJS.ProcessEnv): DoctorTarget {
+  const base: DoctorTarget = { cloud: 'gcp', provider: createGcpProvider(policy, env), accessFix: DOCTOR_ACCESS_FIX.gcp };
+  const project = env.PEERKEEPER_GCP_PROJECT;
+  if (!project) {
+    const why = unnamed('PEERKEEPER_GCP_PROJECT (the host project) and PEERKEEPER_GCP_ORGANIZATION');
+    return { ...base, skipped: { events: why, secrets: why, policy: why } };
+  }
+  const tokens = applicationDefaultCredentials(['https://www.googleapis.com/auth/cloud-platform']);
+  const probe = new GcpDeploymentProbe({ project, region: env.PEERKEEPER_GCP_REGION ?? 'us-central1', tokens,
+    ...(env.PEERKEEPER_GCP_ORGANIZATION ? { organization: env.PEERKEEPER_GCP_ORGANIZATION } : {}) });
+  return { ...base, eventRoutes: () => probe.eventRoutes(), deployedPolicyHash: () => probe.deployedPolicyHash(),
+    secrets: { source: new SecretManagerSource({ tokens, project }), names: ['peerkeeper-slack-bot-token', 'peerkeeper-slack-signing-secret'],
+      fix: 'gcloud secrets versions add <secret> --data-file=- (docs/deploy/gcp.md, step 4)' } };
+}
+
+/** The targets a `--provider` names. Azure and GCP check their deployment when environment variables name it (docs/deploy). */
 async function targetsFor(kind: string, policy: Policy, dir: string, env: NodeJS.ProcessEnv): Promise<DoctorTarget[]> {
   switch (kind) {
     case 'aws': return [awsTarget(policy, env)];
-    case 'azure': return [{ cloud: 'azure', provider: createAzureProvider(policy, env), accessFix: DOCTOR_ACCESS_FIX.azure, skipped: { events: NOT_FROM_HERE('azure'), secrets: NOT_FROM_HERE('azure'), policy: NOT_FROM_HERE('azure') } }];
-    case 'gcp': return [{ cloud: 'gcp', provider: createGcpProvider(policy, env), accessFix: DOCTOR_ACCESS_FIX.gcp, skipped: { events: NOT_FROM_HERE('gcp'), secrets: NOT_FROM_HERE('gcp'), policy: NOT_FROM_HERE('gcp') } }];
+    case 'azure': return [azureTarget(policy, env)];
+    case 'gcp': return [gcpTarget(policy, env)];
     case 'local': {
       const file = env.PEERKEEPER_LOCAL_FILE ?? join(dir, 'local.json');
       const providers = await localCloudProviders(policy, dir, env);

@@ -28,6 +28,8 @@ describe('the deploy runbooks', () => {
     const run = spawnSync('npm', ['run', '-s', script!], { cwd: ROOT, env: { ...process.env, PEERKEEPER_POLICY: 'examples/policy.yaml' }, encoding: 'utf8', timeout: 120_000 });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     expect(existsSync(join(out, `peerkeeper-${script!.split(':')[1]}.zip`))).toBe(true);
+    // Terraform reads the policy hash beside the package (PEERKEEPER_POLICY_SHA256), which doctor compares.
+    expect(readFileSync(join(out, `peerkeeper-${script!.split(':')[1]}.policy.sha256`), 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
   }, 120_000);
 
   it('gives osls package exactly the deploy parameters the packaging test passes', () => {

@@ -120,6 +120,7 @@ describe('infra/azure Terraform agrees with the code', () => {
     const settings = resource('azurerm_linux_function_app', 'peerkeeper').app_settings;
     expect(settings.WEBSITE_RUN_FROM_PACKAGE).toBe('${azurerm_storage_blob.package.url}');
     expect(settings.WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID).toBe('${azurerm_user_assigned_identity.peerkeeper.id}');
+    expect(settings.PEERKEEPER_POLICY_SHA256).toBe('${trimspace(file(replace(var.package_path, ".zip", ".policy.sha256")))}');
   });
 
   it('creates the Event Grid subscriptions only once the host runs the package', () => {

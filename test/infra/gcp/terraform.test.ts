@@ -51,7 +51,8 @@ describe('infra/gcp Terraform matches the code', () => {
   });
 
   it('publishes outcomes on a Pub/Sub topic and pages the notification channels from every alert', async () => {
-    expect(locals().function_env).toMatchObject({ [GCP_ENV.outcomeTopic]: '${google_pubsub_topic.outcomes.id}' });
+    expect(locals().function_env).toMatchObject({ [GCP_ENV.outcomeTopic]: '${google_pubsub_topic.outcomes.id}',
+      PEERKEEPER_POLICY_SHA256: '${trimspace(file(replace(var.source_archive, ".zip", ".policy.sha256")))}' });
     const alerts = await load('alerts.tf');
     const alertLocals = Object.assign({}, ...(alerts.locals as Hcl[])) as Hcl;
     expect(Object.keys(alertLocals.alerts).sort()).toEqual(['approvals-near-expiry', 'dead-letters', 'failed-actions', 'function-errors', 'queue-age', 'throttles', 'unreadable-partitions']);
