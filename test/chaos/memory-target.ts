@@ -3,7 +3,7 @@ import type { Estate, Network, Route } from '../../shared/model';
 import { networkKey } from '../../shared/model';
 import type { Policy } from '../../shared/policy/schema';
 import { MemoryCloud, MemoryProvider } from '../../shared/providers/memory';
-import { NOW } from '../support/estate-builder';
+import { NOW, SPOKE_B } from '../support/estate-builder';
 import { estateArb, policyArb } from '../support/random-estate';
 import { realWorld } from '../support/real-world-estate';
 import { VirtualClock } from './chaos-provider';
@@ -43,7 +43,8 @@ export function memoryScenario(seed: number): { rng: Prng; policy: Policy; targe
     snapshot: async () => memory.snapshot(),
     throttleWrites: (n) => { memory.faults.throttleWrites = n; },
     clearFaults: () => { memory.faults.throttleWrites = 0; },
-    ...(real ? { denying: real.truth.denying } : {}),
+    // Real-world worlds bring their own denying account; a quarter of the others govern a spoke account that denies.
+    denying: real ? real.truth.denying : rng.chance(0.25) ? [SPOKE_B] : [],
   };
   return { rng, policy, target, clock, memory };
 }
