@@ -64,7 +64,8 @@ function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, 
     case 'update-peering': return [...at(action.target.requester), ...at(action.target.accepter)];
     case 'create-route': case 'replace-route': {
       const own = [...at(action.target.network), ...(action.peer ? at(action.peer) : [])];
-      if (action.after.kind !== 'peering') return own;
+      // An Azure UDR names the appliance, not the peering: it waits with the link to its peer all the same.
+      if (action.after.kind !== 'peering') return action.peer ? [...own, ...(links.get(pairKey(action.target.network, action.peer)) ?? [])] : own;
       const h = action.after.peering;
       return [...own, ...at(h.requester), ...at(h.accepter), ...(links.get(pairKey(h.requester, h.accepter)) ?? [])];
     }
