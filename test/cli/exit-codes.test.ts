@@ -58,7 +58,8 @@ describe('exit codes a gate can trust', () => {
   describe('with no cloud credentials', () => {
     const saved = { ...process.env };
     beforeEach(() => {
-      for (const key of Object.keys(process.env)) if (key.startsWith('AWS_') && key !== 'AWS_CA_BUNDLE') delete process.env[key];
+      // Credentials and endpoints go; the SDK's own switches (AWS_SDK_JS_*, test/setup/node-runtime.ts) stay.
+      for (const key of Object.keys(process.env)) if (key.startsWith('AWS_') && key !== 'AWS_CA_BUNDLE' && !key.startsWith('AWS_SDK_JS_')) delete process.env[key];
       // Nowhere to find credentials: no files, no instance metadata (no network in unit tests).
       Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_CONFIG_FILE: '/nonexistent/config', AWS_EC2_METADATA_DISABLED: 'true' });
     });
