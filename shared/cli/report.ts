@@ -44,13 +44,13 @@ export async function reportCommand(args: ReportArgs, io: CliOutput, wallClock: 
   const format = args.json ? 'json' : (args.format ?? 'markdown');
   if (!['markdown', 'html', 'json'].includes(format)) throw new CliError(`--format ${format}: expected markdown, html or json`);
   const addresses = (args.store ?? `file:${join(stateDir(args.stateDir), 'audit')}`).split(',').map((s) => s.trim()).filter(Boolean);
-  let logs;
+  let entries;
   try {
-    logs = addresses.map((a) => openAuditLog(a));
+    entries = await listAll(addresses.map((address) => ({ address, log: openAuditLog(address) })), since.toISOString());
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
-  const report = buildReport(await listAll(logs, since.toISOString()), { since, until });
+  const report = buildReport(entries, { since, until });
   const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? renderReportHtml(report) : renderReportMarkdown(report);
   if (args.out) {
     writeText(args.out, text);

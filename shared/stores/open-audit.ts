@@ -46,8 +46,14 @@ export function openAuditLog(address: string, env: NodeJS.ProcessEnv = process.e
   }
 }
 
-/** Reads several logs as one, in time order (one command over the three clouds' deployments). */
-export async function listAll(logs: readonly AuditLog[], since: string): Promise<AuditEntry[]> {
-  const lists = await Promise.all(logs.map((l) => l.list({ since })));
+/** Reads several logs as one, in time order (one command over the three clouds' deployments); a failure names its store. */
+export async function listAll(logs: readonly { address: string; log: AuditLog }[], since: string): Promise<AuditEntry[]> {
+  const lists = await Promise.all(logs.map(async ({ address, log }) => {
+    try {
+      return await log.list({ since });
+    } catch (error) {
+      throw new TerminalError(`reading the audit log at ${address}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }));
   return lists.length === 1 ? lists[0]! : lists.flat().sort(compareAudit);
 }
