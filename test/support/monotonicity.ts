@@ -1,4 +1,4 @@
-import type { Observation, Plan, Scope } from '../../shared/model';
+import type { Cloud, Observation, Plan, Scope } from '../../shared/model';
 import { describeScope, isMutating } from '../../shared/model';
 import type { PlanInput } from '../../shared/planner';
 import { Prng } from '../chaos/prng';
@@ -77,12 +77,12 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
     stats.fullChanges = full.actions.filter(isMutating).length;
   }
   const fullKeys = new Set((full?.actions ?? []).filter(isMutating).map(actionKey));
-  const judge = (partial: Plan, view: string, unlocated: boolean) => {
+  const judge = (partial: Plan, view: string, unlocated: (cloud: Cloud) => boolean) => {
     for (const detail of safety.check(partial)) findings.push({ seed, kind: 'unsafe', view, detail });
     const changes = partial.actions.filter(isMutating);
     for (const a of changes) {
       const what = `${a.action} ${JSON.stringify(a.target)}`;
-      if (unlocated) findings.push({ seed, kind: 'acted-blind', view, detail: `${what}: planned although the observation cannot say what it did not read` });
+      if (unlocated(a.cloud)) findings.push({ seed, kind: 'acted-blind', view, detail: `${what}: planned although the observation cannot say what it did not read` });
       else if (full && !fullKeys.has(actionKey(a))) findings.push({ seed, kind: 'not-monotone', view, detail: `${what}: the plan with every read succeeding has no such action` });
     }
     return changes.length;
@@ -91,7 +91,8 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
     const faults = randomFaults(rng, world.truth.partitions, world.truth.denying);
     const blind = rng.chance(0.05);
     const view = describeView(faults, blind);
-    const unlocated = blind || faults.some((f) => f.partition.account === '*');
+    // No unread entries: nothing is known for certain. A failed discovery (`*`): nothing of that cloud.
+    const unlocated = (cloud: Cloud) => blind || faults.some((f) => f.partition.account === '*' && f.partition.cloud === cloud);
     const observation = observeWithFaults(world.estate, faults, world.truth.partitions, blind);
     const partial = planOrFinding(planner, world, observation, view, findings);
     if (partial) {

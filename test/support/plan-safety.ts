@@ -1,12 +1,12 @@
 import { cidrContains, cidrsOverlap, tryParseCidr } from '../../shared/cidr';
-import type { Action, Network, NetworkRef, Peering, PeeringHandle, Plan, Route, RouteTable } from '../../shared/model';
+import type { Action, Cloud, Network, NetworkRef, Peering, PeeringHandle, Plan, Route, RouteTable } from '../../shared/model';
 import { isMutating, networkKey } from '../../shared/model';
 import { listedAccounts } from '../../shared/policy';
 import { PolicyOracle } from '../chaos/oracle';
 import type { PeeringRole, RealWorld } from './real-world-estate';
 
-/** AWS: 50 routes per route table by default (the policies the generator writes set no other limit). */
-const ROUTES_PER_TABLE = 50;
+/** Routes per table by default (DESIGN §3; the policies the generator writes set no other limit). */
+const ROUTES_PER_TABLE: Readonly<Record<Cloud, number>> = { aws: 50, azure: 400, gcp: 250 };
 
 /** What makes two actions the same for the oracle: kind, cloud, target, before and after — never the reason. */
 export function actionKey(a: Action): string {
@@ -32,11 +32,14 @@ export class PlanSafety {
   private readonly networks: Map<string, Network>;
   private readonly peerings: Map<string, Peering>;
   private readonly oracle: PolicyOracle;
+  /** The Azure UDR next hops peerkeeper itself writes (`VirtualAppliance:<azureNextHop>`): routes through them are its own. */
+  private readonly ownHops: Set<string>;
 
   constructor(private readonly world: RealWorld) {
     this.networks = new Map(world.estate.networks.map((n) => [networkKey(n.ref), n]));
     this.peerings = new Map(world.estate.peerings.map((p) => [p.id, p]));
     this.oracle = new PolicyOracle(world.policy, world.estate);
+    this.ownHops = new Set(world.policy.connections.flatMap((c) => (c.routes.azureNextHop ? [`VirtualAppliance:${c.routes.azureNextHop}`] : [])));
   }
 
   private role(id: string | undefined): PeeringRole | undefined {
@@ -53,9 +56,9 @@ export class PlanSafety {
     return this.world.truth.prefixLists.get(route.destination) ?? ['0.0.0.0/0', '::/0'];
   }
 
-  /** Routes peerkeeper never owns: every non-peering next hop, and routes through live peerings nobody gave it. */
+  /** Routes peerkeeper never owns: every non-peering next hop but its own appliance, and routes through live peerings nobody gave it. */
   private unmanaged(route: Route): boolean {
-    return route.target.kind === 'other' || this.role(route.target.peeringId) === 'foreign';
+    return route.target.kind === 'other' ? !this.ownHops.has(route.target.id) : this.role(route.target.peeringId) === 'foreign';
   }
 
   /** Every violation in the plan's actions (held actions are never executed and are not judged here). */
@@ -115,11 +118,9 @@ export class PlanSafety {
     }
     const same = table?.routes.find((u) => u.destination === destination && this.unmanaged(u));
     if (same && a.action === 'create-route') out.push(`${what}: equals unmanaged route ${same.destination}`);
-    if (a.after.kind === 'peering') {
-      const h = a.after.peering;
-      const peer = networkKey(h.requester) === networkKey(network) ? h.accepter : h.requester;
-      if (!this.ranges(peer).includes(destination)) out.push(`${what}: routes a range that is not the peer's (${networkKey(peer)})`);
-    }
+    const h = a.after.kind === 'peering' ? a.after.peering : undefined;
+    const peer = h ? (networkKey(h.requester) === networkKey(network) ? h.accepter : h.requester) : a.peer;
+    if (peer && !this.ranges(peer).includes(destination)) out.push(`${what}: routes a range that is not the peer's (${networkKey(peer)})`);
   }
 
   /** Links the plan brings up: accepted requests and created peerings, by their two sides. */
@@ -186,8 +187,10 @@ export class PlanSafety {
     }
     for (const [key, d] of delta) {
       const [net, id] = key.split('#') as [string, string];
-      const count = this.networks.get(net)?.routeTables.find((t) => t.id === id)?.routes.length ?? 0;
-      if (d > 0 && count + d > ROUTES_PER_TABLE) out.push(`${id}: ${count} routes + ${d} created exceeds the ${ROUTES_PER_TABLE}-route quota`);
+      const network = this.networks.get(net);
+      const count = network?.routeTables.find((t) => t.id === id)?.routes.length ?? 0;
+      const quota = ROUTES_PER_TABLE[network?.ref.cloud ?? 'aws'];
+      if (d > 0 && count + d > quota) out.push(`${id}: ${count} routes + ${d} created exceeds the ${quota}-route quota`);
     }
   }
 }

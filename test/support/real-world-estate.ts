@@ -5,7 +5,7 @@ import type { Policy } from '../../shared/policy/schema';
 import { PolicySchema } from '../../shared/policy/schema';
 import { Prng } from '../chaos/prng';
 import { HUB, NOW, PARTNER, STRANGER, awsRef } from './estate-builder';
-import { routeKinds, type WorldBuilder } from './real-world-routes';
+import { AZURE_HOP, azureRoutes, gcpRoutes, routeKinds, type WorldBuilder } from './real-world-routes';
 
 /** What a peering really is; the planner only sees ids, states and tags, the oracle judges by this. */
 export type PeeringRole =
@@ -49,19 +49,21 @@ const SPOKE_ACCOUNTS = ['222222222222', '333333333333', '444444444444'];
 export const DENYING_ACCOUNT = '777777777777';
 export const SECOND_PARTNER = '888888888888';
 const MESH_ACCOUNT = '666666666666';
+const SUBSCRIPTION = '5f1c2d3e-0000-4000-8000-00000000da7a';
+const PROJECT = 'pk-net-prod';
 // Spoke ranges collide on purpose: the same /16 twice, a /20 inside a /16, so competing links happen often.
 const SPOKE_RANGES = ['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16', '10.1.128.0/20', '10.2.0.0/16', '10.5.0.0/16'];
 const MESH_RANGES = ['10.20.0.0/16', '10.21.0.0/16', '10.22.0.0/16', '10.21.16.0/20'];
 // Partner ranges: distinct, shared by both partners, overlapping a spoke, the hub, a transit route, whole space.
 const PARTNER_RANGES = ['172.16.0.0/16', '172.17.0.0/16', '172.16.0.0/16', '10.1.0.0/16', '10.0.0.0/16', '10.250.0.0/16', '0.0.0.0/0', '::/0', '2600:1f18:9900::/56', '172.16.128.0/17'];
 
-function policyFor(rng: Prng, accounts: { spokes: string[]; denying: boolean; mesh: boolean; pair: boolean }): Policy {
+function policyFor(rng: Prng, accounts: { spokes: string[]; denying: boolean; mesh: boolean; pair: boolean; clouds: boolean }): Policy {
   const chat = rng.chance(0.3) ? 'chat' : 'auto';
   const spokeAccounts = [...accounts.spokes, ...(accounts.denying ? [DENYING_ACCOUNT] : [])];
   const governed = [...new Set([HUB, ...spokeAccounts, ...(accounts.mesh || accounts.pair ? [MESH_ACCOUNT] : [])])].sort();
   return PolicySchema.parse({
     version: 1,
-    providers: { aws: { regions: [...REGIONS], accounts: governed, hubAccount: HUB } },
+    providers: { aws: { regions: [...REGIONS], accounts: governed, hubAccount: HUB }, ...(accounts.clouds ? { azure: { subscriptions: [SUBSCRIPTION] }, gcp: { projects: [PROJECT] } } : {}) },
     groups: {
       hub: { cloud: 'aws', account: HUB, tags: { role: 'hub' } },
       spokes: { cloud: 'aws', account: spokeAccounts, tags: { role: 'spoke' } },
@@ -69,12 +71,17 @@ function policyFor(rng: Prng, accounts: { spokes: string[]; denying: boolean; me
       mesh: { cloud: 'aws', tags: { role: 'mesh' } },
       left: { cloud: 'aws', account: MESH_ACCOUNT, tags: { role: 'pair-left' } },
       right: { cloud: 'aws', tags: { role: 'pair-right' } },
+      ...(accounts.clouds ? { azdata: { cloud: 'azure', account: SUBSCRIPTION, tags: { tier: 'data' } }, gcpmesh: { cloud: 'gcp', account: PROJECT, name: 'mesh-*' } } : {}),
     },
     connections: [
       { name: 'spokes-to-hub', topology: 'hub-spoke', hub: 'hub', spokes: 'spokes', approval: rng.chance(0.15) ? 'chat' : 'auto' },
       { name: 'partner-link', topology: 'pair', between: ['partners', 'hub'], approval: chat },
       ...(accounts.mesh ? [{ name: 'data-mesh', topology: 'mesh' as const, members: 'mesh', approval: 'auto' as const }] : []),
       ...(accounts.pair ? [{ name: 'left-right', topology: 'pair' as const, between: ['left', 'right'] as [string, string], approval: 'auto' as const }] : []),
+      ...(accounts.clouds ? [
+        { name: 'azure-data', topology: 'mesh' as const, members: 'azdata', approval: 'auto' as const, routes: { tables: 'all' as const, azureNextHop: AZURE_HOP } },
+        { name: 'gcp-mesh', topology: 'mesh' as const, members: 'gcpmesh', approval: 'auto' as const },
+      ] : []),
     ],
     deny: [{ between: ['spokes', 'spokes'], reason: 'spokes talk through the hub' }],
     unmatchedRequests: rng.pick(['reject', 'ignore', 'chat'] as const),
@@ -189,10 +196,36 @@ function foreignLink(w: WorldBuilder, a: Network, b: Network): void {
 }
 
 /**
+ * Azure VNets of a data mesh whose UDRs peerkeeper writes through an appliance (service tags, the VNet gateway,
+ * None, someone else's firewall beside them), and GCP networks of a mesh with every next-hop kind Compute returns.
+ * No peerings yet: the plan creates them, so the clouds' halves never need modelling in a partial read.
+ */
+function otherClouds(w: WorldBuilder): void {
+  const ranges = w.rng.shuffle(['10.60.0.0/16', '10.61.0.0/16', '10.62.0.0/16', '10.61.0.0/20']).slice(0, w.rng.int(2, 3));
+  ranges.forEach((cidr, i) => {
+    const base = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-data/providers/Microsoft.Network`;
+    const ref: NetworkRef = { cloud: 'azure', account: SUBSCRIPTION, region: 'westeurope', id: `${base}/virtualNetworks/vnet-data-${i}` };
+    const peer = ranges.find((r) => r !== cidr);
+    const local: Route[] = [{ destination: cidr, target: { kind: 'other', id: 'VnetLocal' }, origin: 'system' }];
+    const table: RouteTable = { id: `${base}/routeTables/rt-data-${i}`, network: ref, tags: {}, routes: [...local, ...azureRoutes(w, peer)] };
+    w.networks.push({ ref, name: `vnet-data-${i}`, cidrs: [cidr], tags: { tier: 'data' }, routeTables: [table] });
+    w.truth.ranges.set(networkKey(ref), [cidr]);
+  });
+  for (const [i, cidr] of w.rng.shuffle(['10.70.0.0/20', '10.71.0.0/20', '10.70.8.0/21']).slice(0, w.rng.int(2, 3)).entries()) {
+    const ref: NetworkRef = { cloud: 'gcp', account: PROJECT, region: 'global', id: `mesh-${String.fromCharCode(97 + i)}` };
+    const table: RouteTable = { id: 'routes', network: ref, main: true, tags: {}, routes: gcpRoutes(w, PROJECT) };
+    w.networks.push({ ref, name: ref.id, cidrs: [cidr], tags: {}, routeTables: [table] });
+    w.truth.ranges.set(networkKey(ref), [cidr]);
+  }
+}
+
+/**
  * A seeded estate shaped like a real AWS organization (issue 12): hub-spoke, mesh and pair connections over
  * several accounts and two regions; secondary and IPv6-only ranges; every route kind EC2 returns; unmanaged
  * transit and VPN routes overlapping spokes; a governed account that denies access; partner requests that
- * compete for one range; tables near their 50-route quota; stale routes to vanished managed peerings.
+ * compete for one range; tables near their 50-route quota; stale routes to vanished managed peerings. Two worlds
+ * in five add an Azure data mesh (UDRs through an appliance, service tags, VNet gateway, None) and a GCP mesh
+ * (default internet gateway, ILB, instance, VPN tunnel and next-hop IP routes).
  */
 export function realWorld(seed: number): RealWorld {
   const rng = new Prng(seed);
@@ -202,7 +235,7 @@ export function realWorld(seed: number): RealWorld {
     truth: { partitions: [], denying: [], partners: [PARTNER, SECOND_PARTNER], roles: new Map(), prefixLists: new Map(), ranges: new Map() },
   };
   const spokeAccounts = rng.shuffle(SPOKE_ACCOUNTS).slice(0, rng.int(1, 3));
-  const shape = { spokes: spokeAccounts, denying: rng.chance(0.4), mesh: rng.chance(0.4), pair: rng.chance(0.3) };
+  const shape = { spokes: spokeAccounts, denying: rng.chance(0.4), mesh: rng.chance(0.4), pair: rng.chance(0.3), clouds: rng.chance(0.4) };
   const policy = policyFor(rng, shape);
   let n = 0;
   const hubs = [vpc(w, awsRef(HUB, w.id('vpc'), 'us-east-1'), rangesFor(w, '10.0.0.0/16', n++), 'hub')];
@@ -220,10 +253,15 @@ export function realWorld(seed: number): RealWorld {
     vpc(w, awsRef(rng.pick([HUB, ...spokeAccounts]), w.id('vpc'), rng.pick(REGIONS)), rangesFor(w, rng.pick(['10.31.0.0/16', '10.30.128.0/17']), n++), 'pair-right');
   }
   if (rng.chance(0.5)) foreignLink(w, hubs[0]!, vpc(w, awsRef(rng.pick(spokeAccounts), w.id('vpc'), 'us-east-1'), rangesFor(w, rng.pick(['10.40.0.0/16', '192.168.0.0/16', '10.2.0.0/16']), n++), 'other'));
+  if (shape.clouds) otherClouds(w);
   const governed = policy.providers.aws?.accounts ?? [];
-  w.truth.partitions = governed.flatMap((account) => REGIONS.map((region) => ({ cloud: 'aws' as const, account, region })));
+  w.truth.partitions = [
+    ...governed.flatMap((account) => REGIONS.map((region) => ({ cloud: 'aws' as const, account, region }))),
+    ...(shape.clouds ? [{ cloud: 'azure' as const, account: SUBSCRIPTION, region: 'westeurope' }, { cloud: 'gcp' as const, account: PROJECT, region: 'global' }] : []),
+  ];
   w.truth.denying = shape.denying ? [DENYING_ACCOUNT] : [];
-  const accounts = governed.map((account) => ({ cloud: 'aws' as const, account, labels: {} }));
+  const accounts = w.truth.partitions.filter((p, i, all) => all.findIndex((q) => q.cloud === p.cloud && q.account === p.account) === i)
+    .map((p) => ({ cloud: p.cloud, account: p.account, labels: {} }));
   const estate: Estate = { version: 1, observedAt: NOW.toISOString(), complete: true, gaps: [], unread: [], accounts, networks: w.networks, peerings: w.peerings };
   return { seed, policy, estate, truth: w.truth };
 }
