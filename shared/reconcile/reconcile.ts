@@ -158,7 +158,7 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
     const actor = deps.actor ?? 'peerkeeper';
     const worth = results.filter((r) => (isMutating(r.action) || r.action.action === 'request-approval' || isAuditedFinding(r.action)) && r.status !== 'observed');
     for (const r of worth) await deps.audit.append(auditEntry(r, at, actor, hash, trigger, new Date(observedAt)));
-    for (const e of observationAuditEntries({ policy: deps.policy, observation, plan, scope, at: now(), actor, planHash: hash })) await deps.audit.append(e);
+    for (const e of observationAuditEntries({ policy: deps.policy, observation, plan, scope, at: now(), actor, planHash: hash, results })) await deps.audit.append(e);
   }
   return { scope, observation, plan, planHash: hash, results, writes: countWrites(results) };
 }

@@ -111,7 +111,9 @@ function tallyOf(scope: Scope): { subject: string; owns: (ref: NetworkRef) => bo
  * read), one per unreadable partition (alarms and the report count consecutive sweeps), and, for the estate
  * or one account, a `conformance` tally (see tallyOf).
  */
-export function observationAuditEntries(input: { policy: Policy; observation: Observation; plan: Plan; scope: Scope; at: Date; actor: string; planHash: string }): AuditEntry[] {
+export function observationAuditEntries(input: { policy: Policy; observation: Observation; plan: Plan; scope: Scope; at: Date; actor: string; planHash: string;
+  /** What the executor did with each action: a link this run created or accepted counts as converged. */
+  results?: readonly { action: Action; status: string }[] }): AuditEntry[] {
   const at = input.at.toISOString();
   const out: AuditEntry[] = [];
   for (const h of input.plan.held ?? []) { // plans built before the planner held actions have none
@@ -125,7 +127,7 @@ export function observationAuditEntries(input: { policy: Policy; observation: Ob
   }
   const tally = tallyOf(input.scope);
   if (tally === undefined) return out;
-  const counts = conformanceCounts(input.policy, input.observation, input.plan, tally.owns);
+  const counts = conformanceCounts(input.policy, input.observation, input.plan, tally.owns, input.results);
   out.push({ id: entryId(input.planHash, 'conformance', tally.subject, at), at, actor: input.actor, action: 'sweep', subject: tally.subject, kind: 'conformance',
     ...(input.scope.kind === 'account' ? { cloud: input.scope.cloud } : {}),
     reason: `${counts.converged} of ${counts.desired} desired links converged`, outcome: input.observation.complete ? 'complete' : 'incomplete', planHash: input.planHash, counts });
@@ -139,7 +141,8 @@ export function observationAuditEntries(input: { policy: Policy; observation: Ob
  * requester when peerkeeper governs the requester's account (a spoke's sweep also reads its hub), else by its
  * accepter — so per-account tallies add up to the estate without counting a link twice.
  */
-export function conformanceCounts(policy: Policy, observation: Observation, plan: Plan, owns: (ref: NetworkRef) => boolean = () => true): { desired: number; converged: number; pending: number; held: number; refused: number } {
+export function conformanceCounts(policy: Policy, observation: Observation, plan: Plan, owns: (ref: NetworkRef) => boolean = () => true,
+  results: readonly { action: Action; status: string }[] = []): { desired: number; converged: number; pending: number; held: number; refused: number } {
   const index = indexEstate(policy, observation);
   const governed = new Map<Cloud, string[]>();
   const isGoverned = (ref: NetworkRef) => (governed.get(ref.cloud) ?? governed.set(ref.cloud, governedAccounts(policy, ref.cloud)).get(ref.cloud)!).some((a) => sameAccount(ref.cloud, a, ref.account));
@@ -151,11 +154,14 @@ export function conformanceCounts(policy: Policy, observation: Observation, plan
   for (const a of plan.actions) {
     if (a.action === 'create-peering' || a.action === 'accept-peering') acted.add(pairKey(a.target.requester, a.target.accepter));
   }
+  // Accepted in this very run (an accept that went through leaves the link active).
+  const accepted = new Set(results.filter((r) => r.action.action === 'accept-peering' && (r.status === 'done' || r.status === 'converged'))
+    .map((r) => r.action.action === 'accept-peering' ? pairKey(r.action.target.requester, r.action.target.accepter) : ''));
   let converged = 0;
   let pending = 0;
   for (const d of desired) {
     const live = index.peeringsByPair.get(d.key) ?? [];
-    if (live.some((p) => p.state === 'active')) converged++;
+    if (live.some((p) => p.state === 'active') || accepted.has(d.key)) converged++;
     else if (acted.has(d.key)) pending++;
   }
   return { desired: desired.length + refused.length, converged, pending, held: desired.length - converged - pending, refused: refused.length };

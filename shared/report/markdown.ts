@@ -25,7 +25,7 @@ export function renderReportMarkdown(r: ComplianceReport): string {
   out.push('## Conformance', '');
   if (r.conformance) {
     const c = r.conformance;
-    out.push(`Last sweep ${c.at}${c.complete ? '' : ' (**incomplete observation**)'}: ${c.converged} of ${c.desired} desired links converged, ${c.pending} being fixed, ${c.held} held, ${c.refused} refused.`, '');
+    out.push(`Latest tallies (${c.at})${c.complete ? '' : ' (**incomplete observation**)'}: ${c.converged} of ${c.desired} desired links converged, ${c.pending} being fixed, ${c.held} held, ${c.refused} refused.`, '');
   } else out.push('No sweep in the window.', '');
   out.push('## Drift', '', `${r.drift.found} found, ${r.drift.reverted} reverted; time to revert ${describeLatency(r.drift.timeToRevert)}.`, '');
   if (r.drift.byKind.length) out.push(table(['kind', 'found', 'reverted', 'time to revert'], r.drift.byKind.map((k) => [k.kind, k.found, k.reverted, describeLatency(k.timeToRevert)])), '');

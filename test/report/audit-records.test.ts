@@ -39,17 +39,19 @@ describe('actionAuditFields', () => {
 });
 
 describe('the reconcile records what the report needs', () => {
-  it('a sweep appends one conformance tally of the estate; a converged second sweep counts every desired link converged', async () => {
+  it('a sweep tallies the estate: a link only planned is pending, one accepted in the run or active is converged', async () => {
     const hub = network(hubRef, ['10.0.0.0/16'], { role: 'hub' });
     const spoke = network(awsRef(SPOKE_A, 'vpc-a'), ['10.1.0.0/16'], { role: 'spoke' });
     const memory = new MemoryCloud(estate([hub, spoke], []), () => NOW);
     const audit = new MemoryAuditLog();
     const deps = { policy: hubSpokePolicy(), providers: memoryProviders(memory), now: () => NOW, audit };
-    await reconcileScope({ kind: 'estate' }, deps);
+    await reconcileScope({ kind: 'estate' }, { ...deps, mode: 'observe' });
+    await reconcileScope({ kind: 'estate' }, { ...deps, now: () => new Date(NOW.getTime() + 1_000) });
     await reconcileScope({ kind: 'estate' }, { ...deps, now: () => new Date(NOW.getTime() + 3_600_000) });
     const tallies = (await audit.list()).filter((e) => e.kind === 'conformance');
     expect(tallies.map((t) => t.counts)).toEqual([
       { desired: 1, converged: 0, pending: 1, held: 0, refused: 0 },
+      { desired: 1, converged: 1, pending: 0, held: 0, refused: 0 },
       { desired: 1, converged: 1, pending: 0, held: 0, refused: 0 },
     ]);
   });
