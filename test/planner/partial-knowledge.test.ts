@@ -1,4 +1,4 @@
-import type { Action, Estate, Plan, Scope } from '../../shared/model';
+import type { Action, Estate, Observation, Plan, Scope } from '../../shared/model';
 import { isMutating } from '../../shared/model';
 import { planScope } from '../../shared/planner';
 import { MemoryCloud, memoryProviders } from '../../shared/providers/memory';
@@ -12,7 +12,8 @@ import { actionKey } from '../support/plan-safety';
  * Minimal reproductions of what the monotonicity oracle (monotonicity.test.ts) found, one table case each. Every
  * case is a world read twice: with every read succeeding, and with the named reads failing as the AWS adapter would
  * see it (and, for some, planned for an event's scope). The second plan may only do what the full estate plan does;
- * `check` states what the failure was.
+ * `check` states what the failure was. `found` names the seeds of the generator as it was when the case was added;
+ * the generator has grown since, so those seeds are history: the case itself is the reproduction.
  */
 
 const policy = hubSpokePolicy({ limits: { maxChangesPerRun: 1000 } });
@@ -30,7 +31,7 @@ const reportOnly = hubSpokePolicy({
 
 const hubRef = awsRef(HUB, 'vpc-hub');
 const spokeRef = awsRef(SPOKE_A, 'vpc-a');
-const plan = (observation: Estate | ReturnType<typeof observeWithFaults>, p: Policy = policy): Plan => planScope({ policy: p, observation, now: NOW });
+const plan = (observation: Observation, p: Policy = policy): Plan => planScope({ policy: p, observation, now: NOW });
 const changes = (p: Plan) => p.actions.filter(isMutating);
 const writes = (p: Plan, kind: Action['action'], destination: string) => changes(p).filter((a) => a.action === kind && 'destination' in a.target && a.target.destination === destination);
 
