@@ -71,8 +71,9 @@ export function buildReport(entries: readonly AuditEntry[], window: { since: Dat
   const unreadableAt = new Map<string, Set<string>>();
   // When each subject (the estate, or one account) was tallied: the sweeps a partition's streak is counted over.
   const sweepTimes = new Map<string, string[]>();
-  // The latest tally of each subject (the estate, or one account): the estate's now is their sum.
+  // The latest estate tally (CLI, local cloud), else the latest tally of each account (every cloud's sweep) summed.
   const tallies = new Map<string, NonNullable<ComplianceReport['conformance']>>();
+  let estateTally: ComplianceReport['conformance'];
   let conformance: ComplianceReport['conformance'];
   let failures = 0;
   let count = 0;
@@ -88,11 +89,11 @@ export function buildReport(entries: readonly AuditEntry[], window: { since: Dat
       (sweepTimes.get(e.subject) ?? sweepTimes.set(e.subject, []).get(e.subject)!).push(e.at);
       const c = e.counts;
       const tally = { at: e.at, complete: e.outcome === 'complete', desired: c.desired ?? 0, converged: c.converged ?? 0, pending: c.pending ?? 0, held: c.held ?? 0, refused: c.refused ?? 0 };
-      // An estate tally replaces every account's; an account's replaces the estate's (its own part is newer).
-      if (e.subject === 'estate') tallies.clear();
-      else tallies.delete('estate');
-      tallies.set(e.subject, tally);
-      conformance = sumTallies(tallies);
+      // An estate tally counts every link at once; account tallies add up only across accounts, so the estate's
+      // wins when a window has both (a deployment's sweeps tally accounts; the CLI and the local cloud, the estate).
+      if (e.subject === 'estate') estateTally = tally;
+      else tallies.set(e.subject, tally);
+      conformance = estateTally ?? sumTallies(tallies);
       day.converged = conformance.converged;
       day.desired = conformance.desired;
       continue;

@@ -61,7 +61,7 @@ describe('buildReport', () => {
     expect(r.conformance).toEqual({ at: '2026-11-01T03:00:00.000Z', complete: true, desired: 3, converged: 2, pending: 0, held: 1, refused: 0 });
   });
 
-  it('sums the latest tally of each account into the estate\'s conformance; an estate tally replaces them', () => {
+  it('sums the latest tally of each account into the estate\'s conformance; an estate tally, counting every link at once, wins', () => {
     const tally = (at: string, subject: string, desired: number, converged: number) => entry(at, { action: 'sweep', subject, kind: 'conformance', outcome: 'complete', counts: { desired, converged } });
     const byAccount = buildReport([
       tally('2026-11-01T01:00:00.000Z', 'aws:1:us-east-1', 4, 2), tally('2026-11-01T01:00:05.000Z', 'aws:2:us-east-1', 3, 3),
@@ -70,6 +70,8 @@ describe('buildReport', () => {
     expect(byAccount.conformance).toMatchObject({ desired: 7, converged: 7, at: '2026-11-01T02:00:00.000Z' });
     const estateLast = buildReport([tally('2026-11-01T01:00:00.000Z', 'aws:1:us-east-1', 4, 2), tally('2026-11-01T03:00:00.000Z', 'estate', 9, 8)], window);
     expect(estateLast.conformance).toMatchObject({ desired: 9, converged: 8 });
+    const estateFirst = buildReport([tally('2026-11-01T01:00:00.000Z', 'estate', 9, 8), tally('2026-11-01T03:00:00.000Z', 'aws:1:us-east-1', 4, 4)], window);
+    expect(estateFirst.conformance).toMatchObject({ desired: 9, converged: 8 });
   });
 
   it('counts an account\'s unreadable streak over its own sweeps, whatever other accounts\' sweeps do in between', () => {
