@@ -1,4 +1,8 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { ec2Pattern, sweepRequestedPattern, vendingPattern } from '../../infra/aws/patterns';
 import { policyHash, runDoctor, type DoctorTarget } from '../../shared/doctor/checks';
+import { AwsDeploymentProbe } from '../../shared/providers/aws/deployment';
 import { WATCHED_GCP_METHODS } from '../../shared/events/gcp';
 import { StaticTokenCredential } from '../../shared/providers/azure/connect';
 import { AzureDeploymentProbe } from '../../shared/providers/azure/deployment';
@@ -60,5 +64,25 @@ describe('doctor against an Azure deployment (ARM: app settings, Event Grid subs
     want.forEach((w, i) => expect(found[i]).toMatch(w));
     // Doctor only reads: GETs, and the one POST ARM uses to list settings.
     expect(api.asked.every((a) => a.startsWith('GET ') || a.endsWith('/config/appsettings/list'))).toBe(true);
+  });
+});
+
+describe('doctor against an AWS deployment (EventBridge rules, the function\'s environment)', () => {
+  /** Clients answering as EventBridge and Lambda would, one page of rules in two. */
+  function clients(patterns: unknown[], hash: string | undefined) {
+    const rules = patterns.map((p, i) => ({ Name: `rule-${i}`, State: 'ENABLED', EventPattern: JSON.stringify(p) }));
+    const events = { send: async (cmd: { input: { NextToken?: string } }) => (cmd.input.NextToken ? { Rules: rules.slice(1) } : { Rules: rules.slice(0, 1), NextToken: rules.length > 1 ? 'page-2' : undefined }) };
+    const lambda = { send: async () => ({ Environment: { Variables: hash ? { PEERKEEPER_POLICY_SHA256: hash } : {} } }) };
+    return { events: events as unknown as EventBridgeClient, lambda: lambda as unknown as LambdaClient };
+  }
+  const cases: { reason: string; patterns: unknown[]; hash?: string; want: RegExp[] }[] = [
+    { reason: 'the three rules serverless.yml makes, on two pages, and this policy deployed', patterns: [ec2Pattern(), vendingPattern(), sweepRequestedPattern()], hash: policyHash(policy), want: [] },
+    { reason: 'no vending rule, and a deployment from before the policy hash', patterns: [ec2Pattern(), sweepRequestedPattern()], want: [/event route account vending on peerkeeper-prod: missing/, /does not record its policy hash/] },
+  ];
+  it.each(cases)('$reason', async ({ patterns, hash, want }) => {
+    const probe = new AwsDeploymentProbe({ busName: 'peerkeeper-prod', functionName: 'peerkeeper-prod-network-event', ...clients(patterns, hash) });
+    const found = await problems({ cloud: 'aws', provider, accessFix: 'x', eventRoutes: () => probe.eventRoutes(), deployedPolicyHash: () => probe.deployedPolicyHash() });
+    expect(found).toHaveLength(want.length);
+    want.forEach((w, i) => expect(found[i]).toMatch(w));
   });
 });

@@ -1,7 +1,7 @@
 import type { Action } from '../../shared/model';
 import { MemoryCloud, memoryProviders } from '../../shared/providers/memory';
 import { reconcileScope } from '../../shared/reconcile';
-import { actionAuditFields, driftKind } from '../../shared/report';
+import { actionAuditFields, driftKind, observationAuditEntries } from '../../shared/report';
 import { MemoryAuditLog } from '../../shared/stores/memory';
 import { HUB, NOW, SPOKE_A, awsRef, estate, hubSpokePolicy, network, peering, peeringRoute } from '../support/estate-builder';
 
@@ -76,5 +76,23 @@ describe('the reconcile records what the report needs', () => {
     const audit = new MemoryAuditLog();
     await reconcileScope({ kind: 'network', network: spoke.ref }, { policy: hubSpokePolicy(), providers: memoryProviders(memory), now: () => NOW, audit });
     expect((await audit.list()).filter((e) => e.kind === 'conformance')).toEqual([]);
+  });
+
+  it('records each partition the plan could not read, with every reason, and each action it held', () => {
+    const held: Action = { action: 'accept-peering', cloud: 'aws', reason: 'spokes-to-hub: accept', connection: 'spokes-to-hub', target: { id: 'pcx-9', ...handle }, after: { options: {} } };
+    const plan = {
+      complete: false, scope: { kind: 'account' as const, cloud: 'aws' as const, account: HUB }, mode: 'enforce' as const, actions: [], problems: [],
+      held: [{ action: held, waitingFor: ['aws:333333333333:us-east-1'], reason: 'waiting for aws:333333333333:us-east-1 (AccessDenied)' }],
+      partitions: [
+        { cloud: 'aws' as const, account: HUB, region: 'us-east-1', complete: true, reasons: [] },
+        { cloud: 'aws' as const, account: '333333333333', region: 'us-east-1', complete: false, reasons: ['AccessDenied: sts:AssumeRole', 'DescribeVpcs not read'] },
+      ],
+    };
+    const entries = observationAuditEntries({ policy: hubSpokePolicy(), observation: { complete: false, gaps: [], accounts: [], networks: [], peerings: [] }, plan,
+      scope: { kind: 'peering', cloud: 'aws', account: HUB, region: 'us-east-1', peeringId: 'pcx-9' }, at: NOW, actor: 'peerkeeper', planHash: 'h' });
+    expect(entries.map((e) => [e.kind ?? e.action, e.subject, e.outcome, e.reason])).toEqual([
+      ['accept-peering', 'aws:pcx-9', 'held', 'waiting for aws:333333333333:us-east-1 (AccessDenied)'],
+      ['unreadable-partition', 'aws:333333333333:us-east-1', 'unreadable', 'AccessDenied: sts:AssumeRole; DescribeVpcs not read'],
+    ]);
   });
 });
