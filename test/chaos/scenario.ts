@@ -152,6 +152,8 @@ export async function runScenario(input: { rng: Prng; policy: Policy; target: Ch
     const partialView = (r?.observation.networks.length ?? 0) < final.observation.networks.length;
     rerunWrites.push({ scope: describeScope(scope), writes: r?.writes ?? 0, partialView });
   }
-  const violations = [...thrown, ...checkInvariants({ policy, before, after: await target.snapshot(), reconciles: log, twins, final, sweepsToQuiesce, rerunWrites })];
+  // Once more the sweep: whatever the re-run scopes did first (with what the sweep held), it must now agree.
+  const settle = await run({ kind: 'estate' });
+  const violations = [...thrown, ...checkInvariants({ policy, before, after: await target.snapshot(), reconciles: log, twins, final, sweepsToQuiesce, rerunWrites, settleWrites: settle?.writes ?? 0 })];
   return { violations, ...stats };
 }
