@@ -5,7 +5,8 @@ import type { Policy } from '../../shared/policy/schema';
 import { PolicySchema } from '../../shared/policy/schema';
 import { Prng } from '../chaos/prng';
 import { HUB, NOW, PARTNER, STRANGER, awsRef } from './estate-builder';
-import { AZURE_HOP, azureRoutes, gcpRoutes, routeKinds, type WorldBuilder } from './real-world-routes';
+import { AZURE_HOP, PROJECT, SUBSCRIPTION, otherClouds } from './real-world-clouds';
+import { routeKinds, type WorldBuilder } from './real-world-routes';
 
 /** What a peering really is; the planner only sees ids, states and tags, the oracle judges by this. */
 export type PeeringRole =
@@ -49,8 +50,6 @@ const SPOKE_ACCOUNTS = ['222222222222', '333333333333', '444444444444'];
 export const DENYING_ACCOUNT = '777777777777';
 export const SECOND_PARTNER = '888888888888';
 const MESH_ACCOUNT = '666666666666';
-const SUBSCRIPTION = '5f1c2d3e-0000-4000-8000-00000000da7a';
-const PROJECT = 'pk-net-prod';
 // Spoke ranges collide on purpose: the same /16 twice, a /20 inside a /16, so competing links happen often.
 const SPOKE_RANGES = ['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16', '10.1.128.0/20', '10.2.0.0/16', '10.5.0.0/16'];
 const MESH_RANGES = ['10.20.0.0/16', '10.21.0.0/16', '10.22.0.0/16', '10.21.16.0/20'];
@@ -192,30 +191,6 @@ function foreignLink(w: WorldBuilder, a: Network, b: Network): void {
   for (const table of a.routeTables) {
     const cidr = b.cidrs[0]!;
     if (!table.routes.some((r) => r.destination === cidr) && table.routes.length < ROUTE_QUOTA) table.routes.push({ destination: cidr, target: { kind: 'peering', peeringId: p.id }, origin: 'static', state: 'active' });
-  }
-}
-
-/**
- * Azure VNets of a data mesh whose UDRs peerkeeper writes through an appliance (service tags, the VNet gateway,
- * None, someone else's firewall beside them), and GCP networks of a mesh with every next-hop kind Compute returns.
- * No peerings yet: the plan creates them, so the clouds' halves never need modelling in a partial read.
- */
-function otherClouds(w: WorldBuilder): void {
-  const ranges = w.rng.shuffle(['10.60.0.0/16', '10.61.0.0/16', '10.62.0.0/16', '10.61.0.0/20']).slice(0, w.rng.int(2, 3));
-  ranges.forEach((cidr, i) => {
-    const base = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-data/providers/Microsoft.Network`;
-    const ref: NetworkRef = { cloud: 'azure', account: SUBSCRIPTION, region: 'westeurope', id: `${base}/virtualNetworks/vnet-data-${i}` };
-    const peer = ranges.find((r) => r !== cidr);
-    const local: Route[] = [{ destination: cidr, target: { kind: 'other', id: 'VnetLocal' }, origin: 'system' }];
-    const table: RouteTable = { id: `${base}/routeTables/rt-data-${i}`, network: ref, tags: {}, routes: [...local, ...azureRoutes(w, peer)] };
-    w.networks.push({ ref, name: `vnet-data-${i}`, cidrs: [cidr], tags: { tier: 'data' }, routeTables: [table] });
-    w.truth.ranges.set(networkKey(ref), [cidr]);
-  });
-  for (const [i, cidr] of w.rng.shuffle(['10.70.0.0/20', '10.71.0.0/20', '10.70.8.0/21']).slice(0, w.rng.int(2, 3)).entries()) {
-    const ref: NetworkRef = { cloud: 'gcp', account: PROJECT, region: 'global', id: `mesh-${String.fromCharCode(97 + i)}` };
-    const table: RouteTable = { id: 'routes', network: ref, main: true, tags: {}, routes: gcpRoutes(w, PROJECT) };
-    w.networks.push({ ref, name: ref.id, cidrs: [cidr], tags: {}, routeTables: [table] });
-    w.truth.ranges.set(networkKey(ref), [cidr]);
   }
 }
 

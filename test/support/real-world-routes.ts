@@ -29,7 +29,8 @@ const CORE_NETWORK = 'arn:aws:networkmanager::111111111111:core-network/core-net
 /** AWS: 50 routes per table by default; near-full tables hold 47–50. */
 const ROUTE_QUOTA = 50;
 
-const route = (destination: string, id: string, origin: Route['origin'] = 'static', state: Route['state'] = 'active'): Route =>
+/** A route to a next hop that is not a peering (every kind the clouds return besides pcx). */
+export const route = (destination: string, id: string, origin: Route['origin'] = 'static', state: Route['state'] = 'active'): Route =>
   ({ destination, target: { kind: 'other', id }, origin, state });
 
 /**
@@ -69,32 +70,3 @@ export function routeKinds(w: WorldBuilder, cidrs: readonly string[], main: bool
   return out;
 }
 
-/** The Azure next hop peerkeeper writes for the data mesh (the appliance in the first VNet). */
-export const AZURE_HOP = '10.60.0.4';
-
-/**
- * UDRs a real Azure route table carries: the default route to the Internet or to a firewall appliance someone else
- * runs, service tags (not CIDRs), a VPN range to the VNet gateway, a black-holed range (next hop None), and
- * sometimes peerkeeper's own route to a peer range through its appliance.
- */
-export function azureRoutes(w: WorldBuilder, peerRange: string | undefined): Route[] {
-  const { rng } = w;
-  const out: Route[] = [route('0.0.0.0/0', rng.chance(0.5) ? 'Internet' : 'VirtualAppliance:10.70.0.4')];
-  if (rng.chance(0.5)) out.push(route('Storage', 'Internet'));
-  if (rng.chance(0.3)) out.push(route('AzureCloud.westeurope', 'Internet'));
-  if (rng.chance(0.4)) out.push(route('10.90.0.0/16', 'VirtualNetworkGateway'));
-  if (rng.chance(0.2)) out.push(route('10.91.0.0/16', 'None'));
-  if (peerRange && rng.chance(0.5)) out.push(route(peerRange, `VirtualAppliance:${AZURE_HOP}`));
-  return out;
-}
-
-/** Routes of a GCP network: the default internet gateway, an internal load balancer, an instance, a VPN tunnel, a next-hop IP. */
-export function gcpRoutes(w: WorldBuilder, project: string): Route[] {
-  const { rng } = w;
-  const out: Route[] = [route('0.0.0.0/0', `gateway:projects/${project}/global/gateways/default-internet-gateway`)];
-  if (rng.chance(0.4)) out.push(route('10.80.0.0/16', `ilb:projects/${project}/regions/europe-west1/forwardingRules/ilb-1`));
-  if (rng.chance(0.3)) out.push(route('10.81.0.0/16', `instance:projects/${project}/zones/europe-west1-b/instances/nva-1`));
-  if (rng.chance(0.4)) out.push(route('192.168.50.0/24', `vpnTunnel:projects/${project}/regions/europe-west1/vpnTunnels/onprem-1`));
-  if (rng.chance(0.2)) out.push(route('10.82.0.0/16', 'ip:10.70.0.10'));
-  return out;
-}
