@@ -32,6 +32,8 @@ locals {
     "compute.routes.delete",
     "compute.routes.list",
     "compute.subnetworks.list",
+    "resourcemanager.folders.get",
+    "resourcemanager.folders.list",
     "resourcemanager.projects.get",
     "resourcemanager.projects.list",
   ]

@@ -70,6 +70,15 @@ export const AccountQuotasSchema = z.object({
   routesPerTable: z.number().int().positive().optional(),
 });
 
+/** A container of an organization: an AWS root (r-…) or OU (ou-…), an Azure management group, a GCP organization or folder. */
+export const OrganizationUnitSchema = z.object({
+  /** AWS `r-…` / `ou-…`; Azure management group name; GCP `organizations/N` / `folders/N`. */
+  id: z.string().min(1),
+  /** The display name (AWS OU name, management group or folder display name): OU paths are built from these. */
+  name: z.string().optional(),
+});
+export type OrganizationUnit = z.infer<typeof OrganizationUnitSchema>;
+
 /** An AWS account, Azure subscription or GCP project, with what selectors and chat messages show. */
 export const AccountSchema = z.object({
   cloud: CloudSchema,
@@ -77,5 +86,10 @@ export const AccountSchema = z.object({
   name: z.string().optional(),
   labels: TagsSchema.default({}),
   quotas: AccountQuotasSchema.optional(),
+  /**
+   * Where the account sits in its organization, root first, nearest container last (discovered). Absent = not
+   * discovered: a group that selects by organization structure does not match it.
+   */
+  ancestors: z.array(OrganizationUnitSchema).optional(),
 });
 export type Account = z.infer<typeof AccountSchema>;

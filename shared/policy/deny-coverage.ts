@@ -37,7 +37,10 @@ function namesWithin(inner: string | readonly string[] | undefined, outer: strin
  */
 export function groupWithin(inner: Group, outer: Group): boolean {
   return inner.cloud === outer.cloud && listWithin(inner.cloud, inner.account, outer.account) && listWithin(inner.cloud, inner.region, outer.region)
-    && labelsWithin(inner.tags, outer.tags) && labelsWithin(inner.accountLabels, outer.accountLabels) && namesWithin(inner.name, outer.name);
+    && labelsWithin(inner.tags, outer.tags) && labelsWithin(inner.accountLabels, outer.accountLabels) && namesWithin(inner.name, outer.name)
+    // The same containers only: a nested OU, management group or folder is within its parent, but proving it needs the tree.
+    && listWithin(inner.cloud, inner.organizationalUnit, outer.organizationalUnit) && listWithin(inner.cloud, inner.managementGroup, outer.managementGroup)
+    && listWithin(inner.cloud, inner.folder, outer.folder) && listWithin(inner.cloud, inner.organization, outer.organization);
 }
 
 const samePair = (a: readonly [string, string], b: readonly [string, string]): boolean => (a[0] === b[0] && a[1] === b[1]) || (a[0] === b[1] && a[1] === b[0]);

@@ -1,5 +1,6 @@
 import type { Account, Cloud, Network, NetworkRef, Observation } from '../model';
 import { type PolicyIssue, type PolicySource, unplacedSource } from './issues';
+import { accountInContainers, selectsByOrganization } from './organization';
 import type { Group, Policy } from './schema';
 
 function list(value: string | readonly string[] | undefined): readonly string[] | undefined {
@@ -45,16 +46,17 @@ function refMatches(group: Group, ref: NetworkRef): boolean {
 
 /**
  * True when an observed network belongs to the group: cloud, account and region lists, tags, the
- * account's labels (`account` must be the network's own account; without it, a group that needs labels
- * does not match) and name (network name or id, trailing * = prefix). Omitted fields match anything.
+ * account's labels and place in its organization (`account` must be the network's own account; without it, a
+ * group that needs labels or an OU / management group / folder does not match) and name (network name or id, trailing * = prefix). Omitted fields match anything.
  */
 export function networkInGroup(group: Group, network: Network, account?: Account): boolean {
   if (!refMatches(group, network.ref)) return false;
   if (!labelsMatch(group.tags, network.tags)) return false;
-  if (group.accountLabels !== undefined && Object.keys(group.accountLabels).length > 0) {
+  const needsLabels = group.accountLabels !== undefined && Object.keys(group.accountLabels).length > 0;
+  if (needsLabels || selectsByOrganization(group)) {
     const own = account !== undefined && account.cloud === network.ref.cloud
       && comparable(account.cloud, account.account) === comparable(network.ref.cloud, network.ref.account);
-    if (!own || !labelsMatch(group.accountLabels, account.labels)) return false;
+    if (!own || (needsLabels && !labelsMatch(group.accountLabels, account.labels)) || !accountInContainers(group, account)) return false;
   }
   return namesMatch(group, network.name === undefined ? namesOfRef(network.ref) : [network.name, ...namesOfRef(network.ref)]);
 }
@@ -67,7 +69,8 @@ export function networkInGroup(group: Group, network: Network, account?: Account
 export function refInGroup(group: Group, ref: NetworkRef): boolean {
   const needsTags = group.tags !== undefined && Object.keys(group.tags).length > 0;
   const needsLabels = group.accountLabels !== undefined && Object.keys(group.accountLabels).length > 0;
-  if (needsTags || needsLabels) return false;
+  // An OU, management group or folder is a fact about the account that only discovery proves.
+  if (needsTags || needsLabels || selectsByOrganization(group)) return false;
   return refMatches(group, ref) && namesMatch(group, namesOfRef(ref));
 }
 

@@ -11,7 +11,11 @@ export const GroupSchema = z.strictObject({
   tags: z.record(z.string(), z.string()).optional().describe('Network tags that must all match (AWS tags, Azure tags). "*" matches any value.'),
   accountLabels: z.record(z.string(), z.string()).optional().describe('Labels of the account / subscription / project (GCP networks have no labels).'),
   name: oneOrMany.optional().describe('Network names or ids; a trailing * matches a prefix.'),
-}).describe('A named set of networks, selected by cloud, account, region, tags, account labels and name.');
+  organizationalUnit: oneOrMany.optional().describe('AWS only: OU ids (ou-…, or the root r-…) or OU paths by name below the root (Workloads/Prod); accounts in nested OUs are included. Discovered through AWS Organizations.'),
+  managementGroup: oneOrMany.optional().describe('Azure only: management group names (ids); subscriptions in nested management groups are included.'),
+  folder: oneOrMany.optional().describe('GCP only: folder ids (folders/123 or 123); projects in nested folders are included.'),
+  organization: z.string().min(1).optional().describe('GCP only: the organization id (organizations/123 or 123); every project under it, in any folder.'),
+}).describe('A named set of networks, selected by cloud, account, region, tags, account labels, name and organization structure (only ACTIVE accounts are governed).');
 export type Group = z.infer<typeof GroupSchema>;
 
 export const RouteTableSelectorSchema = z.union([
@@ -56,6 +60,7 @@ export const ProvidersSchema = z.strictObject({
     regions: z.array(z.string()).min(1).default(['us-east-1']).describe('Regions to observe in every account.'),
     hubAccount: z.string().optional().describe('The account the functions run in.'),
     accounts: z.array(z.string()).optional().describe('Accounts to observe; defaults to the accounts the groups name.'),
+    organizationRole: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'a role ARN').optional().describe('Read-only role in the management account or a delegated administrator that organizationalUnit groups are discovered through; absent = the functions\' own credentials.'),
   }).optional(),
   azure: z.strictObject({
     tenantId: z.string().optional().describe('The Entra ID tenant.'),

@@ -103,7 +103,13 @@ export function checkPolicySemantics(policy: Policy): { errors: PathIssue[]; war
     errors.push({ path: ['unmatchedRequests'], message: 'unmatchedRequests is "chat" but approvals.approvers is empty: nobody could answer' });
   }
 
+  const structureFields = { aws: ['organizationalUnit'], azure: ['managementGroup'], gcp: ['folder', 'organization'] } as const;
   for (const [name, group] of groups) {
+    for (const [cloud, fields] of Object.entries(structureFields)) {
+      for (const field of fields) {
+        if (cloud !== group.cloud && group[field] !== undefined) errors.push({ path: ['groups', name, field], message: `${field} selects ${cloud} accounts; group "${name}" is a ${group.cloud} group` });
+      }
+    }
     if (!used.has(name)) warnings.push({ path: ['groups', name], message: `group "${name}" is used by no connection or deny` });
     if (group.cloud === 'gcp' && [group.region ?? []].flat().some((r) => r !== 'global')) {
       warnings.push({ path: ['groups', name, 'region'], message: 'GCP networks are global: only region "global" can match' });

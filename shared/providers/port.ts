@@ -1,4 +1,4 @@
-import type { Action, Cloud, Observation } from '../model';
+import type { Action, Cloud, Observation, Scope } from '../model';
 
 /** One unit of observation and of sweep fan-out: an account / subscription / project, optionally one region. */
 export interface Partition {
@@ -45,10 +45,12 @@ export interface PeeringProvider {
   /** Performs one action. */
   apply(action: Action, context: ApplyContext): Promise<ApplyOutcome>;
   /**
-   * Partitions the provider discovers beyond the policy's explicit lists (an Azure management group's
-   * subscriptions, a GCP folder's projects). The sweep observes these too.
+   * Partitions the provider discovers beyond the policy's explicit lists (the ACTIVE accounts of an AWS OU, an Azure
+   * management group's subscriptions, a GCP folder's projects, nested containers included). The sweep observes these
+   * too. `scope` lets discovery read only what the reconcile needs (an account event re-reads that account); a
+   * rejection is a gap over the whole cloud, never an empty organization.
    */
-  partitions?(): Promise<Partition[]>;
+  partitions?(scope?: Scope): Promise<Partition[]>;
 }
 
 /** Cloud permissions an adapter operation needs (least privilege is built from these). */

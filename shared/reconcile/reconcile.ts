@@ -11,7 +11,7 @@ import type { ActionResult, ExecuteDeps } from './execute';
 import { countWrites, executePlan } from './execute';
 import { withDeclaredRequests } from './declared';
 import { farSidePartitions } from './far-sides';
-import { governedAccounts, partitionsFor } from './partitions';
+import { governedAccounts, involvedPartitions, partitionsFor } from './partitions';
 import { actionAuditFields, isAuditedFinding, observationAuditEntries } from '../report/audit-records';
 
 /** Everything reconcileScope needs; the handlers, the sweep, the CLI and approvals all build one. */
@@ -78,7 +78,7 @@ async function governedPartitions(scope: Scope, policy: Policy, clouds: readonly
   for (const cloud of clouds) {
     const provider = providers[cloud];
     if (!provider?.partitions) continue;
-    discovered.push(...(await provider.partitions().catch((error: unknown) => {
+    discovered.push(...(await provider.partitions(scope).catch((error: unknown) => {
       undiscovered.push({ cloud, account: '*', reason: `discovering governed accounts failed: ${error instanceof Error ? error.message : String(error)}` });
       return [];
     })));
@@ -92,6 +92,45 @@ async function governedPartitions(scope: Scope, policy: Policy, clouds: readonly
     if (!covered) seen.set(partitionKey(p), p);
   }
   return { partitions: [...seen.values()], governed, undiscovered };
+}
+
+/**
+ * Partitions a provider could not read, remembered per provider object (a warm function container, a CLI run) until
+ * a read of them succeeds. A scope reads them again with its own partition: the failure comes back as an unread
+ * partition, so the planner holds what depends on it exactly as a sweep does (DESIGN §11). The cost grows with
+ * the broken accounts, not with the organization: without this, a scope that never asks an account that denies us
+ * would act on links a sweep holds because of that account.
+ */
+const unreadable = new WeakMap<PeeringProvider, Map<string, Partition>>();
+
+function rememberUnread(providers: ReconcileDeps['providers'], read: readonly Partition[], observation: Observation): void {
+  const failed = observation.unread ?? [];
+  for (const p of read) {
+    const provider = providers[p.cloud];
+    if (!provider) continue;
+    const memo = unreadable.get(provider) ?? new Map<string, Partition>();
+    unreadable.set(provider, memo);
+    const unread = failed.some((u) => u.cloud === p.cloud && accountKey(u.cloud, u.account) === accountKey(p.cloud, p.account) && (u.region === undefined || p.region === undefined || u.region === p.region));
+    if (unread) memo.set(partitionKey(p), p);
+    else memo.delete(partitionKey(p));
+  }
+}
+
+function withRememberedUnread(own: readonly Partition[], providers: ReconcileDeps['providers'], governed: ReadonlySet<string>): Partition[] {
+  const out = new Map(own.map((p) => [partitionKey(p), p]));
+  for (const cloud of new Set(own.map((p) => p.cloud))) {
+    const provider = providers[cloud];
+    for (const p of (provider ? unreadable.get(provider)?.values() : undefined) ?? []) {
+      if (governed.has(accountKey(p.cloud, p.account)) && !out.has(partitionKey(p))) out.set(partitionKey(p), p);
+    }
+  }
+  return [...out.values()];
+}
+
+/** A cloud's governed accounts (listed and discovered) from the reconcile's `cloud:account` keys. */
+function governedOf(governed: ReadonlySet<string>, cloud: Cloud): string[] {
+  const prefix = `${cloud}:`;
+  return [...governed].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
 }
 
 /** An event about an account the policy does not govern is reported, never acted on (never accepted from). */
@@ -123,7 +162,8 @@ function partitionStatuses(read: readonly Partition[], unread: readonly Partitio
 export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?: Trigger): Promise<ReconcileResult> {
   const now = deps.now ?? (() => new Date());
   const clouds = (Object.keys(deps.providers) as Cloud[]).filter((c) => deps.providers[c] !== undefined);
-  const { partitions: toObserve, governed, undiscovered } = await governedPartitions(scope, deps.policy, clouds, deps.providers);
+  const { partitions: own, governed, undiscovered } = await governedPartitions(scope, deps.policy, clouds, deps.providers);
+  const toObserve = scope.kind === 'estate' ? own : withRememberedUnread(own, deps.providers, governed);
   const observeAll = async (partitions: readonly Partition[]) => mergeObservations((await Promise.all(clouds.map((cloud) => {
     const mine = partitions.filter((p) => p.cloud === cloud);
     return mine.length === 0 ? undefined : deps.providers[cloud]!.observe(mine);
@@ -131,12 +171,17 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
   // When the plan's observation began: the adapters may trust it for a write that follows within a moment.
   const observedAt = now().getTime();
   const first = await observeAll(toObserve);
+  // Second round, decided from the policy and what the first read found (DESIGN §12): the hubs, pair sides and mesh
+  // members the scope's networks involve, and the far sides of its links — never every account a group names.
+  const involved = involvedPartitions(scope, deps.policy, first, (cloud) => governedOf(governed, cloud));
   const nearSide = scope.kind === 'route-table' ? linksRestoredFromNearSide(deps.policy, first) : new Set<string>();
-  const far = farSidePartitions(scope, first, toObserve, (cloud, account) => governed.has(accountKey(cloud, account)), nearSide);
+  const farSides = farSidePartitions(scope, first, [...toObserve, ...involved], (cloud, account) => governed.has(accountKey(cloud, account)), nearSide);
+  const far = [...involved, ...farSides];
   const observed = far.length === 0 ? first : mergeObservations([first, await observeAll(far)]);
   const merged = undiscovered.length === 0 ? observed
     : { ...observed, complete: false, gaps: [...observed.gaps, ...undiscovered.map((u) => `${u.cloud}: ${u.reason}`)], unread: [...(observed.unread ?? []), ...undiscovered] };
   const partitions = [...toObserve, ...far];
+  rememberUnread(deps.providers, partitions, observed);
   const observation = deps.declaredRequests ? withDeclaredRequests(merged, await deps.declaredRequests()) : merged;
   const decisions = new Map(deps.decisions ?? []);
   if (deps.approvals) for (const [id, state] of await deps.approvals.states(observation.peerings)) if (!decisions.has(id)) decisions.set(id, state);

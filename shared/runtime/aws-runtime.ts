@@ -2,7 +2,7 @@ import { bundledPolicyPath, loadPolicyFile } from './policy-file';
 import type { Cloud, Trigger } from '../model';
 import type { Policy } from '../policy';
 import { HUB_ENV } from '../providers/aws/hub-env';
-import type { PeeringProvider } from '../providers/port';
+import type { Partition, PeeringProvider } from '../providers/port';
 import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult } from '../reconcile';
 import type { AuditLog } from '../stores/ports';
 import type { ApprovalRecord } from '../approvals/record';
@@ -62,7 +62,9 @@ export class AwsRuntime {
     private readonly providers: Partial<Record<Cloud, PeeringProvider>>,
     private readonly outcomes: OutcomePublisher | undefined,
     private readonly queues: RuntimeQueues,
-    private readonly opts: { audit?: AuditLog; now: () => Date; log: RuntimeLog; env: NodeJS.ProcessEnv; approvals?: AwsRuntimeOverrides['approvals']; approvalWiring?: ApprovalWiring },
+    private readonly opts: { audit?: AuditLog; now: () => Date; log: RuntimeLog; env: NodeJS.ProcessEnv; approvals?: AwsRuntimeOverrides['approvals']; approvalWiring?: ApprovalWiring;
+      /** The accounts OU groups hold (organization discovery); default: the AWS provider's own `partitions`. */
+      discover?: () => Promise<Partition[]> },
   ) {
     const extra = (opts.env[HUB_ENV.identities] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const functionRole = opts.env[HUB_ENV.functionRoleArn];
@@ -121,14 +123,28 @@ export class AwsRuntime {
    * invocation however large the organization (1,000 accounts × 2 regions = 2,000 messages, 200 SendMessageBatch calls).
    */
   async fanOut(kind: 'sweep' | 'poll', eventId: string, at?: string): Promise<number> {
-    const messages: WorkMessage[] = partitionsFor({ kind: 'estate' }, this.policy, ['aws']).map((p) => ({
+    const listed = partitionsFor({ kind: 'estate' }, this.policy, ['aws']);
+    const aws = this.providers.aws;
+    const discover = this.opts.discover ?? (aws?.partitions ? () => aws.partitions!({ kind: 'estate' }) : undefined);
+    let failure: unknown;
+    const found = discover ? await discover().catch((error: unknown) => { failure = error; return []; }) : [];
+    const regions = this.policy.providers.aws?.regions ?? ['us-east-1'];
+    const seen = new Set(listed.map((p) => `${p.account}:${p.region ?? '*'}`));
+    const discovered = found.flatMap((p) => (p.region ? [p] : regions.map((region) => ({ ...p, region })))).filter((p) => !seen.has(`${p.account}:${p.region}`));
+    const messages: WorkMessage[] = [...listed, ...discovered].map((p) => ({
       trigger: {
         scope: { kind: 'account', cloud: 'aws', account: p.account, ...(p.region ? { region: p.region } : {}) },
         kind, eventId: `${eventId}:${p.account}:${p.region ?? '*'}`, source: kind === 'sweep' ? 'Scheduled Sweep' : 'Pending Poll',
         ...(at ? { at } : {}),
       },
     }));
-    return this.queues.sendWork(messages);
+    const sent = await this.queues.sendWork(messages);
+    // The listed accounts are swept anyway; a failed discovery fails the run (alarmed), never sweeps an empty organization.
+    if (failure !== undefined) {
+      this.opts.log.error('organization discovery failed: OU accounts were not swept', { error: failure instanceof Error ? failure.message : String(failure) });
+      throw failure;
+    }
+    return sent;
   }
 
   /** Parks an input that can never succeed (malformed event, denied by policy) and logs why. */

@@ -1,3 +1,4 @@
+import { awsDiscoveryFor, discoveredAwsPartitions } from '../providers/aws/discovery';
 import { HUB_ENV } from '../providers/aws/hub-env';
 import { SqsSender } from '../providers/aws/queues';
 import type { Policy } from '../policy';
@@ -13,8 +14,10 @@ export function createFanOutRuntime(options: { env?: NodeJS.ProcessEnv; log: Run
   const sqs = new SqsSender();
   const policy = loadPolicyFile(policyPath(env));
   const approvalWiring = options.approvals?.(policy, env);
+  // OU groups: the fan-out lists the organization itself (Organizations only, no EC2 client in this bundle).
+  const discovery = awsDiscoveryFor(policy, env);
   return new AwsRuntime(policy, {}, undefined, {
     sendWork: (messages) => sqs.sendAll(required(env, HUB_ENV.workQueueUrl), messages.map((m) => ({ id: m.trigger.eventId, body: m }))),
     deadLetter: (input, error) => sqs.send(required(env, HUB_ENV.deadLetterUrl), { error: { name: error.name, message: error.message }, input }),
-  }, { now: () => new Date(), log: options.log, env, ...(approvalWiring ? { approvalWiring } : {}) });
+  }, { now: () => new Date(), log: options.log, env, ...(approvalWiring ? { approvalWiring } : {}), ...(discovery ? { discover: () => discoveredAwsPartitions(discovery) } : {}) });
 }

@@ -1,12 +1,15 @@
 import type { TokenCredential } from '@azure/identity';
 import { ConvergedError, PeerkeeperError, StaleActionError, TerminalError } from '../../errors';
-import type { Action, Observation } from '../../model';
+import type { Action, Observation, Scope } from '../../model';
+import { normalizeManagementGroup, organizationSelection } from '../../policy/organization';
 import type { Policy } from '../../policy/schema';
+import { OrganizationDirectory } from '../organization-directory';
 import type { ApplyContext, ApplyOutcome, Partition, PeeringProvider } from '../port';
 import { acceptPeering, createPeering, deletePeering, type PeeringApplyDeps, rejectPeering, updatePeering } from './apply';
 import { applyRoute } from './applyRoutes';
-import { ArmClient, type ArmClientOptions, DEFAULT_ARM_ENDPOINT, defaultCredential, MANAGEMENT_GROUPS_API_VERSION, StaticTokenCredential } from './connect';
+import { ArmClient, type ArmClientOptions, DEFAULT_ARM_ENDPOINT, defaultCredential, StaticTokenCredential } from './connect';
 import { observeAzure } from './observe';
+import { AzureManagementGroupSource } from './organization';
 
 export { AZURE_PERMISSIONS, azureRoleActions } from './permissions';
 export { ArmClient, StaticTokenCredential, DEFAULT_ARM_ENDPOINT, NETWORK_API_VERSION } from './connect';
@@ -19,6 +22,8 @@ export interface AzureAdapterOptions {
   subscriptions: readonly string[];
   /** Adds every subscription under this management group (see `partitions()`). */
   managementGroup?: string;
+  /** Management groups the policy's groups select (nested groups included); their subscriptions are discovered too. */
+  selectedManagementGroups?: readonly string[];
   tenantId?: string;
   /** Defaults to managed identity in Azure, the default credential chain elsewhere, a static token for a loopback endpoint. */
   credential?: TokenCredential;
@@ -37,8 +42,12 @@ export interface AzureAdapterOptions {
 export class AzurePeeringAdapter implements PeeringProvider {
   readonly cloud = 'azure' as const;
   readonly client: ArmClient;
-  private readonly subscriptions: Set<string>;
-  private readonly managementGroup: string | undefined;
+  /** The subscriptions the policy lists. */
+  private readonly explicit: ReadonlySet<string>;
+  /** Listed plus discovered (governed) subscriptions: the ones this adapter may change. */
+  private subscriptions: Set<string>;
+  /** Discovery under the management groups (absent when the policy names none). */
+  readonly directory: OrganizationDirectory | undefined;
 
   constructor(options: AzureAdapterOptions) {
     const env = options.env ?? process.env;
@@ -47,26 +56,29 @@ export class AzurePeeringAdapter implements PeeringProvider {
     const credential = options.credential
       ?? (loopback ? new StaticTokenCredential(env.PEERKEEPER_AZURE_TOKEN ?? 'peerkeeper-local') : defaultCredential(env, options.tenantId));
     this.client = new ArmClient({ ...options.client, endpoint, credential });
-    this.subscriptions = new Set(options.subscriptions.map((s) => s.toLowerCase()));
-    this.managementGroup = options.managementGroup;
+    this.explicit = new Set(options.subscriptions.map((s) => s.toLowerCase()));
+    this.subscriptions = new Set(this.explicit);
+    const roots = [...new Set([...(options.managementGroup ? [options.managementGroup] : []), ...(options.selectedManagementGroups ?? [])].map(normalizeManagementGroup))].sort();
+    this.directory = roots.length === 0 ? undefined : new OrganizationDirectory(new AzureManagementGroupSource(this.client, roots), () => true, (s) => s.toLowerCase());
   }
 
-  /** One partition per subscription: the configured ones plus the management group's descendants. */
-  async partitions(): Promise<Partition[]> {
-    if (this.managementGroup) {
-      const path = `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(this.managementGroup)}/descendants?api-version=${MANAGEMENT_GROUPS_API_VERSION}`;
-      const list = await this.client.listAll(path, this.client.clock() + 60_000);
-      if (list.error) throw list.error;
-      for (const item of list.items) {
-        const d = item as { type?: unknown; name?: unknown };
-        if (d.type === 'Microsoft.Management/managementGroups/subscriptions' && typeof d.name === 'string') this.subscriptions.add(d.name.toLowerCase());
-      }
+  /**
+   * One partition per subscription: the configured ones plus the Enabled subscriptions under the management groups
+   * (nested groups included). Descendants has no per-subscription lookup, so discovery lists once per run and again
+   * for a subscription event (vending, a move between groups) or the sweep.
+   */
+  async partitions(scope?: Scope): Promise<Partition[]> {
+    if (this.directory) {
+      await this.directory.prepare(scope);
+      // A subscription moved out of the groups, disabled or deleted stops being governed (and changed) here.
+      this.subscriptions = new Set([...this.explicit, ...this.directory.governed().map((a) => a.account)]);
     }
     return [...this.subscriptions].sort().map((account) => ({ cloud: 'azure', account }));
   }
 
-  observe(partitions: readonly Partition[]): Promise<Observation> {
-    return observeAzure(this.client, partitions);
+  async observe(partitions: readonly Partition[]): Promise<Observation> {
+    const observed = await observeAzure(this.client, partitions);
+    return this.directory ? this.directory.decorate(observed, 'azure') : observed;
   }
 
   async apply(action: Action, context: ApplyContext): Promise<ApplyOutcome> {
@@ -110,6 +122,7 @@ export function createAzureProvider(policy: Policy, env: NodeJS.ProcessEnv = pro
   return new AzurePeeringAdapter({
     subscriptions: azureSubscriptionsOf(policy),
     ...(azure?.managementGroup ? { managementGroup: azure.managementGroup } : {}),
+    selectedManagementGroups: organizationSelection(policy, 'azure').ids,
     ...(azure?.tenantId ? { tenantId: azure.tenantId } : {}),
     env,
   });

@@ -69,6 +69,16 @@ export class ComputeClient {
     return out;
   }
 
+  /** A Resource Manager v3 URL (folders, projects by parent): the v1 base with its version replaced. */
+  resourceManagerV3Url(path: string): string {
+    return `${trim(this.opts.resourceManagerEndpoint).replace(/\/v1$/, '/v3')}/${path}`;
+  }
+
+  /** GET a Resource Manager v3 path (`folders/N`, `projects/ID`). */
+  getResourceManagerV3<T>(path: string, deadline?: number): Promise<T> {
+    return this.call<T>('GET', this.resourceManagerV3Url(path), undefined, deadline);
+  }
+
   /** Every page of a Resource Manager list (`pageToken`/`nextPageToken` as in Compute). */
   listResourceManager<P extends { nextPageToken?: string }, T>(path: string, pick: (page: P) => T[], deadline?: number): Promise<T[]> {
     return this.listAll(`${trim(this.opts.resourceManagerEndpoint)}/${path}`, pick, deadline);

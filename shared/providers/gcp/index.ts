@@ -1,12 +1,15 @@
 import { ConvergedError, TerminalError } from '../../errors';
-import type { Action, Observation } from '../../model';
+import type { Action, Observation, Scope } from '../../model';
+import { normalizeGcpContainer, organizationSelection } from '../../policy/organization';
 import type { Policy } from '../../policy/schema';
+import { OrganizationDirectory } from '../organization-directory';
 import type { ApplyContext, ApplyOutcome, Partition, PeeringProvider } from '../port';
 import { GcpApplier, isTyped } from './apply';
 import type { ComputeClient, RetryPolicy } from './client';
 import { connectCompute } from './connect';
 import { NetworkLocks } from './networkLocks';
 import { observeProjects } from './observe';
+import { GcpResourceManagerSource } from './organization';
 
 export { ComputeClient, DEFAULT_RETRY, type RetryPolicy, type TokenSource, type ComputeOperation } from './client';
 export { connectCompute, gcpConnection, anonymous, staticToken, applicationDefaultCredentials, DEFAULT_COMPUTE_ENDPOINT } from './connect';
@@ -14,17 +17,17 @@ export { GCP_PERMISSIONS, allGcpPermissions } from './permissions';
 export { createPubSubPublisher, PubSubRestPublisher, PUBSUB_PERMISSIONS, DEFAULT_PUBSUB_ENDPOINT, type MessagePublisher } from './pubsub';
 export { GCP_ROUTE_TABLE_ID, MANAGED_PEERING_PREFIX, managedPeeringName, gcpNetworkRef, halfId } from './toModel';
 
-/** Where the adapter looks: explicit projects, and/or the direct children of a folder or organization. */
+/** Where the adapter looks: explicit projects, and/or every project under folders or organizations (nested folders included). */
 export interface GcpAdapterOptions {
   client: ComputeClient;
   projects?: readonly string[];
   folder?: string;
   organization?: string;
+  /** Folders and organizations the policy's groups select (`folders/N`, `organizations/N`). */
+  selectedContainers?: readonly string[];
   /** Projects read in parallel (default 4). */
   concurrency?: number;
 }
-
-interface ProjectListPage { projects?: { projectId: string; lifecycleState?: string }[]; nextPageToken?: string }
 
 /** The GCP VPC Network Peering adapter behind the provider port. */
 export class GcpPeeringAdapter implements PeeringProvider {
@@ -33,38 +36,45 @@ export class GcpPeeringAdapter implements PeeringProvider {
   private readonly applier: GcpApplier;
   private discovered: Set<string> | undefined;
   private readonly rediscoveredFor = new Set<string>();
+  /** Discovery under folders and organizations (absent when the policy names none). */
+  readonly directory: OrganizationDirectory | undefined;
 
   constructor(private readonly opts: GcpAdapterOptions) {
     this.applier = new GcpApplier(opts.client, this.locks, (p) => this.ownsProject(p));
+    const roots = [...new Set([
+      ...(opts.folder ? [normalizeGcpContainer('folders', opts.folder)] : []),
+      ...(opts.organization ? [normalizeGcpContainer('organizations', opts.organization)] : []),
+      ...(opts.selectedContainers ?? []),
+    ])].sort();
+    this.directory = roots.length === 0 ? undefined : new OrganizationDirectory(new GcpResourceManagerSource(opts.client, roots), () => true);
   }
 
   /**
-   * The projects to sweep: the configured ones plus the ACTIVE projects directly under the folder or
-   * organization (Resource Manager v1 `parent.type:folder parent.id:N`; nested folders are not walked).
+   * The projects to observe: the configured ones plus the ACTIVE projects under the folders and organizations,
+   * nested folders included (Resource Manager v3). The sweep walks them; a project event (CreateProject,
+   * MoveProject) looks that project up; other events reuse what the run found.
    */
-  async partitions(): Promise<Partition[]> {
+  async partitions(scope?: Scope): Promise<Partition[]> {
     const found = new Set(this.opts.projects ?? []);
-    for (const [type, id] of [['folder', this.opts.folder], ['organization', this.opts.organization]] as const) {
-      if (!id) continue;
-      const filter = encodeURIComponent(`parent.type:${type} parent.id:${id.replace(/^(folders|organizations)\//, '')}`);
-      const projects = await this.opts.client.listResourceManager<ProjectListPage, { projectId: string; lifecycleState?: string }>(
-        `projects?filter=${filter}`, (p) => p.projects ?? []);
-      for (const p of projects) if (!p.lifecycleState || p.lifecycleState === 'ACTIVE') found.add(p.projectId);
+    if (this.directory) {
+      await this.directory.prepare(scope);
+      for (const a of this.directory.governed()) found.add(a.account);
     }
     this.discovered = found;
     return [...found].sort().map((account) => ({ cloud: 'gcp', account, region: 'global' }));
   }
 
   /** Reads the projects of the partitions (other clouds' partitions are ignored). Never mutates. */
-  observe(partitions: readonly Partition[]): Promise<Observation> {
+  async observe(partitions: readonly Partition[]): Promise<Observation> {
     const projects = partitions.filter((p) => p.cloud === 'gcp').map((p) => p.account);
-    return observeProjects(this.opts.client, projects, { concurrency: this.opts.concurrency ?? 4 });
+    const observed = await observeProjects(this.opts.client, projects, { concurrency: this.opts.concurrency ?? 4 });
+    return this.directory ? this.directory.decorate(observed, 'gcp') : observed;
   }
 
   /** Performs one action; throws only RetryableError / TerminalError. */
   async apply(action: Action, context: ApplyContext): Promise<ApplyOutcome> {
     if (action.cloud !== 'gcp') throw new TerminalError(`the GCP adapter cannot apply a ${action.cloud} action`);
-    if ((this.opts.folder || this.opts.organization) && this.needsDiscovery(action)) await this.partitions();
+    if (this.directory && this.needsDiscovery(action)) await this.partitions();
     try {
       return await this.applier.apply(action, context);
     } catch (e) {
@@ -112,5 +122,6 @@ export function createGcpProvider(policy: Policy, env: NodeJS.ProcessEnv = proce
     projects: policyProjects(policy),
     ...(gcp?.folder ? { folder: gcp.folder } : {}),
     ...(gcp?.organization ? { organization: gcp.organization } : {}),
+    selectedContainers: organizationSelection(policy, 'gcp').ids,
   });
 }

@@ -9,7 +9,8 @@ const WAIT = 'compute.globalOperations.get';
  */
 export const GCP_PERMISSIONS = {
   observe: ['compute.networks.list', 'compute.subnetworks.list', 'compute.routes.list', 'resourcemanager.projects.get'],
-  partitions: ['resourcemanager.projects.list'],
+  /** Resource Manager v3: folders?parent= and folders.get walk nested folders; projects?parent= and projects.get find projects. */
+  partitions: ['resourcemanager.folders.get', 'resourcemanager.folders.list', 'resourcemanager.projects.get', 'resourcemanager.projects.list'],
   'create-peering': ['compute.networks.get', 'compute.networks.addPeering', WAIT],
   'accept-peering': ['compute.networks.get', 'compute.networks.addPeering', WAIT],
   'reject-peering': [],
