@@ -1,6 +1,6 @@
 import type { Cloud, Observation, Plan, Scope } from '../../shared/model';
 import { describeScope, isMutating } from '../../shared/model';
-import type { PlanInput } from '../../shared/planner';
+import type { ApprovalState, PlanInput } from '../../shared/planner';
 import { Prng } from '../chaos/prng';
 import { NOW } from './estate-builder';
 import { describeFault, observeWithFaults, randomFaults, type ReadFault } from './partial-reads';
@@ -37,13 +37,19 @@ const describeView = (faults: readonly ReadFault[], blind: boolean) =>
   `${blind ? '(no unread entries) ' : ''}${faults.map((f) => `${f.partition.account}${f.partition.region ? `/${f.partition.region}` : ''} ${describeFault(f)}`).join('; ')}`;
 
 /** Plans one observation of a world, recording a throw as a finding instead of stopping the run. */
-function planOrFinding(planner: Planner, world: RealWorld, observation: Observation, view: string, findings: Finding[], scope?: Scope): Plan | undefined {
+function planOrFinding(planner: Planner, world: RealWorld, input: { observation: Observation; decisions: ReadonlyMap<string, ApprovalState>; scope?: Scope }, view: string, findings: Finding[]): Plan | undefined {
   try {
-    return planner({ policy: world.policy, observation, now: NOW, ...(scope ? { scope } : {}) });
+    return planner({ policy: world.policy, now: NOW, ...input });
   } catch (error) {
     findings.push({ seed: world.seed, kind: 'throws', view, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     return undefined;
   }
+}
+
+/** Where approvals stand for a third of the pending requests (approved, rejected, pending, expired): the same for every view. */
+function randomDecisions(rng: Prng, world: RealWorld): Map<string, ApprovalState> {
+  const states: ApprovalState[] = ['approved', 'approved', 'rejected', 'pending', 'expired'];
+  return new Map(world.estate.peerings.filter((p) => p.state === 'requested' && rng.chance(0.35)).map((p) => [p.id, rng.pick(states)]));
 }
 
 /** A scope an event could name in what the partial view saw: one of its route tables, networks or accounts. */
@@ -71,14 +77,15 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
   const safety = new PlanSafety(world);
   const findings: Finding[] = [];
   const stats: SeedStats = { fullChanges: 0, partialChanges: 0, partialViews: 0 };
-  const full = planOrFinding(planner, world, world.estate, 'full', findings);
+  const decisions = randomDecisions(rng, world);
+  const full = planOrFinding(planner, world, { observation: world.estate, decisions }, 'full', findings);
   if (full) {
-    for (const detail of safety.check(full)) findings.push({ seed, kind: 'unsafe', view: 'full', detail });
+    for (const detail of safety.check(full, decisions)) findings.push({ seed, kind: 'unsafe', view: 'full', detail });
     stats.fullChanges = full.actions.filter(isMutating).length;
   }
   const fullKeys = new Set((full?.actions ?? []).filter(isMutating).map(actionKey));
   const judge = (partial: Plan, view: string, unlocated: (cloud: Cloud) => boolean) => {
-    for (const detail of safety.check(partial)) findings.push({ seed, kind: 'unsafe', view, detail });
+    for (const detail of safety.check(partial, decisions)) findings.push({ seed, kind: 'unsafe', view, detail });
     const changes = partial.actions.filter(isMutating);
     for (const a of changes) {
       const what = `${a.action} ${JSON.stringify(a.target)}`;
@@ -94,13 +101,13 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
     // No unread entries: nothing is known for certain. A failed discovery (`*`): nothing of that cloud.
     const unlocated = (cloud: Cloud) => blind || faults.some((f) => f.partition.account === '*' && f.partition.cloud === cloud);
     const observation = observeWithFaults(world.estate, faults, world.truth.partitions, blind);
-    const partial = planOrFinding(planner, world, observation, view, findings);
+    const partial = planOrFinding(planner, world, { observation, decisions }, view, findings);
     if (partial) {
       stats.partialViews += 1;
       stats.partialChanges += judge(partial, view, unlocated);
     }
     const scope = randomScope(rng, observation);
-    const scoped = scope && planOrFinding(planner, world, observation, `${view} | scope ${describeScope(scope)}`, findings, scope);
+    const scoped = scope && planOrFinding(planner, world, { observation, decisions, scope }, `${view} | scope ${describeScope(scope)}`, findings);
     if (scoped && scope) judge(scoped, `${view} | scope ${describeScope(scope)}`, unlocated);
   }
   const unique = new Map(findings.map((f) => [`${f.kind}|${f.view}|${f.detail}`, f]));

@@ -1,6 +1,7 @@
 import { cidrContains, cidrsOverlap, tryParseCidr } from '../../shared/cidr';
 import type { Action, Cloud, Network, NetworkRef, Peering, PeeringHandle, Plan, Route, RouteTable } from '../../shared/model';
 import { isMutating, networkKey } from '../../shared/model';
+import type { ApprovalState } from '../../shared/planner';
 import { listedAccounts } from '../../shared/policy';
 import { PolicyOracle } from '../chaos/oracle';
 import type { PeeringRole, RealWorld } from './real-world-estate';
@@ -62,17 +63,17 @@ export class PlanSafety {
   }
 
   /** Every violation in the plan's actions (held actions are never executed and are not judged here). */
-  check(plan: Plan): string[] {
+  check(plan: Plan, decisions: ReadonlyMap<string, ApprovalState> = new Map()): string[] {
     const out: string[] = [];
     const actions = plan.actions.filter(isMutating);
     const introduced = this.introducedLinks(actions);
-    for (const a of actions) this.checkAction(a, out);
+    for (const a of actions) this.checkAction(a, decisions, out);
     for (const link of introduced) this.checkLink(link, actions, introduced, out);
     this.checkTables(actions, out);
     return out;
   }
 
-  private checkAction(a: Action, out: string[]): void {
+  private checkAction(a: Action, decisions: ReadonlyMap<string, ApprovalState>, out: string[]): void {
     const what = `${a.action} ${'id' in a.target && a.target.id ? a.target.id : ''}`;
     switch (a.action) {
       case 'delete-peering': if (!DELETABLE.has(this.role(a.target.id))) out.push(`${what}: deletes a peering peerkeeper does not own (${this.role(a.target.id)})`); return;
@@ -85,8 +86,13 @@ export class PlanSafety {
         if (!p) return;
         const verdict = this.oracle.verdict(p.requester, p.accepter);
         if (!this.networks.has(networkKey(p.requester)) && !listedAccounts(this.world.policy, 'aws').has(p.requester.account)) out.push(`${what}: accepts a request from unlisted account ${p.requester.account} (${role})`);
-        else if (!verdict.wanted) out.push(`${what}: accepts a pair the policy does not want${verdict.denied ? ' (denied)' : ''} (${role})`);
-        else if (!verdict.auto) out.push(`${what}: accepts without the approval its connection requires`);
+        // A human may approve what no connection names (unmatchedRequests: chat), never what a deny rule forbids.
+        const approved = decisions.get(p.id) === 'approved';
+        const askable = approved && this.world.policy.unmatchedRequests === 'chat';
+        if (verdict.denied) out.push(`${what}: accepts a pair a deny rule forbids (${role})`);
+        else if (!verdict.wanted && !askable) out.push(`${what}: accepts a pair the policy does not want (${role})`);
+        else if (!verdict.auto && !approved) out.push(`${what}: accepts without the approval its connection requires (${decisions.get(p.id) ?? 'never asked'})`);
+        if (decisions.get(p.id) === 'rejected') out.push(`${what}: accepts a request an approver rejected`);
         return;
       }
       case 'create-peering': if (!this.oracle.verdict(a.target.requester, a.target.accepter).wanted) out.push(`${what}: creates ${networkKey(a.target.requester)} → ${networkKey(a.target.accepter)}, which the policy does not want`); return;

@@ -14,7 +14,8 @@ export type PeeringRole =
   | 'wanted-untagged' // a live link the policy wants, made by hand
   | 'partner-link' // an active link with a listed partner
   | 'foreign' // a live peering nobody asked peerkeeper to manage
-  | 'request-partner' | 'request-stranger' | 'request-denied'
+  | 'request-partner' | 'request-stranger' | 'request-denied' // denied: between two spokes
+  | 'request-unmatched' // between networks no connection names
   | 'dead-managed' // tagged by peerkeeper, now deleted / failed / expired
   | 'vanished'; // routed to, but gone from every listing
 
@@ -182,7 +183,10 @@ function requests(w: WorldBuilder, hub: Network, spokes: Network[]): void {
     }
   }
   if (w.rng.chance(0.35)) peeringBetween(w, 'request-stranger', partner(STRANGER), hub.ref, 'requested');
-  if (spokes.length >= 2 && w.rng.chance(0.3)) peeringBetween(w, 'request-denied', spokes[0]!.ref, spokes[1]!.ref, 'requested');
+  if (spokes.length >= 2 && w.rng.chance(0.3)) {
+    const [a, b] = [spokes[0]!, spokes[1]!];
+    peeringBetween(w, a.tags.role === 'spoke' && b.tags.role === 'spoke' ? 'request-denied' : 'request-unmatched', a.ref, b.ref, 'requested');
+  }
 }
 
 /** A live peering nobody asked peerkeeper to manage, with routes through it (never to be touched). */
