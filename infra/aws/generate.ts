@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { SELF_INVOKE_PERMISSIONS } from '../../shared/providers/aws/invoke';
 import { AWS_PERMISSIONS } from '../../shared/providers/aws/permissions';
+import { AWS_ORGANIZATION_PERMISSIONS } from '../../shared/providers/aws/organization';
 import { SSM_SECRET_PERMISSIONS } from '../../shared/providers/aws/secrets';
 import { memberStatements } from './member-role';
 import { ec2Pattern, sweepRequestedPattern, vendingPattern } from './patterns';
@@ -55,6 +56,12 @@ function hubRoleStatements(): unknown[] {
     { Sid: 'QueueWorkAndDeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'],
       Resource: ['WorkQueue', ...DEAD_LETTER_QUEUES].map(arn) },
     ...memberStatements(hubRequesterVpcs).map((s) => ({ ...s, Sid: `Hub${s.Sid}` })),
+    // organizationalUnit groups: read the organization through providers.aws.organizationRole (a role of this name in the
+    // management account or a delegated administrator), or directly when the hub itself is the delegated administrator.
+    // Organizations' List/Describe actions support no resource-level scoping: read-only, on '*'.
+    { Sid: 'AssumeOrganizationReader', Effect: 'Allow', Action: [...AWS_PERMISSIONS['assume-role']],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/peerkeeper-organization-reader' } },
+    { Sid: 'ReadOrganization', Effect: 'Allow', Action: [...new Set(Object.values(AWS_ORGANIZATION_PERMISSIONS).flat())].sort(), Resource: '*' },
   ];
 }
 

@@ -23,11 +23,14 @@ export function ec2Pattern(): EventPattern {
   };
 }
 
-/** Control Tower and Organizations account vending, emitted in the management account (us-east-1). */
+/**
+ * Control Tower and Organizations account vending (service events) and MoveAccount between OUs (an API call),
+ * emitted in the management account (us-east-1).
+ */
 export function vendingPattern(): EventPattern {
   return {
     source: Object.keys(WATCHED_VENDING_EVENTS).sort(),
-    'detail-type': [SERVICE_EVENT],
+    'detail-type': [API_CALL, SERVICE_EVENT],
     detail: { eventName: Object.values(WATCHED_VENDING_EVENTS).flat().sort() },
   };
 }

@@ -60,7 +60,7 @@ export const ProvidersSchema = z.strictObject({
     regions: z.array(z.string()).min(1).default(['us-east-1']).describe('Regions to observe in every account.'),
     hubAccount: z.string().optional().describe('The account the functions run in.'),
     accounts: z.array(z.string()).optional().describe('Accounts to observe; defaults to the accounts the groups name.'),
-    organizationRole: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'a role ARN').optional().describe('Read-only role in the management account or a delegated administrator that organizationalUnit groups are discovered through; absent = the functions\' own credentials.'),
+    organizationRole: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'a role ARN').optional().describe('Read-only role (named peerkeeper-organization-reader: the hub may assume only that name) in the management account or a delegated administrator, through which organizationalUnit groups are discovered; absent = the functions\' own credentials.'),
   }).optional(),
   azure: z.strictObject({
     tenantId: z.string().optional().describe('The Entra ID tenant.'),

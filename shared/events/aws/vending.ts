@@ -4,8 +4,8 @@ import { asRecord } from '../shape';
 import type { CloudTrailRecord } from './envelope';
 
 /**
- * The new account of a vending event (Control Tower `CreateManagedAccount`, Organizations `CreateAccountResult`),
- * or the reason there is nothing to do (a string). Only SUCCEEDED states produce work: a FAILED or IN_PROGRESS
+ * The account of a vending or move event (Control Tower `CreateManagedAccount`, Organizations `CreateAccountResult`
+ * and `MoveAccount` between OUs), or the reason there is nothing to do (a string). Only SUCCEEDED states produce work: a FAILED or IN_PROGRESS
  * account has no networks to peer yet, and Control Tower emits a second event when it finishes.
  */
 export function scopeForVending(source: string, record: CloudTrailRecord): Scope | string {
@@ -17,6 +17,11 @@ export function scopeForVending(source: string, record: CloudTrailRecord): Scope
     if (status['state'] !== 'SUCCEEDED') return `account vending did not succeed (state ${String(status['state'])})`;
     return accountScope(record.eventName, asRecord(status['account'])?.['accountId'], 'createManagedAccountStatus.account.accountId');
   }
+  if (record.eventName === 'MoveAccount') {
+    // An API call (not a service event): the account changed OU, so it may have joined or left a governed group.
+    const params = asRecord(record.requestParameters);
+    return accountScope(record.eventName, params?.['accountId'], 'requestParameters.accountId', 'requestParameters');
+  }
   if (record.eventName !== 'CreateAccountResult') return `peerkeeper does not watch organizations:${record.eventName}`;
   const status = asRecord(details?.['createAccountStatus']);
   if (!status) throw missing(record.eventName, 'serviceEventDetails.createAccountStatus');
@@ -24,8 +29,8 @@ export function scopeForVending(source: string, record: CloudTrailRecord): Scope
   return accountScope(record.eventName, status['accountId'], 'createAccountStatus.accountId');
 }
 
-function accountScope(eventName: string, accountId: unknown, field: string): Scope {
-  if (typeof accountId !== 'string' || accountId.length === 0) throw missing(eventName, `serviceEventDetails.${field}`);
+function accountScope(eventName: string, accountId: unknown, field: string, under = 'serviceEventDetails'): Scope {
+  if (typeof accountId !== 'string' || accountId.length === 0) throw missing(eventName, `${under}.${field.replace(/^requestParameters\./, '')}`);
   return { kind: 'account', cloud: 'aws', account: accountId };
 }
 
@@ -33,8 +38,8 @@ function missing(eventName: string, field: string): MalformedEventError {
   return new MalformedEventError(`AWS ${eventName} event has no ${field}; is this the service event CloudTrail records?`);
 }
 
-/** The account-vending calls that produce work, by EventBridge source (the EventBridge rule patterns are built from this). */
+/** The account-vending and move calls that produce work, by EventBridge source (the EventBridge rule patterns are built from this). */
 export const WATCHED_VENDING_EVENTS: Readonly<Record<'aws.controltower' | 'aws.organizations', readonly string[]>> = {
   'aws.controltower': ['CreateManagedAccount'],
-  'aws.organizations': ['CreateAccountResult'],
+  'aws.organizations': ['CreateAccountResult', 'MoveAccount'],
 };

@@ -19,6 +19,12 @@ function serviceEvent(source: string, detail: Json): Json {
     time: '2020-09-16T21:20:53Z', region: 'us-east-1', resources: [], detail };
 }
 
+/** MoveAccount as CloudTrail records it: the vendor CreateAccount API-call record with MoveAccount's request parameters. */
+function moveAccountEvent(requestParameters: unknown): Json {
+  const detail = { ...loadFixture('aws-organizations-CreateAccount.json'), eventName: 'MoveAccount', requestParameters, responseElements: null };
+  return { ...serviceEvent('aws.organizations', detail), id: 'evt-move-1', 'detail-type': 'AWS API Call via CloudTrail' };
+}
+
 const peering = (peeringId: string): Scope => ({ kind: 'peering', cloud: 'aws', account: ACCOUNT, region: REGION, peeringId });
 const routeTable = (routeTableId: string): Scope => ({ kind: 'route-table', cloud: 'aws', account: ACCOUNT, region: REGION, routeTableId });
 const network = (id: string): Scope => ({ kind: 'network', network: { cloud: 'aws', account: ACCOUNT, region: REGION, id } });
@@ -81,6 +87,9 @@ describe('normalizeAwsEvent: work', () => {
       scope: { kind: 'account', cloud: 'aws', account: 'XXXXXXXXXXXX' }, kind: 'vending' },
     'Organizations CreateAccountResult': { reason: 'the vendor record wrapped in its EventBridge envelope; the new account is not the recipient',
       event: () => serviceEvent('aws.organizations', loadFixture('aws-organizations-CreateAccountResult-succeeded.json')),
+      scope: { kind: 'account', cloud: 'aws', account: '444455556666' }, kind: 'vending' },
+    'Organizations MoveAccount': { reason: 'an account changed OU: it may have joined or left a governed group, so it is re-read',
+      event: () => moveAccountEvent({ accountId: '444455556666', sourceParentId: 'ou-ab12-11111111', destinationParentId: 'ou-ab12-22222222' }),
       scope: { kind: 'account', cloud: 'aws', account: '444455556666' }, kind: 'vending' },
     'EventBridge schedule': { reason: 'the timer sweeps the estate',
       event: () => ({ version: '0', id: 'sched-1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: '2024-01-01T00:00:00Z', region: REGION, resources: ['arn:aws:events:us-west-2:123456789012:rule/sweep'], detail: {} }),
@@ -148,6 +157,7 @@ describe('normalizeAwsEvent: malformed', () => {
     'CreateVpc without response': { reason: 'the new VPC id is only in the response', event: ec2Event('CreateVpc', {}, null), message: /vpcId/ },
     'CreateTags without resources': { reason: 'a tag call names what it tags', event: ec2Event('CreateTags', {}), message: /resourcesSet/ },
     'vending without account id': { reason: 'SUCCEEDED but no account: nothing to re-check', event: ctNoAccount, message: /accountId/ },
+    'MoveAccount without account id': { reason: 'a move names the account it moved', event: moveAccountEvent({ destinationParentId: 'ou-ab12-22222222' }), message: /requestParameters\.accountId/ },
     'sweep with a bad scope': { reason: 'detail.scope is validated with ScopeSchema', event: { id: 's', 'detail-type': 'Sweep Requested', source: 'peerkeeper', detail: { scope: { kind: 'galaxy' } } }, message: /Sweep Requested/ },
   };
 

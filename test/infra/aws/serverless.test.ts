@@ -116,11 +116,13 @@ describe('serverless.yml packaged by osls', () => {
     for (const [, t] of tables) expect(t.Properties.TimeToLiveSpecification.Enabled).toBe(true);
   });
 
-  it('grants the function role sts:AssumeRole on the member role only, and no mutating action on *', () => {
+  it('grants the function role sts:AssumeRole on the member role and the organization reader only, and no mutating action on *', () => {
     const statements = template.Resources.IamRoleLambdaExecution.Properties.Policies[0].PolicyDocument.Statement as Json[];
     const assume = statements.filter((s) => [s.Action].flat().includes('sts:AssumeRole'));
-    expect(assume).toHaveLength(1);
+    expect(assume).toHaveLength(2);
     expect(assume[0]!.Resource['Fn::Sub']).toEqual(['arn:${AWS::Partition}:iam::*:role/${RoleName}', { RoleName: 'peerkeeper-member' }]);
+    // organizationalUnit groups read the organization through a read-only role of this name (README, Organization structure).
+    expect(assume[1]!.Resource['Fn::Sub']).toBe('arn:${AWS::Partition}:iam::*:role/peerkeeper-organization-reader');
     for (const s of statements) {
       const resources = [s.Resource].flat();
       // X-Ray's PutTraceSegments has no resource-level permissions: `*` is the only form AWS accepts.
