@@ -68,6 +68,7 @@ locals {
     { service = "cloudresourcemanager.googleapis.com", method = "UpdateProject" },
     { service = "cloudresourcemanager.googleapis.com", method = "google.cloud.resourcemanager.v3.Projects.CreateProject" },
     { service = "cloudresourcemanager.googleapis.com", method = "google.cloud.resourcemanager.v3.Projects.UpdateProject" },
+    { service = "cloudresourcemanager.googleapis.com", method = "google.cloud.resourcemanager.v3.Projects.MoveProject" },
   ]
 
   # Admin Activity audit logs of exactly the watched methods, in every project of the organization.

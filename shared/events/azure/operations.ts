@@ -31,6 +31,7 @@ export function scopeForOperation(data: ResourceEventData, resourceId: string | 
       || (eventType === 'Microsoft.Resources.ResourceActionSuccess' && operation.endsWith('/action'));
     return isCreate ? vendingScope(data) : `peerkeeper does not watch ${data.operationName}`;
   }
+  if (/^microsoft\.management\/managementgroups\/subscriptions\/(write|delete)$/.test(operation)) return managementGroupMoveScope(data.operationName, resourceId);
   const watched = WATCHED.find((entry) => entry.pattern.test(operation));
   if (!watched) return `peerkeeper does not watch ${data.operationName}`;
   const arm = resourceId === undefined ? undefined : parseArmId(resourceId);
@@ -62,6 +63,19 @@ function vendingScope(data: ResourceEventData): OperationOutcome {
     .find((value): value is string => typeof value === 'string' && SUBSCRIPTION_ID.test(value));
   const scope: Scope = fromAlias ? { kind: 'account', cloud: 'azure', account: fromAlias.toLowerCase() } : { kind: 'estate' };
   return { scope, kind: 'vending' };
+}
+
+/**
+ * A subscription was moved into a management group (`managementGroups/{mg}/subscriptions/{id}` write) or out of one
+ * (delete: it returns to the root group). It may have joined or left a governed group: re-read that subscription.
+ */
+function managementGroupMoveScope(operationName: string, resourceId: string | undefined): OperationOutcome {
+  const m = /^\/providers\/Microsoft\.Management\/managementGroups\/[^/]+\/subscriptions\/([^/]+)$/i.exec(resourceId ?? '');
+  if (!m || !SUBSCRIPTION_ID.test(m[1]!)) {
+    throw new MalformedEventError(`Azure ${operationName} event names resource "${resourceId ?? '(none)'}"; expected `
+      + '/providers/Microsoft.Management/managementGroups/{group}/subscriptions/{subscriptionId}');
+  }
+  return { scope: { kind: 'account', cloud: 'azure', account: m[1]!.toLowerCase() }, kind: 'vending' };
 }
 
 /** Activity-log records carry the ARM response as a JSON string. */

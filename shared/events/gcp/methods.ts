@@ -39,6 +39,8 @@ export function scopeForMethod(entry: LogEntryData): MethodOutcome {
     return `peerkeeper does not watch ${methodName}`;
   }
   if (isResourceManager(entry) && /(?:^|\.)CreateProject$/.test(methodName)) return { kind: 'vending', scope: newProjectScope(entry) };
+  // A project moved between folders may have joined or left a governed folder: re-read it.
+  if (isResourceManager(entry) && /(?:^|\.)MoveProject$/.test(methodName)) return { kind: 'vending', scope: movedProjectScope(entry) };
   // Networks have no labels: policy selects them by project labels, which UpdateProject changes.
   if (isResourceManager(entry) && /(?:^|\.)UpdateProject$/.test(methodName)) return { kind: 'network', scope: projectScope(entry, methodName) };
   return `peerkeeper does not watch ${methodName}`;
@@ -74,6 +76,16 @@ function newProjectScope(entry: LogEntryData): Scope {
   return project ? { kind: 'account', cloud: 'gcp', account: project } : { kind: 'estate' };
 }
 
+/**
+ * The project of MoveProject. Resource Manager may name it by number (`projects/4155…`), which is not the project id
+ * partitions use; then the log entry's `project_id` label names it, and without either the estate is swept.
+ */
+function movedProjectScope(entry: LogEntryData): Scope {
+  const fromName = [PROJECT_PREFIX.exec(entry.protoPayload.resourceName ?? '')?.[1], PROJECT_PREFIX.exec(String(asRecord(entry.protoPayload.request)?.['name'] ?? ''))?.[1]];
+  const project = [...fromName, entry.resource?.labels?.['project_id']].find((value): value is string => typeof value === 'string' && PROJECT_ID.test(value));
+  return project ? { kind: 'account', cloud: 'gcp', account: project } : { kind: 'estate' };
+}
+
 function unreadable(methodName: string, resourceName: string | undefined, expected: string): MalformedEventError {
   return new MalformedEventError(`GCP ${methodName} audit log names resource "${resourceName ?? '(none)'}"; expected ${expected}.`);
 }
@@ -89,6 +101,7 @@ export const WATCHED_GCP_METHODS: readonly { serviceName: string; methodName: st
     ...['insert', 'delete'].map((verb) => `${version}.compute.routes.${verb}`),
     ...['insert', 'delete', 'patch', 'expandIpCidrRange'].map((verb) => `${version}.compute.subnetworks.${verb}`),
   ]).map((methodName) => ({ serviceName: 'compute.googleapis.com', methodName })),
-  ...['CreateProject', 'UpdateProject', 'google.cloud.resourcemanager.v3.Projects.CreateProject', 'google.cloud.resourcemanager.v3.Projects.UpdateProject']
+  ...['CreateProject', 'UpdateProject', 'google.cloud.resourcemanager.v3.Projects.CreateProject', 'google.cloud.resourcemanager.v3.Projects.UpdateProject',
+    'google.cloud.resourcemanager.v3.Projects.MoveProject']
     .map((methodName) => ({ serviceName: 'cloudresourcemanager.googleapis.com', methodName })),
 ];

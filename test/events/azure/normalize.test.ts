@@ -52,6 +52,12 @@ describe('normalizeAzureEvent: work', () => {
     'subscription alias with its response': { reason: 'a forwarder attached the alias response: re-check just that subscription',
       event: withAliasResponse, scope: { kind: 'account', cloud: 'azure', account: 'aaaaaaaa-1111-4222-8333-444444444444' }, kind: 'vending' },
     'action on an alias': { reason: 'ResourceActionSuccess on an alias is vending too', event: aliasAction, scope: { kind: 'estate' }, kind: 'vending' },
+    'subscription moved into a management group': { reason: 'it may have joined or left a governed group: re-read that subscription',
+      event: armEvent('Microsoft.Management/managementGroups/subscriptions/write', `/providers/Microsoft.Management/managementGroups/corp/subscriptions/${SUB}`),
+      scope: { kind: 'account', cloud: 'azure', account: sub }, kind: 'vending' },
+    'subscription removed from a management group': { reason: 'it returns to the root group, out of any governed one',
+      event: armEvent('Microsoft.Management/managementGroups/subscriptions/delete', `/providers/Microsoft.Management/managementGroups/corp/subscriptions/${SUB}`, 'azure-eventgrid-ResourceDeleteSuccess-egschema.json'),
+      scope: { kind: 'account', cloud: 'azure', account: sub }, kind: 'vending' },
   };
 
   it.each(Object.entries(cases))('%s', (_name, { event, scope, kind }) => {

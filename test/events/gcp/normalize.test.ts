@@ -18,6 +18,8 @@ function auditEvent(methodName: string, resourceName: string, extra: { operation
 }
 
 const NET = 'projects/test-project/global/networks/vpc-a';
+/** The vendor entry's `resource.labels.project_id`. */
+const PROJECT_LABEL = (loadFixture('gcp-eventarc-auditlog-cloudevent-structured-bigquery.json').data.resource.labels as Record<string, string>).project_id!;
 const done = { id: 'operation-1', producer: 'compute.googleapis.com', last: true };
 const network: Scope = { kind: 'network', network: { cloud: 'gcp', account: 'test-project', region: 'global', id: 'vpc-a' } };
 const project = (account: string): Scope => ({ kind: 'account', cloud: 'gcp', account });
@@ -44,6 +46,11 @@ describe('normalizeGcpEvent: work', () => {
       event: auditEvent('CreateProject', 'projects/123456789012', { serviceName: 'cloudresourcemanager.googleapis.com', request: { projectId: 'team-b-dev' } }) },
     'CreateProject without an id': { reason: 'a project number is not an account id: sweep and find it by listing', kind: 'vending', scope: { kind: 'estate' },
       event: auditEvent('google.cloudresourcemanager.v3.Projects.CreateProject', 'projects/123456789012', { serviceName: 'cloudresourcemanager.googleapis.com' }) },
+    'MoveProject v3': { reason: 'a project moved between folders may join or leave a governed folder', kind: 'vending', scope: project('team-a-prod'),
+      event: auditEvent('google.cloud.resourcemanager.v3.Projects.MoveProject', 'projects/team-a-prod', { serviceName: 'cloudresourcemanager.googleapis.com',
+        request: { '@type': 'type.googleapis.com/google.cloud.resourcemanager.v3.MoveProjectRequest', name: 'projects/team-a-prod', destinationParent: 'folders/456' } }) },
+    'MoveProject by number': { reason: 'a project number is not an account id: the entry\'s project_id label names the project', kind: 'vending', scope: project(PROJECT_LABEL),
+      event: auditEvent('google.cloud.resourcemanager.v3.Projects.MoveProject', 'projects/123456789012', { serviceName: 'cloudresourcemanager.googleapis.com' }) },
     'UpdateProject': { reason: 'project labels select networks (networks have none)', kind: 'network', scope: project('test-project'),
       event: auditEvent('google.cloudresourcemanager.v3.Projects.UpdateProject', 'projects/test-project', { serviceName: 'cloudresourcemanager.googleapis.com' }) },
   };
