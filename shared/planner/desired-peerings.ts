@@ -70,7 +70,7 @@ function unusableRange(n: Network): string | undefined {
  * A peering whose routes cannot fit on both sides is not created (a one-sided link carries no traffic back).
  * The room left is the table's quota minus the routes it holds now minus what this plan already adds to it.
  */
-function routeRoom(index: EstateIndex, c: Candidate, adding: Map<string, number>): string | undefined {
+function routeRoom(index: EstateIndex, c: Candidate, adding: Map<string, number>, reserved?: ReadonlyMap<string, number>): string | undefined {
   const needs: { key: string; n: number }[] = [];
   for (const [side, peer] of [[c.a, c.b], [c.b, c.a]] as const) {
     if (!routesAreWritten(side.ref.cloud, c.connection.routes.azureNextHop)) continue;
@@ -79,7 +79,7 @@ function routeRoom(index: EstateIndex, c: Candidate, adding: Map<string, number>
     const limit = limitsFor(index, side.ref);
     for (const table of selectTables(side, c.connection.routes.tables)) {
       const key = `${networkKey(side.ref)}#${table.id}`;
-      const used = table.routes.length + (adding.get(key) ?? 0);
+      const used = table.routes.length + (adding.get(key) ?? 0) + (reserved?.get(networkKey(side.ref)) ?? 0);
       if (used + n > limit.routesPerTable) {
         return `quota: route table ${table.id} of ${describeNetwork(index, side.ref)} holds ${used} of ${limit.routesPerTable} routes and needs ${n} more (${limit.label})`;
       }
@@ -128,6 +128,10 @@ export function desirePeerings(index: EstateIndex): {
   const keeps = (p: Peering) => (p.tags[MANAGED_TAG] === 'true' && connections.has(p.tags[CONNECTION_TAG] ?? '')) || keptOutsideLink(index, p) !== undefined;
   // Other unseen links may or may not be kept by a view that sees them: a pair they overlap is left undecided.
   const unseenCidrs = new Map<string, string[]>();
+  // The ranges of the kept links among them in governed accounts: kept against new links, but two active links for
+  // one range rank by key in a full view, so an active pair they overlap is undecided here, never refused (its routes
+  // stay as they are). An ungoverned side (a partner) is never seen: this view is the whole truth about it.
+  const keptUnseen = new Map<string, string[]>();
   // An unseen side in an account peerkeeper governs could be seen by a fuller reconcile: undecided here. An
   // ungoverned one (a partner) is never seen: this view is the whole truth about it.
   const governed = new Map(CLOUDS.map((c) => [c, new Set(governedAccounts(index.policy, c).map((a) => a.toLowerCase()))]));
@@ -138,8 +142,11 @@ export function desirePeerings(index: EstateIndex): {
     if (!into) continue;
     const reqSeen = index.networks.has(networkKey(p.requester));
     const accSeen = index.networks.has(networkKey(p.accepter));
-    if (reqSeen && !accSeen && p.accepterCidrs) appendTo(into, networkKey(p.requester), p.accepterCidrs);
-    if (accSeen && !reqSeen && p.requesterCidrs) appendTo(into, networkKey(p.accepter), p.requesterCidrs);
+    const fuller = governed.get(unseen.cloud)?.has(unseen.account.toLowerCase()) === true; // a fuller view could see it
+    for (const target of into === peerCidrs && fuller ? [peerCidrs, keptUnseen] : [into]) {
+      if (reqSeen && !accSeen && p.accepterCidrs) appendTo(target, networkKey(p.requester), p.accepterCidrs);
+      if (accSeen && !reqSeen && p.requesterCidrs) appendTo(target, networkKey(p.accepter), p.requesterCidrs);
+    }
   }
   // Links this plan leaves in place though no connection names their pair (unmanaged ones, and ours while
   // drift.peerings is report) still carry their ranges: a new link or request for the same range into the same
@@ -157,6 +164,20 @@ export function desirePeerings(index: EstateIndex): {
   // Routes this plan adds per table (`network#table`), so that several new links never overfill one table.
   const adding = new Map<string, number>();
   const tableRoom = (c: Candidate) => routeRoom(index, c, adding);
+  // A pending link into a seen network from an unseen governed one (a scope that did not read its side) is ranked
+  // before any new link by a full view (live before new), which keeps room for its routes: a new link that fits only
+  // in that room is left undecided here, never created first (issue 13: a scope reads no account a group only names).
+  const pendingUnseen = new Map<string, number>();
+  for (const p of index.observation.peerings) {
+    const reqSeen = index.networks.has(networkKey(p.requester));
+    if (p.state !== 'requested' || reqSeen === index.networks.has(networkKey(p.accepter))) continue;
+    const unseen = reqSeen ? p.accepter : p.requester;
+    if (!governed.get(unseen.cloud)?.has(unseen.account.toLowerCase())) continue;
+    const key = networkKey(reqSeen ? p.requester : p.accepter);
+    pendingUnseen.set(key, (pendingUnseen.get(key) ?? 0) + ((reqSeen ? p.accepterCidrs : p.requesterCidrs)?.length ?? 1));
+  }
+  const fitsOnlyInPendingRoom = (c: Candidate) => !c.live && [c.a, c.b].some((n) => (pendingUnseen.get(networkKey(n.ref)) ?? 0) > 0)
+    && routeRoom(index, c, new Map(adding), pendingUnseen) !== undefined && routeRoom(index, c, new Map(adding)) === undefined;
   for (const c of all) {
     const ga = index.groupsOf.get(networkKey(c.a.ref)) ?? new Set<string>();
     const gb = index.groupsOf.get(networkKey(c.b.ref)) ?? new Set<string>();
@@ -169,8 +190,10 @@ export function desirePeerings(index: EstateIndex): {
     const direct = findFirstOverlap(c.a.cidrs, c.b.cidrs);
     if (direct) { refuse(`CIDR overlap: ${describeNetwork(index, c.a.ref)} ${direct[0]} overlaps ${describeNetwork(index, c.b.ref)} ${direct[1]}`, 'overlap'); continue; }
     const viaA = findFirstOverlap(c.b.cidrs, peerCidrs.get(ka) ?? []);
+    const viaB0 = viaA ? undefined : findFirstOverlap(c.a.cidrs, peerCidrs.get(kb) ?? []);
+    if (c.active && ((viaA && keptUnseen.get(ka)?.includes(viaA[1])) || (viaB0 && keptUnseen.get(kb)?.includes(viaB0[1])))) { undecided.add(c.key); continue; }
     if (viaA) { refuse(`${describeNetwork(index, c.b.ref)} ${viaA[0]} overlaps ${viaA[1]}, already routed from ${describeNetwork(index, c.a.ref)} to another peer`, 'overlap'); continue; }
-    const viaB = findFirstOverlap(c.a.cidrs, peerCidrs.get(kb) ?? []);
+    const viaB = viaB0;
     if (viaB) { refuse(`${describeNetwork(index, c.a.ref)} ${viaB[0]} overlaps ${viaB[1]}, already routed from ${describeNetwork(index, c.b.ref)} to another peer`, 'overlap'); continue; }
     if (!c.active) {
       // A new or pending link must not fight a route someone else already sends elsewhere (DESIGN §5: reported,
@@ -184,6 +207,7 @@ export function desirePeerings(index: EstateIndex): {
     if (findFirstOverlap(c.b.cidrs, unseenCidrs.get(ka) ?? []) || findFirstOverlap(c.a.cidrs, unseenCidrs.get(kb) ?? [])) { undecided.add(c.key); continue; }
     const full = [c.a, c.b].find((n) => (counts.get(networkKey(n.ref)) ?? 0) >= limitsFor(index, n.ref).peeringsPerNetwork);
     if (full) { const limit = limitsFor(index, full.ref); refuse(`quota: ${describeNetwork(index, full.ref)} already has ${limit.peeringsPerNetwork} peerings (${limit.label})`, 'quota'); continue; }
+    if (fitsOnlyInPendingRoom(c)) { undecided.add(c.key); continue; }
     const room = c.active ? undefined : tableRoom(c);
     if (room) { refuse(room, 'quota'); continue; }
     counts.set(ka, (counts.get(ka) ?? 0) + 1);

@@ -1,6 +1,9 @@
 import { ApprovalService, SilentNotifier, approvalGateway } from '../../shared/approvals';
 import { MemoryCloud, memoryProviders } from '../../shared/providers/memory';
+import type { Network, Observation, Scope } from '../../shared/model';
+import type { Policy } from '../../shared/policy/schema';
 import { partitionsFor, reconcileScope } from '../../shared/reconcile';
+import { involvedPartitions } from '../../shared/reconcile/partitions';
 import { MemoryApprovalStore, MemoryAuditLog } from '../../shared/stores/memory';
 import { HUB, NOW, PARTNER, SPOKE_A, SPOKE_B, awsRef, estate, hubSpokePolicy, network, peering } from '../support/estate-builder';
 
@@ -50,11 +53,37 @@ describe('reconcileScope', () => {
     expect(memory.peerings.get('aws:pcx-p')?.state).toBe('active');
   });
 
-  it('narrows observation to the scope plus the accounts that anchor the topology', () => {
+  it('observes first the scope\'s own partition; the sweep every governed account', () => {
     const policy = hubSpokePolicy();
-    const parts = partitionsFor({ kind: 'account', cloud: 'aws', account: SPOKE_A }, policy, ['aws']);
-    expect(parts.map((p) => p.account)).toEqual([SPOKE_A, HUB]);
+    expect(partitionsFor({ kind: 'account', cloud: 'aws', account: SPOKE_A }, policy, ['aws']).map((p) => p.account)).toEqual([SPOKE_A]);
     expect(partitionsFor({ kind: 'estate' }, policy, ['aws']).map((p) => p.account)).toEqual([HUB, SPOKE_A, SPOKE_B]);
+  });
+
+  const governed = () => [HUB, SPOKE_A, SPOKE_B];
+  const first = (networks: Network[], unread: Observation['unread'] = []): Observation => ({ complete: unread.length === 0, gaps: [], unread, accounts: [], networks, peerings: [] });
+  const INVOLVED: { name: string; reason: string; scope: Scope; policy?: Policy; first: Observation; want: string[] }[] = [
+    { name: 'spoke account', reason: 'a spoke\'s plan needs its hub', scope: { kind: 'account', cloud: 'aws', account: SPOKE_A }, first: first([spokeA]), want: [HUB] },
+    { name: 'spoke network', reason: 'a new spoke VPC is linked to the hub in its own event', scope: { kind: 'network', network: spokeA.ref }, first: first([spokeA]), want: [HUB] },
+    { name: 'account with no member network', reason: 'an account holding no spoke needs no hub, whatever groups name it', scope: { kind: 'account', cloud: 'aws', account: SPOKE_B }, first: first([]), want: [] },
+    { name: 'hub account', reason: 'a hub reads none of its spokes: their links are far sides, new spokes come by their own events', scope: { kind: 'account', cloud: 'aws', account: HUB }, first: first([hub]), want: [] },
+    { name: 'route table', reason: 'a route-table scope needs only the far sides of its links', scope: { kind: 'route-table', cloud: 'aws', account: SPOKE_A, region: 'us-east-1', routeTableId: 'rtb-a' }, first: first([spokeA]), want: [] },
+    {
+      name: 'spoke account unread', reason: 'an unread own partition may hold a spoke: the hub is read in case',
+      scope: { kind: 'account', cloud: 'aws', account: SPOKE_B }, first: first([], [{ cloud: 'aws', account: SPOKE_B, region: 'us-east-1', reason: 'AccessDenied' }]), want: [HUB],
+    },
+    {
+      name: 'mesh member', reason: 'a mesh is O(members) by nature: every named member account is read',
+      policy: hubSpokePolicy({ groups: { all: { cloud: 'aws', account: [HUB, SPOKE_A, SPOKE_B] } }, connections: [{ name: 'm', topology: 'mesh', members: 'all' }] }),
+      scope: { kind: 'network', network: spokeA.ref }, first: first([spokeA]), want: [HUB, SPOKE_B],
+    },
+    {
+      name: 'ungoverned partner', reason: 'a pair side in an account peerkeeper does not govern is never read',
+      scope: { kind: 'account', cloud: 'aws', account: HUB }, first: first([hub]), want: [],
+    },
+  ];
+  it.each(INVOLVED)('after the first read, a $name scope also reads what its connections involve', (c) => {
+    const got = involvedPartitions(c.scope, c.policy ?? hubSpokePolicy(), c.first, governed).map((p) => p.account);
+    expect({ reason: c.reason, got }).toEqual({ reason: c.reason, got: c.want });
   });
 
   it('a spoke event reconciles only that spoke (and its hub side), leaving other spokes to their own events', async () => {

@@ -93,11 +93,11 @@ const CASES: Case[] = [
     readsFarSide: true, results: [], after: { '10.1.0.0/16': 'nat-0drift' },
   },
   {
-    name: 'a wanted spoke not peered yet, seen because its account anchors a group',
-    reason: 'a route to a peering this scope does not create cannot run: it waits for the pair\'s own scope',
+    name: 'a wanted spoke not peered yet, in an account a group names',
+    reason: 'a route-table scope reads no account a group merely names (DESIGN §12); the link waits for the pair\'s own scope',
     hubRoutes: [], peerings: () => [],
     policy: hubSpokePolicy({ groups: { hub: { cloud: 'aws', account: HUB, tags: { role: 'hub' } }, spokes: { cloud: 'aws', account: [SPOKE_A], tags: { role: 'spoke' } } } }),
-    readsFarSide: true, results: [], after: {},
+    readsFarSide: false, results: [], after: {},
   },
 ];
 

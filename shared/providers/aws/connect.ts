@@ -17,6 +17,11 @@ export interface AwsConnectOptions {
   allowedAccounts: ReadonlySet<string>;
   /** The account the base credentials belong to: used directly, without AssumeRole. */
   hubAccount?: string;
+  /**
+   * The account the base credentials belong to when no hub account is configured (the function's own account,
+   * from its role ARN): read with those credentials, never through an AssumeRole into ourselves.
+   */
+  homeAccount?: string;
   /** Endpoint override; when absent the SDK honours AWS_ENDPOINT_URL(_EC2/_STS) itself. */
   endpoint?: string;
   /** Base credentials; when absent the SDK's default chain (env, profile, container, IMDS). */
@@ -65,7 +70,7 @@ export class AwsConnections {
     const key = `${account}:${region}`;
     let client = this.clients.get(key);
     if (!client) {
-      const credentials = account === this.options.hubAccount
+      const credentials = account === (this.options.hubAccount ?? this.options.homeAccount)
         ? this.options.credentials
         : () => this.assumed(account).then((c) => c.credentials);
       client = new EC2Client({
