@@ -1,6 +1,6 @@
 import { cidrsOverlap, tryParseCidr } from '../../shared/cidr';
 import type { Estate, Network, Peering, Route, RouteTable } from '../../shared/model';
-import { isMutating, networkKey } from '../../shared/model';
+import { isDestructive, isMutating, networkKey } from '../../shared/model';
 // The planner module itself, not its index: a test that swaps the index's planScope for a broken one must not
 // also swap the oracle's replay.
 import { planScope } from '../../shared/planner/plan';
@@ -51,8 +51,8 @@ export interface ScenarioRecord {
    * actions (a partition it could not read), which a scope that never reads that partition may take first.
    */
   rerunWrites: readonly { scope: string; writes: number; partialView: boolean }[];
-  /** Writes of one more sweep after the re-runs: 0, or sweeps and scopes fight. */
-  settleWrites: number;
+  /** Sweeps after the re-runs (until one writes nothing): they may finish what a scope started, never undo it. */
+  settle: readonly ReconcileResult[];
 }
 
 const canonical = (destination: string) => tryParseCidr(destination)?.text ?? destination;
@@ -192,6 +192,10 @@ export function checkInvariants(r: ScenarioRecord): Violation[] {
       out.push({ invariant: 'writes-bounded', detail: `reconciling converged scope ${rerun.scope} wrote ${rerun.writes}${rerun.partialView ? ' (partial view)' : ''}` });
     }
   }
-  if (r.settleWrites > 0) out.push({ invariant: 'writes-bounded', detail: `the sweep after re-running every event's scope wrote ${r.settleWrites}: sweeps and scopes disagree` });
+  for (const sweep of r.settle) {
+    const undone = sweep.results.filter((x) => x.status === 'done' && isDestructive(x.action));
+    if (undone.length > 0) out.push({ invariant: 'writes-bounded', detail: `the sweep after re-running every event's scope undid ${undone.map((x) => `${x.action.action} ${JSON.stringify(x.action.target)}`).join(', ')}: sweeps and scopes fight` });
+  }
+  if (r.settle.length > 0 && r.settle.at(-1)!.writes > 0) out.push({ invariant: 'writes-bounded', detail: `sweeps after re-running every event's scope still write after ${r.settle.length}` });
   return out;
 }
