@@ -41,7 +41,8 @@ export interface CloudTrailRecord {
   eventCategory: 'Management';
 }
 
-function userIdentity(caller: Caller): Record<string, unknown> {
+/** CloudTrail's `userIdentity` of a caller (IAM user, or assumed role with its session context). */
+export function userIdentity(caller: Caller): Record<string, unknown> {
   if (!caller.role) {
     return { type: 'IAMUser', principalId: `AIDA${caller.account}`, arn: callerArn(caller), accountId: caller.account,
       accessKeyId: caller.accessKeyId, userName: 'peerkeeper-local' };

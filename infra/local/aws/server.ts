@@ -12,6 +12,8 @@ import { Ec2Error, type Caller } from './state/types';
 import { StsError, type StsSessions } from './sts';
 import { EC2_NAMESPACE, renderDocument, renderEc2Error, renderStsError, type XmlObject } from './xml';
 import { readBody } from '../request-body';
+import { handleOrganizations, ORGANIZATIONS_TARGET_PREFIX, type OrganizationsEvent } from './organizations/api';
+import { OrganizationsError, type OrganizationState } from './organizations/state';
 
 const READ_ACTIONS: Record<string, (state: AwsEmulatorState, caller: Caller, q: QueryObject) => XmlObject> = {
   DescribeVpcs: describeVpcs,
@@ -34,6 +36,9 @@ export interface ServerDeps {
   faults: FaultHooks;
   calls: CallCounter;
   onEvent: (event: EventBridgeEvent) => void;
+  /** The organization behind the Organizations JSON 1.1 API (same port: the X-Amz-Target header names the operation). */
+  organization?: OrganizationState;
+  onOrganizationEvent?: (event: OrganizationsEvent) => void;
 }
 
 function send(res: ServerResponse, status: number, body: string, requestId: string): void {
@@ -53,6 +58,8 @@ export function createEmulatorServer(deps: ServerDeps): Server {
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
   const raw = await readBody(req);
+  const target = String(req.headers['x-amz-target'] ?? '');
+  if (target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) return organizations(deps, req, res, target.slice(ORGANIZATIONS_TARGET_PREFIX.length), raw, requestId);
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const q = parseQuery(raw.length > 0 ? raw : url.search.slice(1));
   const action = param(q, 'Action') ?? '';
@@ -96,5 +103,29 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     if (!(error instanceof Ec2Error)) throw error;
     send(res, error.status, renderEc2Error(error.code, error.message, requestId), requestId);
     if (mutate) deps.onEvent(buildApiCallEvent({ caller, action, query: q, requestId, at: deps.state.now(), userAgent, error }));
+  }
+}
+
+/** AWS Organizations over JSON 1.1: errors are `{ __type, message }` with HTTP 400, as the SDK's awsJson1_1 protocol reads them. */
+async function organizations(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, operation: string, raw: string, requestId: string): Promise<void> {
+  const reply = (status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  deps.calls.record(operation);
+  const fault = deps.faults.decide(operation);
+  if (fault.kind === 'error') return reply(fault.status, { __type: fault.code, message: fault.message });
+  if (!deps.organization) return reply(400, { __type: 'AWSOrganizationsNotInUseException', message: 'Your account is not a member of an organization.' });
+  const auth = parseAuthorization(req.headers.authorization);
+  const caller = deps.sessions.callerFor(auth?.accessKeyId ?? 'anonymous', 'us-east-1');
+  try {
+    const input = raw.length > 0 ? JSON.parse(raw) as Record<string, unknown> : {};
+    const answer = handleOrganizations(deps.organization, operation, input, caller, deps.state.now(), String(req.headers['user-agent'] ?? 'unknown'));
+    reply(200, answer.body);
+    if (answer.event) deps.onOrganizationEvent?.(answer.event);
+  } catch (error) {
+    if (!(error instanceof OrganizationsError)) throw error;
+    reply(error.status, { __type: error.code, message: error.message });
   }
 }

@@ -7,7 +7,7 @@ import type { OrganizationUnit } from '../../model';
 import type { ContainerSelection } from '../../policy/organization';
 import type { PermissionTable } from '../port';
 import type { DiscoveredAccount, OrganizationSource } from '../organization-directory';
-import { awsErrorCode, classifyAwsError, DEFAULT_BACKOFF, withBackoff } from './errors';
+import { awsErrorCode, type BackoffOptions, classifyAwsError, DEFAULT_BACKOFF, withBackoff } from './errors';
 
 /**
  * What discovery calls, in the management account or a delegated administrator (through `providers.aws.organizationRole`).
@@ -30,6 +30,8 @@ export interface AwsOrganizationOptions {
   credentials?: OrganizationsClientConfig['credentials'];
   /** Called with every command sent (permission tests, the benchmark's call counts). */
   onCommand?: (command: string) => void;
+  /** The retry layer (default: 4 attempts, full jitter from 200 ms). */
+  backoff?: BackoffOptions;
 }
 
 interface Container { id: string; ancestors: OrganizationUnit[] }
@@ -125,7 +127,7 @@ export class AwsOrganizationSource implements OrganizationSource {
   private async send<O>(name: string, call: (client: OrganizationsClient) => Promise<O>): Promise<O> {
     const client = await this.connect();
     this.options.onCommand?.(name);
-    return withBackoff(() => call(client), { operation: `organizations:${name}`, eventuallyConsistent: RETRYABLE }, DEFAULT_BACKOFF)
+    return withBackoff(() => call(client), { operation: `organizations:${name}`, eventuallyConsistent: RETRYABLE }, this.options.backoff ?? DEFAULT_BACKOFF)
       .catch((error: unknown) => { throw classifyAwsError(error, { operation: `organizations:${name}`, eventuallyConsistent: RETRYABLE }); });
   }
 
