@@ -47,7 +47,7 @@ export async function benchAwsCalls(): Promise<object[]> {
         Object.assign(route, { vpcPeeringConnectionId: undefined, natGatewayId: 'nat-0drift' });
         emu.calls.reset();
         await reconcileScope({ kind: 'route-table', cloud: 'aws', account: HUB, region: 'us-east-1', routeTableId: hub.mainRouteTableId }, deps);
-      }, 'ReplaceRoute by hand in the hub table: observe the hub table'\''s own partition (no account a group only names), revert (target: ≤ 3 reads plus the fix)'),
+      }, 'ReplaceRoute by hand in the hub table: observe that table\'s own partition (no account a group only names), revert (target: ≤ 3 reads plus the fix)'),
       { ...(await measure('aws-calls-estate-sweep', () => reconcileScope({ kind: 'estate' }, deps), 'converged estate of 3 accounts: reads only')), partitions: 3 },
     ];
   } finally {
