@@ -18,9 +18,19 @@ export const NetworkRefSchema = z.object({
 });
 export type NetworkRef = z.infer<typeof NetworkRefSchema>;
 
-/** A stable string key for a network: `cloud:account:region:id`. */
+// Refs are never mutated once built (they come from adapters, snapshots and the planner), so one key per ref object
+// is built once: at 100k networks a plan asks for ~10M keys, and a fresh string each time was most of the garbage
+// and most of the Map hashing (a reused string keeps its hash).
+const keys = new WeakMap<NetworkRef, string>();
+
+/** A stable string key for a network: `cloud:account:region:id`. The same string object for the same ref object. */
 export function networkKey(ref: NetworkRef): string {
-  return `${ref.cloud}:${ref.account}:${ref.region}:${ref.id}`;
+  let key = keys.get(ref);
+  if (key === undefined) {
+    key = `${ref.cloud}:${ref.account}:${ref.region}:${ref.id}`;
+    keys.set(ref, key);
+  }
+  return key;
 }
 
 /** True when both refs name the same network. */

@@ -5,7 +5,7 @@ import { governedAccounts } from '../policy/governed';
 import type { Connection } from '../policy/schema';
 import { connectionSides, isRequesterFirst, matchDeny } from './connections';
 import type { EstateIndex } from './estate-index';
-import { describeNetwork, pairKey, routesAreWritten, selectTables } from './estate-index';
+import { describeNetwork, pairKey, peeringPairKey, routesAreWritten, selectTables, tableKey } from './estate-index';
 import { limitsFor } from './limits';
 import { isWholeSpace } from './obstacles';
 import { findRoutedOverlap, keptOutsideLink, planPeeringRequest } from './request';
@@ -78,7 +78,7 @@ function routeRoom(index: EstateIndex, c: Candidate, adding: Map<string, number>
     if (n === 0) continue;
     const limit = limitsFor(index, side.ref);
     for (const table of selectTables(side, c.connection.routes.tables)) {
-      const key = `${networkKey(side.ref)}#${table.id}`;
+      const key = tableKey(side.ref, table);
       const used = table.routes.length + (adding.get(key) ?? 0) + (reserved?.get(networkKey(side.ref)) ?? 0);
       if (used + n > limit.routesPerTable) {
         return `quota: route table ${table.id} of ${describeNetwork(index, side.ref)} holds ${used} of ${limit.routesPerTable} routes and needs ${n} more (${limit.label})`;
@@ -113,12 +113,12 @@ export function desirePeerings(index: EstateIndex): {
   // A request this plan rejects whatever else it decides (unlisted, denied, unmatched, overlapping the accepter) takes
   // its routes with it: they are no obstacle to the links this plan creates (the next plan would create them anyway).
   for (const p of index.observation.peerings) {
-    if (p.state !== 'requested' || wanted.has(pairKey(p.requester, p.accepter))) continue;
+    if (p.state !== 'requested' || wanted.has(peeringPairKey(p))) continue;
     if (planPeeringRequest(index, p, { now: new Date(0), ownedPeeringIds: owned }).verdict === 'reject') owned.add(p.id);
   }
   // Live peerings outside the policy's pairs still use quota.
   for (const [key, list] of index.livePeeringsOf) {
-    counts.set(key, list.filter((p: Peering) => !wanted.has(pairKey(p.requester, p.accepter))).length);
+    counts.set(key, list.filter((p: Peering) => !wanted.has(peeringPairKey(p))).length);
   }
   const desired: DesiredPeering[] = [];
   const refused: RefusedPair[] = [];
@@ -153,7 +153,7 @@ export function desirePeerings(index: EstateIndex): {
   // network would be a second one (DESIGN §11).
   const deleting = index.policy.drift.peerings === 'revert';
   for (const p of index.observation.peerings) {
-    if (p.state !== 'active' || wanted.has(pairKey(p.requester, p.accepter)) || (deleting && p.tags[MANAGED_TAG] === 'true')) continue;
+    if (p.state !== 'active' || wanted.has(peeringPairKey(p)) || (deleting && p.tags[MANAGED_TAG] === 'true')) continue;
     const req = index.networks.get(networkKey(p.requester));
     const acc = index.networks.get(networkKey(p.accepter));
     if (!req || !acc) continue; // one side unseen: judged above (kept links, undecided ranges)

@@ -10,6 +10,33 @@ export function pairKey(a: NetworkRef, b: NetworkRef): string {
   return ka < kb ? `${ka}|${kb}` : `${kb}|${ka}`;
 }
 
+const tableKeys = new WeakMap<RouteTable, string>();
+
+/**
+ * `network#table`, the key of a route table in a plan's per-table maps: built once per table object (a 100k-network
+ * estate has 500k tables, each looked up by several passes).
+ */
+export function tableKey(network: NetworkRef, table: RouteTable): string {
+  let key = tableKeys.get(table);
+  if (key === undefined) {
+    key = `${networkKey(network)}#${table.id}`;
+    tableKeys.set(table, key);
+  }
+  return key;
+}
+
+const peeringPairKeys = new WeakMap<Peering, string>();
+
+/** `pairKey` of a peering's two sides, built once per peering object. */
+export function peeringPairKey(p: Peering): string {
+  let key = peeringPairKeys.get(p);
+  if (key === undefined) {
+    key = pairKey(p.requester, p.accepter);
+    peeringPairKeys.set(p, key);
+  }
+  return key;
+}
+
 /** Lookups the planner needs, built once per plan in O(networks × groups + peerings). */
 export interface EstateIndex {
   readonly policy: Policy;
@@ -40,31 +67,76 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 const accountKey = (cloud: Cloud, account: string) => `${cloud}:${cloud === 'azure' ? account.toLowerCase() : account}`;
 
+/** What a network can be selected by name as: its name, its id and, for Azure, the VNet name (the id's last segment). */
+function namesOf(n: Network): string[] {
+  const names = n.name === undefined ? [n.ref.id] : [n.name, n.ref.id];
+  if (n.ref.cloud === 'azure') {
+    const last = n.ref.id.split('/').filter((x) => x !== '').at(-1);
+    if (last !== undefined && last !== n.ref.id) names.push(last);
+  }
+  return names;
+}
+
+/** First index in `sorted` whose name is ≥ `name` (binary search). */
+function lowerBound(sorted: readonly { name: string }[], name: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.name < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * The networks a group could select, narrowed by its most selective field (accounts, then a tag), so that
- * membership costs O(networks + candidates) rather than O(networks × groups). Order follows the estate.
+ * The networks a group could select, narrowed by its most selective field (accounts, then the rarest tag value or
+ * its name patterns), so that membership costs O(networks + candidates) rather than O(networks × groups): names are
+ * sorted once per cloud and a pattern (`app-7-*`, or an exact name) is a binary search, not a scan. Order follows
+ * the estate. `networkInGroup` still judges every candidate.
  */
 function candidateIndex(all: readonly Network[]): (group: Group) => readonly Network[] {
   const byAccount = new Map<string, Network[]>();
   const byTag = new Map<string, Network[]>();
   const byCloud = new Map<string, Network[]>();
-  all.forEach((n) => {
+  const byName = new Map<string, { name: string; network: Network }[]>();
+  const order = new Map<Network, number>();
+  all.forEach((n, i) => {
+    order.set(n, i);
     push(byAccount, accountKey(n.ref.cloud, n.ref.account), n);
     push(byCloud, n.ref.cloud, n);
-    for (const [k, v] of Object.entries(n.tags)) push(byTag, `${n.ref.cloud}\u0000${k}\u0000${v}`, n);
+    for (const k in n.tags) push(byTag, `${n.ref.cloud}\u0000${k}\u0000${n.tags[k]}`, n);
+    for (const name of namesOf(n)) push(byName, n.ref.cloud, { name, network: n });
   });
-  const order = new Map(all.map((n, i) => [n, i]));
+  for (const list of byName.values()) list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : order.get(a.network)! - order.get(b.network)!));
+  const inEstateOrder = (list: readonly Network[]) => (list.length > 1 ? [...new Set(list)].sort((a, b) => order.get(a)! - order.get(b)!) : list);
+  const named = (cloud: string, patterns: readonly string[]): Network[] => {
+    const sorted = byName.get(cloud) ?? [];
+    const out: Network[] = [];
+    for (const pattern of patterns) {
+      const prefix = pattern.endsWith('*') ? pattern.slice(0, -1) : undefined;
+      for (let i = lowerBound(sorted, prefix ?? pattern); i < sorted.length; i++) {
+        const entry = sorted[i]!;
+        if (prefix === undefined ? entry.name !== pattern : !entry.name.startsWith(prefix)) break;
+        out.push(entry.network);
+      }
+    }
+    return out;
+  };
   return (group) => {
     if (group.account !== undefined) {
-      const list = (Array.isArray(group.account) ? group.account : [group.account]).flatMap((a) => byAccount.get(accountKey(group.cloud, a)) ?? []);
-      return list.length > 1 ? [...new Set(list)].sort((a, b) => order.get(a)! - order.get(b)!) : list;
+      return inEstateOrder((Array.isArray(group.account) ? group.account : [group.account]).flatMap((a) => byAccount.get(accountKey(group.cloud, a)) ?? []));
     }
     // The rarest tag value narrows most.
-    let best = byCloud.get(group.cloud) ?? [];
+    let best: readonly Network[] = byCloud.get(group.cloud) ?? [];
     for (const [k, v] of Object.entries(group.tags ?? {})) {
       if (v === '*') continue;
       const list = byTag.get(`${group.cloud}\u0000${k}\u0000${v}`) ?? [];
       if (list.length < best.length) best = list;
+    }
+    if (group.name !== undefined) {
+      const byNames = named(group.cloud, Array.isArray(group.name) ? group.name : [group.name]);
+      if (byNames.length < best.length) best = inEstateOrder(byNames);
     }
     return best;
   };
@@ -94,7 +166,7 @@ export function indexEstate(policy: Policy, observation: Observation): EstateInd
     }
   }
   for (const p of observation.peerings) {
-    push(peeringsByPair, pairKey(p.requester, p.accepter), p);
+    push(peeringsByPair, peeringPairKey(p), p);
     if (p.state === 'active' || p.state === 'requested') {
       push(livePeeringsOf, networkKey(p.requester), p);
       push(livePeeringsOf, networkKey(p.accepter), p);

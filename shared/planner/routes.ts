@@ -3,7 +3,7 @@ import type { Action, Network, NetworkRef, PlannedRouteTarget, Route, RouteTable
 import { MANAGED_TAG, networkKey } from '../model';
 import type { Connection } from '../policy/schema';
 import type { EstateIndex } from './estate-index';
-import { routesAreWritten, selectTables } from './estate-index';
+import { routesAreWritten, selectTables, tableKey } from './estate-index';
 import type { RouteIntent } from './intents';
 import { limitsFor } from './limits';
 import { connectionSides } from './connections';
@@ -33,9 +33,9 @@ function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<s
       const target = targetFor(side.network, intent);
       if (!target) continue;
       for (const table of selectTables(side.network, intent.connection.routes.tables)) {
-        const tableKey = `${networkKey(side.network.ref)}#${table.id}`;
-        const slots = wanted.get(tableKey) ?? new Map<string, WantedRoute>();
-        wanted.set(tableKey, slots);
+        const key = tableKey(side.network.ref, table);
+        let slots = wanted.get(key);
+        if (!slots) wanted.set(key, (slots = new Map<string, WantedRoute>()));
         for (const cidr of routableCidrs(side.network, side.peerCidrs)) {
           if (isWholeSpace(cidr)) continue; // never a peering route: it would take over the default route
           const destination = normalize(cidr);
@@ -65,7 +65,7 @@ function managedTables(index: EstateIndex): Set<string> {
     const connections = new Set([...groups].flatMap((g) => byGroup.get(g) ?? []));
     for (const c of connections) {
       if (!routesAreWritten(network.ref.cloud, c.routes.azureNextHop)) continue;
-      for (const t of selectTables(network, c.routes.tables)) managed.add(`${networkKey(network.ref)}#${t.id}`);
+      for (const t of selectTables(network, c.routes.tables)) managed.add(tableKey(network.ref, t));
     }
   }
   return managed;
@@ -187,7 +187,7 @@ export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], 
   for (const key of wanted.keys()) managed.add(key);
   for (const network of index.observation.networks) {
     for (const table of network.routeTables) {
-      const key = `${networkKey(network.ref)}#${table.id}`;
+      const key = tableKey(network.ref, table);
       if (managed.has(key)) planTable(index, network, table, wanted.get(key), { owned, unjudged, rejected, undecidedRanges: undecidedRanges.get(networkKey(network.ref)) ?? [] }, out);
     }
   }
