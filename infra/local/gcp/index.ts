@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { auditCloudEvent } from './auditLog';
 import { errors, GoogleError } from './googleError';
 import { keyOf } from './records';
+import { resourceManagerCloudEvent } from './resourceManager';
 import { resolveCall } from './router';
 import { GcpEmulatorState } from './state';
 import { CallCounter, FaultHooks } from './faults';
@@ -26,7 +27,7 @@ export interface GcpEmulatorOptions {
   waitTimeoutMs?: number;
 }
 
-/** A running emulator. `url` is the origin; Compute lives at `${url}/compute/v1`, Resource Manager at `${url}/v1`. */
+/** A running emulator. `url` is the origin; Compute lives at `${url}/compute/v1`, Resource Manager at `${url}/v1` and `${url}/v3`. */
 export interface GcpEmulator {
   url: string;
   state: GcpEmulatorState;
@@ -46,6 +47,10 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     insertSeq += 1;
     opts.onEvent?.(auditCloudEvent({ ...e, insertId: `pk${insertSeq.toString(36).padStart(8, '0')}`, at: now() }));
   });
+  state.onResourceManagerCall = (call) => {
+    insertSeq += 1;
+    opts.onEvent?.(resourceManagerCloudEvent(call, `rm${insertSeq.toString(36).padStart(8, '0')}`, now()));
+  };
   const faults = new FaultHooks(state);
   const calls = new CallCounter();
   const waitTimeoutMs = opts.waitTimeoutMs ?? 2_000;

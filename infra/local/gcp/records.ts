@@ -7,6 +7,17 @@ export interface ProjectRecord {
   labels: Record<string, string>;
   parent?: { type: 'folder' | 'organization'; id: string };
   createTime: Date;
+  /** Resource Manager's lifecycle: DELETE_REQUESTED for 30 days after projects.delete (absent = ACTIVE). */
+  state?: 'ACTIVE' | 'DELETE_REQUESTED';
+}
+
+/** A Resource Manager folder: `folders/N` under a folder or an organization (at most 10 levels deep). */
+export interface FolderRecord {
+  name: string;
+  displayName: string;
+  parent: string;
+  state: 'ACTIVE' | 'DELETE_REQUESTED';
+  createTime: Date;
 }
 
 /** One half of a VPC Network Peering: it lives on `project/network` and points at the peer. */

@@ -2,6 +2,7 @@ import { errors, GoogleError } from './googleError';
 import { addPeering, deleteRoute, insertNetwork, insertRoute, removePeering, requestRemovePeering, updatePeering, type CallContext } from './mutations';
 import { keyOf, SELF_LINK_BASE } from './records';
 import { peeringRoutes, renderNetwork, renderOperation, renderProject, renderRoute, renderSubnetwork } from './render';
+import { RESOURCE_MANAGER_V3_ROUTES } from './resourceManager';
 import type { GcpEmulatorState } from './state';
 
 /** One parsed call: the Compute method id, whether it writes, and how to answer it. */
@@ -13,7 +14,8 @@ export interface Call {
 }
 
 type Params = string[];
-interface RouteDef { verb: string; pattern: RegExp; method: string; write: boolean; handle: (p: Params) => Call['handle'] }
+/** One emulated call: verb, path pattern, the method id (call counter, faults), whether it writes, and its handler. */
+export interface RouteDef { verb: string; pattern: RegExp; method: string; write: boolean; handle: (p: Params) => Call['handle'] }
 
 const P = '([^/]+)';
 const compute = (rest: string): RegExp => new RegExp(`^/compute/v1/projects/${P}${rest}$`);
@@ -115,6 +117,7 @@ const ROUTES: RouteDef[] = [
       const paged = page(all, new URLSearchParams({ maxResults: query.get('pageSize') ?? '500', pageToken: query.get('pageToken') ?? '' }));
       return { projects: paged.items, ...(paged.nextPageToken ? { nextPageToken: paged.nextPageToken } : {}) };
     } },
+  ...RESOURCE_MANAGER_V3_ROUTES,
 ];
 
 /** Finds the call a request makes; undefined for paths outside the emulated subset. */

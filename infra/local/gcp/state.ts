@@ -1,8 +1,11 @@
 import { GoogleError } from './googleError';
 import {
-  keyOf, type NetworkRecord, type NextHop, type OperationRecord, type PeeringHalf, type ProjectRecord,
+  type FolderRecord, keyOf, type NetworkRecord, type NextHop, type OperationRecord, type PeeringHalf, type ProjectRecord,
   type RouteRecord, type SecondaryRange, type SubnetworkRecord,
 } from './records';
+
+/** A Resource Manager write, for its audit log entry (v3 method name, resource, caller, request). */
+export interface ResourceManagerCall { methodName: string; resourceName: string; project: string; user: string; request: Record<string, unknown> }
 
 /** What the state tells the server when an operation starts or ends (audit log entries are built from it). */
 export interface OperationEvent { phase: 'first' | 'last'; operation: OperationRecord; request?: unknown }
@@ -20,6 +23,10 @@ export interface SeedPeeringHalf {
  */
 export class GcpEmulatorState {
   readonly projects = new Map<string, ProjectRecord>();
+  /** Resource Manager folders by name (`folders/N`). */
+  readonly folders = new Map<string, FolderRecord>();
+  /** Receives each Resource Manager write (CreateProject, MoveProject) as the audit log records it. */
+  onResourceManagerCall: (call: ResourceManagerCall) => void = () => undefined;
   readonly networks = new Map<string, NetworkRecord>();
   readonly subnetworks = new Map<string, SubnetworkRecord>();
   readonly routes = new Map<string, RouteRecord>();
@@ -51,7 +58,27 @@ export class GcpEmulatorState {
     return record.visibleAt <= this.now().getTime();
   }
 
+  /** Creates a folder under `folders/N` or `organizations/N` (folders.create); `id` picks its number. */
+  createFolder(displayName: string, parent: string, id?: string): FolderRecord {
+    if (parent.startsWith('folders/') && !this.folders.has(parent)) throw new Error(`no folder ${parent}`);
+    const record: FolderRecord = { name: `folders/${id ?? 200_000_000_000 + this.folders.size + 1}`, displayName, parent, state: 'ACTIVE', createTime: this.now() };
+    this.folders.set(record.name, record);
+    return record;
+  }
+
+  /** Moves a project under another folder or organization (projects.move). */
+  moveProject(projectId: string, destination: string): ProjectRecord {
+    const project = this.projects.get(projectId);
+    if (!project) throw new Error(`no project ${projectId}`);
+    if (destination.startsWith('folders/') && !this.folders.has(destination)) throw new Error(`no folder ${destination}`);
+    const [kind, id] = destination.split('/') as [string, string];
+    project.parent = { type: kind === 'folders' ? 'folder' : 'organization', id };
+    return project;
+  }
+
   createProject(p: { id: string; labels?: Record<string, string>; name?: string; parent?: ProjectRecord['parent'] }): ProjectRecord {
+    // A project seeded into a folder the test never made: the folder exists in a real organization, so it is made here (under organizations/1).
+    if (p.parent?.type === 'folder' && !this.folders.has(`folders/${p.parent.id}`)) this.createFolder(`folder-${p.parent.id}`, 'organizations/1', p.parent.id);
     const record: ProjectRecord = { id: p.id, number: String(100_000_000_000 + this.projects.size + 1), name: p.name ?? p.id,
       labels: { ...(p.labels ?? {}) }, createTime: this.now(), ...(p.parent ? { parent: p.parent } : {}) };
     this.projects.set(p.id, record);

@@ -59,7 +59,8 @@ export class AzurePeeringAdapter implements PeeringProvider {
     this.explicit = new Set(options.subscriptions.map((s) => s.toLowerCase()));
     this.subscriptions = new Set(this.explicit);
     const roots = [...new Set([...(options.managementGroup ? [options.managementGroup] : []), ...(options.selectedManagementGroups ?? [])].map(normalizeManagementGroup))].sort();
-    this.directory = roots.length === 0 ? undefined : new OrganizationDirectory(new AzureManagementGroupSource(this.client, roots), () => true, (s) => s.toLowerCase());
+    this.directory = roots.length === 0 ? undefined : new OrganizationDirectory(new AzureManagementGroupSource(this.client, roots),
+      (a) => a.ancestors.some((u) => roots.includes(normalizeManagementGroup(u.id))), (s) => s.toLowerCase());
   }
 
   /**

@@ -46,7 +46,9 @@ export class GcpPeeringAdapter implements PeeringProvider {
       ...(opts.organization ? [normalizeGcpContainer('organizations', opts.organization)] : []),
       ...(opts.selectedContainers ?? []),
     ])].sort();
-    this.directory = roots.length === 0 ? undefined : new OrganizationDirectory(new GcpResourceManagerSource(opts.client, roots), () => true);
+    // A looked-up project counts only under a selected folder or organization (projects.get answers for any project we may read).
+    this.directory = roots.length === 0 ? undefined
+      : new OrganizationDirectory(new GcpResourceManagerSource(opts.client, roots), (a) => a.ancestors.some((u) => roots.includes(u.id)));
   }
 
   /**
