@@ -80,6 +80,15 @@ export interface SubscriptionRecord {
   tenantId: string;
   managementGroup?: string;
   tags: Record<string, string>;
+  /** Enabled, Warned, PastDue, Disabled, Expired or Deleted (absent = Enabled). */
+  state?: 'Enabled' | 'Warned' | 'PastDue' | 'Disabled' | 'Expired' | 'Deleted';
+}
+
+/** A management group: its name (the id's last segment), display name and parent (absent = the tenant root group). */
+export interface ManagementGroupRecord {
+  name: string;
+  displayName: string;
+  parent?: string;
 }
 
 export interface ResourceGroupRecord {

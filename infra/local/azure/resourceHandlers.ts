@@ -10,18 +10,6 @@ export function getSubscription(ex: Exchange, ctx: HandlerContext): Answer {
   return { status: 200, body: subscriptionBody(ctx.state.subscription(ex.params.s!)) };
 }
 
-/** Subscriptions under a management group, as `managementGroups/{mg}/descendants` lists them. */
-export function listDescendants(ex: Exchange, ctx: HandlerContext): Answer {
-  const mg = ex.params.mg!;
-  const subs = [...ctx.state.subscriptions.values()].filter((s) => s.managementGroup?.toLowerCase() === mg.toLowerCase());
-  return page(subs.map((s) => ({
-    id: `/subscriptions/${s.subscriptionId}`,
-    type: 'Microsoft.Management/managementGroups/subscriptions',
-    name: s.subscriptionId,
-    properties: { displayName: s.displayName, parent: { id: `/providers/Microsoft.Management/managementGroups/${mg}` } },
-  })), ex, ctx);
-}
-
 export function getResourceGroup(ex: Exchange, ctx: HandlerContext): Answer {
   return { status: 200, body: resourceGroupBody(ctx.state.resourceGroup(ex.params.s!, ex.params.rg!)) };
 }

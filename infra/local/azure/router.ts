@@ -1,5 +1,6 @@
 import type { Handler } from './exchange';
-import { getOperation, getOperationResult, getResourceGroup, getSubscription, listDescendants, listSubscriptions, putResourceGroup } from './resourceHandlers';
+import { listDescendants, putAlias, putManagementGroupSubscription } from './managementGroupHandlers';
+import { getOperation, getOperationResult, getResourceGroup, getSubscription, listSubscriptions, putResourceGroup } from './resourceHandlers';
 import { deleteRoute, deleteRouteTable, getRoute, getRouteTable, listRoutes, listRouteTables, putRoute, putRouteTable } from './routeHandlers';
 import { deletePeering, deleteVnet, getPeering, getVnet, listPeerings, listVnets, putPeering, putVnet } from './vnetHandlers';
 
@@ -21,6 +22,8 @@ const table: [string, string, string, Handler][] = [
   ['GET', 'subscriptions', 'Microsoft.Resources/subscriptions/read', listSubscriptions],
   ['GET', 'subscriptions/:s', 'Microsoft.Resources/subscriptions/read', getSubscription],
   ['GET', 'providers/microsoft.management/managementgroups/:mg/descendants', 'Microsoft.Management/managementGroups/descendants/read', listDescendants],
+  ['PUT', 'providers/microsoft.management/managementgroups/:mg/subscriptions/:s', 'Microsoft.Management/managementGroups/subscriptions/write', putManagementGroupSubscription],
+  ['PUT', 'providers/microsoft.subscription/aliases/:alias', 'Microsoft.Subscription/aliases/write', putAlias],
   ['GET', RG, 'Microsoft.Resources/subscriptions/resourceGroups/read', getResourceGroup],
   ['PUT', RG, 'Microsoft.Resources/subscriptions/resourceGroups/write', putResourceGroup],
   ['GET', 'subscriptions/:s/providers/microsoft.network/virtualnetworks', `${N}/virtualNetworks/read`, listVnets],

@@ -125,7 +125,7 @@ export function subscriptionBody(sub: SubscriptionRecord): Json {
     subscriptionId: sub.subscriptionId,
     tenantId: sub.tenantId,
     displayName: sub.displayName,
-    state: 'Enabled',
+    state: sub.state ?? 'Enabled',
     subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
     tags: { ...sub.tags },
   };

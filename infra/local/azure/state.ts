@@ -4,7 +4,7 @@ import { parseRange as parsePrefix } from '../ranges';
 import { deleteHalf, peeredOverlap, putHalf, type PutHalfInput } from './peerings';
 import {
   networkResourceId, type HalfRecord, type OperationRecord, type ResourceGroupRecord, type RouteRecord,
-  type RouteTableRecord, type SubscriptionRecord, type VnetRecord,
+  type ManagementGroupRecord, type RouteTableRecord, type SubscriptionRecord, type VnetRecord,
 } from './records';
 
 /** Azure's limit: 400 user-defined routes per route table. */
@@ -42,6 +42,8 @@ export interface RouteInput {
  */
 export class AzureEmulatorState {
   readonly subscriptions = new Map<string, SubscriptionRecord>();
+  /** Management groups by lowercased name; the tenant root group is the tenant id. */
+  readonly managementGroups = new Map<string, ManagementGroupRecord>();
   readonly resourceGroups = new Map<string, ResourceGroupRecord>();
   readonly vnets = new Map<string, VnetRecord>();
   readonly routeTables = new Map<string, RouteTableRecord>();
@@ -64,6 +66,25 @@ export class AzureEmulatorState {
     };
     this.subscriptions.set(subscriptionId.toLowerCase(), record);
     return record;
+  }
+
+  /** Creates a management group under another (default: the tenant root group). */
+  createManagementGroup(name: string, opts: { displayName?: string; parent?: string } = {}): ManagementGroupRecord {
+    if (opts.parent && !this.managementGroups.has(opts.parent.toLowerCase())) throw new ArmError(404, 'NotFound', `Management group '${opts.parent}' not found.`);
+    const record: ManagementGroupRecord = { name, displayName: opts.displayName ?? name, ...(opts.parent ? { parent: opts.parent } : {}) };
+    this.managementGroups.set(name.toLowerCase(), record);
+    return record;
+  }
+
+  /** The management groups at and below `name`, nested ones included (what `descendants` walks). */
+  managementGroupsUnder(name: string): ManagementGroupRecord[] {
+    const out: ManagementGroupRecord[] = [];
+    const queue = [name.toLowerCase()];
+    while (queue.length > 0) {
+      const at = queue.shift()!;
+      for (const g of this.managementGroups.values()) if (g.parent?.toLowerCase() === at) { out.push(g); queue.push(g.name.toLowerCase()); }
+    }
+    return out;
   }
 
   /** The subscription, or ARM's 404 `SubscriptionNotFound`. */

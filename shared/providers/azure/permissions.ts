@@ -20,7 +20,8 @@ const READ_OPERATIONS = ['Microsoft.Network/locations/operations/read', 'Microso
  */
 export const AZURE_PERMISSIONS = {
   observe: ['Microsoft.Resources/subscriptions/read', READ_VNET, READ_PEERING, READ_TABLE],
-  discover: ['Microsoft.Management/managementGroups/descendants/read'],
+  /** Descendants of each selected management group (nested groups included), and every subscription's state. */
+  discover: ['Microsoft.Management/managementGroups/descendants/read', 'Microsoft.Resources/subscriptions/read'],
   'create-peering': [READ_VNET, WRITE_PEERING, PEER, ...READ_OPERATIONS],
   'accept-peering': [READ_VNET, WRITE_PEERING, PEER, ...READ_OPERATIONS],
   'reject-peering': [READ_VNET, DELETE_PEERING, ...READ_OPERATIONS],
