@@ -127,8 +127,8 @@ function forbiddenPeerings(r: ScenarioRecord, oracle: PolicyOracle, out: Violati
 
 /**
  * Never two links with overlapping ranges into one network (DESIGN §11): no link that came up during the scenario
- * announces a range overlapping another link into the same network that also came up, that the policy wants, or
- * that the network still routes to at the end (a leftover nobody routes to competes for nothing).
+ * announces a range overlapping another link into the same network that also came up or that the policy wants, or
+ * a range the network still routes through a link left in place (a leftover competes only for what it is routed).
  */
 function overlappingLinks(r: ScenarioRecord, oracle: PolicyOracle, out: Violation[]): void {
   const wasActive = new Set(r.before.peerings.filter((p) => p.state === 'active').map((p) => p.id));
@@ -137,13 +137,15 @@ function overlappingLinks(r: ScenarioRecord, oracle: PolicyOracle, out: Violatio
   for (const network of r.after.networks) {
     const near = networkKey(network.ref);
     const links = active.filter((p) => networkKey(p.requester) === near || networkKey(p.accepter) === near);
-    const routed = new Set(network.routeTables.flatMap((t) => t.routes.flatMap((x) => (x.target.kind === 'peering' ? [x.target.peeringId] : []))));
-    const competes = (q: Peering) => !wasActive.has(q.id) || oracle.verdict(q.requester, q.accepter).wanted || routed.has(q.id);
+    const routedVia = (id: string) => network.routeTables.flatMap((t) => t.routes.flatMap((x) => (x.target.kind === 'peering' && x.target.peeringId === id ? [x.destination] : [])));
+    // What a link brings into the network: all it announces when it came up or the policy wants it; else (a link
+    // left in place) only what the network still routes through it.
+    const brings = (q: Peering) => (!wasActive.has(q.id) || oracle.verdict(q.requester, q.accepter).wanted ? far(q, near) : routedVia(q.id).filter((d) => tryParseCidr(d)));
     for (const p of links.filter((x) => !wasActive.has(x.id))) {
       for (const q of links) {
-        if (q.id === p.id || !competes(q)) continue;
+        if (q.id === p.id) continue;
         if (!wasActive.has(q.id) && q.id < p.id) continue; // two links that both came up: reported once
-        const hit = far(p, near).find((x) => far(q, near).some((y) => cidrsOverlap(x, y)));
+        const hit = far(p, near).find((x) => brings(q).some((y) => cidrsOverlap(x, y)));
         if (hit) out.push({ invariant: 'overlapping-links', detail: `${p.id} came up with ${hit} into ${near}, which ${q.id} also brings` });
       }
     }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import type { Estate, Network, Route } from '../../shared/model';
-import { networkKey } from '../../shared/model';
+import { findFirstOverlap } from '../../shared/cidr';
+import type { Estate, Network, Peering, Route } from '../../shared/model';
+import { isLive, networkKey } from '../../shared/model';
 import type { Policy } from '../../shared/policy/schema';
 import { MemoryCloud, MemoryProvider } from '../../shared/providers/memory';
 import { NOW, SPOKE_B } from '../support/estate-builder';
@@ -11,14 +12,22 @@ import { Prng } from './prng';
 import type { ChaosTarget } from './scenario';
 
 /**
- * EC2 refuses a route to a peering from a VPC that is not one of its sides, so a table can only name a peering its
- * own partition lists (or one that is gone). The planner's arbitraries draw route targets at random: drop the routes
- * no cloud would hold, or a scoped view would rightly take a live peering it cannot see for a vanished one.
+ * What EC2 would hold of an arbitrary estate: it refuses a route to a peering from a VPC that is not one of its
+ * sides (so a table only names peerings its own partition lists, or ones that are gone), and fails a peering between
+ * overlapping VPCs at once (so no such peering is ever pending or active). The planner's arbitraries draw both at
+ * random; left in, a scoped view would rightly take a live peering it cannot see for a vanished one, and an active
+ * link no cloud allows would compete for ranges.
  */
-function withPossibleRoutes(estate: Estate): Estate {
+function asEc2Allows(estate: Estate): Estate {
   const sides = new Map(estate.peerings.map((p) => [p.id, [networkKey(p.requester), networkKey(p.accepter)]]));
   const possible = (network: Network, r: Route) => r.target.kind !== 'peering' || (sides.get(r.target.peeringId)?.includes(networkKey(network.ref)) ?? true);
-  return { ...estate, networks: estate.networks.map((n) => ({ ...n, routeTables: n.routeTables.map((t) => ({ ...t, routes: t.routes.filter((r) => possible(n, r)) })) })) };
+  const cidrs = new Map(estate.networks.map((n) => [networkKey(n.ref), n.cidrs]));
+  const overlapping = (p: Peering) => findFirstOverlap(cidrs.get(networkKey(p.requester)) ?? p.requesterCidrs ?? [], cidrs.get(networkKey(p.accepter)) ?? p.accepterCidrs ?? []) !== undefined;
+  return {
+    ...estate,
+    networks: estate.networks.map((n) => ({ ...n, routeTables: n.routeTables.map((t) => ({ ...t, routes: t.routes.filter((r) => possible(n, r)) })) })),
+    peerings: estate.peerings.map((p) => (isLive(p.state) && overlapping(p) ? { ...p, state: 'failed' as const } : p)),
+  };
 }
 
 /**
@@ -37,7 +46,7 @@ export function memoryScenario(seed: number): { rng: Prng; policy: Policy; targe
   const low = real ? rng.int(6, 10) : rng.int(3, 6);
   const policy: Policy = { ...base!, limits: { maxChangesPerRun: rng.chance(0.3) ? low : 1000 } };
   const clock = new VirtualClock(NOW.getTime());
-  const memory = new MemoryCloud(real ? estate! : withPossibleRoutes(estate!), clock.now);
+  const memory = new MemoryCloud(real ? estate! : asEc2Allows(estate!), clock.now);
   const target: ChaosTarget = {
     provider: new MemoryProvider('aws', memory),
     snapshot: async () => memory.snapshot(),

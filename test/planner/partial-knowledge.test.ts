@@ -203,3 +203,35 @@ describe('scoped reconciles decide only what their reads can decide', () => {
     expect(sweep1.plan.actions.filter((a) => a.action === 'create-peering')).toEqual([]);
   });
 });
+
+/*
+ * DESIGN §5: a second reconcile of a converged scope makes zero writes. What a sweep refuses, an event's scope that
+ * reads less must not create (it may only leave undecided what it cannot rank).
+ */
+describe('an event scope never creates what a complete sweep refuses', () => {
+  const reportDrift = hubSpokePolicy({
+    limits: { maxChangesPerRun: 1000 }, providers: { aws: { regions: ['us-east-1', 'eu-west-1'], accounts: [HUB, SPOKE_A] } },
+    drift: { routes: 'revert', peerings: 'report', unknownPeerings: 'report' },
+  });
+  const oldSpoke = awsRef(SPOKE_A, 'vpc-old', 'eu-west-1');
+  const newSpoke = awsRef(SPOKE_A, 'vpc-new', 'us-east-1');
+  const cases: Record<string, { reason: string; found: string; policy: Policy; full: Estate; scope: Scope }> = {
+    'a new spoke whose range a dead, reported link of another region still claims': {
+      reason: 'under drift.peerings: report the deleted managed link of the eu-west-1 spoke keeps its 10.5.0.0/16 in the sweep, which refuses the new us-east-1 spoke; the new spoke\'s network scope never reads eu-west-1 and creates the link',
+      found: 'chaos seed 2448 (writes-bounded: the converged scope of a spoke network wrote 1 after e7a699c)',
+      policy: reportDrift,
+      full: estate([network(hubRef, ['10.0.0.0/16'], { role: 'hub' }), network(oldSpoke, ['10.5.0.0/16'], { role: 'spoke' }), network(newSpoke, ['10.5.0.0/16'], { role: 'spoke' })],
+        [peering('pcx-old', oldSpoke, hubRef, 'deleted', { tags: managed, requesterCidrs: ['10.5.0.0/16'], accepterCidrs: ['10.0.0.0/16'] })]),
+      scope: { kind: 'network', network: newSpoke },
+    },
+  };
+
+  it.each(Object.entries(cases))('%s', async (_name, c) => {
+    const memory = new MemoryCloud(c.full, () => NOW);
+    const deps = { policy: { ...c.policy, mode: 'observe' as const }, providers: memoryProviders(memory), now: () => NOW };
+    const sweep = await reconcileScope({ kind: 'estate' }, deps);
+    expect(changes(sweep.plan).filter((a) => a.action === 'create-peering')).toEqual([]);
+    const scoped = await reconcileScope(c.scope, deps);
+    expect(changes(scoped.plan).filter((a) => a.action === 'create-peering')).toEqual([]);
+  });
+});
