@@ -13,7 +13,9 @@ function capture(): CliOutput & { stdout: string; stderr: string } {
 function walkthroughCommands(): string[][] {
   const readme = readFileSync('README.md', 'utf8');
   const start = readme.indexOf('### The CLI on a snapshot');
-  const section = readme.slice(start, readme.indexOf('\n## ', start));
+  const rest = readme.slice(start + 1);
+  const end = rest.search(/\n#{2,3} /);
+  const section = end < 0 ? rest : rest.slice(0, end);
   return section.split('\n')
     .filter((line) => line.startsWith('npx peerkeeper '))
     .map((line) => line.replace(/#.*$/, '').trim().split(/\s+/).slice(2));
