@@ -154,6 +154,18 @@ const cases: Record<string, Case> = {
       expect(50 + growth(partial)).toBeLessThanOrEqual(50);
     },
   },
+  'a managed range someone pointed at a NAT gateway': {
+    reason: 'the contract: unmanaged (non-peering-target) routes are never replaced, and DESIGN §5 names NAT routes among what is never modified; drift onto a NAT gateway is reported, not fought (the planner already reports drift onto a transit gateway). Note test/planner/plan.test.ts "drifted route" still expects the replace',
+    found: 'chaos seed 3033 (unmanaged-untouched: 172.16.0.0/16 → nat-1 became → pcx-0)',
+    full: estate([
+      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('10.1.0.0/16', 'nat-0123456789abcdef0')]),
+      network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
+    ], [peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] })]),
+    faults: [],
+    check: (full) => {
+      expect(writes(full, 'replace-route', '10.1.0.0/16')).toEqual([]);
+    },
+  },
 };
 
 describe('plans made with failed reads (minimal reproductions of what the monotonicity oracle found)', () => {
