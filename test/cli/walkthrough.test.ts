@@ -22,10 +22,13 @@ function walkthroughCommands(): string[][] {
 }
 
 describe('the README walkthrough on a snapshot', () => {
+  afterEach(() => { delete process.env.PEERKEEPER_STATE_DIR; });
   // No --now anywhere: the commands must agree on the snapshot's observedAt by themselves, on any date
   // (CI also runs this file under faketime years ahead of examples/estate.json).
   it('runs as written: approvals lists the partner request, approve accepts the decision, apply acts on it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-walkthrough-'));
+    // The README's commands name no --state-dir (the default .peerkeeper/); the environment points it here instead.
+    process.env.PEERKEEPER_STATE_DIR = join(dir, 'state');
     const commands = walkthroughCommands();
     expect(commands.map((c) => c[0])).toEqual(['validate', 'plan', 'apply', 'plan', 'approvals', 'approve', 'apply']);
     const outcomes: { command: string; code: number }[] = [];
@@ -34,7 +37,7 @@ describe('the README walkthrough on a snapshot', () => {
     for (const words of commands) {
       const args = words.map((w) => w.replace('/tmp/', `${dir}/`).replace('<id>', approvalId));
       last = capture();
-      const code = await runCli([...args, '--state-dir', join(dir, 'state')], last);
+      const code = await runCli(args, last);
       outcomes.push({ command: args[0]!, code });
       if (args[0] === 'approvals') approvalId = /^(aws-\S+)\s+aws pcx-0bbbb0000partner/m.exec(last.stdout)?.[1] ?? '';
       if (args[0] === 'approve') expect(last.stdout).toMatch(/approved/i);
