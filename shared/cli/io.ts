@@ -5,6 +5,7 @@ import { EstateSchema } from '../model';
 import type { EstateIssue } from '../model/estate-checks';
 import { estateIssues, formatJsonPath } from '../model/estate-checks';
 import { PolicyError, TerminalError } from '../errors';
+import { EstateSyntaxError, readEstateDocument, writeEstateFile } from './estate-stream';
 import type { LoadedPolicy } from '../policy';
 import { loadPolicy } from '../policy';
 
@@ -32,15 +33,18 @@ export function readPolicy(path: string): LoadedPolicy {
 /**
  * Reads and validates an estate snapshot like any other input: the schema, then what it cannot say
  * (`estateIssues`: ranges, duplicate ids, timestamps, complete vs gaps). Every problem names the file
- * and its JSON path (`networks[3].cidrs[1]`), all at once; at most 20 are printed.
+ * and its JSON path (`networks[3].cidrs[1]`), all at once; at most 20 are printed. The streamed layout
+ * (estate-stream.ts) is read a line at a time, so any size reads; any other JSON layout is read whole.
  */
 export function readEstate(path: string): Estate {
   let raw: unknown;
   try {
-    raw = JSON.parse(readText(path, 'estate'));
+    // The streamed layout (what snapshot and apply --out write) is read a line at a time; any other layout whole.
+    raw = readEstateDocument(path, () => readText(path, 'estate'));
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`${path}: not JSON: ${(error as Error).message}`);
+    if (error instanceof EstateSyntaxError) throw new CliError(`${path}: ${error.message}`);
+    throw new CliError(`cannot read estate ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   const parsed = EstateSchema.safeParse(raw);
   if (!parsed.success) {
@@ -69,6 +73,14 @@ export function writeText(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);
+}
+
+/**
+ * Writes an estate snapshot atomically: compact JSON, one list element per line, streamed (no size limit but the
+ * disk's); `pretty` indents it instead (what people read and diff), streamed too.
+ */
+export function writeEstate(path: string, estate: Estate, options: { pretty?: boolean } = {}): void {
+  writeEstateFile(path, estate, options);
 }
 
 /** Writes JSON atomically. */

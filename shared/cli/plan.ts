@@ -5,7 +5,7 @@ import { countChanges, renderPlan } from '../planner';
 import type { ReconcileResult } from '../reconcile';
 import { reconcileScope } from '../reconcile';
 import { renderApplyResults } from './apply-report';
-import { CliError, writeJson } from './io';
+import { CliError, writeEstate } from './io';
 import type { CliOutput } from './output';
 import type { ProviderSelection } from './providers';
 import { openProviders } from './providers';
@@ -71,10 +71,11 @@ export async function planCommand(args: PlanArgs, io: CliOutput): Promise<number
  * `peerkeeper apply`: executes the plan; with a snapshot, writes the converged estate to `--out`. Exit 1 when an
  * action failed or the observation was incomplete (what it could decide was still applied).
  */
-export async function applyCommand(args: PlanArgs & { out?: string; dryRun?: boolean }, io: CliOutput): Promise<number> {
+export async function applyCommand(args: PlanArgs & { out?: string; dryRun?: boolean; pretty?: boolean }, io: CliOutput): Promise<number> {
   if (args.estate && !args.out && !args.dryRun) throw new CliError('apply --estate needs --out <file> for the converged estate (or --dry-run)');
   const { result, selection } = await run(args, args.dryRun ? 'observe' : 'enforce', io);
-  if (args.out && selection.snapshot) writeJson(args.out, selection.snapshot());
+  // Compact and streamed by default (pretty-printed was the old default: 8 MiB per 1k networks); --pretty on request.
+  if (args.out && selection.snapshot) writeEstate(args.out, selection.snapshot(), { pretty: args.pretty === true });
   await selection.close();
   const failed = result.results.filter((r) => r.status === 'failed');
   if (args.json) {

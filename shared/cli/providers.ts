@@ -1,4 +1,4 @@
-import type { Cloud } from '../model';
+import type { Cloud, Estate } from '../model';
 import type { Policy } from '../policy';
 import type { PeeringProvider } from '../providers/port';
 import { readFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ export interface ProviderSelection {
   audit?: AuditLog;
   approvals?: ApprovalGateway;
   /** For the in-memory provider: the estate after the run. */
-  snapshot?: () => unknown;
+  snapshot?: () => Estate;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import type { Estate } from '../model';
 import { reconcileScope } from '../reconcile';
 import { parseScope } from './scope-arg';
-import { CliError, writeJson } from './io';
+import { CliError, writeEstate } from './io';
 import type { CliOutput } from './output';
 import { withReadProgress } from './progress';
 import { openProviders } from './providers';
@@ -14,6 +14,8 @@ export interface SnapshotArgs {
   out?: string;
   scope?: string;
   redact?: boolean;
+  /** Indented JSON instead of the compact, one-element-per-line layout (the default: streamed, any size). */
+  pretty?: boolean;
   stateDir?: string;
   now?: string;
   /** Progress lines on stderr (the CLI sets it when stderr is a terminal). */
@@ -41,7 +43,7 @@ export async function snapshotCommand(args: SnapshotArgs, io: CliOutput): Promis
   } finally {
     await selection.close();
   }
-  writeJson(args.out, args.redact ? redactEstate(estate, selection.policy) : estate);
+  writeEstate(args.out, args.redact ? redactEstate(estate, selection.policy) : estate, { pretty: args.pretty === true });
   const summary = `${estate.networks.length} network(s), ${estate.peerings.length} peering(s) in ${new Set(estate.networks.map((n) => `${n.ref.cloud}:${n.ref.account}`)).size} account(s)`;
   io.err(`Wrote ${args.out}: ${summary}${args.redact ? ', names and tags redacted' : ''}.\n`);
   if (estate.complete) return 0;
