@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { LOCAL_AWS_CREDENTIALS } from './cloud';
 
@@ -24,9 +25,14 @@ export function armTokenFor(principalId: string): string {
   return `${part({ alg: 'none', typ: 'JWT' })}.${part({ oid: principalId, appid: principalId })}.sig`;
 }
 
-/** An ARM call as `principalId` (api-version 2024-05-01). */
-export async function armAs(endpoint: string, principalId: string, method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<void> {
-  const res = await fetch(`${endpoint}${path}?api-version=2024-05-01`, {
+/** The management account's Organizations client (the local organization's management account is the hub, 111111111111). */
+export function organizationsAsManagement(endpoint: string): OrganizationsClient {
+  return new OrganizationsClient({ endpoint, region: 'us-east-1', credentials: LOCAL_AWS_CREDENTIALS, maxAttempts: 1 });
+}
+
+/** An ARM call as `principalId` (api-version 2024-05-01 unless the resource provider needs another). */
+export async function armAs(endpoint: string, principalId: string, method: 'PUT' | 'DELETE', path: string, body?: unknown, apiVersion = '2024-05-01'): Promise<void> {
+  const res = await fetch(`${endpoint}${path}?api-version=${apiVersion}`, {
     method, headers: { authorization: `Bearer ${armTokenFor(principalId)}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
@@ -43,6 +49,12 @@ export async function computeAs(origin: string, principal: string, verb: string,
   if (!res.ok) throw new Error(`${verb} ${path}: ${JSON.stringify(op)}`);
   const project = path.split('/')[1];
   await fetch(`${origin}/compute/v1/projects/${project}/global/operations/${op.name}/wait`, { method: 'POST' });
+}
+
+/** A Resource Manager v3 call as `principal` (e.g. a project-vending pipeline's service account); v3 writes finish at once here. */
+export async function resourceManagerAs(origin: string, principal: string, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${origin}/v3/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-emulator-principal': principal }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`POST v3/${path}: ${res.status} ${await res.text()}`);
 }
 
 /** Control Tower's `CreateManagedAccount` service event for a freshly vended account (as EventBridge delivers it). */

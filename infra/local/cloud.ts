@@ -24,6 +24,7 @@ import { localAwsFunctions, type LocalAwsFunctions } from './functions/aws';
 import { localAzureFunctions, type LocalAzureFunctions } from './functions/azure';
 import { localGcpFunctions, type LocalGcpFunctions } from './functions/gcp';
 import { startGcpEmulator, type GcpEmulator } from './gcp';
+import { seedLocalOrganization } from './organization';
 
 /** The policy the scenario is written for. */
 export const LOCAL_POLICY_FILE = join(__dirname, 'policy.yaml');
@@ -108,10 +109,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const policyFile = opts.policyFile ?? LOCAL_POLICY_FILE;
   const { policy } = loadPolicy(readFileSync(policyFile, 'utf8'), policyFile);
   useLocalAwsCredentials();
-  const org = new Set(policy.providers.aws?.accounts ?? []);
+  const listed = new Set(policy.providers.aws?.accounts ?? []);
+  const inOrganization = (account: string) => listed.has(account) || aws.organization.accounts.get(account)?.state === 'ACTIVE';
   // Calls made in accounts outside the organization are logged in their CloudTrail, not ours: the pending poll finds them.
-  const bus = new LocalBus({}, (cloud, event) => cloud !== 'aws' || org.has(String((event as { account?: unknown }).account)), log);
-  const aws = await startAwsEmulator({ onEvent: (e) => bus.publish('aws', e), now });
+  // Member accounts forward their calls through the StackSet, which reaches every new account of the organization.
+  const bus = new LocalBus({}, (cloud, event) => cloud !== 'aws' || inOrganization(String((event as { account?: unknown }).account)), log);
+  const aws = await startAwsEmulator({ onEvent: (e) => bus.publish('aws', e), onOrganizationEvent: (e) => bus.publish('aws', e), now });
   const azure = await startAzureEmulator({ onEvent: (e) => bus.publish('azure', e), now });
   // ARM long-running operations complete on the first poll here (Azure polls every few seconds; the story needs none).
   azure.state.lroPolls = 0;
@@ -119,6 +122,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   // Compute operations finish in tens of milliseconds here, not seconds: the scenario stays well inside a minute.
   gcp.state.timing.pendingMs = 5;
   gcp.state.timing.runningMs = 20;
+  seedLocalOrganization(aws, azure, gcp);
   const store = opts.stateDir ? new FileApprovalStore(join(opts.stateDir, 'approvals')) : new MemoryApprovalStore();
   const audit: AuditLog = opts.stateDir ? new FileAuditLog(join(opts.stateDir, 'audit')) : new MemoryAuditLog();
   const workspace = new ChatWorkspace(LOCAL_SLACK.token, now);

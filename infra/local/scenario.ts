@@ -1,29 +1,32 @@
 import { CreateRouteCommand, CreateVpcPeeringConnectionCommand, DeleteRouteCommand, DeleteVpcPeeringConnectionCommand, ReplaceRouteCommand } from '@aws-sdk/client-ec2';
+import { CreateAccountCommand, MoveAccountCommand } from '@aws-sdk/client-organizations';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPROVE_ACTION_ID } from '../../shared/approvals';
 import { runCli } from '../../shared/cli/main';
 import { countChanges } from '../../shared/planner';
-import { armAs, computeAs, controlTowerVended, ec2As } from './actors';
+import { armAs, computeAs, controlTowerVended, ec2As, organizationsAsManagement, resourceManagerAs } from './actors';
 import type { LocalCloud } from './cloud';
 import { awsPeering, awsRoute, findMessage, waitFor } from './inspect';
+import { LOCAL_ORGANIZATION } from './organization';
 
 /** The scenario's cast: accounts, subscriptions, projects and the people who act in them. */
 export const CAST = {
   aws: { hub: '111111111111', spoke: '222222222222', partner: '999999999999', stranger: '666666666666' },
-  azure: { dataA: '0b1f6471-1bf0-4dda-aec3-aaaaaaaaaaaa', dataB: '0b1f6471-1bf0-4dda-aec3-bbbbbbbbbbbb' },
-  gcp: { hub: 'net-hub', spoke: 'app-spoke' },
+  azure: { dataA: '0b1f6471-1bf0-4dda-aec3-aaaaaaaaaaaa', dataB: '0b1f6471-1bf0-4dda-aec3-bbbbbbbbbbbb', corp: '0b1f6471-1bf0-4dda-aec3-cccccccccccc' },
+  gcp: { hub: 'net-hub', spoke: 'app-spoke', apps: 'app-two' },
   /** The subscription-vending pipeline's principal (Azure) and service account (GCP). */
   vending: { azure: 'a11ce000-0000-4000-8000-000000000002', gcp: 'vending@platform-prj.iam.gserviceaccount.com' },
-  cidrs: { hub: '10.0.0.0/16', spoke: '10.1.0.0/16', partner: '10.99.0.0/16', stranger: '10.66.0.0/16', dataA: '10.20.0.0/16', dataB: '10.21.0.0/16', gcpHub: '10.30.0.0/20', gcpSpoke: '10.31.0.0/20' },
+  cidrs: { hub: '10.0.0.0/16', spoke: '10.1.0.0/16', partner: '10.99.0.0/16', stranger: '10.66.0.0/16', dataA: '10.20.0.0/16', dataB: '10.21.0.0/16', gcpHub: '10.30.0.0/20', gcpSpoke: '10.31.0.0/20',
+    checkout: '10.3.0.0/16', corp: '10.22.0.0/16', gcpApps: '10.32.0.0/20' },
 } as const;
 
 /** What the scenario did, for the summary and the tests. */
 export interface ScenarioReport {
   steps: { title: string; ms: number; outcome: string }[];
   ids: {
-    hubVpc: string; spokeVpc: string; partnerVpc: string; strangerVpc: string; hubTable: string; spokeTable: string;
+    hubVpc: string; spokeVpc: string; partnerVpc: string; strangerVpc: string; hubTable: string; spokeTable: string; checkoutVpc: string; checkoutAccount: string;
     partnerPeering: string; strangerPeering: string; deletedPeering: string; recreatedPeering: string;
   };
   /** Changes in the final plan of the whole estate (0 = converged). */
@@ -67,6 +70,10 @@ export async function runScenario(cloud: LocalCloud, say: (line: string) => void
   cloud.gcp.state.createProject({ id: CAST.gcp.hub, name: 'Network hub' });
   cloud.gcp.state.createNetwork({ project: CAST.gcp.hub, name: 'hub' });
   cloud.gcp.state.createSubnetwork({ project: CAST.gcp.hub, region: 'europe-west1', network: 'hub', name: 'hub-ew1', ipCidrRange: CAST.cidrs.gcpHub });
+  // The organizations (LOCAL_ORGANIZATION): OU Workloads/Prod, management groups corp › corp-online, folders Apps › Prod.
+  const org = cloud.aws.organization;
+  org.addAccount({ id: CAST.aws.spoke, name: 'payments', parentId: org.rootId, joinedMethod: 'CREATED' });
+  const prodOu = org.ouByPath(LOCAL_ORGANIZATION.aws.prod)!;
   say(`Estate: AWS hub ${hub.vpcId} (${CAST.cidrs.hub}), Azure VNet data-a (${CAST.cidrs.dataA}), GCP network net-hub/hub (${CAST.cidrs.gcpHub}).`);
 
   const spoke = await step('Vend AWS account 222222222222 (its baseline VPC, then Control Tower\'s CreateManagedAccount)', async () => {
@@ -107,6 +114,49 @@ export async function runScenario(cloud: LocalCloud, say: (line: string) => void
     const states = [hubNet && app && hubNet.peerings[0] ? cloud.gcp.state.peeringState(hubNet, hubNet.peerings[0]) : 'none',
       hubNet && app && app.peerings[0] ? cloud.gcp.state.peeringState(app, app.peerings[0]) : 'none'];
     return `gcp-shared-services halves: hub ${states[0]}, app ${states[1]}`;
+  });
+
+  const checkout = await step('Vend an AWS account into OU Workloads/Prod (Organizations CreateAccount, MoveAccount; no policy change)', async () => {
+    cloud.bus.pause();
+    const orgs = organizationsAsManagement(cloud.aws.url);
+    const created = await orgs.send(new CreateAccountCommand({ AccountName: 'checkout', Email: 'checkout@example.com' }));
+    const account = created.CreateAccountStatus!.AccountId!;
+    await orgs.send(new MoveAccountCommand({ AccountId: account, SourceParentId: org.rootId, DestinationParentId: prodOu.id }));
+    orgs.destroy();
+    // The account baseline (Account Factory, the member StackSet) lays down its VPC before the events are handled.
+    const vpc = aws.createVpc({ account, region: 'us-east-1', cidr: CAST.cidrs.checkout, tags: { Name: 'checkout', 'peerkeeper/role': 'spoke' } });
+    await cloud.bus.resume();
+    return { account, vpc };
+  }, ({ account, vpc }) => {
+    const p = awsPeering(cloud, hub.vpcId, vpc.vpcId);
+    return `account ${account} (Workloads/Prod): workloads-to-hub peering ${p?.id} ${p?.status}; routes: spoke→hub ${awsRoute(cloud, vpc.mainRouteTableId, CAST.cidrs.hub)?.vpcPeeringConnectionId ?? 'missing'}, hub→spoke ${awsRoute(cloud, hub.mainRouteTableId, CAST.cidrs.checkout)?.vpcPeeringConnectionId ?? 'missing'}`;
+  });
+
+  await step('Vend Azure subscription …cccccccccccc under management group corp › corp-online (a subscription alias; no policy change)', async () => {
+    cloud.bus.pause();
+    await armAs(cloud.azure.url, CAST.vending.azure, 'PUT', '/providers/Microsoft.Subscription/aliases/checkout-prod', { properties: {
+      displayName: 'checkout-prod', workload: 'Production', subscriptionId: CAST.azure.corp,
+      additionalProperties: { managementGroupId: '/providers/Microsoft.Management/managementGroups/corp-online' } } }, '2021-10-01');
+    cloud.azure.state.ensureResourceGroup(CAST.azure.corp, 'net', 'westeurope');
+    await armAs(cloud.azure.url, CAST.vending.azure, 'PUT', vnetPath(CAST.azure.corp, 'checkout'),
+      { location: 'westeurope', tags: { tier: 'corp' }, properties: { addressSpace: { addressPrefixes: [CAST.cidrs.corp] } } });
+    await cloud.bus.resume();
+  }, () => {
+    const corp = cloud.azure.state.vnet(vnetPath(CAST.azure.corp, 'checkout'));
+    return `corp-to-data halves on checkout: ${corp?.peerings.size ?? 0} (to data-a and data-b → Connected)`;
+  });
+
+  await step('Vend GCP project app-two into folder Apps › Prod (CreateProject; no policy change)', async () => {
+    cloud.bus.pause();
+    await resourceManagerAs(cloud.gcp.url, CAST.vending.gcp, 'projects', { projectId: CAST.gcp.apps, parent: `folders/${LOCAL_ORGANIZATION.gcp.appsProd}`, displayName: 'App two' });
+    await computeAs(cloud.gcp.url, CAST.vending.gcp, 'POST', `projects/${CAST.gcp.apps}/global/networks`, { name: 'app', autoCreateSubnetworks: false });
+    cloud.gcp.state.createSubnetwork({ project: CAST.gcp.apps, region: 'europe-west1', network: 'app', name: 'app-ew1', ipCidrRange: CAST.cidrs.gcpApps });
+    await cloud.bus.resume();
+  }, () => {
+    const hubNet = cloud.gcp.state.network(CAST.gcp.hub, 'hub')!;
+    const app = cloud.gcp.state.network(CAST.gcp.apps, 'app');
+    const toApps = hubNet.peerings.find((h) => h.peerProject === CAST.gcp.apps);
+    return `apps-to-hub halves: hub ${toApps ? cloud.gcp.state.peeringState(hubNet, toApps) : 'none'}, app ${app?.peerings[0] && app ? cloud.gcp.state.peeringState(app, app.peerings[0]) : 'none'}`;
   });
 
   const partnerVpc = aws.createVpc({ account: CAST.aws.partner, region: 'us-east-1', cidr: CAST.cidrs.partner, tags: { Name: 'partner-edge' } });
@@ -179,6 +229,6 @@ export async function runScenario(cloud: LocalCloud, say: (line: string) => void
   return {
     steps, finalChanges, totalMs: Date.now() - started,
     ids: { hubVpc: hub.vpcId, spokeVpc: spoke.vpcId, partnerVpc: partnerVpc.vpcId, strangerVpc: strangerVpc.vpcId, hubTable: hub.mainRouteTableId,
-      spokeTable: spoke.mainRouteTableId, partnerPeering, strangerPeering, deletedPeering: spokePeering, recreatedPeering: recreated },
+      spokeTable: spoke.mainRouteTableId, checkoutVpc: checkout.vpc.vpcId, checkoutAccount: checkout.account, partnerPeering, strangerPeering, deletedPeering: spokePeering, recreatedPeering: recreated },
   };
 }

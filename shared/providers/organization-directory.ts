@@ -1,4 +1,4 @@
-import type { Observation, OrganizationUnit, Scope, UnreadPartition } from '../model';
+import type { Cloud, Observation, OrganizationUnit, Scope, UnreadPartition } from '../model';
 
 /** One account, subscription or project as organization discovery found it. */
 export interface DiscoveredAccount {
@@ -37,6 +37,8 @@ export class OrganizationDirectory {
   private listed = false;
 
   constructor(
+    /** The cloud whose organization this is: scopes of other clouds need nothing from it. */
+    private readonly cloud: Cloud,
     private readonly source: OrganizationSource,
     private readonly selects: (account: DiscoveredAccount) => boolean,
     /** Azure subscription ids are case-insensitive. */
@@ -63,21 +65,31 @@ export class OrganizationDirectory {
     else this.outside.add(k);
   }
 
-  /** Makes sure the account's place is known, reading as little as the source allows. */
+  /**
+   * Makes sure the account's place is known, reading as little as the source allows. Without a lookup, an account
+   * the cached list lacks triggers one more list (it may have been vended since), once per account per run.
+   */
   async ensure(account: string): Promise<void> {
     const k = this.key(account);
-    if (this.known.has(k) || this.outside.has(k) || (this.listed && !this.source.lookup)) return;
-    if (this.listed) {
-      // A full list covers every account under a selected container; one it did not return is outside them.
-      this.outside.add(k);
-      return;
+    if (this.known.has(k) || this.outside.has(k)) return;
+    if (this.source.lookup) return this.refreshAccount(account);
+    if (!this.listed || !this.relisted.has(k)) {
+      this.relisted.add(k);
+      await this.refresh();
     }
-    await this.refreshAccount(account);
+    if (!this.known.has(k)) this.outside.add(k);
   }
 
-  /** What a reconcile of this scope needs: the sweep lists everything, an account event re-reads its account. */
+  /** Accounts that made a list-only source list again (each at most once per run). */
+  private readonly relisted = new Set<string>();
+
+  /**
+   * What a reconcile of this scope needs: the sweep lists everything, an account event re-reads its account, another
+   * cloud's scope needs nothing.
+   */
   async prepare(scope: Scope | undefined): Promise<void> {
     if (scope === undefined || scope.kind === 'estate') return this.refresh();
+    if ((scope.kind === 'network' ? scope.network.cloud : scope.cloud) !== this.cloud) return;
     const account = scope.kind === 'network' ? scope.network.account : scope.account;
     if (scope.kind === 'account') return this.refreshAccount(account);
     return this.ensure(account);
@@ -105,7 +117,8 @@ export class OrganizationDirectory {
    * Gives every account of an observation its ancestry, looking up the ones not known yet. An account whose place
    * cannot be read becomes an unread partition: decisions about its networks are held, never made as if it had none.
    */
-  async decorate(observation: Observation, cloud: Observation['accounts'][number]['cloud']): Promise<Observation> {
+  async decorate(observation: Observation): Promise<Observation> {
+    const cloud = this.cloud;
     const unread: UnreadPartition[] = [];
     const accounts = await Promise.all(observation.accounts.map(async (a) => {
       if (a.cloud !== cloud) return a;

@@ -11,6 +11,7 @@ const SUPPORTED: Record<string, readonly string[]> = {
     '2024-07-01', '2024-10-01', '2025-01-01', '2025-03-01', '2025-05-01'],
   'microsoft.resources': ['2016-06-01', '2019-10-01', '2020-01-01', '2021-01-01', '2021-04-01', '2022-09-01', '2022-12-01', '2023-07-01', '2024-03-01', '2024-07-01', '2024-11-01'],
   'microsoft.management': ['2020-02-01', '2020-05-01', '2020-10-01', '2021-04-01', '2023-04-01'],
+  'microsoft.subscription': ['2020-09-01', '2021-10-01', '2024-08-01-preview'],
 };
 
 /** Refuses a missing or unknown api-version the way ARM words it for the provider the operation belongs to. */

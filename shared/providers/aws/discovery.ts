@@ -26,7 +26,7 @@ export function awsDiscoveryFor(policy: Policy, env: NodeJS.ProcessEnv = process
     ...(endpoint ? { endpoint } : {}),
     ...(onCommand ? { onCommand } : {}),
   });
-  return { source, directory: new OrganizationDirectory(source, (a) => source.selected(a.ancestors)) };
+  return { source, directory: new OrganizationDirectory('aws', source, (a) => source.selected(a.ancestors)) };
 }
 
 /** Every governed account the OUs hold, as account partitions (the sweep fans out one work item per account and region). */

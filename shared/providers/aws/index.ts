@@ -60,7 +60,7 @@ export class AwsPeeringAdapter implements PeeringProvider {
     };
     await Promise.all(Array.from({ length: Math.min(OBSERVE_CONCURRENCY, jobs.length) }, worker));
     const joined = joinObservations(results);
-    return this.organization ? this.organization.directory.decorate(joined, 'aws') : joined;
+    return this.organization ? this.organization.directory.decorate(joined) : joined;
   }
 
   /** Applies one planned action (see apply.ts for each kind's precondition). */

@@ -59,7 +59,7 @@ export class AzurePeeringAdapter implements PeeringProvider {
     this.explicit = new Set(options.subscriptions.map((s) => s.toLowerCase()));
     this.subscriptions = new Set(this.explicit);
     const roots = [...new Set([...(options.managementGroup ? [options.managementGroup] : []), ...(options.selectedManagementGroups ?? [])].map(normalizeManagementGroup))].sort();
-    this.directory = roots.length === 0 ? undefined : new OrganizationDirectory(new AzureManagementGroupSource(this.client, roots),
+    this.directory = roots.length === 0 ? undefined : new OrganizationDirectory('azure', new AzureManagementGroupSource(this.client, roots),
       (a) => a.ancestors.some((u) => roots.includes(normalizeManagementGroup(u.id))), (s) => s.toLowerCase());
   }
 
@@ -79,7 +79,7 @@ export class AzurePeeringAdapter implements PeeringProvider {
 
   async observe(partitions: readonly Partition[]): Promise<Observation> {
     const observed = await observeAzure(this.client, partitions);
-    return this.directory ? this.directory.decorate(observed, 'azure') : observed;
+    return this.directory ? this.directory.decorate(observed) : observed;
   }
 
   async apply(action: Action, context: ApplyContext): Promise<ApplyOutcome> {

@@ -48,7 +48,7 @@ export class GcpPeeringAdapter implements PeeringProvider {
     ])].sort();
     // A looked-up project counts only under a selected folder or organization (projects.get answers for any project we may read).
     this.directory = roots.length === 0 ? undefined
-      : new OrganizationDirectory(new GcpResourceManagerSource(opts.client, roots), (a) => a.ancestors.some((u) => roots.includes(u.id)));
+      : new OrganizationDirectory('gcp', new GcpResourceManagerSource(opts.client, roots), (a) => a.ancestors.some((u) => roots.includes(u.id)));
   }
 
   /**
@@ -70,7 +70,7 @@ export class GcpPeeringAdapter implements PeeringProvider {
   async observe(partitions: readonly Partition[]): Promise<Observation> {
     const projects = partitions.filter((p) => p.cloud === 'gcp').map((p) => p.account);
     const observed = await observeProjects(this.opts.client, projects, { concurrency: this.opts.concurrency ?? 4 });
-    return this.directory ? this.directory.decorate(observed, 'gcp') : observed;
+    return this.directory ? this.directory.decorate(observed) : observed;
   }
 
   /** Performs one action; throws only RetryableError / TerminalError. */

@@ -49,7 +49,7 @@ describe('AwsOrganizationSource through the Organizations emulator', () => {
 
   it.each(Object.entries(cases))('governs the ACTIVE accounts of %s', async (_name, { selection, governed, excluded }) => {
     const s = source(selection());
-    const directory = new OrganizationDirectory(s, (a) => s.selected(a.ancestors));
+    const directory = new OrganizationDirectory('aws', s, (a) => s.selected(a.ancestors));
     await directory.refresh();
     const accounts = directory.governed().map((a) => a.account);
     expect(governed(accounts)).toBe(true);
@@ -71,7 +71,7 @@ describe('AwsOrganizationSource through the Organizations emulator', () => {
 
   it('re-reads a moved account: it leaves the selected OU and stops being governed', async () => {
     const s = source({ ids: [], paths: ['Workloads'] });
-    const directory = new OrganizationDirectory(s, (a) => s.selected(a.ancestors));
+    const directory = new OrganizationDirectory('aws', s, (a) => s.selected(a.ancestors));
     await directory.refresh();
     expect(directory.governed().map((a) => a.account)).toContain('444444444444');
     emu.organization.moveAccount('444444444444', ids.workloads, ids.sandbox);
