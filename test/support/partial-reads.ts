@@ -37,7 +37,7 @@ function prefix<T>(items: readonly T[], share: number | undefined): Set<T> {
 /**
  * What an AWS observation would return if these reads failed, derived from what every read returns:
  * an account that denies access contributes nothing, and its peerings stay visible only from the other side's
- * partition (EC2 lists a peering in both sides' accounts and regions); a failed DescribeRouteTables leaves its
+ * partition (EC2 lists a peering in both sides' accounts and regions, its tags only to its creator); a failed DescribeRouteTables leaves its
  * networks with no tables; a truncated page keeps a prefix of its list. Each fault gets an `unread` entry,
  * unless `withoutUnread` (an old snapshot: incomplete, with no idea where). Gaps the full observation already had stay.
  * Networks and peerings are shared with `full`, not copied: planning never changes its input.
@@ -69,7 +69,10 @@ export function observeWithFaults(full: Observation, faults: readonly ReadFault[
   const listingFaults = (ref: NetworkRef) => at(ref, 'DescribeVpcPeeringConnections');
   const seenFrom = (p: Peering, ref: NetworkRef) => listingFaults(ref).every((f) => f.kind === 'truncated' && f.call !== 'AssumeRole'
     && prefix(full.peerings.filter((q) => listedBy(q).some((r) => covers(f.partition, r))), f.keep).has(p));
-  const peerings = full.peerings.filter((p) => listedBy(p).some((ref) => seenFrom(p, ref)));
+  // EC2 shows a peering's tags only to the account that set them: a request seen from its accepter alone comes
+  // untagged (peerkeeper tags the accepter's view when it accepts, so live links keep theirs).
+  const fromAccepterOnly = (p: Peering) => p.state === 'requested' && listedBy(p).some((r) => r === p.requester) && !seenFrom(p, p.requester);
+  const peerings = full.peerings.filter((p) => listedBy(p).some((ref) => seenFrom(p, ref))).map((p) => (fromAccepterOnly(p) ? { ...p, tags: {} } : p));
   const denied = new Set(faults.filter((f) => f.call === 'AssumeRole').map((f) => f.partition.account));
   const unread: UnreadPartition[] = faults.map((f) => ({
     cloud: f.partition.cloud, account: f.partition.account, ...(f.partition.region && f.call !== 'AssumeRole' ? { region: f.partition.region } : {}), reason: describeFault(f),
