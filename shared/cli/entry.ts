@@ -1,4 +1,4 @@
-import { runCli } from './main';
+import { version } from '../../package.json';
 
 /**
  * The process entry of the `peerkeeper` command: the compiled CLI (dist/cli/peerkeeper.mjs, what `bin` runs) and
@@ -9,6 +9,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
-void runCli(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // Scripts ask for the version often; answering before the parser loads keeps it at the cost of starting node.
+  process.stdout.write(`${version}\n`);
+} else {
+  void import('./main').then(({ runCli }) => runCli(argv)).then((code) => {
+    process.exitCode = code;
+  });
+}

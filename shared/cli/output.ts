@@ -4,6 +4,8 @@ export interface CliOutput {
   err(text: string): void;
   /** Colour only on a TTY (and never when NO_COLOR is set). */
   color: boolean;
+  /** stderr is a terminal: progress lines (snapshot's reads) are welcome there. */
+  progress?: boolean;
 }
 
 /** The process's own stdout/stderr. */
@@ -12,5 +14,6 @@ export function processOutput(): CliOutput {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    progress: Boolean(process.stderr.isTTY),
   };
 }

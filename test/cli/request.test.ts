@@ -66,7 +66,7 @@ describe('peerkeeper request (requests peerkeeper cannot see)', () => {
     { reason: 'AWS requests are visible, never declared', args: ['--from', 'aws:999999999999:us-east-1:vpc-1', '--to', 'aws-hub', '--cidrs', '10.9.0.0/16'], error: /AWS peering requests are visible/ },
     { reason: 'a bad CIDR is named', args: ['--from', 'gcp:p:global:n', '--to', 'gcp:net-hub-prod:global:hub', '--cidrs', '10.9.0.0/33'], error: /10\.9\.0\.0\/33/ },
     { reason: 'an unknown group is refused', args: ['--from', 'gcp:p:global:n', '--to', 'no-such-group', '--cidrs', '10.9.0.0/16', '--estate', ESTATE], error: /neither a network key nor a policy group/ },
-    { reason: 'missing --cidrs is named', args: ['--from', 'gcp:p:global:n', '--to', 'gcp-hub'], error: /missing --cidrs/ },
+    { reason: 'missing --cidrs is named', args: ['--from', 'gcp:p:global:n', '--to', 'gcp-hub'], error: /required option '--cidrs <a,b>' not specified/ },
   ])('refuses a bad declaration: $reason', async ({ args, error }) => {
     const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-request-'));
     const io = capture();
