@@ -43,6 +43,10 @@ describe(`the monotonicity oracle over ${SEEDS.length} real-world estates`, () =
     expect(report('not-monotone')).toEqual([]);
   });
 
+  it('holds nothing when every read succeeded', () => {
+    expect(report('held-when-complete')).toEqual([]);
+  });
+
   it('acts on nothing when the observation cannot say which partitions it missed', () => {
     expect(report('acted-blind')).toEqual([]);
   });

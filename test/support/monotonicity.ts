@@ -13,11 +13,12 @@ export type Planner = (input: PlanInput) => Plan;
 /**
  * One thing the oracle found on one seed. `throws`: the planner is not total; `unsafe`: a plan acts against the
  * ground truth (ownership, listing, overlap); `not-monotone`: a plan made with failed reads acts where the plan with
- * every read succeeding does not; `acted-blind`: it acts although it cannot know where the gaps are.
+ * every read succeeding does not; `acted-blind`: it acts although it cannot know where the gaps are;
+ * `held-when-complete`: a plan made with every read succeeding still holds an action (it waits for nothing).
  */
 export interface Finding {
   seed: number;
-  kind: 'throws' | 'unsafe' | 'not-monotone' | 'acted-blind';
+  kind: 'throws' | 'unsafe' | 'not-monotone' | 'acted-blind' | 'held-when-complete';
   /** `full`, or the failed reads of the partial view. */
   view: string;
   detail: string;
@@ -82,6 +83,7 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
   if (full) {
     for (const detail of safety.check(full, decisions)) findings.push({ seed, kind: 'unsafe', view: 'full', detail });
     stats.fullChanges = full.actions.filter(isMutating).length;
+    for (const h of full.held) findings.push({ seed, kind: 'held-when-complete', view: 'full', detail: `${h.action.action} ${JSON.stringify(h.action.target)} waits for ${h.waitingFor.join(', ')}: ${h.reason}` });
   }
   const fullKeys = new Set((full?.actions ?? []).filter(isMutating).map(actionKey));
   const judge = (partial: Plan, view: string, unlocated: (cloud: Cloud) => boolean) => {
