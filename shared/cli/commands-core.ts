@@ -13,13 +13,17 @@ export function defineCoreCommands(command: DefineCommand, io: CliOutput): void 
     if (positional && flag && positional !== flag) throw new CliError(`validate: two policies given (${positional} and --policy ${flag}); give one`);
     const policy = positional ?? flag;
     if (!policy) throw new CliError('validate needs a policy: peerkeeper validate <policy.yaml>');
-    const { validateCommand } = await import('./validate');
+    const { validateCommand, validateWithProvider } = await import('./validate');
+    const provider = text(f, 'provider');
+    if (provider) return validateWithProvider({ policy, ...pick(f, 'estate', 'out'), strict: f.strict === true, provider }, io);
     return validateCommand({ policy, ...pick(f, 'estate', 'out'), json: f.json === true, strict: f.strict === true }, io);
   }, [
     'peerkeeper validate examples/policy.yaml',
     'peerkeeper validate policy.yaml --estate estate.json --strict   # warnings (groups that select nothing) fail too',
     'peerkeeper validate policy.yaml --out dist/policy.json          # the compiled policy the functions load',
+    'peerkeeper validate policy.yaml --provider aws                  # the accounts each group resolves to (OUs discovered)',
   ])
+    .addOption(new Option('--provider <cloud>', 'also list the accounts each group of this cloud resolves to, discovering OUs, management groups and folders').choices(['aws', 'azure', 'gcp']))
     .addOption(new Option('--policy <file>', 'the policy YAML (or give it as the argument)'))
     .addOption(new Option('--estate <file>', 'also check the groups against a snapshot (groups that select nothing)'))
     .addOption(new Option('--strict', 'warnings fail the check too (exit 1)'))

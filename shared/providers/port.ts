@@ -1,4 +1,5 @@
 import type { Action, Cloud, Observation, Scope } from '../model';
+import type { DiscoveredAccount } from './organization-directory';
 
 /** One unit of observation and of sweep fan-out: an account / subscription / project, optionally one region. */
 export interface Partition {
@@ -51,6 +52,11 @@ export interface PeeringProvider {
    * rejection is a gap over the whole cloud, never an empty organization.
    */
   partitions?(scope?: Scope): Promise<Partition[]>;
+  /**
+   * Every account organization discovery has found so far, governed or not, with its place and state (after
+   * `partitions`): what `validate --provider` shows per group. Absent when the policy selects by no structure.
+   */
+  discoveredAccounts?(): readonly DiscoveredAccount[];
 }
 
 /** Cloud permissions an adapter operation needs (least privilege is built from these). */

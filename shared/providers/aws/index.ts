@@ -1,6 +1,6 @@
 import type { Action, Cloud, Observation, Scope } from '../../model';
 import type { Policy } from '../../policy/schema';
-import type { OrganizationDirectory } from '../organization-directory';
+import type { DiscoveredAccount, OrganizationDirectory } from '../organization-directory';
 import type { ApplyContext, ApplyOutcome, Partition, PeeringProvider } from '../port';
 import { applyAwsAction } from './apply';
 import { AwsConnections, type AwsConnectOptions } from './connect';
@@ -44,6 +44,11 @@ export class AwsPeeringAdapter implements PeeringProvider {
     const governed = org.directory.governed();
     governed.forEach((a) => org.allowed.add(a.account));
     return governed.map((a) => ({ cloud: 'aws', account: a.account }));
+  }
+
+  /** What discovery found, governed or not (see the port). */
+  discoveredAccounts(): readonly DiscoveredAccount[] {
+    return this.organization?.directory.all() ?? [];
   }
 
   /** Reads every VPC, route table and peering of the partitions; a failing partition becomes a gap. */

@@ -3,7 +3,7 @@ import { ConvergedError, PeerkeeperError, StaleActionError, TerminalError } from
 import type { Action, Observation, Scope } from '../../model';
 import { normalizeManagementGroup, organizationSelection } from '../../policy/organization';
 import type { Policy } from '../../policy/schema';
-import { OrganizationDirectory } from '../organization-directory';
+import { type DiscoveredAccount, OrganizationDirectory } from '../organization-directory';
 import type { ApplyContext, ApplyOutcome, Partition, PeeringProvider } from '../port';
 import { acceptPeering, createPeering, deletePeering, type PeeringApplyDeps, rejectPeering, updatePeering } from './apply';
 import { applyRoute } from './applyRoutes';
@@ -75,6 +75,11 @@ export class AzurePeeringAdapter implements PeeringProvider {
       this.subscriptions = new Set([...this.explicit, ...this.directory.governed().map((a) => a.account)]);
     }
     return [...this.subscriptions].sort().map((account) => ({ cloud: 'azure', account }));
+  }
+
+  /** What discovery found, governed or not (see the port). */
+  discoveredAccounts(): readonly DiscoveredAccount[] {
+    return this.directory?.all() ?? [];
   }
 
   async observe(partitions: readonly Partition[]): Promise<Observation> {

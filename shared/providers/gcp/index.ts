@@ -2,7 +2,7 @@ import { ConvergedError, TerminalError } from '../../errors';
 import type { Action, Observation, Scope } from '../../model';
 import { normalizeGcpContainer, organizationSelection } from '../../policy/organization';
 import type { Policy } from '../../policy/schema';
-import { OrganizationDirectory } from '../organization-directory';
+import { type DiscoveredAccount, OrganizationDirectory } from '../organization-directory';
 import type { ApplyContext, ApplyOutcome, Partition, PeeringProvider } from '../port';
 import { GcpApplier, isTyped } from './apply';
 import type { ComputeClient, RetryPolicy } from './client';
@@ -64,6 +64,11 @@ export class GcpPeeringAdapter implements PeeringProvider {
     }
     this.discovered = found;
     return [...found].sort().map((account) => ({ cloud: 'gcp', account, region: 'global' }));
+  }
+
+  /** What discovery found, governed or not (see the port). */
+  discoveredAccounts(): readonly DiscoveredAccount[] {
+    return this.directory?.all() ?? [];
   }
 
   /** Reads the projects of the partitions (other clouds' partitions are ignored). Never mutates. */
