@@ -55,7 +55,7 @@ describe('the chat stand-in in headless Chromium', () => {
     const message = page.locator('.msg', { hasText: peeringId });
     await message.waitFor({ timeout: 5_000 });
     await page.locator('#topology svg').waitFor({ timeout: 5_000 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(WIDTH);
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(WIDTH);
     const svg = await page.locator('#topology svg').boundingBox();
     expect(svg!.x + svg!.width).toBeLessThanOrEqual(WIDTH);
     const text = await message.innerText();
@@ -72,7 +72,7 @@ describe('the chat stand-in in headless Chromium', () => {
     const plan = planScope({ policy, observation: estate, now: new Date(estate.observedAt) });
     const page = await browser.newPage({ viewport: { width: WIDTH, height: 900 } });
     await page.setContent(renderHtml(buildTopology({ observation: estate, plan })));
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(WIDTH);
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(WIDTH);
     const edges = page.locator('g.edge');
     expect(await edges.count()).toBeGreaterThan(0);
     expect(await page.locator('g.edge text.label').count()).toBe(await edges.count());
