@@ -38,6 +38,19 @@ describe('the npm package, installed into an empty folder with production depend
     for (const dev of ['tsx', 'typescript', 'esbuild', 'jest']) expect(installed.has(dev)).toBe(false);
   });
 
+  it('prints its version (exit 0)', () => {
+    const out = run(['--version']);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toBe(`${version}\n`);
+  });
+
+  it('answers --help with every command, and a usage error in one line (exit 1)', () => {
+    expect(run(['--help']).stdout).toMatch(/^ {2}snapshot /m);
+    const bad = run(['plan', '--policy', 'p.yaml', '--estate', 'e.json', '--provider', 'aws']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
   it('validates a policy (exit 0)', () => {
     const out = run(['validate', join(examples, 'policy.yaml')]);
     expect(out.stderr).toBe('');
