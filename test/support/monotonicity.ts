@@ -28,6 +28,8 @@ export interface Finding {
 export interface SeedStats {
   fullChanges: number;
   partialChanges: number;
+  /** Actions partial plans held: proof the views left something undecidable. */
+  partialHeld: number;
   partialViews: number;
 }
 
@@ -77,7 +79,7 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
   const rng = new Prng(seed * 7919 + 1);
   const safety = new PlanSafety(world);
   const findings: Finding[] = [];
-  const stats: SeedStats = { fullChanges: 0, partialChanges: 0, partialViews: 0 };
+  const stats: SeedStats = { fullChanges: 0, partialChanges: 0, partialHeld: 0, partialViews: 0 };
   const decisions = randomDecisions(rng, world);
   const full = planOrFinding(planner, world, { observation: world.estate, decisions }, 'full', findings);
   if (full) {
@@ -107,6 +109,7 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
     if (partial) {
       stats.partialViews += 1;
       stats.partialChanges += judge(partial, view, unlocated);
+      stats.partialHeld += partial.held.length;
     }
     const scope = randomScope(rng, observation);
     const scoped = scope && planOrFinding(planner, world, { observation, decisions, scope }, `${view} | scope ${describeScope(scope)}`, findings);
