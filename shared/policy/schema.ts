@@ -65,12 +65,12 @@ export const ProvidersSchema = z.strictObject({
   azure: z.strictObject({
     tenantId: z.string().optional().describe('The Entra ID tenant.'),
     subscriptions: z.array(z.string()).optional().describe('Subscriptions to observe.'),
-    managementGroup: z.string().optional().describe('Observe every subscription under this management group.'),
+    managementGroup: z.string().optional().describe('Observe every Enabled subscription under this management group (nested groups included).'),
   }).optional(),
   gcp: z.strictObject({
     projects: z.array(z.string()).optional().describe('Projects to observe.'),
-    folder: z.string().optional().describe('Observe the projects directly under this folder.'),
-    organization: z.string().optional().describe('Observe the projects directly under this organization.'),
+    folder: z.string().optional().describe('Observe every ACTIVE project under this folder (nested folders included).'),
+    organization: z.string().optional().describe('Observe every ACTIVE project under this organization (in any folder).'),
   }).optional(),
 }).default({});
 
