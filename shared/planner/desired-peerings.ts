@@ -49,8 +49,10 @@ function candidates(index: EstateIndex): Candidate[] {
         if (a === b || a.ref.cloud !== b.ref.cloud) continue; // native peering is single-cloud
         const key = pairKey(a.ref, b.ref);
         if (seen.has(key)) continue; // the first connection naming a pair owns it
-        const states = (index.peeringsByPair.get(key) ?? []).map((p) => p.state);
-        seen.set(key, { key, connection, a, b, order, live: states.includes('active') || states.includes('requested'), active: states.includes('active') });
+        let live = false;
+        let active = false;
+        for (const p of index.peeringsByPair.get(key) ?? []) { active ||= p.state === 'active'; live ||= p.state === 'active' || p.state === 'requested'; }
+        seen.set(key, { key, connection, a, b, order, live, active });
       }
     }
   });
@@ -118,7 +120,9 @@ export function desirePeerings(index: EstateIndex): {
   }
   // Live peerings outside the policy's pairs still use quota.
   for (const [key, list] of index.livePeeringsOf) {
-    counts.set(key, list.filter((p: Peering) => !wanted.has(peeringPairKey(p))).length);
+    let outside = 0;
+    for (const p of list) if (!wanted.has(peeringPairKey(p))) outside += 1;
+    counts.set(key, outside);
   }
   const desired: DesiredPeering[] = [];
   const refused: RefusedPair[] = [];
@@ -136,13 +140,14 @@ export function desirePeerings(index: EstateIndex): {
   // ungoverned one (a partner) is never seen: this view is the whole truth about it.
   const governed = new Map(CLOUDS.map((c) => [c, new Set(governedAccounts(index.policy, c).map((a) => a.toLowerCase()))]));
   for (const p of index.observation.peerings) {
-    if (p.state !== 'active') continue;
     const unseen = index.networks.has(networkKey(p.requester)) ? p.accepter : p.requester;
-    const into = keeps(p) ? peerCidrs : governed.get(unseen.cloud)?.has(unseen.account.toLowerCase()) ? unseenCidrs : undefined;
+    const fuller = governed.get(unseen.cloud)?.has(unseen.account.toLowerCase()) === true; // a fuller view could see it
+    // A link in any other state still names a network this view cannot see (its range known from the listing): a
+    // fuller view may rank that network before a new link (a scope reads no account a group only names, issue 13).
+    const into = p.state === 'active' && keeps(p) ? peerCidrs : fuller ? unseenCidrs : undefined;
     if (!into) continue;
     const reqSeen = index.networks.has(networkKey(p.requester));
     const accSeen = index.networks.has(networkKey(p.accepter));
-    const fuller = governed.get(unseen.cloud)?.has(unseen.account.toLowerCase()) === true; // a fuller view could see it
     for (const target of into === peerCidrs && fuller ? [peerCidrs, keptUnseen] : [into]) {
       if (reqSeen && !accSeen && p.accepterCidrs) appendTo(target, networkKey(p.requester), p.accepterCidrs);
       if (accSeen && !reqSeen && p.requesterCidrs) appendTo(target, networkKey(p.accepter), p.requesterCidrs);
