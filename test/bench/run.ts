@@ -15,6 +15,7 @@ const MODULES: readonly { module: string; file: string; fn: string; measures: st
   { module: 'cidr', file: './cidr.bench', fn: 'benchCidr', measures: 'CIDR overlap detection over 100k prefixes' },
   { module: 'aws-calls', file: './aws-calls.bench', fn: 'benchAwsCalls', measures: 'EC2/STS calls per event and per sweep (EC2 emulator)' },
   { module: 'aws-scale', file: './aws-scale.bench', fn: 'benchAwsScale', measures: 'EC2/STS calls per event with 10 and with 1,000 named accounts: the same (issue 13)' },
+  { module: 'organization', file: './organization.bench', fn: 'benchOrganization', measures: 'organization discovery calls: AWS OU walk of 1,000 accounts, one vending event at 10 and 1,000, Azure 200 subscriptions, GCP 200 projects (issue 13)' },
   { module: 'aws-bundles', file: './aws-bundles.bench', fn: 'benchAwsBundles', measures: 'AWS Lambda bundle sizes and load times' },
   { module: 'azure', file: './azure.bench', fn: 'benchAzure', measures: 'Azure bundle and ARM calls per event and per sweep' },
   { module: 'gcp', file: './gcp.bench', fn: 'benchGcp', measures: 'GCP bundle and Compute calls per event and per sweep' },
