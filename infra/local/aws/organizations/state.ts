@@ -63,6 +63,8 @@ export class OrganizationState {
 
   /** CreateAccount: the account is made at once (the real call is asynchronous; CreateAccountResult reports it) in the root. */
   createAccount(name: string, email: string, accountId?: string): OrgAccountRecord {
+    // Ids are handed out in order, skipping any an existing (seeded) account already holds.
+    while (accountId === undefined && this.accounts.has(String(this.nextAccount))) this.nextAccount++;
     const id = accountId ?? String(this.nextAccount++);
     if (this.accounts.has(id)) throw new OrganizationsError('DuplicateAccountException', `Account ${id} already exists.`);
     const record = this.addAccount({ id, name, parentId: this.rootId, joinedMethod: 'CREATED' });
