@@ -81,6 +81,32 @@ describe('the local cloud scenario (npm start), end to end', () => {
     expect(toApp).toMatchObject({ exportCustomRoutes: true, importCustomRoutes: true });
   });
 
+  it('organization: the account vended into OU Workloads/Prod is peered with the hub, routes both ways, no policy edit', () => {
+    const p = [...aws().peerings.values()].find((x) => [x.requester.vpcId, x.accepter.vpcId].includes(report.ids.checkoutVpc) && x.status === 'active');
+    expect(p).toBeDefined();
+    expect([p!.requester.vpcId, p!.accepter.vpcId]).toContain(report.ids.hubVpc);
+    expect(routeIn(report.ids.hubTable, CAST.cidrs.checkout)?.vpcPeeringConnectionId).toBe(p!.id);
+    expect(cloud.aws.organization.account(report.ids.checkoutAccount).parentId).toBe(cloud.aws.organization.ouByPath('Workloads/Prod')!.id);
+  });
+
+  it('organization: the subscription vended under corp › corp-online is paired with both data VNets, Connected', () => {
+    const corp = vnet(CAST.azure.corp, 'checkout');
+    for (const [sub, name] of [[CAST.azure.dataA, 'data-a'], [CAST.azure.dataB, 'data-b']] as const) {
+      const other = vnet(sub, name);
+      const half = halfTowards(corp, other.id);
+      expect(half && halfState(cloud.azure.state, corp, half)).toBe('Connected');
+    }
+  });
+
+  it('organization: the project vended into folder Apps › Prod peers with the GCP hub, both halves ACTIVE', () => {
+    const hub = cloud.gcp.state.network(CAST.gcp.hub, 'hub')!;
+    const app = cloud.gcp.state.network(CAST.gcp.apps, 'app')!;
+    const toApp = hub.peerings.find((h) => h.peerProject === CAST.gcp.apps);
+    const toHub = app.peerings.find((h) => h.peerProject === CAST.gcp.hub);
+    expect(toApp && cloud.gcp.state.peeringState(hub, toApp)).toBe('ACTIVE');
+    expect(toHub && cloud.gcp.state.peeringState(app, toHub)).toBe('ACTIVE');
+  });
+
   it('chat: one approval message, updated to approved (no buttons left); the decision is audited with the approver', async () => {
     expect(cloud.workspace.messages).toHaveLength(1);
     const [message] = cloud.workspace.messages;
