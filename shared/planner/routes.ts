@@ -3,7 +3,7 @@ import type { Action, Network, NetworkRef, PlannedRouteTarget, Route, RouteTable
 import { MANAGED_TAG, networkKey } from '../model';
 import type { Connection } from '../policy/schema';
 import type { EstateIndex } from './estate-index';
-import { routesAreWritten, selectTables, tableKey } from './estate-index';
+import { routesAreWritten, selectTables } from './estate-index';
 import type { RouteIntent } from './intents';
 import { limitsFor } from './limits';
 import { connectionSides } from './connections';
@@ -28,17 +28,19 @@ function matches(route: Route, want: WantedRoute): boolean {
   return route.target.kind === 'peering' && want.peeringId !== undefined && route.target.peeringId === want.peeringId && route.state !== 'blackhole';
 }
 
-/** Table id → destination → the route each managed table needs. Conflicting wants are reported, first wins. */
-function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<string, Map<string, WantedRoute>> {
-  const wanted = new Map<string, Map<string, WantedRoute>>();
+/**
+ * Table → destination → the route each managed table needs. Conflicting wants are reported, first wins. Tables are
+ * keyed by the observed table object itself: no key strings for 500k tables at 100k networks.
+ */
+function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<RouteTable, Map<string, WantedRoute>> {
+  const wanted = new Map<RouteTable, Map<string, WantedRoute>>();
   for (const intent of intents) {
     for (const side of intent.sides) {
       const target = targetFor(side.network, intent);
       if (!target) continue;
       for (const table of selectTables(side.network, intent.connection.routes.tables)) {
-        const key = tableKey(side.network.ref, table);
-        let slots = wanted.get(key);
-        if (!slots) wanted.set(key, (slots = new Map<string, WantedRoute>()));
+        let slots = wanted.get(table);
+        if (!slots) wanted.set(table, (slots = new Map<string, WantedRoute>()));
         for (const cidr of routableCidrs(side.network, side.peerCidrs)) {
           if (isWholeSpace(cidr)) continue; // never a peering route: it would take over the default route
           const destination = normalize(cidr);
@@ -55,9 +57,9 @@ function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<s
   return wanted;
 }
 
-/** Table keys of every table some connection manages for a network of its groups (DESIGN §5). */
-function managedTables(index: EstateIndex): Set<string> {
-  const managed = new Set<string>();
+/** Every table some connection manages for a network of its groups (DESIGN §5). */
+function managedTables(index: EstateIndex): Set<RouteTable> {
+  const managed = new Set<RouteTable>();
   const byGroup = new Map<string, Connection[]>();
   for (const c of index.policy.connections) {
     for (const g of new Set(connectionSides(c))) byGroup.set(g, [...(byGroup.get(g) ?? []), c]);
@@ -69,7 +71,7 @@ function managedTables(index: EstateIndex): Set<string> {
     for (const g of groups) {
       for (const c of byGroup.get(g) ?? []) {
         if (!routesAreWritten(network.ref.cloud, c.routes.azureNextHop)) continue;
-        for (const t of selectTables(network, c.routes.tables)) managed.add(tableKey(network.ref, t));
+        for (const t of selectTables(network, c.routes.tables)) managed.add(t);
       }
     }
   }
@@ -192,8 +194,7 @@ export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], 
   for (const key of wanted.keys()) managed.add(key);
   for (const network of index.observation.networks) {
     for (const table of network.routeTables) {
-      const key = tableKey(network.ref, table);
-      if (managed.has(key)) planTable(index, network, table, wanted.get(key), { owned, unjudged, rejected, undecidedRanges: undecidedRanges.get(networkKey(network.ref)) ?? [] }, out);
+      if (managed.has(table)) planTable(index, network, table, wanted.get(table), { owned, unjudged, rejected, undecidedRanges: undecidedRanges.get(networkKey(network.ref)) ?? [] }, out);
     }
   }
   return out;
