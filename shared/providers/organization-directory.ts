@@ -24,10 +24,10 @@ export interface OrganizationSource {
 }
 
 /**
- * Discovery results for a run, cached in the adapter. The sweep lists the selected containers; an account event
- * (vending, a move) looks that account up again; any other event looks up only its own account when it is not
- * known yet, so an event costs O(depth) discovery calls, not O(organization). `selects` says whether an account
- * lies under a container some group selects.
+ * Discovery results for a run, cached in the adapter. The sweep (and a cold start) lists the selected containers;
+ * then an account event (vending, a move) looks that account up again and any other event looks up only its own
+ * account when it is not known yet, so a warm event costs O(depth) discovery calls, not O(organization). `selects`
+ * says whether an account lies under a container some group selects.
  */
 export class OrganizationDirectory {
   private readonly known = new Map<string, DiscoveredAccount>();
@@ -85,11 +85,13 @@ export class OrganizationDirectory {
 
   /**
    * What a reconcile of this scope needs: the sweep lists everything, an account event re-reads its account, another
-   * cloud's scope needs nothing.
+   * cloud's scope needs nothing. The first scoped reconcile of a run lists once too (a cold start): the far side of a
+   * link or a request may be any governed account, and one not yet known would be judged as outside the organization.
    */
   async prepare(scope: Scope | undefined): Promise<void> {
     if (scope === undefined || scope.kind === 'estate') return this.refresh();
     if ((scope.kind === 'network' ? scope.network.cloud : scope.cloud) !== this.cloud) return;
+    if (!this.listed) await this.refresh();
     const account = scope.kind === 'network' ? scope.network.account : scope.account;
     if (scope.kind === 'account') return this.refreshAccount(account);
     return this.ensure(account);
