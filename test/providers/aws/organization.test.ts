@@ -86,6 +86,18 @@ describe('AwsOrganizationSource through the Organizations emulator', () => {
     }
   });
 
+  it('lists once on a cold start even for a scoped event, so every governed far side is known; then reads only one account', async () => {
+    const s = source({ ids: [], paths: ['Workloads'] });
+    const directory = new OrganizationDirectory('aws', s, (a) => s.selected(a.ancestors));
+    await directory.prepare({ kind: 'route-table', cloud: 'aws', account: '333333333333', region: 'us-east-1', routeTableId: 'rtb-1' });
+    expect(directory.governed().map((a) => a.account)).toContain('444444444444');
+    sent.length = 0;
+    await directory.prepare({ kind: 'network', network: { cloud: 'aws', account: '987654321098', region: 'us-east-1', id: 'vpc-1' } });
+    expect(sent).toEqual(['DescribeAccount']);
+    await directory.prepare({ kind: 'network', network: { cloud: 'azure', account: '444444444444', region: '*', id: 'x' } });
+    expect(sent).toEqual(['DescribeAccount']);
+  });
+
   it('fails as a whole when a page fails (a gap, never a smaller organization)', async () => {
     emu.faults.serverError({ action: 'ListAccountsForParent', skip: 1 });
     await expect(source({ ids: [], paths: ['Workloads'] }).listSelected()).rejects.toBeInstanceOf(PeerkeeperError);
