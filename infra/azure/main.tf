@@ -58,6 +58,8 @@ locals {
 
   # Exactly the ARM operations shared/events/azure turns into work (Event Grid compares case-insensitively).
   watched_operations = [
+    "Microsoft.Management/managementGroups/subscriptions/delete",
+    "Microsoft.Management/managementGroups/subscriptions/write",
     "Microsoft.Network/routeTables/delete",
     "Microsoft.Network/routeTables/routes/delete",
     "Microsoft.Network/routeTables/routes/write",

@@ -58,7 +58,7 @@ describe('infra/azure Terraform agrees with the code', () => {
     // The universe the filter is checked against: every verb on every resource type near the watched ones.
     const types = ['Microsoft.Network/virtualNetworks', 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings', 'Microsoft.Network/virtualNetworks/subnets',
       'Microsoft.Network/routeTables', 'Microsoft.Network/routeTables/routes', 'Microsoft.Network/networkSecurityGroups', 'Microsoft.Network/publicIPAddresses',
-      'Microsoft.Network/virtualNetworkGateways', 'Microsoft.Subscription/aliases', 'Microsoft.Storage/storageAccounts'];
+      'Microsoft.Network/virtualNetworkGateways', 'Microsoft.Subscription/aliases', 'Microsoft.Storage/storageAccounts', 'Microsoft.Management/managementGroups/subscriptions'];
     const universe = types.flatMap((t) => ['write', 'delete', 'read'].map((verb) => `${t}/${verb}`));
     const accepted = universe.filter((operation) => normalizes(operation, operation.endsWith('/delete') ? 'Microsoft.Resources.ResourceDeleteSuccess' : 'Microsoft.Resources.ResourceWriteSuccess'));
     expect([...accepted].sort()).toEqual([...watched].sort());
