@@ -34,6 +34,8 @@ const SUB = '0b1f6471-1bf0-4dda-aec3-111111111111';
 function resourceUriOf(operation: string): string {
   const [provider, ...types] = operation.split('/').slice(0, -1);
   const path = types.map((t, i) => `${t}/n${i + 1}`).join('/');
+  // Tenant-level resources (aliases, management groups) have no subscription prefix; a moved subscription is named by its id.
+  if (provider === 'Microsoft.Management') return `/providers/${provider}/managementGroups/n1/subscriptions/${SUB}`;
   return provider === 'Microsoft.Subscription' ? `/providers/${provider}/${path}` : `/subscriptions/${SUB}/resourceGroups/rg/providers/${provider}/${path}`;
 }
 function normalizes(operation: string, eventType = 'Microsoft.Resources.ResourceWriteSuccess'): boolean {
