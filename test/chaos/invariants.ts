@@ -133,19 +133,22 @@ function forbiddenPeerings(r: ScenarioRecord, oracle: PolicyOracle, out: Violati
 function overlappingLinks(r: ScenarioRecord, oracle: PolicyOracle, out: Violation[]): void {
   const wasActive = new Set(r.before.peerings.filter((p) => p.state === 'active').map((p) => p.id));
   const active = r.after.peerings.filter((p) => p.state === 'active');
-  const far = (p: Peering, near: string) => (networkKey(p.requester) === near ? oracle.ranges(p).accepter : oracle.ranges(p).requester);
+  const announced = (p: Peering, near: string) => (networkKey(p.requester) === near ? oracle.ranges(p).accepter : oracle.ranges(p).requester);
   for (const network of r.after.networks) {
     const near = networkKey(network.ref);
+    // Only ranges of a family the network has can be routed into it (an IPv4 range never reaches an IPv6-only VPC).
+    const families = new Set(network.cidrs.map((c) => tryParseCidr(c)?.version));
+    const far = (p: Peering) => announced(p, near).filter((c) => families.has(tryParseCidr(c)?.version));
     const links = active.filter((p) => networkKey(p.requester) === near || networkKey(p.accepter) === near);
     const routedVia = (id: string) => network.routeTables.flatMap((t) => t.routes.flatMap((x) => (x.target.kind === 'peering' && x.target.peeringId === id ? [x.destination] : [])));
     // What a link brings into the network: all it announces when it came up or the policy wants it; else (a link
     // left in place) only what the network still routes through it.
-    const brings = (q: Peering) => (!wasActive.has(q.id) || oracle.verdict(q.requester, q.accepter).wanted ? far(q, near) : routedVia(q.id).filter((d) => tryParseCidr(d)));
+    const brings = (q: Peering) => (!wasActive.has(q.id) || oracle.verdict(q.requester, q.accepter).wanted ? far(q) : routedVia(q.id).filter((d) => tryParseCidr(d)));
     for (const p of links.filter((x) => !wasActive.has(x.id))) {
       for (const q of links) {
         if (q.id === p.id) continue;
         if (!wasActive.has(q.id) && q.id < p.id) continue; // two links that both came up: reported once
-        const hit = far(p, near).find((x) => brings(q).some((y) => cidrsOverlap(x, y)));
+        const hit = far(p).find((x) => brings(q).some((y) => cidrsOverlap(x, y)));
         if (hit) out.push({ invariant: 'overlapping-links', detail: `${p.id} came up with ${hit} into ${near}, which ${q.id} also brings` });
       }
     }

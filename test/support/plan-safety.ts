@@ -163,7 +163,9 @@ export class PlanSafety {
     for (const [near, far] of [[link.requester, link.accepter], [link.accepter, link.requester]] as const) {
       const net = this.networks.get(networkKey(near));
       if (!net) continue; // a partner's side: its tables are not ours
-      const farRanges = this.ranges(far);
+      // Only ranges of a family the near side has can be routed into it (IPv4 never reaches an IPv6-only VPC).
+      const families = new Set(net.cidrs.map((c) => tryParseCidr(c)?.version));
+      const farRanges = this.ranges(far).filter((c) => families.has(tryParseCidr(c)?.version));
       for (const table of net.routeTables) this.checkRouted(what, table, farRanges, out);
       for (const other of this.linksOf(near, actions, introduced)) {
         if (other === link || (other.id !== undefined && other.id === link.id)) continue;
