@@ -56,7 +56,16 @@ export class MemoryCloud {
     this.reads += 1;
     const gaps: string[] = [];
     const unread: UnreadPartition[] = [];
-    const inPartition = (n: Network) => partitions.some((p) => p.cloud === n.ref.cloud && p.account === n.ref.account && (!p.region || p.region === n.ref.region));
+    // By account: a sweep of a 150k-network estate asks for ~100k partitions, and a scan of them per network was
+    // the whole cost of `plan --estate` (O(networks × partitions)).
+    const regionsOf = new Map<string, (string | undefined)[]>();
+    for (const p of partitions) {
+      const key = `${p.cloud}:${p.account}`;
+      const list = regionsOf.get(key);
+      if (list) list.push(p.region);
+      else regionsOf.set(key, [p.region]);
+    }
+    const inPartition = (n: Network) => regionsOf.get(`${n.ref.cloud}:${n.ref.account}`)?.some((r) => !r || r === n.ref.region) === true;
     for (const p of partitions) {
       if (!this.faults.failObserve.has(`${p.cloud}:${p.account}`)) continue;
       gaps.push(`${p.cloud}:${p.account}${p.region ? `:${p.region}` : ''}: list failed (injected fault)`);
@@ -66,7 +75,7 @@ export class MemoryCloud {
     const networks = [...this.networks.values()].filter((n) => inPartition(n) && !failed(n));
     const keys = new Set(networks.map((n) => networkKey(n.ref)));
     const peerings = [...this.peerings.values()].filter((p) => keys.has(networkKey(p.requester)) || keys.has(networkKey(p.accepter)));
-    const accounts = this.accounts.filter((a) => partitions.some((p) => p.cloud === a.cloud && p.account === a.account));
+    const accounts = this.accounts.filter((a) => regionsOf.has(`${a.cloud}:${a.account}`));
     return structuredClone({ complete: gaps.length === 0, gaps, unread, accounts, networks, peerings });
   }
 
