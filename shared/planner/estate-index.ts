@@ -183,11 +183,32 @@ export function groupsOfRef(index: EstateIndex, ref: NetworkRef): ReadonlySet<st
   const seen = index.groupsOf.get(key) ?? index.unseenGroups.get(key);
   if (seen) return seen;
   const found = new Set<string>();
-  for (const [name, group] of Object.entries(index.policy.groups) as [string, Group][]) {
-    if (refInGroup(group, ref)) found.add(name);
-  }
+  const byRef = refCandidates(index.policy);
+  const candidates = [...(byRef.get(accountKey(ref.cloud, ref.account)) ?? []), ...(byRef.get(ref.cloud) ?? [])].sort((a, b) => a.order - b.order);
+  for (const { name, group } of candidates) if (refInGroup(group, ref)) found.add(name);
   index.unseenGroups.set(key, found);
   return found;
+}
+
+type RefCandidate = { name: string; group: Group; order: number };
+const refCandidateMemo = new WeakMap<Policy, Map<string, RefCandidate[]>>();
+
+/**
+ * The groups a ref alone could prove membership of, by `cloud:account` (groups that list accounts) and by cloud
+ * (the others), in policy order. A group that needs tags can never match a ref: it is left out. A partial view
+ * (a hub's scope) meets thousands of unseen refs through its links; each asked every group was O(refs × groups).
+ */
+function refCandidates(policy: Policy): Map<string, RefCandidate[]> {
+  let memo = refCandidateMemo.get(policy);
+  if (memo) return memo;
+  memo = new Map<string, RefCandidate[]>();
+  Object.entries(policy.groups).forEach(([name, group], order) => {
+    if (group.tags !== undefined && Object.keys(group.tags).length > 0) return;
+    const keys = group.account === undefined ? [group.cloud] : (Array.isArray(group.account) ? group.account : [group.account]).map((a) => accountKey(group.cloud, a));
+    for (const key of new Set(keys)) push(memo!, key, { name, group, order });
+  });
+  refCandidateMemo.set(policy, memo);
+  return memo;
 }
 
 /** The observed network behind a ref, if any. */
