@@ -44,15 +44,14 @@ export function routeWouldBeShadowed(route: Route, cidr: string): boolean {
 }
 
 /**
- * Next hops that are somebody's routing design, not a slip of the hand: transit and VPN gateways, carrier and
- * local gateways, Cloud WAN core networks, endpoints and appliances' network interfaces, Azure's virtual network
- * gateway. A static route to one of them is never replaced by a peering route, even at a peer's exact range: the
- * conflict is reported (DESIGN §5). A NAT, internet gateway or another peering at a peer's private range carries
- * none of the peer's traffic, so that is drift and is reverted.
+ * Next hops that at a peer's range can only be a slip of the hand: a NAT gateway, an internet or egress-only gateway
+ * (Azure: `Internet`, `None`) carries none of a peer's private traffic, so a managed range pointed there is drift
+ * and is put back (DESIGN §5). Every other next hop — transit and VPN gateways, carrier and local gateways, Cloud
+ * WAN core networks, endpoints, instances and appliances' interfaces, another appliance, Azure's virtual network
+ * gateway — is somebody's routing design: a static route to one is never replaced, the conflict is reported.
  */
-export function isTransitTarget(target: RouteTarget): boolean {
-  if (target.kind !== 'other') return false;
-  return /^(tgw-|vgw-|cagw-|lgw-|vpce-|eni-|arn:aws:networkmanager)/.test(target.id) || /^VirtualNetworkGateway/i.test(target.id);
+export function isDriftedHop(target: RouteTarget): boolean {
+  return target.kind === 'other' && (/^(nat-|igw-|eigw-)/.test(target.id) || /^(Internet|None)$/i.test(target.id));
 }
 
 /** A range that is a whole address family (`0.0.0.0/0`, `::/0`): never a peer's range, never a peering route. */

@@ -7,7 +7,7 @@ import { routesAreWritten, selectTables } from './estate-index';
 import type { RouteIntent } from './intents';
 import { limitsFor } from './limits';
 import { connectionSides } from './connections';
-import { isTransitTarget, isWholeSpace, routeMayCover, routeWouldBeShadowed } from './obstacles';
+import { isDriftedHop, isWholeSpace, routeMayCover, routeWouldBeShadowed } from './obstacles';
 import { routableCidrs } from './route-families';
 
 /** A route a managed table needs. Its reason is spelled only when an action needs it (`wantReason`): at 100k networks a plan wants ~1.5M routes and acts on ~2 %. */
@@ -123,8 +123,8 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     const address = { network: network.ref, routeTableId: table.id, destination: route.destination };
     if (want) {
       const shadowed = foreign().find((r) => r !== route && routeWouldBeShadowed(r, destination));
-      if (isTransitTarget(route.target)) {
-        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} is routed to ${route.target.kind === 'other' ? route.target.id : ''}, someone's transit design; peerkeeper does not replace it` });
+      if (route.target.kind === 'other' && !isDriftedHop(route.target)) {
+        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} is routed to ${route.target.id}, someone's routing design; peerkeeper does not replace it` });
       } else if (shadowed) {
         out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: shadowedReason(destination, table.id, shadowed) });
       } else if (route.target.kind === 'peering' && unjudged.has(route.target.peeringId)) {

@@ -65,7 +65,8 @@ function tableOf(estate: Estate, network: Network, table: RouteTable): RouteTabl
 
 /**
  * Routes peerkeeper does not own must survive byte for byte (state aside: it follows the peering). Every
- * non-peering next hop is unmanaged, whatever its destination (issue 12: an unmanaged route is never replaced).
+ * non-peering next hop is unmanaged, whatever its destination (issue 12: an unmanaged route is never replaced),
+ * except a NAT, internet or egress-only gateway at a wanted peer range: that is drift (DESIGN §5).
  * A route in a managed table through a peering that is gone or dead by the end (vanished, deleted, or a request
  * peerkeeper rightly rejected: unmanagedPeerings judges that) is stale, and peerkeeper's to clean up.
  */
@@ -77,8 +78,10 @@ function unmanagedRoutes(r: ScenarioRecord, oracle: PolicyOracle, owned: Set<str
     for (const table of network.routeTables) {
       const later = tableOf(r.after, network, table);
       for (const route of table.routes) {
-        const managed = route.origin === 'static' && route.target.kind === 'peering'
-          && (owned.has(route.target.peeringId) || peerRanges.has(canonical(route.destination)) || (managedTables && !live.has(route.target.peeringId)));
+        // A wanted range pointed at a NAT, internet or egress-only gateway is drift, peerkeeper's to put back (DESIGN §5).
+        const drift = route.origin === 'static' && route.target.kind === 'other' && /^(nat-|igw-|eigw-|Internet$|None$)/.test(route.target.id) && peerRanges.has(canonical(route.destination));
+        const managed = drift || (route.origin === 'static' && route.target.kind === 'peering'
+          && (owned.has(route.target.peeringId) || peerRanges.has(canonical(route.destination)) || (managedTables && !live.has(route.target.peeringId))));
         if (managed) continue;
         if (!later?.routes.some((x) => sameRoute(x, route))) {
           const now = later?.routes.find((x) => canonical(x.destination) === canonical(route.destination));

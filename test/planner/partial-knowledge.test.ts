@@ -155,10 +155,22 @@ const cases: Record<string, Case> = {
     },
   },
   'a managed range someone pointed at a NAT gateway': {
-    reason: 'the contract: unmanaged (non-peering-target) routes are never replaced, and DESIGN §5 names NAT routes among what is never modified; drift onto a NAT gateway is reported, not fought (the planner already reports drift onto a transit gateway). Note test/planner/plan.test.ts "drifted route" still expects the replace',
+    reason: 'DESIGN §5: a route in a managed table at a peered network\'s exact range is managed; pointed at a NAT gateway it carries none of the peer\'s traffic, so it is drift and is put back (as plan.test.ts "drifted route" says). Only next hops that are someone\'s routing design (transit, VPN, endpoints, interfaces, appliances) are never replaced',
     found: 'chaos seed 3033 (unmanaged-untouched: 172.16.0.0/16 → nat-1 became → pcx-0)',
     full: estate([
       network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('10.1.0.0/16', 'nat-0123456789abcdef0')]),
+      network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
+    ], [peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] })]),
+    faults: [],
+    check: (full) => {
+      expect(writes(full, 'replace-route', '10.1.0.0/16')).toHaveLength(1);
+    },
+  },
+  'a managed range someone pointed at an appliance\'s network interface': {
+    reason: 'the same route pointed at a network interface (a firewall appliance) is someone\'s routing design: reported, never replaced',
+    found: 'the counterpart of chaos seed 3033',
+    full: estate([
+      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('10.1.0.0/16', 'eni-0123456789abcdef0')]),
       network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
     ], [peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] })]),
     faults: [],

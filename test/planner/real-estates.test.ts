@@ -142,7 +142,7 @@ const cases: Record<string, Case> = {
     ], [peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed })]),
     check: (p) => {
       expect(mutations(p)).toEqual([]);
-      expect(p.actions.map((a) => a.reason).join('\n')).toMatch(/routed to tgw-1, someone's transit design/);
+      expect(p.actions.map((a) => a.reason).join('\n')).toMatch(/routed to tgw-1, someone's routing design/);
     },
   },
   'ipv6 only where the network has ipv6': {

@@ -62,6 +62,14 @@ export class PlanSafety {
     return route.target.kind === 'other' ? !this.ownHops.has(route.target.id) : this.role(route.target.peeringId) === 'foreign';
   }
 
+  /**
+   * A managed range pointed at a NAT, internet or egress-only gateway (Azure: Internet, None) carries none of the
+   * peer's traffic: drift, which peerkeeper puts back (DESIGN §5). Every other next hop is someone's design.
+   */
+  private static isDrift(route: Route): boolean {
+    return route.target.kind === 'other' && (/^(nat-|igw-|eigw-)/.test(route.target.id) || /^(Internet|None)$/i.test(route.target.id));
+  }
+
   /** Every violation in the plan's actions (held actions are never executed and are not judged here). */
   check(plan: Plan, decisions: ReadonlyMap<string, ApprovalState> = new Map()): string[] {
     const out: string[] = [];
@@ -99,7 +107,7 @@ export class PlanSafety {
       case 'delete-route': case 'replace-route': {
         // A route through a live peering nobody gave peerkeeper may be repointed to a wanted link (a peering target is
         // managed, DESIGN §5) but never removed; every other next hop is never touched.
-        const foreign = a.before.target.kind === 'peering' && a.action === 'replace-route';
+        const foreign = a.action === 'replace-route' && (a.before.target.kind === 'peering' || PlanSafety.isDrift(a.before));
         if (this.unmanaged(a.before) && !foreign) out.push(`${a.action} ${a.target.routeTableId} ${a.target.destination}: touches an unmanaged route (${a.before.target.kind === 'other' ? a.before.target.id : a.before.target.peeringId})`);
         if (a.action === 'replace-route') this.checkWrite(a, out);
         return;
