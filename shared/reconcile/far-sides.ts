@@ -28,6 +28,8 @@ function relevantPeerings(scope: Exclude<Scope, { kind: 'estate' }>, observation
         const mine = networkKey(p.requester) === owner ? 'requester' : networkKey(p.accepter) === owner ? 'accepter' : undefined;
         if (!mine) return false;
         const far = (mine === 'requester' ? p.accepterCidrs : p.requesterCidrs) ?? [];
+        // The half says nothing of the far ranges (Azure and GCP halves): only a read of the far side can judge.
+        if (far.length === 0) return true;
         const repointed = far.some((c) => via.has(norm(c)) && via.get(norm(c)) !== p.id);
         const missing = far.some((c) => !via.has(norm(c)));
         const stale = table.routes.some((r) => r.target.kind === 'peering' && r.target.peeringId === p.id && !far.some((c) => norm(c) === norm(r.destination)));

@@ -61,6 +61,8 @@ function scopeNetworks(scope: Exclude<Scope, { kind: 'estate' }>, first: Observa
   if (scope.kind === 'peering') {
     // Whatever its state: a deleted link is recreated from the peering's own event, which needs what its sides involve.
     const sides = new Set(peeringSides(scope, first).map(networkKey));
+    // A half deleted in this account leaves nothing to name its network (Azure, GCP): its account's networks stand in.
+    if (sides.size === 0) return first.networks.filter((n) => n.ref.cloud === scope.cloud && sameAccount(scope.cloud, n.ref.account, scope.account));
     return first.networks.filter((n) => sides.has(networkKey(n.ref)));
   }
   return [];

@@ -133,6 +133,19 @@ function governedOf(governed: ReadonlySet<string>, cloud: Cloud): string[] {
   return [...governed].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
 }
 
+/** An observation without what it read of some clouds (they are read again, whole, in the next round). */
+function withoutClouds(observation: Observation, clouds: ReadonlySet<Cloud>): Observation {
+  if (clouds.size === 0) return observation;
+  const gaps = observation.gaps.filter((g) => ![...clouds].some((c) => g.startsWith(`${c}:`)));
+  const unread = (observation.unread ?? []).filter((u) => !clouds.has(u.cloud));
+  return {
+    complete: observation.complete || (gaps.length === 0 && unread.length === 0), gaps, unread,
+    accounts: observation.accounts.filter((a) => !clouds.has(a.cloud)),
+    networks: observation.networks.filter((n) => !clouds.has(n.ref.cloud)),
+    peerings: observation.peerings.filter((p) => !clouds.has(p.cloud)),
+  };
+}
+
 /** An event about an account the policy does not govern is reported, never acted on (never accepted from). */
 function ungovernedProblems(scope: Scope, partitions: readonly Partition[]): Problem[] {
   if (scope.kind === 'estate') return [];
@@ -177,7 +190,11 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
   const nearSide = scope.kind === 'route-table' ? linksRestoredFromNearSide(deps.policy, first) : new Set<string>();
   const farSides = farSidePartitions(scope, first, [...toObserve, ...involved], (cloud, account) => governed.has(accountKey(cloud, account)), nearSide);
   const far = [...involved, ...farSides];
-  const observed = far.length === 0 ? first : mergeObservations([first, await observeAll(far)]);
+  // Azure and GCP peerings are two halves, joined into one link only within one read: a second round that reaches
+  // a far side of those clouds re-reads the scope's own partitions of that cloud with it.
+  const halves = new Set<Cloud>(far.map((p) => p.cloud).filter((c) => c !== 'aws'));
+  const observed = far.length === 0 ? first
+    : mergeObservations([withoutClouds(first, halves), await observeAll([...toObserve.filter((p) => halves.has(p.cloud)), ...far])]);
   const merged = undiscovered.length === 0 ? observed
     : { ...observed, complete: false, gaps: [...observed.gaps, ...undiscovered.map((u) => `${u.cloud}: ${u.reason}`)], unread: [...(observed.unread ?? []), ...undiscovered] };
   const partitions = [...toObserve, ...far];

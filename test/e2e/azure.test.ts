@@ -150,7 +150,10 @@ describe('Azure end to end over the ARM emulator with the real handlers', () => 
     const partner = vnetPath(PARTNER_SUB, 'partner');
     await world.arm('DELETE', `${HUB}/virtualNetworkPeerings/peerkeeper-partner`, undefined, ALICE);
     expect(await halfState(partner, HUB)).toMatchObject({ peeringState: 'Disconnected' });
-    const results = await world.drain();
+    // The hub's event reads the hub alone (DESIGN §12: never every account a group names); the half that is left sits
+    // in the spoke's subscription, so the spoke's sweep item is what finds the link broken and recreates it.
+    expect(await world.drain()).toEqual([expect.objectContaining({ status: 'reconciled', writes: 0 })]);
+    const results = await sweepAll();
     expect(results).toContainEqual(expect.objectContaining({ status: 'reconciled', writes: 2 }));
     expect(await halfState(HUB, partner)).toMatchObject({ peeringState: 'Connected' });
     expect(await halfState(partner, HUB)).toMatchObject({ peeringState: 'Connected' });
@@ -161,11 +164,20 @@ describe('Azure end to end over the ARM emulator with the real handlers', () => 
     await world.arm('DELETE', `${HUB}/virtualNetworkPeerings/${name}`, undefined, ALICE);
     const { result } = await world.event(world.inbox.shift()!);
     expect(result).toMatchObject({ status: 'reconciled' });
+    await sweepAll();
     // Our own UDR (10.0.0.0/16 → VirtualAppliance 10.0.0.4 in spoke-rt) is not an obstacle to our own peering.
     expect(half(HUB, SPOKE)).toBeDefined();
     expect(await halfState(HUB, SPOKE)).toMatchObject({ peeringState: 'Connected' });
     expect(await halfState(SPOKE, HUB)).toMatchObject({ peeringState: 'Connected' });
   });
+
+  /** One sweep: a work message per governed subscription, each reconciled by the worker. */
+  async function sweepAll(): Promise<unknown[]> {
+    const out: unknown[] = [];
+    for (const message of await world.sweep()) out.push((await world.work(message)).result);
+    await world.drain(); // the events of our own writes: no work
+    return out;
+  }
 
   it('sweeps: one work message per governed subscription, each reconciled by the worker with zero writes on a converged estate', async () => {
     const messages = await world.sweep();
