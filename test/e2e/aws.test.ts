@@ -75,6 +75,8 @@ beforeAll(async () => {
   // A real hub's tables also route to a transit gateway (issue 14).
   const tgw = state().createGateway({ kind: 'transit', account: HUB, region: REGION }).id;
   state().addRoute({ routeTableId: hubPrivate, destination: '172.16.0.0/12', target: { transitGatewayId: tgw } });
+  // …and most carry an S3 gateway endpoint: a prefix-list destination (pl-…) through vpce-… in both tables.
+  state().createGateway({ kind: 'endpoint', account: HUB, region: REGION, vpcId: hub.vpcId, service: 's3', routeTableIds: [hub.mainRouteTableId, hubPrivate] });
 });
 afterAll(async () => {
   if (Object.keys(bench).length > 0) console.log(`AWS emulator calls (reads/writes):\n${JSON.stringify(bench, null, 2)}`);
@@ -185,8 +187,10 @@ describe('AWS end to end over the EC2 emulator with the real handlers', () => {
     spokePeering = recreated!.id;
   });
 
-  it('never touches the unmanaged routes (internet gateway, NAT), seeded or added by hand while it watches', async () => {
+  it('never touches the unmanaged routes (internet gateway, NAT, transit gateway, S3 endpoint), seeded or added by hand while it watches', async () => {
     expect(unmanaged()).toEqual(unmanagedBefore);
+    // Not vacuous: the gateway endpoint's prefix-list routes are among them, in both hub tables.
+    for (const t of [hub.mainRouteTableId, hubPrivate]) expect(routes(t).filter((r) => r.prefixList === true && r.destination.startsWith('pl-'))).toHaveLength(1);
     const admin = await world.as(SPOKE, 'network-admin');
     const delivered = world.delivered.length;
     await admin.send(new CreateRouteCommand({ RouteTableId: spoke.mainRouteTableId, DestinationIpv6CidrBlock: '::/0', GatewayId: IGW }));
