@@ -11,7 +11,8 @@ const GLOBAL = 'global';
 
 /** `v1.compute.networks.addPeering`, `beta.compute.…`, `alpha.compute.…` or bare `compute.…`. */
 const COMPUTE_METHOD = /^(?:(?:v1|beta|alpha)\.)?compute\.(networks|routes|subnetworks)\.([A-Za-z]+)$/;
-const PEERING_METHODS = new Set(['addPeering', 'removePeering', 'updatePeering']);
+// requestRemovePeering: a peer's admin asks to end a CONSENSUS peering; our side must re-check it at once.
+const PEERING_METHODS = new Set(['addPeering', 'removePeering', 'updatePeering', 'requestRemovePeering']);
 const NETWORK_METHODS = new Set(['insert', 'delete', 'patch']);
 const ROUTE_METHODS = new Set(['insert', 'delete']);
 /** Data-access entries for reads are only logged when enabled, but they must never cause work. */
@@ -97,7 +98,7 @@ function unreadable(methodName: string, resourceName: string | undefined, expect
  */
 export const WATCHED_GCP_METHODS: readonly { serviceName: string; methodName: string }[] = [
   ...['v1', 'beta'].flatMap((version) => [
-    ...['addPeering', 'removePeering', 'updatePeering', 'insert', 'delete', 'patch'].map((verb) => `${version}.compute.networks.${verb}`),
+    ...['addPeering', 'removePeering', 'updatePeering', 'requestRemovePeering', 'insert', 'delete', 'patch'].map((verb) => `${version}.compute.networks.${verb}`),
     ...['insert', 'delete'].map((verb) => `${version}.compute.routes.${verb}`),
     ...['insert', 'delete', 'patch', 'expandIpCidrRange'].map((verb) => `${version}.compute.subnetworks.${verb}`),
   ]).map((methodName) => ({ serviceName: 'compute.googleapis.com', methodName })),

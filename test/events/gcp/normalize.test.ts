@@ -28,6 +28,7 @@ describe('normalizeGcpEvent: work', () => {
   const cases: Record<string, { reason: string; event: Json; scope: Scope; kind: TriggerKind }> = {
     'addPeering (last entry)': { reason: 'the peering exists once the operation ends', event: auditEvent('v1.compute.networks.addPeering', NET, { operation: done }), scope: network, kind: 'peering' },
     'removePeering (beta)': { reason: 'beta.compute prefix', event: auditEvent('beta.compute.networks.removePeering', NET, { operation: done }), scope: network, kind: 'peering' },
+    'requestRemovePeering': { reason: 'a peer asks to end a CONSENSUS peering: our side re-checks at once, not at the sweep', event: auditEvent('v1.compute.networks.requestRemovePeering', NET, { operation: done }), scope: network, kind: 'peering' },
     'updatePeering (no operation)': { reason: 'entries without an operation are complete', event: auditEvent('compute.networks.updatePeering', NET), scope: network, kind: 'peering' },
     'networks.insert': { reason: 'a new network may join a group', event: auditEvent('v1.compute.networks.insert', NET, { operation: { ...done, first: false } }), scope: network, kind: 'network' },
     'networks.delete': { reason: 'peers of a deleted network need a look', event: auditEvent('v1.compute.networks.delete', NET, { operation: done }), scope: network, kind: 'network' },
