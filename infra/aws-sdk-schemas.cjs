@@ -23,7 +23,10 @@ function spellOutSchemaKeys(source) {
 const awsSdkSchemas = {
   name: 'aws-sdk-schemas',
   setup(build) {
-    build.onLoad({ filter: SCHEMA_FILE }, (args) => ({ contents: spellOutSchemaKeys(readFileSync(args.path, 'utf8')), loader: 'js' }));
+    build.onLoad({ filter: SCHEMA_FILE }, (args) => ({
+      contents: spellOutSchemaKeys(readFileSync(args.path, 'utf8')),
+      loader: 'js',
+    }));
   },
 };
 

@@ -7,7 +7,10 @@ import { loadPolicy } from '../shared/policy';
 import { zip } from './aws/esbuild-plugin.cjs';
 
 /** One file of a function package. */
-export interface PackageFile { name: string; data: Buffer }
+export interface PackageFile {
+  name: string;
+  data: Buffer;
+}
 
 /** The deploy parameter that names the policy; packaging without it fails (it would ship no policy, or the wrong one). */
 export const POLICY_PARAMETER = 'PEERKEEPER_POLICY';
@@ -18,7 +21,10 @@ export const POLICY_PARAMETER = 'PEERKEEPER_POLICY';
  */
 export function compiledPolicyFrom(env: NodeJS.ProcessEnv, root: string): { file: string; json: Buffer } {
   const named = env[POLICY_PARAMETER];
-  if (!named) throw new Error(`set ${POLICY_PARAMETER} to the policy file to deploy, e.g. ${POLICY_PARAMETER}=policy.yaml npm run package:…`);
+  if (!named)
+    throw new Error(
+      `set ${POLICY_PARAMETER} to the policy file to deploy, e.g. ${POLICY_PARAMETER}=policy.yaml npm run package:…`,
+    );
   const file = resolve(root, named);
   const { policy } = loadPolicy(readFileSync(file, 'utf8'), relative(root, file));
   return { file, json: Buffer.from(compilePolicy(policy)) };
@@ -46,7 +52,10 @@ export function writePackage(path: string, files: readonly PackageFile[], policy
   const policy = files.find((f) => f.name === policyFile);
   if (!policy) throw new Error(`the package has no ${policyFile}`);
   writeZip(path, files);
-  writeFileSync(path.replace(/\.zip$/, '.policy.sha256'), `${createHash('sha256').update(policy.data).digest('hex')}\n`);
+  writeFileSync(
+    path.replace(/\.zip$/, '.policy.sha256'),
+    `${createHash('sha256').update(policy.data).digest('hex')}\n`,
+  );
   return path;
 }
 

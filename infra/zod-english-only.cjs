@@ -8,10 +8,15 @@ const { dirname, resolve } = require('node:path');
 const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(build) {
-    build.onResolve({ filter: /locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/]/.test(args.importer)
-      ? { path: resolve(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-english-only' } : undefined));
+    build.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+        ? { path: resolve(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-english-only' }
+        : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path), loader: 'js',
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
     }));
   },
 };

@@ -12,7 +12,10 @@ import { defaultDeps } from './support/wiring';
  * first-writer-wins, tells a late clicker who decided, reconciles the peering and updates the message.
  */
 export function approvalHandler(deps: ApprovalHandlerDeps) {
-  const core = async (event: APIGatewayProxyEventV2 | { work: unknown }, context: Context): Promise<APIGatewayProxyStructuredResultV2 | { status: string }> => {
+  const core = async (
+    event: APIGatewayProxyEventV2 | { work: unknown },
+    context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2 | { status: string }> => {
     if ('work' in event) return approvalWork(deps, event.work, context);
     return slackIntake(deps, event, context);
   };

@@ -14,22 +14,24 @@ import { deadLetterTerminal, defaultDeps, report, type HandlerDeps } from './sup
  * events are dead-lettered; a retryable failure is thrown so Lambda's async retries (then the DLQ) take over.
  */
 export function networkEventHandler(deps: HandlerDeps) {
-  const core = async (event: unknown, context: Context) => deadLetterTerminal(deps, event, async () => {
-    const envelope = parse(event, undefined, EventBridgeSchema, true);
-    if (!envelope.success) throw new MalformedEventError(`not an EventBridge event: ${envelope.error.message.slice(0, 300)}`);
-    const runtime = deps.runtime();
-    const outcome = normalizeAwsEvent(event, { identities: runtime.identities });
-    if (outcome.kind === 'ignore') {
-      deps.metrics.addMetric('EventsIgnored', MetricUnit.Count, 1);
-      deps.logger.info('event ignored', { reason: outcome.reason });
-      return { status: 'ignored' as const, reason: outcome.reason };
-    }
-    deps.logger.appendKeys({ scope: outcome.trigger.scope, source: outcome.trigger.source });
-    const { result, retry, published } = await runtime.reconcileTrigger(outcome.trigger, context);
-    const counts = report(deps, result, published);
-    if (retry) throw new RetryableError(`retryable failures reconciling after event ${outcome.trigger.eventId}`);
-    return { status: 'reconciled' as const, ...counts };
-  });
+  const core = async (event: unknown, context: Context) =>
+    deadLetterTerminal(deps, event, async () => {
+      const envelope = parse(event, undefined, EventBridgeSchema, true);
+      if (!envelope.success)
+        throw new MalformedEventError(`not an EventBridge event: ${envelope.error.message.slice(0, 300)}`);
+      const runtime = deps.runtime();
+      const outcome = normalizeAwsEvent(event, { identities: runtime.identities });
+      if (outcome.kind === 'ignore') {
+        deps.metrics.addMetric('EventsIgnored', MetricUnit.Count, 1);
+        deps.logger.info('event ignored', { reason: outcome.reason });
+        return { status: 'ignored' as const, reason: outcome.reason };
+      }
+      deps.logger.appendKeys({ scope: outcome.trigger.scope, source: outcome.trigger.source });
+      const { result, retry, published } = await runtime.reconcileTrigger(outcome.trigger, context);
+      const counts = report(deps, result, published);
+      if (retry) throw new RetryableError(`retryable failures reconciling after event ${outcome.trigger.eventId}`);
+      return { status: 'reconciled' as const, ...counts };
+    });
   return withPowertools(core, deps, { correlationPath: 'id', idempotencyPath: 'id' });
 }
 

@@ -19,7 +19,10 @@ export function sweepWorkerHandler(deps: HandlerDeps) {
     return counts;
   };
   const core = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const config = new IdempotencyConfig({ eventKeyJmesPath: 'trigger.eventId', expiresAfterSeconds: deps.idempotencySeconds ?? 3600 });
+    const config = new IdempotencyConfig({
+      eventKeyJmesPath: 'trigger.eventId',
+      expiresAfterSeconds: deps.idempotencySeconds ?? 3600,
+    });
     config.registerLambdaContext(context);
     const once = makeIdempotent(reconcile, { persistenceStore: deps.persistenceStore, config });
     const failures: SQSBatchResponse['batchItemFailures'] = [];
@@ -27,7 +30,10 @@ export function sweepWorkerHandler(deps: HandlerDeps) {
       try {
         await deadLetterTerminal(deps, record, () => processRecord(record));
       } catch (error) {
-        deps.logger.warn('work item will be retried', { messageId: record.messageId, error: error instanceof Error ? error.message : String(error) });
+        deps.logger.warn('work item will be retried', {
+          messageId: record.messageId,
+          error: error instanceof Error ? error.message : String(error),
+        });
         failures.push({ itemIdentifier: record.messageId });
       }
     }

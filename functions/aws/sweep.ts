@@ -12,4 +12,8 @@ export function sweepHandler(deps: HandlerDeps) {
   return fanOutHandler('sweep', deps);
 }
 
-export const handler = sweepHandler(defaultDeps('sweep', (log) => createFanOutRuntime({ log, approvals: (policy, env) => awsApprovalWiring(policy, env, log) })));
+export const handler = sweepHandler(
+  defaultDeps('sweep', (log) =>
+    createFanOutRuntime({ log, approvals: (policy, env) => awsApprovalWiring(policy, env, log) }),
+  ),
+);

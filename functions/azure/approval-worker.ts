@@ -22,7 +22,10 @@ export function approvalWorkerHandler(deps: AzureHandlerDeps) {
       },
     });
     if (outcome.status === 'malformed') return deadLetter(context, message, outcome.error);
-    logJson(context, retry ? 'warn' : 'info', 'approval work done', { ...outcome, ...(retry ? { note: 'retryable failures; the next sweep retries the decided peering' } : {}) });
+    logJson(context, retry ? 'warn' : 'info', 'approval work done', {
+      ...outcome,
+      ...(retry ? { note: 'retryable failures; the next sweep retries the decided peering' } : {}),
+    });
     return { ...outcome };
   };
 }

@@ -11,8 +11,12 @@ import { approvalQueue, logJson, type AzureHandlerDeps } from './support/deps';
 export function approvalHttpHandler(deps: AzureHandlerDeps) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const rawBody = await request.text();
-    const { response, work } = await intakeSlackRequest(deps.runtime().approvals, { rawBody, headers: headerRecord(request.headers.entries()) },
-      new Date(deps.clock()), (line) => logJson(context, 'warn', line, {}));
+    const { response, work } = await intakeSlackRequest(
+      deps.runtime().approvals,
+      { rawBody, headers: headerRecord(request.headers.entries()) },
+      new Date(deps.clock()),
+      (line) => logJson(context, 'warn', line, {}),
+    );
     if (work) context.extraOutputs.set(approvalQueue, work);
     logJson(context, 'info', 'slack request', { status: response.status, queued: work?.kind ?? null });
     return { status: response.status, headers: response.headers, body: response.body };

@@ -41,6 +41,9 @@ export function eventGridHttpHandler(deps: AzureHandlerDeps) {
 }
 
 function badRequest(context: InvocationContext, error: TerminalError): HttpResponseInit {
-  logJson(context, 'error', 'malformed delivery: Event Grid dead-letters it', { errorName: error.name, error: error.message });
+  logJson(context, 'error', 'malformed delivery: Event Grid dead-letters it', {
+    errorName: error.name,
+    error: error.message,
+  });
   return { status: 400, jsonBody: { error: error.message } };
 }

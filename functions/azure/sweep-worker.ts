@@ -15,10 +15,15 @@ export function sweepWorkerHandler(deps: AzureHandlerDeps) {
     try {
       // The host hands over JSON messages already parsed; anything else arrives as a string.
       const work = parseWorkMessage(typeof message === 'string' ? message : JSON.stringify(message), messageId);
-      logJson(context, 'info', 'reconciling work item', { eventId: work.trigger.eventId, scope: work.trigger.scope, messageId });
+      logJson(context, 'info', 'reconciling work item', {
+        eventId: work.trigger.eventId,
+        scope: work.trigger.scope,
+        messageId,
+      });
       const outcome = await deps.runtime().reconcileTrigger(work.trigger, startedAt);
       const counts = report(context, work.trigger.eventId, outcome);
-      if (outcome.status === 'reconciled' && outcome.retry) throw new RetryableError(`retryable failures reconciling ${work.trigger.eventId}`);
+      if (outcome.status === 'reconciled' && outcome.retry)
+        throw new RetryableError(`retryable failures reconciling ${work.trigger.eventId}`);
       return counts;
     } catch (error) {
       if (error instanceof TerminalError) return deadLetter(context, message, error);

@@ -14,8 +14,14 @@ export function sweepHandler(deps: AzureHandlerDeps) {
     context.extraOutputs.set(workQueue, messages);
     await expireApprovals(deps, context);
     // approvalsNearExpiry: the near-expiry alert (infra/azure) queries this field of the sweep's log line.
-    const approvalsNearExpiry = await approvalsExpiringWithin(deps.runtime().approvals, new Date(deps.clock())).catch(() => 0);
-    logJson(context, 'info', 'sweep fanned out', { partitions: messages.length, pastDue: timer.isPastDue, approvalsNearExpiry });
+    const approvalsNearExpiry = await approvalsExpiringWithin(deps.runtime().approvals, new Date(deps.clock())).catch(
+      () => 0,
+    );
+    logJson(context, 'info', 'sweep fanned out', {
+      partitions: messages.length,
+      pastDue: timer.isPastDue,
+      approvalsNearExpiry,
+    });
     return { status: 'fanned-out', partitions: messages.length };
   };
 }
@@ -26,6 +32,8 @@ async function expireApprovals(deps: AzureHandlerDeps, context: InvocationContex
     const closed = await deps.runtime().expireApprovals();
     if (closed > 0) logJson(context, 'info', 'expired approvals closed', { closed });
   } catch (error) {
-    logJson(context, 'warn', 'closing expired approvals failed; the next sweep retries', { error: error instanceof Error ? error.message : String(error) });
+    logJson(context, 'warn', 'closing expired approvals failed; the next sweep retries', {
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

@@ -3,12 +3,13 @@ import { runSlackWork, type SlackWorkStatus } from '../../shared/runtime/approva
 import type { RuntimeSource } from './support';
 
 /** The body of a `google.cloud.pubsub.topic.v1.messagePublished` CloudEvent. */
-interface MessagePublished { message?: { data?: string; messageId?: string } }
+interface MessagePublished {
+  message?: { data?: string; messageId?: string };
+}
 
 /** What the worker came to: the decision's status, a redelivery skipped, or a dead letter. */
 export type ApprovalWorkOutcome =
-  | Exclude<SlackWorkStatus, { status: 'malformed' }>
-  | { status: 'duplicate' | 'dead-lettered'; reason: string };
+  Exclude<SlackWorkStatus, { status: 'malformed' }> | { status: 'duplicate' | 'dead-lettered'; reason: string };
 
 /**
  * Pub/Sub (Eventarc) on the approval topic: records a Slack decision first-writer-wins (a late clicker is
@@ -17,12 +18,14 @@ export type ApprovalWorkOutcome =
  * recorded by then, so a redelivery would only be told "already decided"; the next sweep carries it out.
  * Idempotent on the CloudEvent id, so a redelivered click does not answer the clicker twice.
  */
-export function approvalWorkerHandler(runtime: RuntimeSource): (event: CloudEvent<unknown>) => Promise<ApprovalWorkOutcome> {
+export function approvalWorkerHandler(
+  runtime: RuntimeSource,
+): (event: CloudEvent<unknown>) => Promise<ApprovalWorkOutcome> {
   return async (event) => {
     const rt = runtime();
     const startedAt = rt.now().getTime();
     const id = typeof event?.id === 'string' ? event.id : undefined;
-    if (id && await rt.processed.has(id)) return { status: 'duplicate', reason: `event ${id} was handled before` };
+    if (id && (await rt.processed.has(id))) return { status: 'duplicate', reason: `event ${id} was handled before` };
     let retry = false;
     const outcome = await runSlackWork(rt.approvals, decode(event), {
       now: new Date(startedAt),
@@ -37,7 +40,11 @@ export function approvalWorkerHandler(runtime: RuntimeSource): (event: CloudEven
       return { status: 'dead-lettered', reason: outcome.error.message };
     }
     if (id) await rt.processed.add(id);
-    if (retry) rt.log.warn('approval work done', { ...outcome, note: 'retryable failures; the next sweep retries the decided peering' });
+    if (retry)
+      rt.log.warn('approval work done', {
+        ...outcome,
+        note: 'retryable failures; the next sweep retries the decided peering',
+      });
     else rt.log.info('approval work done', { ...outcome });
     return outcome;
   };

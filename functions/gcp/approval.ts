@@ -14,13 +14,19 @@ export function approvalHttpHandler(runtime: RuntimeSource): (req: Request, res:
     const rt = runtime();
     // The framework keeps the bytes it parsed; Slack signs exactly those. A missing rawBody (no body) is ''.
     const rawBody = req.rawBody?.toString('utf8') ?? '';
-    const { response, work } = await intakeSlackRequest(rt.approvals, { rawBody, headers: req.headers }, rt.now(), (line) => rt.log.warn(line));
+    const { response, work } = await intakeSlackRequest(
+      rt.approvals,
+      { rawBody, headers: req.headers },
+      rt.now(),
+      (line) => rt.log.warn(line),
+    );
     if (work) {
       try {
         await rt.enqueueApproval(work);
       } catch (error) {
         rt.log.error('queueing the Slack request failed; Slack shows the clicker an error, a retry click is safe', {
-          kind: work.kind, error: error instanceof Error ? error.message : String(error),
+          kind: work.kind,
+          error: error instanceof Error ? error.message : String(error),
         });
         res.status(503).set('content-type', 'text/plain').send('peerkeeper could not queue this request; try again');
         return;

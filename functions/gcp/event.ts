@@ -14,16 +14,18 @@ export function auditEventHandler(runtime: RuntimeSource): (event: CloudEvent<un
     const startedAt = Date.now();
     const rt = runtime();
     const id = typeof event?.id === 'string' ? event.id : undefined;
-    return idempotent(rt, id, () => deadLetterTerminal(rt, event, async () => {
-      const outcome = normalizeGcpEvent({ ...event }, { identities: rt.identities });
-      if (outcome.kind === 'ignore') {
-        rt.log.info('event ignored', { reason: outcome.reason, eventId: id });
-        return { status: 'ignored', reason: outcome.reason };
-      }
-      const { result, retry } = await rt.reconcileTrigger(outcome.trigger, startedAt);
-      const done = report(rt, result);
-      if (retry) throw new RetryableError(`retryable failures reconciling after event ${outcome.trigger.eventId}`);
-      return done;
-    }));
+    return idempotent(rt, id, () =>
+      deadLetterTerminal(rt, event, async () => {
+        const outcome = normalizeGcpEvent({ ...event }, { identities: rt.identities });
+        if (outcome.kind === 'ignore') {
+          rt.log.info('event ignored', { reason: outcome.reason, eventId: id });
+          return { status: 'ignored', reason: outcome.reason };
+        }
+        const { result, retry } = await rt.reconcileTrigger(outcome.trigger, startedAt);
+        const done = report(rt, result);
+        if (retry) throw new RetryableError(`retryable failures reconciling after event ${outcome.trigger.eventId}`);
+        return done;
+      }),
+    );
   };
 }

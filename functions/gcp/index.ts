@@ -9,8 +9,11 @@ import { once, structuredLog, type RuntimeSource } from './support';
 
 /** The entry points infra/gcp/main.tf deploys (`entry_point`); the Terraform test checks both lists agree. */
 export const GCP_FUNCTION_NAMES = {
-  event: 'peerkeeperEvent', sweep: 'peerkeeperSweep', sweepWorker: 'peerkeeperSweepWorker',
-  approval: 'peerkeeperApproval', approvalWorker: 'peerkeeperApprovalWorker',
+  event: 'peerkeeperEvent',
+  sweep: 'peerkeeperSweep',
+  sweepWorker: 'peerkeeperSweepWorker',
+  approval: 'peerkeeperApproval',
+  approvalWorker: 'peerkeeperApprovalWorker',
 } as const;
 
 /** Registers every function with the functions framework over one runtime source (tests pass their own). */

@@ -30,8 +30,12 @@ export type HandlerOutcome =
  * Runs `work` once per event id: a redelivered id that completed before is answered `duplicate` without
  * reading anything. Only completions are recorded, so a retried failure runs again. No id: run unkeyed.
  */
-export async function idempotent(runtime: GcpRuntime, id: string | undefined, work: () => Promise<HandlerOutcome>): Promise<HandlerOutcome> {
-  if (id && await runtime.processed.has(id)) return { status: 'duplicate', reason: `event ${id} was handled before` };
+export async function idempotent(
+  runtime: GcpRuntime,
+  id: string | undefined,
+  work: () => Promise<HandlerOutcome>,
+): Promise<HandlerOutcome> {
+  if (id && (await runtime.processed.has(id))) return { status: 'duplicate', reason: `event ${id} was handled before` };
   const outcome = await work();
   if (id) await runtime.processed.add(id);
   return outcome;
@@ -41,7 +45,11 @@ export async function idempotent(runtime: GcpRuntime, id: string | undefined, wo
  * Turns a terminal error (malformed input, denied by policy) into a dead letter with the reason: logged,
  * parked on the dead-letter topic, acknowledged — never retried forever. Other errors propagate (redelivery).
  */
-export async function deadLetterTerminal(runtime: GcpRuntime, input: unknown, work: () => Promise<HandlerOutcome>): Promise<HandlerOutcome> {
+export async function deadLetterTerminal(
+  runtime: GcpRuntime,
+  input: unknown,
+  work: () => Promise<HandlerOutcome>,
+): Promise<HandlerOutcome> {
   try {
     return await work();
   } catch (error) {
@@ -54,8 +62,12 @@ export async function deadLetterTerminal(runtime: GcpRuntime, input: unknown, wo
 /** Logs one reconcile; refusals (rejected requests, reports) are listed so a human sees why nothing happened. */
 export function report(runtime: GcpRuntime, result: ReconcileResult): HandlerOutcome {
   const counts = reconcileCounts(result);
-  const refused = [...result.plan.actions.filter((a) => a.action === 'reject-peering' || a.action === 'report').map((a) => `${a.action}: ${a.reason}`),
-    ...result.plan.problems.filter((p) => p.code === 'ungoverned').map((p) => `ignored: ${p.message}`)];
+  const refused = [
+    ...result.plan.actions
+      .filter((a) => a.action === 'reject-peering' || a.action === 'report')
+      .map((a) => `${a.action}: ${a.reason}`),
+    ...result.plan.problems.filter((p) => p.code === 'ungoverned').map((p) => `ignored: ${p.message}`),
+  ];
   runtime.log.info('reconciled', { ...counts, refused, complete: result.plan.complete, planHash: result.planHash });
   return { status: 'reconciled', ...counts, refused };
 }

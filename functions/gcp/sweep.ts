@@ -18,7 +18,10 @@ export function sweepHandler(runtime: RuntimeSource): (req: Request, res: Respon
     const at = req.get('x-cloudscheduler-scheduletime');
     const eventId = job && at ? `${job}@${at}` : `manual@${new Date().toISOString()}`;
     try {
-      const outcome = await idempotent(rt, eventId, async () => ({ status: 'fanned-out', partitions: await rt.fanOut(eventId, at) }));
+      const outcome = await idempotent(rt, eventId, async () => ({
+        status: 'fanned-out',
+        partitions: await rt.fanOut(eventId, at),
+      }));
       await expireApprovals(rt);
       // approvalsNearExpiry: the near-expiry alert (infra/gcp log-based metric) reads this field.
       const approvalsNearExpiry = await approvalsExpiringWithin(rt.approvals, rt.now()).catch(() => 0);
@@ -43,6 +46,8 @@ async function expireApprovals(rt: GcpRuntime): Promise<void> {
     const closed = await rt.expireApprovals();
     if (closed > 0) rt.log.info('expired approvals closed', { closed });
   } catch (error) {
-    rt.log.warn('closing expired approvals failed; the next sweep retries', { error: error instanceof Error ? error.message : String(error) });
+    rt.log.warn('closing expired approvals failed; the next sweep retries', {
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

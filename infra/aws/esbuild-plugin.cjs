@@ -20,15 +20,27 @@ const { awsSdkSchemas } = require('../aws-sdk-schemas.cjs');
 const lambdaCredentials = {
   name: 'lambda-credentials',
   setup(build) {
-    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: join(__dirname, 'lambda-credentials.cjs') }));
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: join(__dirname, 'lambda-credentials.cjs'),
+    }));
   },
 };
 
 /** esbuild options for one handler; the bundle benchmark uses the same ones. */
 function esbuildOptions(entry, outfile) {
   return {
-    entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node22', format: 'cjs',
-    minify: true, mainFields: ['module', 'main'], sourcemap: false, legalComments: 'none', logLevel: 'warning', metafile: true,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    mainFields: ['module', 'main'],
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
     plugins: [zodEnglishOnly, awsSdkSchemas, lambdaCredentials],
   };
 }
@@ -61,22 +73,41 @@ function zip(files) {
     const packed = zlib.deflateRawSync(data, { level: 9 });
     const crc = crc32(data);
     const head = Buffer.alloc(30);
-    head.writeUInt32LE(0x04034b50, 0); head.writeUInt16LE(20, 4); head.writeUInt16LE(0x0800, 6); head.writeUInt16LE(8, 8);
-    head.writeUInt16LE(0, 10); head.writeUInt16LE(0x21, 12); head.writeUInt32LE(crc, 14);
-    head.writeUInt32LE(packed.length, 18); head.writeUInt32LE(data.length, 22); head.writeUInt16LE(nameBuf.length, 26);
+    head.writeUInt32LE(0x04034b50, 0);
+    head.writeUInt16LE(20, 4);
+    head.writeUInt16LE(0x0800, 6);
+    head.writeUInt16LE(8, 8);
+    head.writeUInt16LE(0, 10);
+    head.writeUInt16LE(0x21, 12);
+    head.writeUInt32LE(crc, 14);
+    head.writeUInt32LE(packed.length, 18);
+    head.writeUInt32LE(data.length, 22);
+    head.writeUInt16LE(nameBuf.length, 26);
     const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(0x031e, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10); central.writeUInt16LE(0, 12); central.writeUInt16LE(0x21, 14); central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20); central.writeUInt32LE(data.length, 24); central.writeUInt16LE(nameBuf.length, 28);
-    central.writeUInt32LE((0o100644 << 16) >>> 0, 38); central.writeUInt32LE(offset, 42);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(0x031e, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(0, 12);
+    central.writeUInt16LE(0x21, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBuf.length, 28);
+    central.writeUInt32LE((0o100644 << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
     locals.push(head, nameBuf, packed);
     centrals.push(central, nameBuf);
     offset += head.length + nameBuf.length + packed.length;
   }
   const centralSize = centrals.reduce((n, b) => n + b.length, 0);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(files.length, 8); end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(centralSize, 12); end.writeUInt32LE(offset, 16);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, ...centrals, end]);
 }
 
@@ -117,18 +148,25 @@ class PeerkeeperEsbuildPlugin {
   requireParameters() {
     const custom = (this.serverless.service.custom || {}).peerkeeper || {};
     const missing = [];
-    if (!custom.policyFile) missing.push('PEERKEEPER_POLICY — the policy file to deploy, e.g. PEERKEEPER_POLICY=policy.yaml');
+    if (!custom.policyFile)
+      missing.push('PEERKEEPER_POLICY — the policy file to deploy, e.g. PEERKEEPER_POLICY=policy.yaml');
     // o-exampleorgid: the placeholder earlier versions defaulted to, well-formed but nobody's organization.
     if (!/^o-[a-z0-9]{10,32}$/.test(custom.organizationId || '') || custom.organizationId === 'o-exampleorgid') {
-      missing.push(`PEERKEEPER_ORGANIZATION_ID — your AWS Organizations id (o-…; \`aws organizations describe-organization\`)${custom.organizationId ? `, not "${custom.organizationId}"` : ''}`);
+      missing.push(
+        `PEERKEEPER_ORGANIZATION_ID — your AWS Organizations id (o-…; \`aws organizations describe-organization\`)${custom.organizationId ? `, not "${custom.organizationId}"` : ''}`,
+      );
     }
     if (missing.length > 0) {
       const ErrorClass = (this.serverless.classes && this.serverless.classes.Error) || Error;
-      throw new ErrorClass(`peerkeeper: set ${missing.length === 1 ? 'this deploy parameter' : 'these deploy parameters'} (docs/deploy/aws.md):\n  ${missing.join('\n  ')}`);
+      throw new ErrorClass(
+        `peerkeeper: set ${missing.length === 1 ? 'this deploy parameter' : 'these deploy parameters'} (docs/deploy/aws.md):\n  ${missing.join('\n  ')}`,
+      );
     }
     if (!this.warnedNoSubscriber && !custom.alarmEmail && !custom.alarmHttpsUrl && !custom.alarmSlackChannelId) {
       this.warnedNoSubscriber = true;
-      this.log.notice('peerkeeper: no alarm subscriber (PEERKEEPER_ALARM_EMAIL, PEERKEEPER_ALARM_HTTPS_URL or PEERKEEPER_ALARM_SLACK_*): alarms will page nobody until the SNS topic has one');
+      this.log.notice(
+        'peerkeeper: no alarm subscriber (PEERKEEPER_ALARM_EMAIL, PEERKEEPER_ALARM_HTTPS_URL or PEERKEEPER_ALARM_SLACK_*): alarms will page nobody until the SNS topic has one',
+      );
     }
   }
 
@@ -141,11 +179,19 @@ class PeerkeeperEsbuildPlugin {
     this.requireParameters();
     const custom = (this.serverless.service.custom || {}).peerkeeper || {};
     const policy = resolve(root, custom.policyFile);
-    if (!existsSync(policy)) throw new Error(`peerkeeper: policy file ${relative(root, policy)} not found (custom.peerkeeper.policyFile)`);
+    if (!existsSync(policy))
+      throw new Error(`peerkeeper: policy file ${relative(root, policy)} not found (custom.peerkeeper.policyFile)`);
     const out = join(root, '.serverless', 'build', 'policy.json');
     mkdirSync(dirname(out), { recursive: true });
-    const run = spawnSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'peerkeeper.cjs'), 'validate', policy, '--out', out], { encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`peerkeeper: the policy ${relative(root, policy)} does not validate:\n${run.stderr || run.stdout}`);
+    const run = spawnSync(
+      process.execPath,
+      [join(__dirname, '..', '..', 'bin', 'peerkeeper.cjs'), 'validate', policy, '--out', out],
+      { encoding: 'utf8' },
+    );
+    if (run.status !== 0)
+      throw new Error(
+        `peerkeeper: the policy ${relative(root, policy)} does not validate:\n${run.stderr || run.stdout}`,
+      );
     this.policyJson = readFileSync(out);
     return this.policyJson;
   }

@@ -34,27 +34,59 @@ export function memberStatements(requesterVpcs: Cfn): Statement[] {
     // it in TagSpecifications), so IAM can later tell peerkeeper's peerings from everyone else's.
     'ec2:CreateVpcPeeringConnection': [
       { Sid: 'RequestPeering', Resource: ownVpcs },
-      { Sid: 'RequestPeeringTagged', Resource: anyPeering, Condition: { StringEquals: { [`aws:RequestTag/${MANAGED_TAG}`]: 'true' } } },
+      {
+        Sid: 'RequestPeeringTagged',
+        Resource: anyPeering,
+        Condition: { StringEquals: { [`aws:RequestTag/${MANAGED_TAG}`]: 'true' } },
+      },
     ],
     // Tags only on peerings: while creating one (TagSpecifications), and peerkeeper's own two tag keys on the
     // accepter's view of one it accepted (each account tags its own view). Never on anything else.
     'ec2:CreateTags': [
-      { Sid: 'TagNewPeering', Resource: own('vpc-peering-connection'),
-        Condition: { StringEquals: { 'ec2:CreateAction': 'CreateVpcPeeringConnection' } } },
-      { Sid: 'TagAcceptedPeering', Resource: anyPeering,
-        Condition: { 'ArnLike': { 'ec2:AccepterVpc': ownVpcs }, 'ForAllValues:StringEquals': { 'aws:TagKeys': [MANAGED_TAG, CONNECTION_TAG] } } },
+      {
+        Sid: 'TagNewPeering',
+        Resource: own('vpc-peering-connection'),
+        Condition: { StringEquals: { 'ec2:CreateAction': 'CreateVpcPeeringConnection' } },
+      },
+      {
+        Sid: 'TagAcceptedPeering',
+        Resource: anyPeering,
+        Condition: {
+          ArnLike: { 'ec2:AccepterVpc': ownVpcs },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [MANAGED_TAG, CONNECTION_TAG] },
+        },
+      },
     ],
     'ec2:AcceptVpcPeeringConnection': [
-      { Sid: 'AcceptFromAllowedAccounts', Resource: anyPeering,
-        Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs, 'ec2:RequesterVpc': requesterVpcs } } },
+      {
+        Sid: 'AcceptFromAllowedAccounts',
+        Resource: anyPeering,
+        Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs, 'ec2:RequesterVpc': requesterVpcs } },
+      },
       { Sid: 'AcceptIntoOwnVpc', Resource: ownVpcs },
     ],
-    'ec2:RejectVpcPeeringConnection': [{ Sid: 'AnswerAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs } } }],
+    'ec2:RejectVpcPeeringConnection': [
+      { Sid: 'AnswerAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs } } },
+    ],
     // Only peerings tagged as peerkeeper's (in this account's view: set at creation, or when accepting one it
     // requested) can be deleted: IAM, not only the planner, keeps peerkeeper off peerings it does not own (DESIGN §5).
     'ec2:DeleteVpcPeeringConnection': [
-      { Sid: 'DeleteOwnAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs }, StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' } } },
-      { Sid: 'DeleteOwnAsRequester', Resource: anyPeering, Condition: { ArnLike: { 'ec2:RequesterVpc': ownVpcs }, StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' } } },
+      {
+        Sid: 'DeleteOwnAsAccepter',
+        Resource: anyPeering,
+        Condition: {
+          ArnLike: { 'ec2:AccepterVpc': ownVpcs },
+          StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' },
+        },
+      },
+      {
+        Sid: 'DeleteOwnAsRequester',
+        Resource: anyPeering,
+        Condition: {
+          ArnLike: { 'ec2:RequesterVpc': ownVpcs },
+          StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' },
+        },
+      },
     ],
     'ec2:ModifyVpcPeeringConnectionOptions': [
       { Sid: 'ChangeAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs } } },
@@ -64,9 +96,18 @@ export function memberStatements(requesterVpcs: Cfn): Statement[] {
     'ec2:ReplaceRoute': [{ Sid: 'Routes', Resource: own('route-table') }],
     'ec2:DeleteRoute': [{ Sid: 'Routes', Resource: own('route-table') }],
   };
-  const needed = [...new Set(Object.entries(AWS_PERMISSIONS).filter(([op]) => op !== 'assume-role').flatMap(([, actions]) => actions))].sort();
+  const needed = [
+    ...new Set(
+      Object.entries(AWS_PERMISSIONS)
+        .filter(([op]) => op !== 'assume-role')
+        .flatMap(([, actions]) => actions),
+    ),
+  ].sort();
   const unknown = needed.filter((a) => !byAction[a]);
-  if (unknown.length > 0) throw new Error(`AWS_PERMISSIONS declares ${unknown.join(', ')}: say where they may act in infra/aws/member-role.ts`);
+  if (unknown.length > 0)
+    throw new Error(
+      `AWS_PERMISSIONS declares ${unknown.join(', ')}: say where they may act in infra/aws/member-role.ts`,
+    );
   // Statements with the same Sid, resources and conditions merge, so the policy reads as a handful of rules.
   const merged = new Map<string, Statement>();
   for (const action of needed) {
@@ -74,7 +115,14 @@ export function memberStatements(requesterVpcs: Cfn): Statement[] {
       const key = JSON.stringify([rule.Sid, rule.Resource, rule.Condition ?? null]);
       const existing = merged.get(key);
       if (existing) existing.Action.push(action);
-      else merged.set(key, { Sid: rule.Sid, Effect: 'Allow', Action: [action], Resource: rule.Resource, ...(rule.Condition ? { Condition: rule.Condition } : {}) });
+      else
+        merged.set(key, {
+          Sid: rule.Sid,
+          Effect: 'Allow',
+          Action: [action],
+          Resource: rule.Resource,
+          ...(rule.Condition ? { Condition: rule.Condition } : {}),
+        });
     }
   }
   // Sids must be unique in one policy: number repeated ones.

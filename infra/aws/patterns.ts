@@ -19,7 +19,11 @@ export function ec2Pattern(): EventPattern {
   return {
     source: ['aws.ec2'],
     'detail-type': [API_CALL],
-    detail: { eventSource: ['ec2.amazonaws.com'], eventName: [...WATCHED_EC2_CALLS].sort(), errorCode: [{ exists: false }] },
+    detail: {
+      eventSource: ['ec2.amazonaws.com'],
+      eventName: [...WATCHED_EC2_CALLS].sort(),
+      errorCode: [{ exists: false }],
+    },
   };
 }
 

@@ -16,8 +16,17 @@ import zodEnglishOnly from '../zod-english-only.cjs';
 /** esbuild options for the Azure functions bundle. */
 export function azureBundleOptions(entry: string, outfile: string): BuildOptions {
   return {
-    entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs',
-    mainFields: ['module', 'main'], legalComments: 'none', logLevel: 'silent', plugins: [zodEnglishOnly],
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [zodEnglishOnly],
     // @azure/functions-core: provided by the Functions host's Node worker at run time; @azure/functions requires it lazily.
     // @azure/identity: ~400 KiB of MSAL, jsonwebtoken and semver. Inside Azure defaultCredential uses the app's managed
     // identity over the platform's token protocol (managed-identity.ts) and never loads it; without an identity the

@@ -15,17 +15,27 @@ export async function azurePackageFiles(env: NodeJS.ProcessEnv = process.env): P
   const js = await bundle(azureBundleOptions(join(REPO_ROOT, 'functions', 'azure', 'index.ts'), 'dist/index.js'));
   return [
     { name: 'host.json', data: readFileSync(join(REPO_ROOT, 'functions', 'azure', 'host.json')) },
-    { name: 'package.json', data: Buffer.from(`${JSON.stringify({ name: 'peerkeeper-azure', private: true, main: 'dist/index.js', type: 'commonjs' }, null, 2)}\n`) },
+    {
+      name: 'package.json',
+      data: Buffer.from(
+        `${JSON.stringify({ name: 'peerkeeper-azure', private: true, main: 'dist/index.js', type: 'commonjs' }, null, 2)}\n`,
+      ),
+    },
     { name: 'dist/index.js', data: js },
     { name: 'dist/policy.json', data: policy.json },
   ];
 }
 
 if (require.main === module) {
-  azurePackageFiles().then((files) => {
-    process.stdout.write(`wrote ${writePackage(AZURE_PACKAGE, files, 'dist/policy.json')} (${files.map((f) => `${f.name} ${Math.round(f.data.length / 1024)} KiB`).join(', ')})\n`);
-  }, (error: unknown) => {
-    process.stderr.write(`package:azure: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
+  azurePackageFiles().then(
+    (files) => {
+      process.stdout.write(
+        `wrote ${writePackage(AZURE_PACKAGE, files, 'dist/policy.json')} (${files.map((f) => `${f.name} ${Math.round(f.data.length / 1024)} KiB`).join(', ')})\n`,
+      );
+    },
+    (error: unknown) => {
+      process.stderr.write(`package:azure: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

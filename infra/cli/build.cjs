@@ -22,12 +22,30 @@ const BUNDLED = new Set(['zod', 'yaml', 'commander']);
 /** esbuild options for the CLI; the size test and the benchmark use the same ones. */
 function cliBuildOptions(outdir) {
   return {
-    entryPoints: { peerkeeper: join(root, 'shared/cli/entry.ts'), 'pr-gate': join(root, 'infra/github/action-entry.ts') }, outdir, bundle: true, splitting: true, format: 'esm',
-    platform: 'node', target: 'node20', minify: true, sourcemap: false, legalComments: 'none', logLevel: 'warning',
-    outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]', mainFields: ['module', 'main'],
-    external: Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]),
+    entryPoints: {
+      peerkeeper: join(root, 'shared/cli/entry.ts'),
+      'pr-gate': join(root, 'infra/github/action-entry.ts'),
+    },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    mainFields: ['module', 'main'],
+    external: Object.keys(pkg.dependencies)
+      .filter((name) => !BUNDLED.has(name))
+      .flatMap((name) => [name, `${name}/*`]),
     // The bundle is ESM; a bundled CommonJS module that calls require() (yaml does not, but a future one may) gets Node's.
-    banner: { js: "import { createRequire as __peerkeeperRequire } from 'node:module'; const require = __peerkeeperRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __peerkeeperRequire } from 'node:module'; const require = __peerkeeperRequire(import.meta.url);",
+    },
     define: { 'process.env.PEERKEEPER_BUILD_VERSION': JSON.stringify(pkg.version) },
     plugins: [zodEnglishOnly],
   };

@@ -16,23 +16,45 @@ const FRAMEWORK = '@google-cloud/functions-framework';
  */
 export async function gcpPackageFiles(env: NodeJS.ProcessEnv = process.env): Promise<PackageFile[]> {
   const policy = compiledPolicyFrom(env, REPO_ROOT);
-  const pinned = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies[FRAMEWORK]!;
+  const pinned = (
+    JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+  ).dependencies[FRAMEWORK]!;
   const js = await bundle({
-    entryPoints: [join(REPO_ROOT, 'functions', 'gcp', 'index.ts')], bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs',
-    mainFields: ['module', 'main'], legalComments: 'none', logLevel: 'silent', plugins: [zodEnglishOnly], external: [FRAMEWORK], outfile: 'index.js',
+    entryPoints: [join(REPO_ROOT, 'functions', 'gcp', 'index.ts')],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [zodEnglishOnly],
+    external: [FRAMEWORK],
+    outfile: 'index.js',
   });
   return [
     { name: 'index.js', data: js },
     { name: 'policy.json', data: policy.json },
-    { name: 'package.json', data: Buffer.from(`${JSON.stringify({ name: 'peerkeeper-gcp', private: true, main: 'index.js', engines: { node: '22' }, dependencies: { [FRAMEWORK]: pinned } }, null, 2)}\n`) },
+    {
+      name: 'package.json',
+      data: Buffer.from(
+        `${JSON.stringify({ name: 'peerkeeper-gcp', private: true, main: 'index.js', engines: { node: '22' }, dependencies: { [FRAMEWORK]: pinned } }, null, 2)}\n`,
+      ),
+    },
   ];
 }
 
 if (require.main === module) {
-  gcpPackageFiles().then((files) => {
-    process.stdout.write(`wrote ${writePackage(GCP_PACKAGE, files, 'policy.json')} (${files.map((f) => `${f.name} ${Math.round(f.data.length / 1024)} KiB`).join(', ')})\n`);
-  }, (error: unknown) => {
-    process.stderr.write(`package:gcp: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
+  gcpPackageFiles().then(
+    (files) => {
+      process.stdout.write(
+        `wrote ${writePackage(GCP_PACKAGE, files, 'policy.json')} (${files.map((f) => `${f.name} ${Math.round(f.data.length / 1024)} KiB`).join(', ')})\n`,
+      );
+    },
+    (error: unknown) => {
+      process.stderr.write(`package:gcp: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

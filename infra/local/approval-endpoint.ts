@@ -18,9 +18,12 @@ export interface ApprovalEndpoint {
  * the decision could not be carried out (the request became unsafe meanwhile), the decider is told why, ephemerally.
  */
 export async function startApprovalEndpoint(opts: {
-  signingSecret: string; service: ApprovalService; notifier: Notifier;
+  signingSecret: string;
+  service: ApprovalService;
+  notifier: Notifier;
   /** Reconciles the decided peering; returns what the decider must be told when it was not carried out. */
-  reconcile: (record: ApprovalRecord) => Promise<string | undefined>; log: (line: string) => void;
+  reconcile: (record: ApprovalRecord) => Promise<string | undefined>;
+  log: (line: string) => void;
   /** The clock signatures and decisions are judged by (default: the wall clock). */
   now?: () => Date;
 }): Promise<ApprovalEndpoint> {
@@ -30,16 +33,33 @@ export async function startApprovalEndpoint(opts: {
     void (async () => {
       try {
         const rawBody = await readBody(req);
-        const { response, reconcile } = await handleSlackRequest({ rawBody, headers: req.headers }, {
-          signingSecret: opts.signingSecret, service: opts.service, notifier: opts.notifier, now: now(), log: opts.log,
-        });
+        const { response, reconcile } = await handleSlackRequest(
+          { rawBody, headers: req.headers },
+          {
+            signingSecret: opts.signingSecret,
+            service: opts.service,
+            notifier: opts.notifier,
+            now: now(),
+            log: opts.log,
+          },
+        );
         res.writeHead(response.status, response.headers).end(response.body);
         if (reconcile) {
           const decided = reconcile;
-          const work = opts.reconcile(decided).then(async (problem) => {
-            if (problem === undefined || decided.decidedBy === undefined) return;
-            await opts.notifier.tell({ user: decided.decidedBy, ...(decided.message ? { channel: decided.message.channel } : {}) }, problem);
-          }).catch((error: unknown) => opts.log(`approval ${reconcile.id}: reconcile failed: ${error instanceof Error ? error.message : String(error)}`));
+          const work = opts
+            .reconcile(decided)
+            .then(async (problem) => {
+              if (problem === undefined || decided.decidedBy === undefined) return;
+              await opts.notifier.tell(
+                { user: decided.decidedBy, ...(decided.message ? { channel: decided.message.channel } : {}) },
+                problem,
+              );
+            })
+            .catch((error: unknown) =>
+              opts.log(
+                `approval ${reconcile.id}: reconcile failed: ${error instanceof Error ? error.message : String(error)}`,
+              ),
+            );
           inflight.add(work);
           void work.finally(() => inflight.delete(work));
         }
@@ -53,10 +73,13 @@ export async function startApprovalEndpoint(opts: {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
   return {
     url,
-    settled: async () => { while (inflight.size > 0) await Promise.all([...inflight]); },
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    settled: async () => {
+      while (inflight.size > 0) await Promise.all([...inflight]);
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
   };
 }

@@ -101,7 +101,7 @@ export class LocalBus {
     // A thrown error is redelivered, like EventBridge / Event Grid / Eventarc retries (there: minutes; here: 100 ms steps).
     for (let attempt = 1; attempt <= REDELIVERIES; attempt++) {
       try {
-        const out = (await this.targets[cloud]!(event) ?? {}) as { status?: string; writes?: number };
+        const out = ((await this.targets[cloud]!(event)) ?? {}) as { status?: string; writes?: number };
         status = out.status ?? 'done';
         writes += typeof out.writes === 'number' ? out.writes : 0;
         break;

@@ -89,12 +89,18 @@ export function useLocalAwsCredentials(env: NodeJS.ProcessEnv = process.env): vo
 }
 
 /** The adapters of all three clouds pointed at a running local cloud. */
-export function localProviders(policy: Policy, endpoints: Pick<LocalCloudEndpoints, 'aws' | 'azure' | 'gcp'>): Partial<Record<Cloud, PeeringProvider>> {
+export function localProviders(
+  policy: Policy,
+  endpoints: Pick<LocalCloudEndpoints, 'aws' | 'azure' | 'gcp'>,
+): Partial<Record<Cloud, PeeringProvider>> {
   useLocalAwsCredentials();
   return {
     aws: createAwsProvider(policy, { AWS_ENDPOINT_URL: endpoints.aws, AWS_REGION: 'us-east-1' }),
     azure: createAzureProvider(policy, { PEERKEEPER_AZURE_ENDPOINT: endpoints.azure }),
-    gcp: createGcpProvider(policy, { PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${endpoints.gcp}/compute/v1`, CLOUDSDK_CONFIG: '/nonexistent' }),
+    gcp: createGcpProvider(policy, {
+      PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${endpoints.gcp}/compute/v1`,
+      CLOUDSDK_CONFIG: '/nonexistent',
+    }),
   };
 }
 
@@ -110,11 +116,20 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const { policy } = loadPolicy(readFileSync(policyFile, 'utf8'), policyFile);
   useLocalAwsCredentials();
   const listed = new Set(policy.providers.aws?.accounts ?? []);
-  const inOrganization = (account: string) => listed.has(account) || aws.organization.accounts.get(account)?.state === 'ACTIVE';
+  const inOrganization = (account: string) =>
+    listed.has(account) || aws.organization.accounts.get(account)?.state === 'ACTIVE';
   // Calls made in accounts outside the organization are logged in their CloudTrail, not ours: the pending poll finds them.
   // Member accounts forward their calls through the StackSet, which reaches every new account of the organization.
-  const bus = new LocalBus({}, (cloud, event) => cloud !== 'aws' || inOrganization(String((event as { account?: unknown }).account)), log);
-  const aws = await startAwsEmulator({ onEvent: (e) => bus.publish('aws', e), onOrganizationEvent: (e) => bus.publish('aws', e), now });
+  const bus = new LocalBus(
+    {},
+    (cloud, event) => cloud !== 'aws' || inOrganization(String((event as { account?: unknown }).account)),
+    log,
+  );
+  const aws = await startAwsEmulator({
+    onEvent: (e) => bus.publish('aws', e),
+    onOrganizationEvent: (e) => bus.publish('aws', e),
+    now,
+  });
   const azure = await startAzureEmulator({ onEvent: (e) => bus.publish('azure', e), now });
   // ARM long-running operations complete on the first poll here (Azure polls every few seconds; the story needs none).
   azure.state.lroPolls = 0;
@@ -138,24 +153,48 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   let topologyOf: () => Promise<Topology> = async () => ({ accounts: [], edges: [], changes: 0 });
   const approver = policy.approvals.approvers.find((a) => !a.startsWith('S')) ?? 'U0LOCAL';
   const chat = await startChatServer({
-    workspace, signingSecret: LOCAL_SLACK.signingSecret, approvalUrl: () => approvalEndpoint.url ?? '',
-    topology: async () => renderSvg(await topologyOf()), defaultUser: { id: approver, name: 'local-approver' }, now,
+    workspace,
+    signingSecret: LOCAL_SLACK.signingSecret,
+    approvalUrl: () => approvalEndpoint.url ?? '',
+    topology: async () => renderSvg(await topologyOf()),
+    defaultUser: { id: approver, name: 'local-approver' },
+    now,
   });
   const approvals = localApprovals({ policy, store, audit, slackBaseUrl: `${chat.url}/api`, log });
   const functions = {
-    aws: localAwsFunctions({ policy, endpoint: aws.url, audit, approvals, log, now, onWork: (messages) => track(functions.aws.sweepWorker(messages)) }),
+    aws: localAwsFunctions({
+      policy,
+      endpoint: aws.url,
+      audit,
+      approvals,
+      log,
+      now,
+      onWork: (messages) => track(functions.aws.sweepWorker(messages)),
+    }),
     azure: localAzureFunctions({ policy, endpoint: azure.url, audit, approvals, log, now }),
     gcp: localGcpFunctions({ policy, origin: gcp.url, audit, approvals, log, now }),
   };
   bus.attach({ aws: functions.aws.networkEvent, azure: functions.azure.eventGrid, gcp: functions.gcp.auditEvent });
   const endpoint = await startApprovalEndpoint({
-    signingSecret: LOCAL_SLACK.signingSecret, service: approvals.service, notifier: approvals.notifier, log, now,
+    signingSecret: LOCAL_SLACK.signingSecret,
+    service: approvals.service,
+    notifier: approvals.notifier,
+    log,
+    now,
     reconcile: (record) => reconcileDecision(functions, record),
   });
   approvalEndpoint.url = endpoint.url;
-  const endpoints: LocalCloudEndpoints = { aws: aws.url, azure: azure.url, gcp: gcp.url, chat: chat.url, approvals: endpoint.url, policy: policyFile };
+  const endpoints: LocalCloudEndpoints = {
+    aws: aws.url,
+    azure: azure.url,
+    gcp: gcp.url,
+    chat: chat.url,
+    approvals: endpoint.url,
+    policy: policyFile,
+  };
   const providers = localProviders(policy, endpoints);
-  const plan = () => reconcileScope({ kind: 'estate' }, { policy, providers, mode: 'observe', approvals: approvals.gateway });
+  const plan = () =>
+    reconcileScope({ kind: 'estate' }, { policy, providers, mode: 'observe', approvals: approvals.gateway });
   topologyOf = async () => {
     const result = await plan();
     const states = await approvals.gateway.states(result.observation.peerings);
@@ -169,7 +208,20 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     } while (bus.pending > 0 || inflight.size > 0);
   }
   return {
-    policy, endpoints, aws, azure, gcp, bus, functions, approvals, audit, chat, workspace, endpoint, providers, plan,
+    policy,
+    endpoints,
+    aws,
+    azure,
+    gcp,
+    bus,
+    functions,
+    approvals,
+    audit,
+    chat,
+    workspace,
+    endpoint,
+    providers,
+    plan,
     topology: () => topologyOf(),
     settled,
     close: async () => {
@@ -183,10 +235,21 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
  * After a decision, the approval function reconciles the peering in its cloud (scope: the request, seen from the
  * accepter). Returns what the decider must be told when the decision could not be carried out (e.g. now unsafe).
  */
-async function reconcileDecision(functions: LocalCloud['functions'], record: ApprovalRecord): Promise<string | undefined> {
+async function reconcileDecision(
+  functions: LocalCloud['functions'],
+  record: ApprovalRecord,
+): Promise<string | undefined> {
   const trigger = {
-    scope: { kind: 'peering' as const, cloud: record.cloud, account: record.accepter.account, region: record.accepter.region, peeringId: record.peeringId },
-    kind: 'approval' as const, eventId: `approval:${record.id}:${record.status}`, source: 'Chat decision',
+    scope: {
+      kind: 'peering' as const,
+      cloud: record.cloud,
+      account: record.accepter.account,
+      region: record.accepter.region,
+      peeringId: record.peeringId,
+    },
+    kind: 'approval' as const,
+    eventId: `approval:${record.id}:${record.status}`,
+    source: 'Chat decision',
   };
   const result = await functions[record.cloud].reconcile(trigger);
   return result ? decisionFollowUp(record, result) : undefined;

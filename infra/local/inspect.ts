@@ -5,15 +5,21 @@ import type { ChatMessage } from './chat/workspace';
 
 /** The newest live (not deleted/rejected) AWS peering between two VPCs, either direction. */
 export function awsPeering(cloud: LocalCloud, a: string, b: string): { id: string; status: string } | undefined {
-  const live = [...cloud.aws.state.peerings.values()].filter((p) =>
-    ((p.requester.vpcId === a && p.accepter.vpcId === b) || (p.requester.vpcId === b && p.accepter.vpcId === a))
-    && !['deleted', 'deleting', 'rejected', 'failed', 'expired'].includes(p.status));
+  const live = [...cloud.aws.state.peerings.values()].filter(
+    (p) =>
+      ((p.requester.vpcId === a && p.accepter.vpcId === b) || (p.requester.vpcId === b && p.accepter.vpcId === a)) &&
+      !['deleted', 'deleting', 'rejected', 'failed', 'expired'].includes(p.status),
+  );
   const last = live[live.length - 1];
   return last ? { id: last.id, status: last.status } : undefined;
 }
 
 /** The route for `destination` in a route table, if any. */
-export function awsRoute(cloud: LocalCloud, routeTableId: string, destination: string): { vpcPeeringConnectionId?: string; gatewayId?: string } | undefined {
+export function awsRoute(
+  cloud: LocalCloud,
+  routeTableId: string,
+  destination: string,
+): { vpcPeeringConnectionId?: string; gatewayId?: string } | undefined {
   return cloud.aws.state.routeTables.get(routeTableId)?.routes.find((r) => r.destination === destination);
 }
 

@@ -18,7 +18,10 @@ export function seedLocalOrganization(aws: AwsEmulator, azure: AzureEmulator, gc
   const org = aws.organization;
   org.createOrganizationalUnit(org.createOrganizationalUnit(org.rootId, LOCAL_ORGANIZATION.aws.workloads).id, 'Prod');
   azure.state.createManagementGroup(LOCAL_ORGANIZATION.azure.corp, { displayName: 'Corp' });
-  azure.state.createManagementGroup(LOCAL_ORGANIZATION.azure.online, { displayName: 'Corp online', parent: LOCAL_ORGANIZATION.azure.corp });
+  azure.state.createManagementGroup(LOCAL_ORGANIZATION.azure.online, {
+    displayName: 'Corp online',
+    parent: LOCAL_ORGANIZATION.azure.corp,
+  });
   gcp.state.createFolder('Apps', 'organizations/1', LOCAL_ORGANIZATION.gcp.apps);
   gcp.state.createFolder('Prod', `folders/${LOCAL_ORGANIZATION.gcp.apps}`, LOCAL_ORGANIZATION.gcp.appsProd);
 }

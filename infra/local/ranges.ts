@@ -4,7 +4,11 @@
  */
 
 /** One parsed range: family and first/last address. */
-export interface Range { v6: boolean; first: bigint; last: bigint }
+export interface Range {
+  v6: boolean;
+  first: bigint;
+  last: bigint;
+}
 
 function parseV4(ip: string): bigint | undefined {
   const parts = ip.split('.');

@@ -30,14 +30,28 @@ Examples:
 `;
 
 /** The flags, or a one-line usage error (exit 1) instead of parseArgs' stack trace. */
-function readFlags(): { interactive?: boolean; 'no-scenario'?: boolean; 'state-dir'?: string; quiet?: boolean; help?: boolean } {
+function readFlags(): {
+  interactive?: boolean;
+  'no-scenario'?: boolean;
+  'state-dir'?: string;
+  quiet?: boolean;
+  help?: boolean;
+} {
   try {
     return parseArgs({
-      options: { interactive: { type: 'boolean' }, 'no-scenario': { type: 'boolean' }, 'state-dir': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        interactive: { type: 'boolean' },
+        'no-scenario': { type: 'boolean' },
+        'state-dir': { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }).values;
   } catch (error) {
-    process.stderr.write(`npm start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (see \`npm start -- --help\`)\n`);
+    process.stderr.write(
+      `npm start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (see \`npm start -- --help\`)\n`,
+    );
     process.exit(1);
   }
 }
@@ -48,7 +62,9 @@ if (values.help) {
   process.exit(0);
 }
 
-const say = (line: string) => { if (!values.quiet) process.stdout.write(`${line}\n`); };
+const say = (line: string) => {
+  if (!values.quiet) process.stdout.write(`${line}\n`);
+};
 
 function summary(cloud: LocalCloud, report: ScenarioReport): string {
   const deliveries = cloud.bus.deliveries;
@@ -89,7 +105,9 @@ async function main(): Promise<number> {
   if (interactive) mkdirSync(stateDir, { recursive: true });
   const cloud = await startLocalCloud({ ...(interactive ? { stateDir } : {}), log: (line) => say(`  · ${line}`) });
   const file = join(stateDir, 'local.json');
-  say(`peerkeeper local cloud: AWS ${cloud.endpoints.aws}, Azure ${cloud.endpoints.azure}, GCP ${cloud.endpoints.gcp}, chat ${cloud.endpoints.chat}/`);
+  say(
+    `peerkeeper local cloud: AWS ${cloud.endpoints.aws}, Azure ${cloud.endpoints.azure}, GCP ${cloud.endpoints.gcp}, chat ${cloud.endpoints.chat}/`,
+  );
   let code = 0;
   if (values['no-scenario'] !== true) {
     // The scenario takes a few seconds; a minute means something hangs, and a hung `npm start` helps no one.
@@ -111,7 +129,9 @@ async function main(): Promise<number> {
   writeFileSync(file, JSON.stringify({ ...cloud.endpoints, deployment: localDeploymentFacts(cloud) }, null, 2) + '\n');
   printUrls(cloud, file);
   await new Promise<void>((done) => {
-    const stop = () => { done(); };
+    const stop = () => {
+      done();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
@@ -120,7 +140,14 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then((code) => { process.exitCode = code; }, (error: unknown) => {
-  process.stderr.write(`npm start failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `npm start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -20,7 +20,10 @@ import { join } from 'node:path';
 const { parse } = require('@cdktf/hcl2json') as { parse(file: string, text: string): Promise<Record<string, unknown>> };
 
 /** One block's schema: its arguments (required or not) and its nested blocks. */
-export interface BlockSchema { attributes: Record<string, { required: boolean }>; blocks: Record<string, { required: boolean; block: BlockSchema }> }
+export interface BlockSchema {
+  attributes: Record<string, { required: boolean }>;
+  blocks: Record<string, { required: boolean; block: BlockSchema }>;
+}
 
 /** The committed fixture. */
 export interface ProviderSchemas {
@@ -30,12 +33,23 @@ export interface ProviderSchemas {
   dataSources: Record<string, BlockSchema>;
 }
 
-interface JsiiType { kind: string; datatype?: boolean; interfaces?: string[]; properties?: JsiiProperty[] }
-interface JsiiProperty { name: string; optional?: boolean; type: unknown; docs?: { summary?: string; remarks?: string } }
+interface JsiiType {
+  kind: string;
+  datatype?: boolean;
+  interfaces?: string[];
+  properties?: JsiiProperty[];
+}
+interface JsiiProperty {
+  name: string;
+  optional?: boolean;
+  type: unknown;
+  docs?: { summary?: string; remarks?: string };
+}
 
 const ROOT = join(__dirname, '..', '..');
 const TF_DIRS = ['infra/azure', 'infra/gcp'];
-const pascal = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toUpperCase());
+const pascal = (snake: string) =>
+  snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toUpperCase());
 
 /** The Terraform name of a property: the anchor of the registry link in its doc comment (`…#app_settings`). */
 function terraformName(p: JsiiProperty): string {
@@ -49,7 +63,11 @@ function blockFqn(type: unknown, types: Record<string, JsiiType>): string | unde
   const t = type as { fqn?: string; union?: { types: unknown[] }; collection?: { kind: string; elementtype: unknown } };
   if (t.fqn) return types[t.fqn]?.datatype ? t.fqn : undefined;
   if (t.collection?.kind === 'array') return blockFqn(t.collection.elementtype, types);
-  if (t.union) for (const member of t.union.types) { const found = blockFqn(member, types); if (found) return found; }
+  if (t.union)
+    for (const member of t.union.types) {
+      const found = blockFqn(member, types);
+      if (found) return found;
+    }
   return undefined;
 }
 
@@ -72,10 +90,16 @@ function blockOf(fqn: string, types: Record<string, JsiiType>, depth = 0): Block
 function configIndex(types: Record<string, JsiiType>): Map<string, string> {
   const index = new Map<string, string>();
   for (const [fqn, t] of Object.entries(types)) {
-    if (!t.datatype || !fqn.endsWith('Config') || !(t.interfaces ?? []).includes('cdktf.TerraformMetaArguments')) continue;
+    if (!t.datatype || !fqn.endsWith('Config') || !(t.interfaces ?? []).includes('cdktf.TerraformMetaArguments'))
+      continue;
     for (const p of t.properties ?? []) {
-      const link = /\/docs\/(resources|data-sources)\/([a-z0-9_]+)#/.exec(`${p.docs?.summary ?? ''} ${p.docs?.remarks ?? ''}`);
-      if (link) { index.set(`${link[1]}/${link[2]}`, fqn); break; }
+      const link = /\/docs\/(resources|data-sources)\/([a-z0-9_]+)#/.exec(
+        `${p.docs?.summary ?? ''} ${p.docs?.remarks ?? ''}`,
+      );
+      if (link) {
+        index.set(`${link[1]}/${link[2]}`, fqn);
+        break;
+      }
     }
   }
   return index;
@@ -86,7 +110,11 @@ async function usedTypes(): Promise<{ resources: Set<string>; dataSources: Set<s
   const used = { resources: new Set<string>(), dataSources: new Set<string>(), providers: new Set<string>() };
   for (const dir of TF_DIRS) {
     for (const file of readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.tf'))) {
-      const hcl = await parse(file, readFileSync(join(ROOT, dir, file), 'utf8')) as { resource?: object; data?: object; provider?: object };
+      const hcl = (await parse(file, readFileSync(join(ROOT, dir, file), 'utf8'))) as {
+        resource?: object;
+        data?: object;
+        provider?: object;
+      };
       for (const t of Object.keys(hcl.resource ?? {})) used.resources.add(t);
       for (const t of Object.keys(hcl.data ?? {})) used.dataSources.add(t);
       for (const t of Object.keys(hcl.provider ?? {})) used.providers.add(t);
@@ -98,26 +126,53 @@ async function usedTypes(): Promise<{ resources: Set<string>; dataSources: Set<s
 async function main(dir: string): Promise<void> {
   const used = await usedTypes();
   const out: ProviderSchemas = { generatedFrom: [], providers: {}, resources: {}, dataSources: {} };
-  for (const pkg of readdirSync(dir).filter((d) => d.startsWith('cdktf-provider-') && !d.endsWith('.tgz')).sort()) {
-    const manifest = JSON.parse(readFileSync(join(dir, pkg, 'package', 'package.json'), 'utf8')) as { name: string; version: string; cdktf: { provider: { name: string; version: string } } };
-    const types = (JSON.parse(readFileSync(join(dir, pkg, 'package', '.jsii'), 'utf8')) as { types: Record<string, JsiiType> }).types;
+  for (const pkg of readdirSync(dir)
+    .filter((d) => d.startsWith('cdktf-provider-') && !d.endsWith('.tgz'))
+    .sort()) {
+    const manifest = JSON.parse(readFileSync(join(dir, pkg, 'package', 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+      cdktf: { provider: { name: string; version: string } };
+    };
+    const types = (
+      JSON.parse(readFileSync(join(dir, pkg, 'package', '.jsii'), 'utf8')) as { types: Record<string, JsiiType> }
+    ).types;
     const provider = manifest.cdktf.provider.name.split('/').pop()!;
-    out.generatedFrom.push({ package: manifest.name, version: manifest.version, provider: manifest.cdktf.provider.name, providerVersion: manifest.cdktf.provider.version,
-      tarballSha1: createHash('sha1').update(readFileSync(join(dir, `${pkg}.tgz`))).digest('hex') });
-    if (used.providers.has(provider)) out.providers[provider] = blockOf(`${manifest.name}.provider.${pascal(provider)}ProviderConfig`, types);
+    out.generatedFrom.push({
+      package: manifest.name,
+      version: manifest.version,
+      provider: manifest.cdktf.provider.name,
+      providerVersion: manifest.cdktf.provider.version,
+      tarballSha1: createHash('sha1')
+        .update(readFileSync(join(dir, `${pkg}.tgz`)))
+        .digest('hex'),
+    });
+    if (used.providers.has(provider))
+      out.providers[provider] = blockOf(`${manifest.name}.provider.${pascal(provider)}ProviderConfig`, types);
     const index = configIndex(types);
-    for (const [kind, wanted, into] of [['resources', used.resources, out.resources], ['data-sources', used.dataSources, out.dataSources]] as const) {
+    for (const [kind, wanted, into] of [
+      ['resources', used.resources, out.resources],
+      ['data-sources', used.dataSources, out.dataSources],
+    ] as const) {
       for (const t of [...wanted].filter((r) => r.startsWith(`${provider}_`)).sort()) {
         const fqn = index.get(`${kind}/${t.slice(provider.length + 1)}`);
-        if (!fqn) throw new Error(`${kind === 'resources' ? '' : 'data '}${t}: not in ${manifest.name}@${manifest.version} (${provider} ${manifest.cdktf.provider.version})`);
+        if (!fqn)
+          throw new Error(
+            `${kind === 'resources' ? '' : 'data '}${t}: not in ${manifest.name}@${manifest.version} (${provider} ${manifest.cdktf.provider.version})`,
+          );
         into[t] = blockOf(fqn, types);
       }
     }
   }
   writeFileSync(join(__dirname, 'providers.json'), `${JSON.stringify(out, null, 1)}\n`);
-  process.stdout.write(`wrote infra/terraform-schema/providers.json: ${Object.keys(out.resources).length} resource types, ${Object.keys(out.dataSources).length} data sources, ${Object.keys(out.providers).length} providers\n`);
+  process.stdout.write(
+    `wrote infra/terraform-schema/providers.json: ${Object.keys(out.resources).length} resource types, ${Object.keys(out.dataSources).length} data sources, ${Object.keys(out.providers).length} providers\n`,
+  );
 }
 
 if (require.main === module) {
-  main(process.argv[2] ?? '/tmp/tfschema').catch((error: unknown) => { process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`); process.exitCode = 1; });
+  main(process.argv[2] ?? '/tmp/tfschema').catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
 }

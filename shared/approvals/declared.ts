@@ -32,7 +32,13 @@ export const DECLARED_PREFIX = 'declared-';
 
 /** The declared request's id (and the synthetic peering's id). */
 export function declaredRequestId(requester: NetworkRef, accepter: NetworkRef): string {
-  return DECLARED_PREFIX + createHash('sha256').update(`${networkKey(requester)}>${networkKey(accepter)}`).digest('hex').slice(0, 12);
+  return (
+    DECLARED_PREFIX +
+    createHash('sha256')
+      .update(`${networkKey(requester)}>${networkKey(accepter)}`)
+      .digest('hex')
+      .slice(0, 12)
+  );
 }
 
 /** Parses `cloud:account:region:id` (the id may itself contain colons). */
@@ -49,18 +55,30 @@ const DeclareInputSchema = z.object({
 });
 
 /** Validates a declaration; the message says what to fix. */
-export function declaredRequests(input: { requester: NetworkRef; accepters: NetworkRef[]; cidrs: string[]; requestedBy?: string }, now: Date): DeclaredRequest[] {
-  if (input.requester.cloud === 'aws') throw new RangeError('AWS peering requests are visible to the accepter account; peerkeeper finds them without a declaration');
+export function declaredRequests(
+  input: { requester: NetworkRef; accepters: NetworkRef[]; cidrs: string[]; requestedBy?: string },
+  now: Date,
+): DeclaredRequest[] {
+  if (input.requester.cloud === 'aws')
+    throw new RangeError(
+      'AWS peering requests are visible to the accepter account; peerkeeper finds them without a declaration',
+    );
   const parsed = DeclareInputSchema.safeParse(input);
-  if (!parsed.success) throw new RangeError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new RangeError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   for (const cidr of input.cidrs) parseCidr(cidr); // throws with the bad CIDR named
   const cloud = input.requester.cloud;
   const wrong = input.accepters.find((a) => a.cloud !== cloud);
   if (wrong) throw new RangeError(`${networkKey(wrong)} is not in ${cloud}: a peering joins two networks of one cloud`);
   return input.accepters.map((accepter) => ({
-    id: declaredRequestId(input.requester, accepter), cloud, requester: input.requester, accepter, cidrs: input.cidrs,
+    id: declaredRequestId(input.requester, accepter),
+    cloud,
+    requester: input.requester,
+    accepter,
+    cidrs: input.cidrs,
     ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
-    createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + DECLARED_REQUEST_LIFETIME_MS).toISOString(),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + DECLARED_REQUEST_LIFETIME_MS).toISOString(),
   }));
 }
 
@@ -74,21 +92,41 @@ export class DeclaredRequestRegistry {
 
   /** Stores the request; `exists` when the same pair was declared before (the first declaration stands). */
   async register(request: DeclaredRequest): Promise<'created' | 'exists'> {
-    return this.store.put(ApprovalRecordSchema.parse({
-      id: request.id, cloud: request.cloud, peeringId: request.id, requester: request.requester, accepter: request.accepter,
-      requesterCidrs: request.cidrs, accepterCidrs: [], reason: 'declared peering request', status: 'superseded',
-      createdAt: request.createdAt, expiresAt: request.expiresAt, note: 'declared request (not an approval)', version: 1,
-      ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
-    } satisfies ApprovalRecord));
+    return this.store.put(
+      ApprovalRecordSchema.parse({
+        id: request.id,
+        cloud: request.cloud,
+        peeringId: request.id,
+        requester: request.requester,
+        accepter: request.accepter,
+        requesterCidrs: request.cidrs,
+        accepterCidrs: [],
+        reason: 'declared peering request',
+        status: 'superseded',
+        createdAt: request.createdAt,
+        expiresAt: request.expiresAt,
+        note: 'declared request (not an approval)',
+        version: 1,
+        ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+      } satisfies ApprovalRecord),
+    );
   }
 
   /** Requests still within their lifetime at `now`. */
   async active(now: Date): Promise<DeclaredRequest[]> {
     const records = await this.store.listByStatus('superseded');
-    return records.filter((r) => r.id.startsWith(DECLARED_PREFIX) && r.cloud !== 'aws' && Date.parse(r.expiresAt) > now.getTime()).map((r) => ({
-      id: r.id, cloud: r.cloud as 'azure' | 'gcp', requester: r.requester, accepter: r.accepter, cidrs: r.requesterCidrs,
-      ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}), createdAt: r.createdAt, expiresAt: r.expiresAt,
-    }));
+    return records
+      .filter((r) => r.id.startsWith(DECLARED_PREFIX) && r.cloud !== 'aws' && Date.parse(r.expiresAt) > now.getTime())
+      .map((r) => ({
+        id: r.id,
+        cloud: r.cloud as 'azure' | 'gcp',
+        requester: r.requester,
+        accepter: r.accepter,
+        cidrs: r.requesterCidrs,
+        ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
+        createdAt: r.createdAt,
+        expiresAt: r.expiresAt,
+      }));
   }
 
   /** What ReconcileDeps.declaredRequests wants: the active requests as `requested` peerings. */
@@ -100,8 +138,15 @@ export class DeclaredRequestRegistry {
 /** A declared request as the synthetic `requested` peering the planner judges. */
 export function declaredPeering(request: DeclaredRequest): Peering {
   return {
-    id: request.id, cloud: request.cloud, requester: request.requester, accepter: request.accepter, state: 'requested',
-    options: {}, tags: {}, requesterCidrs: request.cidrs, message: `declared${request.requestedBy ? ` by ${request.requestedBy}` : ''} at ${request.createdAt}`,
+    id: request.id,
+    cloud: request.cloud,
+    requester: request.requester,
+    accepter: request.accepter,
+    state: 'requested',
+    options: {},
+    tags: {},
+    requesterCidrs: request.cidrs,
+    message: `declared${request.requestedBy ? ` by ${request.requestedBy}` : ''} at ${request.createdAt}`,
     ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
   };
 }

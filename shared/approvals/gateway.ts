@@ -10,7 +10,11 @@ import type { ApprovalService } from './service';
  */
 export interface ApprovalGateway {
   states(peerings: readonly Peering[]): Promise<Map<string, ApprovalState>>;
-  request(action: ActionOf<'request-approval'>, peeringId: string, context: { observation: Observation; planHash: string; now: Date; eventId?: string }): Promise<'created' | 'exists'>;
+  request(
+    action: ActionOf<'request-approval'>,
+    peeringId: string,
+    context: { observation: Observation; planHash: string; now: Date; eventId?: string },
+  ): Promise<'created' | 'exists'>;
 }
 
 /** The gateway over an ApprovalService (any store, any notifier). */
@@ -31,18 +35,31 @@ export function approvalGateway(service: ApprovalService): ApprovalGateway {
       const peering = observation.peerings.find((p) => p.cloud === action.cloud && p.id === peeringId);
       const req = net(networkKey(action.target.requester));
       const acc = net(networkKey(action.target.accepter));
-      const account = (cloud: string, id: string) => observation.accounts.find((a) => a.cloud === cloud && a.account === id)?.name;
+      const account = (cloud: string, id: string) =>
+        observation.accounts.find((a) => a.cloud === cloud && a.account === id)?.name;
       const requesterAccountName = account(action.cloud, action.target.requester.account);
       const accepterAccountName = account(action.cloud, action.target.accepter.account);
-      const { created } = await service.request({
-        cloud: action.cloud, peeringId, requester: action.target.requester, accepter: action.target.accepter,
-        requesterCidrs: req?.cidrs ?? peering?.requesterCidrs ?? [], accepterCidrs: acc?.cidrs ?? peering?.accepterCidrs ?? [],
-        ...(req?.name ? { requesterName: req.name } : {}), ...(acc?.name ? { accepterName: acc.name } : {}),
-        ...(requesterAccountName ? { requesterAccountName } : {}), ...(accepterAccountName ? { accepterAccountName } : {}),
-        ...(action.connection ? { connection: action.connection } : {}),
-        ...(peering?.requestedBy ? { requestedBy: peering.requestedBy } : {}),
-        reason: action.reason, expiresAt: action.expiresAt, planHash, ...(eventId ? { eventId } : {}),
-      }, now);
+      const { created } = await service.request(
+        {
+          cloud: action.cloud,
+          peeringId,
+          requester: action.target.requester,
+          accepter: action.target.accepter,
+          requesterCidrs: req?.cidrs ?? peering?.requesterCidrs ?? [],
+          accepterCidrs: acc?.cidrs ?? peering?.accepterCidrs ?? [],
+          ...(req?.name ? { requesterName: req.name } : {}),
+          ...(acc?.name ? { accepterName: acc.name } : {}),
+          ...(requesterAccountName ? { requesterAccountName } : {}),
+          ...(accepterAccountName ? { accepterAccountName } : {}),
+          ...(action.connection ? { connection: action.connection } : {}),
+          ...(peering?.requestedBy ? { requestedBy: peering.requestedBy } : {}),
+          reason: action.reason,
+          expiresAt: action.expiresAt,
+          planHash,
+          ...(eventId ? { eventId } : {}),
+        },
+        now,
+      );
       return created ? 'created' : 'exists';
     },
   };

@@ -74,8 +74,13 @@ export class SlackNotifier implements Notifier, ApproverDirectory {
 
 /** Slack markup a terminal should not show: `<@U1>` mentions, `<!date^…|fallback>` dates, `code` backticks. */
 export function plainText(text: string): string {
-  return text.replace(/<@([^>|]+)(\|[^>]*)?>/g, '$1').replace(/<!date\^[^|>]*\|([^>]+)>/g, '$1').replace(/`([^`]*)`/g, '$1')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    .replace(/<@([^>|]+)(\|[^>]*)?>/g, '$1')
+    .replace(/<!date\^[^|>]*\|([^>]+)>/g, '$1')
+    .replace(/`([^`]*)`/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /**
@@ -86,17 +91,24 @@ export function plainText(text: string): string {
 export class ConsoleNotifier implements Notifier {
   constructor(
     private readonly write: (line: string) => void,
-    private readonly decideHint: (id: string) => string = (id) => `peerkeeper approve ${id} --policy <policy.yaml> --as <approver id>`,
+    private readonly decideHint: (id: string) => string = (id) =>
+      `peerkeeper approve ${id} --policy <policy.yaml> --as <approver id>`,
   ) {}
 
   async post(record: ApprovalRecord): Promise<undefined> {
-    this.write(`? approval ${record.id} needed: ${record.cloud} ${record.peeringId} ${record.requester.account}/${record.requester.id} → ${record.accepter.account}/${record.accepter.id} — ${record.reason} (expires ${record.expiresAt}; to decide: ${this.decideHint(record.id)})`);
+    this.write(
+      `? approval ${record.id} needed: ${record.cloud} ${record.peeringId} ${record.requester.account}/${record.requester.id} → ${record.accepter.account}/${record.accepter.id} — ${record.reason} (expires ${record.expiresAt}; to decide: ${this.decideHint(record.id)})`,
+    );
     return undefined;
   }
 
   async update(record: ApprovalRecord): Promise<void> {
     const by = record.decidedBy && record.decidedBy !== 'peerkeeper' ? ` by ${record.decidedBy}` : '';
-    this.write(record.status === 'pending' ? `approval ${record.id}: pending` : `approval ${record.id}: ${record.status}${by}${record.decidedAt ? ` at ${record.decidedAt}` : ''}${record.note ? ` (${record.note})` : ''}`);
+    this.write(
+      record.status === 'pending'
+        ? `approval ${record.id}: pending`
+        : `approval ${record.id}: ${record.status}${by}${record.decidedAt ? ` at ${record.decidedAt}` : ''}${record.note ? ` (${record.note})` : ''}`,
+    );
   }
 
   async tell(_to: ReplyTarget, text: string): Promise<void> {

@@ -2,7 +2,14 @@ import type { Cloud, NetworkRef } from '../model';
 import type { ApprovalStore, AuditEntry, AuditLog } from '../stores/ports';
 import { decide, expire, outcomeText, supersede, type ApproverIdentity, type RefusalReason } from './lifecycle';
 import { isUserGroup, type ApproverDirectory, type Notifier } from './notifier';
-import { approvalId, approvalSubject, ApprovalRecordSchema, isPastExpiry, type ApprovalMessageRef, type ApprovalRecord } from './record';
+import {
+  approvalId,
+  approvalSubject,
+  ApprovalRecordSchema,
+  isPastExpiry,
+  type ApprovalMessageRef,
+  type ApprovalRecord,
+} from './record';
 
 /** What the planner / reconciler knows when the policy routes a peering request to chat. */
 export interface ApprovalRequestInput {
@@ -75,15 +82,29 @@ export class ApprovalService {
     const { eventId, ...fields } = input;
     const expired = isPastExpiry(input, now);
     const record = ApprovalRecordSchema.parse({
-      ...fields, id: approvalId(input.cloud, input.peeringId), createdAt: now.toISOString(), version: 1,
-      ...(expired ? { status: 'expired', decidedBy: 'peerkeeper', decidedAt: now.toISOString() } : { status: 'pending' }),
+      ...fields,
+      id: approvalId(input.cloud, input.peeringId),
+      createdAt: now.toISOString(),
+      version: 1,
+      ...(expired
+        ? { status: 'expired', decidedBy: 'peerkeeper', decidedAt: now.toISOString() }
+        : { status: 'pending' }),
     });
     if ((await this.options.store.put(record)) === 'exists') {
       const existing = (await this.options.store.get(record.id))!;
-      const lostPost = existing.status === 'pending' && existing.message === undefined && now.getTime() - Date.parse(existing.createdAt) > REPOST_AFTER_MS;
+      const lostPost =
+        existing.status === 'pending' &&
+        existing.message === undefined &&
+        now.getTime() - Date.parse(existing.createdAt) > REPOST_AFTER_MS;
       return { record: lostPost ? await this.announce(existing, now) : existing, created: false };
     }
-    await this.audit(record, { actor: 'peerkeeper', action: 'request-approval', outcome: record.status, reason: input.reason, eventId });
+    await this.audit(record, {
+      actor: 'peerkeeper',
+      action: 'request-approval',
+      outcome: record.status,
+      reason: input.reason,
+      eventId,
+    });
     return { record: expired ? record : await this.announce(record, now), created: true };
   }
 
@@ -102,21 +123,58 @@ export class ApprovalService {
     const { now, user } = request;
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const record = await this.options.store.get(request.approvalId);
-      if (record === undefined) return { ok: false, reason: 'not-found', text: `There is no approval \`${request.approvalId}\`.`, reconcile: false };
+      if (record === undefined)
+        return {
+          ok: false,
+          reason: 'not-found',
+          text: `There is no approval \`${request.approvalId}\`.`,
+          reconcile: false,
+        };
       const userGroups = await this.groupsOf(user, record, now);
-      const result = decide(record, { decision: request.decision, user, userGroups, at: now, ...(request.note ? { note: request.note } : {}) }, this.options.approvers);
+      const result = decide(
+        record,
+        { decision: request.decision, user, userGroups, at: now, ...(request.note ? { note: request.note } : {}) },
+        this.options.approvers,
+      );
       if (!result.ok) {
         await this.afterRefusal(record, request, result.reason);
-        const latest = result.reason === 'expired' && record.status === 'pending' ? await this.close(record, now, (r) => expire(r, now)) : record;
-        return { ok: false, reason: result.reason, text: result.reason === 'expired' ? outcomeText(latest ?? record) : result.message, record: latest ?? record, reconcile: false };
+        const latest =
+          result.reason === 'expired' && record.status === 'pending'
+            ? await this.close(record, now, (r) => expire(r, now))
+            : record;
+        return {
+          ok: false,
+          reason: result.reason,
+          text: result.reason === 'expired' ? outcomeText(latest ?? record) : result.message,
+          record: latest ?? record,
+          reconcile: false,
+        };
       }
       if (!(await this.options.store.compareAndSet(result.record, record.version))) continue; // lost a race: re-read and judge again
-      await this.audit(result.record, { actor: `${request.via ?? 'slack'}:${user.id}`, action: request.decision, outcome: result.record.status, reason: result.record.note ?? `${request.decision} by an approver` });
+      await this.audit(result.record, {
+        actor: `${request.via ?? 'slack'}:${user.id}`,
+        action: request.decision,
+        outcome: result.record.status,
+        reason: result.record.note ?? `${request.decision} by an approver`,
+      });
       await this.refresh(result.record, now);
-      const next = result.record.status === 'approved' ? 'peerkeeper accepts the peering now' : 'peerkeeper rejects the peering now';
-      return { ok: true, record: result.record, text: `${result.record.status === 'approved' ? 'Approved' : 'Rejected'} \`${record.id}\` (${record.peeringId}); ${next}.`, reconcile: true };
+      const next =
+        result.record.status === 'approved'
+          ? 'peerkeeper accepts the peering now'
+          : 'peerkeeper rejects the peering now';
+      return {
+        ok: true,
+        record: result.record,
+        text: `${result.record.status === 'approved' ? 'Approved' : 'Rejected'} \`${record.id}\` (${record.peeringId}); ${next}.`,
+        reconcile: true,
+      };
     }
-    return { ok: false, reason: 'already-decided', text: 'The request changed while you decided; look at the message again.', reconcile: false };
+    return {
+      ok: false,
+      reason: 'already-decided',
+      text: 'The request changed while you decided; look at the message again.',
+      reconcile: false,
+    };
   }
 
   /** Closes every pending approval past its expiry and says so on its message. Returns what it closed. */
@@ -137,13 +195,22 @@ export class ApprovalService {
   }
 
   /** Applies a peerkeeper-made transition with compare-and-set retries; audits it and updates the message. */
-  private async close(record: ApprovalRecord, now: Date, transition: (r: ApprovalRecord) => ApprovalRecord | undefined): Promise<ApprovalRecord | undefined> {
+  private async close(
+    record: ApprovalRecord,
+    now: Date,
+    transition: (r: ApprovalRecord) => ApprovalRecord | undefined,
+  ): Promise<ApprovalRecord | undefined> {
     let current: ApprovalRecord | undefined = record;
     for (let attempt = 0; attempt < CAS_ATTEMPTS && current !== undefined; attempt++) {
       const next = transition(current);
       if (next === undefined) return current; // already final (someone decided first)
       if (await this.options.store.compareAndSet(next, current.version)) {
-        await this.audit(next, { actor: 'peerkeeper', action: next.status === 'expired' ? 'expire' : 'supersede', outcome: next.status, reason: next.status === 'expired' ? `no decision by ${next.expiresAt}` : next.note ?? 'superseded' });
+        await this.audit(next, {
+          actor: 'peerkeeper',
+          action: next.status === 'expired' ? 'expire' : 'supersede',
+          outcome: next.status,
+          reason: next.status === 'expired' ? `no decision by ${next.expiresAt}` : (next.note ?? 'superseded'),
+        });
         await this.refresh(next, now);
         return next;
       }
@@ -158,7 +225,9 @@ export class ApprovalService {
     try {
       message = await this.options.notifier.post(record, now);
     } catch (error) {
-      this.log(`approval ${record.id}: posting the request failed (${error instanceof Error ? error.message : 'unknown'}); a later request reposts it`);
+      this.log(
+        `approval ${record.id}: posting the request failed (${error instanceof Error ? error.message : 'unknown'}); a later request reposts it`,
+      );
       return record;
     }
     if (message === undefined) return record;
@@ -178,28 +247,56 @@ export class ApprovalService {
   private async afterRefusal(record: ApprovalRecord, request: DecisionRequest, reason: RefusalReason): Promise<void> {
     const actor = `${request.via ?? 'slack'}:${request.user.id}`;
     if (reason === 'not-an-approver' || reason === 'self-approval') {
-      await this.append({ id: `${record.id}-refused-${request.user.id}-${request.now.getTime()}`, at: request.now.toISOString(), actor, action: request.decision,
-        subject: approvalSubject(record), reason, outcome: 'refused', ...(record.planHash ? { planHash: record.planHash } : {}) });
+      await this.append({
+        id: `${record.id}-refused-${request.user.id}-${request.now.getTime()}`,
+        at: request.now.toISOString(),
+        actor,
+        action: request.decision,
+        subject: approvalSubject(record),
+        reason,
+        outcome: 'refused',
+        ...(record.planHash ? { planHash: record.planHash } : {}),
+      });
       return;
     }
     if ((record.status === 'approved' || record.status === 'rejected') && record.decidedBy === request.user.id) {
-      await this.audit(record, { actor, action: record.status === 'approved' ? 'approve' : 'reject', outcome: record.status, reason: record.note ?? `${record.status === 'approved' ? 'approve' : 'reject'} by an approver` });
+      await this.audit(record, {
+        actor,
+        action: record.status === 'approved' ? 'approve' : 'reject',
+        outcome: record.status,
+        reason: record.note ?? `${record.status === 'approved' ? 'approve' : 'reject'} by an approver`,
+      });
     }
     if (record.status !== 'pending') await this.refresh(record, request.now);
   }
 
   private async groupsOf(user: ApproverIdentity, record: ApprovalRecord, now: Date): Promise<string[]> {
     const groups = this.options.approvers.filter(isUserGroup);
-    if (record.status !== 'pending' || this.options.approvers.includes(user.id) || groups.length === 0 || !this.options.directory) return [];
+    if (
+      record.status !== 'pending' ||
+      this.options.approvers.includes(user.id) ||
+      groups.length === 0 ||
+      !this.options.directory
+    )
+      return [];
     return this.options.directory.groupsOf(user.id, groups, now);
   }
 
   /** One audit entry per status of a record: id `<approval id>-<status>`, so re-appending is a no-op. */
-  private async audit(record: ApprovalRecord, what: { actor: string; action: string; outcome: string; reason: string; eventId?: string | undefined }): Promise<void> {
+  private async audit(
+    record: ApprovalRecord,
+    what: { actor: string; action: string; outcome: string; reason: string; eventId?: string | undefined },
+  ): Promise<void> {
     await this.append({
-      id: `${record.id}-${record.status}`, at: record.decidedAt ?? record.createdAt, actor: what.actor, action: what.action,
-      subject: approvalSubject(record), reason: what.reason, outcome: what.outcome,
-      ...(record.planHash ? { planHash: record.planHash } : {}), ...(what.eventId ? { eventId: what.eventId } : {}),
+      id: `${record.id}-${record.status}`,
+      at: record.decidedAt ?? record.createdAt,
+      actor: what.actor,
+      action: what.action,
+      subject: approvalSubject(record),
+      reason: what.reason,
+      outcome: what.outcome,
+      ...(record.planHash ? { planHash: record.planHash } : {}),
+      ...(what.eventId ? { eventId: what.eventId } : {}),
     });
   }
 
@@ -212,7 +309,9 @@ export class ApprovalService {
     try {
       await this.options.notifier.update(record, now);
     } catch (error) {
-      this.log(`approval ${record.id}: updating the message failed (${error instanceof Error ? error.message : 'unknown'})`);
+      this.log(
+        `approval ${record.id}: updating the message failed (${error instanceof Error ? error.message : 'unknown'})`,
+      );
     }
   }
 }

@@ -34,7 +34,15 @@ export function findFirstOverlap(a: readonly string[], b: readonly string[]): [s
   // overlap goes through the sweep below, so which pair is reported does not change.
   if (a.length > 0 && b.length > 0 && a.length * b.length <= 64) {
     let any = false;
-    for (const x of a) { const cx = toCidr(x); for (const y of b) if (cidrsOverlap(cx, toCidr(y))) { any = true; break; } if (any) break; }
+    for (const x of a) {
+      const cx = toCidr(x);
+      for (const y of b)
+        if (cidrsOverlap(cx, toCidr(y))) {
+          any = true;
+          break;
+        }
+      if (any) break;
+    }
     if (!any) return undefined;
   }
   const entries = [

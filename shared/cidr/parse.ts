@@ -33,7 +33,8 @@ function parseIPv4Address(text: string, address: string): bigint {
   if (octets.length !== 4) fail(text, `an IPv4 address has 4 dotted octets, found ${octets.length}`);
   let value = 0;
   for (const octet of octets) {
-    if (!DECIMAL_OCTET.test(octet)) fail(text, `octet ${JSON.stringify(octet)} is not a decimal 0-255 without leading zeros`);
+    if (!DECIMAL_OCTET.test(octet))
+      fail(text, `octet ${JSON.stringify(octet)} is not a decimal 0-255 without leading zeros`);
     const n = Number(octet);
     if (n > 255) fail(text, `octet ${n} is above 255`);
     value = value * 256 + n;
@@ -91,11 +92,17 @@ export function formatIPv6(value: bigint): string {
   if (value >> 32n === 0xffffn) return `::ffff:${formatIPv4(value & 0xffffffffn)}`;
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) { bestStart = i; bestLength = j - i; }
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
     i = j;
   }
   const hex = groups.map((g) => g.toString(16));

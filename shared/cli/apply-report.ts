@@ -4,12 +4,18 @@ import type { ActionResult } from '../reconcile';
 
 /** What each outcome means, in the words the summary uses. */
 const OUTCOME: Readonly<Record<ActionResult['status'], string>> = {
-  done: 'done', converged: 'already so', skipped: 'skipped (no longer applies)', failed: 'failed', deferred: 'deferred to the next run',
-  observed: 'not made (dry run)', reported: 'reported',
+  done: 'done',
+  converged: 'already so',
+  skipped: 'skipped (no longer applies)',
+  failed: 'failed',
+  deferred: 'deferred to the next run',
+  observed: 'not made (dry run)',
+  reported: 'reported',
 };
 
 /** A request-approval that was `done` asked the approvers; it changed nothing in a cloud. */
-const outcomeOf = (r: ActionResult): string => (r.action.action === 'request-approval' && r.status === 'done' ? 'approval requested' : OUTCOME[r.status]);
+const outcomeOf = (r: ActionResult): string =>
+  r.action.action === 'request-approval' && r.status === 'done' ? 'approval requested' : OUTCOME[r.status];
 
 /**
  * Apply's report: one line per change naming its target and outcome (`done       ✗ reject-peering   aws   pcx-… ⇄ …`),

@@ -14,7 +14,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // Scripts ask for the version often; answering before the parser loads keeps it at the cost of starting node.
   process.stdout.write(`${version}\n`);
 } else {
-  void import('./main').then(({ runCli }) => runCli(argv)).then((code) => {
-    process.exitCode = code;
-  });
+  void import('./main')
+    .then(({ runCli }) => runCli(argv))
+    .then((code) => {
+      process.exitCode = code;
+    });
 }

@@ -63,7 +63,10 @@ const NEXT_LIST = /^\],"([A-Za-z]+)":\[$/;
  */
 export function readEstateDocument(path: string, readWhole: () => string): unknown {
   let first = '';
-  eachLine(path, (line) => { first = line; return false; });
+  eachLine(path, (line) => {
+    first = line;
+    return false;
+  });
   const opened = FIRST_LINE.exec(first.trimEnd());
   if (!opened) {
     try {
@@ -87,9 +90,15 @@ export function readEstateDocument(path: string, readWhole: () => string): unkno
     const line = raw.trimEnd();
     if (lineNo === 1 || line === '') return;
     if (closed) throw new EstateSyntaxError(`line ${lineNo}: text after the end of the estate`);
-    if (line === ']}') { closed = true; return; }
+    if (line === ']}') {
+      closed = true;
+      return;
+    }
     const next = NEXT_LIST.exec(line);
-    if (next) { estate[next[1]!] = list = []; return; }
+    if (next) {
+      estate[next[1]!] = list = [];
+      return;
+    }
     list.push(parse(line.endsWith(',') ? line.slice(0, -1) : line, lineNo));
   });
   if (!closed) throw new EstateSyntaxError('the file ends before the estate does (no closing "]}"): truncated?');
@@ -104,8 +113,16 @@ function writeChunked(path: string, produce: (write: (text: string) => void) => 
   try {
     let pending: string[] = [];
     let size = 0;
-    const flush = () => { if (pending.length > 0) writeSync(fd, pending.join('')); pending = []; size = 0; };
-    produce((text) => { pending.push(text); size += text.length; if (size >= CHUNK) flush(); });
+    const flush = () => {
+      if (pending.length > 0) writeSync(fd, pending.join(''));
+      pending = [];
+      size = 0;
+    };
+    produce((text) => {
+      pending.push(text);
+      size += text.length;
+      if (size >= CHUNK) flush();
+    });
     flush();
     fsyncSync(fd);
   } finally {
@@ -128,9 +145,14 @@ export function writeEstateFile(path: string, estate: object, options: { pretty?
       write('{');
       entries.forEach(([key, value], i) => {
         const head = `${i === 0 ? '' : ','}\n  ${JSON.stringify(key)}: `;
-        if (!Array.isArray(value) || value.length === 0) { write(head + indent(JSON.stringify(value, null, 2), '  ')); return; }
+        if (!Array.isArray(value) || value.length === 0) {
+          write(head + indent(JSON.stringify(value, null, 2), '  '));
+          return;
+        }
         write(`${head}[`);
-        value.forEach((item, k) => write(`${k === 0 ? '' : ','}\n    ${indent(JSON.stringify(item, null, 2), '    ')}`));
+        value.forEach((item, k) =>
+          write(`${k === 0 ? '' : ','}\n    ${indent(JSON.stringify(item, null, 2), '    ')}`),
+        );
         write('\n  ]');
       });
       write(entries.length > 0 ? '\n}\n' : '}\n');
@@ -139,7 +161,10 @@ export function writeEstateFile(path: string, estate: object, options: { pretty?
     // Scalars first, then each list with one element per line: the layout readEstateDocument streams.
     const scalars = entries.filter(([, v]) => !Array.isArray(v));
     const lists = entries.filter(([, v]) => Array.isArray(v)) as [string, unknown[]][];
-    if (lists.length === 0) { write(`${JSON.stringify(Object.fromEntries(scalars))}\n`); return; }
+    if (lists.length === 0) {
+      write(`${JSON.stringify(Object.fromEntries(scalars))}\n`);
+      return;
+    }
     const head = JSON.stringify(Object.fromEntries(scalars)).slice(1, -1);
     lists.forEach(([key, items], i) => {
       write(i === 0 ? `{${head}${head ? ',' : ''}${JSON.stringify(key)}:[\n` : `],${JSON.stringify(key)}:[\n`);

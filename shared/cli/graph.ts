@@ -26,15 +26,27 @@ export async function graphCommand(args: GraphArgs, io: CliOutput): Promise<numb
   if (format !== 'mermaid' && format !== 'html') throw new CliError(`--format ${format}: expected mermaid or html`);
   const selection = await openProviders(args, io);
   const now = selection.now;
-  const result = await reconcileScope({ kind: 'estate' }, { policy: selection.policy, providers: selection.providers, mode: 'observe', now: () => now,
-    ...(selection.approvals ? { approvals: selection.approvals } : {}) });
-  const approvals = selection.approvals ? await selection.approvals.states(result.observation.peerings) : new Map<string, string>();
+  const result = await reconcileScope(
+    { kind: 'estate' },
+    {
+      policy: selection.policy,
+      providers: selection.providers,
+      mode: 'observe',
+      now: () => now,
+      ...(selection.approvals ? { approvals: selection.approvals } : {}),
+    },
+  );
+  const approvals = selection.approvals
+    ? await selection.approvals.states(result.observation.peerings)
+    : new Map<string, string>();
   await selection.close();
   const topology = buildTopology({ observation: result.observation, plan: result.plan, approvals });
   const text = format === 'html' ? renderHtml(topology) : renderMermaid(topology);
   if (args.out) {
     writeFileSync(args.out, text);
-    io.err(`Wrote ${format} topology to ${args.out}: ${topology.edges.length} peering(s), ${topology.changes} change(s) pending.\n`);
+    io.err(
+      `Wrote ${format} topology to ${args.out}: ${topology.edges.length} peering(s), ${topology.changes} change(s) pending.\n`,
+    );
   } else io.out(text);
   return 0;
 }

@@ -12,7 +12,10 @@ import { loadPolicy } from '../policy';
 /** A CLI failure with the exit code to use (1 = error, like terraform). */
 export class CliError extends TerminalError {
   override readonly name: string = 'CliError';
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
@@ -48,7 +51,10 @@ export function readEstate(path: string): Estate {
   }
   const parsed = EstateSchema.safeParse(raw);
   if (!parsed.success) {
-    throw snapshotError(path, parsed.error.issues.map((i) => ({ path: formatJsonPath(i.path), message: i.message })));
+    throw snapshotError(
+      path,
+      parsed.error.issues.map((i) => ({ path: formatJsonPath(i.path), message: i.message })),
+    );
   }
   const issues = estateIssues(parsed.data);
   if (issues.length > 0) throw snapshotError(path, issues);

@@ -11,7 +11,9 @@ import { buildProgram } from './program';
  */
 export async function runCli(argv: readonly string[], io: CliOutput = processOutput()): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => { code = c; });
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
   if (argv.length === 0) {
     io.out(program.helpInformation());
     return 0;

@@ -23,10 +23,15 @@ export function required(option: Option): Option {
 export const OPTIONS = {
   policy: () => required(new Option('--policy <file>', 'the policy YAML (required)')),
   estate: () => new Option('--estate <file>', 'an estate snapshot to read instead of the clouds').conflicts('provider'),
-  provider: (choices: string[]) => new Option('--provider <name>', 'observe the live estate through the real adapters').choices(choices),
-  scope: () => new Option('--scope <json>', `what to observe, e.g. '{"kind":"account","cloud":"aws","account":"111111111111"}' (default: the estate)`),
+  provider: (choices: string[]) =>
+    new Option('--provider <name>', 'observe the live estate through the real adapters').choices(choices),
+  scope: () =>
+    new Option(
+      '--scope <json>',
+      `what to observe, e.g. '{"kind":"account","cloud":"aws","account":"111111111111"}' (default: the estate)`,
+    ),
   json: () => new Option('--json', 'machine-readable output'),
-  now: () => new Option('--now <iso>', 'the time to decide at (default: the snapshot\'s observedAt, else the clock)'),
+  now: () => new Option('--now <iso>', "the time to decide at (default: the snapshot's observedAt, else the clock)"),
   stateDir: () => new Option('--state-dir <dir>', 'where approvals and the audit log live (default .peerkeeper/)'),
 };
 

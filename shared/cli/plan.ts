@@ -32,12 +32,22 @@ function parseScope(text: string | undefined): Scope {
   }
 }
 
-async function run(args: PlanArgs, mode: 'observe' | 'enforce', io: CliOutput): Promise<{ result: ReconcileResult; selection: ProviderSelection }> {
+async function run(
+  args: PlanArgs,
+  mode: 'observe' | 'enforce',
+  io: CliOutput,
+): Promise<{ result: ReconcileResult; selection: ProviderSelection }> {
   const selection = await openProviders(args, io);
   const now = selection.now;
-  const result = await reconcileScope(parseScope(args.scope), { policy: selection.policy, providers: selection.providers, mode, now: () => now,
-    ...(selection.audit && mode === 'enforce' ? { audit: selection.audit } : {}), ...(selection.approvals ? { approvals: selection.approvals } : {}),
-    declaredRequests: cliDeclared(stateDir(args.stateDir)).peerings(() => now) });
+  const result = await reconcileScope(parseScope(args.scope), {
+    policy: selection.policy,
+    providers: selection.providers,
+    mode,
+    now: () => now,
+    ...(selection.audit && mode === 'enforce' ? { audit: selection.audit } : {}),
+    ...(selection.approvals ? { approvals: selection.approvals } : {}),
+    declaredRequests: cliDeclared(stateDir(args.stateDir)).peerings(() => now),
+  });
   return { result, selection };
 }
 
@@ -49,8 +59,10 @@ async function run(args: PlanArgs, mode: 'observe' | 'enforce', io: CliOutput): 
 function reportUnread(plan: Plan, json: boolean | undefined, io: CliOutput): boolean {
   if (plan.complete) return false;
   const unread = unreadPartitions(plan);
-  const lines = [`Unread partitions (${unread.length}); nothing that depends on them was decided:`,
-    ...unread.map((u) => `  ${u.name}: ${u.reasons.join('; ') || 'no reason given'}`)];
+  const lines = [
+    `Unread partitions (${unread.length}); nothing that depends on them was decided:`,
+    ...unread.map((u) => `  ${u.name}: ${u.reasons.join('; ') || 'no reason given'}`),
+  ];
   (json ? io.err : io.out)(`${lines.join('\n')}\n`);
   return true;
 }
@@ -71,15 +83,38 @@ export async function planCommand(args: PlanArgs, io: CliOutput): Promise<number
  * `peerkeeper apply`: executes the plan; with a snapshot, writes the converged estate to `--out`. Exit 1 when an
  * action failed or the observation was incomplete (what it could decide was still applied).
  */
-export async function applyCommand(args: PlanArgs & { out?: string; dryRun?: boolean; pretty?: boolean }, io: CliOutput): Promise<number> {
-  if (args.estate && !args.out && !args.dryRun) throw new CliError('apply --estate needs --out <file> for the converged estate (or --dry-run)');
+export async function applyCommand(
+  args: PlanArgs & { out?: string; dryRun?: boolean; pretty?: boolean },
+  io: CliOutput,
+): Promise<number> {
+  if (args.estate && !args.out && !args.dryRun)
+    throw new CliError('apply --estate needs --out <file> for the converged estate (or --dry-run)');
   const { result, selection } = await run(args, args.dryRun ? 'observe' : 'enforce', io);
   // Compact and streamed by default (pretty-printed was the old default: 8 MiB per 1k networks); --pretty on request.
   if (args.out && selection.snapshot) writeEstate(args.out, selection.snapshot(), { pretty: args.pretty === true });
   await selection.close();
   const failed = result.results.filter((r) => r.status === 'failed');
   if (args.json) {
-    io.out(JSON.stringify({ ...result.plan, planHash: result.planHash, writes: result.writes, results: result.results.map((r) => ({ action: r.action.action, cloud: r.action.cloud, target: r.action.target, status: r.status, ...(r.peeringId ? { peeringId: r.peeringId } : {}), ...(r.detail ? { detail: r.detail } : {}), ...(r.error ? { error: r.error } : {}) })) }, null, 2) + '\n');
+    io.out(
+      JSON.stringify(
+        {
+          ...result.plan,
+          planHash: result.planHash,
+          writes: result.writes,
+          results: result.results.map((r) => ({
+            action: r.action.action,
+            cloud: r.action.cloud,
+            target: r.action.target,
+            status: r.status,
+            ...(r.peeringId ? { peeringId: r.peeringId } : {}),
+            ...(r.detail ? { detail: r.detail } : {}),
+            ...(r.error ? { error: r.error } : {}),
+          })),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
     io.out(renderPlan(result.plan, { color: io.color }));
     io.out('\n');

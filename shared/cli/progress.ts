@@ -11,20 +11,28 @@ const READS_AT_ONCE = 4;
  * for several partitions reads them one per call, at most READS_AT_ONCE at a time, and the merged observation is
  * what one call would have returned. One partition, or no terminal: the providers are returned unchanged.
  */
-export function withReadProgress(providers: Partial<Record<Cloud, PeeringProvider>>, line: (text: string) => void): Partial<Record<Cloud, PeeringProvider>> {
+export function withReadProgress(
+  providers: Partial<Record<Cloud, PeeringProvider>>,
+  line: (text: string) => void,
+): Partial<Record<Cloud, PeeringProvider>> {
   const wrapped: Partial<Record<Cloud, PeeringProvider>> = {};
   for (const [cloud, provider] of Object.entries(providers) as [Cloud, PeeringProvider][]) {
     wrapped[cloud] = {
       cloud: provider.cloud,
       apply: (action, context) => provider.apply(action, context),
       ...(provider.partitions ? { partitions: () => provider.partitions!() } : {}),
-      observe: async (partitions) => (partitions.length <= 1 ? provider.observe(partitions) : readEach(provider, partitions, line)),
+      observe: async (partitions) =>
+        partitions.length <= 1 ? provider.observe(partitions) : readEach(provider, partitions, line),
     };
   }
   return wrapped;
 }
 
-async function readEach(provider: PeeringProvider, partitions: readonly Partition[], line: (text: string) => void): Promise<Observation> {
+async function readEach(
+  provider: PeeringProvider,
+  partitions: readonly Partition[],
+  line: (text: string) => void,
+): Promise<Observation> {
   // Kept in partition order, so the merged observation does not depend on which read finished first.
   const parts: Observation[] = new Array<Observation>(partitions.length);
   let next = 0;
@@ -37,7 +45,9 @@ async function readEach(provider: PeeringProvider, partitions: readonly Partitio
       parts[index] = part;
       done += 1;
       const where = `${partition.account}${partition.region ? ` ${partition.region}` : ''}`;
-      line(`${provider.cloud}: read ${done}/${partitions.length} partitions (${where}${part.complete ? '' : ', incomplete'})`);
+      line(
+        `${provider.cloud}: read ${done}/${partitions.length} partitions (${where}${part.complete ? '' : ', incomplete'})`,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, partitions.length) }, worker));

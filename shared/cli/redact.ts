@@ -17,12 +17,18 @@ export function redactEstate(estate: Estate, policy: Policy): Estate {
   const keepTag = (key: string) => keptKeys.has(key) || /^peerkeeper[:/]/.test(key);
   const selected = (cloud: Cloud, name: string) => names.some((s) => s.cloud === cloud && s.matches(name));
   const redactTags = (cloud: Cloud, tags: Record<string, string>) =>
-    Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, keepTag(k) || (k === 'Name' && selected(cloud, v)) ? v : REDACTED]));
+    Object.fromEntries(
+      Object.entries(tags).map(([k, v]) => [k, keepTag(k) || (k === 'Name' && selected(cloud, v)) ? v : REDACTED]),
+    );
   const accountNames = pseudonyms('account');
   const networkNames = pseudonyms('network');
   return {
     ...estate,
-    accounts: estate.accounts.map((a) => ({ ...a, ...(a.name !== undefined ? { name: accountNames(a.name) } : {}), labels: redactTags(a.cloud, a.labels) })),
+    accounts: estate.accounts.map((a) => ({
+      ...a,
+      ...(a.name !== undefined ? { name: accountNames(a.name) } : {}),
+      labels: redactTags(a.cloud, a.labels),
+    })),
     networks: estate.networks.map((n) => ({
       ...n,
       ...(n.name !== undefined ? { name: selected(n.ref.cloud, n.name) ? n.name : networkNames(n.name) } : {}),
@@ -49,15 +55,19 @@ function pseudonyms(prefix: string): (name: string) => string {
 /** The tag and label keys the policy selects networks, accounts or route tables by. */
 function selectedKeys(policy: Policy): Set<string> {
   const keys = new Set<string>();
-  for (const g of Object.values(policy.groups)) for (const k of [...Object.keys(g.tags ?? {}), ...Object.keys(g.accountLabels ?? {})]) keys.add(k);
-  for (const c of policy.connections) if (typeof c.routes.tables === 'object') for (const k of Object.keys(c.routes.tables.tags)) keys.add(k);
+  for (const g of Object.values(policy.groups))
+    for (const k of [...Object.keys(g.tags ?? {}), ...Object.keys(g.accountLabels ?? {})]) keys.add(k);
+  for (const c of policy.connections)
+    if (typeof c.routes.tables === 'object') for (const k of Object.keys(c.routes.tables.tags)) keys.add(k);
   return keys;
 }
 
 /** Matchers for the groups' `name` selectors, per cloud (a trailing * matches a prefix). */
 function nameSelectors(policy: Policy): { cloud: Cloud; matches: (name: string) => boolean }[] {
-  return Object.values(policy.groups).flatMap((g) => (g.name === undefined ? [] : Array.isArray(g.name) ? g.name : [g.name]).map((p) => ({
-    cloud: g.cloud,
-    matches: p.endsWith('*') ? (name: string) => name.startsWith(p.slice(0, -1)) : (name: string) => name === p,
-  })));
+  return Object.values(policy.groups).flatMap((g) =>
+    (g.name === undefined ? [] : Array.isArray(g.name) ? g.name : [g.name]).map((p) => ({
+      cloud: g.cloud,
+      matches: p.endsWith('*') ? (name: string) => name.startsWith(p.slice(0, -1)) : (name: string) => name === p,
+    })),
+  );
 }

@@ -37,21 +37,38 @@ export function parseSince(text: string, until: Date): Date {
  * `peerkeeper report [--store S,…] [--since 30d] [--format markdown|html] [--json] [--out F]`: compliance over
  * time from the audit log(s). Several stores (one per cloud deployment) are read as one log.
  */
-export async function reportCommand(args: ReportArgs, io: CliOutput, wallClock: () => Date = () => new Date()): Promise<number> {
+export async function reportCommand(
+  args: ReportArgs,
+  io: CliOutput,
+  wallClock: () => Date = () => new Date(),
+): Promise<number> {
   const until = args.now ? parseNow(args.now) : wallClock();
   const since = parseSince(args.since ?? '30d', until);
-  if (since.getTime() >= until.getTime()) throw new CliError(`--since ${args.since}: the window starts after it ends (${until.toISOString()})`);
+  if (since.getTime() >= until.getTime())
+    throw new CliError(`--since ${args.since}: the window starts after it ends (${until.toISOString()})`);
   const format = args.json ? 'json' : (args.format ?? 'markdown');
-  if (!['markdown', 'html', 'json'].includes(format)) throw new CliError(`--format ${format}: expected markdown, html or json`);
-  const addresses = (args.store ?? `file:${join(stateDir(args.stateDir), 'audit')}`).split(',').map((s) => s.trim()).filter(Boolean);
+  if (!['markdown', 'html', 'json'].includes(format))
+    throw new CliError(`--format ${format}: expected markdown, html or json`);
+  const addresses = (args.store ?? `file:${join(stateDir(args.stateDir), 'audit')}`)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   let entries;
   try {
-    entries = await listAll(addresses.map((address) => ({ address, log: openAuditLog(address) })), since.toISOString());
+    entries = await listAll(
+      addresses.map((address) => ({ address, log: openAuditLog(address) })),
+      since.toISOString(),
+    );
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
   const report = buildReport(entries, { since, until });
-  const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? renderReportHtml(report) : renderReportMarkdown(report);
+  const text =
+    format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : format === 'html'
+        ? renderReportHtml(report)
+        : renderReportMarkdown(report);
   if (args.out) {
     writeText(args.out, text);
     io.err(`wrote ${args.out} (${report.entries} audit entries, ${report.window.since} → ${report.window.until})\n`);

@@ -20,7 +20,20 @@ export function cliDeclared(dir: string): DeclaredRequestRegistry {
  * registers a request peerkeeper cannot see; the next plan judges it like an observed one (accept / chat / reject).
  * A group is resolved against the observed estate, so `--to` a group needs `--estate` or `--provider`.
  */
-export async function requestCommand(args: { policy: string; from?: string; to?: string; cidrs?: string; as?: string; estate?: string; provider?: string; stateDir?: string; now?: string }, io: CliOutput): Promise<number> {
+export async function requestCommand(
+  args: {
+    policy: string;
+    from?: string;
+    to?: string;
+    cidrs?: string;
+    as?: string;
+    estate?: string;
+    provider?: string;
+    stateDir?: string;
+    now?: string;
+  },
+  io: CliOutput,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseDeclareArgs(`--from ${args.from ?? ''} --to ${args.to ?? ''} --cidrs ${args.cidrs ?? ''}`);
@@ -43,7 +56,11 @@ export async function requestCommand(args: { policy: string; from?: string; to?:
   };
   try {
     const requestedBy = args.as ?? process.env.PEERKEEPER_APPROVER;
-    const { text } = await declareRequest(cliDeclared(stateDir(args.stateDir)), parsed, { now, resolveGroup, ...(requestedBy ? { requestedBy } : {}) });
+    const { text } = await declareRequest(cliDeclared(stateDir(args.stateDir)), parsed, {
+      now,
+      resolveGroup,
+      ...(requestedBy ? { requestedBy } : {}),
+    });
     io.out(`${text}\nRun \`peerkeeper plan\` to see what the policy decides.\n`);
     return 0;
   } catch (error) {

@@ -21,11 +21,20 @@ function partitionOfGap(line: string): UnreadPartition | undefined {
  * The snapshot's own gaps that a read of these partitions inherits. Without an `unread` list, gap lines that name
  * their partition are placed as if listed; any other gap line could be anywhere, so every read inherits it.
  */
-function inherited(estate: Estate, cloud: Cloud, partitions: readonly Partition[]): { gaps: string[]; unread: UnreadPartition[] } {
-  const placed = estate.unread?.length ? estate.unread : estate.gaps.map(partitionOfGap).filter((u): u is UnreadPartition => u !== undefined);
+function inherited(
+  estate: Estate,
+  cloud: Cloud,
+  partitions: readonly Partition[],
+): { gaps: string[]; unread: UnreadPartition[] } {
+  const placed = estate.unread?.length
+    ? estate.unread
+    : estate.gaps.map(partitionOfGap).filter((u): u is UnreadPartition => u !== undefined);
   const anywhere = estate.unread?.length ? [] : estate.gaps.filter((g) => partitionOfGap(g) === undefined);
   const unread = placed.filter((u) => u.cloud === cloud && partitions.some((p) => covers(u, p)));
-  const gaps = [...unread.map((u) => `${u.cloud}:${u.account}${u.region ? `:${u.region}` : ''}: ${u.reason} (per the snapshot)`), ...anywhere.map((g) => `${g} (per the snapshot)`)];
+  const gaps = [
+    ...unread.map((u) => `${u.cloud}:${u.account}${u.region ? `:${u.region}` : ''}: ${u.reason} (per the snapshot)`),
+    ...anywhere.map((g) => `${g} (per the snapshot)`),
+  ];
   return { gaps, unread };
 }
 
@@ -35,7 +44,10 @@ function inherited(estate: Estate, cloud: Cloud, partitions: readonly Partition[
  * a snapshot with `complete: false` was planned as if complete, and a managed peering was deleted). Only reads of
  * the partitions the snapshot could not read are marked; a gap line that names no partition marks every read.
  */
-export function withSnapshotGaps(providers: Partial<Record<Cloud, PeeringProvider>>, estate: Estate): Partial<Record<Cloud, PeeringProvider>> {
+export function withSnapshotGaps(
+  providers: Partial<Record<Cloud, PeeringProvider>>,
+  estate: Estate,
+): Partial<Record<Cloud, PeeringProvider>> {
   if (estate.complete) return providers;
   const wrapped: Partial<Record<Cloud, PeeringProvider>> = {};
   for (const [cloud, provider] of Object.entries(providers) as [Cloud, PeeringProvider][]) {
@@ -47,7 +59,12 @@ export function withSnapshotGaps(providers: Partial<Record<Cloud, PeeringProvide
         const observation = await provider.observe(partitions);
         const missing = inherited(estate, cloud, partitions);
         if (missing.gaps.length === 0) return observation;
-        return { ...observation, complete: false, gaps: [...observation.gaps, ...missing.gaps], unread: [...(observation.unread ?? []), ...missing.unread] };
+        return {
+          ...observation,
+          complete: false,
+          gaps: [...observation.gaps, ...missing.gaps],
+          unread: [...(observation.unread ?? []), ...missing.unread],
+        };
       },
     };
   }

@@ -1,5 +1,12 @@
 import { estateJsonSchema } from '../model';
-import { compilePolicy, denyCoverageOnEstate, groupWarnings, policyJsonSchema, policyReferenceMarkdown, renderPolicyIssues } from '../policy';
+import {
+  compilePolicy,
+  denyCoverageOnEstate,
+  groupWarnings,
+  policyJsonSchema,
+  policyReferenceMarkdown,
+  renderPolicyIssues,
+} from '../policy';
 import type { Cloud } from '../model';
 import type { PeeringProvider } from '../providers/port';
 import { renderGroupAccounts, resolveGroupAccounts } from './group-accounts';
@@ -12,14 +19,36 @@ import type { CliOutput } from './output';
  * that selects nothing…), for a CI gate. `--out` also writes the compiled policy the functions load (nothing is
  * written when the policy is invalid, or has warnings under --strict).
  */
-export function validateCommand(args: { policy: string; estate?: string; out?: string; json?: boolean; strict?: boolean }, io: CliOutput): number {
+export function validateCommand(
+  args: { policy: string; estate?: string; out?: string; json?: boolean; strict?: boolean },
+  io: CliOutput,
+): number {
   const loaded = readPolicy(args.policy);
   const estate = args.estate ? readEstate(args.estate) : undefined;
-  const warnings = [...loaded.warnings, ...(estate ? [...groupWarnings(loaded.policy, estate, loaded.source), ...denyCoverageOnEstate(loaded.policy, estate, loaded.source)] : [])];
+  const warnings = [
+    ...loaded.warnings,
+    ...(estate
+      ? [
+          ...groupWarnings(loaded.policy, estate, loaded.source),
+          ...denyCoverageOnEstate(loaded.policy, estate, loaded.source),
+        ]
+      : []),
+  ];
   const refused = args.strict === true && warnings.length > 0;
   if (args.out && !refused) writeText(args.out, compilePolicy(loaded.policy));
   if (args.json) {
-    io.out(JSON.stringify({ valid: !refused, warnings, ...(args.strict ? { strict: true } : {}), ...(args.out && !refused ? { compiled: args.out } : {}) }, null, 2) + '\n');
+    io.out(
+      JSON.stringify(
+        {
+          valid: !refused,
+          warnings,
+          ...(args.strict ? { strict: true } : {}),
+          ...(args.out && !refused ? { compiled: args.out } : {}),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return refused ? 1 : 0;
   }
   if (refused) {
@@ -28,7 +57,9 @@ export function validateCommand(args: { policy: string; estate?: string; out?: s
   }
   if (warnings.length > 0) io.err(renderPolicyIssues(warnings) + '\n');
   const p = loaded.policy;
-  io.out(`${args.policy}: valid — ${Object.keys(p.groups).length} groups, ${p.connections.length} connections, ${p.deny.length} deny rules, mode ${p.mode}${warnings.length ? `, ${warnings.length} warning(s)` : ''}${args.out ? `; compiled to ${args.out}` : ''}\n`);
+  io.out(
+    `${args.policy}: valid — ${Object.keys(p.groups).length} groups, ${p.connections.length} connections, ${p.deny.length} deny rules, mode ${p.mode}${warnings.length ? `, ${warnings.length} warning(s)` : ''}${args.out ? `; compiled to ${args.out}` : ''}\n`,
+  );
   return 0;
 }
 
@@ -37,11 +68,15 @@ export function validateCommand(args: { policy: string; estate?: string; out?: s
  * resolves to — listed ones, and the ones discovery finds under its OU, management group or folder (with the state of
  * those not governed: suspended, disabled, being deleted). Exit 1 when the policy is invalid or discovery fails.
  */
-export async function validateWithProvider(args: Parameters<typeof validateCommand>[0] & { provider: string }, io: CliOutput,
-  connect: (cloud: Cloud) => Promise<PeeringProvider> = defaultConnect(args.policy)): Promise<number> {
+export async function validateWithProvider(
+  args: Parameters<typeof validateCommand>[0] & { provider: string },
+  io: CliOutput,
+  connect: (cloud: Cloud) => Promise<PeeringProvider> = defaultConnect(args.policy),
+): Promise<number> {
   const code = validateCommand({ ...args, json: false }, io);
   if (code !== 0) return code;
-  if (!['aws', 'azure', 'gcp'].includes(args.provider)) throw new CliError(`validate --provider lists a cloud's accounts: aws, azure or gcp (not "${args.provider}")`);
+  if (!['aws', 'azure', 'gcp'].includes(args.provider))
+    throw new CliError(`validate --provider lists a cloud's accounts: aws, azure or gcp (not "${args.provider}")`);
   const cloud = args.provider as Cloud;
   const rows = await resolveGroupAccounts(readPolicy(args.policy).policy, cloud, await connect(cloud));
   io.out(rows.length === 0 ? `no ${cloud} groups\n` : `${cloud} groups → accounts:\n${renderGroupAccounts(rows)}\n`);

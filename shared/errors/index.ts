@@ -39,7 +39,10 @@ export class MalformedEventError extends TerminalError {
 /** A policy file that fails validation; `issues` carries every problem with file, line and path. */
 export class PolicyError extends TerminalError {
   override readonly name: string = 'PolicyError';
-  constructor(message: string, readonly issues: readonly { file: string; line: number; column: number; path: string; message: string }[]) {
+  constructor(
+    message: string,
+    readonly issues: readonly { file: string; line: number; column: number; path: string; message: string }[],
+  ) {
     super(message);
   }
 }

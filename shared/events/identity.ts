@@ -33,6 +33,9 @@ function patternsFor(entry: string): RegExp[] {
 
 /** A case-insensitive, anchored RegExp where `*` is the only special character. */
 function globToRegExp(glob: string): RegExp {
-  const body = glob.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = glob
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`, 'i');
 }

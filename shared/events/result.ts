@@ -5,9 +5,7 @@ import { TriggerSchema, type Trigger } from '../model';
  * What a normalizer makes of one raw event: work for `reconcileScope`, or a reason to do nothing.
  * Ignoring is an answer, not an error: failed calls, our own writes and read-only calls are normal traffic.
  */
-export type NormalizeResult =
-  | { kind: 'work'; trigger: Trigger }
-  | { kind: 'ignore'; reason: string; eventId?: string };
+export type NormalizeResult = { kind: 'work'; trigger: Trigger } | { kind: 'ignore'; reason: string; eventId?: string };
 
 /** Options every normalizer takes: the identities peerkeeper itself acts as (see isOwnIdentity). */
 export interface NormalizeOptions {

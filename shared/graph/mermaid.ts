@@ -52,11 +52,15 @@ export function renderMermaid(topology: Topology): string {
   for (const cloud of clouds) {
     lines.push(`  subgraph c_${cloud}["${CLOUD_TITLE[cloud]}"]`);
     for (const account of topology.accounts.filter((a) => a.cloud === cloud)) {
-      lines.push(`    subgraph a${s++}["${label(account.name ? `${account.name} (${account.account})` : account.account)}"]`);
+      lines.push(
+        `    subgraph a${s++}["${label(account.name ? `${account.name} (${account.account})` : account.account)}"]`,
+      );
       for (const node of account.nodes) {
         const drift = node.routeDrift > 0 ? `<br/>route drift: ${node.routeDrift}` : '';
         const external = node.external ? '<br/>external: not observed' : '';
-        lines.push(`      ${ids.get(node.key)}["${label(node.label)}<br/>${label(node.cidrs.join(', ') || node.region)}${external}${drift}"]`);
+        lines.push(
+          `      ${ids.get(node.key)}["${label(node.label)}<br/>${label(node.cidrs.join(', ') || node.region)}${external}${drift}"]`,
+        );
       }
       lines.push('    end');
     }
@@ -64,7 +68,9 @@ export function renderMermaid(topology: Topology): string {
   }
   // Unmanaged links are dotted (-.-), so they read as "not ours" even without colour.
   topology.edges.forEach((edge) => {
-    lines.push(`  ${ids.get(edge.from)} ${edge.managed ? '---' : '-.-'}|"${label(edgeLabel(edge))}"| ${ids.get(edge.to)}`);
+    lines.push(
+      `  ${ids.get(edge.from)} ${edge.managed ? '---' : '-.-'}|"${label(edgeLabel(edge))}"| ${ids.get(edge.to)}`,
+    );
   });
   topology.edges.forEach((edge, i) => {
     const drifted = edge.drift.length > 0 || edge.pendingApproval;
@@ -77,11 +83,19 @@ export function renderMermaid(topology: Topology): string {
   lines.push('  classDef external fill:#fafafa,stroke:#9e9e9e,stroke-dasharray:4 3,color:#616161');
   const all = [...ids.values()];
   if (all.length > 0) lines.push(`  class ${all.join(',')} network`);
-  const external = topology.accounts.flatMap((a) => a.nodes).filter((node) => node.external).map((node) => ids.get(node.key)!);
+  const external = topology.accounts
+    .flatMap((a) => a.nodes)
+    .filter((node) => node.external)
+    .map((node) => ids.get(node.key)!);
   if (external.length > 0) lines.push(`  class ${external.join(',')} external`);
-  const drifted = topology.accounts.flatMap((a) => a.nodes).filter((node) => node.routeDrift > 0).map((node) => ids.get(node.key)!);
+  const drifted = topology.accounts
+    .flatMap((a) => a.nodes)
+    .filter((node) => node.routeDrift > 0)
+    .map((node) => ids.get(node.key)!);
   if (drifted.length > 0) lines.push(`  class ${drifted.join(',')} drift`);
-  const pending = [...new Set(topology.edges.filter((e) => e.pendingApproval).flatMap((e) => [e.from, e.to]))].map((k) => ids.get(k)!);
+  const pending = [...new Set(topology.edges.filter((e) => e.pendingApproval).flatMap((e) => [e.from, e.to]))].map(
+    (k) => ids.get(k)!,
+  );
   if (pending.length > 0) lines.push(`  class ${pending.join(',')} pending`);
   return lines.join('\n') + '\n';
 }

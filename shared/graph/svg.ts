@@ -39,7 +39,10 @@ export function xml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-interface Box { x: number; y: number }
+interface Box {
+  x: number;
+  y: number;
+}
 
 /** A label line cut to the gutter's width (the full text is in the edge's <title>). */
 function fit(text: string): string {
@@ -66,8 +69,10 @@ export function renderSvg(topology: Topology): string {
     for (const account of topology.accounts.filter((a) => a.cloud === cloud)) {
       const boxHeight = ACCOUNT_HEADER + account.nodes.length * (NODE_HEIGHT + NODE_GAP);
       const title = account.name ? `${account.name} · ${account.account}` : account.account;
-      parts.push(`<g class="account" data-account="${xml(account.account)}"><rect x="${x}" y="${y}" width="${NODE_WIDTH + 30}" height="${boxHeight}" rx="8"/>`
-        + `<text x="${x + 10}" y="${y + 16}" class="account-title">${xml(title.length > 38 ? `${title.slice(0, 37)}…` : title)}</text></g>`);
+      parts.push(
+        `<g class="account" data-account="${xml(account.account)}"><rect x="${x}" y="${y}" width="${NODE_WIDTH + 30}" height="${boxHeight}" rx="8"/>` +
+          `<text x="${x + 10}" y="${y + 16}" class="account-title">${xml(title.length > 38 ? `${title.slice(0, 37)}…` : title)}</text></g>`,
+      );
       account.nodes.forEach((node, i) => {
         const ny = y + ACCOUNT_HEADER + i * (NODE_HEIGHT + NODE_GAP);
         at.set(node.key, { x: x + 15, y: ny });
@@ -75,10 +80,12 @@ export function renderSvg(topology: Topology): string {
         const ranges = node.cidrs.join(', ') || (node.external ? 'CIDRs unknown' : node.region);
         const cidrs = node.external ? `external · ${ranges}` : ranges;
         const name = `${node.label}${drift ? ` ⚠ ${node.routeDrift} route${node.routeDrift === 1 ? '' : 's'}` : ''}`;
-        parts.push(`<g class="network${drift ? ' drift' : ''}${node.external ? ' external' : ''}" data-network="${xml(node.key)}">`
-          + `<rect x="${x + 15}" y="${ny}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="6"/>`
-          + `<text x="${x + 25}" y="${ny + 18}" class="name">${xml(name.length > 30 ? `${name.slice(0, 29)}…` : name)}</text>`
-          + `<text x="${x + 25}" y="${ny + 34}" class="cidr">${xml(cidrs.length > 34 ? `${cidrs.slice(0, 33)}…` : cidrs)}</text></g>`);
+        parts.push(
+          `<g class="network${drift ? ' drift' : ''}${node.external ? ' external' : ''}" data-network="${xml(node.key)}">` +
+            `<rect x="${x + 15}" y="${ny}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="6"/>` +
+            `<text x="${x + 25}" y="${ny + 18}" class="name">${xml(name.length > 30 ? `${name.slice(0, 29)}…` : name)}</text>` +
+            `<text x="${x + 25}" y="${ny + 34}" class="cidr">${xml(cidrs.length > 34 ? `${cidrs.slice(0, 33)}…` : cidrs)}</text></g>`,
+        );
       });
       y += boxHeight + ACCOUNT_GAP;
     }
@@ -101,55 +108,90 @@ export function renderSvg(topology: Topology): string {
     const midX = Math.max(x1, x2) + apex;
     const midY = (y1 + y2) / 2;
     const lines = edgeLabelLines(edge);
-    const text = lines.map((line, j) => `<tspan x="${midX + 12}" dy="${j === 0 ? 0 : 12}">${xml(fit(line))}</tspan>`).join('');
+    const text = lines
+      .map((line, j) => `<tspan x="${midX + 12}" dy="${j === 0 ? 0 : 12}">${xml(fit(line))}</tspan>`)
+      .join('');
     const labelY = midY + 4 - ((lines.length - 1) * 12) / 2;
-    return `<g class="edge state-${edge.state}${edge.managed ? '' : ' unmanaged'}${drifted ? ' drift' : ''}${edge.pendingApproval ? ' pending' : ''}" data-peering="${xml(edge.id)}" data-state="${edge.state}" data-managed="${edge.managed}"><title>${xml(`${edge.id}: ${edgeLabel(edge)}`)}</title>`
-      + (drifted ? `<path d="${path}" class="halo"/>` : '')
-      + `<path d="${path}" stroke="${style.stroke}"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''}${edge.managed ? '' : ' stroke-width="1.5"'}/>`
-      + (edge.pendingApproval ? `<g class="badge"><circle cx="${midX}" cy="${midY}" r="8"/><text x="${midX}" y="${midY + 4}">?</text></g>` : `<circle class="dot" cx="${midX}" cy="${midY}" r="3" fill="${style.stroke}"/>`)
-      + `<text class="label" y="${labelY}">${text}</text>`
-      + '</g>';
+    return (
+      `<g class="edge state-${edge.state}${edge.managed ? '' : ' unmanaged'}${drifted ? ' drift' : ''}${edge.pendingApproval ? ' pending' : ''}" data-peering="${xml(edge.id)}" data-state="${edge.state}" data-managed="${edge.managed}"><title>${xml(`${edge.id}: ${edgeLabel(edge)}`)}</title>` +
+      (drifted ? `<path d="${path}" class="halo"/>` : '') +
+      `<path d="${path}" stroke="${style.stroke}"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''}${edge.managed ? '' : ' stroke-width="1.5"'}/>` +
+      (edge.pendingApproval
+        ? `<g class="badge"><circle cx="${midX}" cy="${midY}" r="8"/><text x="${midX}" y="${midY + 4}">?</text></g>`
+        : `<circle class="dot" cx="${midX}" cy="${midY}" r="3" fill="${style.stroke}"/>`) +
+      `<text class="label" y="${labelY}">${text}</text>` +
+      '</g>'
+    );
   });
   const width = 40 + Math.max(1, clouds.length) * COLUMN_WIDTH;
   const legend = legendSvg(20, height + 10, width - 40);
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="peerkeeper-topology" width="${width}" height="${height + 20 + legend.height}" viewBox="0 0 ${width} ${height + 20 + legend.height}" style="max-width:100%;height:auto" data-changes="${topology.changes}">`
-    + `<style>${SVG_STYLE}</style>${parts.join('')}${edgeParts.join('')}${legend.svg}</svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="peerkeeper-topology" width="${width}" height="${height + 20 + legend.height}" viewBox="0 0 ${width} ${height + 20 + legend.height}" style="max-width:100%;height:auto" data-changes="${topology.changes}">` +
+    `<style>${SVG_STYLE}</style>${parts.join('')}${edgeParts.join('')}${legend.svg}</svg>`
+  );
 }
 
 const SVG_STYLE = [
-  'text{font:12px system-ui,sans-serif;fill:#263238}', '.cloud{font-size:16px;font-weight:600}',
-  '.account rect{fill:#eceff1;stroke:#b0bec5}', '.account-title{font-size:11px;fill:#546e7a}',
-  '.network rect{fill:#fff;stroke:#455a64}', '.network.drift rect{fill:#ffebee;stroke:#c62828;stroke-width:3}',
-  '.network.external rect{fill:#fafafa;stroke:#9e9e9e;stroke-dasharray:4 3}', '.network.external .name{fill:#616161}',
-  '.name{font-weight:600}', '.cidr{font-size:11px;fill:#607d8b}',
-  '.edge .label{font-size:10.5px;fill:#37474f;paint-order:stroke;stroke:#fff;stroke-width:3px}', '.edge.unmanaged .label{fill:#78909c;font-style:italic}',
-  '.edge path{fill:none;stroke-width:2.5}', '.edge path.halo{stroke:#d500f9;stroke-width:8;opacity:.35}',
-  '.badge circle{fill:#8e24aa}', '.badge text{fill:#fff;font-weight:700;text-anchor:middle}',
+  'text{font:12px system-ui,sans-serif;fill:#263238}',
+  '.cloud{font-size:16px;font-weight:600}',
+  '.account rect{fill:#eceff1;stroke:#b0bec5}',
+  '.account-title{font-size:11px;fill:#546e7a}',
+  '.network rect{fill:#fff;stroke:#455a64}',
+  '.network.drift rect{fill:#ffebee;stroke:#c62828;stroke-width:3}',
+  '.network.external rect{fill:#fafafa;stroke:#9e9e9e;stroke-dasharray:4 3}',
+  '.network.external .name{fill:#616161}',
+  '.name{font-weight:600}',
+  '.cidr{font-size:11px;fill:#607d8b}',
+  '.edge .label{font-size:10.5px;fill:#37474f;paint-order:stroke;stroke:#fff;stroke-width:3px}',
+  '.edge.unmanaged .label{fill:#78909c;font-style:italic}',
+  '.edge path{fill:none;stroke-width:2.5}',
+  '.edge path.halo{stroke:#d500f9;stroke-width:8;opacity:.35}',
+  '.badge circle{fill:#8e24aa}',
+  '.badge text{fill:#fff;font-weight:700;text-anchor:middle}',
 ].join('');
 
 /** The legend, in rows of 220 px cells that fit the picture's width (one cloud alone is 460 px wide). */
 function legendSvg(x: number, y: number, width: number): { svg: string; height: number } {
-  const line = (s: { stroke: string; dash: string }, extra = '') => (lx: number, ly: number) =>
-    `<path d="M${lx},${ly} h30" stroke="${s.stroke}" stroke-width="2.5"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}${extra}/>`;
+  const line =
+    (s: { stroke: string; dash: string }, extra = '') =>
+    (lx: number, ly: number) =>
+      `<path d="M${lx},${ly} h30" stroke="${s.stroke}" stroke-width="2.5"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}${extra}/>`;
   const items: [string, (lx: number, ly: number) => string][] = [
-    ['active', line(EDGE_COLOR.active)], ['requested', line(EDGE_COLOR.requested)], ['planned', line(EDGE_COLOR.planned)],
-    ['rejected / failed', line(EDGE_COLOR.rejected)], ['unmanaged (left alone)', line(UNMANAGED)],
-    ['drift (the plan changes it)', (lx, ly) => `<path d="M${lx},${ly} h30" stroke="#d500f9" stroke-width="8" opacity=".35"/>`],
-    ['external network', (lx, ly) => `<rect x="${lx}" y="${ly - 8}" width="30" height="16" rx="3" fill="#fafafa" stroke="#9e9e9e" stroke-dasharray="4 3"/>`],
+    ['active', line(EDGE_COLOR.active)],
+    ['requested', line(EDGE_COLOR.requested)],
+    ['planned', line(EDGE_COLOR.planned)],
+    ['rejected / failed', line(EDGE_COLOR.rejected)],
+    ['unmanaged (left alone)', line(UNMANAGED)],
+    [
+      'drift (the plan changes it)',
+      (lx, ly) => `<path d="M${lx},${ly} h30" stroke="#d500f9" stroke-width="8" opacity=".35"/>`,
+    ],
+    [
+      'external network',
+      (lx, ly) =>
+        `<rect x="${lx}" y="${ly - 8}" width="30" height="16" rx="3" fill="#fafafa" stroke="#9e9e9e" stroke-dasharray="4 3"/>`,
+    ],
   ];
   const perRow = Math.max(1, Math.floor(width / 220));
-  const svg = items.map(([text, mark], i) => {
-    const lx = x + (i % perRow) * 220;
-    const ly = y + Math.floor(i / perRow) * 22;
-    return `<g class="legend">${mark(lx, ly)}<text x="${lx + 36}" y="${ly + 4}">${text}</text></g>`;
-  }).join('');
+  const svg = items
+    .map(([text, mark], i) => {
+      const lx = x + (i % perRow) * 220;
+      const ly = y + Math.floor(i / perRow) * 22;
+      return `<g class="legend">${mark(lx, ly)}<text x="${lx + 36}" y="${ly + 4}">${text}</text></g>`;
+    })
+    .join('');
   return { svg, height: Math.ceil(items.length / perRow) * 22 + 10 };
 }
 
 /** A self-contained HTML page around the SVG: no scripts, no external assets. */
 export function renderHtml(topology: Topology, title = 'peerkeeper topology'): string {
-  const summary = topology.changes === 0 ? 'Converged: the plan has no changes.' : `${topology.changes} change(s) pending in the plan (drift is highlighted).`;
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${xml(title)}</title>`
-    + '<style>body{font:14px system-ui,sans-serif;margin:24px;color:#263238}</style></head>'
-    + `<body><h1>${xml(title)}</h1><p>${xml(summary)}</p>${renderSvg(topology)}</body></html>\n`;
+  const summary =
+    topology.changes === 0
+      ? 'Converged: the plan has no changes.'
+      : `${topology.changes} change(s) pending in the plan (drift is highlighted).`;
+  return (
+    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${xml(title)}</title>` +
+    '<style>body{font:14px system-ui,sans-serif;margin:24px;color:#263238}</style></head>' +
+    `<body><h1>${xml(title)}</h1><p>${xml(summary)}</p>${renderSvg(topology)}</body></html>\n`
+  );
 }

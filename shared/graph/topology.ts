@@ -90,8 +90,17 @@ export function buildTopology(input: TopologyInput): Topology {
     const known = nodes.get(key);
     if (!known) {
       const accountName = accountNames.get(`${ref.cloud}:${ref.account}`);
-      nodes.set(key, { key, cloud: ref.cloud, account: ref.account, region: ref.region, label: name ?? shortId(ref), cidrs: [...cidrs], external, routeDrift: 0,
-        ...(accountName ? { accountName } : {}) });
+      nodes.set(key, {
+        key,
+        cloud: ref.cloud,
+        account: ref.account,
+        region: ref.region,
+        label: name ?? shortId(ref),
+        cidrs: [...cidrs],
+        external,
+        routeDrift: 0,
+        ...(accountName ? { accountName } : {}),
+      });
     } else if (known.external) for (const c of cidrs) if (!known.cidrs.includes(c)) known.cidrs.push(c);
     return key;
   };
@@ -103,8 +112,14 @@ export function buildTopology(input: TopologyInput): Topology {
     if (p.state === 'deleted') continue;
     const connection = p.tags[CONNECTION_TAG];
     const edge: TopologyEdge = {
-      id: p.id, cloud: p.cloud, from: ensure(p.requester, undefined, p.requesterCidrs), to: ensure(p.accepter, undefined, p.accepterCidrs), state: p.state,
-      managed: p.tags[MANAGED_TAG] === 'true', drift: [], pendingApproval: input.approvals?.get(p.id) === 'pending',
+      id: p.id,
+      cloud: p.cloud,
+      from: ensure(p.requester, undefined, p.requesterCidrs),
+      to: ensure(p.accepter, undefined, p.accepterCidrs),
+      state: p.state,
+      managed: p.tags[MANAGED_TAG] === 'true',
+      drift: [],
+      pendingApproval: input.approvals?.get(p.id) === 'pending',
       ...(connection ? { connection } : {}),
     };
     edges.set(`${p.cloud}:${p.id}`, edge);
@@ -125,13 +140,23 @@ export function buildTopology(input: TopologyInput): Topology {
     const to = ensure(target.accepter);
     let edge = (target.id ? edges.get(`${action.cloud}:${target.id}`) : undefined) ?? byPair.get(pairKey(from, to));
     if (!edge) {
-      edge = { id: target.id ?? `planned:${from}->${to}`, cloud: action.cloud, from, to, state: 'planned', managed: true, drift: [], pendingApproval: false };
+      edge = {
+        id: target.id ?? `planned:${from}->${to}`,
+        cloud: action.cloud,
+        from,
+        to,
+        state: 'planned',
+        managed: true,
+        drift: [],
+        pendingApproval: false,
+      };
       edges.set(`${action.cloud}:${edge.id}`, edge);
       byPair.set(pairKey(from, to), edge);
     }
     // A connection that acts on a peering (accepts it, fixes it, asks about it) wants it: the peering is ours.
     if (action.connection && !edge.connection) edge.connection = action.connection;
-    if (action.connection && action.action !== 'reject-peering' && action.action !== 'delete-peering') edge.managed = true;
+    if (action.connection && action.action !== 'reject-peering' && action.action !== 'delete-peering')
+      edge.managed = true;
     if (action.action === 'request-approval') edge.pendingApproval = true;
     else edge.drift.push(action.action);
   }
@@ -140,15 +165,31 @@ export function buildTopology(input: TopologyInput): Topology {
   for (const edge of edges.values()) if (edge.pendingApproval) edge.managed = true;
 
   const accounts = new Map<string, TopologyAccount>();
-  for (const node of [...nodes.values()].sort((a, b) => CLOUD_ORDER[a.cloud] - CLOUD_ORDER[b.cloud] || a.account.localeCompare(b.account) || a.label.localeCompare(b.label))) {
+  for (const node of [...nodes.values()].sort(
+    (a, b) =>
+      CLOUD_ORDER[a.cloud] - CLOUD_ORDER[b.cloud] ||
+      a.account.localeCompare(b.account) ||
+      a.label.localeCompare(b.label),
+  )) {
     const k = `${node.cloud}:${node.account}`;
     let account = accounts.get(k);
     if (!account) {
-      account = { cloud: node.cloud, account: node.account, nodes: [], ...(node.accountName ? { name: node.accountName } : {}) };
+      account = {
+        cloud: node.cloud,
+        account: node.account,
+        nodes: [],
+        ...(node.accountName ? { name: node.accountName } : {}),
+      };
       accounts.set(k, account);
     }
     account.nodes.push(node);
   }
-  const sortedEdges = [...edges.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.id.localeCompare(b.id));
-  return { accounts: [...accounts.values()], edges: sortedEdges, changes: input.plan ? countChanges(input.plan).changes : 0 };
+  const sortedEdges = [...edges.values()].sort(
+    (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.id.localeCompare(b.id),
+  );
+  return {
+    accounts: [...accounts.values()],
+    edges: sortedEdges,
+    changes: input.plan ? countChanges(input.plan).changes : 0,
+  };
 }

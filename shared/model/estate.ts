@@ -63,5 +63,12 @@ export function mergeObservations(parts: readonly Observation[]): Observation {
     for (const n of part.networks) networks.set(`${n.ref.cloud}:${n.ref.account}:${n.ref.region}:${n.ref.id}`, n);
     for (const p of part.peerings) peerings.set(`${p.cloud}:${p.id}`, p);
   }
-  return { complete, gaps, unread, accounts: [...accounts.values()], networks: [...networks.values()], peerings: [...peerings.values()] };
+  return {
+    complete,
+    gaps,
+    unread,
+    accounts: [...accounts.values()],
+    networks: [...networks.values()],
+    peerings: [...peerings.values()],
+  };
 }

@@ -5,8 +5,16 @@ import { ScopeSchema } from './scope';
 
 /** Stable action names: scripts depend on them (`--json`). */
 export const ACTION_KINDS = [
-  'create-peering', 'accept-peering', 'reject-peering', 'delete-peering', 'update-peering',
-  'create-route', 'replace-route', 'delete-route', 'request-approval', 'report',
+  'create-peering',
+  'accept-peering',
+  'reject-peering',
+  'delete-peering',
+  'update-peering',
+  'create-route',
+  'replace-route',
+  'delete-route',
+  'request-approval',
+  'report',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -39,29 +47,59 @@ export type PlannedRouteTarget = z.infer<typeof PlannedRouteTargetSchema>;
 const base = { cloud: CloudSchema, reason: z.string().min(1), connection: z.string().optional() };
 
 export const ActionSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('create-peering'), ...base, target: PeeringHandleSchema,
+  z.object({
+    action: z.literal('create-peering'),
+    ...base,
+    target: PeeringHandleSchema,
     after: z.object({ options: PeeringOptionsSchema, tags: TagsSchema }),
     /** The managed peering this one recreates (deleted, expired, failed), so the old peering's event covers it. */
-    replaces: z.string().optional() }),
-  z.object({ action: z.literal('accept-peering'), ...base, target: PeeringHandleSchema,
+    replaces: z.string().optional(),
+  }),
+  z.object({
+    action: z.literal('accept-peering'),
+    ...base,
+    target: PeeringHandleSchema,
     /**
      * `tags`: peerkeeper's own tags for the accepter's view of a peering it requested. AWS shows a peering's
      * tags only in the account that set them, so without them the accepter cannot tell the link is ours.
      */
-    after: z.object({ options: PeeringOptionsSchema, tags: TagsSchema.optional() }) }),
+    after: z.object({ options: PeeringOptionsSchema, tags: TagsSchema.optional() }),
+  }),
   z.object({ action: z.literal('reject-peering'), ...base, target: PeeringHandleSchema }),
   z.object({ action: z.literal('delete-peering'), ...base, target: PeeringHandleSchema, before: PeeringSchema }),
-  z.object({ action: z.literal('update-peering'), ...base, target: PeeringHandleSchema,
-    before: PeeringOptionsSchema, after: PeeringOptionsSchema, sync: z.boolean().optional() }),
+  z.object({
+    action: z.literal('update-peering'),
+    ...base,
+    target: PeeringHandleSchema,
+    before: PeeringOptionsSchema,
+    after: PeeringOptionsSchema,
+    sync: z.boolean().optional(),
+  }),
   // `peer`: the network whose range the route carries, so a scoped plan (an event on the peer) keeps it.
-  z.object({ action: z.literal('create-route'), ...base, target: RouteAddressSchema, after: PlannedRouteTargetSchema, peer: NetworkRefSchema.optional() }),
-  z.object({ action: z.literal('replace-route'), ...base, target: RouteAddressSchema, before: RouteSchema, after: PlannedRouteTargetSchema, peer: NetworkRefSchema.optional() }),
+  z.object({
+    action: z.literal('create-route'),
+    ...base,
+    target: RouteAddressSchema,
+    after: PlannedRouteTargetSchema,
+    peer: NetworkRefSchema.optional(),
+  }),
+  z.object({
+    action: z.literal('replace-route'),
+    ...base,
+    target: RouteAddressSchema,
+    before: RouteSchema,
+    after: PlannedRouteTargetSchema,
+    peer: NetworkRefSchema.optional(),
+  }),
   z.object({ action: z.literal('delete-route'), ...base, target: RouteAddressSchema, before: RouteSchema }),
   z.object({ action: z.literal('request-approval'), ...base, target: PeeringHandleSchema, expiresAt: z.string() }),
-  z.object({ action: z.literal('report'), ...base,
+  z.object({
+    action: z.literal('report'),
+    ...base,
     /** What the finding is about; `networks` lets a scoped plan keep the findings of its scope. */
     target: z.object({ subject: z.string(), networks: z.array(NetworkRefSchema).optional() }),
-    severity: z.enum(['info', 'warning', 'error']) }),
+    severity: z.enum(['info', 'warning', 'error']),
+  }),
 ]);
 export type Action = z.infer<typeof ActionSchema>;
 export type ActionOf<K extends ActionKind> = Extract<Action, { action: K }>;

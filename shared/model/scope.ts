@@ -11,16 +11,43 @@ export const ScopeSchema = z.discriminatedUnion('kind', [
   /** Everything the policy names: the sweep. */
   z.object({ kind: z.literal('estate') }),
   /** One account / subscription / project, optionally one region of it. */
-  z.object({ kind: z.literal('account'), cloud: CloudSchema, account: z.string().min(1), region: z.string().optional() }),
+  z.object({
+    kind: z.literal('account'),
+    cloud: CloudSchema,
+    account: z.string().min(1),
+    region: z.string().optional(),
+  }),
   z.object({ kind: z.literal('network'), network: NetworkRefSchema }),
-  z.object({ kind: z.literal('peering'), cloud: CloudSchema, account: z.string().min(1), region: z.string().min(1), peeringId: z.string().min(1) }),
+  z.object({
+    kind: z.literal('peering'),
+    cloud: CloudSchema,
+    account: z.string().min(1),
+    region: z.string().min(1),
+    peeringId: z.string().min(1),
+  }),
   /** A route table; events rarely say which network it belongs to, so `network` is optional. */
-  z.object({ kind: z.literal('route-table'), cloud: CloudSchema, account: z.string().min(1), region: z.string().min(1),
-    routeTableId: z.string().min(1), network: NetworkRefSchema.optional() }),
+  z.object({
+    kind: z.literal('route-table'),
+    cloud: CloudSchema,
+    account: z.string().min(1),
+    region: z.string().min(1),
+    routeTableId: z.string().min(1),
+    network: NetworkRefSchema.optional(),
+  }),
 ]);
 export type Scope = z.infer<typeof ScopeSchema>;
 
-export const TriggerKindSchema = z.enum(['vending', 'network', 'peering', 'route', 'sweep', 'poll', 'approval', 'request', 'cli']);
+export const TriggerKindSchema = z.enum([
+  'vending',
+  'network',
+  'peering',
+  'route',
+  'sweep',
+  'poll',
+  'approval',
+  'request',
+  'cli',
+]);
 export type TriggerKind = z.infer<typeof TriggerKindSchema>;
 
 /** A normalized event: which scope to re-check, who caused it, and the event id (for idempotency and audit). */
@@ -40,10 +67,15 @@ export type Trigger = z.infer<typeof TriggerSchema>;
 /** Human-readable scope, for logs and plan headers. */
 export function describeScope(scope: Scope): string {
   switch (scope.kind) {
-    case 'estate': return 'estate';
-    case 'account': return `${scope.cloud}:${scope.account}${scope.region ? `:${scope.region}` : ''}`;
-    case 'network': return `${scope.network.cloud}:${scope.network.account}:${scope.network.region}:${scope.network.id}`;
-    case 'peering': return `${scope.cloud}:${scope.account}:${scope.region}:${scope.peeringId}`;
-    case 'route-table': return `${scope.cloud}:${scope.account}:${scope.region}:${scope.routeTableId}`;
+    case 'estate':
+      return 'estate';
+    case 'account':
+      return `${scope.cloud}:${scope.account}${scope.region ? `:${scope.region}` : ''}`;
+    case 'network':
+      return `${scope.network.cloud}:${scope.network.account}:${scope.network.region}:${scope.network.id}`;
+    case 'peering':
+      return `${scope.cloud}:${scope.account}:${scope.region}:${scope.peeringId}`;
+    case 'route-table':
+      return `${scope.cloud}:${scope.account}:${scope.region}:${scope.routeTableId}`;
   }
 }

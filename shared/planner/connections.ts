@@ -3,9 +3,12 @@ import type { Connection, Deny, Policy } from '../policy/schema';
 /** The two group names a connection joins (the hub first; for a mesh, the same group twice). */
 export function connectionSides(c: Connection): [string, string] {
   switch (c.topology) {
-    case 'hub-spoke': return [c.hub, c.spokes];
-    case 'mesh': return [c.members, c.members];
-    case 'pair': return c.between;
+    case 'hub-spoke':
+      return [c.hub, c.spokes];
+    case 'mesh':
+      return [c.members, c.members];
+    case 'pair':
+      return c.between;
   }
 }
 
@@ -14,7 +17,11 @@ function joins(a: ReadonlySet<string>, b: ReadonlySet<string>, x: string, y: str
 }
 
 /** The first connection (policy order) whose two sides hold the two networks' groups. */
-export function matchConnection(policy: Policy, groupsA: ReadonlySet<string>, groupsB: ReadonlySet<string>): Connection | undefined {
+export function matchConnection(
+  policy: Policy,
+  groupsA: ReadonlySet<string>,
+  groupsB: ReadonlySet<string>,
+): Connection | undefined {
   return policy.connections.find((c) => {
     const [x, y] = connectionSides(c);
     return joins(groupsA, groupsB, x, y);
@@ -22,7 +29,11 @@ export function matchConnection(policy: Policy, groupsA: ReadonlySet<string>, gr
 }
 
 /** The first deny rule covering the two networks' groups. */
-export function matchDeny(policy: Policy, groupsA: ReadonlySet<string>, groupsB: ReadonlySet<string>): Deny | undefined {
+export function matchDeny(
+  policy: Policy,
+  groupsA: ReadonlySet<string>,
+  groupsB: ReadonlySet<string>,
+): Deny | undefined {
   return policy.deny.find((d) => joins(groupsA, groupsB, d.between[0], d.between[1]));
 }
 
@@ -36,7 +47,9 @@ export function isRequesterFirst(c: Connection, groupsA: ReadonlySet<string>, ke
       const aSpoke = groupsA.has(c.spokes);
       return aSpoke !== groupsA.has(c.hub) ? aSpoke : keyA < keyB;
     }
-    case 'pair': return groupsA.has(c.between[0]);
-    case 'mesh': return keyA < keyB;
+    case 'pair':
+      return groupsA.has(c.between[0]);
+    case 'mesh':
+      return keyA < keyB;
   }
 }

@@ -36,7 +36,15 @@ function appendTo(map: Map<string, string[]>, key: string, values: readonly stri
   else map.set(key, [...values]);
 }
 
-interface Candidate { key: string; connection: Connection; a: Network; b: Network; order: number; live: boolean; active: boolean }
+interface Candidate {
+  key: string;
+  connection: Connection;
+  a: Network;
+  b: Network;
+  order: number;
+  live: boolean;
+  active: boolean;
+}
 
 function candidates(index: EstateIndex): Candidate[] {
   const seen = new Map<string, Candidate>();
@@ -51,7 +59,10 @@ function candidates(index: EstateIndex): Candidate[] {
         if (seen.has(key)) continue; // the first connection naming a pair owns it
         let live = false;
         let active = false;
-        for (const p of index.peeringsByPair.get(key) ?? []) { active ||= p.state === 'active'; live ||= p.state === 'active' || p.state === 'requested'; }
+        for (const p of index.peeringsByPair.get(key) ?? []) {
+          active ||= p.state === 'active';
+          live ||= p.state === 'active' || p.state === 'requested';
+        }
         seen.set(key, { key, connection, a, b, order, live, active });
       }
     }
@@ -64,7 +75,9 @@ function unusableRange(n: Network): string | undefined {
   const whole = n.cidrs.find(isWholeSpace);
   if (whole) return `${n.ref.cloud}:${n.ref.account}/${n.ref.id} announces ${whole}, the whole address space`;
   const unreadable = n.cidrs.find((c) => tryParseCidr(c) === undefined);
-  return unreadable === undefined ? undefined : `${n.ref.cloud}:${n.ref.account}/${n.ref.id} has range ${JSON.stringify(unreadable)}, which is not a CIDR`;
+  return unreadable === undefined
+    ? undefined
+    : `${n.ref.cloud}:${n.ref.account}/${n.ref.id} has range ${JSON.stringify(unreadable)}, which is not a CIDR`;
 }
 
 /**
@@ -72,9 +85,17 @@ function unusableRange(n: Network): string | undefined {
  * A peering whose routes cannot fit on both sides is not created (a one-sided link carries no traffic back).
  * The room left is the table's quota minus the routes it holds now minus what this plan already adds to it.
  */
-function routeRoom(index: EstateIndex, c: Candidate, adding: Map<string, number>, reserved?: ReadonlyMap<string, number>): string | undefined {
+function routeRoom(
+  index: EstateIndex,
+  c: Candidate,
+  adding: Map<string, number>,
+  reserved?: ReadonlyMap<string, number>,
+): string | undefined {
   const needs: { key: string; n: number }[] = [];
-  for (const [side, peer] of [[c.a, c.b], [c.b, c.a]] as const) {
+  for (const [side, peer] of [
+    [c.a, c.b],
+    [c.b, c.a],
+  ] as const) {
     if (!routesAreWritten(side.ref.cloud, c.connection.routes.azureNextHop)) continue;
     const n = routableCidrs(side, peer.cidrs).length;
     if (n === 0) continue;
@@ -99,24 +120,36 @@ function routeRoom(index: EstateIndex, c: Candidate, adding: Map<string, number>
  * range already routed to another of its peers, or when a side is at its cloud's peering quota.
  */
 export function desirePeerings(index: EstateIndex): {
-  desired: DesiredPeering[]; refused: RefusedPair[]; peerCidrs: ReadonlyMap<string, readonly string[]>; owned: ReadonlySet<string>;
+  desired: DesiredPeering[];
+  refused: RefusedPair[];
+  peerCidrs: ReadonlyMap<string, readonly string[]>;
+  owned: ReadonlySet<string>;
   /** Pairs that overlap a link this observation cannot judge (a scoped reconcile): left exactly as they are. */
   undecided: ReadonlySet<string>;
 } {
   // Active links keep their slot before pending ones, pending before new: a request never displaces a working link.
-  const all = candidates(index).sort((p, q) => Number(q.active) - Number(p.active) || Number(q.live) - Number(p.live) || p.order - q.order || (p.key < q.key ? -1 : p.key > q.key ? 1 : 0));
+  const all = candidates(index).sort(
+    (p, q) =>
+      Number(q.active) - Number(p.active) ||
+      Number(q.live) - Number(p.live) ||
+      p.order - q.order ||
+      (p.key < q.key ? -1 : p.key > q.key ? 1 : 0),
+  );
   const peerCidrs = new Map<string, string[]>();
   const counts = new Map<string, number>();
   const wanted = new Set(all.map((c) => c.key));
   // Ours: what peerkeeper created, plus live links between pairs the policy names.
   const owned = new Set(index.managedPeeringIds);
-  for (const key of wanted) for (const p of index.peeringsByPair.get(key) ?? []) if (p.state === 'active' || p.state === 'requested') owned.add(p.id);
+  for (const key of wanted)
+    for (const p of index.peeringsByPair.get(key) ?? [])
+      if (p.state === 'active' || p.state === 'requested') owned.add(p.id);
   for (const p of index.observation.peerings) if (keptOutsideLink(index, p)) owned.add(p.id);
   // A request this plan rejects whatever else it decides (unlisted, denied, unmatched, overlapping the accepter) takes
   // its routes with it: they are no obstacle to the links this plan creates (the next plan would create them anyway).
   for (const p of index.observation.peerings) {
     if (p.state !== 'requested' || wanted.has(peeringPairKey(p))) continue;
-    if (planPeeringRequest(index, p, { now: new Date(0), ownedPeeringIds: owned }).verdict === 'reject') owned.add(p.id);
+    if (planPeeringRequest(index, p, { now: new Date(0), ownedPeeringIds: owned }).verdict === 'reject')
+      owned.add(p.id);
   }
   // Live peerings outside the policy's pairs still use quota.
   for (const [key, list] of index.livePeeringsOf) {
@@ -129,7 +162,9 @@ export function desirePeerings(index: EstateIndex): {
   // Active peers this observation cannot see still hold their ranges when the link is one a full view keeps:
   // ours for a connection the policy still has, or one the policy would still accept (a partner).
   const connections = new Set(index.policy.connections.map((c) => c.name));
-  const keeps = (p: Peering) => (p.tags[MANAGED_TAG] === 'true' && connections.has(p.tags[CONNECTION_TAG] ?? '')) || keptOutsideLink(index, p) !== undefined;
+  const keeps = (p: Peering) =>
+    (p.tags[MANAGED_TAG] === 'true' && connections.has(p.tags[CONNECTION_TAG] ?? '')) ||
+    keptOutsideLink(index, p) !== undefined;
   // Other unseen links may or may not be kept by a view that sees them: a pair they overlap is left undecided.
   const unseenCidrs = new Map<string, string[]>();
   // The ranges of the kept links among them in governed accounts: kept against new links, but two active links for
@@ -138,7 +173,9 @@ export function desirePeerings(index: EstateIndex): {
   const keptUnseen = new Map<string, string[]>();
   // An unseen side in an account peerkeeper governs could be seen by a fuller reconcile: undecided here. An
   // ungoverned one (a partner) is never seen: this view is the whole truth about it.
-  const governed = new Map(CLOUDS.map((c) => [c, new Set(governedAccounts(index.policy, c).map((a) => a.toLowerCase()))]));
+  const governed = new Map(
+    CLOUDS.map((c) => [c, new Set(governedAccounts(index.policy, c).map((a) => a.toLowerCase()))]),
+  );
   for (const p of index.observation.peerings) {
     const unseen = index.networks.has(networkKey(p.requester)) ? p.accepter : p.requester;
     const fuller = governed.get(unseen.cloud)?.has(unseen.account.toLowerCase()) === true; // a fuller view could see it
@@ -179,27 +216,61 @@ export function desirePeerings(index: EstateIndex): {
     const unseen = reqSeen ? p.accepter : p.requester;
     if (!governed.get(unseen.cloud)?.has(unseen.account.toLowerCase())) continue;
     const key = networkKey(reqSeen ? p.requester : p.accepter);
-    pendingUnseen.set(key, (pendingUnseen.get(key) ?? 0) + ((reqSeen ? p.accepterCidrs : p.requesterCidrs)?.length ?? 1));
+    pendingUnseen.set(
+      key,
+      (pendingUnseen.get(key) ?? 0) + ((reqSeen ? p.accepterCidrs : p.requesterCidrs)?.length ?? 1),
+    );
   }
-  const fitsOnlyInPendingRoom = (c: Candidate) => !c.live && [c.a, c.b].some((n) => (pendingUnseen.get(networkKey(n.ref)) ?? 0) > 0)
-    && routeRoom(index, c, new Map(adding), pendingUnseen) !== undefined && routeRoom(index, c, new Map(adding)) === undefined;
+  const fitsOnlyInPendingRoom = (c: Candidate) =>
+    !c.live &&
+    [c.a, c.b].some((n) => (pendingUnseen.get(networkKey(n.ref)) ?? 0) > 0) &&
+    routeRoom(index, c, new Map(adding), pendingUnseen) !== undefined &&
+    routeRoom(index, c, new Map(adding)) === undefined;
   for (const c of all) {
     const ga = index.groupsOf.get(networkKey(c.a.ref)) ?? new Set<string>();
     const gb = index.groupsOf.get(networkKey(c.b.ref)) ?? new Set<string>();
     if (matchDeny(index.policy, ga, gb)) continue; // deny wins; an existing peering is handled as undesired
-    const refuse = (reason: string, kind: RefusedPair['kind']) => refused.push({ key: c.key, connection: c.connection, a: c.a, b: c.b, reason, kind });
+    const refuse = (reason: string, kind: RefusedPair['kind']) =>
+      refused.push({ key: c.key, connection: c.connection, a: c.a, b: c.b, reason, kind });
     const ka = networkKey(c.a.ref);
     const kb = networkKey(c.b.ref);
     const bad = unusableRange(c.a) ?? unusableRange(c.b);
-    if (bad) { refuse(bad, 'overlap'); continue; }
+    if (bad) {
+      refuse(bad, 'overlap');
+      continue;
+    }
     const direct = findFirstOverlap(c.a.cidrs, c.b.cidrs);
-    if (direct) { refuse(`CIDR overlap: ${describeNetwork(index, c.a.ref)} ${direct[0]} overlaps ${describeNetwork(index, c.b.ref)} ${direct[1]}`, 'overlap'); continue; }
+    if (direct) {
+      refuse(
+        `CIDR overlap: ${describeNetwork(index, c.a.ref)} ${direct[0]} overlaps ${describeNetwork(index, c.b.ref)} ${direct[1]}`,
+        'overlap',
+      );
+      continue;
+    }
     const viaA = findFirstOverlap(c.b.cidrs, peerCidrs.get(ka) ?? []);
     const viaB0 = viaA ? undefined : findFirstOverlap(c.a.cidrs, peerCidrs.get(kb) ?? []);
-    if (c.active && ((viaA && keptUnseen.get(ka)?.includes(viaA[1])) || (viaB0 && keptUnseen.get(kb)?.includes(viaB0[1])))) { undecided.add(c.key); continue; }
-    if (viaA) { refuse(`${describeNetwork(index, c.b.ref)} ${viaA[0]} overlaps ${viaA[1]}, already routed from ${describeNetwork(index, c.a.ref)} to another peer`, 'overlap'); continue; }
+    if (
+      c.active &&
+      ((viaA && keptUnseen.get(ka)?.includes(viaA[1])) || (viaB0 && keptUnseen.get(kb)?.includes(viaB0[1])))
+    ) {
+      undecided.add(c.key);
+      continue;
+    }
+    if (viaA) {
+      refuse(
+        `${describeNetwork(index, c.b.ref)} ${viaA[0]} overlaps ${viaA[1]}, already routed from ${describeNetwork(index, c.a.ref)} to another peer`,
+        'overlap',
+      );
+      continue;
+    }
     const viaB = viaB0;
-    if (viaB) { refuse(`${describeNetwork(index, c.a.ref)} ${viaB[0]} overlaps ${viaB[1]}, already routed from ${describeNetwork(index, c.b.ref)} to another peer`, 'overlap'); continue; }
+    if (viaB) {
+      refuse(
+        `${describeNetwork(index, c.a.ref)} ${viaB[0]} overlaps ${viaB[1]}, already routed from ${describeNetwork(index, c.b.ref)} to another peer`,
+        'overlap',
+      );
+      continue;
+    }
     if (!c.active) {
       // A new or pending link must not fight a route someone else already sends elsewhere (DESIGN §5: reported,
       // not fought) — the same check a pending request gets, so a request that will be refused holds no slot.
@@ -207,19 +278,48 @@ export function desirePeerings(index: EstateIndex): {
       const inA = findRoutedOverlap(index, owned, c.a, routes, c.b.cidrs);
       const inB = inA ? undefined : findRoutedOverlap(index, owned, c.b, routes, c.a.cidrs);
       const hit = inA ?? inB;
-      if (hit) { refuse(`${hit.cidr} is already routed as ${hit.destination} in ${hit.table} of ${describeNetwork(index, (inA ? c.a : c.b).ref)}`, 'overlap'); continue; }
+      if (hit) {
+        refuse(
+          `${hit.cidr} is already routed as ${hit.destination} in ${hit.table} of ${describeNetwork(index, (inA ? c.a : c.b).ref)}`,
+          'overlap',
+        );
+        continue;
+      }
     }
-    if (findFirstOverlap(c.b.cidrs, unseenCidrs.get(ka) ?? []) || findFirstOverlap(c.a.cidrs, unseenCidrs.get(kb) ?? [])) { undecided.add(c.key); continue; }
-    const full = [c.a, c.b].find((n) => (counts.get(networkKey(n.ref)) ?? 0) >= limitsFor(index, n.ref).peeringsPerNetwork);
-    if (full) { const limit = limitsFor(index, full.ref); refuse(`quota: ${describeNetwork(index, full.ref)} already has ${limit.peeringsPerNetwork} peerings (${limit.label})`, 'quota'); continue; }
-    if (fitsOnlyInPendingRoom(c)) { undecided.add(c.key); continue; }
+    if (
+      findFirstOverlap(c.b.cidrs, unseenCidrs.get(ka) ?? []) ||
+      findFirstOverlap(c.a.cidrs, unseenCidrs.get(kb) ?? [])
+    ) {
+      undecided.add(c.key);
+      continue;
+    }
+    const full = [c.a, c.b].find(
+      (n) => (counts.get(networkKey(n.ref)) ?? 0) >= limitsFor(index, n.ref).peeringsPerNetwork,
+    );
+    if (full) {
+      const limit = limitsFor(index, full.ref);
+      refuse(
+        `quota: ${describeNetwork(index, full.ref)} already has ${limit.peeringsPerNetwork} peerings (${limit.label})`,
+        'quota',
+      );
+      continue;
+    }
+    if (fitsOnlyInPendingRoom(c)) {
+      undecided.add(c.key);
+      continue;
+    }
     const room = c.active ? undefined : tableRoom(c);
-    if (room) { refuse(room, 'quota'); continue; }
+    if (room) {
+      refuse(room, 'quota');
+      continue;
+    }
     counts.set(ka, (counts.get(ka) ?? 0) + 1);
     counts.set(kb, (counts.get(kb) ?? 0) + 1);
     appendTo(peerCidrs, ka, c.b.cidrs);
     appendTo(peerCidrs, kb, c.a.cidrs);
-    const existing = (index.peeringsByPair.get(c.key) ?? []).find((p) => p.state === 'active' || p.state === 'requested');
+    const existing = (index.peeringsByPair.get(c.key) ?? []).find(
+      (p) => p.state === 'active' || p.state === 'requested',
+    );
     const aFirst = existing ? networkKey(existing.requester) === ka : isRequesterFirst(c.connection, ga, ka, kb);
     desired.push({ key: c.key, connection: c.connection, requester: aFirst ? c.a : c.b, accepter: aFirst ? c.b : c.a });
   }

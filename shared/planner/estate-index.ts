@@ -71,7 +71,10 @@ const accountKey = (cloud: Cloud, account: string) => `${cloud}:${cloud === 'azu
 function namesOf(n: Network): string[] {
   const names = n.name === undefined ? [n.ref.id] : [n.name, n.ref.id];
   if (n.ref.cloud === 'azure') {
-    const last = n.ref.id.split('/').filter((x) => x !== '').at(-1);
+    const last = n.ref.id
+      .split('/')
+      .filter((x) => x !== '')
+      .at(-1);
     if (last !== undefined && last !== n.ref.id) names.push(last);
   }
   return names;
@@ -108,8 +111,10 @@ function candidateIndex(all: readonly Network[]): (group: Group) => readonly Net
     for (const k in n.tags) push(byTag, `${n.ref.cloud}\u0000${k}\u0000${n.tags[k]}`, n);
     for (const name of namesOf(n)) push(byName, n.ref.cloud, { name, network: n });
   });
-  for (const list of byName.values()) list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : order.get(a.network)! - order.get(b.network)!));
-  const inEstateOrder = (list: readonly Network[]) => (list.length > 1 ? [...new Set(list)].sort((a, b) => order.get(a)! - order.get(b)!) : list);
+  for (const list of byName.values())
+    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : order.get(a.network)! - order.get(b.network)!));
+  const inEstateOrder = (list: readonly Network[]) =>
+    list.length > 1 ? [...new Set(list)].sort((a, b) => order.get(a)! - order.get(b)!) : list;
   const named = (cloud: string, patterns: readonly string[]): Network[] => {
     const sorted = byName.get(cloud) ?? [];
     const out: Network[] = [];
@@ -125,7 +130,11 @@ function candidateIndex(all: readonly Network[]): (group: Group) => readonly Net
   };
   return (group) => {
     if (group.account !== undefined) {
-      return inEstateOrder((Array.isArray(group.account) ? group.account : [group.account]).flatMap((a) => byAccount.get(accountKey(group.cloud, a)) ?? []));
+      return inEstateOrder(
+        (Array.isArray(group.account) ? group.account : [group.account]).flatMap(
+          (a) => byAccount.get(accountKey(group.cloud, a)) ?? [],
+        ),
+      );
     }
     // The rarest tag value narrows most.
     let best: readonly Network[] = byCloud.get(group.cloud) ?? [];
@@ -172,9 +181,25 @@ export function indexEstate(policy: Policy, observation: Observation): EstateInd
       push(livePeeringsOf, networkKey(p.accepter), p);
     }
   }
-  const managedPeeringIds = new Set(observation.peerings.filter((p) => p.tags[MANAGED_TAG] === 'true').map((p) => p.id));
-  const livePeeringIds = new Set(observation.peerings.filter((p) => p.state === 'active' || p.state === 'requested').map((p) => p.id));
-  return { policy, observation, networks, accounts, members, groupsOf, peeringsByPair, livePeeringsOf, managedPeeringIds, livePeeringIds, unseenGroups: new Map() };
+  const managedPeeringIds = new Set(
+    observation.peerings.filter((p) => p.tags[MANAGED_TAG] === 'true').map((p) => p.id),
+  );
+  const livePeeringIds = new Set(
+    observation.peerings.filter((p) => p.state === 'active' || p.state === 'requested').map((p) => p.id),
+  );
+  return {
+    policy,
+    observation,
+    networks,
+    accounts,
+    members,
+    groupsOf,
+    peeringsByPair,
+    livePeeringsOf,
+    managedPeeringIds,
+    livePeeringIds,
+    unseenGroups: new Map(),
+  };
 }
 
 /** The groups a network belongs to; for a network we cannot observe, only what its ref can prove. */
@@ -184,7 +209,9 @@ export function groupsOfRef(index: EstateIndex, ref: NetworkRef): ReadonlySet<st
   if (seen) return seen;
   const found = new Set<string>();
   const byRef = refCandidates(index.policy);
-  const candidates = [...(byRef.get(accountKey(ref.cloud, ref.account)) ?? []), ...(byRef.get(ref.cloud) ?? [])].sort((a, b) => a.order - b.order);
+  const candidates = [...(byRef.get(accountKey(ref.cloud, ref.account)) ?? []), ...(byRef.get(ref.cloud) ?? [])].sort(
+    (a, b) => a.order - b.order,
+  );
   for (const { name, group } of candidates) if (refInGroup(group, ref)) found.add(name);
   index.unseenGroups.set(key, found);
   return found;
@@ -204,7 +231,10 @@ function refCandidates(policy: Policy): Map<string, RefCandidate[]> {
   memo = new Map<string, RefCandidate[]>();
   Object.entries(policy.groups).forEach(([name, group], order) => {
     if (group.tags !== undefined && Object.keys(group.tags).length > 0) return;
-    const keys = group.account === undefined ? [group.cloud] : (Array.isArray(group.account) ? group.account : [group.account]).map((a) => accountKey(group.cloud, a));
+    const keys =
+      group.account === undefined
+        ? [group.cloud]
+        : (Array.isArray(group.account) ? group.account : [group.account]).map((a) => accountKey(group.cloud, a));
     for (const key of new Set(keys)) push(memo!, key, { name, group, order });
   });
   refCandidateMemo.set(policy, memo);
@@ -217,11 +247,16 @@ export function observedNetwork(index: EstateIndex, ref: NetworkRef): Network | 
 }
 
 /** The route tables of a network that a connection's selector manages. */
-export function selectTables(network: Network, selector: Policy['connections'][number]['routes']['tables']): RouteTable[] {
+export function selectTables(
+  network: Network,
+  selector: Policy['connections'][number]['routes']['tables'],
+): RouteTable[] {
   if (selector === 'none') return [];
   if (selector === 'all') return network.routeTables;
   if (selector === 'main') return network.routeTables.filter((t) => t.main === true);
-  return network.routeTables.filter((t) => Object.entries(selector.tags).every(([k, v]) => (v === '*' ? k in t.tags : t.tags[k] === v)));
+  return network.routeTables.filter((t) =>
+    Object.entries(selector.tags).every(([k, v]) => (v === '*' ? k in t.tags : t.tags[k] === v)),
+  );
 }
 
 /** Human name of a network for reasons: `aws 111111111111/us-east-1 vpc-0abc (hub)`. */

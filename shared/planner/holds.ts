@@ -13,7 +13,13 @@ import { unreadKey } from './knowledge';
  * sides of every connection `ref` belongs to, up to `bound` in policy order (a link only loses its slot to one that
  * ranks before it: desired-peerings.ts).
  */
-function contestants(index: EstateIndex, knowledge: Knowledge, ref: NetworkRef, bound: number, memo: Map<string, readonly UnreadPartition[]>): readonly UnreadPartition[] {
+function contestants(
+  index: EstateIndex,
+  knowledge: Knowledge,
+  ref: NetworkRef,
+  bound: number,
+  memo: Map<string, readonly UnreadPartition[]>,
+): readonly UnreadPartition[] {
   const key = `${networkKey(ref)}#${bound}`;
   const known = memo.get(key);
   if (known) return known;
@@ -42,7 +48,12 @@ function holdersOf(index: EstateIndex, destination: string, memo: HoldMemo): rea
   let found = memo.holders.get(destination);
   if (!found) {
     const range = tryParseCidr(destination);
-    memo.ranges ??= index.observation.networks.flatMap((network) => network.cidrs.flatMap((c) => { const r = tryParseCidr(c); return r ? [{ network, range: r }] : []; }));
+    memo.ranges ??= index.observation.networks.flatMap((network) =>
+      network.cidrs.flatMap((c) => {
+        const r = tryParseCidr(c);
+        return r ? [{ network, range: r }] : [];
+      }),
+    );
     found = range ? [...new Set(memo.ranges.filter((x) => cidrsOverlap(x.range, range)).map((x) => x.network))] : [];
     memo.holders.set(destination, found);
   }
@@ -50,35 +61,58 @@ function holdersOf(index: EstateIndex, destination: string, memo: HoldMemo): rea
 }
 
 /** Which partitions a decision read (DESIGN §11); those that were not read completely hold it. */
-function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, links: ReadonlyMap<string, readonly UnreadPartition[]>, memo: HoldMemo): UnreadPartition[] {
+function dependencies(
+  action: Action,
+  index: EstateIndex,
+  knowledge: Knowledge,
+  links: ReadonlyMap<string, readonly UnreadPartition[]>,
+  memo: HoldMemo,
+): UnreadPartition[] {
   const at = (ref: NetworkRef) => knowledge.unreadAt(ref);
   const contest = (ref: NetworkRef, bound: number) => contestants(index, knowledge, ref, bound, memo.contestants);
   const all = index.policy.connections.length;
-  const order = action.connection === undefined ? all : index.policy.connections.findIndex((c) => c.name === action.connection);
-  const link = (h: PeeringHandle, bound: number) => [...at(h.requester), ...at(h.accepter), ...contest(h.requester, bound), ...contest(h.accepter, bound)];
+  const order =
+    action.connection === undefined ? all : index.policy.connections.findIndex((c) => c.name === action.connection);
+  const link = (h: PeeringHandle, bound: number) => [
+    ...at(h.requester),
+    ...at(h.accepter),
+    ...contest(h.requester, bound),
+    ...contest(h.accepter, bound),
+  ];
   switch (action.action) {
     // Whether a link may exist reads both sides, their tables (routed overlaps) and whoever could compete for its ranges.
-    case 'create-peering': case 'accept-peering': case 'reject-peering': case 'request-approval':
+    case 'create-peering':
+    case 'accept-peering':
+    case 'reject-peering':
+    case 'request-approval':
       return link(action.target, order < 0 ? all : order);
-    case 'delete-peering': return link(action.target, all);
-    case 'update-peering': return [...at(action.target.requester), ...at(action.target.accepter)];
-    case 'create-route': case 'replace-route': {
+    case 'delete-peering':
+      return link(action.target, all);
+    case 'update-peering':
+      return [...at(action.target.requester), ...at(action.target.accepter)];
+    case 'create-route':
+    case 'replace-route': {
       const own = [...at(action.target.network), ...(action.peer ? at(action.peer) : [])];
       // An Azure UDR names the appliance, not the peering: it waits with the link to its peer all the same.
-      if (action.after.kind !== 'peering') return action.peer ? [...own, ...(links.get(pairKey(action.target.network, action.peer)) ?? [])] : own;
+      if (action.after.kind !== 'peering')
+        return action.peer ? [...own, ...(links.get(pairKey(action.target.network, action.peer)) ?? [])] : own;
       const h = action.after.peering;
       return [...own, ...at(h.requester), ...at(h.accepter), ...(links.get(pairKey(h.requester, h.accepter)) ?? [])];
     }
     case 'delete-route': {
       // Whether nobody wants the destination any more reads every partition that could hold a peer wanting it, and
       // whoever competes with the networks holding that range: a full view may repoint the route instead.
-      const holders = holdersOf(index, action.target.destination, memo).flatMap((n) => [...at(n.ref), ...contest(n.ref, all)]);
+      const holders = holdersOf(index, action.target.destination, memo).flatMap((n) => [
+        ...at(n.ref),
+        ...contest(n.ref, all),
+      ]);
       const own = [...at(action.target.network), ...contest(action.target.network, all), ...holders];
       const via = action.before.target.kind === 'peering' ? action.before.target.peeringId : undefined;
       const p = via === undefined ? undefined : index.observation.peerings.find((q) => q.id === via);
       return p ? [...own, ...link(p, all)] : own;
     }
-    case 'report': return [];
+    case 'report':
+      return [];
   }
 }
 
@@ -88,12 +122,17 @@ function dependencies(action: Action, index: EstateIndex, knowledge: Knowledge, 
  * else proceeds, so one unreadable account costs its own links, not the estate's drift repair. A route of a link
  * whose create or accept is held is held with it.
  */
-export function holdUnread(actions: readonly Action[], index: EstateIndex, knowledge: Knowledge): { actions: Action[]; held: HeldAction[] } {
+export function holdUnread(
+  actions: readonly Action[],
+  index: EstateIndex,
+  knowledge: Knowledge,
+): { actions: Action[]; held: HeldAction[] } {
   if (knowledge.complete) return { actions: [...actions], held: [] };
   const links = new Map<string, UnreadPartition[]>();
   const memo: HoldMemo = { holders: new Map(), contestants: new Map() };
   const deps = new Map<Action, UnreadPartition[]>();
-  const isRoute = (a: Action) => a.action === 'create-route' || a.action === 'replace-route' || a.action === 'delete-route';
+  const isRoute = (a: Action) =>
+    a.action === 'create-route' || a.action === 'replace-route' || a.action === 'delete-route';
   for (const pass of [false, true]) {
     for (const a of actions) {
       if (isRoute(a) !== pass || !(isMutating(a) || a.action === 'request-approval')) continue;
@@ -110,10 +149,17 @@ export function holdUnread(actions: readonly Action[], index: EstateIndex, knowl
   const held: HeldAction[] = [];
   for (const a of actions) {
     const d = deps.get(a) ?? [];
-    if (d.length === 0) { kept.push(a); continue; }
+    if (d.length === 0) {
+      kept.push(a);
+      continue;
+    }
     const waitingFor = [...new Set(d.map(unreadKey))].sort();
     const why = [...new Set(d.map((u) => `${unreadKey(u)}: ${u.reason}`))].sort().join('; ');
-    held.push({ action: a, waitingFor, reason: `held until ${waitingFor.join(', ')} ${waitingFor.length === 1 ? 'is' : 'are'} read completely (${why})` });
+    held.push({
+      action: a,
+      waitingFor,
+      reason: `held until ${waitingFor.join(', ')} ${waitingFor.length === 1 ? 'is' : 'are'} read completely (${why})`,
+    });
   }
   return { actions: kept, held };
 }
@@ -122,7 +168,11 @@ export function holdUnread(actions: readonly Action[], index: EstateIndex, knowl
  * A route created in a slot a delete frees waits with the delete: when held deletes leave a table without room
  * for every create, the creates past its quota inherit the held deletes' dependencies (never a full table overfilled).
  */
-function holdCreatesPastQuota(actions: readonly Action[], index: EstateIndex, deps: Map<Action, UnreadPartition[]>): void {
+function holdCreatesPastQuota(
+  actions: readonly Action[],
+  index: EstateIndex,
+  deps: Map<Action, UnreadPartition[]>,
+): void {
   const byTable = new Map<string, Action[]>();
   for (const a of actions) {
     if (a.action !== 'create-route' && a.action !== 'delete-route') continue;
@@ -135,7 +185,10 @@ function holdCreatesPastQuota(actions: readonly Action[], index: EstateIndex, de
     const network = index.networks.get(key.slice(0, key.indexOf('#')));
     const table = network?.routeTables.find((t) => `${networkKey(network.ref)}#${t.id}` === key);
     if (!network || !table) continue;
-    let room = limitsFor(index, network.ref).routesPerTable - table.routes.length + list.filter((a) => a.action === 'delete-route' && !heldDeletes.includes(a)).length;
+    let room =
+      limitsFor(index, network.ref).routesPerTable -
+      table.routes.length +
+      list.filter((a) => a.action === 'delete-route' && !heldDeletes.includes(a)).length;
     const waitFor = heldDeletes.flatMap((a) => deps.get(a) ?? []);
     for (const a of list) {
       if (a.action !== 'create-route' || (deps.get(a)?.length ?? 0) > 0) continue;
@@ -149,5 +202,11 @@ function holdCreatesPastQuota(actions: readonly Action[], index: EstateIndex, de
 export function heldProblems(held: readonly HeldAction[]): Problem[] {
   if (held.length === 0) return [];
   const waiting = [...new Set(held.flatMap((h) => h.waitingFor))].sort().join(', ');
-  return [{ severity: 'warning', code: 'held', message: `${held.length} action(s) held: they depend on partitions that were not read completely (${waiting})` }];
+  return [
+    {
+      severity: 'warning',
+      code: 'held',
+      message: `${held.length} action(s) held: they depend on partitions that were not read completely (${waiting})`,
+    },
+  ];
 }

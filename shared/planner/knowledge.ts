@@ -31,7 +31,9 @@ export interface Knowledge {
 function covers(u: UnreadPartition, ref: PartitionRef): boolean {
   if (u.cloud !== ref.cloud) return false;
   if (u.account !== '*' && comparable(u.cloud, u.account) !== comparable(ref.cloud, ref.account)) return false;
-  return u.region === undefined || ref.region === '*' || comparable(u.cloud, u.region) === comparable(ref.cloud, ref.region);
+  return (
+    u.region === undefined || ref.region === '*' || comparable(u.cloud, u.region) === comparable(ref.cloud, ref.region)
+  );
 }
 
 function mayHoldMembers(u: UnreadPartition, group: Group): boolean {
@@ -49,7 +51,8 @@ function mayHoldMembers(u: UnreadPartition, group: Group): boolean {
 export function knowledgeOf(observation: Observation): Knowledge {
   const listed = observation.unread ?? [];
   const reason = observation.gaps.join('; ') || 'observation incomplete';
-  const unread: readonly UnreadPartition[] = listed.length > 0 || observation.complete ? listed : CLOUDS.map((cloud) => ({ cloud, account: '*', reason }));
+  const unread: readonly UnreadPartition[] =
+    listed.length > 0 || observation.complete ? listed : CLOUDS.map((cloud) => ({ cloud, account: '*', reason }));
   const byGroup = new Map<Group, readonly UnreadPartition[]>();
   // By account (`*` under its cloud): a plan asks for every side of every action.
   const byAccount = new Map<string, UnreadPartition[]>();
@@ -76,7 +79,13 @@ export function knowledgeOf(observation: Observation): Knowledge {
       const byKey = new Map<string, PartitionStatus>();
       for (const u of unread) {
         const key = unreadKey(u);
-        const status = byKey.get(key) ?? { cloud: u.cloud, account: u.account, ...(u.region ? { region: u.region } : {}), complete: false, reasons: [] };
+        const status = byKey.get(key) ?? {
+          cloud: u.cloud,
+          account: u.account,
+          ...(u.region ? { region: u.region } : {}),
+          complete: false,
+          reasons: [],
+        };
         if (!status.reasons.includes(u.reason)) status.reasons.push(u.reason);
         byKey.set(key, status);
       }

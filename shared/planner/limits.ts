@@ -15,9 +15,17 @@ export interface NetworkLimits {
  */
 export const CLOUD_LIMITS: Readonly<Record<Cloud, NetworkLimits>> = {
   // AWS: 50 active peerings per VPC by default (125 max), 50 routes per route table by default.
-  aws: { peeringsPerNetwork: 50, routesPerTable: 50, label: 'AWS default: 50 active peerings per VPC, 50 routes per table' },
+  aws: {
+    peeringsPerNetwork: 50,
+    routesPerTable: 50,
+    label: 'AWS default: 50 active peerings per VPC, 50 routes per table',
+  },
   // Azure: 500 peerings per VNet, 400 routes per route table.
-  azure: { peeringsPerNetwork: 500, routesPerTable: 400, label: 'Azure: 500 peerings per VNet, 400 routes per route table' },
+  azure: {
+    peeringsPerNetwork: 500,
+    routesPerTable: 400,
+    label: 'Azure: 500 peerings per VNet, 400 routes per route table',
+  },
   // GCP: peerings per network is a project quota, 25 by default; routes are exchanged, not written.
   gcp: { peeringsPerNetwork: 25, routesPerTable: 250, label: 'GCP default quota: 25 peerings per network' },
 };
@@ -37,5 +45,9 @@ export function limitsFor(index: EstateIndex, ref: NetworkRef): NetworkLimits {
   const peerings = account?.peeringsPerNetwork ?? policy?.peeringsPerNetwork ?? base.peeringsPerNetwork;
   const routes = account?.routesPerTable ?? policy?.routesPerTable ?? base.routesPerTable;
   const from = account ? `quota of account ${ref.account}` : `policy limits.${ref.cloud}`;
-  return { peeringsPerNetwork: peerings, routesPerTable: routes, label: `${from}: ${peerings} peerings per network, ${routes} routes per table` };
+  return {
+    peeringsPerNetwork: peerings,
+    routesPerTable: routes,
+    label: `${from}: ${peerings} peerings per network, ${routes} routes per table`,
+  };
 }

@@ -14,8 +14,10 @@ function mayBeInGroup(group: Group | undefined, ref: NetworkRef): boolean {
   if (!group || group.cloud !== ref.cloud) return false;
   const accounts = named(group.account).map((a) => comparable(ref.cloud, a));
   const regions = named(group.region).map((r) => comparable(ref.cloud, r));
-  return (accounts.length === 0 || accounts.includes(comparable(ref.cloud, ref.account)))
-    && (regions.length === 0 || regions.includes(comparable(ref.cloud, ref.region)));
+  return (
+    (accounts.length === 0 || accounts.includes(comparable(ref.cloud, ref.account))) &&
+    (regions.length === 0 || regions.includes(comparable(ref.cloud, ref.region)))
+  );
 }
 
 /** The far-side ranges a live peering gives its `near` side, from the peering record itself. */
@@ -31,7 +33,12 @@ function farCidrsOf(p: Peering, near: string): readonly string[] {
  * of the other; no deny rule could join them; and the far ranges (from the peering record) neither overlap
  * the near network nor any other live peer of it (which link keeps a contested range is a full view's call).
  */
-function nearSideConnection(index: EstateIndex, p: Peering, governed: (ref: NetworkRef) => boolean, contested: (nearKey: string) => ReadonlySet<string>): Connection | undefined {
+function nearSideConnection(
+  index: EstateIndex,
+  p: Peering,
+  governed: (ref: NetworkRef) => boolean,
+  contested: (nearKey: string) => ReadonlySet<string>,
+): Connection | undefined {
   if (p.state !== 'active' || p.tags[MANAGED_TAG] !== 'true') return undefined;
   const reqSeen = index.networks.get(networkKey(p.requester));
   const accSeen = index.networks.get(networkKey(p.accepter));
@@ -44,12 +51,16 @@ function nearSideConnection(index: EstateIndex, p: Peering, governed: (ref: Netw
   if (!connection) return undefined;
   const nearGroups = index.groupsOf.get(networkKey(near.ref)) ?? new Set<string>();
   const [x, y] = connectionSides(connection);
-  const farGroups = [nearGroups.has(x) ? y : undefined, nearGroups.has(y) ? x : undefined]
-    .filter((g): g is string => g !== undefined && mayBeInGroup(index.policy.groups[g], far));
+  const farGroups = [nearGroups.has(x) ? y : undefined, nearGroups.has(y) ? x : undefined].filter(
+    (g): g is string => g !== undefined && mayBeInGroup(index.policy.groups[g], far),
+  );
   if (farGroups.length === 0) return undefined;
   const denied = index.policy.deny.some((d) => {
     const [a, b] = d.between;
-    return (nearGroups.has(a) && mayBeInGroup(index.policy.groups[b], far)) || (nearGroups.has(b) && mayBeInGroup(index.policy.groups[a], far));
+    return (
+      (nearGroups.has(a) && mayBeInGroup(index.policy.groups[b], far)) ||
+      (nearGroups.has(b) && mayBeInGroup(index.policy.groups[a], far))
+    );
   });
   if (denied) return undefined;
   const nearKey = networkKey(near.ref);
@@ -67,7 +78,9 @@ function contestedLinks(index: EstateIndex): (nearKey: string) => ReadonlySet<st
   return (nearKey) => {
     let ids = memo.get(nearKey);
     if (!ids) {
-      const items = (index.livePeeringsOf.get(nearKey) ?? []).flatMap((q) => farCidrsOf(q, nearKey).map((cidr) => ({ cidr, key: q.id })));
+      const items = (index.livePeeringsOf.get(nearKey) ?? []).flatMap((q) =>
+        farCidrsOf(q, nearKey).map((cidr) => ({ cidr, key: q.id })),
+      );
       ids = new Set(findOverlaps(items).flatMap((o) => [o.a, o.b]));
       memo.set(nearKey, ids);
     }
@@ -82,7 +95,9 @@ function contestedLinks(index: EstateIndex): (nearKey: string) => ReadonlySet<st
  * business of the far side's own events and of the sweep, which see both sides.
  */
 export function nearSideLinks(index: EstateIndex): ReadonlyMap<string, Connection> {
-  const governed = new Map(CLOUDS.map((c) => [c, new Set(governedAccounts(index.policy, c).map((a) => comparable(c, a)))]));
+  const governed = new Map(
+    CLOUDS.map((c) => [c, new Set(governedAccounts(index.policy, c).map((a) => comparable(c, a)))]),
+  );
   const isGoverned = (ref: NetworkRef) => governed.get(ref.cloud)?.has(comparable(ref.cloud, ref.account)) ?? false;
   const contested = contestedLinks(index);
   const out = new Map<string, Connection>();

@@ -6,7 +6,15 @@ import type { Route, RouteTarget } from '../model';
  * IPv6 unique-local. AWS-managed prefix lists (the S3 and DynamoDB gateway endpoints' `pl-…`) and Azure service tags
  * name public service ranges only, so a private peer range never competes with them.
  */
-const NON_PUBLIC = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', 'fc00::/7', 'fe80::/10'];
+const NON_PUBLIC = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '169.254.0.0/16',
+  'fc00::/7',
+  'fe80::/10',
+];
 
 function isNonPublic(cidr: string): boolean {
   return NON_PUBLIC.some((space) => cidrContains(space, cidr));

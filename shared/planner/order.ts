@@ -6,8 +6,16 @@ import { isMutating } from '../model';
  * deletes (DESIGN §1). Reports last.
  */
 const PHASE: Readonly<Record<ActionKind, number>> = {
-  'reject-peering': 0, 'create-peering': 1, 'accept-peering': 2, 'update-peering': 3, 'request-approval': 4,
-  'delete-route': 5, 'replace-route': 6, 'create-route': 7, 'delete-peering': 8, report: 9,
+  'reject-peering': 0,
+  'create-peering': 1,
+  'accept-peering': 2,
+  'update-peering': 3,
+  'request-approval': 4,
+  'delete-route': 5,
+  'replace-route': 6,
+  'create-route': 7,
+  'delete-peering': 8,
+  report: 9,
 };
 
 function sortKey(action: Action): string {
@@ -18,7 +26,10 @@ function sortKey(action: Action): string {
 export function orderActions(actions: readonly Action[]): Action[] {
   return actions
     .map((action, i) => ({ action, i, key: sortKey(action) }))
-    .sort((a, b) => PHASE[a.action.action] - PHASE[b.action.action] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        PHASE[a.action.action] - PHASE[b.action.action] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.i - b.i,
+    )
     .map((x) => x.action);
 }
 
@@ -36,6 +47,15 @@ export function capChanges(actions: readonly Action[], max: number): { actions: 
   const deferred = actions.filter(isMutating).length - changes;
   return {
     actions: kept,
-    problems: deferred === 0 ? [] : [{ severity: 'warning', code: 'change-limit', message: `${deferred} change(s) deferred to the next run: limits.maxChangesPerRun is ${max}` }],
+    problems:
+      deferred === 0
+        ? []
+        : [
+            {
+              severity: 'warning',
+              code: 'change-limit',
+              message: `${deferred} change(s) deferred to the next run: limits.maxChangesPerRun is ${max}`,
+            },
+          ],
   };
 }

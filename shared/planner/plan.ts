@@ -29,7 +29,8 @@ function undecidedRanges(index: EstateIndex, pairs: ReadonlySet<string>): Map<st
  * those deletes too, so a scoped run never overfills a full table (the planner counted the freed slots).
  */
 function withFreedSlots(inScope: Set<Action>, runnable: readonly Action[]): Set<Action> {
-  const tableOf = (a: Action) => ('routeTableId' in a.target ? `${networkKey(a.target.network)}#${a.target.routeTableId}` : undefined);
+  const tableOf = (a: Action) =>
+    'routeTableId' in a.target ? `${networkKey(a.target.network)}#${a.target.routeTableId}` : undefined;
   const creating = new Set([...inScope].flatMap((a) => (a.action === 'create-route' ? [tableOf(a)] : [])));
   for (const a of runnable) if (a.action === 'delete-route' && creating.has(tableOf(a))) inScope.add(a);
   return inScope;
@@ -59,17 +60,38 @@ export function planScope(input: PlanInput): Plan {
   const nearSide = scope.kind === 'route-table' ? nearSideLinks(index) : new Map<string, Connection>();
   const wants = desirePeerings(index);
   const peerings = planPeerings(index, wants, { now: input.now, decisions: input.decisions ?? new Map(), nearSide });
-  const routes = planRoutes(index, peerings.intents, peerings.actions, peerings.undecidedPeeringIds, undecidedRanges(index, wants.undecided));
+  const routes = planRoutes(
+    index,
+    peerings.intents,
+    peerings.actions,
+    peerings.undecidedPeeringIds,
+    undecidedRanges(index, wants.undecided),
+  );
   const knowledge = knowledgeOf(observation);
   // Holds are judged on the whole plan before the scope narrows it: a route held with its link's accept stays held
   // in a scope that does not carry the accept.
   const holding = holdUnread(orderActions([...peerings.actions, ...routes]), index, knowledge);
-  const inScope = withFreedSlots(new Set<Action>(filterToScope([...holding.actions, ...holding.held.map((h) => h.action)], scope)), holding.actions);
+  const inScope = withFreedSlots(
+    new Set<Action>(filterToScope([...holding.actions, ...holding.held.map((h) => h.action)], scope)),
+    holding.actions,
+  );
   const held = holding.held.filter((h) => inScope.has(h.action));
-  const capped = capChanges(holding.actions.filter((a) => inScope.has(a)), policy.limits.maxChangesPerRun);
-  const gaps = observation.gaps.map((g) => ({ severity: 'error' as const, code: 'incomplete-observation', message: g }));
+  const capped = capChanges(
+    holding.actions.filter((a) => inScope.has(a)),
+    policy.limits.maxChangesPerRun,
+  );
+  const gaps = observation.gaps.map((g) => ({
+    severity: 'error' as const,
+    code: 'incomplete-observation',
+    message: g,
+  }));
   return {
-    complete: observation.complete, scope, mode: policy.mode, actions: capped.actions, held,
-    partitions: knowledge.statuses(), problems: [...gaps, ...heldProblems(held), ...capped.problems],
+    complete: observation.complete,
+    scope,
+    mode: policy.mode,
+    actions: capped.actions,
+    held,
+    partitions: knowledge.statuses(),
+    problems: [...gaps, ...heldProblems(held), ...capped.problems],
   };
 }

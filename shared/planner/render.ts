@@ -4,12 +4,27 @@ import { describeScope, isMutating } from '../model';
 import { incompleteVerdict } from '../model/plan-completeness';
 
 const SYMBOL: Readonly<Record<ActionKind, string>> = {
-  'create-peering': '+', 'create-route': '+', 'accept-peering': '✓', 'reject-peering': '✗',
-  'delete-peering': '-', 'delete-route': '-', 'replace-route': '~', 'update-peering': '~',
-  'request-approval': '?', report: '!',
+  'create-peering': '+',
+  'create-route': '+',
+  'accept-peering': '✓',
+  'reject-peering': '✗',
+  'delete-peering': '-',
+  'delete-route': '-',
+  'replace-route': '~',
+  'update-peering': '~',
+  'request-approval': '?',
+  report: '!',
 };
 // ANSI colours, used only on a TTY: green adds, yellow changes, red removes, cyan asks, grey reports.
-const COLOUR: Readonly<Record<string, string>> = { '+': '32', '✓': '32', '~': '33', '-': '31', '✗': '31', '?': '36', '!': '90' };
+const COLOUR: Readonly<Record<string, string>> = {
+  '+': '32',
+  '✓': '32',
+  '~': '33',
+  '-': '31',
+  '✗': '31',
+  '?': '36',
+  '!': '90',
+};
 
 function ref(r: NetworkRef): string {
   const id = r.cloud === 'azure' ? (r.id.split('/').pop() ?? r.id) : r.id;
@@ -20,7 +35,10 @@ function subject(a: Action): string {
   if (a.action === 'report') return a.target.subject;
   if (a.action === 'create-route' || a.action === 'replace-route' || a.action === 'delete-route') {
     const t = a.target;
-    const via = a.action === 'delete-route' ? '' : ` → ${a.after.kind === 'peering' ? (a.after.peering.id ?? 'new peering') : a.after.id}`;
+    const via =
+      a.action === 'delete-route'
+        ? ''
+        : ` → ${a.after.kind === 'peering' ? (a.after.peering.id ?? 'new peering') : a.after.id}`;
     return `${ref(t.network)} ${t.routeTableId} ${t.destination}${via}`;
   }
   const t = a.target;
@@ -43,10 +61,13 @@ export function countChanges(plan: Plan): { changes: number; findings: number } 
 
 /** Renders a plan for humans, like `terraform plan`: one line per action and its reason. */
 export function renderPlan(plan: Plan, options: { color?: boolean } = {}): string {
-  const paint = (sym: string, text: string) => (options.color && COLOUR[sym] ? `\u001b[${COLOUR[sym]}m${text}\u001b[0m` : text);
+  const paint = (sym: string, text: string) =>
+    options.color && COLOUR[sym] ? `\u001b[${COLOUR[sym]}m${text}\u001b[0m` : text;
   const lines: string[] = [];
   const held = plan.held ?? [];
-  lines.push(`peerkeeper plan · scope ${describeScope(plan.scope)} · ${plan.complete ? 'observation complete' : `OBSERVATION INCOMPLETE: ${held.length} held`} · mode ${plan.mode}`);
+  lines.push(
+    `peerkeeper plan · scope ${describeScope(plan.scope)} · ${plan.complete ? 'observation complete' : `OBSERVATION INCOMPLETE: ${held.length} held`} · mode ${plan.mode}`,
+  );
   lines.push('');
   for (const a of plan.actions) {
     const sym = SYMBOL[a.action];
@@ -66,12 +87,16 @@ export function renderPlan(plan: Plan, options: { color?: boolean } = {}): strin
   if (changes === 0 && !plan.complete) {
     lines.push(incompleteVerdict(plan));
   } else if (changes === 0) {
-    lines.push(`No changes. The estate matches the policy${findings ? ` (${findings} finding${findings === 1 ? '' : 's'} reported)` : ''}.`);
+    lines.push(
+      `No changes. The estate matches the policy${findings ? ` (${findings} finding${findings === 1 ? '' : 's'} reported)` : ''}.`,
+    );
   } else {
     const by = new Map<string, number>();
     for (const a of plan.actions) if (a.action !== 'report') by.set(a.action, (by.get(a.action) ?? 0) + 1);
     const parts = [...by.entries()].map(([k, n]) => `${n} ${k}`);
-    lines.push(`Plan: ${changes} change${changes === 1 ? '' : 's'} (${parts.join(', ')})${findings ? `; ${findings} finding${findings === 1 ? '' : 's'}` : ''}.`);
+    lines.push(
+      `Plan: ${changes} change${changes === 1 ? '' : 's'} (${parts.join(', ')})${findings ? `; ${findings} finding${findings === 1 ? '' : 's'}` : ''}.`,
+    );
     if (!plan.complete) lines.push(incompleteVerdict(plan));
   }
   return lines.join('\n') + '\n';

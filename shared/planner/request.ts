@@ -18,7 +18,14 @@ export type ApprovalState = 'approved' | 'rejected' | 'pending' | 'expired';
  * separately; routes through a peering that no longer exists are stale, cleaned up by the route planner). A
  * destination that is not a range (a prefix list) is an obstacle for every range it may cover.
  */
-export function findRoutedOverlap(index: EstateIndex, owned: ReadonlySet<string>, network: Network, routes: Connection['routes'], cidrs: readonly string[], through?: string): { cidr: string; destination: string; table: string } | undefined {
+export function findRoutedOverlap(
+  index: EstateIndex,
+  owned: ReadonlySet<string>,
+  network: Network,
+  routes: Connection['routes'],
+  cidrs: readonly string[],
+  through?: string,
+): { cidr: string; destination: string; table: string } | undefined {
   // The UDR peerkeeper itself writes for this connection (Azure, via the appliance) is ours, not an obstacle.
   const ownHop = routes.azureNextHop ? `VirtualAppliance:${routes.azureNextHop}` : undefined;
   for (const table of selectTables(network, routes.tables)) {
@@ -26,7 +33,13 @@ export function findRoutedOverlap(index: EstateIndex, owned: ReadonlySet<string>
       if (route.target.kind === 'other' && route.target.id === ownHop) continue;
       if (route.origin === 'system') continue;
       if (tryParseCidr(route.destination)?.prefix === 0) continue;
-      if (route.target.kind === 'peering' && (owned.has(route.target.peeringId) || route.target.peeringId === through || !index.livePeeringIds.has(route.target.peeringId))) continue;
+      if (
+        route.target.kind === 'peering' &&
+        (owned.has(route.target.peeringId) ||
+          route.target.peeringId === through ||
+          !index.livePeeringIds.has(route.target.peeringId))
+      )
+        continue;
       const hit = cidrs.find((c) => routeMayCover(route, c));
       if (hit) return { cidr: hit, destination: route.destination, table: table.id };
     }
@@ -61,15 +74,20 @@ export interface RequestContext {
  */
 export function planPeeringRequest(index: EstateIndex, peering: Peering, context: RequestContext): RequestDecision {
   const { policy } = index;
-  if (peering.state !== 'requested') return { verdict: 'ignore', reason: `peering is ${peering.state}, not a pending request` };
-  if (peering.expiresAt && Date.parse(peering.expiresAt) <= context.now.getTime()) return { verdict: 'ignore', reason: `request expired at ${peering.expiresAt}` };
+  if (peering.state !== 'requested')
+    return { verdict: 'ignore', reason: `peering is ${peering.state}, not a pending request` };
+  if (peering.expiresAt && Date.parse(peering.expiresAt) <= context.now.getTime())
+    return { verdict: 'ignore', reason: `request expired at ${peering.expiresAt}` };
   const accepter = observedNetwork(index, peering.accepter);
   if (!accepter) return { verdict: 'ignore', reason: 'the accepter is not a network peerkeeper observes' };
   const requester = observedNetwork(index, peering.requester);
   const from = describeNetwork(index, peering.requester);
   const account = peering.cloud === 'azure' ? peering.requester.account.toLowerCase() : peering.requester.account;
   if (!requester && !listedAccounts(policy, peering.cloud).has(account)) {
-    return { verdict: 'reject', reason: `request from ${from}: account ${peering.requester.account} is not listed in the policy` };
+    return {
+      verdict: 'reject',
+      reason: `request from ${from}: account ${peering.requester.account} is not listed in the policy`,
+    };
   }
   const reqGroups = groupsOfRef(index, peering.requester);
   const accGroups = groupsOfRef(index, peering.accepter);
@@ -82,25 +100,72 @@ export function planPeeringRequest(index: EstateIndex, peering: Peering, context
     if (policy.unmatchedRequests === 'reject') return { verdict: 'reject', reason: why };
   }
   const cidrs = requester?.cidrs ?? peering.requesterCidrs;
-  if (!cidrs || cidrs.length === 0) return { verdict: 'reject', reason: `the CIDRs of ${from} are unknown, so overlap cannot be ruled out` };
+  if (!cidrs || cidrs.length === 0)
+    return { verdict: 'reject', reason: `the CIDRs of ${from} are unknown, so overlap cannot be ruled out` };
   const unreadable = cidrs.find((c) => tryParseCidr(c) === undefined);
-  if (unreadable) return { verdict: 'reject', reason: `requester range ${JSON.stringify(unreadable)} is not a CIDR, so overlap cannot be ruled out` };
+  if (unreadable)
+    return {
+      verdict: 'reject',
+      reason: `requester range ${JSON.stringify(unreadable)} is not a CIDR, so overlap cannot be ruled out`,
+    };
   const whole = cidrs.find(isWholeSpace);
-  if (whole) return { verdict: 'reject', reason: `requester announces ${whole}, the whole address space: it would take over the default route` };
+  if (whole)
+    return {
+      verdict: 'reject',
+      reason: `requester announces ${whole}, the whole address space: it would take over the default route`,
+    };
   const direct = findFirstOverlap(cidrs, accepter.cidrs);
-  if (direct) return { verdict: 'reject', reason: `CIDR overlap: requester ${direct[0]} overlaps accepter ${direct[1]}` };
-  const routed = findRoutedOverlap(index, context.ownedPeeringIds ?? index.managedPeeringIds, accepter, connection?.routes ?? { tables: 'all' }, cidrs, peering.id);
-  if (routed) return { verdict: 'reject', reason: `requester ${routed.cidr} overlaps ${routed.destination}, already routed in ${routed.table}` };
+  if (direct)
+    return { verdict: 'reject', reason: `CIDR overlap: requester ${direct[0]} overlaps accepter ${direct[1]}` };
+  const routed = findRoutedOverlap(
+    index,
+    context.ownedPeeringIds ?? index.managedPeeringIds,
+    accepter,
+    connection?.routes ?? { tables: 'all' },
+    cidrs,
+    peering.id,
+  );
+  if (routed)
+    return {
+      verdict: 'reject',
+      reason: `requester ${routed.cidr} overlaps ${routed.destination}, already routed in ${routed.table}`,
+    };
   const planned = findFirstOverlap(cidrs, context.plannedPeerCidrs ?? []);
-  if (planned) return { verdict: 'reject', reason: `requester ${planned[0]} overlaps ${planned[1]}, which this plan routes from the accepter to another peer` };
-  if (context.refusal) return { verdict: context.refusal.kind === 'quota' ? 'defer' : 'reject', reason: context.refusal.reason };
-  if (context.decision === 'rejected') return { verdict: 'reject', reason: 'rejected by an approver', ...(connection ? { connection } : {}) };
-  if (context.decision === 'approved') return { verdict: 'accept', reason: `approved by an approver${connection ? ` (${connection.name})` : ''}`, ...(connection ? { connection } : {}) };
-  if (context.decision === 'pending') return { verdict: 'defer', reason: 'awaiting a human decision in chat', ...(connection ? { connection } : {}) };
-  if (context.decision === 'expired') return { verdict: 'defer', reason: 'the approval expired unanswered; the request is left pending until the cloud expires it', ...(connection ? { connection } : {}) };
+  if (planned)
+    return {
+      verdict: 'reject',
+      reason: `requester ${planned[0]} overlaps ${planned[1]}, which this plan routes from the accepter to another peer`,
+    };
+  if (context.refusal)
+    return { verdict: context.refusal.kind === 'quota' ? 'defer' : 'reject', reason: context.refusal.reason };
+  if (context.decision === 'rejected')
+    return { verdict: 'reject', reason: 'rejected by an approver', ...(connection ? { connection } : {}) };
+  if (context.decision === 'approved')
+    return {
+      verdict: 'accept',
+      reason: `approved by an approver${connection ? ` (${connection.name})` : ''}`,
+      ...(connection ? { connection } : {}),
+    };
+  if (context.decision === 'pending')
+    return { verdict: 'defer', reason: 'awaiting a human decision in chat', ...(connection ? { connection } : {}) };
+  if (context.decision === 'expired')
+    return {
+      verdict: 'defer',
+      reason: 'the approval expired unanswered; the request is left pending until the cloud expires it',
+      ...(connection ? { connection } : {}),
+    };
   if (!connection) return { verdict: 'chat', reason: `unmatched request from ${from}; the policy asks a human` };
-  if (connection.approval === 'chat') return { verdict: 'chat', reason: `${connection.name}: ${connection.topology} connection needs human approval`, connection };
-  return { verdict: 'accept', reason: `${connection.name}: ${connection.topology} connection allows ${from}`, connection };
+  if (connection.approval === 'chat')
+    return {
+      verdict: 'chat',
+      reason: `${connection.name}: ${connection.topology} connection needs human approval`,
+      connection,
+    };
+  return {
+    verdict: 'accept',
+    reason: `${connection.name}: ${connection.topology} connection allows ${from}`,
+    connection,
+  };
 }
 
 /**
@@ -111,7 +176,15 @@ export function keptOutsideLink(index: EstateIndex, p: Peering): Connection | un
   const reqSeen = observedNetwork(index, p.requester) !== undefined;
   const accSeen = observedNetwork(index, p.accepter) !== undefined;
   if (p.state !== 'active' || reqSeen === accSeen) return undefined;
-  const asRequest = reqSeen ? { ...p, requester: p.accepter, accepter: p.requester, requesterCidrs: p.accepterCidrs, accepterCidrs: p.requesterCidrs } : p;
+  const asRequest = reqSeen
+    ? {
+        ...p,
+        requester: p.accepter,
+        accepter: p.requester,
+        requesterCidrs: p.accepterCidrs,
+        accepterCidrs: p.requesterCidrs,
+      }
+    : p;
   // No expiry applies to an active link, so the time passed in does not matter.
   const d = planPeeringRequest(index, { ...asRequest, state: 'requested', expiresAt: undefined }, { now: new Date(0) });
   return d.connection && (d.verdict === 'accept' || d.verdict === 'chat') ? d.connection : undefined;

@@ -12,7 +12,9 @@ const familyOf = (cidr: string): 4 | 6 => (cidr.includes(':') ? 6 : 4);
 export function routableCidrs(network: Network, peerCidrs: readonly string[]): readonly string[] {
   let v4 = false;
   let v6 = false;
-  for (const c of network.cidrs) if (familyOf(c) === 6) v6 = true; else v4 = true;
+  for (const c of network.cidrs)
+    if (familyOf(c) === 6) v6 = true;
+    else v4 = true;
   if (v4 && v6) return peerCidrs;
   return peerCidrs.filter((c) => (familyOf(c) === 6 ? v6 : v4));
 }

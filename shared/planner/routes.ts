@@ -11,21 +11,37 @@ import { isDriftedHop, isWholeSpace, routeMayCover, routeWouldBeShadowed } from 
 import { routableCidrs } from './route-families';
 
 /** A route a managed table needs. Its reason is spelled only when an action needs it (`wantReason`): at 100k networks a plan wants ~1.5M routes and acts on ~2 %. */
-interface WantedRoute { target: PlannedRouteTarget; connection: string; peerName: string; via: string; peeringId: string | undefined; peer: NetworkRef; restoreOnly: boolean }
+interface WantedRoute {
+  target: PlannedRouteTarget;
+  connection: string;
+  peerName: string;
+  via: string;
+  peeringId: string | undefined;
+  peer: NetworkRef;
+  restoreOnly: boolean;
+}
 
-const wantReason = (want: WantedRoute, destination: string) => `${want.connection}: route ${destination} to ${want.peerName} via ${want.via}`;
+const wantReason = (want: WantedRoute, destination: string) =>
+  `${want.connection}: route ${destination} to ${want.peerName} via ${want.via}`;
 
 const normalize = (destination: string): string => tryParseCidr(destination)?.text ?? destination;
 
 function targetFor(network: Network, intent: RouteIntent): PlannedRouteTarget | undefined {
   const hop = intent.connection.routes.azureNextHop;
   if (!routesAreWritten(network.ref.cloud, hop)) return undefined;
-  return network.ref.cloud === 'aws' ? { kind: 'peering', peering: intent.handle } : { kind: 'other', id: `VirtualAppliance:${hop}` };
+  return network.ref.cloud === 'aws'
+    ? { kind: 'peering', peering: intent.handle }
+    : { kind: 'other', id: `VirtualAppliance:${hop}` };
 }
 
 function matches(route: Route, want: WantedRoute): boolean {
   if (want.target.kind === 'other') return route.target.kind === 'other' && route.target.id === want.target.id;
-  return route.target.kind === 'peering' && want.peeringId !== undefined && route.target.peeringId === want.peeringId && route.state !== 'blackhole';
+  return (
+    route.target.kind === 'peering' &&
+    want.peeringId !== undefined &&
+    route.target.peeringId === want.peeringId &&
+    route.state !== 'blackhole'
+  );
 }
 
 /**
@@ -45,11 +61,26 @@ function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<R
           if (isWholeSpace(cidr)) continue; // never a peering route: it would take over the default route
           const destination = normalize(cidr);
           if (slots.has(destination)) {
-            reports.push({ action: 'report', cloud: side.network.ref.cloud, severity: 'warning', connection: intent.connection.name, target: { subject: `${table.id} ${destination}`, networks: [side.network.ref] }, reason: `${destination} in ${table.id} is wanted by two peerings; keeping the first` });
+            reports.push({
+              action: 'report',
+              cloud: side.network.ref.cloud,
+              severity: 'warning',
+              connection: intent.connection.name,
+              target: { subject: `${table.id} ${destination}`, networks: [side.network.ref] },
+              reason: `${destination} in ${table.id} is wanted by two peerings; keeping the first`,
+            });
             continue;
           }
           const via = intent.handle.id ?? 'the new peering';
-          slots.set(destination, { target, peer: side.peer, connection: intent.connection.name, peeringId: intent.handle.id, restoreOnly: intent.restoreOnly === true, peerName: side.peerName, via });
+          slots.set(destination, {
+            target,
+            peer: side.peer,
+            connection: intent.connection.name,
+            peeringId: intent.handle.id,
+            restoreOnly: intent.restoreOnly === true,
+            peerName: side.peerName,
+            via,
+          });
         }
       }
     }
@@ -84,20 +115,37 @@ function shadowedReason(destination: string, table: string, shadowed: Route): st
 }
 
 /** Whether a route is someone else's: not system, not a default route, not through a live or ours-to-clean peering, not our own next hop. */
-function isForeign(route: Route, owned: ReadonlySet<string>, stale: (r: Route) => boolean, ownHops: ReadonlySet<string>): boolean {
+function isForeign(
+  route: Route,
+  owned: ReadonlySet<string>,
+  stale: (r: Route) => boolean,
+  ownHops: ReadonlySet<string>,
+): boolean {
   if (route.origin === 'system') return false;
-  if (route.target.kind === 'peering' ? owned.has(route.target.peeringId) || stale(route) : ownHops.has(route.target.id)) return false;
+  if (
+    route.target.kind === 'peering' ? owned.has(route.target.peeringId) || stale(route) : ownHops.has(route.target.id)
+  )
+    return false;
   return !isWholeSpace(route.destination);
 }
 
 /** Peering ids a table's routes are judged by: ours, not judgeable here, and rejected by this very plan. */
 interface RouteOwnership {
-  owned: ReadonlySet<string>; unjudged: ReadonlySet<string>; rejected: ReadonlySet<string>;
+  owned: ReadonlySet<string>;
+  unjudged: ReadonlySet<string>;
+  rejected: ReadonlySet<string>;
   /** Peer ranges of this network's undecided pairs: a route to one of them waits for a view that decides the pair. */
   undecidedRanges: readonly string[];
 }
 
-function planTable(index: EstateIndex, network: Network, table: RouteTable, slots: Map<string, WantedRoute> | undefined, ownership: RouteOwnership, out: Action[]): void {
+function planTable(
+  index: EstateIndex,
+  network: Network,
+  table: RouteTable,
+  slots: Map<string, WantedRoute> | undefined,
+  ownership: RouteOwnership,
+  out: Action[],
+): void {
   const { owned, unjudged, rejected } = ownership;
   const { cloud } = network.ref;
   const revert = index.policy.drift.routes === 'revert';
@@ -105,12 +153,15 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
   let count = table.routes.length;
   // A route through a peering that is gone (deleted, expired, no longer listed, rejected by this plan) is stale:
   // ours to clean up (EC2 lists every peering of the table's account, so an unlisted one no longer exists).
-  const stale = (r: Route) => r.target.kind === 'peering' && (!index.livePeeringIds.has(r.target.peeringId) || rejected.has(r.target.peeringId));
+  const stale = (r: Route) =>
+    r.target.kind === 'peering' && (!index.livePeeringIds.has(r.target.peeringId) || rejected.has(r.target.peeringId));
   // Someone else's routes in this table: computed only when a route is to be written here.
   let foreignRoutes: Route[] | undefined;
   const foreign = (): Route[] => {
     if (!foreignRoutes) {
-      const ownHops = new Set([...(slots?.values() ?? [])].flatMap((w) => (w.target.kind === 'other' ? [w.target.id] : [])));
+      const ownHops = new Set(
+        [...(slots?.values() ?? [])].flatMap((w) => (w.target.kind === 'other' ? [w.target.id] : [])),
+      );
       foreignRoutes = table.routes.filter((r) => isForeign(r, owned, stale, ownHops));
     }
     return foreignRoutes;
@@ -124,18 +175,62 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     if (want) {
       const shadowed = foreign().find((r) => r !== route && routeWouldBeShadowed(r, destination));
       if (route.target.kind === 'other' && !isDriftedHop(route.target)) {
-        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} is routed to ${route.target.id}, someone's routing design; peerkeeper does not replace it` });
+        out.push({
+          action: 'report',
+          cloud,
+          severity: 'warning',
+          connection: want.connection,
+          target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
+          reason: `${destination} in ${table.id} is routed to ${route.target.id}, someone's routing design; peerkeeper does not replace it`,
+        });
       } else if (shadowed) {
-        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: shadowedReason(destination, table.id, shadowed) });
+        out.push({
+          action: 'report',
+          cloud,
+          severity: 'warning',
+          connection: want.connection,
+          target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
+          reason: shadowedReason(destination, table.id, shadowed),
+        });
       } else if (route.target.kind === 'peering' && unjudged.has(route.target.peeringId)) {
         // The route goes to a live peering whose far side this reconcile cannot see: a reconcile that sees it decides.
-        out.push({ action: 'report', cloud, severity: 'info', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} goes through ${route.target.peeringId}, whose other side this reconcile cannot see; left to the sweep` });
+        out.push({
+          action: 'report',
+          cloud,
+          severity: 'info',
+          connection: want.connection,
+          target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
+          reason: `${destination} in ${table.id} goes through ${route.target.peeringId}, whose other side this reconcile cannot see; left to the sweep`,
+        });
       } else if (route.origin !== 'static') {
-        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `${destination} in ${table.id} is a ${route.origin} route; peerkeeper does not fight it` });
+        out.push({
+          action: 'report',
+          cloud,
+          severity: 'warning',
+          connection: want.connection,
+          target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
+          reason: `${destination} in ${table.id} is a ${route.origin} route; peerkeeper does not fight it`,
+        });
       } else if (revert) {
-        out.push({ action: 'replace-route', cloud, connection: want.connection, target: address, before: route, after: want.target, peer: want.peer, reason: `${wantReason(want, destination)} (was ${route.target.kind === 'peering' ? route.target.peeringId : route.target.id}${route.state === 'blackhole' ? ', blackhole' : ''})` });
+        out.push({
+          action: 'replace-route',
+          cloud,
+          connection: want.connection,
+          target: address,
+          before: route,
+          after: want.target,
+          peer: want.peer,
+          reason: `${wantReason(want, destination)} (was ${route.target.kind === 'peering' ? route.target.peeringId : route.target.id}${route.state === 'blackhole' ? ', blackhole' : ''})`,
+        });
       } else {
-        out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `route drift: ${wantReason(want, destination)}` });
+        out.push({
+          action: 'report',
+          cloud,
+          severity: 'warning',
+          connection: want.connection,
+          target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
+          reason: `route drift: ${wantReason(want, destination)}`,
+        });
       }
       continue;
     }
@@ -147,8 +242,17 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     const reason = gone
       ? `route ${destination} in ${table.id} goes through ${route.target.peeringId}, which no longer exists${route.state === 'blackhole' ? ' (blackhole)' : ''}`
       : `route ${destination} in ${table.id} through ${route.target.peeringId} is no longer wanted`;
-    if (revert) { out.push({ action: 'delete-route', cloud, target: address, before: route, reason }); count -= 1; }
-    else out.push({ action: 'report', cloud, severity: 'warning', target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason });
+    if (revert) {
+      out.push({ action: 'delete-route', cloud, target: address, before: route, reason });
+      count -= 1;
+    } else
+      out.push({
+        action: 'report',
+        cloud,
+        severity: 'warning',
+        target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
+        reason,
+      });
   }
   const limits = limitsFor(index, network.ref);
   for (const [destination, want] of slots ?? []) {
@@ -156,15 +260,37 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
     if (present.has(destination) || want.restoreOnly) continue;
     const shadowed = foreign().find((r) => routeWouldBeShadowed(r, destination));
     if (shadowed) {
-      out.push({ action: 'report', cloud, severity: 'warning', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: shadowedReason(destination, table.id, shadowed) });
+      out.push({
+        action: 'report',
+        cloud,
+        severity: 'warning',
+        connection: want.connection,
+        target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
+        reason: shadowedReason(destination, table.id, shadowed),
+      });
       continue;
     }
     if (count >= limits.routesPerTable) {
-      out.push({ action: 'report', cloud, severity: 'error', connection: want.connection, target: { subject: `${table.id} ${destination}`, networks: [network.ref] }, reason: `route table ${table.id} is full (${count} of ${limits.routesPerTable} routes; ${limits.label}); ${destination} not added` });
+      out.push({
+        action: 'report',
+        cloud,
+        severity: 'error',
+        connection: want.connection,
+        target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
+        reason: `route table ${table.id} is full (${count} of ${limits.routesPerTable} routes; ${limits.label}); ${destination} not added`,
+      });
       continue;
     }
     count += 1;
-    out.push({ action: 'create-route', cloud, connection: want.connection, target: { network: network.ref, routeTableId: table.id, destination }, after: want.target, peer: want.peer, reason: wantReason(want, destination) });
+    out.push({
+      action: 'create-route',
+      cloud,
+      connection: want.connection,
+      target: { network: network.ref, routeTableId: table.id, destination },
+      after: want.target,
+      peer: want.peer,
+      reason: wantReason(want, destination),
+    });
   }
 }
 
@@ -174,7 +300,13 @@ function planTable(index: EstateIndex, network: Network, table: RouteTable, slot
  * through anything peerkeeper does not own, are never changed. `peeringActions` tell which pending
  * peerings this plan rejects (their routes go in the same run).
  */
-export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], peeringActions: readonly Action[], undecided: ReadonlySet<string> = new Set(), undecidedRanges: ReadonlyMap<string, readonly string[]> = new Map()): Action[] {
+export function planRoutes(
+  index: EstateIndex,
+  intents: readonly RouteIntent[],
+  peeringActions: readonly Action[],
+  undecided: ReadonlySet<string> = new Set(),
+  undecidedRanges: ReadonlyMap<string, readonly string[]> = new Map(),
+): Action[] {
   const out: Action[] = [];
   const wanted = wantedRoutes(intents, out);
   const owned = new Set<string>();
@@ -182,19 +314,41 @@ export function planRoutes(index: EstateIndex, intents: readonly RouteIntent[], 
   const kept = new Set(intents.flatMap((i) => (i.handle.id && !i.restoreOnly ? [i.handle.id] : [])));
   // A peering whose other side this observation cannot see (a scoped reconcile) is not judged here: its routes
   // are left to a reconcile that sees both sides, so a partial view never deletes what the sweep would re-create.
-  const seenBoth = (p: { requester: NetworkRef; accepter: NetworkRef }) => index.networks.has(networkKey(p.requester)) && index.networks.has(networkKey(p.accepter));
+  const seenBoth = (p: { requester: NetworkRef; accepter: NetworkRef }) =>
+    index.networks.has(networkKey(p.requester)) && index.networks.has(networkKey(p.accepter));
   for (const p of index.observation.peerings) if (p.tags[MANAGED_TAG] === 'true' && seenBoth(p)) owned.add(p.id);
   for (const id of kept) owned.add(id);
   // A pending peering keeps its routes until it is decided, unless this very plan decides it.
-  const rejected = new Set(peeringActions.flatMap((a) => (a.action === 'reject-peering' && a.target.id ? [a.target.id] : [])));
-  for (const p of index.observation.peerings) if (p.state === 'requested' && !rejected.has(p.id) && !kept.has(p.id)) owned.delete(p.id);
-  const unjudged = new Set(index.observation.peerings.filter((p) => (p.state === 'active' || p.state === 'requested') && !seenBoth(p) && !kept.has(p.id) && !rejected.has(p.id)).map((p) => p.id));
-  for (const id of undecided) { unjudged.add(id); owned.delete(id); }
+  const rejected = new Set(
+    peeringActions.flatMap((a) => (a.action === 'reject-peering' && a.target.id ? [a.target.id] : [])),
+  );
+  for (const p of index.observation.peerings)
+    if (p.state === 'requested' && !rejected.has(p.id) && !kept.has(p.id)) owned.delete(p.id);
+  const unjudged = new Set(
+    index.observation.peerings
+      .filter(
+        (p) =>
+          (p.state === 'active' || p.state === 'requested') && !seenBoth(p) && !kept.has(p.id) && !rejected.has(p.id),
+      )
+      .map((p) => p.id),
+  );
+  for (const id of undecided) {
+    unjudged.add(id);
+    owned.delete(id);
+  }
   const managed = managedTables(index);
   for (const key of wanted.keys()) managed.add(key);
   for (const network of index.observation.networks) {
     for (const table of network.routeTables) {
-      if (managed.has(table)) planTable(index, network, table, wanted.get(table), { owned, unjudged, rejected, undecidedRanges: undecidedRanges.get(networkKey(network.ref)) ?? [] }, out);
+      if (managed.has(table))
+        planTable(
+          index,
+          network,
+          table,
+          wanted.get(table),
+          { owned, unjudged, rejected, undecidedRanges: undecidedRanges.get(networkKey(network.ref)) ?? [] },
+          out,
+        );
     }
   }
   return out;

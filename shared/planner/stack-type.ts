@@ -9,7 +9,12 @@ const hasIpv6 = (n: Network | undefined): boolean => n !== undefined && n.cidrs.
  * networks wants IPV4_IPV6; a half left IPV4_ONLY is then drift, fixed by updatePeering. A policy that
  * names a stackType itself wins; an unobserved side decides nothing.
  */
-export function linkOptions(options: PeeringOptions, cloud: Cloud, requester: Network | undefined, accepter: Network | undefined): PeeringOptions {
+export function linkOptions(
+  options: PeeringOptions,
+  cloud: Cloud,
+  requester: Network | undefined,
+  accepter: Network | undefined,
+): PeeringOptions {
   if (cloud !== 'gcp' || options.stackType !== undefined) return options;
   return hasIpv6(requester) && hasIpv6(accepter) ? { ...options, stackType: 'IPV4_IPV6' } : options;
 }

@@ -43,10 +43,23 @@ export function approvalTtlIssues(policy: Policy): PathIssue[] {
   const ttl = policy.approvals.ttl;
   const ms = durationMs(ttl);
   const path = ['approvals', 'ttl'];
-  if (ms < MIN_APPROVAL_TTL_MS) return [{ path, message: `approvals.ttl ${ttl} is shorter than 1h: every approval would expire before anyone could answer it` }];
-  const tightest = cloudsInUse(policy).map((cloud) => ({ cloud, ...REQUEST_EXPIRY[cloud] })).sort((a, b) => a.ms - b.ms)[0]!;
+  if (ms < MIN_APPROVAL_TTL_MS)
+    return [
+      {
+        path,
+        message: `approvals.ttl ${ttl} is shorter than 1h: every approval would expire before anyone could answer it`,
+      },
+    ];
+  const tightest = cloudsInUse(policy)
+    .map((cloud) => ({ cloud, ...REQUEST_EXPIRY[cloud] }))
+    .sort((a, b) => a.ms - b.ms)[0]!;
   if (ms > tightest.ms) {
-    return [{ path, message: `approvals.ttl ${ttl} is longer than the request it decides can wait: ${tightest.why}; use at most ${spell(tightest.ms)}` }];
+    return [
+      {
+        path,
+        message: `approvals.ttl ${ttl} is longer than the request it decides can wait: ${tightest.why}; use at most ${spell(tightest.ms)}`,
+      },
+    ];
   }
   return [];
 }
@@ -71,7 +84,11 @@ export function nextHopIssues(policy: Policy): PathIssue[] {
     const hop = connection.routes.azureNextHop;
     if (hop === undefined) return;
     const why = notAnIpAddress(hop);
-    if (why !== undefined) issues.push({ path: ['connections', i, 'routes', 'azureNextHop'], message: `"${hop}" is not an IP address (IPv4 or IPv6): ${why}` });
+    if (why !== undefined)
+      issues.push({
+        path: ['connections', i, 'routes', 'azureNextHop'],
+        message: `"${hop}" is not an IP address (IPv4 or IPv6): ${why}`,
+      });
   });
   return issues;
 }

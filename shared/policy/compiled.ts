@@ -24,11 +24,21 @@ export function readCompiledPolicy(text: string, file: string): Policy {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const hint = /^\s*[{[]/.test(text) ? '' : `; the functions load the compiled policy: write it with \`peerkeeper validate <policy.yaml> --out ${file}\``;
-    throw policyFailure(file, [issue(file, `not JSON (${error instanceof Error ? error.message : String(error)})${hint}`)]);
+    const hint = /^\s*[{[]/.test(text)
+      ? ''
+      : `; the functions load the compiled policy: write it with \`peerkeeper validate <policy.yaml> --out ${file}\``;
+    throw policyFailure(file, [
+      issue(file, `not JSON (${error instanceof Error ? error.message : String(error)})${hint}`),
+    ]);
   }
   const parsed = PolicySchema.safeParse(raw);
-  if (!parsed.success) throw policyFailure(file, parsed.error.issues.map((i) => source.locate({ path: i.path, message: i.message.replace(/^Invalid input: /, '') })));
+  if (!parsed.success)
+    throw policyFailure(
+      file,
+      parsed.error.issues.map((i) =>
+        source.locate({ path: i.path, message: i.message.replace(/^Invalid input: /, '') }),
+      ),
+    );
   const { errors } = checkPolicySemantics(parsed.data);
   if (errors.length > 0) throw policyFailure(file, errors.map(source.locate));
   return parsed.data;

@@ -8,10 +8,15 @@ function list(value: string | readonly string[] | undefined): readonly string[] 
   return value === undefined ? undefined : typeof value === 'string' ? [value] : value;
 }
 
-const same = (cloud: Cloud, a: string, b: string): boolean => (cloud === 'azure' ? a.toLowerCase() === b.toLowerCase() : a === b);
+const same = (cloud: Cloud, a: string, b: string): boolean =>
+  cloud === 'azure' ? a.toLowerCase() === b.toLowerCase() : a === b;
 
 /** Every value the inner list allows is one the outer list allows (an omitted outer list allows anything). */
-function listWithin(cloud: Cloud, inner: string | readonly string[] | undefined, outer: string | readonly string[] | undefined): boolean {
+function listWithin(
+  cloud: Cloud,
+  inner: string | readonly string[] | undefined,
+  outer: string | readonly string[] | undefined,
+): boolean {
   const o = list(outer);
   if (o === undefined) return true;
   const i = list(inner);
@@ -20,15 +25,23 @@ function listWithin(cloud: Cloud, inner: string | readonly string[] | undefined,
 
 /** Every label set the inner selector accepts, the outer accepts: each outer key is required by the inner with a value it allows. */
 function labelsWithin(inner: Record<string, string> | undefined, outer: Record<string, string> | undefined): boolean {
-  return Object.entries(outer ?? {}).every(([k, v]) => inner !== undefined && Object.hasOwn(inner, k) && (v === '*' || (inner[k] === v && v !== '*')));
+  return Object.entries(outer ?? {}).every(
+    ([k, v]) => inner !== undefined && Object.hasOwn(inner, k) && (v === '*' || (inner[k] === v && v !== '*')),
+  );
 }
 
 /** Every name an inner pattern matches, some outer pattern matches (a trailing * is a prefix). */
-function namesWithin(inner: string | readonly string[] | undefined, outer: string | readonly string[] | undefined): boolean {
+function namesWithin(
+  inner: string | readonly string[] | undefined,
+  outer: string | readonly string[] | undefined,
+): boolean {
   const o = list(outer);
   if (o === undefined) return true;
   const i = list(inner);
-  return i !== undefined && i.every((p) => o.some((q) => (q.endsWith('*') ? p.startsWith(q.slice(0, -1)) : p === q && !p.endsWith('*'))));
+  return (
+    i !== undefined &&
+    i.every((p) => o.some((q) => (q.endsWith('*') ? p.startsWith(q.slice(0, -1)) : p === q && !p.endsWith('*'))))
+  );
 }
 
 /**
@@ -36,17 +49,29 @@ function namesWithin(inner: string | readonly string[] | undefined, outer: strin
  * alone (no estate), field by field. Sound, not complete: "false" may still mean the estate's networks all match.
  */
 export function groupWithin(inner: Group, outer: Group): boolean {
-  return inner.cloud === outer.cloud && listWithin(inner.cloud, inner.account, outer.account) && listWithin(inner.cloud, inner.region, outer.region)
-    && labelsWithin(inner.tags, outer.tags) && labelsWithin(inner.accountLabels, outer.accountLabels) && namesWithin(inner.name, outer.name)
+  return (
+    inner.cloud === outer.cloud &&
+    listWithin(inner.cloud, inner.account, outer.account) &&
+    listWithin(inner.cloud, inner.region, outer.region) &&
+    labelsWithin(inner.tags, outer.tags) &&
+    labelsWithin(inner.accountLabels, outer.accountLabels) &&
+    namesWithin(inner.name, outer.name) &&
     // The same containers only: a nested OU, management group or folder is within its parent, but proving it needs the tree.
-    && listWithin(inner.cloud, inner.organizationalUnit, outer.organizationalUnit) && listWithin(inner.cloud, inner.managementGroup, outer.managementGroup)
-    && listWithin(inner.cloud, inner.folder, outer.folder) && listWithin(inner.cloud, inner.organization, outer.organization);
+    listWithin(inner.cloud, inner.organizationalUnit, outer.organizationalUnit) &&
+    listWithin(inner.cloud, inner.managementGroup, outer.managementGroup) &&
+    listWithin(inner.cloud, inner.folder, outer.folder) &&
+    listWithin(inner.cloud, inner.organization, outer.organization)
+  );
 }
 
-const samePair = (a: readonly [string, string], b: readonly [string, string]): boolean => (a[0] === b[0] && a[1] === b[1]) || (a[0] === b[1] && a[1] === b[0]);
+const samePair = (a: readonly [string, string], b: readonly [string, string]): boolean =>
+  (a[0] === b[0] && a[1] === b[1]) || (a[0] === b[1] && a[1] === b[0]);
 
 /** Each (connection, deny rule) whose deny covers both sides of the connection, in either orientation. */
-function coveredPairs(policy: Policy, within: (inner: string, outer: string) => boolean): { i: number; j: number; connection: Connection }[] {
+function coveredPairs(
+  policy: Policy,
+  within: (inner: string, outer: string) => boolean,
+): { i: number; j: number; connection: Connection }[] {
   const found: { i: number; j: number; connection: Connection }[] = [];
   policy.connections.forEach((connection, i) => {
     const [x, y] = connectedGroupPairs(connection).pair;
@@ -67,12 +92,19 @@ const message = (policy: Policy, i: number, j: number, how: string): string => {
 
 function coveredBySelectors(policy: Policy): { i: number; j: number; connection: Connection }[] {
   const groups = policy.groups;
-  return coveredPairs(policy, (inner, outer) => groups[inner] !== undefined && groups[outer] !== undefined && groupWithin(groups[inner], groups[outer]));
+  return coveredPairs(
+    policy,
+    (inner, outer) =>
+      groups[inner] !== undefined && groups[outer] !== undefined && groupWithin(groups[inner], groups[outer]),
+  );
 }
 
 /** A warning per deny rule that, by its groups' selectors alone, removes every pair a connection asks for. */
 export function denyCoverageIssues(policy: Policy): PathIssue[] {
-  return coveredBySelectors(policy).map(({ i, j }) => ({ path: ['deny', j], message: message(policy, i, j, 'its groups select every network the connection\'s groups can select') }));
+  return coveredBySelectors(policy).map(({ i, j }) => ({
+    path: ['deny', j],
+    message: message(policy, i, j, "its groups select every network the connection's groups can select"),
+  }));
 }
 
 /**
@@ -80,7 +112,11 @@ export function denyCoverageIssues(policy: Policy): PathIssue[] {
  * of a connection's groups removes every pair the connection has today, even when the selectors differ.
  * Membership is computed once per group, so the cost is groups × networks, like `groupWarnings`.
  */
-export function denyCoverageOnEstate(policy: Policy, estate: Observation, source: PolicySource = unplacedSource()): PolicyIssue[] {
+export function denyCoverageOnEstate(
+  policy: Policy,
+  estate: Observation,
+  source: PolicySource = unplacedSource(),
+): PolicyIssue[] {
   const members = new Map<string, Set<Network>>();
   const of = (name: string): Set<Network> => {
     let set = members.get(name);
@@ -96,7 +132,17 @@ export function denyCoverageOnEstate(policy: Policy, estate: Observation, source
   return coveredPairs(policy, within)
     .filter(({ connection }) => hasPair(connection, of))
     .filter(({ i, j }) => !statically.has(`${i}:${j}`))
-    .map(({ i, j }) => source.locate({ path: ['deny', j], message: message(policy, i, j, `every one of the ${estate.networks.length} observed networks it would peer is denied`) }));
+    .map(({ i, j }) =>
+      source.locate({
+        path: ['deny', j],
+        message: message(
+          policy,
+          i,
+          j,
+          `every one of the ${estate.networks.length} observed networks it would peer is denied`,
+        ),
+      }),
+    );
 }
 
 /** True when the connection has at least one pair of distinct observed networks to peer. */

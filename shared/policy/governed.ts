@@ -13,8 +13,12 @@ export function named(value: string | string[] | undefined): string[] {
 export function governedAccounts(policy: Policy, cloud: Cloud): string[] {
   const p = policy.providers;
   const explicit = cloud === 'aws' ? p.aws?.accounts : cloud === 'azure' ? p.azure?.subscriptions : p.gcp?.projects;
-  const accounts = new Set(explicit ?? Object.values(policy.groups).filter((g) => g.cloud === cloud).flatMap((g) => named(g.account)));
+  const accounts = new Set(
+    explicit ??
+      Object.values(policy.groups)
+        .filter((g) => g.cloud === cloud)
+        .flatMap((g) => named(g.account)),
+  );
   if (cloud === 'aws' && p.aws?.hubAccount) accounts.add(p.aws.hubAccount);
   return [...accounts].sort();
 }
-

@@ -31,7 +31,10 @@ function nameMatches(pattern: string, name: string): boolean {
 /** What a network is called without observing it: the id, and for Azure also the VNet name (last segment of the resource id). */
 function namesOfRef(ref: NetworkRef): string[] {
   if (ref.cloud !== 'azure') return [ref.id];
-  const last = ref.id.split('/').filter((s) => s !== '').at(-1);
+  const last = ref.id
+    .split('/')
+    .filter((s) => s !== '')
+    .at(-1);
   return last === undefined || last === ref.id ? [ref.id] : [ref.id, last];
 }
 
@@ -41,7 +44,11 @@ function namesMatch(group: Group, names: readonly string[]): boolean {
 }
 
 function refMatches(group: Group, ref: NetworkRef): boolean {
-  return group.cloud === ref.cloud && inList(ref.cloud, group.account, ref.account) && inList(ref.cloud, group.region, ref.region);
+  return (
+    group.cloud === ref.cloud &&
+    inList(ref.cloud, group.account, ref.account) &&
+    inList(ref.cloud, group.region, ref.region)
+  );
 }
 
 /**
@@ -54,11 +61,21 @@ export function networkInGroup(group: Group, network: Network, account?: Account
   if (!labelsMatch(group.tags, network.tags)) return false;
   const needsLabels = group.accountLabels !== undefined && Object.keys(group.accountLabels).length > 0;
   if (needsLabels || selectsByOrganization(group)) {
-    const own = account !== undefined && account.cloud === network.ref.cloud
-      && comparable(account.cloud, account.account) === comparable(network.ref.cloud, network.ref.account);
-    if (!own || (needsLabels && !labelsMatch(group.accountLabels, account.labels)) || !accountInContainers(group, account)) return false;
+    const own =
+      account !== undefined &&
+      account.cloud === network.ref.cloud &&
+      comparable(account.cloud, account.account) === comparable(network.ref.cloud, network.ref.account);
+    if (
+      !own ||
+      (needsLabels && !labelsMatch(group.accountLabels, account.labels)) ||
+      !accountInContainers(group, account)
+    )
+      return false;
   }
-  return namesMatch(group, network.name === undefined ? namesOfRef(network.ref) : [network.name, ...namesOfRef(network.ref)]);
+  return namesMatch(
+    group,
+    network.name === undefined ? namesOfRef(network.ref) : [network.name, ...namesOfRef(network.ref)],
+  );
 }
 
 /**
@@ -92,7 +109,8 @@ export function listedAccounts(policy: Policy, cloud: Cloud): ReadonlySet<string
   const add = (values: readonly string[] | undefined): void => values?.forEach((v) => out.add(comparable(cloud, v)));
   for (const group of Object.values(policy.groups)) if (group.cloud === cloud) add(list(group.account));
   const providers = policy.providers;
-  if (cloud === 'aws') add([...(providers.aws?.accounts ?? []), ...(providers.aws?.hubAccount ? [providers.aws.hubAccount] : [])]);
+  if (cloud === 'aws')
+    add([...(providers.aws?.accounts ?? []), ...(providers.aws?.hubAccount ? [providers.aws.hubAccount] : [])]);
   if (cloud === 'azure') add(providers.azure?.subscriptions);
   if (cloud === 'gcp') add(providers.gcp?.projects);
   return out;
@@ -101,19 +119,27 @@ export function listedAccounts(policy: Policy, cloud: Cloud): ReadonlySet<string
 /** The networks of an observation that belong to a group, using the observation's accounts for labels. */
 export function networksInGroup(group: Group, estate: Observation): Network[] {
   const accounts = new Map(estate.accounts.map((a) => [`${a.cloud}:${comparable(a.cloud, a.account)}`, a]));
-  return estate.networks.filter((n) => networkInGroup(group, n, accounts.get(`${n.ref.cloud}:${comparable(n.ref.cloud, n.ref.account)}`)));
+  return estate.networks.filter((n) =>
+    networkInGroup(group, n, accounts.get(`${n.ref.cloud}:${comparable(n.ref.cloud, n.ref.account)}`)),
+  );
 }
 
 /**
  * Warnings that need an estate: a group that selects no observed network (a typo in a tag, or an
  * account not yet vended). Pass the loader's `source` to get file positions.
  */
-export function groupWarnings(policy: Policy, estate: Observation, source: PolicySource = unplacedSource()): PolicyIssue[] {
+export function groupWarnings(
+  policy: Policy,
+  estate: Observation,
+  source: PolicySource = unplacedSource(),
+): PolicyIssue[] {
   const note = estate.complete ? '' : ' (the observation was incomplete)';
   return Object.entries(policy.groups)
     .filter(([, group]) => networksInGroup(group, estate).length === 0)
-    .map(([name]) => source.locate({
-      path: ['groups', name],
-      message: `group "${name}" selects none of the ${estate.networks.length} observed networks${note}`,
-    }));
+    .map(([name]) =>
+      source.locate({
+        path: ['groups', name],
+        message: `group "${name}" selects none of the ${estate.networks.length} observed networks${note}`,
+      }),
+    );
 }

@@ -2,9 +2,24 @@
 export * from './schema';
 export { type LoadedPolicy, loadPolicy } from './load';
 export { compilePolicy, readCompiledPolicy } from './compiled';
-export { type PathIssue, type PolicyIssue, type PolicySource, formatPolicyPath, policyFailure, renderPolicyIssues, unplacedSource } from './issues';
+export {
+  type PathIssue,
+  type PolicyIssue,
+  type PolicySource,
+  formatPolicyPath,
+  policyFailure,
+  renderPolicyIssues,
+  unplacedSource,
+} from './issues';
 export { groupWarnings, listedAccounts, networkInGroup, networksInGroup, refInGroup } from './groups';
-export { accountInContainers, type ContainerSelection, describeAncestry, groupContainers, organizationSelection, selectsByOrganization } from './organization';
+export {
+  accountInContainers,
+  type ContainerSelection,
+  describeAncestry,
+  groupContainers,
+  organizationSelection,
+  selectsByOrganization,
+} from './organization';
 export { checkPolicySemantics, connectedGroupPairs } from './semantics';
 export { denyCoverageIssues, denyCoverageOnEstate, groupWithin } from './deny-coverage';
 export { AWS_PENDING_EXPIRY_MS, MIN_APPROVAL_TTL_MS, REQUEST_EXPIRY, notAnIpAddress } from './bounds';

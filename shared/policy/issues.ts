@@ -41,7 +41,9 @@ export function formatPolicyPath(path: readonly PropertyKey[]): string {
 export function renderPolicyIssues(issues: readonly PolicyIssue[]): string {
   return [...issues]
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
-    .map((i) => `${i.file}${i.line > 0 ? `:${i.line}:${i.column}` : ''} ${i.path === '' ? '' : `${i.path}: `}${i.message}`)
+    .map(
+      (i) => `${i.file}${i.line > 0 ? `:${i.line}:${i.column}` : ''} ${i.path === '' ? '' : `${i.path}: `}${i.message}`,
+    )
     .join('\n');
 }
 
@@ -53,5 +55,8 @@ export function unplacedSource(file = 'policy'): PolicySource {
 /** Every problem at once, in file order, as the error a loader throws. */
 export function policyFailure(file: string, issues: readonly PolicyIssue[]): PolicyError {
   const sorted = [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
-  return new PolicyError(`${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'} in the policy\n${renderPolicyIssues(sorted)}`, sorted);
+  return new PolicyError(
+    `${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'} in the policy\n${renderPolicyIssues(sorted)}`,
+    sorted,
+  );
 }

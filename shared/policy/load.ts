@@ -38,7 +38,12 @@ function flattenIssue(issue: ZodIssue, prefix: readonly PropertyKey[], doc: Docu
       const shallow = branches.every((b) => b.length === 1 && b[0]!.code === 'invalid_type' && b[0]!.path.length === 0);
       if (shallow) {
         const expected = branches.map((b) => (b[0] as z.core.$ZodIssueInvalidType).expected);
-        return [{ path, message: hinted(`expected ${expected.join(' or ')}, received ${received(branches[0]![0]!)}`, path, doc) }];
+        return [
+          {
+            path,
+            message: hinted(`expected ${expected.join(' or ')}, received ${received(branches[0]![0]!)}`, path, doc),
+          },
+        ];
       }
       const depth = (b: readonly ZodIssue[]): number => Math.max(...b.map((i) => i.path.length));
       const best = [...branches].sort((x, y) => depth(y) - depth(x) || x.length - y.length)[0]!;
@@ -58,7 +63,9 @@ function isMissing(raw: unknown, path: readonly PropertyKey[]): boolean {
     if (typeof node !== 'object' || node === null) return false;
     node = (node as Record<PropertyKey, unknown>)[key];
   }
-  return typeof node === 'object' && node !== null && !Array.isArray(node) && !Object.hasOwn(node, path[path.length - 1]!);
+  return (
+    typeof node === 'object' && node !== null && !Array.isArray(node) && !Object.hasOwn(node, path[path.length - 1]!)
+  );
 }
 
 /** Account ids written without quotes become numbers (and lose leading zeros): say so in the user's own spelling. */
@@ -81,7 +88,9 @@ export function loadPolicy(text: string, file: string): LoadedPolicy {
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     // Duplicate keys are found by duplicateKeys (linear); the parser's own check is quadratic in a map's size.
-    lineCounter: lines, prettyErrors: false, uniqueKeys: false,
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: false,
     // yaml would otherwise print to stderr (process.emitWarning) for odd keys; the schema reports them instead.
     logLevel: 'error',
   });
@@ -92,7 +101,8 @@ export function loadPolicy(text: string, file: string): LoadedPolicy {
   };
   // Schema errors on a document YAML could not read would only echo the syntax error, so stop here.
   const duplicates = duplicateKeys(doc);
-  if (doc.errors.length > 0 || duplicates.length > 0) fail(file, [...doc.errors.map((e) => at(e.pos[0], e.message)), ...duplicates.map((d) => at(d.offset, d.message))]);
+  if (doc.errors.length > 0 || duplicates.length > 0)
+    fail(file, [...doc.errors.map((e) => at(e.pos[0], e.message)), ...duplicates.map((d) => at(d.offset, d.message))]);
   const warnings = doc.warnings.map((w) => at(w.pos[0], w.message));
 
   let raw: unknown;

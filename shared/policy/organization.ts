@@ -18,12 +18,20 @@ function list(value: string | readonly string[] | undefined): readonly string[] 
 
 /** An AWS OU path as compared: no leading/trailing slash, no empty segments. */
 export function normalizeOuPath(path: string): string {
-  return path.split('/').filter((s) => s !== '').join('/');
+  return path
+    .split('/')
+    .filter((s) => s !== '')
+    .join('/');
 }
 
 /** A management group as compared: the name, lowercased (ARM names are case-insensitive), from a name or a full id. */
 export function normalizeManagementGroup(value: string): string {
-  return (value.split('/').filter((s) => s !== '').at(-1) ?? value).toLowerCase();
+  return (
+    value
+      .split('/')
+      .filter((s) => s !== '')
+      .at(-1) ?? value
+  ).toLowerCase();
 }
 
 /** A GCP folder or organization as compared: `folders/N` / `organizations/N`, from either spelling. */
@@ -33,7 +41,12 @@ export function normalizeGcpContainer(kind: 'folders' | 'organizations', value: 
 
 /** True when a group selects by organization structure (OU, management group, folder or organization). */
 export function selectsByOrganization(group: Group): boolean {
-  return group.organizationalUnit !== undefined || group.managementGroup !== undefined || group.folder !== undefined || group.organization !== undefined;
+  return (
+    group.organizationalUnit !== undefined ||
+    group.managementGroup !== undefined ||
+    group.folder !== undefined ||
+    group.organization !== undefined
+  );
 }
 
 /** The containers one group selects in its own cloud (fields of other clouds are ignored; semantics warns about them). */
@@ -41,13 +54,21 @@ export function groupContainers(group: Group): ContainerSelection {
   switch (group.cloud) {
     case 'aws': {
       const values = list(group.organizationalUnit);
-      return { ids: values.filter((v) => AWS_CONTAINER_ID.test(v)), paths: values.filter((v) => !AWS_CONTAINER_ID.test(v)).map(normalizeOuPath) };
+      return {
+        ids: values.filter((v) => AWS_CONTAINER_ID.test(v)),
+        paths: values.filter((v) => !AWS_CONTAINER_ID.test(v)).map(normalizeOuPath),
+      };
     }
-    case 'azure': return { ids: list(group.managementGroup).map(normalizeManagementGroup), paths: [] };
-    case 'gcp': return {
-      ids: [...list(group.folder).map((f) => normalizeGcpContainer('folders', f)), ...(group.organization ? [normalizeGcpContainer('organizations', group.organization)] : [])],
-      paths: [],
-    };
+    case 'azure':
+      return { ids: list(group.managementGroup).map(normalizeManagementGroup), paths: [] };
+    case 'gcp':
+      return {
+        ids: [
+          ...list(group.folder).map((f) => normalizeGcpContainer('folders', f)),
+          ...(group.organization ? [normalizeGcpContainer('organizations', group.organization)] : []),
+        ],
+        paths: [],
+      };
   }
 }
 
@@ -73,10 +94,13 @@ export function accountInContainers(group: Group, account: Account | undefined):
       const own = ouPaths(ancestors);
       return wanted.some((id) => ids.has(id)) || paths.some((p) => own.includes(p));
     }
-    case 'azure': return list(group.managementGroup).some((mg) => ids.has(normalizeManagementGroup(mg)));
+    case 'azure':
+      return list(group.managementGroup).some((mg) => ids.has(normalizeManagementGroup(mg)));
     case 'gcp': {
-      const folderOk = group.folder === undefined || list(group.folder).some((f) => ids.has(normalizeGcpContainer('folders', f)));
-      const orgOk = group.organization === undefined || ids.has(normalizeGcpContainer('organizations', group.organization));
+      const folderOk =
+        group.folder === undefined || list(group.folder).some((f) => ids.has(normalizeGcpContainer('folders', f)));
+      const orgOk =
+        group.organization === undefined || ids.has(normalizeGcpContainer('organizations', group.organization));
       return folderOk && orgOk;
     }
   }
@@ -97,6 +121,7 @@ export function organizationSelection(policy: Policy, cloud: Cloud): ContainerSe
 
 /** The container an account's ancestry names, as a group compares it: for display in `validate --provider`. */
 export function describeAncestry(cloud: Cloud, ancestors: readonly OrganizationUnit[]): string {
-  if (cloud === 'aws') return `/${ouPaths(ancestors).at(-1) ?? ''} (${ancestors.at(-1)?.id ?? 'outside the organization'})`;
+  if (cloud === 'aws')
+    return `/${ouPaths(ancestors).at(-1) ?? ''} (${ancestors.at(-1)?.id ?? 'outside the organization'})`;
   return ancestors.map((a) => a.id).join(' › ');
 }

@@ -4,48 +4,104 @@ import { CloudSchema, PeeringOptionsSchema } from '../model';
 const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 /** A named set of networks. Every field narrows the set; omitted fields match anything. */
-export const GroupSchema = z.strictObject({
-  cloud: CloudSchema.describe('The cloud the networks live in.'),
-  account: oneOrMany.optional().describe('AWS account ids, Azure subscription ids or GCP project ids. Listing an account is what allows requests from it.'),
-  region: oneOrMany.optional().describe('AWS regions or Azure locations (GCP networks are global).'),
-  tags: z.record(z.string(), z.string()).optional().describe('Network tags that must all match (AWS tags, Azure tags). "*" matches any value.'),
-  accountLabels: z.record(z.string(), z.string()).optional().describe('Labels of the account / subscription / project (GCP networks have no labels).'),
-  name: oneOrMany.optional().describe('Network names or ids; a trailing * matches a prefix.'),
-  organizationalUnit: oneOrMany.optional().describe('AWS only: OU ids (ou-…, or the root r-…) or OU paths by name below the root (Workloads/Prod); accounts in nested OUs are included. Discovered through AWS Organizations.'),
-  managementGroup: oneOrMany.optional().describe('Azure only: management group names (ids); subscriptions in nested management groups are included.'),
-  folder: oneOrMany.optional().describe('GCP only: folder ids (folders/123 or 123); projects in nested folders are included.'),
-  organization: z.string().min(1).optional().describe('GCP only: the organization id (organizations/123 or 123); every project under it, in any folder.'),
-}).describe('A named set of networks, selected by cloud, account, region, tags, account labels, name and organization structure (only ACTIVE accounts are governed).');
+export const GroupSchema = z
+  .strictObject({
+    cloud: CloudSchema.describe('The cloud the networks live in.'),
+    account: oneOrMany
+      .optional()
+      .describe(
+        'AWS account ids, Azure subscription ids or GCP project ids. Listing an account is what allows requests from it.',
+      ),
+    region: oneOrMany.optional().describe('AWS regions or Azure locations (GCP networks are global).'),
+    tags: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Network tags that must all match (AWS tags, Azure tags). "*" matches any value.'),
+    accountLabels: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Labels of the account / subscription / project (GCP networks have no labels).'),
+    name: oneOrMany.optional().describe('Network names or ids; a trailing * matches a prefix.'),
+    organizationalUnit: oneOrMany
+      .optional()
+      .describe(
+        'AWS only: OU ids (ou-…, or the root r-…) or OU paths by name below the root (Workloads/Prod); accounts in nested OUs are included. Discovered through AWS Organizations.',
+      ),
+    managementGroup: oneOrMany
+      .optional()
+      .describe('Azure only: management group names (ids); subscriptions in nested management groups are included.'),
+    folder: oneOrMany
+      .optional()
+      .describe('GCP only: folder ids (folders/123 or 123); projects in nested folders are included.'),
+    organization: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('GCP only: the organization id (organizations/123 or 123); every project under it, in any folder.'),
+  })
+  .describe(
+    'A named set of networks, selected by cloud, account, region, tags, account labels, name and organization structure (only ACTIVE accounts are governed).',
+  );
 export type Group = z.infer<typeof GroupSchema>;
 
-export const RouteTableSelectorSchema = z.union([
-  z.enum(['all', 'main', 'none']),
-  z.strictObject({ tags: z.record(z.string(), z.string()) }),
-]).describe('Which route tables of each side peerkeeper manages for this connection.');
+export const RouteTableSelectorSchema = z
+  .union([z.enum(['all', 'main', 'none']), z.strictObject({ tags: z.record(z.string(), z.string()) })])
+  .describe('Which route tables of each side peerkeeper manages for this connection.');
 export type RouteTableSelector = z.infer<typeof RouteTableSelectorSchema>;
 
 export const ConnectionRoutesSchema = z.strictObject({
   tables: RouteTableSelectorSchema.default('all'),
   /** Azure UDRs cannot target a peering; when set, managed Azure tables route peer ranges to this appliance. */
-  azureNextHop: z.string().optional().describe('Azure only: the virtual appliance IP address (IPv4 or IPv6) that peer ranges are routed through.'),
+  azureNextHop: z
+    .string()
+    .optional()
+    .describe('Azure only: the virtual appliance IP address (IPv4 or IPv6) that peer ranges are routed through.'),
 });
 
 const connectionBase = {
-  name: z.string().min(1).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').describe('Unique name; tagged on what peerkeeper creates and shown in every reason.'),
-  approval: z.enum(['auto', 'chat']).default('auto').describe('auto: accept and create; chat: ask the approvers first.'),
-  routes: ConnectionRoutesSchema.default({ tables: 'all' }).describe('Which route tables get routes to the peer ranges (AWS; Azure through azureNextHop; GCP exchanges routes itself).'),
-  options: PeeringOptionsSchema.default({}).describe('Peering options to keep: allowDnsResolution (AWS); allowVirtualNetworkAccess, allowForwardedTraffic, allowGatewayTransit, useRemoteGateways (Azure); exportCustomRoutes, importCustomRoutes (GCP).'),
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes')
+    .describe('Unique name; tagged on what peerkeeper creates and shown in every reason.'),
+  approval: z
+    .enum(['auto', 'chat'])
+    .default('auto')
+    .describe('auto: accept and create; chat: ask the approvers first.'),
+  routes: ConnectionRoutesSchema.default({ tables: 'all' }).describe(
+    'Which route tables get routes to the peer ranges (AWS; Azure through azureNextHop; GCP exchanges routes itself).',
+  ),
+  options: PeeringOptionsSchema.default({}).describe(
+    'Peering options to keep: allowDnsResolution (AWS); allowVirtualNetworkAccess, allowForwardedTraffic, allowGatewayTransit, useRemoteGateways (Azure); exportCustomRoutes, importCustomRoutes (GCP).',
+  ),
 };
 
 export const ConnectionSchema = z.discriminatedUnion('topology', [
-  z.strictObject({ ...connectionBase, topology: z.literal('hub-spoke'), hub: z.string().describe('Group of hub networks.'), spokes: z.string().describe('Group of spoke networks; each is peered to the hub.') }),
-  z.strictObject({ ...connectionBase, topology: z.literal('mesh'), members: z.string().describe('Group whose networks are all peered with each other.') }),
-  z.strictObject({ ...connectionBase, topology: z.literal('pair'), between: z.tuple([z.string(), z.string()]).describe('Two groups; every network of the first is peered with every network of the second.') }),
+  z.strictObject({
+    ...connectionBase,
+    topology: z.literal('hub-spoke'),
+    hub: z.string().describe('Group of hub networks.'),
+    spokes: z.string().describe('Group of spoke networks; each is peered to the hub.'),
+  }),
+  z.strictObject({
+    ...connectionBase,
+    topology: z.literal('mesh'),
+    members: z.string().describe('Group whose networks are all peered with each other.'),
+  }),
+  z.strictObject({
+    ...connectionBase,
+    topology: z.literal('pair'),
+    between: z
+      .tuple([z.string(), z.string()])
+      .describe('Two groups; every network of the first is peered with every network of the second.'),
+  }),
 ]);
 export type Connection = z.infer<typeof ConnectionSchema>;
 
 export const DenySchema = z.strictObject({
-  between: z.tuple([z.string(), z.string()]).describe('Two groups that must never be peered (deny wins over connections).'),
+  between: z
+    .tuple([z.string(), z.string()])
+    .describe('Two groups that must never be peered (deny wins over connections).'),
   reason: z.string().min(1).describe('Shown when a request is rejected or a pair refused.'),
 });
 export type Deny = z.infer<typeof DenySchema>;
@@ -53,31 +109,69 @@ export type Deny = z.infer<typeof DenySchema>;
 const durationPattern = /^(\d+)(m|h|d)$/;
 export const DurationSchema = z.string().regex(durationPattern, 'a duration like 30m, 72h or 7d');
 
-export const ProvidersSchema = z.strictObject({
-  aws: z.strictObject({
-    roleName: z.string().default('peerkeeper-member').describe('The role peerkeeper assumes in member accounts.'),
-    externalId: z.string().optional().describe('The ExternalId the member role requires.'),
-    regions: z.array(z.string()).min(1).default(['us-east-1']).describe('Regions to observe in every account.'),
-    hubAccount: z.string().optional().describe('The account the functions run in.'),
-    accounts: z.array(z.string()).optional().describe('Accounts to observe; defaults to the accounts the groups name.'),
-    organizationRole: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'a role ARN').optional().describe('Read-only role (named peerkeeper-organization-reader: the hub may assume only that name) in the management account or a delegated administrator, through which organizationalUnit groups are discovered; absent = the functions\' own credentials.'),
-  }).optional(),
-  azure: z.strictObject({
-    tenantId: z.string().optional().describe('The Entra ID tenant.'),
-    subscriptions: z.array(z.string()).optional().describe('Subscriptions to observe.'),
-    managementGroup: z.string().optional().describe('Observe every Enabled subscription under this management group (nested groups included).'),
-  }).optional(),
-  gcp: z.strictObject({
-    projects: z.array(z.string()).optional().describe('Projects to observe.'),
-    folder: z.string().optional().describe('Observe every ACTIVE project under this folder (nested folders included).'),
-    organization: z.string().optional().describe('Observe every ACTIVE project under this organization (in any folder).'),
-  }).optional(),
-}).default({});
+export const ProvidersSchema = z
+  .strictObject({
+    aws: z
+      .strictObject({
+        roleName: z.string().default('peerkeeper-member').describe('The role peerkeeper assumes in member accounts.'),
+        externalId: z.string().optional().describe('The ExternalId the member role requires.'),
+        regions: z.array(z.string()).min(1).default(['us-east-1']).describe('Regions to observe in every account.'),
+        hubAccount: z.string().optional().describe('The account the functions run in.'),
+        accounts: z
+          .array(z.string())
+          .optional()
+          .describe('Accounts to observe; defaults to the accounts the groups name.'),
+        organizationRole: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'a role ARN')
+          .optional()
+          .describe(
+            "Read-only role (named peerkeeper-organization-reader: the hub may assume only that name) in the management account or a delegated administrator, through which organizationalUnit groups are discovered; absent = the functions' own credentials.",
+          ),
+      })
+      .optional(),
+    azure: z
+      .strictObject({
+        tenantId: z.string().optional().describe('The Entra ID tenant.'),
+        subscriptions: z.array(z.string()).optional().describe('Subscriptions to observe.'),
+        managementGroup: z
+          .string()
+          .optional()
+          .describe('Observe every Enabled subscription under this management group (nested groups included).'),
+      })
+      .optional(),
+    gcp: z
+      .strictObject({
+        projects: z.array(z.string()).optional().describe('Projects to observe.'),
+        folder: z
+          .string()
+          .optional()
+          .describe('Observe every ACTIVE project under this folder (nested folders included).'),
+        organization: z
+          .string()
+          .optional()
+          .describe('Observe every ACTIVE project under this organization (in any folder).'),
+      })
+      .optional(),
+  })
+  .default({});
 
 /** Quotas the clouds apply, when the defaults were raised; an account's own applied quota wins when observed. */
 export const CloudLimitsSchema = z.strictObject({
-  peeringsPerNetwork: z.number().int().positive().max(10_000).optional().describe('Peerings one network may have (AWS: active peerings per VPC, at most 125).'),
-  routesPerTable: z.number().int().positive().max(10_000).optional().describe('Routes one route table may hold (AWS: at most 1,000).'),
+  peeringsPerNetwork: z
+    .number()
+    .int()
+    .positive()
+    .max(10_000)
+    .optional()
+    .describe('Peerings one network may have (AWS: active peerings per VPC, at most 125).'),
+  routesPerTable: z
+    .number()
+    .int()
+    .positive()
+    .max(10_000)
+    .optional()
+    .describe('Routes one route table may hold (AWS: at most 1,000).'),
 });
 
 /** The one policy file that governs all three clouds. */
@@ -85,28 +179,60 @@ export const PolicySchema = z.strictObject({
   version: z.literal(1).describe('Policy format version.'),
   mode: z.enum(['observe', 'enforce']).default('enforce').describe('observe: plan and report only; enforce: act.'),
   /** peerkeeper's own identities; events they cause produce no work. */
-  identities: z.array(z.string()).default([]).describe('Role ARNs, principal ids or service-account emails that are peerkeeper itself.'),
+  identities: z
+    .array(z.string())
+    .default([])
+    .describe('Role ARNs, principal ids or service-account emails that are peerkeeper itself.'),
   providers: ProvidersSchema,
   groups: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), GroupSchema),
   connections: z.array(ConnectionSchema).default([]),
   deny: z.array(DenySchema).default([]),
-  unmatchedRequests: z.enum(['reject', 'ignore', 'chat']).default('reject').describe('What to do with a request no connection matches.'),
-  approvals: z.strictObject({
-    approvers: z.array(z.string()).default([]).describe('Slack user ids (U…) or user group ids (S…).'),
-    ttl: DurationSchema.default('72h').describe('How long an approval stays open: 1h to 7d, the clouds\' request expiry (capped at the cloud\'s own expiry − 1 h).'),
-    channel: z.string().optional().describe('Slack channel id for approval messages.'),
-  }).default({ approvers: [], ttl: '72h' }),
-  drift: z.strictObject({
-    routes: z.enum(['revert', 'report']).default('revert').describe('Managed routes that drifted: put back, or only report.'),
-    peerings: z.enum(['revert', 'report']).default('revert').describe('Managed peerings deleted or changed: recreate / fix, or only report.'),
-    unknownPeerings: z.enum(['report', 'ignore']).default('report').describe('Peerings the policy does not know: never touched, reported or ignored.'),
-  }).default({ routes: 'revert', peerings: 'revert', unknownPeerings: 'report' }),
-  limits: z.strictObject({
-    maxChangesPerRun: z.number().int().positive().default(50).describe('Blast-radius cap: changes one run may make; the rest waits for the next run.'),
-    aws: CloudLimitsSchema.optional().describe('Applied AWS quotas when raised (defaults: 50 active peerings per VPC, 50 routes per table).'),
-    azure: CloudLimitsSchema.optional().describe('Azure limits (defaults: 500 peerings per VNet, 400 routes per table).'),
-    gcp: CloudLimitsSchema.optional().describe('GCP quotas (default: 25 peerings per network).'),
-  }).default({ maxChangesPerRun: 50 }),
+  unmatchedRequests: z
+    .enum(['reject', 'ignore', 'chat'])
+    .default('reject')
+    .describe('What to do with a request no connection matches.'),
+  approvals: z
+    .strictObject({
+      approvers: z.array(z.string()).default([]).describe('Slack user ids (U…) or user group ids (S…).'),
+      ttl: DurationSchema.default('72h').describe(
+        "How long an approval stays open: 1h to 7d, the clouds' request expiry (capped at the cloud's own expiry − 1 h).",
+      ),
+      channel: z.string().optional().describe('Slack channel id for approval messages.'),
+    })
+    .default({ approvers: [], ttl: '72h' }),
+  drift: z
+    .strictObject({
+      routes: z
+        .enum(['revert', 'report'])
+        .default('revert')
+        .describe('Managed routes that drifted: put back, or only report.'),
+      peerings: z
+        .enum(['revert', 'report'])
+        .default('revert')
+        .describe('Managed peerings deleted or changed: recreate / fix, or only report.'),
+      unknownPeerings: z
+        .enum(['report', 'ignore'])
+        .default('report')
+        .describe('Peerings the policy does not know: never touched, reported or ignored.'),
+    })
+    .default({ routes: 'revert', peerings: 'revert', unknownPeerings: 'report' }),
+  limits: z
+    .strictObject({
+      maxChangesPerRun: z
+        .number()
+        .int()
+        .positive()
+        .default(50)
+        .describe('Blast-radius cap: changes one run may make; the rest waits for the next run.'),
+      aws: CloudLimitsSchema.optional().describe(
+        'Applied AWS quotas when raised (defaults: 50 active peerings per VPC, 50 routes per table).',
+      ),
+      azure: CloudLimitsSchema.optional().describe(
+        'Azure limits (defaults: 500 peerings per VNet, 400 routes per table).',
+      ),
+      gcp: CloudLimitsSchema.optional().describe('GCP quotas (default: 25 peerings per network).'),
+    })
+    .default({ maxChangesPerRun: 50 }),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 export type PolicyInput = z.input<typeof PolicySchema>;

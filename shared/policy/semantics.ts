@@ -5,17 +5,26 @@ import type { Connection, Group, Policy } from './schema';
 /** The group pairs a connection peers: hub with spokes, members among themselves, or the pair. */
 export function connectedGroupPairs(connection: Connection): { path: PropertyKey[]; pair: [string, string] } {
   switch (connection.topology) {
-    case 'hub-spoke': return { path: ['hub'], pair: [connection.hub, connection.spokes] };
-    case 'mesh': return { path: ['members'], pair: [connection.members, connection.members] };
-    case 'pair': return { path: ['between'], pair: connection.between };
+    case 'hub-spoke':
+      return { path: ['hub'], pair: [connection.hub, connection.spokes] };
+    case 'mesh':
+      return { path: ['members'], pair: [connection.members, connection.members] };
+    case 'pair':
+      return { path: ['between'], pair: connection.between };
   }
 }
 
 function groupRefs(connection: Connection): { path: PropertyKey[]; group: string }[] {
   switch (connection.topology) {
-    case 'hub-spoke': return [{ path: ['hub'], group: connection.hub }, { path: ['spokes'], group: connection.spokes }];
-    case 'mesh': return [{ path: ['members'], group: connection.members }];
-    case 'pair': return connection.between.map((group, i) => ({ path: ['between', i], group }));
+    case 'hub-spoke':
+      return [
+        { path: ['hub'], group: connection.hub },
+        { path: ['spokes'], group: connection.spokes },
+      ];
+    case 'mesh':
+      return [{ path: ['members'], group: connection.members }];
+    case 'pair':
+      return connection.between.map((group, i) => ({ path: ['between', i], group }));
   }
 }
 
@@ -64,7 +73,11 @@ export function checkPolicySemantics(policy: Policy): { errors: PathIssue[]; war
     const at = ['connections', i];
     const earlier = firstByName.get(connection.name);
     if (earlier === undefined) firstByName.set(connection.name, i);
-    else errors.push({ path: [...at, 'name'], message: `duplicate connection name "${connection.name}" (also connections[${earlier}])` });
+    else
+      errors.push({
+        path: [...at, 'name'],
+        message: `duplicate connection name "${connection.name}" (also connections[${earlier}])`,
+      });
 
     const refs = groupRefs(connection);
     for (const ref of refs) {
@@ -75,47 +88,79 @@ export function checkPolicySemantics(policy: Policy): { errors: PathIssue[]; war
     const first = clouds[0];
     const other = clouds.find((r) => r.cloud !== first?.cloud);
     if (first && other) {
-      errors.push({ path: at, message: `connection "${connection.name}" joins ${first.cloud} group "${first.group}" with ${other.cloud} group "${other.group}": native peering is single-cloud` });
+      errors.push({
+        path: at,
+        message: `connection "${connection.name}" joins ${first.cloud} group "${first.group}" with ${other.cloud} group "${other.group}": native peering is single-cloud`,
+      });
     }
 
     const pair = connectedGroupPairs(connection).pair;
     policy.deny.forEach((deny, j) => {
       if (samePair(pair, deny.between)) {
-        errors.push({ path: at, message: `connection "${connection.name}" connects groups "${pair[0]}" and "${pair[1]}", which deny[${j}] forbids: ${deny.reason}` });
+        errors.push({
+          path: at,
+          message: `connection "${connection.name}" connects groups "${pair[0]}" and "${pair[1]}", which deny[${j}] forbids: ${deny.reason}`,
+        });
       }
     });
 
     if (connection.approval === 'chat' && policy.approvals.approvers.length === 0) {
-      errors.push({ path: [...at, 'approval'], message: `connection "${connection.name}" asks for chat approval but approvals.approvers is empty` });
+      errors.push({
+        path: [...at, 'approval'],
+        message: `connection "${connection.name}" asks for chat approval but approvals.approvers is empty`,
+      });
     }
     if (connection.routes.azureNextHop !== undefined && clouds.some((r) => r.cloud !== 'azure')) {
-      warnings.push({ path: [...at, 'routes', 'azureNextHop'], message: 'azureNextHop only applies to Azure connections and is ignored here' });
+      warnings.push({
+        path: [...at, 'routes', 'azureNextHop'],
+        message: 'azureNextHop only applies to Azure connections and is ignored here',
+      });
     }
   });
 
-  policy.deny.forEach((deny, j) => deny.between.forEach((name, k) => {
-    used.add(name);
-    if (!groups.has(name)) unknown(['deny', j, 'between', k], name);
-  }));
+  policy.deny.forEach((deny, j) =>
+    deny.between.forEach((name, k) => {
+      used.add(name);
+      if (!groups.has(name)) unknown(['deny', j, 'between', k], name);
+    }),
+  );
 
   errors.push(...approvalTtlIssues(policy), ...nextHopIssues(policy));
   if (policy.unmatchedRequests === 'chat' && policy.approvals.approvers.length === 0) {
-    errors.push({ path: ['unmatchedRequests'], message: 'unmatchedRequests is "chat" but approvals.approvers is empty: nobody could answer' });
+    errors.push({
+      path: ['unmatchedRequests'],
+      message: 'unmatchedRequests is "chat" but approvals.approvers is empty: nobody could answer',
+    });
   }
 
-  const structureFields = { aws: ['organizationalUnit'], azure: ['managementGroup'], gcp: ['folder', 'organization'] } as const;
+  const structureFields = {
+    aws: ['organizationalUnit'],
+    azure: ['managementGroup'],
+    gcp: ['folder', 'organization'],
+  } as const;
   for (const [name, group] of groups) {
     for (const [cloud, fields] of Object.entries(structureFields)) {
       for (const field of fields) {
-        if (cloud !== group.cloud && group[field] !== undefined) errors.push({ path: ['groups', name, field], message: `${field} selects ${cloud} accounts; group "${name}" is a ${group.cloud} group` });
+        if (cloud !== group.cloud && group[field] !== undefined)
+          errors.push({
+            path: ['groups', name, field],
+            message: `${field} selects ${cloud} accounts; group "${name}" is a ${group.cloud} group`,
+          });
       }
     }
-    if (!used.has(name)) warnings.push({ path: ['groups', name], message: `group "${name}" is used by no connection or deny` });
+    if (!used.has(name))
+      warnings.push({ path: ['groups', name], message: `group "${name}" is used by no connection or deny` });
     if (group.cloud === 'gcp' && [group.region ?? []].flat().some((r) => r !== 'global')) {
-      warnings.push({ path: ['groups', name, 'region'], message: 'GCP networks are global: only region "global" can match' });
+      warnings.push({
+        path: ['groups', name, 'region'],
+        message: 'GCP networks are global: only region "global" can match',
+      });
     }
     if (group.cloud === 'gcp' && group.tags !== undefined && Object.keys(group.tags).length > 0) {
-      warnings.push({ path: ['groups', name, 'tags'], message: 'GCP networks have no tags or labels: select them by accountLabels, account or name' });
+      warnings.push({
+        path: ['groups', name, 'tags'],
+        message: 'GCP networks have no tags or labels: select them by accountLabels, account or name',
+      });
     }
   }
   return { errors, warnings };

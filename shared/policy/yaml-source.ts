@@ -1,4 +1,15 @@
-import { type Document, isCollection, isMap, isScalar, isSeq, type LineCounter, type Node, type Pair, visit, type YAMLMap } from 'yaml';
+import {
+  type Document,
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  type Pair,
+  visit,
+  type YAMLMap,
+} from 'yaml';
 import { formatPolicyPath, type PolicySource } from './issues';
 
 /* Positions in a YAML policy file. Apart from issues.ts so that the functions, which load the compiled JSON
@@ -27,7 +38,11 @@ function pairOf(node: unknown, key: PropertyKey): Pair | undefined {
 }
 
 function childNode(node: unknown, key: PropertyKey): Node | undefined {
-  const child: unknown = isSeq(node) ? (typeof key === 'number' ? node.items[key] : undefined) : pairOf(node, key)?.value;
+  const child: unknown = isSeq(node)
+    ? typeof key === 'number'
+      ? node.items[key]
+      : undefined
+    : pairOf(node, key)?.value;
   return isScalar(child) || isCollection(child) ? child : undefined;
 }
 
@@ -45,7 +60,8 @@ export function yamlSource(file: string, doc: Document, lines: LineCounter): Pol
   const position = (path: readonly PropertyKey[], keyed: boolean): { line: number; column: number } => {
     const chain: (Node | undefined)[] = [doc.contents ?? undefined];
     for (const key of path) chain.push(childNode(chain[chain.length - 1], key));
-    let node: Node | undefined = keyed && path.length > 0 ? keyNode(chain[path.length - 1], path[path.length - 1]!) : undefined;
+    let node: Node | undefined =
+      keyed && path.length > 0 ? keyNode(chain[path.length - 1], path[path.length - 1]!) : undefined;
     for (let depth = path.length; node === undefined && depth >= 0; depth--) node = chain[depth];
     const offset = node?.range?.[0] ?? 0;
     const { line, col } = lines.linePos(offset);
@@ -53,7 +69,12 @@ export function yamlSource(file: string, doc: Document, lines: LineCounter): Pol
   };
   return {
     file,
-    locate: ({ path, message, atKey }) => ({ file, ...position(path, atKey === true), path: formatPolicyPath(path), message }),
+    locate: ({ path, message, atKey }) => ({
+      file,
+      ...position(path, atKey === true),
+      path: formatPolicyPath(path),
+      message,
+    }),
   };
 }
 
@@ -77,7 +98,11 @@ export function duplicateKeys(doc: Document): { offset: number; message: string 
         const key: unknown = pair.key;
         if (!isScalar(key)) continue;
         const name = `${typeof key.value}:${String(key.value)}`;
-        if (seen.has(name)) found.push({ offset: key.range?.[0] ?? 0, message: `Map keys must be unique: "${String(key.value)}" is already set in this map` });
+        if (seen.has(name))
+          found.push({
+            offset: key.range?.[0] ?? 0,
+            message: `Map keys must be unique: "${String(key.value)}" is already set in this map`,
+          });
         seen.add(name);
       }
     },

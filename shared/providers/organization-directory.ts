@@ -99,7 +99,9 @@ export class OrganizationDirectory {
 
   /** The governed accounts discovered so far: under a selected container and active. */
   governed(): DiscoveredAccount[] {
-    return [...this.known.values()].filter((a) => a.active && this.selects(a)).sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+    return [...this.known.values()]
+      .filter((a) => a.active && this.selects(a))
+      .sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
   }
 
   /** Every account discovered so far, active or not (for `validate --provider`). */
@@ -122,18 +124,30 @@ export class OrganizationDirectory {
   async decorate(observation: Observation): Promise<Observation> {
     const cloud = this.cloud;
     const unread: UnreadPartition[] = [];
-    const accounts = await Promise.all(observation.accounts.map(async (a) => {
-      if (a.cloud !== cloud) return a;
-      try {
-        await this.ensure(a.account);
-      } catch (error) {
-        unread.push({ cloud, account: a.account, reason: `organization lookup failed: ${error instanceof Error ? error.message : String(error)}` });
-        return a;
-      }
-      const ancestors = this.ancestry(a.account);
-      return ancestors === undefined ? a : { ...a, ancestors };
-    }));
+    const accounts = await Promise.all(
+      observation.accounts.map(async (a) => {
+        if (a.cloud !== cloud) return a;
+        try {
+          await this.ensure(a.account);
+        } catch (error) {
+          unread.push({
+            cloud,
+            account: a.account,
+            reason: `organization lookup failed: ${error instanceof Error ? error.message : String(error)}`,
+          });
+          return a;
+        }
+        const ancestors = this.ancestry(a.account);
+        return ancestors === undefined ? a : { ...a, ancestors };
+      }),
+    );
     if (unread.length === 0) return { ...observation, accounts };
-    return { ...observation, accounts, complete: false, gaps: [...observation.gaps, ...unread.map((u) => `${cloud}: ${u.reason}`)], unread: [...(observation.unread ?? []), ...unread] };
+    return {
+      ...observation,
+      accounts,
+      complete: false,
+      gaps: [...observation.gaps, ...unread.map((u) => `${cloud}: ${u.reason}`)],
+      unread: [...(observation.unread ?? []), ...unread],
+    };
   }
 }

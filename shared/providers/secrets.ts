@@ -18,7 +18,10 @@ export function cachedSecrets(source: SecretSource): SecretSource {
     get(name) {
       let value = cache.get(name);
       if (value === undefined) {
-        value = source.get(name).catch((error: unknown) => { cache.delete(name); throw error; });
+        value = source.get(name).catch((error: unknown) => {
+          cache.delete(name);
+          throw error;
+        });
         cache.set(name, value);
       }
       return value;

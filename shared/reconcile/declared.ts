@@ -11,6 +11,8 @@ export function withDeclaredRequests(observation: Observation, declared: readonl
   const pair = (p: Peering) => [networkKey(p.requester), networkKey(p.accepter)].sort().join('|');
   const joined = new Set(observation.peerings.filter((p) => p.state === 'requested' || p.state === 'active').map(pair));
   const ids = new Set(observation.peerings.map((p) => `${p.cloud}:${p.id}`));
-  const added = declared.filter((p) => observed.has(networkKey(p.accepter)) && !joined.has(pair(p)) && !ids.has(`${p.cloud}:${p.id}`));
+  const added = declared.filter(
+    (p) => observed.has(networkKey(p.accepter)) && !joined.has(pair(p)) && !ids.has(`${p.cloud}:${p.id}`),
+  );
   return added.length === 0 ? observation : { ...observation, peerings: [...observation.peerings, ...added] };
 }

@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { Action, Cloud, Observation, PartitionStatus, Peering, Plan, Problem, Scope, Trigger, UnreadPartition } from '../model';
+import type {
+  Action,
+  Cloud,
+  Observation,
+  PartitionStatus,
+  Peering,
+  Plan,
+  Problem,
+  Scope,
+  Trigger,
+  UnreadPartition,
+} from '../model';
 import { describeScope, isMutating, mergeObservations } from '../model';
 import { linksRestoredFromNearSide, planHash, planScope } from '../planner';
 import type { ApprovalState } from '../planner';
@@ -51,14 +62,33 @@ export interface ReconcileResult {
 function subjectOf(action: Action): string {
   if (action.action === 'report') return action.target.subject;
   const t = action.target;
-  return 'network' in t ? `${action.cloud}:${t.routeTableId}:${t.destination}` : `${action.cloud}:${t.id ?? `${t.requester.id}->${t.accepter.id}`}`;
+  return 'network' in t
+    ? `${action.cloud}:${t.routeTableId}:${t.destination}`
+    : `${action.cloud}:${t.id ?? `${t.requester.id}->${t.accepter.id}`}`;
 }
 
-function auditEntry(result: ActionResult, at: string, actor: string, hash: string, trigger: Trigger | undefined, observedAt: Date): AuditEntry {
-  const id = createHash('sha256').update(`${hash}|${subjectOf(result.action)}|${result.action.action}|${at}`).digest('hex').slice(0, 24);
+function auditEntry(
+  result: ActionResult,
+  at: string,
+  actor: string,
+  hash: string,
+  trigger: Trigger | undefined,
+  observedAt: Date,
+): AuditEntry {
+  const id = createHash('sha256')
+    .update(`${hash}|${subjectOf(result.action)}|${result.action.action}|${at}`)
+    .digest('hex')
+    .slice(0, 24);
   return {
-    id, at, actor, action: result.action.action, subject: subjectOf(result.action), reason: result.action.reason,
-    planHash: hash, outcome: result.status, ...(trigger ? { eventId: trigger.eventId } : {}),
+    id,
+    at,
+    actor,
+    action: result.action.action,
+    subject: subjectOf(result.action),
+    reason: result.action.reason,
+    planHash: hash,
+    outcome: result.status,
+    ...(trigger ? { eventId: trigger.eventId } : {}),
     ...actionAuditFields(result.action, trigger, observedAt),
   };
 }
@@ -71,24 +101,42 @@ const accountKey = (cloud: Cloud, account: string) => `${cloud}:${cloud === 'azu
  * (management groups, folders). An event naming any other account observes nothing there, so nothing from an
  * unlisted account is ever treated as ours (and never accepted). The sweep also covers discovered partitions.
  */
-async function governedPartitions(scope: Scope, policy: Policy, clouds: readonly Cloud[], providers: ReconcileDeps['providers']): Promise<{ partitions: Partition[]; governed: Set<string>; undiscovered: UnreadPartition[] }> {
+async function governedPartitions(
+  scope: Scope,
+  policy: Policy,
+  clouds: readonly Cloud[],
+  providers: ReconcileDeps['providers'],
+): Promise<{ partitions: Partition[]; governed: Set<string>; undiscovered: UnreadPartition[] }> {
   const discovered: Partition[] = [];
   // A failed discovery is a gap over the whole cloud, never an empty organization (DESIGN §11, §12).
   const undiscovered: UnreadPartition[] = [];
   for (const cloud of clouds) {
     const provider = providers[cloud];
     if (!provider?.partitions) continue;
-    discovered.push(...(await provider.partitions(scope).catch((error: unknown) => {
-      undiscovered.push({ cloud, account: '*', reason: `discovering governed accounts failed: ${error instanceof Error ? error.message : String(error)}` });
-      return [];
-    })));
+    discovered.push(
+      ...(await provider.partitions(scope).catch((error: unknown) => {
+        undiscovered.push({
+          cloud,
+          account: '*',
+          reason: `discovering governed accounts failed: ${error instanceof Error ? error.message : String(error)}`,
+        });
+        return [];
+      })),
+    );
   }
-  const governed = new Set([...clouds.flatMap((c) => governedAccounts(policy, c).map((a) => accountKey(c, a))), ...discovered.map((p) => accountKey(p.cloud, p.account))]);
+  const governed = new Set([
+    ...clouds.flatMap((c) => governedAccounts(policy, c).map((a) => accountKey(c, a))),
+    ...discovered.map((p) => accountKey(p.cloud, p.account)),
+  ]);
   const planned = partitionsFor(scope, policy, clouds).filter((p) => governed.has(accountKey(p.cloud, p.account)));
   if (scope.kind !== 'estate') return { partitions: planned, governed, undiscovered };
   const seen = new Map(planned.map((p) => [partitionKey(p), p]));
   for (const p of discovered) {
-    const covered = seen.has(partitionKey(p)) || planned.some((q) => q.cloud === p.cloud && accountKey(q.cloud, q.account) === accountKey(p.cloud, p.account) && !p.region);
+    const covered =
+      seen.has(partitionKey(p)) ||
+      planned.some(
+        (q) => q.cloud === p.cloud && accountKey(q.cloud, q.account) === accountKey(p.cloud, p.account) && !p.region,
+      );
     if (!covered) seen.set(partitionKey(p), p);
   }
   return { partitions: [...seen.values()], governed, undiscovered };
@@ -103,20 +151,33 @@ async function governedPartitions(scope: Scope, policy: Policy, clouds: readonly
  */
 const unreadable = new WeakMap<PeeringProvider, Map<string, Partition>>();
 
-function rememberUnread(providers: ReconcileDeps['providers'], read: readonly Partition[], observation: Observation): void {
+function rememberUnread(
+  providers: ReconcileDeps['providers'],
+  read: readonly Partition[],
+  observation: Observation,
+): void {
   const failed = observation.unread ?? [];
   for (const p of read) {
     const provider = providers[p.cloud];
     if (!provider) continue;
     const memo = unreadable.get(provider) ?? new Map<string, Partition>();
     unreadable.set(provider, memo);
-    const unread = failed.some((u) => u.cloud === p.cloud && accountKey(u.cloud, u.account) === accountKey(p.cloud, p.account) && (u.region === undefined || p.region === undefined || u.region === p.region));
+    const unread = failed.some(
+      (u) =>
+        u.cloud === p.cloud &&
+        accountKey(u.cloud, u.account) === accountKey(p.cloud, p.account) &&
+        (u.region === undefined || p.region === undefined || u.region === p.region),
+    );
     if (unread) memo.set(partitionKey(p), p);
     else memo.delete(partitionKey(p));
   }
 }
 
-function withRememberedUnread(own: readonly Partition[], providers: ReconcileDeps['providers'], governed: ReadonlySet<string>): Partition[] {
+function withRememberedUnread(
+  own: readonly Partition[],
+  providers: ReconcileDeps['providers'],
+  governed: ReadonlySet<string>,
+): Partition[] {
   const out = new Map(own.map((p) => [partitionKey(p), p]));
   for (const cloud of new Set(own.map((p) => p.cloud))) {
     const provider = providers[cloud];
@@ -139,7 +200,9 @@ function withoutClouds(observation: Observation, clouds: ReadonlySet<Cloud>): Ob
   const gaps = observation.gaps.filter((g) => ![...clouds].some((c) => g.startsWith(`${c}:`)));
   const unread = (observation.unread ?? []).filter((u) => !clouds.has(u.cloud));
   return {
-    complete: observation.complete || (gaps.length === 0 && unread.length === 0), gaps, unread,
+    complete: observation.complete || (gaps.length === 0 && unread.length === 0),
+    gaps,
+    unread,
     accounts: observation.accounts.filter((a) => !clouds.has(a.cloud)),
     networks: observation.networks.filter((n) => !clouds.has(n.ref.cloud)),
     peerings: observation.peerings.filter((p) => !clouds.has(p.cloud)),
@@ -150,20 +213,43 @@ function withoutClouds(observation: Observation, clouds: ReadonlySet<Cloud>): Ob
 function ungovernedProblems(scope: Scope, partitions: readonly Partition[]): Problem[] {
   if (scope.kind === 'estate') return [];
   const target = scope.kind === 'network' ? scope.network : scope;
-  if (partitions.some((p) => p.cloud === target.cloud && accountKey(p.cloud, p.account) === accountKey(target.cloud, target.account))) return [];
-  return [{ severity: 'warning', code: 'ungoverned', message: `${target.cloud} account ${target.account} is not governed by the policy (not listed, not discovered): its networks are not observed and nothing from it is accepted` }];
+  if (
+    partitions.some(
+      (p) => p.cloud === target.cloud && accountKey(p.cloud, p.account) === accountKey(target.cloud, target.account),
+    )
+  )
+    return [];
+  return [
+    {
+      severity: 'warning',
+      code: 'ungoverned',
+      message: `${target.cloud} account ${target.account} is not governed by the policy (not listed, not discovered): its networks are not observed and nothing from it is accepted`,
+    },
+  ];
 }
 
 /** Every partition this reconcile read, complete unless the plan lists it unread (per-partition completeness). */
 function partitionStatuses(read: readonly Partition[], unread: readonly PartitionStatus[]): PartitionStatus[] {
-  const incomplete = (p: Partition) => unread.some((u) => u.cloud === p.cloud && (u.account === '*' || accountKey(u.cloud, u.account) === accountKey(p.cloud, p.account)) && (u.region === undefined || p.region === undefined || u.region === p.region));
+  const incomplete = (p: Partition) =>
+    unread.some(
+      (u) =>
+        u.cloud === p.cloud &&
+        (u.account === '*' || accountKey(u.cloud, u.account) === accountKey(p.cloud, p.account)) &&
+        (u.region === undefined || p.region === undefined || u.region === p.region),
+    );
   const seen = new Set<string>();
   const complete: PartitionStatus[] = [];
   for (const p of read) {
     const key = partitionKey(p);
     if (seen.has(key) || incomplete(p)) continue;
     seen.add(key);
-    complete.push({ cloud: p.cloud, account: p.account, ...(p.region ? { region: p.region } : {}), complete: true, reasons: [] });
+    complete.push({
+      cloud: p.cloud,
+      account: p.account,
+      ...(p.region ? { region: p.region } : {}),
+      complete: true,
+      reasons: [],
+    });
   }
   return [...complete, ...unread];
 }
@@ -175,12 +261,23 @@ function partitionStatuses(read: readonly Partition[], unread: readonly Partitio
 export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?: Trigger): Promise<ReconcileResult> {
   const now = deps.now ?? (() => new Date());
   const clouds = (Object.keys(deps.providers) as Cloud[]).filter((c) => deps.providers[c] !== undefined);
-  const { partitions: own, governed, undiscovered } = await governedPartitions(scope, deps.policy, clouds, deps.providers);
+  const {
+    partitions: own,
+    governed,
+    undiscovered,
+  } = await governedPartitions(scope, deps.policy, clouds, deps.providers);
   const toObserve = scope.kind === 'estate' ? own : withRememberedUnread(own, deps.providers, governed);
-  const observeAll = async (partitions: readonly Partition[]) => mergeObservations((await Promise.all(clouds.map((cloud) => {
-    const mine = partitions.filter((p) => p.cloud === cloud);
-    return mine.length === 0 ? undefined : deps.providers[cloud]!.observe(mine);
-  }))).filter((p): p is Observation => p !== undefined));
+  const observeAll = async (partitions: readonly Partition[]) =>
+    mergeObservations(
+      (
+        await Promise.all(
+          clouds.map((cloud) => {
+            const mine = partitions.filter((p) => p.cloud === cloud);
+            return mine.length === 0 ? undefined : deps.providers[cloud]!.observe(mine);
+          }),
+        )
+      ).filter((p): p is Observation => p !== undefined),
+    );
   // When the plan's observation began: the adapters may trust it for a write that follows within a moment.
   const observedAt = now().getTime();
   const first = await observeAll(toObserve);
@@ -188,29 +285,65 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
   // members the scope's networks involve, and the far sides of its links — never every account a group names.
   const involved = involvedPartitions(scope, deps.policy, first, (cloud) => governedOf(governed, cloud));
   const nearSide = scope.kind === 'route-table' ? linksRestoredFromNearSide(deps.policy, first) : new Set<string>();
-  const farSides = farSidePartitions(scope, first, [...toObserve, ...involved], (cloud, account) => governed.has(accountKey(cloud, account)), nearSide);
+  const farSides = farSidePartitions(
+    scope,
+    first,
+    [...toObserve, ...involved],
+    (cloud, account) => governed.has(accountKey(cloud, account)),
+    nearSide,
+  );
   const far = [...involved, ...farSides];
   // Azure and GCP peerings are two halves, joined into one link only within one read: a second round that reaches
   // a far side of those clouds re-reads the scope's own partitions of that cloud with it.
   const halves = new Set<Cloud>(far.map((p) => p.cloud).filter((c) => c !== 'aws'));
-  const observed = far.length === 0 ? first
-    : mergeObservations([withoutClouds(first, halves), await observeAll([...toObserve.filter((p) => halves.has(p.cloud)), ...far])]);
-  const merged = undiscovered.length === 0 ? observed
-    : { ...observed, complete: false, gaps: [...observed.gaps, ...undiscovered.map((u) => `${u.cloud}: ${u.reason}`)], unread: [...(observed.unread ?? []), ...undiscovered] };
+  const observed =
+    far.length === 0
+      ? first
+      : mergeObservations([
+          withoutClouds(first, halves),
+          await observeAll([...toObserve.filter((p) => halves.has(p.cloud)), ...far]),
+        ]);
+  const merged =
+    undiscovered.length === 0
+      ? observed
+      : {
+          ...observed,
+          complete: false,
+          gaps: [...observed.gaps, ...undiscovered.map((u) => `${u.cloud}: ${u.reason}`)],
+          unread: [...(observed.unread ?? []), ...undiscovered],
+        };
   const partitions = [...toObserve, ...far];
   rememberUnread(deps.providers, partitions, observed);
   const observation = deps.declaredRequests ? withDeclaredRequests(merged, await deps.declaredRequests()) : merged;
   const decisions = new Map(deps.decisions ?? []);
-  if (deps.approvals) for (const [id, state] of await deps.approvals.states(observation.peerings)) if (!decisions.has(id)) decisions.set(id, state);
+  if (deps.approvals)
+    for (const [id, state] of await deps.approvals.states(observation.peerings))
+      if (!decisions.has(id)) decisions.set(id, state);
   const planned = planScope({ policy: deps.policy, observation, scope, now: now(), decisions });
-  const plan = { ...planned, partitions: partitionStatuses(partitions, planned.partitions), problems: [...planned.problems, ...ungovernedProblems(scope, partitions)] };
+  const plan = {
+    ...planned,
+    partitions: partitionStatuses(partitions, planned.partitions),
+    problems: [...planned.problems, ...ungovernedProblems(scope, partitions)],
+  };
   const hash = planHash(plan);
   const gateway = deps.approvals;
-  const requestApproval: ExecuteDeps['requestApproval'] = deps.requestApproval
-    ?? (gateway ? (action, peeringId) => gateway.request(action, peeringId, { observation, planHash: hash, now: now(), ...(trigger ? { eventId: trigger.eventId } : {}) }) : undefined);
+  const requestApproval: ExecuteDeps['requestApproval'] =
+    deps.requestApproval ??
+    (gateway
+      ? (action, peeringId) =>
+          gateway.request(action, peeringId, {
+            observation,
+            planHash: hash,
+            now: now(),
+            ...(trigger ? { eventId: trigger.eventId } : {}),
+          })
+      : undefined);
   const results = await executePlan(plan, {
-    providers: deps.providers, now, mode: deps.mode ?? deps.policy.mode,
-    deadline: deps.deadline ?? now().getTime() + 600_000, observedAt,
+    providers: deps.providers,
+    now,
+    mode: deps.mode ?? deps.policy.mode,
+    deadline: deps.deadline ?? now().getTime() + 600_000,
+    observedAt,
     ...(requestApproval ? { requestApproval } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     ...(deps.random ? { random: deps.random } : {}),
@@ -218,9 +351,23 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
   if (deps.audit) {
     const at = now().toISOString();
     const actor = deps.actor ?? 'peerkeeper';
-    const worth = results.filter((r) => (isMutating(r.action) || r.action.action === 'request-approval' || isAuditedFinding(r.action)) && r.status !== 'observed');
+    const worth = results.filter(
+      (r) =>
+        (isMutating(r.action) || r.action.action === 'request-approval' || isAuditedFinding(r.action)) &&
+        r.status !== 'observed',
+    );
     for (const r of worth) await deps.audit.append(auditEntry(r, at, actor, hash, trigger, new Date(observedAt)));
-    for (const e of observationAuditEntries({ policy: deps.policy, observation, plan, scope, at: now(), actor, planHash: hash, results })) await deps.audit.append(e);
+    for (const e of observationAuditEntries({
+      policy: deps.policy,
+      observation,
+      plan,
+      scope,
+      at: now(),
+      actor,
+      planHash: hash,
+      results,
+    }))
+      await deps.audit.append(e);
   }
   return { scope, observation, plan, planHash: hash, results, writes: countWrites(results) };
 }

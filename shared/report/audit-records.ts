@@ -23,12 +23,18 @@ export interface UnreadablePartition {
 export function driftKind(action: Action): string | undefined {
   switch (action.action) {
     // A planned replace always means the route exists and points elsewhere (see outcome-events.ts).
-    case 'replace-route': return 'route-drift';
-    case 'delete-route': return 'route-drift';
-    case 'update-peering': return 'peering-drift';
-    case 'create-peering': return action.replaces ? 'peering-drift' : undefined;
-    case 'report': return reportKind(action.reason);
-    default: return undefined;
+    case 'replace-route':
+      return 'route-drift';
+    case 'delete-route':
+      return 'route-drift';
+    case 'update-peering':
+      return 'peering-drift';
+    case 'create-peering':
+      return action.replaces ? 'peering-drift' : undefined;
+    case 'report':
+      return reportKind(action.reason);
+    default:
+      return undefined;
   }
 }
 
@@ -72,11 +78,14 @@ const entryId = (...parts: string[]) => createHash('sha256').update(parts.join('
  */
 export function unreadPartitions(observation: Observation, plan: Plan): UnreadablePartition[] {
   const fromPlan = (plan.partitions ?? []).filter((p) => !p.complete);
-  if (fromPlan.length > 0) return fromPlan.map((p) => ({ cloud: p.cloud, account: p.account, region: p.region, reasons: p.reasons }));
+  if (fromPlan.length > 0)
+    return fromPlan.map((p) => ({ cloud: p.cloud, account: p.account, region: p.region, reasons: p.reasons }));
   const grouped = new Map<string, UnreadablePartition & { reasons: string[] }>();
   for (const u of observation.unread ?? []) {
     const key = `${u.cloud}:${u.account}:${u.region ?? ''}`;
-    const entry = grouped.get(key) ?? grouped.set(key, { cloud: u.cloud, account: u.account, region: u.region, reasons: [] }).get(key)!;
+    const entry =
+      grouped.get(key) ??
+      grouped.set(key, { cloud: u.cloud, account: u.account, region: u.region, reasons: [] }).get(key)!;
     entry.reasons.push(u.reason);
   }
   return [...grouped.values()];
@@ -86,10 +95,13 @@ export function unreadPartitions(observation: Observation, plan: Plan): Unreadab
 function heldSubject(action: Action): string {
   if (action.action === 'report') return action.target.subject;
   const t = action.target;
-  return 'network' in t ? `${action.cloud}:${t.routeTableId}:${t.destination}` : `${action.cloud}:${t.id ?? `${t.requester.id}->${t.accepter.id}`}`;
+  return 'network' in t
+    ? `${action.cloud}:${t.routeTableId}:${t.destination}`
+    : `${action.cloud}:${t.id ?? `${t.requester.id}->${t.accepter.id}`}`;
 }
 
-const sameAccount = (cloud: Cloud, a: string, b: string) => (cloud === 'azure' ? a.toLowerCase() === b.toLowerCase() : a === b);
+const sameAccount = (cloud: Cloud, a: string, b: string) =>
+  cloud === 'azure' ? a.toLowerCase() === b.toLowerCase() : a === b;
 
 /**
  * What a scope's conformance tally covers: the estate (every link), or one account (and region) — the unit every
@@ -102,7 +114,10 @@ function tallyOf(scope: Scope): { subject: string; owns: (ref: NetworkRef) => bo
   const region = scope.region && scope.region !== '*' ? scope.region : undefined;
   return {
     subject: `${scope.cloud}:${scope.account}${region ? `:${region}` : ''}`,
-    owns: (ref) => ref.cloud === scope.cloud && sameAccount(ref.cloud, ref.account, scope.account) && (region === undefined || ref.region === region),
+    owns: (ref) =>
+      ref.cloud === scope.cloud &&
+      sameAccount(ref.cloud, ref.account, scope.account) &&
+      (region === undefined || ref.region === region),
   };
 }
 
@@ -111,26 +126,64 @@ function tallyOf(scope: Scope): { subject: string; owns: (ref: NetworkRef) => bo
  * read), one per unreadable partition (alarms and the report count consecutive sweeps), and, for the estate
  * or one account, a `conformance` tally (see tallyOf).
  */
-export function observationAuditEntries(input: { policy: Policy; observation: Observation; plan: Plan; scope: Scope; at: Date; actor: string; planHash: string;
+export function observationAuditEntries(input: {
+  policy: Policy;
+  observation: Observation;
+  plan: Plan;
+  scope: Scope;
+  at: Date;
+  actor: string;
+  planHash: string;
   /** What the executor did with each action: a link this run created or accepted counts as converged. */
-  results?: readonly { action: Action; status: string }[] }): AuditEntry[] {
+  results?: readonly { action: Action; status: string }[];
+}): AuditEntry[] {
   const at = input.at.toISOString();
   const out: AuditEntry[] = [];
-  for (const h of input.plan.held ?? []) { // plans built before the planner held actions have none
-    out.push({ id: entryId(input.planHash, heldSubject(h.action), h.action.action, 'held', at), at, actor: input.actor, action: h.action.action, subject: heldSubject(h.action),
-      reason: h.reason, outcome: 'held', planHash: input.planHash, ...actionAuditFields(h.action, undefined, input.at) });
+  for (const h of input.plan.held ?? []) {
+    // plans built before the planner held actions have none
+    out.push({
+      id: entryId(input.planHash, heldSubject(h.action), h.action.action, 'held', at),
+      at,
+      actor: input.actor,
+      action: h.action.action,
+      subject: heldSubject(h.action),
+      reason: h.reason,
+      outcome: 'held',
+      planHash: input.planHash,
+      ...actionAuditFields(h.action, undefined, input.at),
+    });
   }
   for (const p of unreadPartitions(input.observation, input.plan)) {
     const subject = `${p.cloud}:${p.account}${p.region ? `:${p.region}` : ''}`;
-    out.push({ id: entryId(input.planHash, subject, 'unreadable', at), at, actor: input.actor, action: 'observe', subject, cloud: p.cloud,
-      reason: p.reasons.join('; ') || 'not read', outcome: 'unreadable', kind: 'unreadable-partition', planHash: input.planHash });
+    out.push({
+      id: entryId(input.planHash, subject, 'unreadable', at),
+      at,
+      actor: input.actor,
+      action: 'observe',
+      subject,
+      cloud: p.cloud,
+      reason: p.reasons.join('; ') || 'not read',
+      outcome: 'unreadable',
+      kind: 'unreadable-partition',
+      planHash: input.planHash,
+    });
   }
   const tally = tallyOf(input.scope);
   if (tally === undefined) return out;
   const counts = conformanceCounts(input.policy, input.observation, input.plan, tally.owns, input.results);
-  out.push({ id: entryId(input.planHash, 'conformance', tally.subject, at), at, actor: input.actor, action: 'sweep', subject: tally.subject, kind: 'conformance',
+  out.push({
+    id: entryId(input.planHash, 'conformance', tally.subject, at),
+    at,
+    actor: input.actor,
+    action: 'sweep',
+    subject: tally.subject,
+    kind: 'conformance',
     ...(input.scope.kind === 'account' ? { cloud: input.scope.cloud } : {}),
-    reason: `${counts.converged} of ${counts.desired} desired links converged`, outcome: input.observation.complete ? 'complete' : 'incomplete', planHash: input.planHash, counts });
+    reason: `${counts.converged} of ${counts.desired} desired links converged`,
+    outcome: input.observation.complete ? 'complete' : 'incomplete',
+    planHash: input.planHash,
+    counts,
+  });
   return out;
 }
 
@@ -141,22 +194,36 @@ export function observationAuditEntries(input: { policy: Policy; observation: Ob
  * requester when peerkeeper governs the requester's account (a spoke's sweep also reads its hub), else by its
  * accepter — so per-account tallies add up to the estate without counting a link twice.
  */
-export function conformanceCounts(policy: Policy, observation: Observation, plan: Plan, owns: (ref: NetworkRef) => boolean = () => true,
-  results: readonly { action: Action; status: string }[] = []): { desired: number; converged: number; pending: number; held: number; refused: number } {
+export function conformanceCounts(
+  policy: Policy,
+  observation: Observation,
+  plan: Plan,
+  owns: (ref: NetworkRef) => boolean = () => true,
+  results: readonly { action: Action; status: string }[] = [],
+): { desired: number; converged: number; pending: number; held: number; refused: number } {
   const index = indexEstate(policy, observation);
   const governed = new Map<Cloud, string[]>();
-  const isGoverned = (ref: NetworkRef) => (governed.get(ref.cloud) ?? governed.set(ref.cloud, governedAccounts(policy, ref.cloud)).get(ref.cloud)!).some((a) => sameAccount(ref.cloud, a, ref.account));
+  const isGoverned = (ref: NetworkRef) =>
+    (governed.get(ref.cloud) ?? governed.set(ref.cloud, governedAccounts(policy, ref.cloud)).get(ref.cloud)!).some(
+      (a) => sameAccount(ref.cloud, a, ref.account),
+    );
   const owner = (requester: NetworkRef, accepter: NetworkRef) => (isGoverned(requester) ? requester : accepter);
   const all = desirePeerings(index);
   const desired = all.desired.filter((d) => owns(owner(d.requester.ref, d.accepter.ref)));
   const refused = all.refused.filter((r) => owns(owner(r.a.ref, r.b.ref)));
   const acted = new Set<string>();
   for (const a of plan.actions) {
-    if (a.action === 'create-peering' || a.action === 'accept-peering') acted.add(pairKey(a.target.requester, a.target.accepter));
+    if (a.action === 'create-peering' || a.action === 'accept-peering')
+      acted.add(pairKey(a.target.requester, a.target.accepter));
   }
   // Accepted in this very run (an accept that went through leaves the link active).
-  const accepted = new Set(results.filter((r) => r.action.action === 'accept-peering' && (r.status === 'done' || r.status === 'converged'))
-    .map((r) => r.action.action === 'accept-peering' ? pairKey(r.action.target.requester, r.action.target.accepter) : ''));
+  const accepted = new Set(
+    results
+      .filter((r) => r.action.action === 'accept-peering' && (r.status === 'done' || r.status === 'converged'))
+      .map((r) =>
+        r.action.action === 'accept-peering' ? pairKey(r.action.target.requester, r.action.target.accepter) : '',
+      ),
+  );
   let converged = 0;
   let pending = 0;
   for (const d of desired) {
@@ -164,5 +231,11 @@ export function conformanceCounts(policy: Policy, observation: Observation, plan
     if (live.some((p) => p.state === 'active') || accepted.has(d.key)) converged++;
     else if (acted.has(d.key)) pending++;
   }
-  return { desired: desired.length + refused.length, converged, pending, held: desired.length - converged - pending, refused: refused.length };
+  return {
+    desired: desired.length + refused.length,
+    converged,
+    pending,
+    held: desired.length - converged - pending,
+    refused: refused.length,
+  };
 }

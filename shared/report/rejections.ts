@@ -7,7 +7,10 @@ const CLASSES: readonly { match: RegExp; label: string }[] = [
   { match: /^CIDR overlap|overlaps .*(already routed|routes from the accepter)/, label: 'CIDR overlap' },
   { match: /CIDRs of .* are unknown/, label: 'requester CIDRs unknown' },
   { match: /^rejected by an approver/, label: 'rejected by an approver' },
-  { match: /^unmatched request|^no connection in the policy joins/, label: 'no connection in the policy joins the pair' },
+  {
+    match: /^unmatched request|^no connection in the policy joins/,
+    label: 'no connection in the policy joins the pair',
+  },
 ];
 
 /** The class of a rejection reason; `denied by policy: <why>` keeps the policy's own words. */
@@ -16,5 +19,8 @@ export function rejectionClass(reason: string): string {
   const known = CLASSES.find((c) => c.match.test(reason));
   if (known) return known.label;
   // Unknown wording: drop ids and ranges so that equal reasons about different networks count together.
-  return reason.replace(/\b(vpc|pcx|rtb)-[0-9a-f]+\b/g, '<id>').replace(/\b[0-9a-f:.]+\/\d{1,3}\b/g, '<cidr>').replace(/\b\d{12}\b/g, '<account>');
+  return reason
+    .replace(/\b(vpc|pcx|rtb)-[0-9a-f]+\b/g, '<id>')
+    .replace(/\b[0-9a-f:.]+\/\d{1,3}\b/g, '<cidr>')
+    .replace(/\b\d{12}\b/g, '<account>');
 }

@@ -15,10 +15,19 @@ export interface SlackIntake {
  * The HTTP half of a cloud's Slack endpoint (Azure `app.http`, GCP `http`): verify the signature over the raw
  * body, answer at once, hand back the decision as work to queue. 503 when the deployment has no approvals.
  */
-export async function intakeSlackRequest(wiring: ApprovalWiring | undefined, request: SlackHttpRequest, now: Date, log: (line: string) => void): Promise<SlackIntake> {
-  if (!wiring) return { response: { status: 503, headers: { 'content-type': 'text/plain' }, body: 'approvals are not configured' } };
+export async function intakeSlackRequest(
+  wiring: ApprovalWiring | undefined,
+  request: SlackHttpRequest,
+  now: Date,
+  log: (line: string) => void,
+): Promise<SlackIntake> {
+  if (!wiring)
+    return {
+      response: { status: 503, headers: { 'content-type': 'text/plain' }, body: 'approvals are not configured' },
+    };
   return receiveSlackRequest(request, {
-    signingSecret: (await wiring.signingSecret()) ?? '', now,
+    signingSecret: (await wiring.signingSecret()) ?? '',
+    now,
     service: { pending: async () => (await wiring.service()).pending() },
     log,
   });
@@ -34,9 +43,14 @@ export type SlackWorkStatus =
  * The worker half: parse the queued work (a message peerkeeper did not write is `malformed`, for the caller
  * to dead-letter), record the decision first-writer-wins, reconcile the decided peering, tell the decider.
  */
-export async function runSlackWork(wiring: ApprovalWiring | undefined, input: unknown, deps: {
-  now: Date; reconcile: (record: ApprovalRecord) => Promise<string | undefined>;
-}): Promise<SlackWorkStatus> {
+export async function runSlackWork(
+  wiring: ApprovalWiring | undefined,
+  input: unknown,
+  deps: {
+    now: Date;
+    reconcile: (record: ApprovalRecord) => Promise<string | undefined>;
+  },
+): Promise<SlackWorkStatus> {
   if (!wiring) return { status: 'not-configured' };
   let work: SlackWork;
   try {
@@ -46,7 +60,10 @@ export async function runSlackWork(wiring: ApprovalWiring | undefined, input: un
     throw error;
   }
   const outcome = await processSlackWork(work, {
-    service: await wiring.service(), notifier: await wiring.notifier(), now: deps.now, reconcile: deps.reconcile,
+    service: await wiring.service(),
+    notifier: await wiring.notifier(),
+    now: deps.now,
+    reconcile: deps.reconcile,
     register: async (args, user, now) => {
       try {
         return (await declareRequest(wiring.declared, parseDeclareArgs(args), { requestedBy: user.id, now })).text;
@@ -56,7 +73,9 @@ export async function runSlackWork(wiring: ApprovalWiring | undefined, input: un
       }
     },
   });
-  return outcome.ok ? { status: 'done', kind: work.kind } : { status: 'refused', kind: work.kind, reason: outcome.reason };
+  return outcome.ok
+    ? { status: 'done', kind: work.kind }
+    : { status: 'refused', kind: work.kind, reason: outcome.reason };
 }
 
 /** Headers of a fetch-style `Headers` (Azure's HttpRequest) as the record the signature check reads. */

@@ -1,4 +1,13 @@
-import { approvalGateway, ApprovalService, ConsoleNotifier, SlackClient, SlackNotifier, type ApprovalGateway, type ApprovalRecord, type Notifier } from '../approvals';
+import {
+  approvalGateway,
+  ApprovalService,
+  ConsoleNotifier,
+  SlackClient,
+  SlackNotifier,
+  type ApprovalGateway,
+  type ApprovalRecord,
+  type Notifier,
+} from '../approvals';
 import { DeclaredRequestRegistry } from '../approvals/declared';
 import type { Policy } from '../policy';
 import type { ReconcileDeps, ReconcileResult } from '../reconcile';
@@ -27,7 +36,11 @@ export const APPROVAL_ENV = {
 export const NEAR_EXPIRY_MS = 12 * 3_600_000;
 
 /** Pending approvals of a deployment that expire within `withinMs` of `now` (0 without approvals). */
-export async function approvalsExpiringWithin(wiring: ApprovalWiring | undefined, now: Date, withinMs: number = NEAR_EXPIRY_MS): Promise<number> {
+export async function approvalsExpiringWithin(
+  wiring: ApprovalWiring | undefined,
+  now: Date,
+  withinMs: number = NEAR_EXPIRY_MS,
+): Promise<number> {
   if (!wiring) return 0;
   const by = now.getTime() + withinMs;
   return (await (await wiring.service()).pending()).filter((r) => Date.parse(r.expiresAt) <= by).length;
@@ -39,9 +52,18 @@ export class ApprovalWiring {
   readonly reconcileDeps: Pick<ReconcileDeps, 'approvals' | 'declaredRequests'>;
   private built: Promise<{ service: ApprovalService; notifier: Notifier }> | undefined;
 
-  constructor(private readonly options: {
-    policy: Policy; store: ApprovalStore; audit: AuditLog; secrets?: SecretSource; env: NodeJS.ProcessEnv; log: RuntimeLog; now: () => Date; fetch?: typeof fetch;
-  }) {
+  constructor(
+    private readonly options: {
+      policy: Policy;
+      store: ApprovalStore;
+      audit: AuditLog;
+      secrets?: SecretSource;
+      env: NodeJS.ProcessEnv;
+      log: RuntimeLog;
+      now: () => Date;
+      fetch?: typeof fetch;
+    },
+  ) {
     this.declared = new DeclaredRequestRegistry(options.store);
     this.reconcileDeps = { approvals: this.gateway(), declaredRequests: this.declared.peerings(options.now) };
   }
@@ -75,7 +97,10 @@ export class ApprovalWiring {
   }
 
   private build(): Promise<{ service: ApprovalService; notifier: Notifier }> {
-    this.built ??= this.create().catch((error: unknown) => { this.built = undefined; throw error; });
+    this.built ??= this.create().catch((error: unknown) => {
+      this.built = undefined;
+      throw error;
+    });
     return this.built;
   }
 
@@ -89,13 +114,31 @@ export class ApprovalWiring {
     let slack: SlackNotifier | undefined;
     if (token && channel) {
       const baseUrl = env[APPROVAL_ENV.slackApiUrl];
-      slack = new SlackNotifier({ client: new SlackClient({ token, ...(baseUrl ? { baseUrl } : {}), ...(this.options.fetch ? { fetch: this.options.fetch } : {}) }), channel });
+      slack = new SlackNotifier({
+        client: new SlackClient({
+          token,
+          ...(baseUrl ? { baseUrl } : {}),
+          ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+        }),
+        channel,
+      });
       notifier = slack;
     } else {
-      if (tokenName) log.warn('Slack is not usable (bot token secret missing or empty, or no channel); approvals go to the log and the CLI', { secret: tokenName });
+      if (tokenName)
+        log.warn(
+          'Slack is not usable (bot token secret missing or empty, or no channel); approvals go to the log and the CLI',
+          { secret: tokenName },
+        );
       notifier = new ConsoleNotifier(line);
     }
-    const service = new ApprovalService({ store, audit, notifier, approvers: policy.approvals.approvers, ...(slack ? { directory: slack } : {}), log: (text) => log.warn(text) });
+    const service = new ApprovalService({
+      store,
+      audit,
+      notifier,
+      approvers: policy.approvals.approvers,
+      ...(slack ? { directory: slack } : {}),
+      log: (text) => log.warn(text),
+    });
     return { service, notifier };
   }
 }
@@ -105,15 +148,20 @@ export class ApprovalWiring {
  * out (accepted / rejected, or already so), else why not — e.g. the request became unsafe meanwhile.
  */
 export function decisionFollowUp(record: ApprovalRecord, result: ReconcileResult): string | undefined {
-  const mine = result.results.filter((r) => 'target' in r.action && 'requester' in r.action.target && r.action.target.id === record.peeringId
-    || (r.action.action === 'report' && r.action.target.subject.includes(record.peeringId)));
+  const mine = result.results.filter(
+    (r) =>
+      ('target' in r.action && 'requester' in r.action.target && r.action.target.id === record.peeringId) ||
+      (r.action.action === 'report' && r.action.target.subject.includes(record.peeringId)),
+  );
   const wanted = record.status === 'approved' ? 'accept-peering' : 'reject-peering';
   const attempt = mine.find((r) => r.action.action === wanted);
   if (attempt && (attempt.status === 'done' || attempt.status === 'converged')) return undefined;
   const verb = record.status === 'approved' ? 'accept' : 'reject';
-  if (attempt) return `\`${record.id}\` was ${record.status}, but ${verb}ing ${record.peeringId} ${attempt.status === 'observed' ? 'was only planned (observe mode)' : `ended ${attempt.status}: ${attempt.error?.message ?? attempt.detail ?? 'no detail'}`}.`;
+  if (attempt)
+    return `\`${record.id}\` was ${record.status}, but ${verb}ing ${record.peeringId} ${attempt.status === 'observed' ? 'was only planned (observe mode)' : `ended ${attempt.status}: ${attempt.error?.message ?? attempt.detail ?? 'no detail'}`}.`;
   const other = mine[0];
-  if (other) return `\`${record.id}\` was ${record.status}, but peerkeeper did not ${verb} ${record.peeringId}: ${other.action.reason}.`;
+  if (other)
+    return `\`${record.id}\` was ${record.status}, but peerkeeper did not ${verb} ${record.peeringId}: ${other.action.reason}.`;
   const peering = result.observation.peerings.find((p) => p.id === record.peeringId && p.cloud === record.cloud);
   if (peering && peering.state !== 'requested') return undefined; // already active / rejected: nothing left to do
   return `\`${record.id}\` was ${record.status}, but peerkeeper no longer sees ${record.peeringId} as a pending request; nothing was changed.`;

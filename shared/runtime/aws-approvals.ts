@@ -12,5 +12,15 @@ import type { RuntimeLog } from './aws-runtime';
 export function awsApprovalWiring(policy: Policy, env: NodeJS.ProcessEnv, log: RuntimeLog): ApprovalWiring | undefined {
   if (!env[HUB_ENV.approvalsTable] || !env[HUB_ENV.auditTable]) return undefined;
   const hub = createHubServices(env);
-  return hub.approvals && hub.audit ? new ApprovalWiring({ policy, store: hub.approvals, audit: hub.audit, secrets: hub.secrets, env, log, now: () => new Date() }) : undefined;
+  return hub.approvals && hub.audit
+    ? new ApprovalWiring({
+        policy,
+        store: hub.approvals,
+        audit: hub.audit,
+        secrets: hub.secrets,
+        env,
+        log,
+        now: () => new Date(),
+      })
+    : undefined;
 }

@@ -62,31 +62,52 @@ export class AwsRuntime {
     private readonly providers: Partial<Record<Cloud, PeeringProvider>>,
     private readonly outcomes: OutcomePublisher | undefined,
     private readonly queues: RuntimeQueues,
-    private readonly opts: { audit?: AuditLog; now: () => Date; log: RuntimeLog; env: NodeJS.ProcessEnv; approvals?: AwsRuntimeOverrides['approvals']; approvalWiring?: ApprovalWiring;
+    private readonly opts: {
+      audit?: AuditLog;
+      now: () => Date;
+      log: RuntimeLog;
+      env: NodeJS.ProcessEnv;
+      approvals?: AwsRuntimeOverrides['approvals'];
+      approvalWiring?: ApprovalWiring;
       /** The accounts OU groups hold (organization discovery); default: the AWS provider's own `partitions`. */
-      discover?: () => Promise<Partition[]> },
+      discover?: () => Promise<Partition[]>;
+    },
   ) {
-    const extra = (opts.env[HUB_ENV.identities] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const extra = (opts.env[HUB_ENV.identities] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const functionRole = opts.env[HUB_ENV.functionRoleArn];
     const memberRole = `arn:aws:iam::*:role/${policy.providers.aws?.roleName ?? 'peerkeeper-member'}`;
-    this.identities = [...new Set([...policy.identities, memberRole, ...(functionRole ? [functionRole] : []), ...extra])];
+    this.identities = [
+      ...new Set([...policy.identities, memberRole, ...(functionRole ? [functionRole] : []), ...extra]),
+    ];
   }
 
   /**
    * Reconciles the trigger's scope until shortly before the function times out, then publishes what was
    * done. `retry` is true when an action failed with a retryable error (the caller lets the host redeliver).
    */
-  async reconcileTrigger(trigger: Trigger, context: InvocationContext): Promise<{ result: ReconcileResult; retry: boolean; published: number }> {
+  async reconcileTrigger(
+    trigger: Trigger,
+    context: InvocationContext,
+  ): Promise<{ result: ReconcileResult; retry: boolean; published: number }> {
     const now = this.opts.now;
-    const result = await reconcileScope(trigger.scope, {
-      policy: this.policy, providers: this.providers, now,
-      // A budget of elapsed time on the machine clock, which the adapters compare it with (ApplyContext.deadline);
-      // `now` is the decision time and may be injected (a test's fixed date), so it must not set the deadline.
-      deadline: Date.now() + context.getRemainingTimeInMillis(),
-      actor: 'peerkeeper',
-      ...(this.opts.audit ? { audit: this.opts.audit } : {}),
-      ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
-    }, trigger);
+    const result = await reconcileScope(
+      trigger.scope,
+      {
+        policy: this.policy,
+        providers: this.providers,
+        now,
+        // A budget of elapsed time on the machine clock, which the adapters compare it with (ApplyContext.deadline);
+        // `now` is the decision time and may be injected (a test's fixed date), so it must not set the deadline.
+        deadline: Date.now() + context.getRemainingTimeInMillis(),
+        actor: 'peerkeeper',
+        ...(this.opts.audit ? { audit: this.opts.audit } : {}),
+        ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
+      },
+      trigger,
+    );
     const events = outcomeEvents(result, now(), trigger);
     const published = events.length > 0 && this.outcomes ? (await this.outcomes.publish(events)).published : 0;
     return { result, retry: needsRetry(result), published };
@@ -102,7 +123,13 @@ export class AwsRuntime {
    * the decider should be told when the decision could not be carried out (e.g. the request became unsafe).
    */
   async reconcileApproval(record: ApprovalRecord, context: InvocationContext): Promise<string | undefined> {
-    const trigger: Trigger = { scope: approvalScope(record), kind: 'approval', eventId: `approval:${record.id}:v${record.version}`, source: 'Slack decision', ...(record.decidedBy ? { actor: record.decidedBy } : {}) };
+    const trigger: Trigger = {
+      scope: approvalScope(record),
+      kind: 'approval',
+      eventId: `approval:${record.id}:v${record.version}`,
+      source: 'Slack decision',
+      ...(record.decidedBy ? { actor: record.decidedBy } : {}),
+    };
     const { result } = await this.reconcileTrigger(trigger, context);
     return decisionFollowUp(record, result);
   }
@@ -127,21 +154,32 @@ export class AwsRuntime {
     const aws = this.providers.aws;
     const discover = this.opts.discover ?? (aws?.partitions ? () => aws.partitions!({ kind: 'estate' }) : undefined);
     let failure: unknown;
-    const found = discover ? await discover().catch((error: unknown) => { failure = error; return []; }) : [];
+    const found = discover
+      ? await discover().catch((error: unknown) => {
+          failure = error;
+          return [];
+        })
+      : [];
     const regions = this.policy.providers.aws?.regions ?? ['us-east-1'];
     const seen = new Set(listed.map((p) => `${p.account}:${p.region ?? '*'}`));
-    const discovered = found.flatMap((p) => (p.region ? [p] : regions.map((region) => ({ ...p, region })))).filter((p) => !seen.has(`${p.account}:${p.region}`));
+    const discovered = found
+      .flatMap((p) => (p.region ? [p] : regions.map((region) => ({ ...p, region }))))
+      .filter((p) => !seen.has(`${p.account}:${p.region}`));
     const messages: WorkMessage[] = [...listed, ...discovered].map((p) => ({
       trigger: {
         scope: { kind: 'account', cloud: 'aws', account: p.account, ...(p.region ? { region: p.region } : {}) },
-        kind, eventId: `${eventId}:${p.account}:${p.region ?? '*'}`, source: kind === 'sweep' ? 'Scheduled Sweep' : 'Pending Poll',
+        kind,
+        eventId: `${eventId}:${p.account}:${p.region ?? '*'}`,
+        source: kind === 'sweep' ? 'Scheduled Sweep' : 'Pending Poll',
         ...(at ? { at } : {}),
       },
     }));
     const sent = await this.queues.sendWork(messages);
     // The listed accounts are swept anyway; a failed discovery fails the run (alarmed), never sweeps an empty organization.
     if (failure !== undefined) {
-      this.opts.log.error('organization discovery failed: OU accounts were not swept', { error: failure instanceof Error ? failure.message : String(failure) });
+      this.opts.log.error('organization discovery failed: OU accounts were not swept', {
+        error: failure instanceof Error ? failure.message : String(failure),
+      });
       throw failure;
     }
     return sent;

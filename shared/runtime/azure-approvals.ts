@@ -38,9 +38,28 @@ export function lazyAuditLog(tables: AzureApprovalTables): AuditLog {
  * storage account, the Slack secrets from Key Vault read with the app's managed identity ("Key Vault Secrets
  * User" on the vault). Without a vault URL approvals still work, announced in the log (decide with the CLI).
  */
-export function azureApprovalWiring(policy: Policy, env: NodeJS.ProcessEnv, log: RuntimeLog, tables: AzureApprovalTables, now: () => Date): ApprovalWiring {
+export function azureApprovalWiring(
+  policy: Policy,
+  env: NodeJS.ProcessEnv,
+  log: RuntimeLog,
+  tables: AzureApprovalTables,
+  now: () => Date,
+): ApprovalWiring {
   const vaultUrl = env[AZURE_KEY_VAULT_URL];
-  const secrets = vaultUrl ? cachedSecrets(new KeyVaultSecretSource({ vaultUrl, credential: defaultCredential(env, policy.providers.azure?.tenantId) })) : undefined;
-  if (!vaultUrl && env[APPROVAL_ENV.slackSigningSecret]) log.warn(`${APPROVAL_ENV.slackSigningSecret} is set but ${AZURE_KEY_VAULT_URL} is not; Slack requests are refused`);
-  return new ApprovalWiring({ policy, store: lazyApprovalStore(tables), audit: lazyAuditLog(tables), env, log, now, ...(secrets ? { secrets } : {}) });
+  const secrets = vaultUrl
+    ? cachedSecrets(
+        new KeyVaultSecretSource({ vaultUrl, credential: defaultCredential(env, policy.providers.azure?.tenantId) }),
+      )
+    : undefined;
+  if (!vaultUrl && env[APPROVAL_ENV.slackSigningSecret])
+    log.warn(`${APPROVAL_ENV.slackSigningSecret} is set but ${AZURE_KEY_VAULT_URL} is not; Slack requests are refused`);
+  return new ApprovalWiring({
+    policy,
+    store: lazyApprovalStore(tables),
+    audit: lazyAuditLog(tables),
+    env,
+    log,
+    now,
+    ...(secrets ? { secrets } : {}),
+  });
 }

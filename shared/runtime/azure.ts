@@ -54,8 +54,7 @@ export interface AzureRuntimeOverrides {
 
 /** What one trigger came to: skipped as already done, or reconciled (`retry`: a retryable action failed). */
 export type TriggerOutcome =
-  | { status: 'duplicate'; eventId: string }
-  | { status: 'reconciled'; result: ReconcileResult; retry: boolean };
+  { status: 'duplicate'; eventId: string } | { status: 'reconciled'; result: ReconcileResult; retry: boolean };
 
 /** An adapter that can list its partitions (the Azure adapter expands a management group). */
 interface Discovering {
@@ -65,7 +64,9 @@ interface Discovering {
 const silent: RuntimeLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function discovering(provider: PeeringProvider | undefined): (PeeringProvider & Discovering) | undefined {
-  return provider && typeof (provider as Partial<Discovering>).partitions === 'function' ? provider as PeeringProvider & Discovering : undefined;
+  return provider && typeof (provider as Partial<Discovering>).partitions === 'function'
+    ? (provider as PeeringProvider & Discovering)
+    : undefined;
 }
 
 /**
@@ -80,16 +81,28 @@ export class AzureRuntime {
     readonly policy: Policy,
     private readonly providers: Partial<Record<Cloud, PeeringProvider>>,
     private readonly stores: () => Promise<{ audit?: AuditLog; idempotency: IdempotencyStore }>,
-    private readonly opts: { now: () => Date; log: RuntimeLog; env: NodeJS.ProcessEnv; approvals?: AzureRuntimeOverrides['approvals']; approvalWiring?: ApprovalWiring; outcomes?: OutcomePublisher },
+    private readonly opts: {
+      now: () => Date;
+      log: RuntimeLog;
+      env: NodeJS.ProcessEnv;
+      approvals?: AzureRuntimeOverrides['approvals'];
+      approvalWiring?: ApprovalWiring;
+      outcomes?: OutcomePublisher;
+    },
   ) {
-    const extra = (opts.env[AZURE_ENV.identities] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const extra = (opts.env[AZURE_ENV.identities] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     this.identities = [...new Set([...policy.identities, ...extra])];
   }
 
   /** Epoch ms a reconcile started at `startedAt` must finish by (the function timeout less 30 s). */
   deadlineFrom(startedAt: number): number {
     const timeout = Number(this.opts.env[AZURE_ENV.timeoutMs] ?? DEFAULT_FUNCTION_TIMEOUT_MS);
-    return startedAt + (Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_FUNCTION_TIMEOUT_MS) - TIMEOUT_MARGIN_MS;
+    return (
+      startedAt + (Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_FUNCTION_TIMEOUT_MS) - TIMEOUT_MARGIN_MS
+    );
   }
 
   /**
@@ -104,10 +117,19 @@ export class AzureRuntime {
     // A vended subscription may be new under the management group: the adapter learns it by listing.
     if (trigger.kind === 'vending') this.discovered = undefined;
     await this.partitions();
-    const result = await reconcileScope(trigger.scope, {
-      policy: this.policy, providers: this.providers, now, deadline: this.deadlineFrom(startedAt), actor: 'peerkeeper',
-      ...(audit ? { audit } : {}), ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
-    }, trigger);
+    const result = await reconcileScope(
+      trigger.scope,
+      {
+        policy: this.policy,
+        providers: this.providers,
+        now,
+        deadline: this.deadlineFrom(startedAt),
+        actor: 'peerkeeper',
+        ...(audit ? { audit } : {}),
+        ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
+      },
+      trigger,
+    );
     const retry = needsRetry(result);
     if (this.opts.outcomes) await this.opts.outcomes.publish(outcomeEvents(result, now(), trigger));
     if (!retry) await idempotency.remember(trigger.eventId, now(), DEFAULT_IDEMPOTENCY_TTL_SECONDS);
@@ -123,8 +145,17 @@ export class AzureRuntime {
    * Reconciles the peering a human just decided (its accepter's side). Returns what the decider should be
    * told when the decision could not be carried out; a redelivered decision of the same version is a duplicate.
    */
-  async reconcileApproval(record: ApprovalRecord, startedAt: number): Promise<{ followUp: string | undefined; retry: boolean }> {
-    const trigger: Trigger = { scope: approvalScope(record), kind: 'approval', eventId: `approval:${record.id}:v${record.version}`, source: 'Slack decision', ...(record.decidedBy ? { actor: record.decidedBy } : {}) };
+  async reconcileApproval(
+    record: ApprovalRecord,
+    startedAt: number,
+  ): Promise<{ followUp: string | undefined; retry: boolean }> {
+    const trigger: Trigger = {
+      scope: approvalScope(record),
+      kind: 'approval',
+      eventId: `approval:${record.id}:v${record.version}`,
+      source: 'Slack decision',
+      ...(record.decidedBy ? { actor: record.decidedBy } : {}),
+    };
     const outcome = await this.reconcileTrigger(trigger, startedAt);
     if (outcome.status === 'duplicate') return { followUp: undefined, retry: false };
     return { followUp: decisionFollowUp(record, outcome.result), retry: outcome.retry };
@@ -144,7 +175,13 @@ export class AzureRuntime {
     this.discovered = undefined;
     const subscriptions = [...new Set((await this.partitions()).map((p) => p.account.toLowerCase()))].sort();
     return subscriptions.map((account) => ({
-      trigger: { scope: { kind: 'account', cloud: 'azure', account }, kind: 'sweep', eventId: `${eventId}:${account}`, source: 'Scheduled Sweep', at },
+      trigger: {
+        scope: { kind: 'account', cloud: 'azure', account },
+        kind: 'sweep',
+        eventId: `${eventId}:${account}`,
+        source: 'Scheduled Sweep',
+        at,
+      },
     }));
   }
 
@@ -153,11 +190,16 @@ export class AzureRuntime {
     const adapter = discovering(this.providers.azure);
     const fromPolicy = partitionsFor({ kind: 'estate' }, this.policy, ['azure']);
     if (!adapter) return Promise.resolve(fromPolicy);
-    this.discovered ??= adapter.partitions().then((found) => [...fromPolicy, ...found]).catch((error: unknown) => {
-      this.discovered = undefined;
-      this.opts.log.warn('listing subscriptions failed; using the policy\'s list', { error: error instanceof Error ? error.message : String(error) });
-      return fromPolicy;
-    });
+    this.discovered ??= adapter
+      .partitions()
+      .then((found) => [...fromPolicy, ...found])
+      .catch((error: unknown) => {
+        this.discovered = undefined;
+        this.opts.log.warn("listing subscriptions failed; using the policy's list", {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return fromPolicy;
+      });
     return this.discovered;
   }
 }
@@ -172,7 +214,11 @@ export function createAzureRuntime(overrides: AzureRuntimeOverrides = {}): Azure
   const policy = overrides.policy ?? loadPolicyFile(azurePolicyPath(env));
   const connection = env[AZURE_ENV.storage];
   let tables: ReturnType<typeof azureTableServices> | undefined;
-  const openTables = (from: string) => (tables ??= azureTableServices(from).catch((error: unknown) => { tables = undefined; throw error; }));
+  const openTables = (from: string) =>
+    (tables ??= azureTableServices(from).catch((error: unknown) => {
+      tables = undefined;
+      throw error;
+    }));
   const stores = async (): Promise<{ audit?: AuditLog; idempotency: IdempotencyStore }> => {
     const needTables = connection && (!overrides.idempotency || !overrides.audit);
     const built = needTables ? await openTables(connection) : undefined;
@@ -182,14 +228,32 @@ export function createAzureRuntime(overrides: AzureRuntimeOverrides = {}): Azure
   const memory = new MemoryIdempotencyStore();
   const now = overrides.now ?? (() => new Date());
   // Approvals live on the function app's storage account; without it (tests) only an injected wiring has them.
-  const approvalWiring = overrides.approvalWiring ?? (connection ? azureApprovalWiring(policy, env, log, async (): Promise<{ audit: AuditLog; approvals: ApprovalStore }> => {
-    const built = await openTables(connection);
-    return { audit: overrides.audit ?? built.audit, approvals: built.approvals };
-  }, now) : undefined);
+  const approvalWiring =
+    overrides.approvalWiring ??
+    (connection
+      ? azureApprovalWiring(
+          policy,
+          env,
+          log,
+          async (): Promise<{ audit: AuditLog; approvals: ApprovalStore }> => {
+            const built = await openTables(connection);
+            return { audit: overrides.audit ?? built.audit, approvals: built.approvals };
+          },
+          now,
+        )
+      : undefined);
   const topicEndpoint = env[AZURE_ENV.outcomeTopicEndpoint];
-  const outcomes = overrides.outcomes ?? (topicEndpoint ? new EventGridOutcomePublisher({ topicEndpoint, credential: defaultCredential(env), log }) : undefined);
+  const outcomes =
+    overrides.outcomes ??
+    (topicEndpoint
+      ? new EventGridOutcomePublisher({ topicEndpoint, credential: defaultCredential(env), log })
+      : undefined);
   return new AzureRuntime(policy, overrides.providers ?? { azure: createAzureProvider(policy, env) }, stores, {
-    now, log, env, ...(outcomes ? { outcomes } : {}), ...(overrides.approvals ? { approvals: overrides.approvals } : {}), ...(approvalWiring ? { approvalWiring } : {}),
+    now,
+    log,
+    env,
+    ...(outcomes ? { outcomes } : {}),
+    ...(overrides.approvals ? { approvals: overrides.approvals } : {}),
+    ...(approvalWiring ? { approvalWiring } : {}),
   });
 }
-

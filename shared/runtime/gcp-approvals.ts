@@ -22,10 +22,13 @@ export const GCP_APPROVAL_ENV = {
 export function secretManagerSecrets(env: NodeJS.ProcessEnv): SecretSource {
   const endpoint = env[GCP_APPROVAL_ENV.secretManagerEndpoint];
   const project = env[GCP_APPROVAL_ENV.secretProject];
-  return cachedSecrets(new SecretManagerSource({
-    tokens: applicationDefaultCredentials(['https://www.googleapis.com/auth/cloud-platform']),
-    ...(project ? { project } : {}), ...(endpoint ? { endpoint } : {}),
-  }));
+  return cachedSecrets(
+    new SecretManagerSource({
+      tokens: applicationDefaultCredentials(['https://www.googleapis.com/auth/cloud-platform']),
+      ...(project ? { project } : {}),
+      ...(endpoint ? { endpoint } : {}),
+    }),
+  );
 }
 
 /**
@@ -33,11 +36,24 @@ export function secretManagerSecrets(env: NodeJS.ProcessEnv): SecretSource {
  * `approvals/<id>.json`, compare-and-set on the object generation), announced in Slack when the secrets are set.
  * `audit` is the runtime's own log, so decisions and the actions they lead to land in one place.
  */
-export function gcpApprovalWiring(policy: Policy, env: NodeJS.ProcessEnv, log: RuntimeLog, gcs: GcsOptions, now: () => Date, options: {
-  audit?: AuditLog; secrets?: SecretSource;
-} = {}): ApprovalWiring {
+export function gcpApprovalWiring(
+  policy: Policy,
+  env: NodeJS.ProcessEnv,
+  log: RuntimeLog,
+  gcs: GcsOptions,
+  now: () => Date,
+  options: {
+    audit?: AuditLog;
+    secrets?: SecretSource;
+  } = {},
+): ApprovalWiring {
   return new ApprovalWiring({
-    policy, store: new GcsApprovalStore(gcs), audit: options.audit ?? new GcsAuditLog(gcs), env, log, now,
+    policy,
+    store: new GcsApprovalStore(gcs),
+    audit: options.audit ?? new GcsAuditLog(gcs),
+    env,
+    log,
+    now,
     secrets: options.secrets ?? secretManagerSecrets(env),
   });
 }

@@ -1,7 +1,13 @@
 import { bundledPolicyPath, loadPolicyFile } from './policy-file';
 import type { Cloud, Trigger } from '../model';
 import type { Policy } from '../policy';
-import { applicationDefaultCredentials, createGcpProvider, createPubSubPublisher, GcpPeeringAdapter, type MessagePublisher } from '../providers/gcp';
+import {
+  applicationDefaultCredentials,
+  createGcpProvider,
+  createPubSubPublisher,
+  GcpPeeringAdapter,
+  type MessagePublisher,
+} from '../providers/gcp';
 import type { PeeringProvider } from '../providers/port';
 import { partitionsFor, reconcileScope, type ReconcileDeps, type ReconcileResult } from '../reconcile';
 import { GcsAuditLog } from '../stores/gcs';
@@ -73,23 +79,42 @@ export class GcpRuntime {
     readonly processed: ProcessedEvents,
     readonly log: RuntimeLog,
     private readonly opts: {
-      env: NodeJS.ProcessEnv; now: () => Date; audit?: AuditLog; approvals?: GcpRuntimeOverrides['approvals']; approvalWiring?: ApprovalWiring;
+      env: NodeJS.ProcessEnv;
+      now: () => Date;
+      audit?: AuditLog;
+      approvals?: GcpRuntimeOverrides['approvals'];
+      approvalWiring?: ApprovalWiring;
       /** The outcomes topic (PEERKEEPER_OUTCOME_TOPIC): what peerkeeper did, for subscribers. */
       outcomes?: OutcomePublisher;
     },
   ) {
-    const extra = (opts.env[GCP_ENV.identities] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const extra = (opts.env[GCP_ENV.identities] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const sa = opts.env[GCP_ENV.serviceAccount];
     this.identities = [...new Set([...policy.identities, ...(sa ? [sa] : []), ...extra])];
     this.timeoutMs = Number(opts.env[GCP_ENV.timeoutSeconds] ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
   }
 
   /** Reconciles the trigger's scope until shortly before the function times out. `retry`: a retryable action failed. */
-  async reconcileTrigger(trigger: Trigger, startedAt: number = Date.now()): Promise<{ result: ReconcileResult; retry: boolean }> {
-    const result = await reconcileScope(trigger.scope, {
-      policy: this.policy, providers: this.providers, now: this.opts.now, deadline: startedAt + this.timeoutMs, actor: 'peerkeeper',
-      ...(this.opts.audit ? { audit: this.opts.audit } : {}), ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
-    }, trigger);
+  async reconcileTrigger(
+    trigger: Trigger,
+    startedAt: number = Date.now(),
+  ): Promise<{ result: ReconcileResult; retry: boolean }> {
+    const result = await reconcileScope(
+      trigger.scope,
+      {
+        policy: this.policy,
+        providers: this.providers,
+        now: this.opts.now,
+        deadline: startedAt + this.timeoutMs,
+        actor: 'peerkeeper',
+        ...(this.opts.audit ? { audit: this.opts.audit } : {}),
+        ...(this.opts.approvals ?? this.opts.approvalWiring?.reconcileDeps ?? {}),
+      },
+      trigger,
+    );
     if (this.opts.outcomes) await this.opts.outcomes.publish(outcomeEvents(result, this.opts.now(), trigger));
     return { result, retry: needsRetry(result) };
   }
@@ -113,10 +138,19 @@ export class GcpRuntime {
    * Reconciles the peering a human just decided (its accepter's side). Returns what the decider should be
    * told when the decision could not be carried out; a redelivered decision of the same version is a duplicate.
    */
-  async reconcileApproval(record: ApprovalRecord, startedAt: number): Promise<{ followUp: string | undefined; retry: boolean }> {
+  async reconcileApproval(
+    record: ApprovalRecord,
+    startedAt: number,
+  ): Promise<{ followUp: string | undefined; retry: boolean }> {
     const eventId = `approval:${record.id}:v${record.version}`;
     if (await this.processed.has(eventId)) return { followUp: undefined, retry: false };
-    const trigger: Trigger = { scope: approvalScope(record), kind: 'approval', eventId, source: 'Slack decision', ...(record.decidedBy ? { actor: record.decidedBy } : {}) };
+    const trigger: Trigger = {
+      scope: approvalScope(record),
+      kind: 'approval',
+      eventId,
+      source: 'Slack decision',
+      ...(record.decidedBy ? { actor: record.decidedBy } : {}),
+    };
     const { result, retry } = await this.reconcileTrigger(trigger, startedAt);
     // A result with retryable failures is not remembered, so the next sweep (or a redelivery) runs it again.
     if (!retry) await this.processed.add(eventId);
@@ -132,17 +166,29 @@ export class GcpRuntime {
   /** The projects to sweep: the adapter's discovery (policy projects + folder / organization children), else the policy's. */
   async sweepProjects(): Promise<string[]> {
     const gcp = this.providers.gcp;
-    const partitions = gcp instanceof GcpPeeringAdapter ? await gcp.partitions() : partitionsFor({ kind: 'estate' }, this.policy, ['gcp']);
+    const partitions =
+      gcp instanceof GcpPeeringAdapter
+        ? await gcp.partitions()
+        : partitionsFor({ kind: 'estate' }, this.policy, ['gcp']);
     return [...new Set(partitions.map((p) => p.account))].sort();
   }
 
   /** The sweep's fan-out: one work message per project, so each fits one worker invocation however large the organization. */
   async fanOut(eventId: string, at?: string): Promise<number> {
-    const messages: { data: WorkMessage; attributes: Record<string, string> }[] = (await this.sweepProjects()).map((project) => ({
-      data: { trigger: { scope: { kind: 'account', cloud: 'gcp', account: project }, kind: 'sweep', eventId: `${eventId}:${project}`,
-        source: 'Cloud Scheduler', ...(at ? { at } : {}) } },
-      attributes: { project },
-    }));
+    const messages: { data: WorkMessage; attributes: Record<string, string> }[] = (await this.sweepProjects()).map(
+      (project) => ({
+        data: {
+          trigger: {
+            scope: { kind: 'account', cloud: 'gcp', account: project },
+            kind: 'sweep',
+            eventId: `${eventId}:${project}`,
+            source: 'Cloud Scheduler',
+            ...(at ? { at } : {}),
+          },
+        },
+        attributes: { project },
+      }),
+    );
     return messages.length === 0 ? 0 : this.publisher.publish(this.topic(GCP_ENV.workTopic), messages);
   }
 
@@ -175,19 +221,37 @@ export function createGcpRuntime(overrides: GcpRuntimeOverrides = {}): GcpRuntim
   const audit = overrides.audit ?? (gcs ? new GcsAuditLog(gcs) : undefined);
   const log = overrides.log ?? silent;
   // Approvals live in the state bucket; without it (tests) only an injected wiring has them.
-  const approvalWiring = overrides.approvalWiring ?? (gcs ? gcpApprovalWiring(policy, env, log, gcs, now, audit ? { audit } : {}) : undefined);
+  const approvalWiring =
+    overrides.approvalWiring ??
+    (gcs ? gcpApprovalWiring(policy, env, log, gcs, now, audit ? { audit } : {}) : undefined);
   const publisher = overrides.publisher ?? createPubSubPublisher(env);
   const outcomeTopic = env[GCP_ENV.outcomeTopic];
-  const outcomes = overrides.outcomes ?? (outcomeTopic ? new PubSubOutcomePublisher({ topic: outcomeTopic, publisher, log }) : undefined);
-  return new GcpRuntime(policy, overrides.providers ?? { gcp: createGcpProvider(policy, env) },
+  const outcomes =
+    overrides.outcomes ??
+    (outcomeTopic ? new PubSubOutcomePublisher({ topic: outcomeTopic, publisher, log }) : undefined);
+  return new GcpRuntime(
+    policy,
+    overrides.providers ?? { gcp: createGcpProvider(policy, env) },
     publisher,
     overrides.processed ?? (gcs ? new GcsProcessedEvents(gcs) : new MemoryProcessedEvents(now)),
-    log, { env, now, ...(audit ? { audit } : {}), ...(outcomes ? { outcomes } : {}), ...(overrides.approvals ? { approvals: overrides.approvals } : {}), ...(approvalWiring ? { approvalWiring } : {}) });
+    log,
+    {
+      env,
+      now,
+      ...(audit ? { audit } : {}),
+      ...(outcomes ? { outcomes } : {}),
+      ...(overrides.approvals ? { approvals: overrides.approvals } : {}),
+      ...(approvalWiring ? { approvalWiring } : {}),
+    },
+  );
 }
 
 /** GCS endpoint and token: the local emulator unauthenticated, else ADC with the read/write storage scope. */
 function gcsAccess(env: NodeJS.ProcessEnv): { baseUrl?: string; getAccessToken?: () => Promise<string | undefined> } {
   if (env[GCP_ENV.gcsEndpoint]) return { baseUrl: env[GCP_ENV.gcsEndpoint] };
   const tokens = applicationDefaultCredentials(['https://www.googleapis.com/auth/devstorage.read_write']);
-  return { getAccessToken: async () => (await tokens.headers('https://storage.googleapis.com/')).authorization?.replace(/^Bearer /i, '') };
+  return {
+    getAccessToken: async () =>
+      (await tokens.headers('https://storage.googleapis.com/')).authorization?.replace(/^Bearer /i, ''),
+  };
 }

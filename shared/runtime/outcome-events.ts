@@ -10,8 +10,16 @@ export const OUTCOME_SOURCE = 'peerkeeper';
  * `Peering Updated` covers option changes (update-peering), which the issue's list leaves out.
  */
 export const OUTCOME_DETAIL_TYPES = [
-  'Peering Created', 'Peering Accepted', 'Peering Rejected', 'Peering Deleted', 'Peering Updated',
-  'Approval Requested', 'Route Created', 'Route Reverted', 'Route Deleted', 'Drift Reported',
+  'Peering Created',
+  'Peering Accepted',
+  'Peering Rejected',
+  'Peering Deleted',
+  'Peering Updated',
+  'Approval Requested',
+  'Route Created',
+  'Route Reverted',
+  'Route Deleted',
+  'Drift Reported',
 ] as const;
 export type OutcomeDetailType = (typeof OUTCOME_DETAIL_TYPES)[number];
 
@@ -71,13 +79,26 @@ export function outcomeEvents(result: ReconcileResult, at: Date, trigger?: Trigg
       detailType: DETAIL_TYPE_OF[a.action],
       time: at,
       detail: {
-        action: a.action, cloud: a.cloud, reason: a.reason, target: a.target,
+        action: a.action,
+        cloud: a.cloud,
+        reason: a.reason,
+        target: a.target,
         ...(a.connection ? { connection: a.connection } : {}),
         ...(r.peeringId ? { peeringId: r.peeringId } : {}),
         ...(a.action === 'report' ? { severity: a.severity } : {}),
-        scope: describeScope(result.scope), planHash: result.planHash, mode: result.plan.mode,
-        ...(trigger ? { trigger: { eventId: trigger.eventId, kind: trigger.kind,
-          ...(trigger.source ? { source: trigger.source } : {}), ...(trigger.actor ? { actor: trigger.actor } : {}) } } : {}),
+        scope: describeScope(result.scope),
+        planHash: result.planHash,
+        mode: result.plan.mode,
+        ...(trigger
+          ? {
+              trigger: {
+                eventId: trigger.eventId,
+                kind: trigger.kind,
+                ...(trigger.source ? { source: trigger.source } : {}),
+                ...(trigger.actor ? { actor: trigger.actor } : {}),
+              },
+            }
+          : {}),
       },
     });
   }

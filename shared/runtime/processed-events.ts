@@ -20,7 +20,11 @@ export class MemoryProcessedEvents implements ProcessedEvents {
   private readonly seen = new Map<string, number>();
 
   /** `ttlMs` defaults to 1 h (Eventarc retries back off to 10 min); `max` to 10,000 ids (~1 MB). */
-  constructor(private readonly now: () => Date = () => new Date(), private readonly ttlMs = 3_600_000, private readonly max = 10_000) {}
+  constructor(
+    private readonly now: () => Date = () => new Date(),
+    private readonly ttlMs = 3_600_000,
+    private readonly max = 10_000,
+  ) {}
 
   async has(id: string): Promise<boolean> {
     const at = this.seen.get(id);

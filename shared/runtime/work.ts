@@ -18,7 +18,9 @@ export function parseWorkMessage(body: string, messageId: string): WorkMessage {
   const parsed = WorkMessageSchema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new MalformedEventError(`work message ${messageId} is not a sweep work item (${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'})`);
+    throw new MalformedEventError(
+      `work message ${messageId} is not a sweep work item (${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'})`,
+    );
   }
   return parsed.data;
 }
@@ -29,7 +31,9 @@ export function needsRetry(result: ReconcileResult): boolean {
 }
 
 /** Counts for logs and metrics. */
-export function reconcileCounts(result: ReconcileResult): Record<'actions' | 'writes' | 'failed' | 'deferred' | 'held' | 'unreadablePartitions', number> {
+export function reconcileCounts(
+  result: ReconcileResult,
+): Record<'actions' | 'writes' | 'failed' | 'deferred' | 'held' | 'unreadablePartitions', number> {
   return {
     actions: result.plan.actions.length,
     writes: result.writes,
@@ -40,4 +44,3 @@ export function reconcileCounts(result: ReconcileResult): Record<'actions' | 'wr
     unreadablePartitions: (result.plan.partitions ?? []).filter((p) => !p.complete).length,
   };
 }
-

@@ -27,7 +27,10 @@ export class AzureTableIdempotencyStore implements IdempotencyStore {
 
   async remember(key: string, now: Date, ttlSeconds: number): Promise<void> {
     try {
-      await this.table.upsertEntity({ partitionKey: PARTITION, rowKey: encodeURIComponent(key), expiresAt: now.getTime() + ttlSeconds * 1000 }, 'Replace');
+      await this.table.upsertEntity(
+        { partitionKey: PARTITION, rowKey: encodeURIComponent(key), expiresAt: now.getTime() + ttlSeconds * 1000 },
+        'Replace',
+      );
     } catch (error) {
       throw typed(error);
     }
@@ -35,19 +38,30 @@ export class AzureTableIdempotencyStore implements IdempotencyStore {
 }
 
 /** Table names the Azure functions use (Terraform creates them; `ensure` creates them too). */
-export const AZURE_TABLES = { audit: 'peerkeeperaudit', idempotency: 'peerkeeperidempotency', approvals: 'peerkeeperapprovals' } as const;
+export const AZURE_TABLES = {
+  audit: 'peerkeeperaudit',
+  idempotency: 'peerkeeperidempotency',
+  approvals: 'peerkeeperapprovals',
+} as const;
 
 /**
  * The audit log, idempotency store and approvals on the function app's storage account (`AzureWebJobsStorage`
  * connection string). Tables are created on first use; creating an existing table is not an error.
  */
-export async function azureTableServices(connectionString: string, opts: { allowInsecureConnection?: boolean } = {}): Promise<{ audit: AuditLog; idempotency: IdempotencyStore; approvals: ApprovalStore }> {
+export async function azureTableServices(
+  connectionString: string,
+  opts: { allowInsecureConnection?: boolean } = {},
+): Promise<{ audit: AuditLog; idempotency: IdempotencyStore; approvals: ApprovalStore }> {
   const client = (name: string) => TableClient.fromConnectionString(connectionString, name, opts);
   const audit = client(AZURE_TABLES.audit);
   const idempotency = client(AZURE_TABLES.idempotency);
   const approvals = client(AZURE_TABLES.approvals);
   await Promise.all([ensureTable(audit), ensureTable(idempotency), ensureTable(approvals)]);
-  return { audit: new AzureTableAuditLog(audit), idempotency: new AzureTableIdempotencyStore(idempotency), approvals: new AzureTableApprovalStore(approvals) };
+  return {
+    audit: new AzureTableAuditLog(audit),
+    idempotency: new AzureTableIdempotencyStore(idempotency),
+    approvals: new AzureTableApprovalStore(approvals),
+  };
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -59,5 +73,7 @@ function statusOf(error: unknown): number | undefined {
 function typed(error: unknown): Error {
   const status = statusOf(error) ?? 0;
   const message = `Azure Table Storage (idempotency): ${error instanceof Error ? error.message : String(error)}`;
-  return status === 408 || status === 429 || status >= 500 ? new RetryableError(message, { cause: error }) : new TerminalError(message, { cause: error });
+  return status === 408 || status === 429 || status >= 500
+    ? new RetryableError(message, { cause: error })
+    : new TerminalError(message, { cause: error });
 }

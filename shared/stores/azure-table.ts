@@ -1,7 +1,16 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { ApprovalRecordSchema, type ApprovalRecord, type ApprovalStatus } from '../approvals/record';
 import { RetryableError, TerminalError } from '../errors';
-import { assertNextVersion, AuditEntrySchema, auditOrderKey, pageAudit, type ApprovalStore, type AuditEntry, type AuditListOptions, type AuditLog } from './ports';
+import {
+  assertNextVersion,
+  AuditEntrySchema,
+  auditOrderKey,
+  pageAudit,
+  type ApprovalStore,
+  type AuditEntry,
+  type AuditListOptions,
+  type AuditLog,
+} from './ports';
 
 /** Approvals and audit entries each live in one partition: tens of writes a day, far below 2,000 entities/s. */
 const APPROVAL_PARTITION = 'approval';
@@ -87,16 +96,23 @@ export class AzureTableAuditLog implements AuditLog {
   async append(entry: AuditEntry): Promise<void> {
     const valid = AuditEntrySchema.parse(entry);
     try {
-      await call(() => this.table.createEntity({ partitionKey: AUDIT_PARTITION, rowKey: rowKey(auditOrderKey(valid)), data: JSON.stringify(valid) }));
+      await call(() =>
+        this.table.createEntity({
+          partitionKey: AUDIT_PARTITION,
+          rowKey: rowKey(auditOrderKey(valid)),
+          data: JSON.stringify(valid),
+        }),
+      );
     } catch (error) {
       if (statusOf(error) !== 409) throw error;
     }
   }
 
   async list(opts: AuditListOptions = {}): Promise<AuditEntry[]> {
-    const filter = opts.since === undefined
-      ? odata`PartitionKey eq ${AUDIT_PARTITION}`
-      : odata`PartitionKey eq ${AUDIT_PARTITION} and RowKey ge ${rowKey(opts.since)}`;
+    const filter =
+      opts.since === undefined
+        ? odata`PartitionKey eq ${AUDIT_PARTITION}`
+        : odata`PartitionKey eq ${AUDIT_PARTITION} and RowKey ge ${rowKey(opts.since)}`;
     const entries: AuditEntry[] = [];
     await call(async () => {
       for await (const entity of this.table.listEntities<{ data: string }>({ queryOptions: { filter } })) {
@@ -109,7 +125,14 @@ export class AzureTableAuditLog implements AuditLog {
 }
 
 function toEntity(record: ApprovalRecord): ApprovalEntity {
-  return { partitionKey: APPROVAL_PARTITION, rowKey: rowKey(record.id), status: record.status, version: record.version, createdAt: record.createdAt, data: JSON.stringify(record) };
+  return {
+    partitionKey: APPROVAL_PARTITION,
+    rowKey: rowKey(record.id),
+    status: record.status,
+    version: record.version,
+    createdAt: record.createdAt,
+    data: JSON.stringify(record),
+  };
 }
 
 /** RowKeys may not contain / \ # ? or control characters; percent-encoding removes them and keeps order for ASCII keys. */

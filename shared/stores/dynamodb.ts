@@ -2,7 +2,16 @@ import { type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dy
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ApprovalRecordSchema, type ApprovalRecord, type ApprovalStatus } from '../approvals/record';
 import { RetryableError, TerminalError } from '../errors';
-import { assertNextVersion, AuditEntrySchema, auditOrderKey, pageAudit, type ApprovalStore, type AuditEntry, type AuditListOptions, type AuditLog } from './ports';
+import {
+  assertNextVersion,
+  AuditEntrySchema,
+  auditOrderKey,
+  pageAudit,
+  type ApprovalStore,
+  type AuditEntry,
+  type AuditListOptions,
+  type AuditLog,
+} from './ports';
 
 /** GSI that lists approvals by status, oldest first (status is hash, createdAt is range). */
 export const STATUS_INDEX = 'status-createdAt';
@@ -22,11 +31,16 @@ export function approvalTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: 'createdAt', AttributeType: 'S' },
     ],
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: [{
-      IndexName: STATUS_INDEX,
-      KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
-      Projection: { ProjectionType: 'ALL' },
-    }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: STATUS_INDEX,
+        KeySchema: [
+          { AttributeName: 'status', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
   };
 }
 
@@ -35,8 +49,14 @@ export function auditTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'log', AttributeType: 'S' }, { AttributeName: 'key', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'log', KeyType: 'HASH' }, { AttributeName: 'key', KeyType: 'RANGE' }],
+    AttributeDefinitions: [
+      { AttributeName: 'log', AttributeType: 'S' },
+      { AttributeName: 'key', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'log', KeyType: 'HASH' },
+      { AttributeName: 'key', KeyType: 'RANGE' },
+    ],
   };
 }
 
@@ -60,7 +80,9 @@ export class DynamoApprovalStore implements ApprovalStore {
   }
 
   async get(id: string): Promise<ApprovalRecord | undefined> {
-    const out = await call(() => this.doc.send(new GetCommand({ TableName: this.options.tableName, Key: { id }, ConsistentRead: true })));
+    const out = await call(() =>
+      this.doc.send(new GetCommand({ TableName: this.options.tableName, Key: { id }, ConsistentRead: true })),
+    );
     return out.Item === undefined ? undefined : ApprovalRecordSchema.parse(out.Item);
   }
 
@@ -73,25 +95,44 @@ export class DynamoApprovalStore implements ApprovalStore {
     const records: ApprovalRecord[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await call(() => this.doc.send(new QueryCommand({
-        TableName: this.options.tableName, IndexName: STATUS_INDEX,
-        KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': status },
-        ExclusiveStartKey: start,
-      })));
+      const page = await call(() =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.options.tableName,
+            IndexName: STATUS_INDEX,
+            KeyConditionExpression: '#s = :s',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':s': status },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
       for (const item of page.Items ?? []) records.push(ApprovalRecordSchema.parse(item));
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
     return records;
   }
 
-  private async conditionalPut(record: ApprovalRecord, condition: string, names: Record<string, string>, values?: Record<string, unknown>): Promise<boolean> {
+  private async conditionalPut(
+    record: ApprovalRecord,
+    condition: string,
+    names: Record<string, string>,
+    values?: Record<string, unknown>,
+  ): Promise<boolean> {
     const valid = ApprovalRecordSchema.parse(record);
     const expiresAtEpoch = Math.ceil((Date.parse(valid.expiresAt) + this.retentionMs) / 1000);
     try {
-      await call(() => this.doc.send(new PutCommand({
-        TableName: this.options.tableName, Item: { ...valid, expiresAtEpoch },
-        ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-      })));
+      await call(() =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.options.tableName,
+            Item: { ...valid, expiresAtEpoch },
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
       return true;
     } catch (error) {
       if (error instanceof TerminalError && error.code === 'ConditionalCheckFailedException') return false;
@@ -112,12 +153,19 @@ export class DynamoAuditLog implements AuditLog {
   async append(entry: AuditEntry): Promise<void> {
     const valid = AuditEntrySchema.parse(entry);
     const days = this.options.retentionDays;
-    const expiry = days === undefined ? {} : { expiresAtEpoch: Math.floor(Date.parse(valid.at) / 1000) + days * 86_400 };
+    const expiry =
+      days === undefined ? {} : { expiresAtEpoch: Math.floor(Date.parse(valid.at) / 1000) + days * 86_400 };
     try {
-      await call(() => this.doc.send(new PutCommand({
-        TableName: this.options.tableName, Item: { ...valid, log: AUDIT_PARTITION, key: auditOrderKey(valid), ...expiry },
-        ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': 'key' },
-      })));
+      await call(() =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.options.tableName,
+            Item: { ...valid, log: AUDIT_PARTITION, key: auditOrderKey(valid), ...expiry },
+            ConditionExpression: 'attribute_not_exists(#k)',
+            ExpressionAttributeNames: { '#k': 'key' },
+          }),
+        ),
+      );
     } catch (error) {
       if (!(error instanceof TerminalError && error.code === 'ConditionalCheckFailedException')) throw error;
     }
@@ -127,13 +175,20 @@ export class DynamoAuditLog implements AuditLog {
     const entries: AuditEntry[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await call(() => this.doc.send(new QueryCommand({
-        TableName: this.options.tableName, ConsistentRead: true,
-        KeyConditionExpression: opts.since === undefined ? '#l = :l' : '#l = :l AND #k >= :since',
-        ExpressionAttributeNames: opts.since === undefined ? { '#l': 'log' } : { '#l': 'log', '#k': 'key' },
-        ExpressionAttributeValues: opts.since === undefined ? { ':l': AUDIT_PARTITION } : { ':l': AUDIT_PARTITION, ':since': opts.since },
-        Limit: opts.limit, ExclusiveStartKey: start,
-      })));
+      const page = await call(() =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.options.tableName,
+            ConsistentRead: true,
+            KeyConditionExpression: opts.since === undefined ? '#l = :l' : '#l = :l AND #k >= :since',
+            ExpressionAttributeNames: opts.since === undefined ? { '#l': 'log' } : { '#l': 'log', '#k': 'key' },
+            ExpressionAttributeValues:
+              opts.since === undefined ? { ':l': AUDIT_PARTITION } : { ':l': AUDIT_PARTITION, ':since': opts.since },
+            Limit: opts.limit,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
       for (const item of page.Items ?? []) entries.push(AuditEntrySchema.parse(item));
       start = opts.limit !== undefined && entries.length >= opts.limit ? undefined : page.LastEvaluatedKey;
     } while (start !== undefined);
@@ -142,7 +197,13 @@ export class DynamoAuditLog implements AuditLog {
 }
 
 /** DynamoDB throttles with these codes; they and 5xx are worth retrying. */
-const RETRYABLE = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'InternalServerError', 'ServiceUnavailable']);
+const RETRYABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
 
 async function call<T>(send: () => Promise<T>): Promise<T> {
   try {

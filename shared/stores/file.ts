@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApprovalRecordSchema, type ApprovalRecord, type ApprovalStatus } from '../approvals/record';
-import { assertNextVersion, AuditEntrySchema, auditOrderKey, compareAudit, pageAudit, type ApprovalStore, type AuditEntry, type AuditListOptions, type AuditLog } from './ports';
+import {
+  assertNextVersion,
+  AuditEntrySchema,
+  auditOrderKey,
+  compareAudit,
+  pageAudit,
+  type ApprovalStore,
+  type AuditEntry,
+  type AuditListOptions,
+  type AuditLog,
+} from './ports';
 
 const versionFile = /^v(\d{6,})\.json$/;
 

@@ -59,7 +59,11 @@ export class GcsObjects {
     const names: string[] = [];
     let pageToken: string | undefined;
     do {
-      const q = new URLSearchParams({ prefix, fields: 'items(name),nextPageToken', ...(pageToken ? { pageToken } : {}) });
+      const q = new URLSearchParams({
+        prefix,
+        fields: 'items(name),nextPageToken',
+        ...(pageToken ? { pageToken } : {}),
+      });
       const res = await this.request('GET', `/storage/v1/b/${enc(this.options.bucket)}/o?${q}`);
       await this.check(res, prefix);
       const page = (await res.json()) as { items?: { name: string }[]; nextPageToken?: string };
@@ -81,7 +85,10 @@ export class GcsObjects {
     try {
       return await this.fetch(`${this.baseUrl}${path}`, { method, headers, body });
     } catch (error) {
-      throw new RetryableError(`GCS: ${method} ${path.split('?')[0]} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new RetryableError(
+        `GCS: ${method} ${path.split('?')[0]} failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -91,7 +98,8 @@ export class GcsObjects {
     const detail = await res.text().catch(() => '');
     const reason = /"reason"\s*:\s*"([^"]+)"/.exec(detail)?.[1];
     const message = `GCS: ${res.status} on ${what}${reason ? ` (${reason})` : ''}`;
-    if (res.status === 408 || res.status === 429 || res.status >= 500) throw new RetryableError(message, { code: reason });
+    if (res.status === 408 || res.status === 429 || res.status >= 500)
+      throw new RetryableError(message, { code: reason });
     throw new TerminalError(message, { code: reason });
   }
 }

@@ -1,5 +1,14 @@
 import { ApprovalRecordSchema, type ApprovalRecord, type ApprovalStatus } from '../approvals/record';
-import { assertNextVersion, AuditEntrySchema, auditOrderKey, pageAudit, type ApprovalStore, type AuditEntry, type AuditListOptions, type AuditLog } from './ports';
+import {
+  assertNextVersion,
+  AuditEntrySchema,
+  auditOrderKey,
+  pageAudit,
+  type ApprovalStore,
+  type AuditEntry,
+  type AuditListOptions,
+  type AuditLog,
+} from './ports';
 import { GcsObjects, type GcsOptions } from './gcs-objects';
 
 export type { GcsOptions } from './gcs-objects';
@@ -35,16 +44,19 @@ export class GcsApprovalStore implements ApprovalStore {
     const valid = ApprovalRecordSchema.parse(record);
     const name = this.nameOf(valid.id);
     const current = await this.objects.read(name);
-    if (current === undefined || ApprovalRecordSchema.parse(JSON.parse(current.text)).version !== expectedVersion) return false;
+    if (current === undefined || ApprovalRecordSchema.parse(JSON.parse(current.text)).version !== expectedVersion)
+      return false;
     return this.objects.write(name, JSON.stringify(valid), current.generation);
   }
 
   async listByStatus(status: ApprovalStatus): Promise<ApprovalRecord[]> {
     const names = await this.objects.list(this.prefix);
-    const records = await Promise.all(names.map(async (name) => {
-      const read = await this.objects.read(name);
-      return read === undefined ? undefined : ApprovalRecordSchema.parse(JSON.parse(read.text));
-    }));
+    const records = await Promise.all(
+      names.map(async (name) => {
+        const read = await this.objects.read(name);
+        return read === undefined ? undefined : ApprovalRecordSchema.parse(JSON.parse(read.text));
+      }),
+    );
     return records
       .filter((r): r is ApprovalRecord => r !== undefined && r.status === status)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -71,17 +83,23 @@ export class GcsAuditLog implements AuditLog {
 
   async append(entry: AuditEntry): Promise<void> {
     const valid = AuditEntrySchema.parse(entry);
-    await this.objects.write(`${this.prefix}${encodeURIComponent(auditOrderKey(valid))}.json`, JSON.stringify(valid), '0');
+    await this.objects.write(
+      `${this.prefix}${encodeURIComponent(auditOrderKey(valid))}.json`,
+      JSON.stringify(valid),
+      '0',
+    );
   }
 
   async list(opts: AuditListOptions = {}): Promise<AuditEntry[]> {
     const since = opts.since === undefined ? undefined : `${this.prefix}${encodeURIComponent(opts.since)}`;
     let names = (await this.objects.list(this.prefix)).filter((name) => since === undefined || name >= since);
     if (opts.limit !== undefined) names = names.slice(0, Math.max(0, opts.limit));
-    const entries = await Promise.all(names.map(async (name) => {
-      const read = await this.objects.read(name);
-      return read === undefined ? undefined : AuditEntrySchema.parse(JSON.parse(read.text));
-    }));
+    const entries = await Promise.all(
+      names.map(async (name) => {
+        const read = await this.objects.read(name);
+        return read === undefined ? undefined : AuditEntrySchema.parse(JSON.parse(read.text));
+      }),
+    );
     return pageAudit(entries.filter((e): e is AuditEntry => e !== undefined));
   }
 }

@@ -1,5 +1,15 @@
 import { ApprovalRecordSchema, type ApprovalRecord, type ApprovalStatus } from '../approvals/record';
-import { assertNextVersion, AuditEntrySchema, auditOrderKey, compareAudit, pageAudit, type ApprovalStore, type AuditEntry, type AuditListOptions, type AuditLog } from './ports';
+import {
+  assertNextVersion,
+  AuditEntrySchema,
+  auditOrderKey,
+  compareAudit,
+  pageAudit,
+  type ApprovalStore,
+  type AuditEntry,
+  type AuditListOptions,
+  type AuditLog,
+} from './ports';
 
 /** Approvals in a Map, for unit tests and `--provider memory`. Copies on the way in and out. */
 export class MemoryApprovalStore implements ApprovalStore {

@@ -24,36 +24,68 @@ export function openAuditLog(address: string, env: NodeJS.ProcessEnv = process.e
   const colon = address.indexOf(':');
   const kind = colon < 0 ? '' : address.slice(0, colon);
   const rest = address.slice(colon + 1);
-  if (!rest) throw new TerminalError(`audit store "${address}": expected <kind>:<name> with kind one of ${AUDIT_STORE_KINDS.join(', ')}`);
+  if (!rest)
+    throw new TerminalError(
+      `audit store "${address}": expected <kind>:<name> with kind one of ${AUDIT_STORE_KINDS.join(', ')}`,
+    );
   switch (kind) {
-    case 'file': return new FileAuditLog(rest);
-    case 'dynamodb': return new DynamoAuditLog({ client: new DynamoDBClient({ maxAttempts: 3 }), tableName: rest });
+    case 'file':
+      return new FileAuditLog(rest);
+    case 'dynamodb':
+      return new DynamoAuditLog({ client: new DynamoDBClient({ maxAttempts: 3 }), tableName: rest });
     case 'azure-table': {
       const connection = env.AZURE_STORAGE_CONNECTION_STRING;
-      if (!connection) throw new TerminalError('azure-table: set AZURE_STORAGE_CONNECTION_STRING to the function app storage account (terraform output storage_account)');
-      return new AzureTableAuditLog(TableClient.fromConnectionString(connection, rest, { allowInsecureConnection: /^(UseDevelopmentStorage|.*http:\/\/127\.0\.0\.1)/.test(connection) }));
+      if (!connection)
+        throw new TerminalError(
+          'azure-table: set AZURE_STORAGE_CONNECTION_STRING to the function app storage account (terraform output storage_account)',
+        );
+      return new AzureTableAuditLog(
+        TableClient.fromConnectionString(connection, rest, {
+          allowInsecureConnection: /^(UseDevelopmentStorage|.*http:\/\/127\.0\.0\.1)/.test(connection),
+        }),
+      );
     }
     case 'gcs': {
       const [bucket, ...prefix] = rest.split('/');
       const endpoint = env.PEERKEEPER_GCS_ENDPOINT;
-      const tokens = endpoint ? undefined : applicationDefaultCredentials(['https://www.googleapis.com/auth/devstorage.read_only']);
+      const tokens = endpoint
+        ? undefined
+        : applicationDefaultCredentials(['https://www.googleapis.com/auth/devstorage.read_only']);
       return new GcsAuditLog({
-        bucket: bucket!, ...(prefix.length ? { prefix: `${prefix.join('/')}/` } : {}), ...(endpoint ? { baseUrl: endpoint } : {}),
-        ...(tokens ? { getAccessToken: async () => (await tokens.headers('https://storage.googleapis.com/')).authorization?.replace(/^Bearer /i, '') } : {}),
+        bucket: bucket!,
+        ...(prefix.length ? { prefix: `${prefix.join('/')}/` } : {}),
+        ...(endpoint ? { baseUrl: endpoint } : {}),
+        ...(tokens
+          ? {
+              getAccessToken: async () =>
+                (await tokens.headers('https://storage.googleapis.com/')).authorization?.replace(/^Bearer /i, ''),
+            }
+          : {}),
       });
     }
-    default: throw new TerminalError(`audit store "${address}": unknown kind "${kind}"; expected one of ${AUDIT_STORE_KINDS.join(', ')}`);
+    default:
+      throw new TerminalError(
+        `audit store "${address}": unknown kind "${kind}"; expected one of ${AUDIT_STORE_KINDS.join(', ')}`,
+      );
   }
 }
 
 /** Reads several logs as one, in time order (one command over the three clouds' deployments); a failure names its store. */
-export async function listAll(logs: readonly { address: string; log: AuditLog }[], since: string): Promise<AuditEntry[]> {
-  const lists = await Promise.all(logs.map(async ({ address, log }) => {
-    try {
-      return await log.list({ since });
-    } catch (error) {
-      throw new TerminalError(`reading the audit log at ${address}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
-  }));
+export async function listAll(
+  logs: readonly { address: string; log: AuditLog }[],
+  since: string,
+): Promise<AuditEntry[]> {
+  const lists = await Promise.all(
+    logs.map(async ({ address, log }) => {
+      try {
+        return await log.list({ since });
+      } catch (error) {
+        throw new TerminalError(
+          `reading the audit log at ${address}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      }
+    }),
+  );
   return lists.length === 1 ? lists[0]! : lists.flat().sort(compareAudit);
 }

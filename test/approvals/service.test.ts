@@ -27,12 +27,17 @@ class RecordingNotifier implements Notifier {
 const t0 = new Date('2024-05-01T10:00:00.000Z');
 const later = (ms: number): Date => new Date(t0.getTime() + ms);
 const input: ApprovalRequestInput = {
-  cloud: 'aws', peeringId: 'pcx-0123456789abcdef0',
+  cloud: 'aws',
+  peeringId: 'pcx-0123456789abcdef0',
   requester: { cloud: 'aws', account: '999999999999', region: 'us-east-1', id: 'vpc-0a1b2c3d' },
   accepter: { cloud: 'aws', account: '111111111111', region: 'us-east-1', id: 'vpc-0e0f0a0b' },
-  requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'],
-  reason: 'partner-link requires approval', expiresAt: '2024-05-04T10:00:00.000Z',
-  requestedBy: 'U0REQUESTR', planHash: 'sha256:feed', eventId: 'evt-1',
+  requesterCidrs: ['10.1.0.0/16'],
+  accepterCidrs: ['10.0.0.0/16'],
+  reason: 'partner-link requires approval',
+  expiresAt: '2024-05-04T10:00:00.000Z',
+  requestedBy: 'U0REQUESTR',
+  planHash: 'sha256:feed',
+  eventId: 'evt-1',
 };
 
 function setup(options: { approvers?: string[]; directory?: ApproverDirectory } = {}) {
@@ -40,7 +45,14 @@ function setup(options: { approvers?: string[]; directory?: ApproverDirectory } 
   const audit = new MemoryAuditLog();
   const notifier = new RecordingNotifier();
   const logged: string[] = [];
-  const service = new ApprovalService({ store, audit, notifier, approvers: options.approvers ?? ['U0APPROVE1', 'U0APPROVE2', 'U0REQUESTR'], directory: options.directory, log: (l) => logged.push(l) });
+  const service = new ApprovalService({
+    store,
+    audit,
+    notifier,
+    approvers: options.approvers ?? ['U0APPROVE1', 'U0APPROVE2', 'U0REQUESTR'],
+    directory: options.directory,
+    log: (l) => logged.push(l),
+  });
   return { store, audit, notifier, service, logged };
 }
 
@@ -49,9 +61,23 @@ describe('ApprovalService.request', () => {
     const { service, notifier, audit } = setup();
     const { record, created } = await service.request(input, t0);
     expect(created).toBe(true);
-    expect(record).toMatchObject({ status: 'pending', message: { channel: 'C0APPROVALS', ts: '1.0001' }, version: 2, createdAt: t0.toISOString() });
+    expect(record).toMatchObject({
+      status: 'pending',
+      message: { channel: 'C0APPROVALS', ts: '1.0001' },
+      version: 2,
+      createdAt: t0.toISOString(),
+    });
     expect(notifier.posts).toHaveLength(1);
-    expect(await audit.list()).toEqual([expect.objectContaining({ actor: 'peerkeeper', action: 'request-approval', subject: 'aws:pcx-0123456789abcdef0', outcome: 'pending', planHash: 'sha256:feed', eventId: 'evt-1' })]);
+    expect(await audit.list()).toEqual([
+      expect.objectContaining({
+        actor: 'peerkeeper',
+        action: 'request-approval',
+        subject: 'aws:pcx-0123456789abcdef0',
+        outcome: 'pending',
+        planHash: 'sha256:feed',
+        eventId: 'evt-1',
+      }),
+    ]);
   });
 
   it('never posts a second message for duplicate events, even concurrent ones', async () => {
@@ -69,7 +95,10 @@ describe('ApprovalService.request', () => {
     expect(logged.join()).toMatch(/posting the request failed/);
     await service.request(input, later(30_000));
     expect(notifier.posts).toHaveLength(0);
-    expect((await service.request(input, later(61_000))).record.message).toEqual({ channel: 'C0APPROVALS', ts: '1.0001' });
+    expect((await service.request(input, later(61_000))).record.message).toEqual({
+      channel: 'C0APPROVALS',
+      ts: '1.0001',
+    });
     await service.request(input, later(120_000));
     expect(notifier.posts).toHaveLength(1);
   });
@@ -86,18 +115,41 @@ describe('ApprovalService.handleDecision', () => {
   it('records an approval, audits it, updates the message and asks for a reconcile', async () => {
     const { service, notifier, audit } = setup();
     const { record } = await service.request(input, t0);
-    const outcome = await service.handleDecision({ approvalId: record.id, decision: 'approve', user: { id: 'U0APPROVE1' }, now: later(60_000) });
-    expect(outcome).toMatchObject({ ok: true, reconcile: true, record: { status: 'approved', decidedBy: 'U0APPROVE1' } });
+    const outcome = await service.handleDecision({
+      approvalId: record.id,
+      decision: 'approve',
+      user: { id: 'U0APPROVE1' },
+      now: later(60_000),
+    });
+    expect(outcome).toMatchObject({
+      ok: true,
+      reconcile: true,
+      record: { status: 'approved', decidedBy: 'U0APPROVE1' },
+    });
     expect(notifier.updates.map((r) => r.status)).toEqual(['approved']);
-    expect((await audit.list()).map((e) => [e.actor, e.action, e.outcome])).toEqual([['peerkeeper', 'request-approval', 'pending'], ['slack:U0APPROVE1', 'approve', 'approved']]);
+    expect((await audit.list()).map((e) => [e.actor, e.action, e.outcome])).toEqual([
+      ['peerkeeper', 'request-approval', 'pending'],
+      ['slack:U0APPROVE1', 'approve', 'approved'],
+    ]);
     expect((await service.lookup('aws', input.peeringId))?.status).toBe('approved');
   });
 
   it('answers a duplicate click with who decided and when, and changes nothing', async () => {
     const { service, audit } = setup();
     const { record } = await service.request(input, t0);
-    await service.handleDecision({ approvalId: record.id, decision: 'reject', user: { id: 'U0APPROVE1' }, note: 'no', now: later(60_000) });
-    const again = await service.handleDecision({ approvalId: record.id, decision: 'approve', user: { id: 'U0APPROVE2' }, now: later(61_000) });
+    await service.handleDecision({
+      approvalId: record.id,
+      decision: 'reject',
+      user: { id: 'U0APPROVE1' },
+      note: 'no',
+      now: later(60_000),
+    });
+    const again = await service.handleDecision({
+      approvalId: record.id,
+      decision: 'approve',
+      user: { id: 'U0APPROVE2' },
+      now: later(61_000),
+    });
     expect(again).toMatchObject({ ok: false, reason: 'already-decided', reconcile: false });
     expect(again.text).toBe('This request was already rejected by <@U0APPROVE1> at 2024-05-01T10:01:00.000Z.');
     expect((await audit.list()).filter((e) => e.action === 'approve' || e.action === 'reject')).toHaveLength(1);
@@ -107,7 +159,16 @@ describe('ApprovalService.handleDecision', () => {
     const approvers = Array.from({ length: 10 }, (_, i) => `U0APPR${i}`);
     const { service } = setup({ approvers });
     const { record } = await service.request(input, t0);
-    const outcomes = await Promise.all(approvers.map((id, i) => service.handleDecision({ approvalId: record.id, decision: i % 2 ? 'approve' : 'reject', user: { id }, now: later(1000) })));
+    const outcomes = await Promise.all(
+      approvers.map((id, i) =>
+        service.handleDecision({
+          approvalId: record.id,
+          decision: i % 2 ? 'approve' : 'reject',
+          user: { id },
+          now: later(1000),
+        }),
+      ),
+    );
     const winners = outcomes.filter((o) => o.ok);
     expect(winners).toHaveLength(1);
     expect(outcomes.filter((o) => !o.ok && o.reason === 'already-decided')).toHaveLength(9);
@@ -120,25 +181,61 @@ describe('ApprovalService.handleDecision', () => {
   it.each(refusals)('$reason', async ({ user, want }) => {
     const { service, audit } = setup();
     const { record } = await service.request(input, t0);
-    const outcome = await service.handleDecision({ approvalId: record.id, decision: 'approve', user, now: later(1000) });
+    const outcome = await service.handleDecision({
+      approvalId: record.id,
+      decision: 'approve',
+      user,
+      now: later(1000),
+    });
     expect(outcome).toMatchObject({ ok: false, reason: want, record: { status: 'pending' } });
     expect((await audit.list()).at(-1)).toMatchObject({ actor: `slack:${user.id}`, outcome: 'refused', reason: want });
   });
 
   it('accepts a member of an approver user group through the directory', async () => {
     const asked: string[][] = [];
-    const directory: ApproverDirectory = { groupsOf: async (user, groups) => { asked.push([user, ...groups]); return user === 'U0NETOPS' ? ['S0NETOPS'] : []; } };
+    const directory: ApproverDirectory = {
+      groupsOf: async (user, groups) => {
+        asked.push([user, ...groups]);
+        return user === 'U0NETOPS' ? ['S0NETOPS'] : [];
+      },
+    };
     const { service } = setup({ approvers: ['S0NETOPS'], directory });
     const { record } = await service.request(input, t0);
-    expect((await service.handleDecision({ approvalId: record.id, decision: 'approve', user: { id: 'U0OTHER' }, now: later(1) })).ok).toBe(false);
-    expect((await service.handleDecision({ approvalId: record.id, decision: 'approve', user: { id: 'U0NETOPS' }, now: later(2) })).ok).toBe(true);
-    expect(asked).toEqual([['U0OTHER', 'S0NETOPS'], ['U0NETOPS', 'S0NETOPS']]);
+    expect(
+      (
+        await service.handleDecision({
+          approvalId: record.id,
+          decision: 'approve',
+          user: { id: 'U0OTHER' },
+          now: later(1),
+        })
+      ).ok,
+    ).toBe(false);
+    expect(
+      (
+        await service.handleDecision({
+          approvalId: record.id,
+          decision: 'approve',
+          user: { id: 'U0NETOPS' },
+          now: later(2),
+        })
+      ).ok,
+    ).toBe(true);
+    expect(asked).toEqual([
+      ['U0OTHER', 'S0NETOPS'],
+      ['U0NETOPS', 'S0NETOPS'],
+    ]);
   });
 
   it('closes a request clicked after its expiry and says so', async () => {
     const { service, notifier, audit } = setup();
     const { record } = await service.request(input, t0);
-    const outcome = await service.handleDecision({ approvalId: record.id, decision: 'approve', user: { id: 'U0APPROVE1' }, now: new Date(record.expiresAt) });
+    const outcome = await service.handleDecision({
+      approvalId: record.id,
+      decision: 'approve',
+      user: { id: 'U0APPROVE1' },
+      now: new Date(record.expiresAt),
+    });
     expect(outcome).toMatchObject({ ok: false, reason: 'expired', record: { status: 'expired' } });
     expect(outcome.text).toMatch(/expired at 2024-05-04T10:00:00.000Z without a decision/);
     expect(notifier.updates.map((r) => r.status)).toEqual(['expired']);
@@ -149,16 +246,37 @@ describe('ApprovalService.handleDecision', () => {
     const { service, notifier, logged, audit } = setup();
     const { record } = await service.request(input, t0);
     notifier.failUpdates = 1;
-    expect((await service.handleDecision({ approvalId: record.id, decision: 'approve', user: { id: 'U0APPROVE1' }, now: later(1) })).ok).toBe(true);
+    expect(
+      (
+        await service.handleDecision({
+          approvalId: record.id,
+          decision: 'approve',
+          user: { id: 'U0APPROVE1' },
+          now: later(1),
+        })
+      ).ok,
+    ).toBe(true);
     expect(logged.join()).toMatch(/updating the message failed/);
-    await service.handleDecision({ approvalId: record.id, decision: 'approve', user: { id: 'U0APPROVE1' }, now: later(2) });
+    await service.handleDecision({
+      approvalId: record.id,
+      decision: 'approve',
+      user: { id: 'U0APPROVE1' },
+      now: later(2),
+    });
     expect(notifier.updates.map((r) => r.status)).toEqual(['approved']);
     expect((await audit.list()).filter((e) => e.action === 'approve')).toHaveLength(1);
   });
 
   it('says so for an unknown approval id', async () => {
     const { service } = setup();
-    expect(await service.handleDecision({ approvalId: 'aws-000000000000', decision: 'approve', user: { id: 'U0APPROVE1' }, now: t0 })).toMatchObject({ ok: false, reason: 'not-found' });
+    expect(
+      await service.handleDecision({
+        approvalId: 'aws-000000000000',
+        decision: 'approve',
+        user: { id: 'U0APPROVE1' },
+        now: t0,
+      }),
+    ).toMatchObject({ ok: false, reason: 'not-found' });
   });
 });
 
@@ -178,8 +296,14 @@ describe('ApprovalService.expireDue and supersede', () => {
   it('supersedes a pending approval once, with the reason', async () => {
     const { service, audit } = setup();
     const { record } = await service.request(input, t0);
-    expect(await service.supersede(record.id, 'the peering was deleted', later(5))).toMatchObject({ status: 'superseded', note: 'the peering was deleted' });
-    expect(await service.supersede(record.id, 'again', later(6))).toMatchObject({ status: 'superseded', note: 'the peering was deleted' });
+    expect(await service.supersede(record.id, 'the peering was deleted', later(5))).toMatchObject({
+      status: 'superseded',
+      note: 'the peering was deleted',
+    });
+    expect(await service.supersede(record.id, 'again', later(6))).toMatchObject({
+      status: 'superseded',
+      note: 'the peering was deleted',
+    });
     expect((await audit.list()).filter((e) => e.action === 'supersede')).toHaveLength(1);
   });
 });

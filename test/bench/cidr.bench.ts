@@ -16,9 +16,10 @@ export function estatePrefixes(count: number, seed = 42): { cidr: string; key: s
   for (let i = 0; i < count; i++) {
     const key = `net-${i >> 1}`;
     const slot = random() < 0.01 ? Math.floor(random() * i) : i;
-    const cidr = i % 2 === 0
-      ? `${formatIPv4(0x0a000000n + BigInt((slot >> 1) % 65536) * 256n)}/${24 + (slot % 3)}`
-      : `${formatIPv6((0x26001f18n << 96n) + (BigInt(slot) << 72n))}/${56 + (slot % 9)}`;
+    const cidr =
+      i % 2 === 0
+        ? `${formatIPv4(0x0a000000n + BigInt((slot >> 1) % 65536) * 256n)}/${24 + (slot % 3)}`
+        : `${formatIPv6((0x26001f18n << 96n) + (BigInt(slot) << 72n))}/${56 + (slot % 9)}`;
     items.push({ cidr, key });
   }
   for (let i = items.length - 1; i > 0; i--) {

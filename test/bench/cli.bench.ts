@@ -11,7 +11,11 @@ const PAIRS = 11;
 const COMMANDS: readonly { name: string; args: string[]; limit: number }[] = [
   { name: 'cli-version', args: ['--version'], limit: 2 },
   { name: 'cli-validate', args: ['validate', 'examples/policy.yaml'], limit: 3 },
-  { name: 'cli-plan-snapshot', args: ['plan', '--policy', 'examples/policy.yaml', '--estate', 'examples/estate.json'], limit: 4 },
+  {
+    name: 'cli-plan-snapshot',
+    args: ['plan', '--policy', 'examples/policy.yaml', '--estate', 'examples/estate.json'],
+    limit: 4,
+  },
 ];
 
 function wallMs(args: string[], env: NodeJS.ProcessEnv): number {
@@ -49,8 +53,15 @@ export function benchCli(): object[] {
         ratios.push(a / b);
       }
       const ratio = Math.round(median(ratios) * 100) / 100;
-      return { name: c.name, command: `peerkeeper ${c.args.join(' ')}`, ms: Math.round(median(ms)), nodeMs: Math.round(median(baseline)), ratio,
-        target: `≤ ${c.limit}× node -e 0`, pass: ratio <= c.limit };
+      return {
+        name: c.name,
+        command: `peerkeeper ${c.args.join(' ')}`,
+        ms: Math.round(median(ms)),
+        nodeMs: Math.round(median(baseline)),
+        ratio,
+        target: `≤ ${c.limit}× node -e 0`,
+        pass: ratio <= c.limit,
+      };
     });
   } finally {
     rmSync(state, { recursive: true, force: true });

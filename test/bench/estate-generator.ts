@@ -16,16 +16,35 @@ export function generateEstate(size: number): { estate: Estate; policy: PolicyIn
   const v4 = (i: number) => `10.${(i >> 8) & 255}.${i & 255}.0/24`;
   const v6 = (i: number) => `2600:1f18:${(i >> 8).toString(16)}:${((i & 255) << 8).toString(16)}::/56`;
   const table = (id: string, ref: NetworkRef, cidrs: string[], main: boolean, routes: Route[]): RouteTable => ({
-    id, network: ref, main, tags: {}, routes: [...cidrs.map((c): Route => ({ destination: c, target: { kind: 'other', id: 'local' }, origin: 'system', state: 'active' })), ...routes],
+    id,
+    network: ref,
+    main,
+    tags: {},
+    routes: [
+      ...cidrs.map((c): Route => ({
+        destination: c,
+        target: { kind: 'other', id: 'local' },
+        origin: 'system',
+        state: 'active',
+      })),
+      ...routes,
+    ],
   });
   const awsShare = Math.floor(size * 0.7);
   const azureShare = Math.floor(size * 0.2);
   // AWS: hub-spoke groups of 21 networks.
   for (let g = 0; n < awsShare; g++) {
     const hubIndex = n++;
-    const hubRef: NetworkRef = { cloud: 'aws', account: String(100000000000 + g), region: 'us-east-1', id: `vpc-hub${g}` };
+    const hubRef: NetworkRef = {
+      cloud: 'aws',
+      account: String(100000000000 + g),
+      region: 'us-east-1',
+      id: `vpc-hub${g}`,
+    };
     const hubCidrs = [v4(hubIndex), v6(hubIndex)];
-    const hubRoutes: Route[] = [{ destination: '0.0.0.0/0', target: { kind: 'other', id: `igw-${g}` }, origin: 'static', state: 'active' }];
+    const hubRoutes: Route[] = [
+      { destination: '0.0.0.0/0', target: { kind: 'other', id: `igw-${g}` }, origin: 'static', state: 'active' },
+    ];
     groups[`hub${g}`] = { cloud: 'aws', account: hubRef.account, tags: { role: 'hub', set: String(g) } };
     groups[`spokes${g}`] = { cloud: 'aws', tags: { role: 'spoke', set: String(g) } };
     connections.push({ name: `set-${g}`, topology: 'hub-spoke', hub: `hub${g}`, spokes: `spokes${g}` });
@@ -38,15 +57,45 @@ export function generateEstate(size: number): { estate: Estate; policy: PolicyIn
       const missing = i % 100 === 7;
       const pcx = `pcx-${i}`;
       if (!missing) {
-        peerings.push({ id: pcx, cloud: 'aws', requester: ref, accepter: hubRef, state: 'active', options: {}, tags: { 'peerkeeper:managed': 'true' }, requesterCidrs: cidrs, accepterCidrs: hubCidrs });
-        for (const c of cidrs) hubRoutes.push({ destination: c, target: { kind: 'peering', peeringId: pcx }, origin: 'static', state: 'active' });
+        peerings.push({
+          id: pcx,
+          cloud: 'aws',
+          requester: ref,
+          accepter: hubRef,
+          state: 'active',
+          options: {},
+          tags: { 'peerkeeper:managed': 'true' },
+          requesterCidrs: cidrs,
+          accepterCidrs: hubCidrs,
+        });
+        for (const c of cidrs)
+          hubRoutes.push({
+            destination: c,
+            target: { kind: 'peering', peeringId: pcx },
+            origin: 'static',
+            state: 'active',
+          });
       }
       const drift = i % 100 === 3;
-      const toHub: Route[] = missing ? [] : hubCidrs.map((c, k) => ({ destination: c, target: drift && k === 0 ? { kind: 'other', id: 'nat-1' } : { kind: 'peering', peeringId: pcx }, origin: 'static', state: 'active' }));
-      const tables = Array.from({ length: 5 }, (_, t) => table(`rtb-${i}-${t}`, ref, cidrs, t === 0, [...toHub, { destination: '0.0.0.0/0', target: { kind: 'other', id: `nat-${i}` }, origin: 'static', state: 'active' }]));
+      const toHub: Route[] = missing
+        ? []
+        : hubCidrs.map((c, k) => ({
+            destination: c,
+            target: drift && k === 0 ? { kind: 'other', id: 'nat-1' } : { kind: 'peering', peeringId: pcx },
+            origin: 'static',
+            state: 'active',
+          }));
+      const tables = Array.from({ length: 5 }, (_, t) =>
+        table(`rtb-${i}-${t}`, ref, cidrs, t === 0, [
+          ...toHub,
+          { destination: '0.0.0.0/0', target: { kind: 'other', id: `nat-${i}` }, origin: 'static', state: 'active' },
+        ]),
+      );
       networks.push({ ref, cidrs, tags: { role: 'spoke', set: String(g) }, routeTables: tables });
     }
-    hub.routeTables = Array.from({ length: 5 }, (_, t) => table(`rtb-hub${g}-${t}`, hubRef, hubCidrs, t === 0, hubRoutes));
+    hub.routeTables = Array.from({ length: 5 }, (_, t) =>
+      table(`rtb-hub${g}-${t}`, hubRef, hubCidrs, t === 0, hubRoutes),
+    );
   }
   // Azure: meshes of 8 VNets (system routes; no UDRs managed).
   for (let m = 0; n < awsShare + azureShare; m++) {
@@ -56,9 +105,23 @@ export function generateEstate(size: number): { estate: Estate; policy: PolicyIn
     const members: NetworkRef[] = [];
     for (let k = 0; k < 8 && n < awsShare + azureShare; k++) {
       const i = n++;
-      const ref: NetworkRef = { cloud: 'azure', account: sub, region: 'westeurope', id: `/subscriptions/${sub}/resourcegroups/net/providers/microsoft.network/virtualnetworks/v${i}` };
+      const ref: NetworkRef = {
+        cloud: 'azure',
+        account: sub,
+        region: 'westeurope',
+        id: `/subscriptions/${sub}/resourcegroups/net/providers/microsoft.network/virtualnetworks/v${i}`,
+      };
       networks.push({ ref, cidrs: [v4(i)], tags: {}, routeTables: [] });
-      for (const other of members) peerings.push({ id: `${other.id}/virtualnetworkpeerings/peerkeeper-v${i}`, cloud: 'azure', requester: other, accepter: ref, state: 'active', options: {}, tags: { 'peerkeeper:managed': 'true' } });
+      for (const other of members)
+        peerings.push({
+          id: `${other.id}/virtualnetworkpeerings/peerkeeper-v${i}`,
+          cloud: 'azure',
+          requester: other,
+          accepter: ref,
+          state: 'active',
+          options: {},
+          tags: { 'peerkeeper:managed': 'true' },
+        });
       members.push(ref);
     }
   }
@@ -73,11 +136,27 @@ export function generateEstate(size: number): { estate: Estate; policy: PolicyIn
       const i = n++;
       const ref: NetworkRef = { cloud: 'gcp', account: `p-${i}`, region: 'global', id: `app-${g}-${i}` };
       networks.push({ ref, name: ref.id, cidrs: [v4(i)], tags: {}, routeTables: [] });
-      peerings.push({ id: `projects/p-${i}/global/networks/${ref.id}/peerings/peerkeeper-hub`, cloud: 'gcp', requester: ref, accepter: hubRef, state: 'active', options: {}, tags: { 'peerkeeper:managed': 'true' } });
+      peerings.push({
+        id: `projects/p-${i}/global/networks/${ref.id}/peerings/peerkeeper-hub`,
+        cloud: 'gcp',
+        requester: ref,
+        accepter: hubRef,
+        state: 'active',
+        options: {},
+        tags: { 'peerkeeper:managed': 'true' },
+      });
     }
   }
   return {
-    estate: { version: 1, observedAt: '2026-11-20T12:00:00.000Z', complete: true, gaps: [], accounts: [], networks, peerings },
+    estate: {
+      version: 1,
+      observedAt: '2026-11-20T12:00:00.000Z',
+      complete: true,
+      gaps: [],
+      accounts: [],
+      networks,
+      peerings,
+    },
     policy: { version: 1, groups, connections, limits: { maxChangesPerRun: 1_000_000 } },
   };
 }

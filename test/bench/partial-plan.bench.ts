@@ -20,9 +20,17 @@ export function measurePartialPlan(size: number, share = 0.05): Record<string, n
   const full: Estate = EstateSchema.parse(JSON.parse(JSON.stringify(estate)));
   const accounts = [...new Set(full.networks.map((n) => `${n.ref.cloud}:${n.ref.account}`))].sort();
   const step = Math.round(1 / share);
-  const denied = accounts.filter((_, i) => i % step === step - 1).map((key) => { const [cloud, account] = key.split(':') as [Partition['cloud'], string]; return { cloud, account }; });
+  const denied = accounts
+    .filter((_, i) => i % step === step - 1)
+    .map((key) => {
+      const [cloud, account] = key.split(':') as [Partition['cloud'], string];
+      return { cloud, account };
+    });
   const faults: ReadFault[] = denied.map((partition) => ({ partition, call: 'AssumeRole', kind: 'AccessDenied' }));
-  const governed: Partition[] = accounts.map((key) => { const [cloud, account] = key.split(':') as [Partition['cloud'], string]; return { cloud, account }; });
+  const governed: Partition[] = accounts.map((key) => {
+    const [cloud, account] = key.split(':') as [Partition['cloud'], string];
+    return { cloud, account };
+  });
   const partial = observeWithFaults(full, faults, governed);
   const now = new Date(estate.observedAt);
   const fullPlan = planScope({ policy: parsedPolicy, observation: full, now });
@@ -36,8 +44,15 @@ export function measurePartialPlan(size: number, share = 0.05): Record<string, n
   const allowed = new Set(fullPlan.actions.filter(isMutating).map(actionKey));
   const unsafe = plan.actions.filter(isMutating).filter((a) => !allowed.has(actionKey(a))).length;
   return {
-    name: `plan-partial-${size}`, networks: size, unreadAccounts: denied.length, accounts: accounts.length,
-    planMs: Math.round(planMs), actions: plan.actions.filter(isMutating).length, held: plan.held.length, fullActions: allowed.size, unsafe,
+    name: `plan-partial-${size}`,
+    networks: size,
+    unreadAccounts: denied.length,
+    accounts: accounts.length,
+    planMs: Math.round(planMs),
+    actions: plan.actions.filter(isMutating).length,
+    held: plan.held.length,
+    fullActions: allowed.size,
+    unsafe,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     target: 'plan < 2000 ms at 10k with 5 % of accounts unreadable; held > 0; 0 unsafe actions',
   };
@@ -46,7 +61,10 @@ export function measurePartialPlan(size: number, share = 0.05): Record<string, n
 /** Runs in a fresh process for a clean peak RSS. */
 export function benchPartialPlan(sizes = [10000]): Record<string, number | string | boolean>[] {
   return sizes.map((size) => {
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, String(size)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, String(size)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     if (child.status !== 0) throw new Error(`partial-plan bench ${size} failed: ${child.stderr}`);
     return JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, number | string | boolean>;
   });

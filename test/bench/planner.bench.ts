@@ -12,7 +12,9 @@ import { generateEstate } from './estate-generator';
 /** GC pause time reported by V8 while `f` runs (the observer reports asynchronously, hence the await). */
 async function withGc<T>(f: () => T): Promise<{ value: T; gcMs: number }> {
   let gcMs = 0;
-  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; });
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
   observer.observe({ entryTypes: ['gc'] });
   const value = f();
   await new Promise((resolve) => setTimeout(resolve, 20));
@@ -41,7 +43,11 @@ export function measureParse(size: number, runs = 3): number {
  * One measurement, as `plan --estate` runs it: the snapshot file is read streamed and validated (no 400 MiB string),
  * then planned (best of `runs`, CPU ms) with its GC share; this process's peak RSS is the reader's and the planner's.
  */
-export async function measurePlan(file: string, policyFile: string, runs = 3): Promise<Record<string, number | string | boolean>> {
+export async function measurePlan(
+  file: string,
+  policyFile: string,
+  runs = 3,
+): Promise<Record<string, number | string | boolean>> {
   const readCpu = process.cpuUsage();
   const observation = readEstate(file);
   const readUsage = process.cpuUsage(readCpu);
@@ -53,20 +59,34 @@ export async function measurePlan(file: string, policyFile: string, runs = 3): P
   // their garbage on top of the first's is no part of the command's footprint).
   let peakRssMiB = 0;
   for (let r = 0; r < runs; r++) {
-    const { value, gcMs } = await withGc(() => cpuMs(() => { actions = planScope({ policy, observation, now: new Date(observation.observedAt) }).actions.length; }));
+    const { value, gcMs } = await withGc(() =>
+      cpuMs(() => {
+        actions = planScope({ policy, observation, now: new Date(observation.observedAt) }).actions.length;
+      }),
+    );
     if (r === 0) peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
     if (value.cpuMs < best.cpuMs) best = { ...value, gcMs };
   }
   return {
-    networks: observation.networks.length, routeTables: observation.networks.reduce((n, x) => n + x.routeTables.length, 0), peerings: observation.peerings.length, actions,
-    readMs: Math.round(readMs), planMs: Math.round(best.cpuMs), planWallMs: Math.round(best.wallMs), gcMs: Math.round(best.gcMs),
-    gcShare: Number((best.gcMs / best.wallMs).toFixed(2)), peakRssMiB,
+    networks: observation.networks.length,
+    routeTables: observation.networks.reduce((n, x) => n + x.routeTables.length, 0),
+    peerings: observation.peerings.length,
+    actions,
+    readMs: Math.round(readMs),
+    planMs: Math.round(best.cpuMs),
+    planWallMs: Math.round(best.wallMs),
+    gcMs: Math.round(best.gcMs),
+    gcShare: Number((best.gcMs / best.wallMs).toFixed(2)),
+    peakRssMiB,
   };
 }
 
 /** Runs `mode` of this file in a fresh process (a clean peak RSS each) and returns its JSON line. */
 function child(args: readonly string[]): Record<string, number | string | boolean> {
-  const run = spawnSync(process.execPath, [...process.execArgv, '--max-old-space-size=6144', __filename, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const run = spawnSync(process.execPath, [...process.execArgv, '--max-old-space-size=6144', __filename, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (run.status !== 0) throw new Error(`planner bench ${args.join(' ')} failed: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, number | string | boolean>;
 }
@@ -107,7 +127,15 @@ export function benchPlanner(sizes = [1000, 10_000, 50_000, 100_000]): Record<st
     if (!a || !b) return [];
     const ratio = Number(b.planMs) / Math.max(1, Number(a.planMs));
     const nlogn = (to * Math.log2(to)) / (from * Math.log2(from));
-    return [{ name: `plan-growth-${from / 1000}k-to-${to / 1000}k`, growth: Number(ratio.toFixed(2)), nlognBound: Number(nlogn.toFixed(2)), withinNlogN: ratio <= nlogn, target: 'growth ≤ n log n ratio' }];
+    return [
+      {
+        name: `plan-growth-${from / 1000}k-to-${to / 1000}k`,
+        growth: Number(ratio.toFixed(2)),
+        nlognBound: Number(nlogn.toFixed(2)),
+        withinNlogN: ratio <= nlogn,
+        target: 'growth ≤ n log n ratio',
+      },
+    ];
   };
   return [...rows, ...growth(1000, 10_000), ...growth(10_000, 100_000)];
 }

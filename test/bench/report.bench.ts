@@ -23,16 +23,46 @@ export async function benchReport(): Promise<Record<string, unknown>[]> {
     const html = renderReportHtml(report);
     const md = renderReportMarkdown(report);
     const ms = performance.now() - t0;
-    rows.push({ name: `report-${entries / 1000}k`, entries, ms: Math.round(ms), htmlBytes: html.length, markdownBytes: md.length, target: '< 2000 ms', pass: ms < 2000 });
+    rows.push({
+      name: `report-${entries / 1000}k`,
+      entries,
+      ms: Math.round(ms),
+      htmlBytes: html.length,
+      markdownBytes: md.length,
+      target: '< 2000 ms',
+      pass: ms < 2000,
+    });
 
     const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-report-bench-'));
     writeFileSync(join(dir, 'audit.jsonl'), log.map((e) => `${JSON.stringify(e)}\n`).join(''));
     const quiet = { out: () => undefined, err: () => undefined, color: false };
     const t1 = performance.now();
-    const code = await runCli(['report', '--store', `file:${dir}`, '--since', '90d', '--now', UNTIL.toISOString(), '--format', 'html', '--out', join(dir, 'report.html')], quiet);
+    const code = await runCli(
+      [
+        'report',
+        '--store',
+        `file:${dir}`,
+        '--since',
+        '90d',
+        '--now',
+        UNTIL.toISOString(),
+        '--format',
+        'html',
+        '--out',
+        join(dir, 'report.html'),
+      ],
+      quiet,
+    );
     const cliMs = performance.now() - t1;
     rmSync(dir, { recursive: true, force: true });
-    rows.push({ name: `report-cli-file-${entries / 1000}k`, entries, ms: Math.round(cliMs), exitCode: code, target: '< 2000 ms (store read included)', pass: code === 0 && cliMs < 2000 });
+    rows.push({
+      name: `report-cli-file-${entries / 1000}k`,
+      entries,
+      ms: Math.round(cliMs),
+      exitCode: code,
+      target: '< 2000 ms (store read included)',
+      pass: code === 0 && cliMs < 2000,
+    });
   }
   return rows;
 }

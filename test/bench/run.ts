@@ -9,20 +9,87 @@ type Judged = Row & { module: string; target: string; pass: boolean | undefined 
 
 /** Every benchmark module `npm run bench` gathers; a module not yet in the tree is listed as not available. */
 const MODULES: readonly { module: string; file: string; fn: string; measures: string }[] = [
-  { module: 'planner', file: './planner.bench', fn: 'benchPlanner', measures: 'plan time, GC share and memory at 1k / 10k / 50k / 100k networks; growth 1k→10k and 10k→100k' },
-  { module: 'snapshot', file: './snapshot.bench', fn: 'benchSnapshot', measures: 'a 150k-network snapshot (past one JSON string) written, read and planned through plan --estate, streamed' },
-  { module: 'partial-plan', file: './partial-plan.bench', fn: 'benchPartialPlan', measures: '10k networks planned with 5 % of accounts unreadable: time, held actions, unsafe actions' },
+  {
+    module: 'planner',
+    file: './planner.bench',
+    fn: 'benchPlanner',
+    measures: 'plan time, GC share and memory at 1k / 10k / 50k / 100k networks; growth 1k→10k and 10k→100k',
+  },
+  {
+    module: 'snapshot',
+    file: './snapshot.bench',
+    fn: 'benchSnapshot',
+    measures:
+      'a 150k-network snapshot (past one JSON string) written, read and planned through plan --estate, streamed',
+  },
+  {
+    module: 'partial-plan',
+    file: './partial-plan.bench',
+    fn: 'benchPartialPlan',
+    measures: '10k networks planned with 5 % of accounts unreadable: time, held actions, unsafe actions',
+  },
   { module: 'cidr', file: './cidr.bench', fn: 'benchCidr', measures: 'CIDR overlap detection over 100k prefixes' },
-  { module: 'aws-calls', file: './aws-calls.bench', fn: 'benchAwsCalls', measures: 'EC2/STS calls per event and per sweep (EC2 emulator)' },
-  { module: 'aws-scale', file: './aws-scale.bench', fn: 'benchAwsScale', measures: 'EC2/STS calls per event with 10 and with 1,000 named accounts: the same (issue 13)' },
-  { module: 'organization', file: './organization.bench', fn: 'benchOrganization', measures: 'organization discovery calls: AWS OU walk of 1,000 accounts, one vending event at 10 and 1,000, Azure 200 subscriptions, GCP 200 projects (issue 13)' },
-  { module: 'aws-bundles', file: './aws-bundles.bench', fn: 'benchAwsBundles', measures: 'AWS Lambda bundle sizes and load times' },
-  { module: 'azure', file: './azure.bench', fn: 'benchAzure', measures: 'Azure bundle and ARM calls per event and per sweep' },
-  { module: 'gcp', file: './gcp.bench', fn: 'benchGcp', measures: 'GCP bundle and Compute calls per event and per sweep' },
-  { module: 'load', file: './load.bench', fn: 'benchLoad', measures: '10,000 events in bursts of 1,000: throughput, p50/p99, none lost' },
-  { module: 'cli', file: './cli.bench', fn: 'benchCli', measures: 'CLI start-up (--version, validate, plan on a snapshot) as a ratio to node -e 0' },
-  { module: 'report', file: './report.bench', fn: 'benchReport', measures: 'peerkeeper report (compute + Markdown + HTML) over 10k and 100k audit entries' },
-  { module: 'policy', file: './policy.bench', fn: 'benchPolicy', measures: 'validate a 20k-group policy (every warning placed on its line) and its growth from 2k' },
+  {
+    module: 'aws-calls',
+    file: './aws-calls.bench',
+    fn: 'benchAwsCalls',
+    measures: 'EC2/STS calls per event and per sweep (EC2 emulator)',
+  },
+  {
+    module: 'aws-scale',
+    file: './aws-scale.bench',
+    fn: 'benchAwsScale',
+    measures: 'EC2/STS calls per event with 10 and with 1,000 named accounts: the same (issue 13)',
+  },
+  {
+    module: 'organization',
+    file: './organization.bench',
+    fn: 'benchOrganization',
+    measures:
+      'organization discovery calls: AWS OU walk of 1,000 accounts, one vending event at 10 and 1,000, Azure 200 subscriptions, GCP 200 projects (issue 13)',
+  },
+  {
+    module: 'aws-bundles',
+    file: './aws-bundles.bench',
+    fn: 'benchAwsBundles',
+    measures: 'AWS Lambda bundle sizes and load times',
+  },
+  {
+    module: 'azure',
+    file: './azure.bench',
+    fn: 'benchAzure',
+    measures: 'Azure bundle and ARM calls per event and per sweep',
+  },
+  {
+    module: 'gcp',
+    file: './gcp.bench',
+    fn: 'benchGcp',
+    measures: 'GCP bundle and Compute calls per event and per sweep',
+  },
+  {
+    module: 'load',
+    file: './load.bench',
+    fn: 'benchLoad',
+    measures: '10,000 events in bursts of 1,000: throughput, p50/p99, none lost',
+  },
+  {
+    module: 'cli',
+    file: './cli.bench',
+    fn: 'benchCli',
+    measures: 'CLI start-up (--version, validate, plan on a snapshot) as a ratio to node -e 0',
+  },
+  {
+    module: 'report',
+    file: './report.bench',
+    fn: 'benchReport',
+    measures: 'peerkeeper report (compute + Markdown + HTML) over 10k and 100k audit entries',
+  },
+  {
+    module: 'policy',
+    file: './policy.bench',
+    fn: 'benchPolicy',
+    measures: 'validate a 20k-group policy (every warning placed on its line) and its growth from 2k',
+  },
 ];
 
 const num = (row: Row, key: string): number => (typeof row[key] === 'number' ? row[key] : Number.NaN);
@@ -36,14 +103,30 @@ const MB = 1024 * 1024;
  * throttling; one event's reconcile stays within 30 calls, ≤ 8 of them writes (create, accept, routes).
  */
 const CHECKS: readonly { match: RegExp; target: string; check: (row: Row) => boolean }[] = [
-  { match: /^plan-(1000|5000|10000)$/, target: 'plan < 2000 ms, RSS < 1024 MiB, plan ≤ 5× JSON.parse', check: (r) => num(r, 'planMs') < 2000 && num(r, 'peakRssMiB') < 1024 && num(r, 'ratio') <= 5 },
+  {
+    match: /^plan-(1000|5000|10000)$/,
+    target: 'plan < 2000 ms, RSS < 1024 MiB, plan ≤ 5× JSON.parse',
+    check: (r) => num(r, 'planMs') < 2000 && num(r, 'peakRssMiB') < 1024 && num(r, 'ratio') <= 5,
+  },
   { match: /^plan-growth/, target: 'growth ≤ n log n', check: (r) => r.withinNlogN === true },
-  { match: /^plan-partial/, target: 'plan < 2000 ms; held > 0; 0 unsafe actions (each in the full plan)', check: (r) => num(r, 'planMs') < 2000 && num(r, 'held') > 0 && num(r, 'unsafe') === 0 },
+  {
+    match: /^plan-partial/,
+    target: 'plan < 2000 ms; held > 0; 0 unsafe actions (each in the full plan)',
+    check: (r) => num(r, 'planMs') < 2000 && num(r, 'held') > 0 && num(r, 'unsafe') === 0,
+  },
   { match: /^cidr-overlap/, target: '< 1000 ms', check: (r) => num(r, 'ms') < 1000 },
   { match: /bundle/, target: '< 1 MB, < 150 ms to load', check: (r) => num(r, 'bytes') < MB && num(r, 'loadMs') < 150 },
   { match: /calls-route-change/, target: '≤ 3 reads plus the fixes (issue 3)', check: (r) => num(r, 'reads') <= 3 },
-  { match: /calls-.*-sweep/, target: 'converged sweep: 0 writes, ≤ 20 reads per partition', check: (r) => num(r, 'writes') === 0 && num(r, 'reads') <= 20 * (num(r, 'partitions') || 1) },
-  { match: /calls-.*event/, target: 'one event: ≤ 30 calls, ≤ 8 writes', check: (r) => num(r, 'reads') + num(r, 'writes') <= 30 && num(r, 'writes') <= 8 },
+  {
+    match: /calls-.*-sweep/,
+    target: 'converged sweep: 0 writes, ≤ 20 reads per partition',
+    check: (r) => num(r, 'writes') === 0 && num(r, 'reads') <= 20 * (num(r, 'partitions') || 1),
+  },
+  {
+    match: /calls-.*event/,
+    target: 'one event: ≤ 30 calls, ≤ 8 writes',
+    check: (r) => num(r, 'reads') + num(r, 'writes') <= 30 && num(r, 'writes') <= 8,
+  },
 ];
 
 function judge(module: string, row: Row): Judged {
@@ -55,27 +138,52 @@ function judge(module: string, row: Row): Judged {
 
 const FIGURE_SKIP = new Set(['name', 'target', 'pass', 'module', 'calls', 'note']);
 function figures(row: Row): string {
-  return Object.entries(row).filter(([k, v]) => !FIGURE_SKIP.has(k) && (typeof v === 'number' || typeof v === 'boolean')).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+  return Object.entries(row)
+    .filter(([k, v]) => !FIGURE_SKIP.has(k) && (typeof v === 'number' || typeof v === 'boolean'))
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
 }
 
-function markdown(rows: readonly Judged[], unavailable: readonly { module: string; reason: string }[], meta: Record<string, unknown>): string {
+function markdown(
+  rows: readonly Judged[],
+  unavailable: readonly { module: string; reason: string }[],
+  meta: Record<string, unknown>,
+): string {
   const mark = (p: boolean | undefined) => (p === true ? '✅ pass' : p === false ? '❌ fail' : '— no target');
   const lines = [
-    '# Benchmarks', '',
+    '# Benchmarks',
+    '',
     `Generated by \`npm run bench\` (test/bench/run.ts) on ${String(meta.generatedAt)}: node ${String(meta.node)}, ${String(meta.cpus)} CPUs, load average ${String(meta.loadAverage)} at start (a shared machine: timings are upper bounds).`,
-    'Raw figures: [benchmarks.json](benchmarks.json).', '',
-    '| module | measurement | figures | target | result |', '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.module} | ${r.name} | ${figures(r).replace(/\|/g, '\\|')} | ${r.target.replace(/\|/g, '\\|')} | ${mark(r.pass)} |`),
+    'Raw figures: [benchmarks.json](benchmarks.json).',
+    '',
+    '| module | measurement | figures | target | result |',
+    '|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.module} | ${r.name} | ${figures(r).replace(/\|/g, '\\|')} | ${r.target.replace(/\|/g, '\\|')} | ${mark(r.pass)} |`,
+    ),
   ];
-  if (unavailable.length > 0) lines.push('', '## Not available', '', ...unavailable.map((u) => `- **${u.module}**: ${u.reason}`));
+  if (unavailable.length > 0)
+    lines.push('', '## Not available', '', ...unavailable.map((u) => `- **${u.module}**: ${u.reason}`));
   const failed = rows.filter((r) => r.pass === false);
-  lines.push('', `${rows.length} measurements, ${rows.filter((r) => r.pass === true).length} pass, ${failed.length} fail, ${unavailable.length} modules not available.`, '');
+  lines.push(
+    '',
+    `${rows.length} measurements, ${rows.filter((r) => r.pass === true).length} pass, ${failed.length} fail, ${unavailable.length} modules not available.`,
+    '',
+  );
   return lines.join('\n');
 }
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const meta = { generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverage: loadavg().map((l) => l.toFixed(2)).join(' ') };
+  const meta = {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    loadAverage: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+  };
   const rows: Judged[] = [];
   const unavailable: { module: string; reason: string }[] = [];
   for (const m of MODULES.filter((x) => only.length === 0 || only.includes(x.module))) {
@@ -84,10 +192,16 @@ async function main(): Promise<void> {
       const loaded = (await import(m.file)) as Record<string, unknown>;
       bench = typeof loaded[m.fn] === 'function' ? (loaded[m.fn] as () => Promise<Row[]> | Row[]) : undefined;
     } catch (error) {
-      unavailable.push({ module: m.module, reason: `not available (${m.file} does not load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})` });
+      unavailable.push({
+        module: m.module,
+        reason: `not available (${m.file} does not load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+      });
       continue;
     }
-    if (!bench) { unavailable.push({ module: m.module, reason: `not available (${m.file} exports no ${m.fn})` }); continue; }
+    if (!bench) {
+      unavailable.push({ module: m.module, reason: `not available (${m.file} exports no ${m.fn})` });
+      continue;
+    }
     try {
       for (const row of await bench()) {
         const judged = judge(m.module, row);
@@ -95,14 +209,22 @@ async function main(): Promise<void> {
         console.log(JSON.stringify(judged));
       }
     } catch (error) {
-      const row = judge(m.module, { name: `${m.module}-error`, error: error instanceof Error ? error.message : String(error), pass: false, target: m.measures });
+      const row = judge(m.module, {
+        name: `${m.module}-error`,
+        error: error instanceof Error ? error.message : String(error),
+        pass: false,
+        target: m.measures,
+      });
       rows.push(row);
       console.log(JSON.stringify(row));
     }
   }
   const docs = join(__dirname, '..', '..', 'docs');
   mkdirSync(docs, { recursive: true });
-  writeFileSync(join(docs, 'benchmarks.json'), `${JSON.stringify({ ...meta, modules: MODULES.map(({ module, measures }) => ({ module, measures })), rows, unavailable }, null, 2)}\n`);
+  writeFileSync(
+    join(docs, 'benchmarks.json'),
+    `${JSON.stringify({ ...meta, modules: MODULES.map(({ module, measures }) => ({ module, measures })), rows, unavailable }, null, 2)}\n`,
+  );
   writeFileSync(join(docs, 'benchmarks.md'), markdown(rows, unavailable, meta));
   if (rows.some((r) => r.pass === false)) process.exitCode = 1;
 }

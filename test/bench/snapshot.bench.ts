@@ -13,8 +13,12 @@ const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** Runs one mode of this file in a fresh process (a clean peak RSS) and returns its JSON line. */
 function child(args: readonly string[]): Record<string, number | string | boolean> {
-  const run = spawnSync(process.execPath, [...process.execArgv, '--max-old-space-size=16384', __filename, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (run.status !== 0) throw new Error(`snapshot bench ${args.join(' ')} failed (${run.status}): ${run.stderr.slice(-2000)}`);
+  const run = spawnSync(process.execPath, [...process.execArgv, '--max-old-space-size=16384', __filename, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (run.status !== 0)
+    throw new Error(`snapshot bench ${args.join(' ')} failed (${run.status}): ${run.stderr.slice(-2000)}`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, number | string | boolean>;
 }
 
@@ -38,8 +42,22 @@ function read(file: string): object {
 async function plan(file: string, policyFile: string): Promise<object> {
   const t = performance.now();
   let lines = 0;
-  const code = await runCli(['plan', '--estate', file, '--policy', policyFile, '--state-dir', join(file, '..', 'state')], { out: (text) => { lines += text.split('\n').length; }, err: () => undefined, color: false });
-  return { planCliMs: Math.round(performance.now() - t), planCliRssMiB: peakRssMiB(), exitCode: code, planLines: lines };
+  const code = await runCli(
+    ['plan', '--estate', file, '--policy', policyFile, '--state-dir', join(file, '..', 'state')],
+    {
+      out: (text) => {
+        lines += text.split('\n').length;
+      },
+      err: () => undefined,
+      color: false,
+    },
+  );
+  return {
+    planCliMs: Math.round(performance.now() - t),
+    planCliRssMiB: peakRssMiB(),
+    exitCode: code,
+    planLines: lines,
+  };
 }
 
 /**
@@ -47,7 +65,9 @@ async function plan(file: string, policyFile: string): Promise<object> {
  * then planned through `plan --estate`. 150k by default; PEERKEEPER_BENCH_NETWORKS=1000000 for the 1M run (no
  * target: time and RSS reported; it needs ~4 GiB of disk and tens of GiB of memory for the plan).
  */
-export function benchSnapshot(sizes = [Number(process.env.PEERKEEPER_BENCH_NETWORKS ?? 150_000)]): Record<string, number | string | boolean>[] {
+export function benchSnapshot(
+  sizes = [Number(process.env.PEERKEEPER_BENCH_NETWORKS ?? 150_000)],
+): Record<string, number | string | boolean>[] {
   return sizes.map((size) => {
     const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-snapshot-bench-'));
     try {
@@ -58,7 +78,16 @@ export function benchSnapshot(sizes = [Number(process.env.PEERKEEPER_BENCH_NETWO
       const readBack = child(['read', file]);
       const planned = child(['plan', file, policyFile]);
       const pass = readBack.networksRead === size && (planned.exitCode === 0 || planned.exitCode === 2);
-      return { name: `snapshot-${size}`, networks: size, fileMiB, ...written, ...readBack, ...planned, target: 'written, read and planned with no string-length error (time and RSS reported)', pass };
+      return {
+        name: `snapshot-${size}`,
+        networks: size,
+        fileMiB,
+        ...written,
+        ...readBack,
+        ...planned,
+        target: 'written, read and planned with no string-length error (time and RSS reported)',
+        pass,
+      };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,14 +5,23 @@ import { memoryScenario } from './memory-target';
 import { runScenario } from './scenario';
 
 /** The bug injected into planScope; `mock` prefix: jest lets the hoisted factory read it. */
-let mockBreakage: 'none' | 'ignore-incomplete' | 'delete-unmanaged-route' | 'accept-refused' | 'one-request-at-a-time' = 'none';
+let mockBreakage: 'none' | 'ignore-incomplete' | 'delete-unmanaged-route' | 'accept-refused' | 'one-request-at-a-time' =
+  'none';
 
 function unmanagedRouteDeletion(input: PlanInput): Action | undefined {
   for (const n of input.observation.networks) {
     for (const t of n.routeTables) {
-      const r = t.routes.find((x) => x.origin === 'static' && x.target.kind === 'other' && x.destination === '0.0.0.0/0')
-        ?? t.routes.find((x) => x.origin === 'static' && x.target.kind === 'other');
-      if (r) return { action: 'delete-route', cloud: n.ref.cloud, reason: 'injected bug', target: { network: n.ref, routeTableId: t.id, destination: r.destination }, before: r };
+      const r =
+        t.routes.find((x) => x.origin === 'static' && x.target.kind === 'other' && x.destination === '0.0.0.0/0') ??
+        t.routes.find((x) => x.origin === 'static' && x.target.kind === 'other');
+      if (r)
+        return {
+          action: 'delete-route',
+          cloud: n.ref.cloud,
+          reason: 'injected bug',
+          target: { network: n.ref, routeTableId: t.id, destination: r.destination },
+          before: r,
+        };
     }
   }
   return undefined;
@@ -23,8 +32,13 @@ jest.mock('../../shared/planner', () => {
   const actual = jest.requireActual<typeof import('../../shared/planner')>('../../shared/planner');
   const broken = (input: PlanInput): Plan => {
     switch (mockBreakage) {
-      case 'none': return actual.planScope(input);
-      case 'ignore-incomplete': return actual.planScope({ ...input, observation: { ...input.observation, complete: true, gaps: [], unread: [] } });
+      case 'none':
+        return actual.planScope(input);
+      case 'ignore-incomplete':
+        return actual.planScope({
+          ...input,
+          observation: { ...input.observation, complete: true, gaps: [], unread: [] },
+        });
       case 'delete-unmanaged-route': {
         const plan = actual.planScope(input);
         const extra = unmanagedRouteDeletion(input);
@@ -36,14 +50,33 @@ jest.mock('../../shared/planner', () => {
         const settled = observation.peerings.filter((p) => p.state !== 'requested');
         const base = actual.planScope({ ...input, observation: { ...observation, peerings: settled } });
         const seen = new Set(base.actions.map((a) => JSON.stringify([a.action, a.target])));
-        const extra = observation.peerings.filter((p) => p.state === 'requested').flatMap((request) =>
-          actual.planScope({ ...input, observation: { ...observation, peerings: [...settled, request] } }).actions)
-          .filter((a) => !seen.has(JSON.stringify([a.action, a.target])) && seen.add(JSON.stringify([a.action, a.target])));
+        const extra = observation.peerings
+          .filter((p) => p.state === 'requested')
+          .flatMap(
+            (request) =>
+              actual.planScope({ ...input, observation: { ...observation, peerings: [...settled, request] } }).actions,
+          )
+          .filter(
+            (a) => !seen.has(JSON.stringify([a.action, a.target])) && seen.add(JSON.stringify([a.action, a.target])),
+          );
         return { ...base, actions: [...base.actions, ...extra] };
       }
       case 'accept-refused': {
         const plan = actual.planScope(input);
-        return { ...plan, actions: plan.actions.map((a): Action => (a.action === 'reject-peering' ? { action: 'accept-peering', cloud: a.cloud, reason: 'injected bug', target: a.target, after: { options: {} } } : a)) };
+        return {
+          ...plan,
+          actions: plan.actions.map((a): Action =>
+            a.action === 'reject-peering'
+              ? {
+                  action: 'accept-peering',
+                  cloud: a.cloud,
+                  reason: 'injected bug',
+                  target: a.target,
+                  after: { options: {} },
+                }
+              : a,
+          ),
+        };
       }
     }
   };
@@ -66,24 +99,30 @@ async function firstCaught(invariant: InvariantName): Promise<number | undefined
 }
 
 describe('the chaos checker catches a deliberately broken planner', () => {
-  afterEach(() => { mockBreakage = 'none'; });
+  afterEach(() => {
+    mockBreakage = 'none';
+  });
 
   const cases: Record<string, { reason: string; breakage: typeof mockBreakage; invariant: InvariantName }> = {
     'planning as if every read had succeeded': {
       reason: 'DESIGN §11: an action whose dependencies were not all read is held, never executed',
-      breakage: 'ignore-incomplete', invariant: 'held-not-executed',
+      breakage: 'ignore-incomplete',
+      invariant: 'held-not-executed',
     },
     'deleting an unmanaged route': {
       reason: 'DESIGN §5: internet, NAT and transit gateway routes are never ours to delete',
-      breakage: 'delete-unmanaged-route', invariant: 'unmanaged-untouched',
+      breakage: 'delete-unmanaged-route',
+      invariant: 'unmanaged-untouched',
     },
     'judging each request alone (no in-plan conflict check)': {
       reason: 'DESIGN §11: two requests for one range into one network are never both accepted',
-      breakage: 'one-request-at-a-time', invariant: 'overlapping-links',
+      breakage: 'one-request-at-a-time',
+      invariant: 'overlapping-links',
     },
     'accepting the requests it should refuse': {
       reason: 'unlisted accounts, denied pairs and overlaps must never become active peerings',
-      breakage: 'accept-refused', invariant: 'forbidden-peering',
+      breakage: 'accept-refused',
+      invariant: 'forbidden-peering',
     },
   };
 

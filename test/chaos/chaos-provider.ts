@@ -39,7 +39,15 @@ export interface ChaosFaults {
   deniedWrites: number;
 }
 
-const NO_FAULTS: ChaosFaults = { serverErrors: 0, timeouts: 0, latencyMs: 0, crashAfterWrites: undefined, visibilityMs: 0, reads: [], deniedWrites: 0 };
+const NO_FAULTS: ChaosFaults = {
+  serverErrors: 0,
+  timeouts: 0,
+  latencyMs: 0,
+  crashAfterWrites: undefined,
+  visibilityMs: 0,
+  reads: [],
+  deniedWrites: 0,
+};
 
 /** What one reconcile read, and what the same reads return when every one succeeds (the oracle's "full" view). */
 export interface ObservedTwin {
@@ -51,15 +59,30 @@ export interface ObservedTwin {
 /** The account an action writes into: where the call is made, so where an account's denial bites. */
 function accountOf(action: Action): string | undefined {
   switch (action.action) {
-    case 'create-route': case 'replace-route': case 'delete-route': return action.target.network.account;
-    case 'create-peering': case 'delete-peering': case 'update-peering': return action.target.requester.account;
-    case 'accept-peering': case 'reject-peering': return action.target.accepter.account;
-    case 'request-approval': case 'report': return undefined;
+    case 'create-route':
+    case 'replace-route':
+    case 'delete-route':
+      return action.target.network.account;
+    case 'create-peering':
+    case 'delete-peering':
+    case 'update-peering':
+      return action.target.requester.account;
+    case 'accept-peering':
+    case 'reject-peering':
+      return action.target.accepter.account;
+    case 'request-approval':
+    case 'report':
+      return undefined;
   }
 }
 
-const overlaps = (f: ReadFault, partitions: readonly Partition[]) => partitions.some((p) => p.cloud === f.partition.cloud
-  && (f.partition.account === '*' || p.account === f.partition.account) && (!p.region || !f.partition.region || p.region === f.partition.region));
+const overlaps = (f: ReadFault, partitions: readonly Partition[]) =>
+  partitions.some(
+    (p) =>
+      p.cloud === f.partition.cloud &&
+      (f.partition.account === '*' || p.account === f.partition.account) &&
+      (!p.region || !f.partition.region || p.region === f.partition.region),
+  );
 
 /**
  * Wraps any provider with seeded faults. It keeps the port's contract honest the way a correct adapter does:
@@ -74,7 +97,12 @@ export class ChaosProvider implements PeeringProvider {
   private crashed = false;
   private readonly createdAt = new Map<string, number>();
 
-  constructor(private readonly inner: PeeringProvider, private readonly rng: Prng, private readonly clock: VirtualClock, private readonly denying: ReadonlySet<string> = new Set()) {
+  constructor(
+    private readonly inner: PeeringProvider,
+    private readonly rng: Prng,
+    private readonly clock: VirtualClock,
+    private readonly denying: ReadonlySet<string> = new Set(),
+  ) {
     this.cloud = inner.cloud;
   }
 
@@ -119,7 +147,11 @@ export class ChaosProvider implements PeeringProvider {
     const seen = await this.inner.observe(partitions);
     const hidden = (id: string) => this.clock.ms - (this.createdAt.get(id) ?? -Infinity) < this.faults.visibilityMs;
     const full: Observation = { ...seen, peerings: seen.peerings.filter((p) => !hidden(p.id)) };
-    const denied: ReadFault[] = [...this.denying].map((account) => ({ partition: { cloud: this.cloud, account }, call: 'AssumeRole', kind: 'AccessDenied' }));
+    const denied: ReadFault[] = [...this.denying].map((account) => ({
+      partition: { cloud: this.cloud, account },
+      call: 'AssumeRole',
+      kind: 'AccessDenied',
+    }));
     const faults = [...denied, ...this.faults.reads].filter((f) => overlaps(f, partitions));
     return { observed: faults.length === 0 ? full : observeWithFaults(full, faults, partitions), full };
   }
@@ -128,7 +160,10 @@ export class ChaosProvider implements PeeringProvider {
     if (this.crashed) throw new CrashError('host crashed: nothing after the crash reaches the cloud');
     this.clock.advance(this.faults.latencyMs);
     const account = accountOf(action);
-    if (account !== undefined && this.denying.has(account)) throw new TerminalError(`User is not authorized to perform sts:AssumeRole on the member role in ${account}`, { code: 'AccessDenied' });
+    if (account !== undefined && this.denying.has(account))
+      throw new TerminalError(`User is not authorized to perform sts:AssumeRole on the member role in ${account}`, {
+        code: 'AccessDenied',
+      });
     if (this.faults.deniedWrites > 0) {
       this.faults.deniedWrites -= 1;
       throw new TerminalError('You are not authorized to perform this operation.', { code: 'UnauthorizedOperation' });
@@ -139,16 +174,24 @@ export class ChaosProvider implements PeeringProvider {
     }
     const id = action.target && 'id' in action.target ? action.target.id : undefined;
     if (id && this.clock.ms - (this.createdAt.get(id) ?? -Infinity) < this.faults.visibilityMs) {
-      throw new RetryableError(`The vpcPeeringConnection ID '${id}' does not exist (not visible yet)`, { code: 'InvalidVpcPeeringConnectionID.NotFound' });
+      throw new RetryableError(`The vpcPeeringConnection ID '${id}' does not exist (not visible yet)`, {
+        code: 'InvalidVpcPeeringConnectionID.NotFound',
+      });
     }
     const timeout = this.faults.timeouts > 0;
     if (timeout) this.faults.timeouts -= 1;
-    if (timeout && this.rng.chance(0.5)) throw new RetryableError('socket timed out before the request was sent', { code: 'RequestTimeout' });
+    if (timeout && this.rng.chance(0.5))
+      throw new RetryableError('socket timed out before the request was sent', { code: 'RequestTimeout' });
     const outcome = await this.inner.apply(action, context);
-    if (action.action === 'create-peering' && outcome.status === 'done' && outcome.peeringId) this.createdAt.set(outcome.peeringId, this.clock.ms);
+    if (action.action === 'create-peering' && outcome.status === 'done' && outcome.peeringId)
+      this.createdAt.set(outcome.peeringId, this.clock.ms);
     if (outcome.status === 'done') this.writes += 1;
     if (timeout) throw new RetryableError('socket timed out waiting for the response', { code: 'RequestTimeout' });
-    if (this.faults.crashAfterWrites !== undefined && outcome.status === 'done' && this.writes > this.faults.crashAfterWrites) {
+    if (
+      this.faults.crashAfterWrites !== undefined &&
+      outcome.status === 'done' &&
+      this.writes > this.faults.crashAfterWrites
+    ) {
       this.crashed = true;
       throw new CrashError(`host crashed after write ${this.writes}`);
     }

@@ -15,7 +15,9 @@ describe('chaos over the EC2 emulator through the real AWS adapter', () => {
       const outcome = await runScenario({ ...scenario, maxEvents: 10 });
       const fresh = outcome.violations.filter((v) => !v.known);
       if (outcome.violations.length > 0) {
-        console.warn(`seed ${seed}: ${outcome.violations.map((v) => `[${v.invariant}${v.known ? ` KNOWN ${v.known}` : ''}] ${v.detail}`).join(' | ')}\n  reproduce: ${reproduction(seed, FILE)}`);
+        console.warn(
+          `seed ${seed}: ${outcome.violations.map((v) => `[${v.invariant}${v.known ? ` KNOWN ${v.known}` : ''}] ${v.detail}`).join(' | ')}\n  reproduce: ${reproduction(seed, FILE)}`,
+        );
       }
       expect(fresh).toEqual([]);
       expect(outcome.reconciles).toBeGreaterThan(1);

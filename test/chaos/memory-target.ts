@@ -20,12 +20,20 @@ import type { ChaosTarget } from './scenario';
  */
 function asEc2Allows(estate: Estate): Estate {
   const sides = new Map(estate.peerings.map((p) => [p.id, [networkKey(p.requester), networkKey(p.accepter)]]));
-  const possible = (network: Network, r: Route) => r.target.kind !== 'peering' || (sides.get(r.target.peeringId)?.includes(networkKey(network.ref)) ?? true);
+  const possible = (network: Network, r: Route) =>
+    r.target.kind !== 'peering' || (sides.get(r.target.peeringId)?.includes(networkKey(network.ref)) ?? true);
   const cidrs = new Map(estate.networks.map((n) => [networkKey(n.ref), n.cidrs]));
-  const overlapping = (p: Peering) => findFirstOverlap(cidrs.get(networkKey(p.requester)) ?? p.requesterCidrs ?? [], cidrs.get(networkKey(p.accepter)) ?? p.accepterCidrs ?? []) !== undefined;
+  const overlapping = (p: Peering) =>
+    findFirstOverlap(
+      cidrs.get(networkKey(p.requester)) ?? p.requesterCidrs ?? [],
+      cidrs.get(networkKey(p.accepter)) ?? p.accepterCidrs ?? [],
+    ) !== undefined;
   return {
     ...estate,
-    networks: estate.networks.map((n) => ({ ...n, routeTables: n.routeTables.map((t) => ({ ...t, routes: t.routes.filter((r) => possible(n, r)) })) })),
+    networks: estate.networks.map((n) => ({
+      ...n,
+      routeTables: n.routeTables.map((t) => ({ ...t, routes: t.routes.filter((r) => possible(n, r)) })),
+    })),
     peerings: estate.peerings.map((p) => (isLive(p.state) && overlapping(p) ? { ...p, state: 'failed' as const } : p)),
   };
 }
@@ -36,7 +44,13 @@ function asEc2Allows(estate: Estate): Estate {
  * prefix lists, transit routes, two regions, competing partners, stale routes, and a governed account that denies
  * every call for the whole scenario).
  */
-export function memoryScenario(seed: number): { rng: Prng; policy: Policy; target: ChaosTarget; clock: VirtualClock; memory: MemoryCloud } {
+export function memoryScenario(seed: number): {
+  rng: Prng;
+  policy: Policy;
+  target: ChaosTarget;
+  clock: VirtualClock;
+  memory: MemoryCloud;
+} {
   const rng = new Prng(seed);
   const real = seed % 2 === 0 ? realWorld(seed) : undefined;
   const [estate] = real ? [real.estate] : fc.sample(estateArb, { seed: rng.fork(), numRuns: 1 });
@@ -50,8 +64,12 @@ export function memoryScenario(seed: number): { rng: Prng; policy: Policy; targe
   const target: ChaosTarget = {
     provider: new MemoryProvider('aws', memory),
     snapshot: async () => memory.snapshot(),
-    throttleWrites: (n) => { memory.faults.throttleWrites = n; },
-    clearFaults: () => { memory.faults.throttleWrites = 0; },
+    throttleWrites: (n) => {
+      memory.faults.throttleWrites = n;
+    },
+    clearFaults: () => {
+      memory.faults.throttleWrites = 0;
+    },
     // Real-world worlds bring their own denying account; a quarter of the others govern a spoke account that denies.
     denying: real ? real.truth.denying : rng.chance(0.25) ? [SPOKE_B] : [],
   };

@@ -25,10 +25,12 @@ describe('chaos over the in-memory cloud', () => {
       writes += outcome.writes;
       reconciles += outcome.reconciles;
       partialWrites += outcome.partialWrites;
-      for (const [k, n] of Object.entries(outcome.faults)) faultsSeen.set(k as FaultKind, (faultsSeen.get(k as FaultKind) ?? 0) + n);
+      for (const [k, n] of Object.entries(outcome.faults))
+        faultsSeen.set(k as FaultKind, (faultsSeen.get(k as FaultKind) ?? 0) + n);
       const fresh = outcome.violations.filter((v) => !v.known);
       if (fresh.length > 0) failures.push(line(seed, outcome.violations));
-      for (const v of outcome.violations) if (v.known) known.set(v.known, [...new Set([...(known.get(v.known) ?? []), seed])]);
+      for (const v of outcome.violations)
+        if (v.known) known.set(v.known, [...new Set([...(known.get(v.known) ?? []), seed])]);
     }
     if (failures.length > 0) console.error(`${failures.length} failing seeds:\n${failures.slice(0, 20).join('\n')}`);
     expect(failures).toEqual([]);
@@ -42,7 +44,12 @@ describe('chaos over the in-memory cloud', () => {
 
   it('lists the seeds that hit known, reported bugs (they do not fail the suite until fixed)', () => {
     for (const [issue, seeds] of known) {
-      console.warn(`KNOWN ${issue} (${KNOWN_ISSUES[issue as keyof typeof KNOWN_ISSUES]}): ${seeds.length} of ${SEEDS.length} seeds, e.g. ${seeds.slice(0, 5).map((s) => reproduction(s, FILE)).join(' ; ')}`);
+      console.warn(
+        `KNOWN ${issue} (${KNOWN_ISSUES[issue as keyof typeof KNOWN_ISSUES]}): ${seeds.length} of ${SEEDS.length} seeds, e.g. ${seeds
+          .slice(0, 5)
+          .map((s) => reproduction(s, FILE))
+          .join(' ; ')}`,
+      );
     }
     expect([...known.keys()].every((k) => k in KNOWN_ISSUES)).toBe(true);
   });

@@ -19,10 +19,20 @@ describe('a list call failing mid-pagination, over the EC2 emulator and the real
     for (const account of [SPOKE_A, SPOKE_B]) emu.state.setRole(account, { roleName: 'peerkeeper-member' });
     const hub = emu.state.createVpc({ account: HUB, region: 'us-east-1', cidr: '10.0.0.0/16', tags: { role: 'hub' } });
     for (let i = 0; i < EXTRA_TABLES; i++) emu.state.createRouteTable({ vpcId: hub.vpcId });
-    spokeVpc = emu.state.createVpc({ account: SPOKE_A, region: 'us-east-1', cidr: '10.1.0.0/16', tags: { role: 'spoke' } }).vpcId;
+    spokeVpc = emu.state.createVpc({
+      account: SPOKE_A,
+      region: 'us-east-1',
+      cidr: '10.1.0.0/16',
+      tags: { role: 'spoke' },
+    }).vpcId;
     adapter = new AwsPeeringAdapter({
-      roleName: 'peerkeeper-member', regions: ['us-east-1'], allowedAccounts: new Set([HUB, SPOKE_A, SPOKE_B]), hubAccount: HUB,
-      endpoint: emu.url, credentials: { accessKeyId: 'AKIAHUBSTATIC0000000', secretAccessKey: 'local-secret' }, sdkMaxAttempts: 1,
+      roleName: 'peerkeeper-member',
+      regions: ['us-east-1'],
+      allowedAccounts: new Set([HUB, SPOKE_A, SPOKE_B]),
+      hubAccount: HUB,
+      endpoint: emu.url,
+      credentials: { accessKeyId: 'AKIAHUBSTATIC0000000', secretAccessKey: 'local-secret' },
+      sdkMaxAttempts: 1,
       backoff: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
     });
   });

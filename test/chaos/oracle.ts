@@ -22,7 +22,10 @@ export interface PairVerdict {
 export class PolicyOracle {
   private readonly networks: Map<string, Network>;
 
-  constructor(private readonly policy: Policy, estate: Pick<Estate, 'networks'>) {
+  constructor(
+    private readonly policy: Policy,
+    estate: Pick<Estate, 'networks'>,
+  ) {
     this.networks = new Map(estate.networks.map((n) => [networkKey(n.ref), n]));
   }
 
@@ -45,9 +48,12 @@ export class PolicyOracle {
 
   private connects(c: Connection, a: NetworkRef, b: NetworkRef): boolean {
     switch (c.topology) {
-      case 'hub-spoke': return this.between(a, b, c.hub, c.spokes);
-      case 'mesh': return this.between(a, b, c.members, c.members);
-      case 'pair': return this.between(a, b, c.between[0], c.between[1]);
+      case 'hub-spoke':
+        return this.between(a, b, c.hub, c.spokes);
+      case 'mesh':
+        return this.between(a, b, c.members, c.members);
+      case 'pair':
+        return this.between(a, b, c.between[0], c.between[1]);
     }
   }
 
@@ -80,15 +86,28 @@ export class PolicyOracle {
    */
   overlapsRouted(p: Peering, peerings: readonly Peering[]): boolean {
     const requester = this.ranges(p).requester;
-    const routed = (this.network(p.accepter)?.routeTables ?? []).flatMap((t) => t.routes)
-      .filter((r) => r.origin === 'static' && !(r.target.kind === 'peering' && r.target.peeringId === p.id)).map((r) => r.destination);
-    const wanted = [...this.wantedPeerRanges(p.accepter, peerings.filter((x) => x.id !== p.id))];
+    const routed = (this.network(p.accepter)?.routeTables ?? [])
+      .flatMap((t) => t.routes)
+      .filter((r) => r.origin === 'static' && !(r.target.kind === 'peering' && r.target.peeringId === p.id))
+      .map((r) => r.destination);
+    const wanted = [
+      ...this.wantedPeerRanges(
+        p.accepter,
+        peerings.filter((x) => x.id !== p.id),
+      ),
+    ];
     // A prefix list (pl-…) may hold any range: the planner may refuse for it (issue 12), so the oracle lets it.
     if (routed.some((d) => !tryParseCidr(d))) return true;
     // Another live request or link into the same network for an overlapping range competes for it: one of the two
     // is refused by the plan's own rule (issue 12: requests are judged against each other), the oracle lets either.
     const accepter = networkKey(p.accepter);
-    const competing = peerings.filter((q) => q.id !== p.id && (q.state === 'requested' || q.state === 'active') && [networkKey(q.requester), networkKey(q.accepter)].includes(accepter))
+    const competing = peerings
+      .filter(
+        (q) =>
+          q.id !== p.id &&
+          (q.state === 'requested' || q.state === 'active') &&
+          [networkKey(q.requester), networkKey(q.accepter)].includes(accepter),
+      )
       .flatMap((q) => (networkKey(q.accepter) === accepter ? this.ranges(q).requester : this.ranges(q).accepter));
     return findFirstOverlap(requester, [...routed, ...wanted, ...competing]) !== undefined;
   }
@@ -111,9 +130,14 @@ export class PolicyOracle {
     const out = new Set<string>();
     for (const n of this.networks.values()) if (this.verdict(ref, n.ref).wanted) n.cidrs.forEach((c) => out.add(c));
     for (const p of peerings) {
-      const mine = networkKey(p.requester) === networkKey(ref) ? 'requester' : networkKey(p.accepter) === networkKey(ref) ? 'accepter' : undefined;
+      const mine =
+        networkKey(p.requester) === networkKey(ref)
+          ? 'requester'
+          : networkKey(p.accepter) === networkKey(ref)
+            ? 'accepter'
+            : undefined;
       if (!mine || !this.verdict(p.requester, p.accepter).wanted) continue;
-      (mine === 'requester' ? p.accepterCidrs ?? [] : p.requesterCidrs ?? []).forEach((c) => out.add(c));
+      (mine === 'requester' ? (p.accepterCidrs ?? []) : (p.requesterCidrs ?? [])).forEach((c) => out.add(c));
     }
     return out;
   }

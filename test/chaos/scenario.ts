@@ -25,16 +25,44 @@ export interface ChaosTarget {
  * (role assumption, VPCs, route tables, peerings) as AccessDenied, throttling, 5xx or a truncated page; writes are
  * throttled, fail with 5xx, time out, are denied, or the host dies.
  */
-export const FAULT_KINDS = ['none', 'none', 'throttle-burst', 'server-errors', 'timeouts', 'deadline', 'list-fails', 'mid-pagination', 'crash', 'delayed-visibility',
-  'access-denied', 'read-throttled', 'write-denied'] as const;
+export const FAULT_KINDS = [
+  'none',
+  'none',
+  'throttle-burst',
+  'server-errors',
+  'timeouts',
+  'deadline',
+  'list-fails',
+  'mid-pagination',
+  'crash',
+  'delayed-visibility',
+  'access-denied',
+  'read-throttled',
+  'write-denied',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-const READ_CALLS: readonly ReadCall[] = ['DescribeVpcs', 'DescribeRouteTables', 'DescribeRouteTables', 'DescribeVpcPeeringConnections'];
+const READ_CALLS: readonly ReadCall[] = [
+  'DescribeVpcs',
+  'DescribeRouteTables',
+  'DescribeRouteTables',
+  'DescribeVpcPeeringConnections',
+];
 
 /** A failed read of one of the estate's partitions; `AssumeRole` denials cover the whole account. */
-function readFault(rng: Prng, partitions: readonly Partition[], kind: ReadFaultKind, call: ReadCall = rng.pick(READ_CALLS)): ReadFault {
+function readFault(
+  rng: Prng,
+  partitions: readonly Partition[],
+  kind: ReadFaultKind,
+  call: ReadCall = rng.pick(READ_CALLS),
+): ReadFault {
   const p = rng.pick(partitions);
-  return { partition: call === 'AssumeRole' ? { cloud: p.cloud, account: p.account } : p, call, kind, ...(kind === 'truncated' ? { keep: rng.next() } : {}) };
+  return {
+    partition: call === 'AssumeRole' ? { cloud: p.cloud, account: p.account } : p,
+    call,
+    kind,
+    ...(kind === 'truncated' ? { keep: rng.next() } : {}),
+  };
 }
 
 /** Sweeps allowed to reach a zero-write sweep: maxChangesPerRun ≥ 3 and ≤ 6 networks keep honest runs under 12. */
@@ -56,11 +84,19 @@ export interface ScenarioOutcome {
 /** Scopes events would name, from the estate: some dropped, some duplicated, all reordered. */
 export function eventStream(estate: Estate, rng: Prng, maxEvents = 14): Scope[] {
   const scopes: Scope[] = [];
-  for (const a of new Set(estate.networks.map((n) => n.ref.account))) scopes.push({ kind: 'account', cloud: 'aws', account: a, region: 'us-east-1' });
+  for (const a of new Set(estate.networks.map((n) => n.ref.account)))
+    scopes.push({ kind: 'account', cloud: 'aws', account: a, region: 'us-east-1' });
   for (const n of estate.networks) {
     scopes.push({ kind: 'network', network: n.ref });
     for (const t of n.routeTables) {
-      scopes.push({ kind: 'route-table', cloud: n.ref.cloud, account: n.ref.account, region: n.ref.region, routeTableId: t.id, ...(rng.chance(0.5) ? { network: n.ref } : {}) });
+      scopes.push({
+        kind: 'route-table',
+        cloud: n.ref.cloud,
+        account: n.ref.account,
+        region: n.ref.region,
+        routeTableId: t.id,
+        ...(rng.chance(0.5) ? { network: n.ref } : {}),
+      });
     }
   }
   for (const p of estate.peerings) {
@@ -72,20 +108,52 @@ export function eventStream(estate: Estate, rng: Prng, maxEvents = 14): Scope[] 
   return rng.shuffle(duplicated).slice(0, maxEvents);
 }
 
-function injectFault(kind: FaultKind, chaos: ChaosProvider, target: ChaosTarget, partitions: readonly Partition[], rng: Prng, clock: VirtualClock): number | undefined {
+function injectFault(
+  kind: FaultKind,
+  chaos: ChaosProvider,
+  target: ChaosTarget,
+  partitions: readonly Partition[],
+  rng: Prng,
+  clock: VirtualClock,
+): number | undefined {
   switch (kind) {
-    case 'none': return undefined;
-    case 'throttle-burst': target.throttleWrites(rng.int(1, 8)); return undefined;
-    case 'server-errors': chaos.faults.serverErrors = rng.int(1, 6); return undefined;
-    case 'timeouts': chaos.faults.timeouts = rng.int(1, 3); return undefined;
-    case 'deadline': chaos.faults.latencyMs = rng.int(200, 800); return clock.ms + rng.int(1_200, 4_000);
-    case 'list-fails': chaos.faults.reads.push(readFault(rng, partitions, rng.pick(['server-error', 'throttled', 'AccessDenied'] as const))); return undefined;
-    case 'mid-pagination': chaos.faults.reads.push(readFault(rng, partitions, 'truncated')); return undefined;
-    case 'access-denied': chaos.faults.reads.push(readFault(rng, partitions, 'AccessDenied', 'AssumeRole')); return undefined;
-    case 'read-throttled': for (let i = rng.int(1, 3); i > 0; i--) chaos.faults.reads.push(readFault(rng, partitions, 'throttled')); return undefined;
-    case 'write-denied': chaos.faults.deniedWrites = rng.int(1, 3); return undefined;
-    case 'crash': chaos.faults.crashAfterWrites = rng.int(0, 3); return undefined;
-    case 'delayed-visibility': chaos.faults.visibilityMs = rng.int(5_000, 120_000); return undefined;
+    case 'none':
+      return undefined;
+    case 'throttle-burst':
+      target.throttleWrites(rng.int(1, 8));
+      return undefined;
+    case 'server-errors':
+      chaos.faults.serverErrors = rng.int(1, 6);
+      return undefined;
+    case 'timeouts':
+      chaos.faults.timeouts = rng.int(1, 3);
+      return undefined;
+    case 'deadline':
+      chaos.faults.latencyMs = rng.int(200, 800);
+      return clock.ms + rng.int(1_200, 4_000);
+    case 'list-fails':
+      chaos.faults.reads.push(
+        readFault(rng, partitions, rng.pick(['server-error', 'throttled', 'AccessDenied'] as const)),
+      );
+      return undefined;
+    case 'mid-pagination':
+      chaos.faults.reads.push(readFault(rng, partitions, 'truncated'));
+      return undefined;
+    case 'access-denied':
+      chaos.faults.reads.push(readFault(rng, partitions, 'AccessDenied', 'AssumeRole'));
+      return undefined;
+    case 'read-throttled':
+      for (let i = rng.int(1, 3); i > 0; i--) chaos.faults.reads.push(readFault(rng, partitions, 'throttled'));
+      return undefined;
+    case 'write-denied':
+      chaos.faults.deniedWrites = rng.int(1, 3);
+      return undefined;
+    case 'crash':
+      chaos.faults.crashAfterWrites = rng.int(0, 3);
+      return undefined;
+    case 'delayed-visibility':
+      chaos.faults.visibilityMs = rng.int(5_000, 120_000);
+      return undefined;
   }
 }
 
@@ -94,19 +162,37 @@ function injectFault(kind: FaultKind, chaos: ChaosProvider, target: ChaosTarget,
  * the same scope at once; a crash is followed by a fresh invocation. Then faults heal, sweeps run until
  * one plans nothing, every event scope is re-run, and the invariants are checked.
  */
-export async function runScenario(input: { rng: Prng; policy: Policy; target: ChaosTarget; clock: VirtualClock; maxEvents?: number;
-  reconcile?: typeof reconcileScope }): Promise<ScenarioOutcome> {
+export async function runScenario(input: {
+  rng: Prng;
+  policy: Policy;
+  target: ChaosTarget;
+  clock: VirtualClock;
+  maxEvents?: number;
+  reconcile?: typeof reconcileScope;
+}): Promise<ScenarioOutcome> {
   const { rng, policy, target, clock } = input;
   const reconcile = input.reconcile ?? reconcileScope;
   const chaos = new ChaosProvider(target.provider, rng, clock, new Set(target.denying ?? []));
   const before = await target.snapshot();
-  const partitions = [...new Map(before.networks.map((n) => [`${n.ref.account}:${n.ref.region}`, { cloud: n.ref.cloud, account: n.ref.account, region: n.ref.region }])).values()];
+  const partitions = [
+    ...new Map(
+      before.networks.map((n) => [
+        `${n.ref.account}:${n.ref.region}`,
+        { cloud: n.ref.cloud, account: n.ref.account, region: n.ref.region },
+      ]),
+    ).values(),
+  ];
   const log: ReconcileResult[] = [];
   const twins = new Map<ReconcileResult, ObservedTwin>();
   const thrown: Violation[] = [];
   const faults: Partial<Record<FaultKind, number>> = {};
   const deps = (provider: PeeringProvider, deadline?: number): ReconcileDeps => ({
-    policy, providers: { aws: provider }, now: clock.now, sleep: clock.sleep, random: () => rng.next(), ...(deadline ? { deadline } : {}),
+    policy,
+    providers: { aws: provider },
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => rng.next(),
+    ...(deadline ? { deadline } : {}),
   });
   const run = async (scope: Scope, deadline?: number) => {
     try {
@@ -117,7 +203,10 @@ export async function runScenario(input: { rng: Prng; policy: Policy; target: Ch
       if (twin) twins.set(r, twin);
       return r;
     } catch (error) {
-      thrown.push({ invariant: 'typed-errors', detail: `reconcile of ${describeScope(scope)} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` });
+      thrown.push({
+        invariant: 'typed-errors',
+        detail: `reconcile of ${describeScope(scope)} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      });
       return undefined;
     }
   };
@@ -142,11 +231,20 @@ export async function runScenario(input: { rng: Prng; policy: Policy; target: Ch
   let sweepsToQuiesce: number | undefined;
   for (let i = 1; i <= MAX_SWEEPS; i++) {
     const r = await run({ kind: 'estate' });
-    if (r && r.plan.actions.filter(isMutating).length === 0) { sweepsToQuiesce = i; break; }
+    if (r && r.plan.actions.filter(isMutating).length === 0) {
+      sweepsToQuiesce = i;
+      break;
+    }
   }
   const final = await run({ kind: 'estate' });
   const partialWrites = log.filter((r) => !r.observation.complete && r.writes > 0 && twins.has(r)).length;
-  const stats = { reconciles: log.length, writes: log.reduce((s, r) => s + r.writes, 0), faults, sweepsToQuiesce, partialWrites };
+  const stats = {
+    reconciles: log.length,
+    writes: log.reduce((s, r) => s + r.writes, 0),
+    faults,
+    sweepsToQuiesce,
+    partialWrites,
+  };
   if (!final) return { violations: thrown, ...stats };
   const rerunWrites: { scope: string; writes: number; partialView: boolean }[] = [];
   for (const scope of new Map(events.map((s) => [JSON.stringify(s), s])).values()) {
@@ -161,6 +259,19 @@ export async function runScenario(input: { rng: Prng; policy: Policy; target: Ch
     if (r) settle.push(r);
     if (!r || r.writes === 0) break;
   }
-  const violations = [...thrown, ...checkInvariants({ policy, before, after: await target.snapshot(), reconciles: log, twins, final, sweepsToQuiesce, rerunWrites, settle })];
+  const violations = [
+    ...thrown,
+    ...checkInvariants({
+      policy,
+      before,
+      after: await target.snapshot(),
+      reconciles: log,
+      twins,
+      final,
+      sweepsToQuiesce,
+      rerunWrites,
+      settle,
+    }),
+  ];
   return { violations, ...stats };
 }

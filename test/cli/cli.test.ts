@@ -7,7 +7,17 @@ import type { CliOutput } from '../../shared/cli/output';
 import { loadPolicy, readCompiledPolicy } from '../../shared/policy';
 
 function capture(): CliOutput & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', color: false, out: (t: string) => { io.stdout += t; }, err: (t: string) => { io.stderr += t; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    color: false,
+    out: (t: string) => {
+      io.stdout += t;
+    },
+    err: (t: string) => {
+      io.stderr += t;
+    },
+  };
   return io;
 }
 
@@ -32,9 +42,24 @@ describe('peerkeeper CLI', () => {
   it('prints stable JSON for scripts', async () => {
     const io = capture();
     expect(await runCli(['plan', '--policy', POLICY, '--estate', ESTATE, '--json', ...state], io)).toBe(2);
-    const plan = JSON.parse(io.stdout) as { complete: boolean; actions: { action: string; cloud: string; target: object; reason: string }[]; problems: unknown[] };
+    const plan = JSON.parse(io.stdout) as {
+      complete: boolean;
+      actions: { action: string; cloud: string; target: object; reason: string }[];
+      problems: unknown[];
+    };
     expect(plan.complete).toBe(true);
-    expect(new Set(plan.actions.map((a) => a.action))).toEqual(new Set(['reject-peering', 'create-peering', 'accept-peering', 'update-peering', 'request-approval', 'replace-route', 'create-route', 'report']));
+    expect(new Set(plan.actions.map((a) => a.action))).toEqual(
+      new Set([
+        'reject-peering',
+        'create-peering',
+        'accept-peering',
+        'update-peering',
+        'request-approval',
+        'replace-route',
+        'create-route',
+        'report',
+      ]),
+    );
     for (const a of plan.actions) expect(a.reason.length).toBeGreaterThan(0);
   });
 
@@ -51,9 +76,19 @@ describe('peerkeeper CLI', () => {
     const [pending] = JSON.parse(list.stdout) as { id: string; peeringId: string }[];
     expect(pending?.peeringId).toBe('pcx-0bbbb0000partner');
     const refused = capture();
-    expect(await runCli(['approve', pending!.id, '--policy', POLICY, '--as', 'U999NOBODY', '--now', '2026-11-20T12:30:00Z', ...state], refused)).toBe(1);
+    expect(
+      await runCli(
+        ['approve', pending!.id, '--policy', POLICY, '--as', 'U999NOBODY', '--now', '2026-11-20T12:30:00Z', ...state],
+        refused,
+      ),
+    ).toBe(1);
     const ok = capture();
-    expect(await runCli(['approve', pending!.id, '--policy', POLICY, '--as', 'U012AB3CD', '--now', '2026-11-20T12:30:00Z', ...state], ok)).toBe(0);
+    expect(
+      await runCli(
+        ['approve', pending!.id, '--policy', POLICY, '--as', 'U012AB3CD', '--now', '2026-11-20T12:30:00Z', ...state],
+        ok,
+      ),
+    ).toBe(0);
     const out2 = join(dir, 'converged2.json');
     const applied = capture();
     expect(await runCli(['apply', '--policy', POLICY, '--estate', out, '--out', out2, ...state], applied)).toBe(0);
@@ -64,7 +99,10 @@ describe('peerkeeper CLI', () => {
 
   it('reports every policy error at once with file, line and path, exit 1', async () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'version: 1\ngroups:\n  hub: { cloud: aws }\nconnections:\n  - { name: x, topology: mesh, members: nope }\n  - { name: y, topology: pair, between: [hub, missing] }\n');
+    writeFileSync(
+      bad,
+      'version: 1\ngroups:\n  hub: { cloud: aws }\nconnections:\n  - { name: x, topology: mesh, members: nope }\n  - { name: y, topology: pair, between: [hub, missing] }\n',
+    );
     const io = capture();
     expect(await runCli(['validate', bad], io)).toBe(1);
     expect(io.stderr).toMatch(/bad\.yaml:5:\d+ connections\[0\]\.members/);
@@ -76,7 +114,9 @@ describe('peerkeeper CLI', () => {
     const io = capture();
     expect(await runCli(['validate', POLICY, '--out', out], io)).toBe(0);
     expect(io.stdout).toMatch(/compiled to .*policy\.json/);
-    expect(readCompiledPolicy(readFileSync(out, 'utf8'), out)).toEqual(loadPolicy(readFileSync(POLICY, 'utf8'), POLICY).policy);
+    expect(readCompiledPolicy(readFileSync(out, 'utf8'), out)).toEqual(
+      loadPolicy(readFileSync(POLICY, 'utf8'), POLICY).policy,
+    );
     const bad = join(dir, 'bad-compile.yaml');
     writeFileSync(bad, 'version: 1\ngroups: {}\nconnections:\n  - { name: y, topology: pair, between: [a, b] }\n');
     const refused = join(dir, 'refused.json');
@@ -94,7 +134,11 @@ describe('peerkeeper CLI', () => {
   });
 
   it('runs as `npx peerkeeper` through the package bin launcher, with the exit code of the command', () => {
-    const run = spawnSync(process.execPath, ['bin/peerkeeper.cjs', 'plan', '--policy', POLICY, '--estate', ESTATE, '--state-dir', join(dir, 'launcher')], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      ['bin/peerkeeper.cjs', 'plan', '--policy', POLICY, '--estate', ESTATE, '--state-dir', join(dir, 'launcher')],
+      { encoding: 'utf8' },
+    );
     expect(run.status).toBe(2);
     expect(run.stdout).toMatch(/Plan: \d+ changes/);
   });

@@ -5,15 +5,33 @@ import { runCli } from '../../shared/cli/main';
 import type { CliOutput } from '../../shared/cli/output';
 
 function capture(): CliOutput & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', color: false, out: (t: string) => { io.stdout += t; }, err: (t: string) => { io.stderr += t; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    color: false,
+    out: (t: string) => {
+      io.stdout += t;
+    },
+    err: (t: string) => {
+      io.stderr += t;
+    },
+  };
   return io;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-graph-'));
-const base = ['graph', '--policy', 'examples/policy.yaml', '--estate', 'examples/estate.json', '--state-dir', join(dir, 'state')];
+const base = [
+  'graph',
+  '--policy',
+  'examples/policy.yaml',
+  '--estate',
+  'examples/estate.json',
+  '--state-dir',
+  join(dir, 'state'),
+];
 
 describe('peerkeeper graph', () => {
-  it('prints Mermaid by default, with the example\'s peerings and their states', async () => {
+  it("prints Mermaid by default, with the example's peerings and their states", async () => {
     const io = capture();
     expect(await runCli(base, io)).toBe(0);
     expect(io.stdout).toMatch(/^flowchart LR\n/);
@@ -39,7 +57,20 @@ describe('peerkeeper graph', () => {
 
   it('says how to start a local cloud when --provider local finds none', async () => {
     const io = capture();
-    expect(await runCli(['graph', '--policy', 'infra/local/policy.yaml', '--provider', 'local', '--state-dir', join(dir, 'nothing-here')], io)).toBe(1);
+    expect(
+      await runCli(
+        [
+          'graph',
+          '--policy',
+          'infra/local/policy.yaml',
+          '--provider',
+          'local',
+          '--state-dir',
+          join(dir, 'nothing-here'),
+        ],
+        io,
+      ),
+    ).toBe(1);
     expect(io.stderr).toContain('npm start -- --interactive');
   });
 });

@@ -4,22 +4,48 @@ import { runCli } from '../../shared/cli/main';
 import type { CliOutput } from '../../shared/cli/output';
 
 function capture(): CliOutput & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', color: false, out: (t: string) => { io.stdout += t; }, err: (t: string) => { io.stderr += t; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    color: false,
+    out: (t: string) => {
+      io.stdout += t;
+    },
+    err: (t: string) => {
+      io.stderr += t;
+    },
+  };
   return io;
 }
 
-const COMMANDS = ['validate', 'schema', 'plan', 'apply', 'graph', 'snapshot', 'approvals', 'approve', 'reject', 'request', 'doctor', 'report'];
+const COMMANDS = [
+  'validate',
+  'schema',
+  'plan',
+  'apply',
+  'graph',
+  'snapshot',
+  'approvals',
+  'approve',
+  'reject',
+  'request',
+  'doctor',
+  'report',
+];
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 describe('peerkeeper helps itself', () => {
-  it.each(COMMANDS)('`%s --help` prints usage with examples and exits 0, without running the command', async (command) => {
-    const io = capture();
-    expect(await runCli([command, '--help'], io)).toBe(0);
-    expect(io.stdout).toMatch(new RegExp(`^Usage: peerkeeper ${command}`));
-    expect(io.stdout).toMatch(/\nExamples:\n {2}\$ peerkeeper /);
-    expect(io.stdout).toMatch(/Exit codes: 0 = /);
-    expect(io.stderr).toBe('');
-  });
+  it.each(COMMANDS)(
+    '`%s --help` prints usage with examples and exits 0, without running the command',
+    async (command) => {
+      const io = capture();
+      expect(await runCli([command, '--help'], io)).toBe(0);
+      expect(io.stdout).toMatch(new RegExp(`^Usage: peerkeeper ${command}`));
+      expect(io.stdout).toMatch(/\nExamples:\n {2}\$ peerkeeper /);
+      expect(io.stdout).toMatch(/Exit codes: 0 = /);
+      expect(io.stderr).toBe('');
+    },
+  );
 
   it.each([['--help'], ['help'], []])('`peerkeeper %s` lists every command and exits 0', async (...argv) => {
     const io = capture();
@@ -43,16 +69,52 @@ describe('peerkeeper helps itself', () => {
 
 describe('usage errors are one line, exit 1, never a stack trace', () => {
   const cases: { argv: string[]; says: RegExp; reason: string }[] = [
-    { argv: ['plan', '--policy', 'p.yaml', '--estate', 'e.json', '--provider', 'aws'], says: /^peerkeeper plan: option '--estate <file>' cannot be used with option '--provider <name>'/, reason: 'the provider used to win silently' },
-    { argv: ['apply', '--policy', 'p.yaml', '--provider', 'aws', '--estate', 'e.json'], says: /cannot be used with option '--provider <name>'/, reason: 'the conflict is found in either order' },
-    { argv: ['plan', '--policy', 'p.yaml', '--bogus'], says: /^peerkeeper plan: unknown option '--bogus'/, reason: 'an unknown flag printed "Error: TypeError: …"' },
-    { argv: ['plan', '--polcy', 'p.yaml'], says: /unknown option '--polcy' \(Did you mean --policy\?\)/, reason: 'a typo is named before the missing --policy it causes' },
-    { argv: ['plan'], says: /^peerkeeper plan: required option '--policy <file>' not specified/, reason: 'a command that needs a policy says so' },
-    { argv: ['plan', '--policy', 'p.yaml', '--provider', 'aliyun'], says: /argument 'aliyun' is invalid\. Allowed choices are aws, azure, gcp, local, memory/, reason: 'a provider outside the list is refused before anything is read' },
-    { argv: ['snapshot', '--policy', 'p.yaml', '--out', 'e.json'], says: /^peerkeeper snapshot: required option '--provider <name>'/, reason: 'a snapshot records a live estate' },
-    { argv: ['approve', '--policy', 'p.yaml'], says: /^peerkeeper approve: missing required argument 'id'/, reason: 'approve names what it approves' },
+    {
+      argv: ['plan', '--policy', 'p.yaml', '--estate', 'e.json', '--provider', 'aws'],
+      says: /^peerkeeper plan: option '--estate <file>' cannot be used with option '--provider <name>'/,
+      reason: 'the provider used to win silently',
+    },
+    {
+      argv: ['apply', '--policy', 'p.yaml', '--provider', 'aws', '--estate', 'e.json'],
+      says: /cannot be used with option '--provider <name>'/,
+      reason: 'the conflict is found in either order',
+    },
+    {
+      argv: ['plan', '--policy', 'p.yaml', '--bogus'],
+      says: /^peerkeeper plan: unknown option '--bogus'/,
+      reason: 'an unknown flag printed "Error: TypeError: …"',
+    },
+    {
+      argv: ['plan', '--polcy', 'p.yaml'],
+      says: /unknown option '--polcy' \(Did you mean --policy\?\)/,
+      reason: 'a typo is named before the missing --policy it causes',
+    },
+    {
+      argv: ['plan'],
+      says: /^peerkeeper plan: required option '--policy <file>' not specified/,
+      reason: 'a command that needs a policy says so',
+    },
+    {
+      argv: ['plan', '--policy', 'p.yaml', '--provider', 'aliyun'],
+      says: /argument 'aliyun' is invalid\. Allowed choices are aws, azure, gcp, local, memory/,
+      reason: 'a provider outside the list is refused before anything is read',
+    },
+    {
+      argv: ['snapshot', '--policy', 'p.yaml', '--out', 'e.json'],
+      says: /^peerkeeper snapshot: required option '--provider <name>'/,
+      reason: 'a snapshot records a live estate',
+    },
+    {
+      argv: ['approve', '--policy', 'p.yaml'],
+      says: /^peerkeeper approve: missing required argument 'id'/,
+      reason: 'approve names what it approves',
+    },
     { argv: ['frobnicate'], says: /^peerkeeper: unknown command 'frobnicate'/, reason: 'unknown commands' },
-    { argv: ['validate', 'a.yaml', 'b.yaml'], says: /too many arguments/, reason: 'a second policy would be ignored silently' },
+    {
+      argv: ['validate', 'a.yaml', 'b.yaml'],
+      says: /too many arguments/,
+      reason: 'a second policy would be ignored silently',
+    },
   ];
   it.each(cases)('$argv.0 … → $says ($reason)', async ({ argv, says }) => {
     const io = capture();
@@ -66,7 +128,7 @@ describe('usage errors are one line, exit 1, never a stack trace', () => {
 });
 
 describe('from a shell', () => {
-  it('`npm start -- --help` prints the local cloud\'s usage and exits 0', () => {
+  it("`npm start -- --help` prints the local cloud's usage and exits 0", () => {
     const run = spawnSync('npm', ['start', '--silent', '--', '--help'], { encoding: 'utf8' });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: npm start/);

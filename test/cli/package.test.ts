@@ -14,7 +14,11 @@ const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: 
 let bin = '';
 
 function npm(args: string[], cwd: string): SpawnSyncReturns<string> {
-  const run = spawnSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', timeout: 240_000 });
+  const run = spawnSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
   if (run.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${run.status}):\n${run.stderr}`);
   return run;
 }
@@ -27,7 +31,12 @@ beforeAll(() => {
   bin = join(app, 'node_modules', '.bin', 'peerkeeper');
 }, 300_000);
 
-const run = (args: string[]) => spawnSync(bin, args, { cwd: app, encoding: 'utf8', env: { ...process.env, PEERKEEPER_STATE_DIR: join(work, 'state') } });
+const run = (args: string[]) =>
+  spawnSync(bin, args, {
+    cwd: app,
+    encoding: 'utf8',
+    env: { ...process.env, PEERKEEPER_STATE_DIR: join(work, 'state') },
+  });
 const examples = join(app, 'node_modules', 'peerkeeper', 'examples');
 
 describe('the npm package, installed into an empty folder with production dependencies only', () => {

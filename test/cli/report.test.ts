@@ -9,7 +9,17 @@ import { FileAuditLog } from '../../shared/stores/file';
 import { generateAuditLog } from '../support/audit-generator';
 
 function capture(): CliOutput & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', color: false, out: (t: string) => { io.stdout += t; }, err: (t: string) => { io.stderr += t; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    color: false,
+    out: (t: string) => {
+      io.stdout += t;
+    },
+    err: (t: string) => {
+      io.stderr += t;
+    },
+  };
   return io;
 }
 
@@ -30,17 +40,23 @@ describe('peerkeeper report', () => {
 
   it('reads several stores as one log and prints JSON for scripts', async () => {
     const io = capture();
-    expect(await runCli(['report', '--store', `file:${aws},file:${azure}`, '--since', '10d', '--now', UNTIL, '--json'], io)).toBe(0);
+    expect(
+      await runCli(['report', '--store', `file:${aws},file:${azure}`, '--since', '10d', '--now', UNTIL, '--json'], io),
+    ).toBe(0);
     const report = JSON.parse(io.stdout) as ComplianceReport;
     expect(report.entries).toBe(600);
     expect(report.window).toEqual({ since: '2026-11-21T00:00:00.000Z', until: UNTIL });
     expect(report.days).toHaveLength(11);
-    expect(report.unreadablePartitions).toEqual([expect.objectContaining({ partition: 'aws:333333333333:us-east-1', consecutive: 3 })]);
+    expect(report.unreadablePartitions).toEqual([
+      expect.objectContaining({ partition: 'aws:333333333333:us-east-1', consecutive: 3 }),
+    ]);
   });
 
   it('narrows the window with --since, so fewer entries count', async () => {
     const io = capture();
-    expect(await runCli(['report', '--store', `file:${aws},file:${azure}`, '--since', '2d', '--now', UNTIL, '--json'], io)).toBe(0);
+    expect(
+      await runCli(['report', '--store', `file:${aws},file:${azure}`, '--since', '2d', '--now', UNTIL, '--json'], io),
+    ).toBe(0);
     const report = JSON.parse(io.stdout) as ComplianceReport;
     expect(report.entries).toBeGreaterThan(0);
     expect(report.entries).toBeLessThan(600);
@@ -49,7 +65,9 @@ describe('peerkeeper report', () => {
   it('writes a self-contained HTML page with --format html --out', async () => {
     const io = capture();
     const out = join(dir, 'report.html');
-    expect(await runCli(['report', '--store', `file:${aws}`, '--now', UNTIL, '--format', 'html', '--out', out], io)).toBe(0);
+    expect(
+      await runCli(['report', '--store', `file:${aws}`, '--now', UNTIL, '--format', 'html', '--out', out], io),
+    ).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<svg id="activity"');

@@ -19,7 +19,17 @@ connections:
 `;
 
 function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => { io.stdout += t; }, err: (t: string) => { io.stderr += t; }, color: false };
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (t: string) => {
+      io.stdout += t;
+    },
+    err: (t: string) => {
+      io.stderr += t;
+    },
+    color: false,
+  };
   return io;
 }
 
@@ -48,7 +58,9 @@ describe('validate --provider', () => {
     const io = capture();
     expect(await validateWithProvider({ policy: file, provider: 'aws' }, io, connect)).toBe(0);
     expect(io.stdout).toContain('hub (aws): 1 listed account(s)\n    111111111111  listed');
-    expect(io.stdout).toMatch(/workloads \(aws\): 1 governed of 2 discovered account\(s\)\n {4}333333333333 checkout {2}\/Workloads\/Prod \(ou-[a-z0-9-]+\) {2}ACTIVE\n {4}555555555555 old {2}\/Workloads \(ou-[a-z0-9-]+\) {2}SUSPENDED, not governed/);
+    expect(io.stdout).toMatch(
+      /workloads \(aws\): 1 governed of 2 discovered account\(s\)\n {4}333333333333 checkout {2}\/Workloads\/Prod \(ou-[a-z0-9-]+\) {2}ACTIVE\n {4}555555555555 old {2}\/Workloads \(ou-[a-z0-9-]+\) {2}SUSPENDED, not governed/,
+    );
     expect(io.stdout).toContain('anyone (aws): any governed account (selected by tags or names)');
     expect(io.stdout).not.toContain('666666666666');
   });
@@ -56,7 +68,9 @@ describe('validate --provider', () => {
   it('fails when discovery fails, instead of showing an empty OU', async () => {
     emu.faults.serverError({ action: 'ListRoots' });
     try {
-      await expect(validateWithProvider({ policy: file, provider: 'aws' }, capture(), connect)).rejects.toThrow(/ListRoots/);
+      await expect(validateWithProvider({ policy: file, provider: 'aws' }, capture(), connect)).rejects.toThrow(
+        /ListRoots/,
+      );
     } finally {
       emu.faults.clear();
     }

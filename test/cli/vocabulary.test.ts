@@ -7,7 +7,17 @@ import type { Plan } from '../../shared/model';
 import { countChanges, describeAction } from '../../shared/planner';
 
 function capture(): CliOutput & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', color: false, out: (t: string) => { io.stdout += t; }, err: (t: string) => { io.stderr += t; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    color: false,
+    out: (t: string) => {
+      io.stdout += t;
+    },
+    err: (t: string) => {
+      io.stderr += t;
+    },
+  };
   return io;
 }
 
@@ -28,8 +38,14 @@ describe('one count and one vocabulary across plan, apply and graph', () => {
     await runCli(['plan', '--policy', POLICY, '--estate', ESTATE, '--json', ...state], json);
     plan = JSON.parse(json.stdout) as Plan;
     // The graph before the apply: apply opens the partner's approval, after which a plan reports it instead of asking.
-    await runCli(['graph', '--policy', POLICY, '--estate', ESTATE, '--format', 'html', '--out', join(dir, 'g.html'), ...state], graph);
-    await runCli(['apply', '--policy', POLICY, '--estate', ESTATE, '--out', join(dir, 'converged.json'), ...state], applied);
+    await runCli(
+      ['graph', '--policy', POLICY, '--estate', ESTATE, '--format', 'html', '--out', join(dir, 'g.html'), ...state],
+      graph,
+    );
+    await runCli(
+      ['apply', '--policy', POLICY, '--estate', ESTATE, '--out', join(dir, 'converged.json'), ...state],
+      applied,
+    );
   });
 
   it('counts the same changes in plan, apply and graph', () => {
@@ -42,7 +58,12 @@ describe('one count and one vocabulary across plan, apply and graph', () => {
 
   it('names every change apply made, with its target and outcome', () => {
     for (const action of plan.actions.filter((a) => a.action !== 'report')) {
-      expect(applied.stdout).toMatch(new RegExp(`^  (done|already|skipped|failed|deferred|approval) +${describeAction(action).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+      expect(applied.stdout).toMatch(
+        new RegExp(
+          `^  (done|already|skipped|failed|deferred|approval) +${describeAction(action).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+          'm',
+        ),
+      );
     }
   });
 
@@ -52,7 +73,8 @@ describe('one count and one vocabulary across plan, apply and graph', () => {
     expect(asked).not.toBeNull();
     const approve = capture();
     expect(await runCli(argsOf(asked![1]!.replace('<approver id>', 'U012AB3CD')), approve)).toBe(0);
-    for (const text of [approve.stdout, approve.stderr, applied.stdout, applied.stderr]) expect(text).not.toMatch(/<@|<!date|`/);
+    for (const text of [approve.stdout, approve.stderr, applied.stdout, applied.stderr])
+      expect(text).not.toMatch(/<@|<!date|`/);
     // …and the apply it suggests acts on the decision.
     const next = /^ +(peerkeeper apply .*)$/m.exec(approve.stdout);
     expect(next).not.toBeNull();

@@ -5,7 +5,17 @@ import { runCli } from '../../shared/cli/main';
 import type { CliOutput } from '../../shared/cli/output';
 
 function capture(): CliOutput & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', color: false, out: (t: string) => { io.stdout += t; }, err: (t: string) => { io.stderr += t; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    color: false,
+    out: (t: string) => {
+      io.stdout += t;
+    },
+    err: (t: string) => {
+      io.stderr += t;
+    },
+  };
   return io;
 }
 
@@ -16,13 +26,16 @@ function walkthroughCommands(): string[][] {
   const rest = readme.slice(start + 1);
   const end = rest.search(/\n#{2,3} /);
   const section = end < 0 ? rest : rest.slice(0, end);
-  return section.split('\n')
+  return section
+    .split('\n')
     .filter((line) => line.startsWith('npx peerkeeper '))
     .map((line) => line.replace(/#.*$/, '').trim().split(/\s+/).slice(2));
 }
 
 describe('the README walkthrough on a snapshot', () => {
-  afterEach(() => { delete process.env.PEERKEEPER_STATE_DIR; });
+  afterEach(() => {
+    delete process.env.PEERKEEPER_STATE_DIR;
+  });
   // No --now anywhere: the commands must agree on the snapshot's observedAt by themselves, on any date
   // (CI also runs this file under faketime years ahead of examples/estate.json).
   it('runs as written: approvals lists the partner request, approve accepts the decision, apply acts on it', async () => {
@@ -44,8 +57,13 @@ describe('the README walkthrough on a snapshot', () => {
     }
     expect(approvalId).not.toBe('');
     expect(outcomes).toEqual([
-      { command: 'validate', code: 0 }, { command: 'plan', code: 2 }, { command: 'apply', code: 0 }, { command: 'plan', code: 0 },
-      { command: 'approvals', code: 0 }, { command: 'approve', code: 0 }, { command: 'apply', code: 0 },
+      { command: 'validate', code: 0 },
+      { command: 'plan', code: 2 },
+      { command: 'apply', code: 0 },
+      { command: 'plan', code: 0 },
+      { command: 'approvals', code: 0 },
+      { command: 'approve', code: 0 },
+      { command: 'apply', code: 0 },
     ]);
     expect(last.stdout).toMatch(/accept-peering +aws +pcx-0bbbb0000partner/);
   });

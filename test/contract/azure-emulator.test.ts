@@ -12,12 +12,26 @@ providerContract('Azure adapter over core-rest-pipeline against the ARM emulator
   const emu = await startAzureEmulator({ now: clock.now });
   emu.state.lroPolls = 0;
   for (const sub of [HUB_SUB, SPOKE_SUB]) emu.state.createSubscription(sub, { displayName: `sub-${sub.slice(-4)}` });
-  const provider = new AzurePeeringAdapter({ subscriptions: [HUB_SUB, SPOKE_SUB], endpoint: emu.url, client: { sleep: async () => undefined } });
+  const provider = new AzurePeeringAdapter({
+    subscriptions: [HUB_SUB, SPOKE_SUB],
+    endpoint: emu.url,
+    client: { sleep: async () => undefined },
+  });
   return {
-    now: clock.now, cloud: 'azure', provider, accounts: [HUB_SUB, SPOKE_SUB], peeringRoutes: false,
+    now: clock.now,
+    cloud: 'azure',
+    provider,
+    accounts: [HUB_SUB, SPOKE_SUB],
+    peeringRoutes: false,
     partitions: (accounts) => accounts.map((account) => ({ cloud: 'azure' as const, account })),
     seedNetwork: async ({ account, name, cidrs }) => {
-      const { record } = emu.state.createVnet({ subscription: account, resourceGroup: 'net', name, location: 'westeurope', addressPrefixes: cidrs });
+      const { record } = emu.state.createVnet({
+        subscription: account,
+        resourceGroup: 'net',
+        name,
+        location: 'westeurope',
+        addressPrefixes: cidrs,
+      });
       return { ref: { cloud: 'azure', account, region: 'westeurope', id: record.id.toLowerCase() } };
     },
     close: () => emu.close(),

@@ -14,13 +14,28 @@ function memoryHarness(cloud: Cloud): Promise<ContractHarness> {
   const clock = testClock();
   const memory = new MemoryCloud({ networks: [], peerings: [], accounts: [] }, clock.now);
   return Promise.resolve({
-    now: clock.now, cloud, provider: new MemoryProvider(cloud, memory), accounts: ACCOUNTS[cloud], peeringRoutes: cloud === 'aws',
+    now: clock.now,
+    cloud,
+    provider: new MemoryProvider(cloud, memory),
+    accounts: ACCOUNTS[cloud],
+    peeringRoutes: cloud === 'aws',
     partitions: (accounts) => accounts.map((account) => ({ cloud, account })),
     seedNetwork: async ({ account, name, cidrs }) => {
-      const id = cloud === 'azure' ? `/subscriptions/${account}/resourcegroups/net/providers/microsoft.network/virtualnetworks/${name}` : cloud === 'aws' ? `vpc-${name}` : name;
+      const id =
+        cloud === 'azure'
+          ? `/subscriptions/${account}/resourcegroups/net/providers/microsoft.network/virtualnetworks/${name}`
+          : cloud === 'aws'
+            ? `vpc-${name}`
+            : name;
       const ref = { cloud, account, region: cloud === 'gcp' ? 'global' : 'us-east-1', id };
       const routeTableId = `rtb-${name}`;
-      memory.networks.set(`${cloud}:${account}:${ref.region}:${id}`, { ref, name, cidrs, tags: {}, routeTables: [{ id: routeTableId, network: ref, main: true, tags: {}, routes: [] }] });
+      memory.networks.set(`${cloud}:${account}:${ref.region}:${id}`, {
+        ref,
+        name,
+        cidrs,
+        tags: {},
+        routeTables: [{ id: routeTableId, network: ref, main: true, tags: {}, routes: [] }],
+      });
       return { ref, routeTableId };
     },
     close: async () => undefined,

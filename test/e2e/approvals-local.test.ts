@@ -28,23 +28,57 @@ async function cloudWithClock(policyFile?: string): Promise<{ cloud: LocalCloud;
   return { cloud, clock };
 }
 
-interface PartnerRequest { hubVpc: string; hubTable: string; partnerVpc: string; peeringId: string; message: ChatMessage }
+interface PartnerRequest {
+  hubVpc: string;
+  hubTable: string;
+  partnerVpc: string;
+  peeringId: string;
+  message: ChatMessage;
+}
 
 /** The hub exists; the listed partner requests peering with it; the pending poll finds it and the approval is posted. */
 async function partnerRequests(cloud: LocalCloud): Promise<PartnerRequest> {
-  const hub = cloud.aws.state.createVpc({ account: CAST.aws.hub, region: 'us-east-1', cidr: CAST.cidrs.hub, tags: { Name: 'hub', 'peerkeeper/role': 'hub' } });
-  const partner = cloud.aws.state.createVpc({ account: CAST.aws.partner, region: 'us-east-1', cidr: CAST.cidrs.partner, tags: { Name: 'partner-edge' } });
+  const hub = cloud.aws.state.createVpc({
+    account: CAST.aws.hub,
+    region: 'us-east-1',
+    cidr: CAST.cidrs.hub,
+    tags: { Name: 'hub', 'peerkeeper/role': 'hub' },
+  });
+  const partner = cloud.aws.state.createVpc({
+    account: CAST.aws.partner,
+    region: 'us-east-1',
+    cidr: CAST.cidrs.partner,
+    tags: { Name: 'partner-edge' },
+  });
   const ec2 = await ec2As(cloud.aws.url, CAST.aws.partner, 'partner-netops');
-  const out = await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: partner.vpcId, PeerVpcId: hub.vpcId, PeerOwnerId: CAST.aws.hub, PeerRegion: 'us-east-1' }));
+  const out = await ec2.send(
+    new CreateVpcPeeringConnectionCommand({
+      VpcId: partner.vpcId,
+      PeerVpcId: hub.vpcId,
+      PeerOwnerId: CAST.aws.hub,
+      PeerRegion: 'us-east-1',
+    }),
+  );
   ec2.destroy();
   const peeringId = out.VpcPeeringConnection!.VpcPeeringConnectionId!;
   await cloud.functions.aws.pendingPoll();
-  await waitFor(() => cloud.settled().then(() => findMessage(cloud, peeringId) !== undefined), 10_000, 'the approval message');
-  return { hubVpc: hub.vpcId, hubTable: hub.mainRouteTableId, partnerVpc: partner.vpcId, peeringId, message: findMessage(cloud, peeringId)! };
+  await waitFor(
+    () => cloud.settled().then(() => findMessage(cloud, peeringId) !== undefined),
+    10_000,
+    'the approval message',
+  );
+  return {
+    hubVpc: hub.vpcId,
+    hubTable: hub.mainRouteTableId,
+    partnerVpc: partner.vpcId,
+    peeringId,
+    message: findMessage(cloud, peeringId)!,
+  };
 }
 
 const shown = (cloud: LocalCloud, message: ChatMessage) => cloud.workspace.displayText(message).toLowerCase();
-const ephemeralsOf = (cloud: LocalCloud, user: string) => cloud.workspace.ephemerals.filter((e) => e.user === user).map((e) => e.text);
+const ephemeralsOf = (cloud: LocalCloud, user: string) =>
+  cloud.workspace.ephemerals.filter((e) => e.user === user).map((e) => e.text);
 
 describe('Reject in chat (local cloud)', () => {
   let cloud: LocalCloud;
@@ -63,11 +97,15 @@ describe('Reject in chat (local cloud)', () => {
     expect(cloud.aws.state.peerings.get(request.peeringId)!.status).toBe('rejected');
     expect(cloud.aws.calls.of('RejectVpcPeeringConnection')).toBe(1);
     expect(cloud.aws.calls.of('AcceptVpcPeeringConnection')).toBe(0);
-    expect(cloud.aws.state.routeTables.get(request.hubTable)!.routes.find((r) => r.destination === CAST.cidrs.partner)).toBeUndefined();
+    expect(
+      cloud.aws.state.routeTables.get(request.hubTable)!.routes.find((r) => r.destination === CAST.cidrs.partner),
+    ).toBeUndefined();
     expect(shown(cloud, request.message)).toContain('rejected');
     expect(cloud.workspace.buttonsOf(request.message)).toEqual([]);
     const audit = await cloud.audit.list();
-    expect(audit.some((e) => e.action === 'reject' && e.actor === `slack:${APPROVER.id}` && e.outcome === 'rejected')).toBe(true);
+    expect(
+      audit.some((e) => e.action === 'reject' && e.actor === `slack:${APPROVER.id}` && e.outcome === 'rejected'),
+    ).toBe(true);
   });
 });
 
@@ -88,7 +126,12 @@ describe('expiry (local cloud, clocks moved forward)', () => {
     await cloud.functions.aws.sweep();
     await cloud.settled();
     expect((await cloud.approvals.service.lookup('aws', request.peeringId))!.status).toBe('pending');
-    expect(cloud.workspace.buttonsOf(request.message).map((b) => b.actionId).sort()).toEqual([APPROVE_ACTION_ID, REJECT_ACTION_ID].sort());
+    expect(
+      cloud.workspace
+        .buttonsOf(request.message)
+        .map((b) => b.actionId)
+        .sort(),
+    ).toEqual([APPROVE_ACTION_ID, REJECT_ACTION_ID].sort());
   });
 
   it('closes the approval once the policy ttl (72 h) has passed and updates the message to say it expired', async () => {
@@ -112,7 +155,11 @@ describe('expiry (local cloud, clocks moved forward)', () => {
   it('a late click (from a client still showing the buttons) is told it expired and changes nothing', async () => {
     const button = cloud.workspace.buttonsOf(stale).find((b) => b.actionId === APPROVE_ACTION_ID)!;
     const raw = interactionBody(stale, button, APPROVER, `${cloud.endpoints.chat}/response/${APPROVER.id}`);
-    const res = await fetch(cloud.endpoints.approvals, { method: 'POST', headers: signSlackRequest(raw, LOCAL_SLACK.signingSecret, clock.now()), body: raw });
+    const res = await fetch(cloud.endpoints.approvals, {
+      method: 'POST',
+      headers: signSlackRequest(raw, LOCAL_SLACK.signingSecret, clock.now()),
+      body: raw,
+    });
     expect(res.status).toBe(200);
     await cloud.settled();
     const told = ephemeralsOf(cloud, APPROVER.id);
@@ -134,7 +181,12 @@ describe('an approval for a request that became unsafe meanwhile (local cloud)',
     ({ cloud, clock } = await cloudWithClock());
     request = await partnerRequests(cloud);
     // Between the message and the click: a new spoke whose range is the partner's is vended and peered to the hub.
-    const spoke = cloud.aws.state.createVpc({ account: CAST.aws.spoke, region: 'us-east-1', cidr: CAST.cidrs.partner, tags: { Name: 'payments', 'peerkeeper/role': 'spoke' } });
+    const spoke = cloud.aws.state.createVpc({
+      account: CAST.aws.spoke,
+      region: 'us-east-1',
+      cidr: CAST.cidrs.partner,
+      tags: { Name: 'payments', 'peerkeeper/role': 'spoke' },
+    });
     cloud.bus.publish('aws', controlTowerVended(CAST.aws.hub, CAST.aws.spoke, 'payments', clock.now()));
     await cloud.settled();
     overlapping = awsPeering(cloud, request.hubVpc, spoke.vpcId)?.id ?? 'none';
@@ -146,19 +198,28 @@ describe('an approval for a request that became unsafe meanwhile (local cloud)',
     expect(acceptsBefore).toBe(1); // peerkeeper accepting its own hub–spoke request
     expect(cloud.aws.state.peerings.get(request.peeringId)!.status).toBe('pending-acceptance');
     expect(cloud.aws.state.peerings.get(overlapping)?.status).toBe('active');
-    expect(cloud.aws.state.routeTables.get(request.hubTable)!.routes.find((r) => r.destination === CAST.cidrs.partner)?.vpcPeeringConnectionId).toBe(overlapping);
+    expect(
+      cloud.aws.state.routeTables.get(request.hubTable)!.routes.find((r) => r.destination === CAST.cidrs.partner)
+        ?.vpcPeeringConnectionId,
+    ).toBe(overlapping);
   });
 
   it('records the click but does not accept, and tells the decider why', async () => {
     const res = await cloud.chat.click(request.message.ts, APPROVE_ACTION_ID, APPROVER);
     expect(res.status).toBe(200);
     await cloud.settled();
-    expect((await cloud.approvals.service.lookup('aws', request.peeringId))!).toMatchObject({ status: 'approved', decidedBy: APPROVER.id });
+    expect((await cloud.approvals.service.lookup('aws', request.peeringId))!).toMatchObject({
+      status: 'approved',
+      decidedBy: APPROVER.id,
+    });
     // The only accept is the hub–spoke one from before the click; an overlap refusal is final, so the request is rejected.
     expect(cloud.aws.calls.of('AcceptVpcPeeringConnection')).toBe(acceptsBefore);
     expect(cloud.aws.state.peerings.get(request.peeringId)!.status).toBe('rejected');
     // The hub's route to the overlapping range still points at the spoke, not the partner.
-    expect(cloud.aws.state.routeTables.get(request.hubTable)!.routes.find((r) => r.destination === CAST.cidrs.partner)?.vpcPeeringConnectionId).toBe(overlapping);
+    expect(
+      cloud.aws.state.routeTables.get(request.hubTable)!.routes.find((r) => r.destination === CAST.cidrs.partner)
+        ?.vpcPeeringConnectionId,
+    ).toBe(overlapping);
     const told = ephemeralsOf(cloud, APPROVER.id);
     expect(told).toHaveLength(1);
     expect(told[0]).toContain(request.peeringId);
@@ -178,8 +239,12 @@ describe('two approvers clicking at the same moment (local cloud)', () => {
     // The scenario's policy with a second approver (the shipped one lists only U0LOCALNET).
     dir = mkdtempSync(join(tmpdir(), 'peerkeeper-approvals-'));
     const policyFile = join(dir, 'policy.yaml');
-    const policy = readFileSync(LOCAL_POLICY_FILE, 'utf8').replace('approvers: [U0LOCALNET]', `approvers: [${APPROVER.id}, ${SECOND_APPROVER.id}]`);
-    if (!policy.includes(SECOND_APPROVER.id)) throw new Error('the local policy no longer names its approvers as expected');
+    const policy = readFileSync(LOCAL_POLICY_FILE, 'utf8').replace(
+      'approvers: [U0LOCALNET]',
+      `approvers: [${APPROVER.id}, ${SECOND_APPROVER.id}]`,
+    );
+    if (!policy.includes(SECOND_APPROVER.id))
+      throw new Error('the local policy no longer names its approvers as expected');
     writeFileSync(policyFile, policy);
     ({ cloud } = await cloudWithClock(policyFile));
     request = await partnerRequests(cloud);

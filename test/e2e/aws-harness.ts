@@ -29,8 +29,14 @@ export class AwsWorld {
   readonly results: unknown[] = [];
   private readonly admins: EC2Client[] = [];
 
-  private constructor(readonly emu: AwsEmulator, readonly bus: LocalBus, readonly fns: LocalAwsFunctions,
-    readonly audit: MemoryAuditLog, private readonly work: WorkMessage[], private readonly clock: TestClock) {}
+  private constructor(
+    readonly emu: AwsEmulator,
+    readonly bus: LocalBus,
+    readonly fns: LocalAwsFunctions,
+    readonly audit: MemoryAuditLog,
+    private readonly work: WorkMessage[],
+    private readonly clock: TestClock,
+  ) {}
 
   /** The world's time: the emulator's and the handlers' one clock (a fixed date; events carry it too). */
   now(): Date {
@@ -44,10 +50,24 @@ export class AwsWorld {
     const emu = await startAwsEmulator({ now: clock.now, onEvent: (event) => bus.publish('aws', event) });
     const audit = new MemoryAuditLog();
     // Chat is never reached: every connection here is `approval: auto` and unmatched requests are rejected.
-    const approvals = localApprovals({ policy, store: new MemoryApprovalStore(), audit, slackBaseUrl: 'http://127.0.0.1:9/api', log: () => undefined });
+    const approvals = localApprovals({
+      policy,
+      store: new MemoryApprovalStore(),
+      audit,
+      slackBaseUrl: 'http://127.0.0.1:9/api',
+      log: () => undefined,
+    });
     // The local SQS: work messages wait here until `settle` hands them to the sweep worker.
     const work: WorkMessage[] = [];
-    const fns = localAwsFunctions({ policy, endpoint: emu.url, audit, approvals, log: () => undefined, now: clock.now, onWork: (messages) => work.push(...messages) });
+    const fns = localAwsFunctions({
+      policy,
+      endpoint: emu.url,
+      audit,
+      approvals,
+      log: () => undefined,
+      now: clock.now,
+      onWork: (messages) => work.push(...messages),
+    });
     const world = new AwsWorld(emu, bus, fns, audit, work, clock);
     bus.attach({ aws: (event) => world.deliver(event) });
     return world;
@@ -107,7 +127,11 @@ export class AwsWorld {
     const snapshot = this.emu.calls.snapshot();
     await work();
     const after = this.emu.calls.snapshot();
-    const actions = Object.fromEntries(Object.entries(after).map(([a, n]) => [a, n - (snapshot[a] ?? 0)]).filter(([, n]) => Number(n) > 0));
+    const actions = Object.fromEntries(
+      Object.entries(after)
+        .map(([a, n]) => [a, n - (snapshot[a] ?? 0)])
+        .filter(([, n]) => Number(n) > 0),
+    );
     const now = this.counts();
     return { reads: now.reads - before.reads, writes: now.writes - before.writes, actions };
   }

@@ -39,7 +39,11 @@ export class AzureWorld {
   runtimeBuilds = 0;
   private counter = 0;
 
-  private constructor(readonly emu: AzureEmulator, readonly inbox: unknown[], private readonly clock: TestClock) {}
+  private constructor(
+    readonly emu: AzureEmulator,
+    readonly inbox: unknown[],
+    private readonly clock: TestClock,
+  ) {}
 
   /** The world's time: the emulator's and the functions' one clock (a fixed date; events carry it too). */
   now(): Date {
@@ -51,14 +55,21 @@ export class AzureWorld {
     const emu = await startAzureEmulator({ now: clock.now, onEvent: (event) => inbox.push(event) });
     emu.state.lroPolls = 0;
     const w = new AzureWorld(emu, inbox, clock);
-    const keep = (name: string, options: unknown) => void w.handlers.set(name, (options as { handler: AnyHandler }).handler);
+    const keep = (name: string, options: unknown) =>
+      void w.handlers.set(name, (options as { handler: AnyHandler }).handler);
     const registry = { eventGrid: keep, http: keep, timer: keep, storageQueue: keep } as unknown as FunctionRegistry;
     registerFunctions(registry, {
       // The functions' clock measures elapsed time and sets deadlines, which adapters compare with the machine clock.
       clock: Date.now,
       runtime: once(() => {
         w.runtimeBuilds += 1;
-        return createAzureRuntime({ policy, env: { PEERKEEPER_AZURE_ENDPOINT: emu.url }, audit: w.audit, idempotency: w.idempotency, now: clock.now });
+        return createAzureRuntime({
+          policy,
+          env: { PEERKEEPER_AZURE_ENDPOINT: emu.url },
+          audit: w.audit,
+          idempotency: w.idempotency,
+          now: clock.now,
+        });
       }),
     });
     return w;
@@ -68,8 +79,11 @@ export class AzureWorld {
   context(functionName: string, triggerMetadata: Record<string, unknown> = {}): Invocation {
     const logs: Invocation['logs'] = [];
     const context = new InvocationContext({
-      invocationId: `inv-${++this.counter}`, functionName, triggerMetadata,
-      logHandler: (level, ...args) => logs.push({ level, line: JSON.parse(String(args[0])) as Record<string, unknown> }),
+      invocationId: `inv-${++this.counter}`,
+      functionName,
+      triggerMetadata,
+      logHandler: (level, ...args) =>
+        logs.push({ level, line: JSON.parse(String(args[0])) as Record<string, unknown> }),
     });
     const invocation = { context, logs };
     this.invocations.push(invocation);
@@ -87,20 +101,33 @@ export class AzureWorld {
   /** Delivers every queued emulator event (and those they cause) until none is left; returns the results. */
   async drain(): Promise<unknown[]> {
     const results: unknown[] = [];
-    for (let event = this.inbox.shift(); event !== undefined; event = this.inbox.shift()) results.push((await this.event(event)).result);
+    for (let event = this.inbox.shift(); event !== undefined; event = this.inbox.shift())
+      results.push((await this.event(event)).result);
     return results;
   }
 
   /** Invokes the registered `app.http` webhook with a body. */
   async http(body: string, method = 'POST', headers: Record<string, string> = {}): Promise<HttpResponseInit> {
-    const request = new HttpRequest({ method, url: 'http://127.0.0.1/api/events', headers: { 'content-type': 'application/json', ...headers }, ...(method === 'POST' ? { body: { string: body } } : {}) });
-    return (await this.handlers.get(FUNCTION_NAMES.eventsHttp)!(request, this.context(FUNCTION_NAMES.eventsHttp).context)) as HttpResponseInit;
+    const request = new HttpRequest({
+      method,
+      url: 'http://127.0.0.1/api/events',
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(method === 'POST' ? { body: { string: body } } : {}),
+    });
+    return (await this.handlers.get(FUNCTION_NAMES.eventsHttp)!(
+      request,
+      this.context(FUNCTION_NAMES.eventsHttp).context,
+    )) as HttpResponseInit;
   }
 
   /** Runs the timer sweep; returns the work messages it put on the queue output. */
   async sweep(): Promise<unknown[]> {
     const { context } = this.context(FUNCTION_NAMES.sweep);
-    const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+    const timer: Timer = {
+      isPastDue: false,
+      schedule: { adjustForDST: false },
+      scheduleStatus: { last: '', next: '', lastUpdated: '' },
+    };
     await this.handlers.get(FUNCTION_NAMES.sweep)!(timer, context);
     return context.extraOutputs.get(workQueue) as unknown[];
   }
@@ -114,7 +141,8 @@ export class AzureWorld {
   /** An ARM call as someone other than peerkeeper (`principal` lands in the event's claims). */
   async arm(method: 'PUT' | 'DELETE', path: string, body: unknown, principal: string): Promise<number> {
     const response = await fetch(`${this.emu.url}${path}?api-version=${API}`, {
-      method, headers: { authorization: `Bearer ${tokenFor(principal)}`, 'content-type': 'application/json' },
+      method,
+      headers: { authorization: `Bearer ${tokenFor(principal)}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);

@@ -25,18 +25,45 @@ let peeringId: string;
 
 beforeAll(async () => {
   if (!existsSync(executablePath)) {
-    throw new Error(`chromium not found at ${executablePath}: install Debian's package (apt-get update && apt-get install -y chromium) or set PLAYWRIGHT_CHROMIUM to a Chromium binary`);
+    throw new Error(
+      `chromium not found at ${executablePath}: install Debian's package (apt-get update && apt-get install -y chromium) or set PLAYWRIGHT_CHROMIUM to a Chromium binary`,
+    );
   }
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
   cloud = await startLocalCloud({ now: runningClock().now });
-  const hub = cloud.aws.state.createVpc({ account: CAST.aws.hub, region: 'us-east-1', cidr: CAST.cidrs.hub, tags: { Name: 'hub', 'peerkeeper/role': 'hub' } });
-  const partner = cloud.aws.state.createVpc({ account: CAST.aws.partner, region: 'us-east-1', cidr: CAST.cidrs.partner, tags: { Name: 'partner-edge' } });
+  const hub = cloud.aws.state.createVpc({
+    account: CAST.aws.hub,
+    region: 'us-east-1',
+    cidr: CAST.cidrs.hub,
+    tags: { Name: 'hub', 'peerkeeper/role': 'hub' },
+  });
+  const partner = cloud.aws.state.createVpc({
+    account: CAST.aws.partner,
+    region: 'us-east-1',
+    cidr: CAST.cidrs.partner,
+    tags: { Name: 'partner-edge' },
+  });
   const ec2 = await ec2As(cloud.aws.url, CAST.aws.partner, 'partner-netops');
-  const out = await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: partner.vpcId, PeerVpcId: hub.vpcId, PeerOwnerId: CAST.aws.hub, PeerRegion: 'us-east-1' }));
+  const out = await ec2.send(
+    new CreateVpcPeeringConnectionCommand({
+      VpcId: partner.vpcId,
+      PeerVpcId: hub.vpcId,
+      PeerOwnerId: CAST.aws.hub,
+      PeerRegion: 'us-east-1',
+    }),
+  );
   ec2.destroy();
   peeringId = out.VpcPeeringConnection!.VpcPeeringConnectionId!;
   await cloud.functions.aws.pendingPoll();
-  await waitFor(() => cloud.settled().then(() => findMessage(cloud, peeringId) !== undefined), 10_000, 'the approval message');
+  await waitFor(
+    () => cloud.settled().then(() => findMessage(cloud, peeringId) !== undefined),
+    10_000,
+    'the approval message',
+  );
 }, 30_000);
 
 afterAll(async () => {
@@ -66,7 +93,7 @@ describe('the chat stand-in in headless Chromium', () => {
     await page.close();
   }, 30_000);
 
-  it('draws the example\'s topology within 1280 px, every edge labelled, and screenshots it into docs/', async () => {
+  it("draws the example's topology within 1280 px, every edge labelled, and screenshots it into docs/", async () => {
     const policy = loadPolicy(readFileSync('examples/policy.yaml', 'utf8'), 'examples/policy.yaml').policy;
     const estate = EstateSchema.parse(JSON.parse(readFileSync('examples/estate.json', 'utf8')));
     const plan = planScope({ policy, observation: estate, now: new Date(estate.observedAt) });
@@ -95,7 +122,9 @@ describe('the chat stand-in in headless Chromium', () => {
     await message.getByRole('button', { name: 'Approve' }).click();
 
     await page.locator('#outcome', { hasText: 'approval endpoint' }).waitFor({ timeout: 5_000 });
-    await page.locator(`#topology g.edge[data-peering="${peeringId}"][data-state="active"]`).waitFor({ timeout: 10_000 });
+    await page
+      .locator(`#topology g.edge[data-peering="${peeringId}"][data-state="active"]`)
+      .waitFor({ timeout: 10_000 });
     await message.getByRole('button').first().waitFor({ state: 'detached', timeout: 5_000 });
     expect((await message.textContent())?.toLowerCase()).toContain('approved');
     expect(await edge.getAttribute('class')).not.toContain('pending');
@@ -112,13 +141,29 @@ describe('the chat stand-in in headless Chromium', () => {
     await page.goto(`${cloud.chat.url}/`);
     // A second request, so there is a live button to click.
     const ec2 = await ec2As(cloud.aws.url, CAST.aws.partner, 'partner-netops');
-    const second = cloud.aws.state.createVpc({ account: CAST.aws.partner, region: 'us-east-1', cidr: '10.98.0.0/16', tags: { Name: 'partner-2' } });
+    const second = cloud.aws.state.createVpc({
+      account: CAST.aws.partner,
+      region: 'us-east-1',
+      cidr: '10.98.0.0/16',
+      tags: { Name: 'partner-2' },
+    });
     const hub = [...cloud.aws.state.vpcs.values()].find((v) => v.account === CAST.aws.hub)!;
-    const out = await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: second.vpcId, PeerVpcId: hub.id, PeerOwnerId: CAST.aws.hub, PeerRegion: 'us-east-1' }));
+    const out = await ec2.send(
+      new CreateVpcPeeringConnectionCommand({
+        VpcId: second.vpcId,
+        PeerVpcId: hub.id,
+        PeerOwnerId: CAST.aws.hub,
+        PeerRegion: 'us-east-1',
+      }),
+    );
     ec2.destroy();
     const id = out.VpcPeeringConnection!.VpcPeeringConnectionId!;
     await cloud.functions.aws.pendingPoll();
-    await waitFor(() => cloud.settled().then(() => findMessage(cloud, id) !== undefined), 10_000, 'the second approval message');
+    await waitFor(
+      () => cloud.settled().then(() => findMessage(cloud, id) !== undefined),
+      10_000,
+      'the second approval message',
+    );
 
     await page.fill('#user', 'U0SOMEONEELSE');
     const message = page.locator('.msg', { hasText: id });

@@ -27,7 +27,13 @@ export function e2ePolicy(): Policy {
       partners: { cloud: 'gcp', account: ['partner-prj'] },
     },
     connections: [
-      { name: 'spokes-to-hub', topology: 'hub-spoke', hub: 'hub', spokes: 'spokes', options: { exportCustomRoutes: true, importCustomRoutes: true } },
+      {
+        name: 'spokes-to-hub',
+        topology: 'hub-spoke',
+        hub: 'hub',
+        spokes: 'spokes',
+        options: { exportCustomRoutes: true, importCustomRoutes: true },
+      },
       { name: 'partner-link', topology: 'pair', between: ['partners', 'hub'] },
     ],
     unmatchedRequests: 'reject',
@@ -63,27 +69,45 @@ export async function startWorld(clock: TestClock = runningClock()): Promise<Wor
   em.state.timing.pendingMs = 2;
   em.state.timing.runningMs = 8;
   const policy = e2ePolicy();
-  const env = { PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${em.url}/compute/v1`, CLOUDSDK_CONFIG: '/nonexistent',
-    PEERKEEPER_WORK_TOPIC: WORK_TOPIC, PEERKEEPER_DEAD_LETTER_TOPIC: DEAD_LETTER_TOPIC, PEERKEEPER_TIMEOUT_SECONDS: '60' };
+  const env = {
+    PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${em.url}/compute/v1`,
+    CLOUDSDK_CONFIG: '/nonexistent',
+    PEERKEEPER_WORK_TOPIC: WORK_TOPIC,
+    PEERKEEPER_DEAD_LETTER_TOPIC: DEAD_LETTER_TOPIC,
+    PEERKEEPER_TIMEOUT_SECONDS: '60',
+  };
   const published: World['published'] = [];
   const publisher: MessagePublisher = {
-    publish: async (topic, messages) => { published.push(...messages.map((m) => ({ topic, data: m.data }))); return messages.length; },
+    publish: async (topic, messages) => {
+      published.push(...messages.map((m) => ({ topic, data: m.data })));
+      return messages.length;
+    },
   };
   const provider = createGcpProvider(policy, env, { attempts: 4, baseMs: 5, maxMs: 20 });
   const runtime = createGcpRuntime({ policy, env, publisher, providers: { gcp: provider }, now: clock.now });
   registerGcpFunctions(() => runtime);
   const call = (name: string) => getFunction(name) as unknown as (e: CloudEvent<unknown>) => Promise<HandlerOutcome>;
   return {
-    em, runtime, provider, pending, published, now: clock.now,
+    em,
+    runtime,
+    provider,
+    pending,
+    published,
+    now: clock.now,
     event: (e) => call('peerkeeperEvent')(e as CloudEvent<unknown>),
     worker: (e) => call('peerkeeperSweepWorker')(e as CloudEvent<unknown>),
     async rest(principal, verb, path, body) {
-      const res = await fetch(`${em.url}/compute/v1/${path}`, { method: verb, headers: { 'content-type': 'application/json', 'x-emulator-principal': principal },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const res = await fetch(`${em.url}/compute/v1/${path}`, {
+        method: verb,
+        headers: { 'content-type': 'application/json', 'x-emulator-principal': principal },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
       const op = (await res.json()) as Json;
       if (!res.ok) throw new Error(`${verb} ${path}: ${JSON.stringify(op)}`);
       const project = path.split('/')[1];
-      const done = await fetch(`${em.url}/compute/v1/projects/${project}/global/operations/${op.name}/wait`, { method: 'POST' });
+      const done = await fetch(`${em.url}/compute/v1/projects/${project}/global/operations/${op.name}/wait`, {
+        method: 'POST',
+      });
       return (await done.json()) as Json;
     },
     take(by) {
@@ -97,8 +121,14 @@ export async function startWorld(clock: TestClock = runningClock()): Promise<Wor
 /** A Pub/Sub `messagePublished` CloudEvent for one published message, as Eventarc's Pub/Sub trigger delivers it. */
 export function pubsubEvent(id: string, data: unknown, at: Date): Json {
   return {
-    specversion: '1.0', id, type: 'google.cloud.pubsub.topic.v1.messagePublished',
-    source: `//pubsub.googleapis.com/${WORK_TOPIC}`, time: at.toISOString(),
-    data: { message: { data: Buffer.from(JSON.stringify(data)).toString('base64'), messageId: id }, subscription: 'projects/peerkeeper-host/subscriptions/eventarc-work' },
+    specversion: '1.0',
+    id,
+    type: 'google.cloud.pubsub.topic.v1.messagePublished',
+    source: `//pubsub.googleapis.com/${WORK_TOPIC}`,
+    time: at.toISOString(),
+    data: {
+      message: { data: Buffer.from(JSON.stringify(data)).toString('base64'), messageId: id },
+      subscription: 'projects/peerkeeper-host/subscriptions/eventarc-work',
+    },
   };
 }

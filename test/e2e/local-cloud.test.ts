@@ -16,8 +16,14 @@ beforeAll(async () => {
 afterAll(() => cloud?.close());
 
 const aws = () => cloud.aws.state;
-const routeIn = (table: string, destination: string) => aws().routeTables.get(table)!.routes.find((r) => r.destination === destination);
-const vnet = (sub: string, name: string) => cloud.azure.state.vnet(`/subscriptions/${sub}/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/${name}`)!;
+const routeIn = (table: string, destination: string) =>
+  aws()
+    .routeTables.get(table)!
+    .routes.find((r) => r.destination === destination);
+const vnet = (sub: string, name: string) =>
+  cloud.azure.state.vnet(
+    `/subscriptions/${sub}/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/${name}`,
+  )!;
 
 describe('the local cloud scenario (npm start), end to end', () => {
   it('finishes well inside a minute with a final plan of no changes, narrating every step with its timing', async () => {
@@ -50,10 +56,19 @@ describe('the local cloud scenario (npm start), end to end', () => {
     expect(routeIn(ids.hubTable, CAST.cidrs.stranger)).toBeUndefined();
   });
 
-  it('AWS: the hub\'s S3 gateway endpoint route and transit gateway route are present and untouched', () => {
+  it("AWS: the hub's S3 gateway endpoint route and transit gateway route are present and untouched", () => {
     const endpoint = [...aws().gateways.values()].find((g) => g.kind === 'endpoint')!;
-    expect(routeIn(report.ids.hubTable, 'pl-63a5400a')).toEqual({ destination: 'pl-63a5400a', ipv6: false, prefixList: true, origin: 'CreateRoute', gatewayId: endpoint.id });
-    expect(routeIn(report.ids.hubTable, '172.16.0.0/12')).toMatchObject({ transitGatewayId: expect.stringMatching(/^tgw-/), origin: 'CreateRoute' });
+    expect(routeIn(report.ids.hubTable, 'pl-63a5400a')).toEqual({
+      destination: 'pl-63a5400a',
+      ipv6: false,
+      prefixList: true,
+      origin: 'CreateRoute',
+      gatewayId: endpoint.id,
+    });
+    expect(routeIn(report.ids.hubTable, '172.16.0.0/12')).toMatchObject({
+      transitGatewayId: expect.stringMatching(/^tgw-/),
+      origin: 'CreateRoute',
+    });
   });
 
   it('AWS: the unmanaged default route is untouched', () => {
@@ -82,16 +97,23 @@ describe('the local cloud scenario (npm start), end to end', () => {
   });
 
   it('organization: the account vended into OU Workloads/Prod is peered with the hub, routes both ways, no policy edit', () => {
-    const p = [...aws().peerings.values()].find((x) => [x.requester.vpcId, x.accepter.vpcId].includes(report.ids.checkoutVpc) && x.status === 'active');
+    const p = [...aws().peerings.values()].find(
+      (x) => [x.requester.vpcId, x.accepter.vpcId].includes(report.ids.checkoutVpc) && x.status === 'active',
+    );
     expect(p).toBeDefined();
     expect([p!.requester.vpcId, p!.accepter.vpcId]).toContain(report.ids.hubVpc);
     expect(routeIn(report.ids.hubTable, CAST.cidrs.checkout)?.vpcPeeringConnectionId).toBe(p!.id);
-    expect(cloud.aws.organization.account(report.ids.checkoutAccount).parentId).toBe(cloud.aws.organization.ouByPath('Workloads/Prod')!.id);
+    expect(cloud.aws.organization.account(report.ids.checkoutAccount).parentId).toBe(
+      cloud.aws.organization.ouByPath('Workloads/Prod')!.id,
+    );
   });
 
   it('organization: the subscription vended under corp › corp-online is paired with both data VNets, Connected', () => {
     const corp = vnet(CAST.azure.corp, 'checkout');
-    for (const [sub, name] of [[CAST.azure.dataA, 'data-a'], [CAST.azure.dataB, 'data-b']] as const) {
+    for (const [sub, name] of [
+      [CAST.azure.dataA, 'data-a'],
+      [CAST.azure.dataB, 'data-b'],
+    ] as const) {
       const other = vnet(sub, name);
       const half = halfTowards(corp, other.id);
       expect(half && halfState(cloud.azure.state, corp, half)).toBe('Connected');
@@ -114,7 +136,9 @@ describe('the local cloud scenario (npm start), end to end', () => {
     expect(message!.text.toLowerCase()).toContain('approved');
     expect(cloud.workspace.buttonsOf(message!)).toEqual([]);
     const audit = await cloud.audit.list();
-    expect(audit.some((e) => e.action === 'approve' && e.actor === 'slack:U0LOCALNET' && e.outcome === 'approved')).toBe(true);
+    expect(
+      audit.some((e) => e.action === 'approve' && e.actor === 'slack:U0LOCALNET' && e.outcome === 'approved'),
+    ).toBe(true);
   });
 
   it('the topology picture shows every peering active or rejected and no drift', async () => {

@@ -27,8 +27,13 @@ const page = join(dir, 'report.html');
 let scenarioEntries: AuditEntry[];
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) throw new Error(`chromium not found at ${executablePath}: apt-get install -y chromium, or set PLAYWRIGHT_CHROMIUM`);
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  if (!existsSync(executablePath))
+    throw new Error(`chromium not found at ${executablePath}: apt-get install -y chromium, or set PLAYWRIGHT_CHROMIUM`);
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
   cloud = await startLocalCloud({ stateDir: dir, now: runningClock().now });
   await runScenario(cloud);
   await cloud.close();
@@ -39,7 +44,24 @@ beforeAll(async () => {
   const first = Date.parse(scenarioEntries[0]!.at);
   const until = new Date(Date.parse(scenarioEntries[scenarioEntries.length - 1]!.at) + 60_000).toISOString();
   for (const e of generateAuditLog({ entries: 10_000, days: 90, until: new Date(first - 1) })) await audit.append(e);
-  expect(await runCli(['report', '--store', `file:${join(dir, 'audit')}`, '--since', '90d', '--now', until, '--format', 'html', '--out', page], quiet)).toBe(0);
+  expect(
+    await runCli(
+      [
+        'report',
+        '--store',
+        `file:${join(dir, 'audit')}`,
+        '--since',
+        '90d',
+        '--now',
+        until,
+        '--format',
+        'html',
+        '--out',
+        page,
+      ],
+      quiet,
+    ),
+  ).toBe(0);
 }, 90_000);
 
 afterAll(async () => {
@@ -50,7 +72,9 @@ describe('the compliance report in headless Chromium', () => {
   it('draws a bar per day, the conformance line and the rejection reasons, and fetches nothing', async () => {
     const tab = await browser.newPage({ viewport: { width: 880, height: 1250 } });
     const requests: string[] = [];
-    tab.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+    tab.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url());
+    });
     await tab.goto(`file://${page}`);
 
     const bars = tab.locator('#activity g.bar');
@@ -58,11 +82,21 @@ describe('the compliance report in headless Chromium', () => {
     const tallest = await tab.locator('#activity g.bar rect').first().boundingBox();
     expect(tallest?.height ?? 0).toBeGreaterThan(0);
     expect(await tab.locator('#conformance circle.point').count()).toBeGreaterThanOrEqual(89);
-    const reasons = await tab.locator('#rejections g.hbar').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-label')));
-    expect(reasons).toEqual(expect.arrayContaining(['requester account not listed in the policy', 'CIDR overlap', 'denied by policy: spokes talk through the hub']));
+    const reasons = await tab
+      .locator('#rejections g.hbar')
+      .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-label')));
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        'requester account not listed in the policy',
+        'CIDR overlap',
+        'denied by policy: spokes talk through the hub',
+      ]),
+    );
     expect(requests).toEqual([]);
 
-    const shot = process.env.PEERKEEPER_REPORT_SCREENSHOT ? resolve(process.env.PEERKEEPER_REPORT_SCREENSHOT) : join(dir, 'report.png');
+    const shot = process.env.PEERKEEPER_REPORT_SCREENSHOT
+      ? resolve(process.env.PEERKEEPER_REPORT_SCREENSHOT)
+      : join(dir, 'report.png');
     // The first screen: tiles, both charts and the drift table (the full page runs to 5,000 px of tables).
     await tab.screenshot({ path: shot });
     expect(existsSync(shot)).toBe(true);

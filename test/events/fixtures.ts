@@ -40,7 +40,9 @@ export function normalizesOrRejects(run: () => NormalizeResult | NormalizeResult
 /** Every path to a value inside `value`, so fuzz tests can mutate any field of a fixture. */
 export function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (typeof value !== 'object' || value === null) return [prefix];
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((item, index) => [index, item])
+    : Object.entries(value);
   return [prefix, ...entries.flatMap(([key, item]) => pathsOf(item, [...prefix, key]))];
 }
 

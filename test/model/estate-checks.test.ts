@@ -9,26 +9,70 @@ const link = peering('pcx-1', spoke, hub, 'active');
 describe('estateIssues', () => {
   it.each<{ reason: string; estate: Estate; want: { path: string; message: RegExp }[] }>([
     { reason: 'a well-formed snapshot has no issues', estate: estate([hub, spoke], [link]), want: [] },
-    { reason: 'a range that does not parse is located by its JSON path', estate: estate([hub, { ...spoke, cidrs: ['10.1.0.0/16', '10.0.0.300/33'] }]),
-      want: [{ path: 'networks[1].cidrs[1]', message: /"10\.0\.0\.300\/33" is not a CIDR/ }] },
-    { reason: 'a peering\'s announced ranges are ranges too', estate: estate([hub, spoke], [{ ...link, accepterCidrs: ['pl-63a5400a'] }]),
-      want: [{ path: 'peerings[0].accepterCidrs[0]', message: /"pl-63a5400a" is not a CIDR/ } ] },
-    { reason: 'a duplicate network key names both places (a Map would keep only the last)', estate: estate([hub, spoke, { ...hub, cidrs: ['10.9.0.0/16'] }]),
-      want: [{ path: 'networks[2]', message: /duplicate network aws:111111111111:us-east-1:vpc-hub \(also at networks\[0\]\)/ }] },
-    { reason: 'a duplicate peering id in one cloud names both places', estate: estate([hub, spoke], [link, { ...link, state: 'deleted' }]),
-      want: [{ path: 'peerings[1]', message: /duplicate aws peering pcx-1 \(also at peerings\[0\]\)/ }] },
-    { reason: 'the same id in two clouds is two peerings', estate: estate([hub, spoke], [link, { ...link, cloud: 'gcp' }]), want: [] },
-    { reason: 'an observedAt that is not a timestamp', estate: estate([hub], [], { observedAt: 'last tuesday' }),
-      want: [{ path: 'observedAt', message: /"last tuesday" is not an ISO timestamp/ }] },
-    { reason: 'a pending request whose expiry is not a timestamp', estate: estate([hub, spoke], [{ ...link, state: 'requested', expiresAt: '2026-11-31T00:00:00Z' }]),
-      want: [{ path: 'peerings[0].expiresAt', message: /not an ISO timestamp/ }] },
-    { reason: 'incomplete without a gap cannot say what was not read', estate: estate([hub], [], { complete: false, gaps: [] }),
-      want: [{ path: 'gaps', message: /complete is false but no gap/ }] },
-    { reason: 'complete with gaps contradicts itself', estate: estate([hub], [], { complete: true, gaps: ['aws 222222222222: AccessDenied'] }),
-      want: [{ path: 'complete', message: /complete is true but gaps lists 1/ }] },
-    { reason: 'complete with an unread partition contradicts itself', estate: estate([hub], [], { complete: true, gaps: [], unread: [{ cloud: 'aws', account: SPOKE_A, reason: 'AccessDenied' }] }),
-      want: [{ path: 'complete', message: /complete is true but unread lists 1/ }] },
-    { reason: 'incomplete with its gaps is a valid snapshot', estate: estate([hub], [], { complete: false, gaps: ['aws 222222222222: AccessDenied'] }), want: [] },
+    {
+      reason: 'a range that does not parse is located by its JSON path',
+      estate: estate([hub, { ...spoke, cidrs: ['10.1.0.0/16', '10.0.0.300/33'] }]),
+      want: [{ path: 'networks[1].cidrs[1]', message: /"10\.0\.0\.300\/33" is not a CIDR/ }],
+    },
+    {
+      reason: "a peering's announced ranges are ranges too",
+      estate: estate([hub, spoke], [{ ...link, accepterCidrs: ['pl-63a5400a'] }]),
+      want: [{ path: 'peerings[0].accepterCidrs[0]', message: /"pl-63a5400a" is not a CIDR/ }],
+    },
+    {
+      reason: 'a duplicate network key names both places (a Map would keep only the last)',
+      estate: estate([hub, spoke, { ...hub, cidrs: ['10.9.0.0/16'] }]),
+      want: [
+        {
+          path: 'networks[2]',
+          message: /duplicate network aws:111111111111:us-east-1:vpc-hub \(also at networks\[0\]\)/,
+        },
+      ],
+    },
+    {
+      reason: 'a duplicate peering id in one cloud names both places',
+      estate: estate([hub, spoke], [link, { ...link, state: 'deleted' }]),
+      want: [{ path: 'peerings[1]', message: /duplicate aws peering pcx-1 \(also at peerings\[0\]\)/ }],
+    },
+    {
+      reason: 'the same id in two clouds is two peerings',
+      estate: estate([hub, spoke], [link, { ...link, cloud: 'gcp' }]),
+      want: [],
+    },
+    {
+      reason: 'an observedAt that is not a timestamp',
+      estate: estate([hub], [], { observedAt: 'last tuesday' }),
+      want: [{ path: 'observedAt', message: /"last tuesday" is not an ISO timestamp/ }],
+    },
+    {
+      reason: 'a pending request whose expiry is not a timestamp',
+      estate: estate([hub, spoke], [{ ...link, state: 'requested', expiresAt: '2026-11-31T00:00:00Z' }]),
+      want: [{ path: 'peerings[0].expiresAt', message: /not an ISO timestamp/ }],
+    },
+    {
+      reason: 'incomplete without a gap cannot say what was not read',
+      estate: estate([hub], [], { complete: false, gaps: [] }),
+      want: [{ path: 'gaps', message: /complete is false but no gap/ }],
+    },
+    {
+      reason: 'complete with gaps contradicts itself',
+      estate: estate([hub], [], { complete: true, gaps: ['aws 222222222222: AccessDenied'] }),
+      want: [{ path: 'complete', message: /complete is true but gaps lists 1/ }],
+    },
+    {
+      reason: 'complete with an unread partition contradicts itself',
+      estate: estate([hub], [], {
+        complete: true,
+        gaps: [],
+        unread: [{ cloud: 'aws', account: SPOKE_A, reason: 'AccessDenied' }],
+      }),
+      want: [{ path: 'complete', message: /complete is true but unread lists 1/ }],
+    },
+    {
+      reason: 'incomplete with its gaps is a valid snapshot',
+      estate: estate([hub], [], { complete: false, gaps: ['aws 222222222222: AccessDenied'] }),
+      want: [],
+    },
   ])('$reason', ({ estate: snapshot, want }) => {
     const issues = estateIssues(snapshot);
     expect(issues).toHaveLength(want.length);

@@ -25,7 +25,9 @@ function report(kind: Finding['kind']): string[] {
   const mine = findings.filter((f) => f.kind === kind);
   const seeds = new Set(mine.map((f) => f.seed));
   if (mine.length > 0) {
-    const lines = mine.slice(0, 15).map((f) => `seed ${f.seed} [${f.view}] ${f.detail}\n  reproduce: ${reproduction(f.seed, FILE)}`);
+    const lines = mine
+      .slice(0, 15)
+      .map((f) => `seed ${f.seed} [${f.view}] ${f.detail}\n  reproduce: ${reproduction(f.seed, FILE)}`);
     console.error(`${kind}: ${mine.length} findings on ${seeds.size} of ${SEEDS.length} seeds\n${lines.join('\n')}`);
   }
   return mine.map((f) => `seed ${f.seed} [${f.view}] ${f.detail}`);

@@ -4,7 +4,20 @@ import { planScope } from '../../shared/planner';
 import { MemoryCloud, memoryProviders } from '../../shared/providers/memory';
 import { reconcileScope } from '../../shared/reconcile';
 import type { Policy } from '../../shared/policy/schema';
-import { HUB, NOW, PARTNER, SPOKE_A, SPOKE_B, awsRef, estate, hubSpokePolicy, network, otherRoute, peering, peeringRoute } from '../support/estate-builder';
+import {
+  HUB,
+  NOW,
+  PARTNER,
+  SPOKE_A,
+  SPOKE_B,
+  awsRef,
+  estate,
+  hubSpokePolicy,
+  network,
+  otherRoute,
+  peering,
+  peeringRoute,
+} from '../support/estate-builder';
 import { observeWithFaults, type ReadFault } from '../support/partial-reads';
 import { actionKey } from '../support/plan-safety';
 
@@ -18,7 +31,11 @@ import { actionKey } from '../support/plan-safety';
 
 const policy = hubSpokePolicy({ limits: { maxChangesPerRun: 1000 } });
 const governed = [HUB, SPOKE_A, SPOKE_B].map((account) => ({ cloud: 'aws' as const, account, region: 'us-east-1' }));
-const denied = (account: string): ReadFault => ({ partition: { cloud: 'aws', account }, call: 'AssumeRole', kind: 'AccessDenied' });
+const denied = (account: string): ReadFault => ({
+  partition: { cloud: 'aws', account },
+  call: 'AssumeRole',
+  kind: 'AccessDenied',
+});
 const managed = { 'peerkeeper:managed': 'true', 'peerkeeper:connection': 'spokes-to-hub' };
 const reportOnly = hubSpokePolicy({
   limits: { maxChangesPerRun: 1000 },
@@ -33,7 +50,8 @@ const hubRef = awsRef(HUB, 'vpc-hub');
 const spokeRef = awsRef(SPOKE_A, 'vpc-a');
 const plan = (observation: Observation, p: Policy = policy): Plan => planScope({ policy: p, observation, now: NOW });
 const changes = (p: Plan) => p.actions.filter(isMutating);
-const writes = (p: Plan, kind: Action['action'], destination: string) => changes(p).filter((a) => a.action === kind && 'destination' in a.target && a.target.destination === destination);
+const writes = (p: Plan, kind: Action['action'], destination: string) =>
+  changes(p).filter((a) => a.action === kind && 'destination' in a.target && a.target.destination === destination);
 
 interface Case {
   reason: string;
@@ -51,26 +69,47 @@ interface Case {
 
 const cases: Record<string, Case> = {
   'a stale route to a vanished peering, while the spoke that would re-peer is unreadable': {
-    reason: 'DESIGN §11: a stale route is cleaned up only once every partition that could hold a wanted peer of its range was read; the full plan repoints it to the re-created link, so deleting it from a partial view is an action the full plan never takes',
-    found: 'seeds 12, 17, 75, 92, 131, 144, 193, 209, 241 … (180 findings in 2,000 seeds before 0ac98c2): not-monotone delete-route',
+    reason:
+      'DESIGN §11: a stale route is cleaned up only once every partition that could hold a wanted peer of its range was read; the full plan repoints it to the re-created link, so deleting it from a partial view is an action the full plan never takes',
+    found:
+      'seeds 12, 17, 75, 92, 131, 144, 193, 209, 241 … (180 findings in 2,000 seeds before 0ac98c2): not-monotone delete-route',
     full: estate([
-      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('0.0.0.0/0', 'igw-1'), peeringRoute('10.1.0.0/16', 'pcx-gone')]),
+      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [
+        otherRoute('0.0.0.0/0', 'igw-1'),
+        peeringRoute('10.1.0.0/16', 'pcx-gone'),
+      ]),
       network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }),
     ]),
     faults: [denied(SPOKE_A)],
     check: (full, partial) => {
       expect(writes(full, 'replace-route', '10.1.0.0/16')).toHaveLength(1);
       expect(writes(partial, 'delete-route', '10.1.0.0/16')).toEqual([]);
-      expect(partial.held.some((h) => h.action.action === 'delete-route' && h.waitingFor.join(' ').includes(SPOKE_A))).toBe(true);
+      expect(
+        partial.held.some((h) => h.action.action === 'delete-route' && h.waitingFor.join(' ').includes(SPOKE_A)),
+      ).toBe(true);
     },
   },
   'restoring a drifted route that contains a more specific transit route': {
-    reason: 'the contract: no route peerkeeper writes equals or contains an unmanaged route\'s destination; 10.3.0.0/16 contains the transit gateway\'s 10.3.128.0/17, so the drifted route is reported, not rewritten (the planner already refuses to create the same route when it is missing instead of drifted)',
-    found: 'seeds 427, 581, 605, 649, 1624 (full plans, before 0ac98c2): unsafe replace-route … contains unmanaged route 10.3.128.0/17',
-    full: estate([
-      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('10.3.128.0/17', 'tgw-1'), peeringRoute('10.3.0.0/16', 'pcx-old', 'blackhole')]),
-      network(spokeRef, ['10.3.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
-    ], [peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed, requesterCidrs: ['10.3.0.0/16'], accepterCidrs: ['10.0.0.0/16'] })]),
+    reason:
+      "the contract: no route peerkeeper writes equals or contains an unmanaged route's destination; 10.3.0.0/16 contains the transit gateway's 10.3.128.0/17, so the drifted route is reported, not rewritten (the planner already refuses to create the same route when it is missing instead of drifted)",
+    found:
+      'seeds 427, 581, 605, 649, 1624 (full plans, before 0ac98c2): unsafe replace-route … contains unmanaged route 10.3.128.0/17',
+    full: estate(
+      [
+        network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [
+          otherRoute('10.3.128.0/17', 'tgw-1'),
+          peeringRoute('10.3.0.0/16', 'pcx-old', 'blackhole'),
+        ]),
+        network(spokeRef, ['10.3.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
+      ],
+      [
+        peering('pcx-1', spokeRef, hubRef, 'active', {
+          tags: managed,
+          requesterCidrs: ['10.3.0.0/16'],
+          accepterCidrs: ['10.0.0.0/16'],
+        }),
+      ],
+    ),
     faults: [],
     check: (full) => {
       expect(writes(full, 'replace-route', '10.3.0.0/16')).toEqual([]);
@@ -78,16 +117,27 @@ const cases: Record<string, Case> = {
     },
   },
   'a stale route of a link that competes with a link whose spoke account denies access': {
-    reason: 'two active spokes with one range into the hub: a full read keeps the first (key order) and repoints its stale route; with the other spoke unreadable the contest is undecided, so the stale route must wait rather than be deleted',
+    reason:
+      'two active spokes with one range into the hub: a full read keeps the first (key order) and repoints its stale route; with the other spoke unreadable the contest is undecided, so the stale route must wait rather than be deleted',
     found: 'seed 905 (1 finding in 1,000 seeds after 0ac98c2): not-monotone delete-route',
-    full: estate([
-      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [peeringRoute('10.1.0.0/16', 'pcx-a')]),
-      network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-gone')]),
-      network(awsRef(SPOKE_B, 'vpc-b'), ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-b')]),
-    ], [
-      peering('pcx-a', spokeRef, hubRef, 'active', { requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] }),
-      peering('pcx-b', awsRef(SPOKE_B, 'vpc-b'), hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] }),
-    ]),
+    full: estate(
+      [
+        network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [peeringRoute('10.1.0.0/16', 'pcx-a')]),
+        network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-gone')]),
+        network(awsRef(SPOKE_B, 'vpc-b'), ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-b')]),
+      ],
+      [
+        peering('pcx-a', spokeRef, hubRef, 'active', {
+          requesterCidrs: ['10.1.0.0/16'],
+          accepterCidrs: ['10.0.0.0/16'],
+        }),
+        peering('pcx-b', awsRef(SPOKE_B, 'vpc-b'), hubRef, 'active', {
+          tags: managed,
+          requesterCidrs: ['10.1.0.0/16'],
+          accepterCidrs: ['10.0.0.0/16'],
+        }),
+      ],
+    ),
     faults: [denied(SPOKE_B)],
     check: (full, partial) => {
       expect(writes(full, 'replace-route', '10.0.0.0/16')).toHaveLength(1);
@@ -95,39 +145,67 @@ const cases: Record<string, Case> = {
     },
   },
   'a full table whose only free slot comes from a stale route that must wait': {
-    reason: 'AWS: 50 routes per table. The full plan deletes the stale route (its peering expired) and adds the spoke\'s route in the freed slot; with the stale route\'s far account unreadable the delete is held, so the route that needed its slot must be held too, not written into a full table',
-    found: 'seeds 41, 64, 99, 177, 375, 550, 649, 1072 … (45 findings in 3,000 seeds after 0ac98c2): unsafe … 50 routes + 1 created exceeds the 50-route quota',
-    full: estate([
-      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [
-        otherRoute('0.0.0.0/0', 'igw-1'),
-        ...Array.from({ length: 47 }, (_, k) => otherRoute(`198.18.${k}.0/24`, 'tgw-1')),
-        peeringRoute('10.3.0.0/16', 'pcx-old', 'blackhole'),
-      ]),
-      network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
-      network(awsRef(SPOKE_B, 'vpc-b'), ['10.3.0.0/16'], { role: 'other' }),
-    ], [
-      peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] }),
-      peering('pcx-old', awsRef(SPOKE_B, 'vpc-b'), hubRef, 'expired', { tags: managed, requesterCidrs: ['10.3.0.0/16'], accepterCidrs: ['10.0.0.0/16'] }),
-    ]),
+    reason:
+      "AWS: 50 routes per table. The full plan deletes the stale route (its peering expired) and adds the spoke's route in the freed slot; with the stale route's far account unreadable the delete is held, so the route that needed its slot must be held too, not written into a full table",
+    found:
+      'seeds 41, 64, 99, 177, 375, 550, 649, 1072 … (45 findings in 3,000 seeds after 0ac98c2): unsafe … 50 routes + 1 created exceeds the 50-route quota',
+    full: estate(
+      [
+        network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [
+          otherRoute('0.0.0.0/0', 'igw-1'),
+          ...Array.from({ length: 47 }, (_, k) => otherRoute(`198.18.${k}.0/24`, 'tgw-1')),
+          peeringRoute('10.3.0.0/16', 'pcx-old', 'blackhole'),
+        ]),
+        network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
+        network(awsRef(SPOKE_B, 'vpc-b'), ['10.3.0.0/16'], { role: 'other' }),
+      ],
+      [
+        peering('pcx-1', spokeRef, hubRef, 'active', {
+          tags: managed,
+          requesterCidrs: ['10.1.0.0/16'],
+          accepterCidrs: ['10.0.0.0/16'],
+        }),
+        peering('pcx-old', awsRef(SPOKE_B, 'vpc-b'), hubRef, 'expired', {
+          tags: managed,
+          requesterCidrs: ['10.3.0.0/16'],
+          accepterCidrs: ['10.0.0.0/16'],
+        }),
+      ],
+    ),
     faults: [denied(SPOKE_B)],
     check: (full, partial) => {
       expect(writes(full, 'create-route', '10.1.0.0/16')).toHaveLength(1);
-      const hubTable = (p: Plan) => changes(p).filter((a) => 'routeTableId' in a.target && a.target.routeTableId === 'rtb-vpc-hub');
-      const growth = (p: Plan) => hubTable(p).filter((a) => a.action === 'create-route').length - hubTable(p).filter((a) => a.action === 'delete-route').length;
+      const hubTable = (p: Plan) =>
+        changes(p).filter((a) => 'routeTableId' in a.target && a.target.routeTableId === 'rtb-vpc-hub');
+      const growth = (p: Plan) =>
+        hubTable(p).filter((a) => a.action === 'create-route').length -
+        hubTable(p).filter((a) => a.action === 'delete-route').length;
       expect(50 + growth(full)).toBeLessThanOrEqual(50);
       expect(50 + growth(partial)).toBeLessThanOrEqual(50);
     },
   },
   'a request for a range the hub still routes to a link it no longer wants but, in report mode, keeps': {
-    reason: 'drift: report keeps an unwanted managed link and its routes in place, so its range is still routed into the hub; accepting a partner for the same range gives the hub two links with one range (DESIGN §11), and the new link can never get its route (only reported as drift)',
+    reason:
+      'drift: report keeps an unwanted managed link and its routes in place, so its range is still routed into the hub; accepting a partner for the same range gives the hub two links with one range (DESIGN §11), and the new link can never get its route (only reported as drift)',
     found: 'seed 842 (full plan): unsafe link … 10.1.0.0/16 overlaps the ranges of link pcx-…09, both into the hub',
-    full: estate([
-      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [peeringRoute('10.1.0.0/16', 'pcx-old')]),
-      network(awsRef(SPOKE_A, 'vpc-x'), ['10.1.0.0/16'], { role: 'other' }, [peeringRoute('10.0.0.0/16', 'pcx-old')]),
-    ], [
-      peering('pcx-old', awsRef(SPOKE_A, 'vpc-x'), hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] }),
-      peering('pcx-p', awsRef(PARTNER, 'vpc-partner'), hubRef, 'requested', { requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'], expiresAt: '2026-11-25T00:00:00.000Z' }),
-    ]),
+    full: estate(
+      [
+        network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [peeringRoute('10.1.0.0/16', 'pcx-old')]),
+        network(awsRef(SPOKE_A, 'vpc-x'), ['10.1.0.0/16'], { role: 'other' }, [peeringRoute('10.0.0.0/16', 'pcx-old')]),
+      ],
+      [
+        peering('pcx-old', awsRef(SPOKE_A, 'vpc-x'), hubRef, 'active', {
+          tags: managed,
+          requesterCidrs: ['10.1.0.0/16'],
+          accepterCidrs: ['10.0.0.0/16'],
+        }),
+        peering('pcx-p', awsRef(PARTNER, 'vpc-partner'), hubRef, 'requested', {
+          requesterCidrs: ['10.1.0.0/16'],
+          accepterCidrs: ['10.0.0.0/16'],
+          expiresAt: '2026-11-25T00:00:00.000Z',
+        }),
+      ],
+    ),
     faults: [],
     policy: reportOnly,
     check: (full) => {
@@ -135,44 +213,77 @@ const cases: Record<string, Case> = {
     },
   },
   'a scope that carries a create into a full table but not the delete that frees its slot': {
-    reason: 'an event on the spoke\'s account keeps the hub route that points at the spoke (its peer) but not the hub\'s stale-route delete, which names no spoke: the scoped plan writes a 51st route into a 50-route table',
+    reason:
+      "an event on the spoke's account keeps the hub route that points at the spoke (its peer) but not the hub's stale-route delete, which names no spoke: the scoped plan writes a 51st route into a 50-route table",
     found: 'seed 99 (account scope 333333333333/eu-west-1): unsafe … 50 routes + 1 created exceeds the 50-route quota',
-    full: estate([
-      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [
-        otherRoute('0.0.0.0/0', 'igw-1'),
-        ...Array.from({ length: 47 }, (_, k) => otherRoute(`198.18.${k}.0/24`, 'tgw-1')),
-        peeringRoute('10.9.0.0/16', 'pcx-gone', 'blackhole'),
-      ]),
-      network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
-    ], [peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] })]),
+    full: estate(
+      [
+        network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [
+          otherRoute('0.0.0.0/0', 'igw-1'),
+          ...Array.from({ length: 47 }, (_, k) => otherRoute(`198.18.${k}.0/24`, 'tgw-1')),
+          peeringRoute('10.9.0.0/16', 'pcx-gone', 'blackhole'),
+        ]),
+        network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
+      ],
+      [
+        peering('pcx-1', spokeRef, hubRef, 'active', {
+          tags: managed,
+          requesterCidrs: ['10.1.0.0/16'],
+          accepterCidrs: ['10.0.0.0/16'],
+        }),
+      ],
+    ),
     faults: [],
     scope: { kind: 'account', cloud: 'aws', account: SPOKE_A, region: 'us-east-1' },
     check: (full, partial) => {
-      const hubTable = (p: Plan) => changes(p).filter((a) => 'routeTableId' in a.target && a.target.routeTableId === 'rtb-vpc-hub');
-      const growth = (p: Plan) => hubTable(p).filter((a) => a.action === 'create-route').length - hubTable(p).filter((a) => a.action === 'delete-route').length;
+      const hubTable = (p: Plan) =>
+        changes(p).filter((a) => 'routeTableId' in a.target && a.target.routeTableId === 'rtb-vpc-hub');
+      const growth = (p: Plan) =>
+        hubTable(p).filter((a) => a.action === 'create-route').length -
+        hubTable(p).filter((a) => a.action === 'delete-route').length;
       expect(writes(full, 'create-route', '10.1.0.0/16')).toHaveLength(1);
       expect(50 + growth(partial)).toBeLessThanOrEqual(50);
     },
   },
   'a managed range someone pointed at a NAT gateway': {
-    reason: 'DESIGN §5: a route in a managed table at a peered network\'s exact range is managed; pointed at a NAT gateway it carries none of the peer\'s traffic, so it is drift and is put back (as plan.test.ts "drifted route" says). Only next hops that are someone\'s routing design (transit, VPN, endpoints, interfaces, appliances) are never replaced',
+    reason:
+      "DESIGN §5: a route in a managed table at a peered network's exact range is managed; pointed at a NAT gateway it carries none of the peer's traffic, so it is drift and is put back (as plan.test.ts \"drifted route\" says). Only next hops that are someone's routing design (transit, VPN, endpoints, interfaces, appliances) are never replaced",
     found: 'chaos seed 3033 (unmanaged-untouched: 172.16.0.0/16 → nat-1 became → pcx-0)',
-    full: estate([
-      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('10.1.0.0/16', 'nat-0123456789abcdef0')]),
-      network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
-    ], [peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] })]),
+    full: estate(
+      [
+        network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('10.1.0.0/16', 'nat-0123456789abcdef0')]),
+        network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
+      ],
+      [
+        peering('pcx-1', spokeRef, hubRef, 'active', {
+          tags: managed,
+          requesterCidrs: ['10.1.0.0/16'],
+          accepterCidrs: ['10.0.0.0/16'],
+        }),
+      ],
+    ),
     faults: [],
     check: (full) => {
       expect(writes(full, 'replace-route', '10.1.0.0/16')).toHaveLength(1);
     },
   },
-  'a managed range someone pointed at an appliance\'s network interface': {
-    reason: 'the same route pointed at a network interface (a firewall appliance) is someone\'s routing design: reported, never replaced',
+  "a managed range someone pointed at an appliance's network interface": {
+    reason:
+      "the same route pointed at a network interface (a firewall appliance) is someone's routing design: reported, never replaced",
     found: 'the counterpart of chaos seed 3033',
-    full: estate([
-      network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('10.1.0.0/16', 'eni-0123456789abcdef0')]),
-      network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
-    ], [peering('pcx-1', spokeRef, hubRef, 'active', { tags: managed, requesterCidrs: ['10.1.0.0/16'], accepterCidrs: ['10.0.0.0/16'] })]),
+    full: estate(
+      [
+        network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [otherRoute('10.1.0.0/16', 'eni-0123456789abcdef0')]),
+        network(spokeRef, ['10.1.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-1')]),
+      ],
+      [
+        peering('pcx-1', spokeRef, hubRef, 'active', {
+          tags: managed,
+          requesterCidrs: ['10.1.0.0/16'],
+          accepterCidrs: ['10.0.0.0/16'],
+        }),
+      ],
+    ),
     faults: [],
     check: (full) => {
       expect(writes(full, 'replace-route', '10.1.0.0/16')).toEqual([]);
@@ -183,7 +294,12 @@ const cases: Record<string, Case> = {
 describe('plans made with failed reads (minimal reproductions of what the monotonicity oracle found)', () => {
   it.each(Object.entries(cases))('%s', (_name, c) => {
     const full = plan(c.full, c.policy);
-    const partial = planScope({ policy: c.policy ?? policy, observation: observeWithFaults(c.full, c.faults, governed), now: NOW, ...(c.scope ? { scope: c.scope } : {}) });
+    const partial = planScope({
+      policy: c.policy ?? policy,
+      observation: observeWithFaults(c.full, c.faults, governed),
+      now: NOW,
+      ...(c.scope ? { scope: c.scope } : {}),
+    });
     const fullKeys = new Set(changes(full).map(actionKey));
     expect(changes(partial).filter((a) => !fullKeys.has(actionKey(a)))).toEqual([]);
     c.check(full, partial);
@@ -197,9 +313,13 @@ describe('plans made with failed reads (minimal reproductions of what the monoto
  * did not read).
  */
 describe('scoped reconciles decide only what their reads can decide', () => {
-  const cases: Record<string, { reason: string; found: string; full: Estate; scope: Scope; check: (plan: Plan) => void }> = {
+  const cases: Record<
+    string,
+    { reason: string; found: string; full: Estate; scope: Scope; check: (plan: Plan) => void }
+  > = {
     'a network scope that never read the account holding a spoke that competes for the range': {
-      reason: 'two new spokes (a tag-selected group, so any governed account may hold one) want 10.1.0.0/16; a sweep would give it to the one in 222222222222 (key order), but the other spoke\'s network scope reads only its own account and the hub\'s (DESIGN §12: an event never reads every account a group names), so it links its spoke first. Links are first come, first served across scopes; what must hold is that the estate never ends with two links routing one range into the hub, and that the sweep then agrees (active links keep their slot)',
+      reason:
+        "two new spokes (a tag-selected group, so any governed account may hold one) want 10.1.0.0/16; a sweep would give it to the one in 222222222222 (key order), but the other spoke's network scope reads only its own account and the hub's (DESIGN §12: an event never reads every account a group names), so it links its spoke first. Links are first come, first served across scopes; what must hold is that the estate never ends with two links routing one range into the hub, and that the sweep then agrees (active links keep their slot)",
       found: 'emulator chaos seed 10011 (a network scope created the link a sweep would have given the other spoke)',
       full: estate([
         network(hubRef, ['10.0.0.0/16'], { role: 'hub' }),
@@ -213,7 +333,11 @@ describe('scoped reconciles decide only what their reads can decide', () => {
 
   it.each(Object.entries(cases))('%s', async (_name, c) => {
     const sweep = plan(c.full);
-    expect(changes(sweep).filter((a) => a.action === 'create-peering').map((a) => 'requester' in a.target && a.target.requester.account)).toEqual([SPOKE_A]);
+    expect(
+      changes(sweep)
+        .filter((a) => a.action === 'create-peering')
+        .map((a) => 'requester' in a.target && a.target.requester.account),
+    ).toEqual([SPOKE_A]);
     const memory = new MemoryCloud(c.full, () => NOW);
     const deps = { policy, providers: memoryProviders(memory), now: () => NOW };
     const scoped = await reconcileScope(c.scope, deps);
@@ -222,7 +346,9 @@ describe('scoped reconciles decide only what their reads can decide', () => {
     const sweep2 = await reconcileScope({ kind: 'estate' }, deps);
     expect(sweep2.writes).toBe(0);
     // Never two live links routing one range into the hub, whichever scope ran first.
-    const intoHub = sweep2.observation.peerings.filter((p) => (p.state === 'active' || p.state === 'requested') && p.accepter.id === 'vpc-hub');
+    const intoHub = sweep2.observation.peerings.filter(
+      (p) => (p.state === 'active' || p.state === 'requested') && p.accepter.id === 'vpc-hub',
+    );
     expect(intoHub).toHaveLength(1);
     expect(sweep1.plan.actions.filter((a) => a.action === 'create-peering')).toEqual([]);
   });
@@ -234,25 +360,43 @@ describe('scoped reconciles decide only what their reads can decide', () => {
  */
 describe('an event scope never creates what a complete sweep refuses', () => {
   const reportDrift = hubSpokePolicy({
-    limits: { maxChangesPerRun: 1000 }, providers: { aws: { regions: ['us-east-1', 'eu-west-1'], accounts: [HUB, SPOKE_A] } },
+    limits: { maxChangesPerRun: 1000 },
+    providers: { aws: { regions: ['us-east-1', 'eu-west-1'], accounts: [HUB, SPOKE_A] } },
     drift: { routes: 'revert', peerings: 'report', unknownPeerings: 'report' },
   });
   const oldSpoke = awsRef(SPOKE_A, 'vpc-old', 'eu-west-1');
   const newSpoke = awsRef(SPOKE_A, 'vpc-new', 'us-east-1');
   const cases: Record<string, { reason: string; found: string; policy: Policy; full: Estate; scope: Scope }> = {
     'a new spoke whose range a dead, reported link of another region still claims': {
-      reason: 'under drift.peerings: report the deleted managed link of the eu-west-1 spoke keeps its 10.5.0.0/16 in the sweep, which refuses the new us-east-1 spoke; the new spoke\'s network scope never reads eu-west-1 and creates the link',
+      reason:
+        "under drift.peerings: report the deleted managed link of the eu-west-1 spoke keeps its 10.5.0.0/16 in the sweep, which refuses the new us-east-1 spoke; the new spoke's network scope never reads eu-west-1 and creates the link",
       found: 'chaos seed 2448 (writes-bounded: the converged scope of a spoke network wrote 1 after e7a699c)',
       policy: reportDrift,
-      full: estate([network(hubRef, ['10.0.0.0/16'], { role: 'hub' }), network(oldSpoke, ['10.5.0.0/16'], { role: 'spoke' }), network(newSpoke, ['10.5.0.0/16'], { role: 'spoke' })],
-        [peering('pcx-old', oldSpoke, hubRef, 'deleted', { tags: managed, requesterCidrs: ['10.5.0.0/16'], accepterCidrs: ['10.0.0.0/16'] })]),
+      full: estate(
+        [
+          network(hubRef, ['10.0.0.0/16'], { role: 'hub' }),
+          network(oldSpoke, ['10.5.0.0/16'], { role: 'spoke' }),
+          network(newSpoke, ['10.5.0.0/16'], { role: 'spoke' }),
+        ],
+        [
+          peering('pcx-old', oldSpoke, hubRef, 'deleted', {
+            tags: managed,
+            requesterCidrs: ['10.5.0.0/16'],
+            accepterCidrs: ['10.0.0.0/16'],
+          }),
+        ],
+      ),
       scope: { kind: 'network', network: newSpoke },
     },
   };
 
   it.each(Object.entries(cases))('%s', async (_name, c) => {
     const memory = new MemoryCloud(c.full, () => NOW);
-    const deps = { policy: { ...c.policy, mode: 'observe' as const }, providers: memoryProviders(memory), now: () => NOW };
+    const deps = {
+      policy: { ...c.policy, mode: 'observe' as const },
+      providers: memoryProviders(memory),
+      now: () => NOW,
+    };
     const sweep = await reconcileScope({ kind: 'estate' }, deps);
     expect(changes(sweep.plan).filter((a) => a.action === 'create-peering')).toEqual([]);
     const scoped = await reconcileScope(c.scope, deps);

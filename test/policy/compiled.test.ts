@@ -33,11 +33,37 @@ describe('compiled policy (what the functions load)', () => {
   });
 
   it.each([
-    { reason: 'the YAML itself was packaged instead of the compiled JSON', text: readFileSync('examples/policy.yaml', 'utf8'), expected: /not JSON .*peerkeeper validate <policy\.yaml> --out policy\.json/ },
-    { reason: 'a truncated file must not load as half a policy', text: COMPILED.slice(0, COMPILED.length / 2), expected: /policy\.json: 1 problem .*not JSON/s },
-    { reason: 'a hand-edited unknown field is refused like in YAML', text: edited((p) => { p.mdoe = 'observe'; }), expected: /policy\.json: 1 problem.*\n.*mdoe/ },
-    { reason: 'a wrong type names its path', text: edited((p) => { (p.limits as Record<string, unknown>).maxChangesPerRun = 'many'; }), expected: /limits\.maxChangesPerRun: expected number/ },
-    { reason: 'cross-references are checked again: a connection naming a group that is gone', text: edited((p) => { p.groups = {}; }), expected: /connections\[0\]/ },
+    {
+      reason: 'the YAML itself was packaged instead of the compiled JSON',
+      text: readFileSync('examples/policy.yaml', 'utf8'),
+      expected: /not JSON .*peerkeeper validate <policy\.yaml> --out policy\.json/,
+    },
+    {
+      reason: 'a truncated file must not load as half a policy',
+      text: COMPILED.slice(0, COMPILED.length / 2),
+      expected: /policy\.json: 1 problem .*not JSON/s,
+    },
+    {
+      reason: 'a hand-edited unknown field is refused like in YAML',
+      text: edited((p) => {
+        p.mdoe = 'observe';
+      }),
+      expected: /policy\.json: 1 problem.*\n.*mdoe/,
+    },
+    {
+      reason: 'a wrong type names its path',
+      text: edited((p) => {
+        (p.limits as Record<string, unknown>).maxChangesPerRun = 'many';
+      }),
+      expected: /limits\.maxChangesPerRun: expected number/,
+    },
+    {
+      reason: 'cross-references are checked again: a connection naming a group that is gone',
+      text: edited((p) => {
+        p.groups = {};
+      }),
+      expected: /connections\[0\]/,
+    },
   ])('refuses $reason', ({ text, expected }) => {
     expect(problems(text)).toMatch(expected);
   });

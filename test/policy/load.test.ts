@@ -72,12 +72,20 @@ describe('loadPolicy', () => {
     const issues = issuesOf('version: 1\ngroups:\n  a: { cloud: aws\nb: 1\n');
     expect(issues.length).toBeGreaterThan(0);
     expect(issues[0]).toMatchObject({ file: 'policy.yaml', line: 4, path: '' });
-    expect(issuesOf('version: 1\nversion: 1\ngroups: {}\n')[0]).toMatchObject({ line: 2, column: 1, message: expect.stringMatching(/unique/) });
+    expect(issuesOf('version: 1\nversion: 1\ngroups: {}\n')[0]).toMatchObject({
+      line: 2,
+      column: 1,
+      message: expect.stringMatching(/unique/),
+    });
   });
 
   it('points a missing top-level field at the start of the file', () => {
-    expect(issuesOf('groups: {}\n')).toEqual([{ file: 'policy.yaml', line: 1, column: 1, path: 'version', message: 'required field "version" is missing' }]);
-    expect(issuesOf('')).toEqual([{ file: 'policy.yaml', line: 1, column: 1, path: '', message: 'expected object, received null' }]);
+    expect(issuesOf('groups: {}\n')).toEqual([
+      { file: 'policy.yaml', line: 1, column: 1, path: 'version', message: 'required field "version" is missing' },
+    ]);
+    expect(issuesOf('')).toEqual([
+      { file: 'policy.yaml', line: 1, column: 1, path: '', message: 'expected object, received null' },
+    ]);
   });
 
   const base = (body: string): string => `version: 1
@@ -100,12 +108,17 @@ ${body}`;
     connectedAndDenied: {
       reason: 'a pair both connected and denied is a contradiction; name both (deny order does not matter)',
       body: 'connections:\n  - { name: a, topology: hub-spoke, hub: hub, spokes: spokes }\ndeny:\n  - { between: [spokes, hub], reason: "no transit" }\n',
-      want: [[7, 'connections[0]', /connection "a" connects groups "hub" and "spokes", which deny\[0\] forbids: no transit/]],
+      want: [
+        [7, 'connections[0]', /connection "a" connects groups "hub" and "spokes", which deny\[0\] forbids: no transit/],
+      ],
     },
     meshDenied: {
       reason: 'a mesh connects its group with itself',
       body: 'connections:\n  - { name: a, topology: mesh, members: spokes }\n  - { name: b, topology: pair, between: [hub, data] }\ndeny:\n  - { between: [spokes, spokes], reason: r }\n',
-      want: [[7, 'connections[0]', /deny\[0\]/], [8, 'connections[1]', /joins aws group "hub" with azure group "data"/]],
+      want: [
+        [7, 'connections[0]', /deny\[0\]/],
+        [8, 'connections[1]', /joins aws group "hub" with azure group "data"/],
+      ],
     },
     duplicateName: {
       reason: 'connection names tag the peerings they create, so they must be unique',
@@ -135,12 +148,18 @@ ${body}`;
   });
 
   it('returns warnings without failing', () => {
-    const { warnings } = loadPolicy(base(`connections:
+    const { warnings } = loadPolicy(
+      base(`connections:
   - { name: a, topology: mesh, members: spokes, routes: { azureNextHop: 10.0.0.4 } }
   - { name: g, topology: mesh, members: g }
-`).replace('groups:\n', 'groups:\n  g: { cloud: gcp, region: us-east1, tags: { a: b } }\n'), 'p.yaml');
+`).replace('groups:\n', 'groups:\n  g: { cloud: gcp, region: us-east1, tags: { a: b } }\n'),
+      'p.yaml',
+    );
     expect(warnings.map((w) => `${w.line} ${w.path}`)).toEqual([
-      '3 groups.g.region', '3 groups.g.tags', '4 groups.hub', '6 groups.data',
+      '3 groups.g.region',
+      '3 groups.g.tags',
+      '4 groups.hub',
+      '6 groups.data',
       '8 connections[0].routes.azureNextHop',
     ]);
   });
@@ -148,17 +167,26 @@ ${body}`;
 
 describe('renderPolicyIssues', () => {
   it('writes one line per issue in file order', () => {
-    expect(renderPolicyIssues([
-      { file: 'policy.yaml', line: 12, column: 5, path: 'connections[0].hub', message: 'unknown group "hubb"' },
-      { file: 'policy.yaml', line: 2, column: 1, path: '', message: 'bad YAML' },
-      { file: 'policy.yaml', line: 0, column: 0, path: 'groups.x', message: 'no position' },
-    ])).toBe('policy.yaml groups.x: no position\npolicy.yaml:2:1 bad YAML\npolicy.yaml:12:5 connections[0].hub: unknown group "hubb"');
+    expect(
+      renderPolicyIssues([
+        { file: 'policy.yaml', line: 12, column: 5, path: 'connections[0].hub', message: 'unknown group "hubb"' },
+        { file: 'policy.yaml', line: 2, column: 1, path: '', message: 'bad YAML' },
+        { file: 'policy.yaml', line: 0, column: 0, path: 'groups.x', message: 'no position' },
+      ]),
+    ).toBe(
+      'policy.yaml groups.x: no position\npolicy.yaml:2:1 bad YAML\npolicy.yaml:12:5 connections[0].hub: unknown group "hubb"',
+    );
   });
 });
 
 describe('policyJsonSchema', () => {
   it('describes the input form with an id and title', () => {
-    const schema = policyJsonSchema() as { $id: string; title: string; required: string[]; properties: Record<string, { description?: string }> };
+    const schema = policyJsonSchema() as {
+      $id: string;
+      title: string;
+      required: string[];
+      properties: Record<string, { description?: string }>;
+    };
     expect(schema.$id).toBe('urn:peerkeeper:policy:v1');
     expect(schema.title).toBe('peerkeeper policy');
     // Input form: fields with defaults are optional, so only version and groups are required.
@@ -188,12 +216,17 @@ describe('loadPolicy fuzz', () => {
   });
 
   it('arbitrary JSON-ish objects, and mutations of a good policy, load or throw PolicyError', () => {
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => loadsOrPolicyError(stringify(value))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => loadsOrPolicyError(stringify(value))),
+      { numRuns: 500 },
+    );
     const good = loadPolicy(GOOD, 'p.yaml').policy;
-    const mutated = fc.record({
-      key: fc.constantFrom('groups', 'connections', 'deny', 'approvals', 'mode', 'version', 'providers', 'limits'),
-      value: fc.jsonValue({ maxDepth: 3 }),
-    }).map(({ key, value }) => stringify({ ...good, [key]: value }));
+    const mutated = fc
+      .record({
+        key: fc.constantFrom('groups', 'connections', 'deny', 'approvals', 'mode', 'version', 'providers', 'limits'),
+        value: fc.jsonValue({ maxDepth: 3 }),
+      })
+      .map(({ key, value }) => stringify({ ...good, [key]: value }));
     fc.assert(fc.property(mutated, loadsOrPolicyError), { numRuns: 500 });
   });
 });

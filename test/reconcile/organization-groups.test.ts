@@ -19,7 +19,9 @@ const policy: Policy = PolicySchema.parse({
     // No account list: whoever the Workloads OU holds (nested OUs too) and tags a VPC as a spoke.
     workloads: { cloud: 'aws', organizationalUnit: 'Workloads', tags: { 'peerkeeper/role': 'spoke' } },
   },
-  connections: [{ name: 'workloads-to-hub', topology: 'hub-spoke', hub: 'hub', spokes: 'workloads', routes: { tables: 'all' } }],
+  connections: [
+    { name: 'workloads-to-hub', topology: 'hub-spoke', hub: 'hub', spokes: 'workloads', routes: { tables: 'all' } },
+  ],
 });
 
 /**
@@ -31,14 +33,25 @@ describe('organizationalUnit groups, end to end', () => {
   let emu: AwsEmulator;
   let adapter: AwsPeeringAdapter;
   const clock = testClock();
-  const vpcs = { hub: { vpcId: '', mainRouteTableId: '' }, prod: { vpcId: '', mainRouteTableId: '' }, lab: { vpcId: '', mainRouteTableId: '' }, suspended: { vpcId: '', mainRouteTableId: '' } };
+  const vpcs = {
+    hub: { vpcId: '', mainRouteTableId: '' },
+    prod: { vpcId: '', mainRouteTableId: '' },
+    lab: { vpcId: '', mainRouteTableId: '' },
+    suspended: { vpcId: '', mainRouteTableId: '' },
+  };
   const ou = { workloads: '', prod: '', sandbox: '' };
 
   const reconcile = (scope: Parameters<typeof reconcileScope>[0]): Promise<ReconcileResult> =>
     reconcileScope(scope, { policy, providers: { aws: adapter }, now: clock.now, sleep: async () => undefined });
-  const peeringWith = (vpcId: string) => [...emu.state.peerings.values()].find((p) =>
-    [p.requester.vpcId, p.accepter.vpcId].includes(vpcs.hub.vpcId) && [p.requester.vpcId, p.accepter.vpcId].includes(vpcId) && p.status === 'active');
-  const route = (table: string, destination: string) => emu.state.routeTables.get(table)?.routes.find((r) => r.destination === destination)?.vpcPeeringConnectionId;
+  const peeringWith = (vpcId: string) =>
+    [...emu.state.peerings.values()].find(
+      (p) =>
+        [p.requester.vpcId, p.accepter.vpcId].includes(vpcs.hub.vpcId) &&
+        [p.requester.vpcId, p.accepter.vpcId].includes(vpcId) &&
+        p.status === 'active',
+    );
+  const route = (table: string, destination: string) =>
+    emu.state.routeTables.get(table)?.routes.find((r) => r.destination === destination)?.vpcPeeringConnectionId;
 
   beforeAll(async () => {
     emu = await startAwsEmulator({ hubAccount: HUB, now: clock.now });
@@ -47,13 +60,27 @@ describe('organizationalUnit groups, end to end', () => {
     ou.prod = org.createOrganizationalUnit(ou.workloads, 'Prod').id;
     ou.sandbox = org.createOrganizationalUnit(org.rootId, 'Sandbox').id;
     for (const account of [PROD, LAB, SUSPENDED]) emu.state.setRole(account, { roleName: 'peerkeeper-member' });
-    vpcs.hub = emu.state.createVpc({ account: HUB, region: 'us-east-1', cidr: CIDRS.hub, tags: { 'peerkeeper/role': 'hub' } });
+    vpcs.hub = emu.state.createVpc({
+      account: HUB,
+      region: 'us-east-1',
+      cidr: CIDRS.hub,
+      tags: { 'peerkeeper/role': 'hub' },
+    });
     const discovery = awsDiscoveryFor(policy, { AWS_ENDPOINT_URL: emu.url });
     // The adapter as createAwsProvider builds it, with static credentials for the emulator.
     const allowed = new Set([HUB]);
-    adapter = new AwsPeeringAdapter({ roleName: 'peerkeeper-member', regions: ['us-east-1'], allowedAccounts: allowed, hubAccount: HUB,
-      endpoint: emu.url, credentials: STATIC, backoff: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } },
-    { directory: discovery!.directory, allowed, close: () => discovery!.source.close() });
+    adapter = new AwsPeeringAdapter(
+      {
+        roleName: 'peerkeeper-member',
+        regions: ['us-east-1'],
+        allowedAccounts: allowed,
+        hubAccount: HUB,
+        endpoint: emu.url,
+        credentials: STATIC,
+        backoff: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+      },
+      { directory: discovery!.directory, allowed, close: () => discovery!.source.close() },
+    );
     process.env.AWS_ACCESS_KEY_ID = STATIC.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = STATIC.secretAccessKey;
   });
@@ -65,7 +92,12 @@ describe('organizationalUnit groups, end to end', () => {
   it('peers an account vended into a nested OU, with routes on both sides, on its vending event', async () => {
     const created = emu.organization.createAccount('payments', 'payments@example.com', PROD);
     emu.organization.moveAccount(created.id, emu.organization.rootId, ou.prod);
-    vpcs.prod = emu.state.createVpc({ account: PROD, region: 'us-east-1', cidr: CIDRS.prod, tags: { 'peerkeeper/role': 'spoke' } });
+    vpcs.prod = emu.state.createVpc({
+      account: PROD,
+      region: 'us-east-1',
+      cidr: CIDRS.prod,
+      tags: { 'peerkeeper/role': 'spoke' },
+    });
     const result = await reconcile({ kind: 'account', cloud: 'aws', account: PROD });
     expect(result.plan.problems.filter((p) => p.code === 'ungoverned')).toEqual([]);
     const peering = peeringWith(vpcs.prod.vpcId);
@@ -76,7 +108,12 @@ describe('organizationalUnit groups, end to end', () => {
 
   it('leaves an account vended into another OU untouched, and says it is not governed', async () => {
     emu.organization.addAccount({ id: LAB, name: 'lab', parentId: ou.sandbox, joinedMethod: 'CREATED' });
-    vpcs.lab = emu.state.createVpc({ account: LAB, region: 'us-east-1', cidr: CIDRS.lab, tags: { 'peerkeeper/role': 'spoke' } });
+    vpcs.lab = emu.state.createVpc({
+      account: LAB,
+      region: 'us-east-1',
+      cidr: CIDRS.lab,
+      tags: { 'peerkeeper/role': 'spoke' },
+    });
     const result = await reconcile({ kind: 'account', cloud: 'aws', account: LAB });
     expect(result.writes).toBe(0);
     expect(result.plan.problems.map((p) => p.code)).toContain('ungoverned');
@@ -85,7 +122,12 @@ describe('organizationalUnit groups, end to end', () => {
 
   it('does not govern a suspended account in the OU; the sweep converges with zero writes', async () => {
     emu.organization.addAccount({ id: SUSPENDED, name: 'old', parentId: ou.prod, state: 'SUSPENDED' });
-    vpcs.suspended = emu.state.createVpc({ account: SUSPENDED, region: 'us-east-1', cidr: CIDRS.suspended, tags: { 'peerkeeper/role': 'spoke' } });
+    vpcs.suspended = emu.state.createVpc({
+      account: SUSPENDED,
+      region: 'us-east-1',
+      cidr: CIDRS.suspended,
+      tags: { 'peerkeeper/role': 'spoke' },
+    });
     const sweep = await reconcile({ kind: 'estate' });
     expect(sweep.plan.complete).toBe(true);
     expect(sweep.writes).toBe(0);
@@ -96,9 +138,15 @@ describe('organizationalUnit groups, end to end', () => {
   it('reports the links of an account moved out of the OU and keeps them (never deleted in the same run)', async () => {
     const before = peeringWith(vpcs.prod.vpcId)!.id;
     emu.organization.moveAccount(PROD, ou.prod, ou.sandbox);
-    for (const scope of [{ kind: 'account', cloud: 'aws', account: PROD } as const, { kind: 'estate' } as const, { kind: 'account', cloud: 'aws', account: HUB } as const]) {
+    for (const scope of [
+      { kind: 'account', cloud: 'aws', account: PROD } as const,
+      { kind: 'estate' } as const,
+      { kind: 'account', cloud: 'aws', account: HUB } as const,
+    ]) {
       const result = await reconcile(scope);
-      expect(result.plan.actions.filter((a) => a.action === 'delete-peering' || a.action === 'delete-route')).toEqual([]);
+      expect(result.plan.actions.filter((a) => a.action === 'delete-peering' || a.action === 'delete-route')).toEqual(
+        [],
+      );
       expect(result.writes).toBe(0);
       if (scope.kind !== 'account' || scope.account !== PROD) {
         const reports = result.plan.actions.filter((a) => a.action === 'report' && a.target.subject === before);

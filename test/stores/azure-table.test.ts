@@ -15,7 +15,9 @@ describe('Azure Table stores (Azurite 3.35)', () => {
   });
 
   const table = async (): Promise<TableClient> => {
-    const client = TableClient.fromConnectionString(azurite.connectionString, `peerkeeper${++tables}`, { allowInsecureConnection: true });
+    const client = TableClient.fromConnectionString(azurite.connectionString, `peerkeeper${++tables}`, {
+      allowInsecureConnection: true,
+    });
     await ensureTable(client);
     await ensureTable(client); // creating an existing table is not an error
     return client;
@@ -28,7 +30,9 @@ describe('Azure Table stores (Azurite 3.35)', () => {
 
   it('keeps the record intact through JSON and the etag-guarded replace', async () => {
     const store = new AzureTableApprovalStore(await table());
-    const record = sampleRecord('/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v1/virtualNetworkPeerings/p#1?');
+    const record = sampleRecord(
+      '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v1/virtualNetworkPeerings/p#1?',
+    );
     await store.put(record);
     const decided = { ...record, status: 'approved' as const, message: { channel: 'C1', ts: '1.2' }, version: 2 };
     expect(await store.compareAndSet(decided, 1)).toBe(true);

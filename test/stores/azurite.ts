@@ -29,8 +29,22 @@ export async function startAzurite(): Promise<Azurite> {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const bin = join(__dirname, '../../node_modules/azurite/dist/src/table/main.js');
-    const child = spawn(process.execPath, [bin, '--inMemoryPersistence', '--tableHost', '127.0.0.1', '--tablePort', String(port),
-      '--skipApiVersionCheck', '--loose', '--disableTelemetry', '--silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        '--inMemoryPersistence',
+        '--tableHost',
+        '127.0.0.1',
+        '--tablePort',
+        String(port),
+        '--skipApiVersionCheck',
+        '--loose',
+        '--disableTelemetry',
+        '--silent',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       await started(child);
       return {

@@ -29,7 +29,16 @@ export function sampleRecord(peeringId: string, overrides: Partial<ApprovalRecor
 }
 
 function entry(n: number, at: string): AuditEntry {
-  return { id: `e${n}`, at, actor: 'peerkeeper', action: 'accept-peering', subject: `aws:pcx-${n}`, reason: `case ${n}`, outcome: 'done', planHash: 'sha256:abc' };
+  return {
+    id: `e${n}`,
+    at,
+    actor: 'peerkeeper',
+    action: 'accept-peering',
+    subject: `aws:pcx-${n}`,
+    reason: `case ${n}`,
+    outcome: 'done',
+    planHash: 'sha256:abc',
+  };
 }
 
 /**
@@ -57,7 +66,13 @@ export function storeContract(factory: StoreFactory): void {
     const store = await factory.approvals();
     const record = sampleRecord('pcx-cas');
     await store.put(record);
-    const approved: ApprovalRecord = { ...record, status: 'approved', decidedBy: 'U1', decidedAt: '2024-05-01T11:00:00.000Z', version: 2 };
+    const approved: ApprovalRecord = {
+      ...record,
+      status: 'approved',
+      decidedBy: 'U1',
+      decidedAt: '2024-05-01T11:00:00.000Z',
+      version: 2,
+    };
     expect(await store.compareAndSet(approved, 1)).toBe(true);
     expect(await store.compareAndSet({ ...record, status: 'rejected', version: 2 }, 1)).toBe(false);
     expect(await store.get(record.id)).toEqual(approved);
@@ -76,7 +91,8 @@ export function storeContract(factory: StoreFactory): void {
     const record = sampleRecord('pcx-race');
     await store.put(record);
     const attempts = Array.from({ length: 10 }, (_, i) =>
-      store.compareAndSet({ ...record, status: 'approved', decidedBy: `U${i}`, version: 2 }, 1));
+      store.compareAndSet({ ...record, status: 'approved', decidedBy: `U${i}`, version: 2 }, 1),
+    );
     const results = await Promise.all(attempts);
     expect(results.filter(Boolean)).toHaveLength(1);
     const winner = results.indexOf(true);

@@ -16,7 +16,8 @@ describe('DynamoDB stores (dynalite)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
   });
@@ -48,12 +49,28 @@ describe('DynamoDB stores (dynalite)', () => {
   });
 
   it.each([
-    { reason: 'with a retention, DynamoDB TTL removes the entry that many days after it was written', retentionDays: 400, expected: String(Date.parse('2026-01-01T00:00:00.000Z') / 1000 + 400 * 86_400) },
-    { reason: 'without one, the entry carries no TTL attribute and is kept', retentionDays: undefined, expected: undefined },
+    {
+      reason: 'with a retention, DynamoDB TTL removes the entry that many days after it was written',
+      retentionDays: 400,
+      expected: String(Date.parse('2026-01-01T00:00:00.000Z') / 1000 + 400 * 86_400),
+    },
+    {
+      reason: 'without one, the entry carries no TTL attribute and is kept',
+      retentionDays: undefined,
+      expected: undefined,
+    },
   ])('audit entries: $reason', async ({ retentionDays, expected }) => {
     const tableName = await table(auditTableInput);
     const audit = new DynamoAuditLog({ client, tableName, ...(retentionDays === undefined ? {} : { retentionDays }) });
-    const entry = { id: 'a1', at: '2026-01-01T00:00:00.000Z', actor: 'peerkeeper', action: 'replace-route', subject: 'aws:rtb-1:10.1.0.0/16', reason: 'drift', outcome: 'done' };
+    const entry = {
+      id: 'a1',
+      at: '2026-01-01T00:00:00.000Z',
+      actor: 'peerkeeper',
+      action: 'replace-route',
+      subject: 'aws:rtb-1:10.1.0.0/16',
+      reason: 'drift',
+      outcome: 'done',
+    };
     await audit.append(entry);
     const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
     const raw = await client.send(new ScanCommand({ TableName: tableName }));
@@ -63,15 +80,37 @@ describe('DynamoDB stores (dynalite)', () => {
 
   it.each([
     { reason: 'unset keeps entries forever', value: undefined, expected: undefined },
-    { reason: 'a whole number of days sets the TTL that far after each entry', value: '30', expected: String(Date.parse('2026-01-01T00:00:00.000Z') / 1000 + 30 * 86_400) },
+    {
+      reason: 'a whole number of days sets the TTL that far after each entry',
+      value: '30',
+      expected: String(Date.parse('2026-01-01T00:00:00.000Z') / 1000 + 30 * 86_400),
+    },
   ])('PEERKEEPER_AUDIT_RETENTION_DAYS: $reason', async ({ value, expected }) => {
     const tableName = await table(auditTableInput);
     const saved = { ...process.env };
     // The hub's DynamoDB client is built from the environment, as in Lambda: point it at dynalite.
-    Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: await client.config.endpoint!().then((e) => `${e.protocol}//${e.hostname}:${String(e.port)}`), AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: await client.config.endpoint!().then(
+        (e) => `${e.protocol}//${e.hostname}:${String(e.port)}`,
+      ),
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
     try {
-      const services = createHubServices({ PEERKEEPER_AUDIT_TABLE: tableName, ...(value === undefined ? {} : { PEERKEEPER_AUDIT_RETENTION_DAYS: value }) });
-      await services.audit!.append({ id: 'a2', at: '2026-01-01T00:00:00.000Z', actor: 'peerkeeper', action: 'create-route', subject: 's', reason: 'r', outcome: 'done' });
+      const services = createHubServices({
+        PEERKEEPER_AUDIT_TABLE: tableName,
+        ...(value === undefined ? {} : { PEERKEEPER_AUDIT_RETENTION_DAYS: value }),
+      });
+      await services.audit!.append({
+        id: 'a2',
+        at: '2026-01-01T00:00:00.000Z',
+        actor: 'peerkeeper',
+        action: 'create-route',
+        subject: 's',
+        reason: 'r',
+        outcome: 'done',
+      });
     } finally {
       process.env = saved;
     }
@@ -80,7 +119,9 @@ describe('DynamoDB stores (dynalite)', () => {
   });
 
   it.each(['0', '-5', '1.5', 'forever'])('refuses PEERKEEPER_AUDIT_RETENTION_DAYS=%s at cold start', (value) => {
-    expect(() => createHubServices({ PEERKEEPER_AUDIT_TABLE: 'audit', PEERKEEPER_AUDIT_RETENTION_DAYS: value })).toThrow(/expected a whole number of days/);
+    expect(() =>
+      createHubServices({ PEERKEEPER_AUDIT_TABLE: 'audit', PEERKEEPER_AUDIT_RETENTION_DAYS: value }),
+    ).toThrow(/expected a whole number of days/);
   });
 
   it('reports a missing table as a terminal error', async () => {

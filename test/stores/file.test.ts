@@ -15,7 +15,10 @@ describe('file stores', () => {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  storeContract({ approvals: async () => new FileApprovalStore(await fresh()), audit: async () => new FileAuditLog(await fresh()) });
+  storeContract({
+    approvals: async () => new FileApprovalStore(await fresh()),
+    audit: async () => new FileAuditLog(await fresh()),
+  });
 
   it('sees records written by another instance on the same directory', async () => {
     const dir = await fresh();
@@ -31,7 +34,15 @@ describe('file stores', () => {
   it('skips a torn last audit line left by a crash', async () => {
     const dir = await fresh();
     const log = new FileAuditLog(dir);
-    await log.append({ id: 'e1', at: '2024-05-01T10:00:00.000Z', actor: 'peerkeeper', action: 'approve', subject: 'aws:pcx-1', reason: 'r', outcome: 'approved' });
+    await log.append({
+      id: 'e1',
+      at: '2024-05-01T10:00:00.000Z',
+      actor: 'peerkeeper',
+      action: 'approve',
+      subject: 'aws:pcx-1',
+      reason: 'r',
+      outcome: 'approved',
+    });
     await appendFile(join(dir, 'audit.jsonl'), '{"id":"e2","at":"2024-05-');
     expect((await log.list()).map((e) => e.id)).toEqual(['e1']);
   });
@@ -45,9 +56,15 @@ describe('file store across processes', () => {
       const record = sampleRecord('pcx-processes');
       await new FileApprovalStore(dir).put(record);
       const worker = join(__dirname, 'file-race-worker.ts');
-      const run = (who: string): Promise<string> => new Promise((resolve, reject) => {
-        execFile(process.execPath, ['--import', 'tsx', worker, dir, record.id, who], { cwd: join(__dirname, '../..') }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-      });
+      const run = (who: string): Promise<string> =>
+        new Promise((resolve, reject) => {
+          execFile(
+            process.execPath,
+            ['--import', 'tsx', worker, dir, record.id, who],
+            { cwd: join(__dirname, '../..') },
+            (error, stdout) => (error ? reject(error) : resolve(stdout)),
+          );
+        });
       const results = await Promise.all(['U1', 'U2', 'U3', 'U4', 'U5', 'U6'].map(run));
       expect(results.filter((r) => r === 'won')).toHaveLength(1);
       expect(results.filter((r) => r === 'lost')).toHaveLength(5);

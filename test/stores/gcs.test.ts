@@ -15,7 +15,10 @@ describe('GCS stores (local JSON-API emulator)', () => {
 
   const bucket = async (): Promise<string> => {
     const name = `peerkeeper-${++buckets}`;
-    const res = await fetch(`${gcs.baseUrl}/storage/v1/b?project=test`, { method: 'POST', body: JSON.stringify({ name }) });
+    const res = await fetch(`${gcs.baseUrl}/storage/v1/b?project=test`, {
+      method: 'POST',
+      body: JSON.stringify({ name }),
+    });
     expect(res.status).toBe(200);
     return name;
   };
@@ -31,16 +34,24 @@ describe('GCS stores (local JSON-API emulator)', () => {
       seen.push(new Headers(init?.headers).get('authorization'));
       return fetch(input, init);
     };
-    const store = new GcsApprovalStore({ bucket: await bucket(), baseUrl: gcs.baseUrl, fetch: recording, getAccessToken: async () => 'ya29.test' });
+    const store = new GcsApprovalStore({
+      bucket: await bucket(),
+      baseUrl: gcs.baseUrl,
+      fetch: recording,
+      getAccessToken: async () => 'ya29.test',
+    });
     await store.put(sampleRecord('pcx-token'));
     expect(seen).toEqual(['Bearer ya29.test']);
   });
 
   it('reports a write to a missing bucket as terminal and a 503 as retryable', async () => {
-    await expect(new GcsApprovalStore({ bucket: 'no-such-bucket', baseUrl: gcs.baseUrl }).put(sampleRecord('pcx-nobucket')))
-      .rejects.toMatchObject({ name: 'TerminalError', code: 'notFound' });
-    const unavailable: typeof fetch = async () => new Response('{"error":{"code":503,"errors":[{"reason":"backendError"}]}}', { status: 503 });
-    await expect(new GcsApprovalStore({ bucket: 'b', baseUrl: gcs.baseUrl, fetch: unavailable }).get('x'))
-      .rejects.toMatchObject({ name: 'RetryableError', code: 'backendError' });
+    await expect(
+      new GcsApprovalStore({ bucket: 'no-such-bucket', baseUrl: gcs.baseUrl }).put(sampleRecord('pcx-nobucket')),
+    ).rejects.toMatchObject({ name: 'TerminalError', code: 'notFound' });
+    const unavailable: typeof fetch = async () =>
+      new Response('{"error":{"code":503,"errors":[{"reason":"backendError"}]}}', { status: 503 });
+    await expect(
+      new GcsApprovalStore({ bucket: 'b', baseUrl: gcs.baseUrl, fetch: unavailable }).get('x'),
+    ).rejects.toMatchObject({ name: 'RetryableError', code: 'backendError' });
   });
 });

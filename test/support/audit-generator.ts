@@ -21,10 +21,36 @@ export function generateAuditLog(opts: { entries: number; days: number; until: D
     const at = start + h * 3_600_000;
     const desired = 120 + Math.floor(h / 24);
     const converged = desired - Math.floor(random() * 6);
-    out.push({ id: `sweep-${h}`, at: iso(at), actor: 'peerkeeper', action: 'sweep', subject: 'estate', kind: 'conformance', reason: `${converged} of ${desired}`,
-      outcome: 'complete', counts: { desired, converged, pending: desired - converged > 2 ? 2 : 0, held: Math.max(0, desired - converged - 2), refused: 1 } });
+    out.push({
+      id: `sweep-${h}`,
+      at: iso(at),
+      actor: 'peerkeeper',
+      action: 'sweep',
+      subject: 'estate',
+      kind: 'conformance',
+      reason: `${converged} of ${desired}`,
+      outcome: 'complete',
+      counts: {
+        desired,
+        converged,
+        pending: desired - converged > 2 ? 2 : 0,
+        held: Math.max(0, desired - converged - 2),
+        refused: 1,
+      },
+    });
     // The last 3 sweeps cannot read one spoke account.
-    if (h >= sweeps - 3) out.push({ id: `unread-${h}`, at: iso(at), actor: 'peerkeeper', action: 'observe', subject: 'aws:333333333333:us-east-1', cloud: 'aws', kind: 'unreadable-partition', reason: 'AccessDenied: sts:AssumeRole', outcome: 'unreadable' });
+    if (h >= sweeps - 3)
+      out.push({
+        id: `unread-${h}`,
+        at: iso(at),
+        actor: 'peerkeeper',
+        action: 'observe',
+        subject: 'aws:333333333333:us-east-1',
+        cloud: 'aws',
+        kind: 'unreadable-partition',
+        reason: 'AccessDenied: sts:AssumeRole',
+        outcome: 'unreadable',
+      });
   }
   let n = 0;
   while (out.length < opts.entries) {
@@ -34,20 +60,79 @@ export function generateAuditLog(opts: { entries: number; days: number; until: D
     const roll = random();
     if (roll < 0.45) {
       const kind = random() < 0.8 ? 'route-drift' : 'peering-drift';
-      out.push({ id: `drift-${n}`, at: iso(at), actor: 'peerkeeper', action: kind === 'route-drift' ? 'replace-route' : 'update-peering', subject: `${cloud}:rtb-${n % 40}:10.${n % 200}.0.0/16`,
-        cloud, kind, detectedAt: iso(at - (5_000 + random() * 240_000)), reason: 'route drift: wanted through the link', outcome: random() < 0.97 ? 'done' : 'failed' });
+      out.push({
+        id: `drift-${n}`,
+        at: iso(at),
+        actor: 'peerkeeper',
+        action: kind === 'route-drift' ? 'replace-route' : 'update-peering',
+        subject: `${cloud}:rtb-${n % 40}:10.${n % 200}.0.0/16`,
+        cloud,
+        kind,
+        detectedAt: iso(at - (5_000 + random() * 240_000)),
+        reason: 'route drift: wanted through the link',
+        outcome: random() < 0.97 ? 'done' : 'failed',
+      });
     } else if (roll < 0.7) {
-      out.push({ id: `create-${n}`, at: iso(at), actor: 'peerkeeper', action: random() < 0.5 ? 'accept-peering' : 'create-route', subject: `${cloud}:pcx-${n}`, cloud, reason: 'spokes-to-hub: hub-spoke connection allows the spoke', outcome: 'done' });
+      out.push({
+        id: `create-${n}`,
+        at: iso(at),
+        actor: 'peerkeeper',
+        action: random() < 0.5 ? 'accept-peering' : 'create-route',
+        subject: `${cloud}:pcx-${n}`,
+        cloud,
+        reason: 'spokes-to-hub: hub-spoke connection allows the spoke',
+        outcome: 'done',
+      });
     } else if (roll < 0.82) {
-      const reason = [`request from vpc-${n} (666666666666): account 666666666666 is not listed in the policy`, `CIDR overlap: requester 10.0.0.0/16 overlaps accepter 10.0.0.0/16`, 'denied by policy: spokes talk through the hub'][n % 3]!;
-      out.push({ id: `reject-${n}`, at: iso(at), actor: 'peerkeeper', action: 'reject-peering', subject: `aws:pcx-${n}`, cloud: 'aws', reason, outcome: 'done' });
+      const reason = [
+        `request from vpc-${n} (666666666666): account 666666666666 is not listed in the policy`,
+        `CIDR overlap: requester 10.0.0.0/16 overlaps accepter 10.0.0.0/16`,
+        'denied by policy: spokes talk through the hub',
+      ][n % 3]!;
+      out.push({
+        id: `reject-${n}`,
+        at: iso(at),
+        actor: 'peerkeeper',
+        action: 'reject-peering',
+        subject: `aws:pcx-${n}`,
+        cloud: 'aws',
+        reason,
+        outcome: 'done',
+      });
     } else if (roll < 0.92 && at + 3_600_000 < end) {
       const waited = 60_000 + random() * 7_200_000;
-      out.push({ id: `apr-${n}-pending`, at: iso(at), actor: 'peerkeeper', action: 'request-approval', subject: `aws:pcx-${n}`, reason: 'partner-link: pair connection needs human approval', outcome: 'pending' });
+      out.push({
+        id: `apr-${n}-pending`,
+        at: iso(at),
+        actor: 'peerkeeper',
+        action: 'request-approval',
+        subject: `aws:pcx-${n}`,
+        reason: 'partner-link: pair connection needs human approval',
+        outcome: 'pending',
+      });
       const approved = random() < 0.8;
-      if (at + waited < end) out.push({ id: `apr-${n}-${approved ? 'approved' : 'rejected'}`, at: iso(at + waited), actor: `slack:U0${n % 4}NETOPS`, action: approved ? 'approve' : 'reject', subject: `aws:pcx-${n}`, reason: approved ? 'approve by an approver' : 'not this quarter', outcome: approved ? 'approved' : 'rejected' });
+      if (at + waited < end)
+        out.push({
+          id: `apr-${n}-${approved ? 'approved' : 'rejected'}`,
+          at: iso(at + waited),
+          actor: `slack:U0${n % 4}NETOPS`,
+          action: approved ? 'approve' : 'reject',
+          subject: `aws:pcx-${n}`,
+          reason: approved ? 'approve by an approver' : 'not this quarter',
+          outcome: approved ? 'approved' : 'rejected',
+        });
     } else {
-      out.push({ id: `unmanaged-${n % 25}-${n}`, at: iso(at), actor: 'peerkeeper', action: 'report', subject: `pcx-legacy${n % 25}`, cloud, kind: 'unmanaged-peering', reason: 'unmanaged peering a ⇄ b is not in the policy; left alone', outcome: 'reported' });
+      out.push({
+        id: `unmanaged-${n % 25}-${n}`,
+        at: iso(at),
+        actor: 'peerkeeper',
+        action: 'report',
+        subject: `pcx-legacy${n % 25}`,
+        cloud,
+        kind: 'unmanaged-peering',
+        reason: 'unmanaged peering a ⇄ b is not in the policy; left alone',
+        outcome: 'reported',
+      });
     }
   }
   return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -15,7 +15,12 @@ export interface TestClock {
 /** A clock for emulators, adapters and handlers under test: deterministic, never the wall clock. */
 export function testClock(start: Date = TEST_NOW): TestClock {
   let at = start.getTime();
-  return { now: () => new Date(at), advance: (ms) => { at += ms; } };
+  return {
+    now: () => new Date(at),
+    advance: (ms) => {
+      at += ms;
+    },
+  };
 }
 
 /**
@@ -26,5 +31,10 @@ export function testClock(start: Date = TEST_NOW): TestClock {
 export function runningClock(start: Date = TEST_NOW): TestClock {
   const origin = performance.now();
   let offset = 0;
-  return { now: () => new Date(start.getTime() + offset + Math.floor(performance.now() - origin)), advance: (ms) => { offset += ms; } };
+  return {
+    now: () => new Date(start.getTime() + offset + Math.floor(performance.now() - origin)),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
 }

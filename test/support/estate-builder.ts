@@ -8,8 +8,19 @@ export function awsRef(account: string, id: string, region = 'us-east-1'): Netwo
 }
 
 /** A route table with the VPC's local routes plus the given ones. */
-export function table(id: string, network: NetworkRef, cidrs: readonly string[], routes: Route[] = [], extra: Partial<RouteTable> = {}): RouteTable {
-  const local: Route[] = cidrs.map((c) => ({ destination: c, target: { kind: 'other', id: 'local' }, origin: 'system', state: 'active' }));
+export function table(
+  id: string,
+  network: NetworkRef,
+  cidrs: readonly string[],
+  routes: Route[] = [],
+  extra: Partial<RouteTable> = {},
+): RouteTable {
+  const local: Route[] = cidrs.map((c) => ({
+    destination: c,
+    target: { kind: 'other', id: 'local' },
+    origin: 'system',
+    state: 'active',
+  }));
   return { id, network, tags: {}, routes: [...local, ...routes], ...extra };
 }
 
@@ -18,24 +29,57 @@ export function network(ref: NetworkRef, cidrs: string[], tags: Record<string, s
   return { ref, cidrs, tags, routeTables: [table(`rtb-${ref.id}`, ref, cidrs, routes, { main: true })] };
 }
 
-export const peeringRoute = (destination: string, peeringId: string, state: Route['state'] = 'active'): Route => ({ destination, target: { kind: 'peering', peeringId }, origin: 'static', state });
-export const otherRoute = (destination: string, id: string): Route => ({ destination, target: { kind: 'other', id }, origin: 'static', state: 'active' });
+export const peeringRoute = (destination: string, peeringId: string, state: Route['state'] = 'active'): Route => ({
+  destination,
+  target: { kind: 'peering', peeringId },
+  origin: 'static',
+  state,
+});
+export const otherRoute = (destination: string, id: string): Route => ({
+  destination,
+  target: { kind: 'other', id },
+  origin: 'static',
+  state: 'active',
+});
 
 /** A peering between two networks. */
-export function peering(id: string, requester: Network | NetworkRef, accepter: Network | NetworkRef, state: Peering['state'], extra: Partial<Peering> = {}): Peering {
+export function peering(
+  id: string,
+  requester: Network | NetworkRef,
+  accepter: Network | NetworkRef,
+  state: Peering['state'],
+  extra: Partial<Peering> = {},
+): Peering {
   const ref = (n: Network | NetworkRef) => ('ref' in n ? n.ref : n);
   const cidrs = (n: Network | NetworkRef) => ('ref' in n ? { cidrs: n.cidrs } : {});
   const r = cidrs(requester);
   const a = cidrs(accepter);
   return {
-    id, cloud: ref(requester).cloud, requester: ref(requester), accepter: ref(accepter), state, options: {}, tags: {},
-    ...(r.cidrs ? { requesterCidrs: r.cidrs } : {}), ...(a.cidrs ? { accepterCidrs: a.cidrs } : {}), ...extra,
+    id,
+    cloud: ref(requester).cloud,
+    requester: ref(requester),
+    accepter: ref(accepter),
+    state,
+    options: {},
+    tags: {},
+    ...(r.cidrs ? { requesterCidrs: r.cidrs } : {}),
+    ...(a.cidrs ? { accepterCidrs: a.cidrs } : {}),
+    ...extra,
   };
 }
 
 /** An estate snapshot. */
 export function estate(networks: Network[], peerings: Peering[] = [], extra: Partial<Estate> = {}): Estate {
-  return { version: 1, observedAt: '2026-11-20T12:00:00.000Z', complete: true, gaps: [], accounts: [], networks, peerings, ...extra };
+  return {
+    version: 1,
+    observedAt: '2026-11-20T12:00:00.000Z',
+    complete: true,
+    gaps: [],
+    accounts: [],
+    networks,
+    peerings,
+    ...extra,
+  };
 }
 
 export const HUB = '111111111111';

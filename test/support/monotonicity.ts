@@ -40,11 +40,22 @@ const describeView = (faults: readonly ReadFault[], blind: boolean) =>
   `${blind ? '(no unread entries) ' : ''}${faults.map((f) => `${f.partition.account}${f.partition.region ? `/${f.partition.region}` : ''} ${describeFault(f)}`).join('; ')}`;
 
 /** Plans one observation of a world, recording a throw as a finding instead of stopping the run. */
-function planOrFinding(planner: Planner, world: RealWorld, input: { observation: Observation; decisions: ReadonlyMap<string, ApprovalState>; scope?: Scope }, view: string, findings: Finding[]): Plan | undefined {
+function planOrFinding(
+  planner: Planner,
+  world: RealWorld,
+  input: { observation: Observation; decisions: ReadonlyMap<string, ApprovalState>; scope?: Scope },
+  view: string,
+  findings: Finding[],
+): Plan | undefined {
   try {
     return planner({ policy: world.policy, now: NOW, ...input });
   } catch (error) {
-    findings.push({ seed: world.seed, kind: 'throws', view, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    findings.push({
+      seed: world.seed,
+      kind: 'throws',
+      view,
+      detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
     return undefined;
   }
 }
@@ -52,7 +63,11 @@ function planOrFinding(planner: Planner, world: RealWorld, input: { observation:
 /** Where approvals stand for a third of the pending requests (approved, rejected, pending, expired): the same for every view. */
 function randomDecisions(rng: Prng, world: RealWorld): Map<string, ApprovalState> {
   const states: ApprovalState[] = ['approved', 'approved', 'rejected', 'pending', 'expired'];
-  return new Map(world.estate.peerings.filter((p) => p.state === 'requested' && rng.chance(0.35)).map((p) => [p.id, rng.pick(states)]));
+  return new Map(
+    world.estate.peerings
+      .filter((p) => p.state === 'requested' && rng.chance(0.35))
+      .map((p) => [p.id, rng.pick(states)]),
+  );
 }
 
 /** A scope an event could name in what the partial view saw: one of its route tables, networks or accounts. */
@@ -74,7 +89,11 @@ function randomScope(rng: Prng, observation: Observation): Scope | undefined {
  * rules; an incomplete observation that cannot say where its gaps are (no `unread`, or a failed account discovery)
  * acts on nothing.
  */
-export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED): { findings: Finding[]; stats: SeedStats; world: RealWorld } {
+export function judgeSeed(
+  seed: number,
+  planner: Planner,
+  views = VIEWS_PER_SEED,
+): { findings: Finding[]; stats: SeedStats; world: RealWorld } {
   const world = realWorld(seed);
   const rng = new Prng(seed * 7919 + 1);
   const safety = new PlanSafety(world);
@@ -85,7 +104,13 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
   if (full) {
     for (const detail of safety.check(full, decisions)) findings.push({ seed, kind: 'unsafe', view: 'full', detail });
     stats.fullChanges = full.actions.filter(isMutating).length;
-    for (const h of full.held) findings.push({ seed, kind: 'held-when-complete', view: 'full', detail: `${h.action.action} ${JSON.stringify(h.action.target)} waits for ${h.waitingFor.join(', ')}: ${h.reason}` });
+    for (const h of full.held)
+      findings.push({
+        seed,
+        kind: 'held-when-complete',
+        view: 'full',
+        detail: `${h.action.action} ${JSON.stringify(h.action.target)} waits for ${h.waitingFor.join(', ')}: ${h.reason}`,
+      });
   }
   const fullKeys = new Set((full?.actions ?? []).filter(isMutating).map(actionKey));
   const judge = (partial: Plan, view: string, unlocated: (cloud: Cloud) => boolean) => {
@@ -93,8 +118,20 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
     const changes = partial.actions.filter(isMutating);
     for (const a of changes) {
       const what = `${a.action} ${JSON.stringify(a.target)}`;
-      if (unlocated(a.cloud)) findings.push({ seed, kind: 'acted-blind', view, detail: `${what}: planned although the observation cannot say what it did not read` });
-      else if (full && !fullKeys.has(actionKey(a))) findings.push({ seed, kind: 'not-monotone', view, detail: `${what}: the plan with every read succeeding has no such action` });
+      if (unlocated(a.cloud))
+        findings.push({
+          seed,
+          kind: 'acted-blind',
+          view,
+          detail: `${what}: planned although the observation cannot say what it did not read`,
+        });
+      else if (full && !fullKeys.has(actionKey(a)))
+        findings.push({
+          seed,
+          kind: 'not-monotone',
+          view,
+          detail: `${what}: the plan with every read succeeding has no such action`,
+        });
     }
     return changes.length;
   };
@@ -103,7 +140,8 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
     const blind = rng.chance(0.05);
     const view = describeView(faults, blind);
     // No unread entries: nothing is known for certain. A failed discovery (`*`): nothing of that cloud.
-    const unlocated = (cloud: Cloud) => blind || faults.some((f) => f.partition.account === '*' && f.partition.cloud === cloud);
+    const unlocated = (cloud: Cloud) =>
+      blind || faults.some((f) => f.partition.account === '*' && f.partition.cloud === cloud);
     const observation = observeWithFaults(world.estate, faults, world.truth.partitions, blind);
     const partial = planOrFinding(planner, world, { observation, decisions }, view, findings);
     if (partial) {
@@ -112,7 +150,15 @@ export function judgeSeed(seed: number, planner: Planner, views = VIEWS_PER_SEED
       stats.partialHeld += partial.held.length;
     }
     const scope = randomScope(rng, observation);
-    const scoped = scope && planOrFinding(planner, world, { observation, decisions, scope }, `${view} | scope ${describeScope(scope)}`, findings);
+    const scoped =
+      scope &&
+      planOrFinding(
+        planner,
+        world,
+        { observation, decisions, scope },
+        `${view} | scope ${describeScope(scope)}`,
+        findings,
+      );
     if (scoped && scope) judge(scoped, `${view} | scope ${describeScope(scope)}`, unlocated);
   }
   const unique = new Map(findings.map((f) => [`${f.kind}|${f.view}|${f.detail}`, f]));

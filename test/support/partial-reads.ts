@@ -3,7 +3,8 @@ import type { Partition } from '../../shared/providers/port';
 import type { Prng } from '../chaos/prng';
 
 /** The list calls an AWS observation makes per (account, region), plus the role assumption before them. */
-export type ReadCall = 'AssumeRole' | 'DescribeVpcs' | 'DescribeRouteTables' | 'DescribeVpcPeeringConnections' | 'ListAccounts';
+export type ReadCall =
+  'AssumeRole' | 'DescribeVpcs' | 'DescribeRouteTables' | 'DescribeVpcPeeringConnections' | 'ListAccounts';
 export type ReadFaultKind = 'AccessDenied' | 'throttled' | 'server-error' | 'truncated';
 
 /**
@@ -19,7 +20,10 @@ export interface ReadFault {
 }
 
 const CODES: Readonly<Record<ReadFaultKind, string>> = {
-  AccessDenied: 'AccessDenied', throttled: 'RequestLimitExceeded', 'server-error': 'InternalError', truncated: 'page 2 failed (InternalError)',
+  AccessDenied: 'AccessDenied',
+  throttled: 'RequestLimitExceeded',
+  'server-error': 'InternalError',
+  truncated: 'page 2 failed (InternalError)',
 };
 
 /** The line an adapter writes for a failed read: `DescribeRouteTables failed (RequestLimitExceeded)`. */
@@ -27,7 +31,10 @@ export function describeFault(f: ReadFault): string {
   return f.kind === 'truncated' ? `${f.call}: ${CODES[f.kind]}; list truncated` : `${f.call} failed (${CODES[f.kind]})`;
 }
 
-const covers = (p: Partition, ref: NetworkRef) => p.cloud === ref.cloud && (p.account === '*' || p.account === ref.account) && (p.region === undefined || p.region === ref.region);
+const covers = (p: Partition, ref: NetworkRef) =>
+  p.cloud === ref.cloud &&
+  (p.account === '*' || p.account === ref.account) &&
+  (p.region === undefined || p.region === ref.region);
 
 /** Keeps the first `share` of a list: page 1 arrived, page 2 did not. */
 function prefix<T>(items: readonly T[], share: number | undefined): Set<T> {
@@ -42,10 +49,17 @@ function prefix<T>(items: readonly T[], share: number | undefined): Set<T> {
  * unless `withoutUnread` (an old snapshot: incomplete, with no idea where). Gaps the full observation already had stay.
  * Networks and peerings are shared with `full`, not copied: planning never changes its input.
  */
-export function observeWithFaults(full: Observation, faults: readonly ReadFault[], governed: readonly Partition[], withoutUnread = false): Observation {
+export function observeWithFaults(
+  full: Observation,
+  faults: readonly ReadFault[],
+  governed: readonly Partition[],
+  withoutUnread = false,
+): Observation {
   if (faults.length === 0) return full;
-  const at = (ref: NetworkRef, call: ReadCall) => faults.filter((f) => (f.call === call || f.call === 'AssumeRole') && covers(f.partition, ref));
-  const inPartition = <T>(items: readonly T[], ref: (t: T) => NetworkRef, f: ReadFault) => items.filter((t) => covers(f.partition, ref(t)));
+  const at = (ref: NetworkRef, call: ReadCall) =>
+    faults.filter((f) => (f.call === call || f.call === 'AssumeRole') && covers(f.partition, ref));
+  const inPartition = <T>(items: readonly T[], ref: (t: T) => NetworkRef, f: ReadFault) =>
+    items.filter((t) => covers(f.partition, ref(t)));
   const dropped = new Set<unknown>();
   const truncate = <T>(items: readonly T[], ref: (t: T) => NetworkRef, call: ReadCall) => {
     for (const f of faults.filter((x) => x.call === call)) {
@@ -61,25 +75,51 @@ export function observeWithFaults(full: Observation, faults: readonly ReadFault[
       const tables = n.routeTables;
       const failed = at(n.ref, 'DescribeRouteTables').filter((f) => f.call === 'DescribeRouteTables');
       if (failed.length === 0) return n;
-      const kept = failed.every((f) => f.kind === 'truncated') ? prefix(tables, Math.min(...failed.map((f) => f.keep ?? 0.5))) : new Set();
+      const kept = failed.every((f) => f.kind === 'truncated')
+        ? prefix(tables, Math.min(...failed.map((f) => f.keep ?? 0.5)))
+        : new Set();
       return { ...n, routeTables: tables.filter((t) => kept.has(t)) };
     });
   // A peering is listed by each governed partition it has a side in; it is seen when one of those listings arrived.
   const listedBy = (p: Peering) => [p.requester, p.accepter].filter((ref) => governed.some((g) => covers(g, ref)));
   const listingFaults = (ref: NetworkRef) => at(ref, 'DescribeVpcPeeringConnections');
-  const seenFrom = (p: Peering, ref: NetworkRef) => listingFaults(ref).every((f) => f.kind === 'truncated' && f.call !== 'AssumeRole'
-    && prefix(full.peerings.filter((q) => listedBy(q).some((r) => covers(f.partition, r))), f.keep).has(p));
+  const seenFrom = (p: Peering, ref: NetworkRef) =>
+    listingFaults(ref).every(
+      (f) =>
+        f.kind === 'truncated' &&
+        f.call !== 'AssumeRole' &&
+        prefix(
+          full.peerings.filter((q) => listedBy(q).some((r) => covers(f.partition, r))),
+          f.keep,
+        ).has(p),
+    );
   // EC2 shows a peering's tags only to the account that set them: a request seen from its accepter alone comes
   // untagged (peerkeeper tags the accepter's view when it accepts, so live links keep theirs).
-  const fromAccepterOnly = (p: Peering) => p.state === 'requested' && listedBy(p).some((r) => r === p.requester) && !seenFrom(p, p.requester);
-  const peerings = full.peerings.filter((p) => listedBy(p).some((ref) => seenFrom(p, ref))).map((p) => (fromAccepterOnly(p) ? { ...p, tags: {} } : p));
+  const fromAccepterOnly = (p: Peering) =>
+    p.state === 'requested' && listedBy(p).some((r) => r === p.requester) && !seenFrom(p, p.requester);
+  const peerings = full.peerings
+    .filter((p) => listedBy(p).some((ref) => seenFrom(p, ref)))
+    .map((p) => (fromAccepterOnly(p) ? { ...p, tags: {} } : p));
   const denied = new Set(faults.filter((f) => f.call === 'AssumeRole').map((f) => f.partition.account));
   const unread: UnreadPartition[] = faults.map((f) => ({
-    cloud: f.partition.cloud, account: f.partition.account, ...(f.partition.region && f.call !== 'AssumeRole' ? { region: f.partition.region } : {}), reason: describeFault(f),
+    cloud: f.partition.cloud,
+    account: f.partition.account,
+    ...(f.partition.region && f.call !== 'AssumeRole' ? { region: f.partition.region } : {}),
+    reason: describeFault(f),
   }));
-  const gaps = [...full.gaps, ...unread.map((u) => `${u.cloud}:${u.account}${u.region ? `:${u.region}` : ''}: ${u.reason}; observation incomplete`)];
+  const gaps = [
+    ...full.gaps,
+    ...unread.map(
+      (u) => `${u.cloud}:${u.account}${u.region ? `:${u.region}` : ''}: ${u.reason}; observation incomplete`,
+    ),
+  ];
   return {
-    complete: false, gaps, ...(withoutUnread ? {} : { unread: [...(full.unread ?? []), ...unread] }), accounts: full.accounts.filter((a) => !denied.has(a.account)), networks, peerings,
+    complete: false,
+    gaps,
+    ...(withoutUnread ? {} : { unread: [...(full.unread ?? []), ...unread] }),
+    accounts: full.accounts.filter((a) => !denied.has(a.account)),
+    networks,
+    peerings,
   };
 }
 
@@ -89,14 +129,29 @@ export function observeWithFaults(full: Observation, faults: readonly ReadFault[
  */
 export function randomFaults(rng: Prng, governed: readonly Partition[], denying: readonly string[]): ReadFault[] {
   const faults: ReadFault[] = [];
-  for (const account of denying) if (rng.chance(0.85)) faults.push({ partition: { cloud: 'aws', account }, call: 'AssumeRole', kind: 'AccessDenied' });
-  const calls: ReadCall[] = ['AssumeRole', 'DescribeVpcs', 'DescribeRouteTables', 'DescribeRouteTables', 'DescribeVpcPeeringConnections'];
+  for (const account of denying)
+    if (rng.chance(0.85))
+      faults.push({ partition: { cloud: 'aws', account }, call: 'AssumeRole', kind: 'AccessDenied' });
+  const calls: ReadCall[] = [
+    'AssumeRole',
+    'DescribeVpcs',
+    'DescribeRouteTables',
+    'DescribeRouteTables',
+    'DescribeVpcPeeringConnections',
+  ];
   for (let i = 0, n = rng.int(faults.length === 0 ? 1 : 0, 3); i < n; i++) {
     const partition = rng.pick(governed);
     const call = rng.pick(calls);
-    const kind: ReadFaultKind = call === 'AssumeRole' ? 'AccessDenied' : rng.pick(['throttled', 'server-error', 'truncated', 'truncated']);
-    faults.push({ partition: call === 'AssumeRole' ? { cloud: partition.cloud, account: partition.account } : partition, call, kind, ...(kind === 'truncated' ? { keep: rng.next() } : {}) });
+    const kind: ReadFaultKind =
+      call === 'AssumeRole' ? 'AccessDenied' : rng.pick(['throttled', 'server-error', 'truncated', 'truncated']);
+    faults.push({
+      partition: call === 'AssumeRole' ? { cloud: partition.cloud, account: partition.account } : partition,
+      call,
+      kind,
+      ...(kind === 'truncated' ? { keep: rng.next() } : {}),
+    });
   }
-  if (rng.chance(0.04)) faults.push({ partition: { cloud: 'aws', account: '*' }, call: 'ListAccounts', kind: 'throttled' });
+  if (rng.chance(0.04))
+    faults.push({ partition: { cloud: 'aws', account: '*' }, call: 'ListAccounts', kind: 'throttled' });
   return faults;
 }

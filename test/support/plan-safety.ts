@@ -1,5 +1,15 @@
 import { cidrContains, cidrsOverlap, tryParseCidr } from '../../shared/cidr';
-import type { Action, Cloud, Network, NetworkRef, Peering, PeeringHandle, Plan, Route, RouteTable } from '../../shared/model';
+import type {
+  Action,
+  Cloud,
+  Network,
+  NetworkRef,
+  Peering,
+  PeeringHandle,
+  Plan,
+  Route,
+  RouteTable,
+} from '../../shared/model';
 import { isMutating, networkKey } from '../../shared/model';
 import type { ApprovalState } from '../../shared/planner';
 import { listedAccounts } from '../../shared/policy';
@@ -12,7 +22,13 @@ const ROUTES_PER_TABLE: Readonly<Record<Cloud, number>> = { aws: 50, azure: 400,
 /** What makes two actions the same for the oracle: kind, cloud, target, before and after — never the reason. */
 export function actionKey(a: Action): string {
   const { action, cloud, target } = a;
-  return JSON.stringify({ action, cloud, target, before: 'before' in a ? a.before : undefined, after: 'after' in a ? a.after : undefined });
+  return JSON.stringify({
+    action,
+    cloud,
+    target,
+    before: 'before' in a ? a.before : undefined,
+    after: 'after' in a ? a.after : undefined,
+  });
 }
 
 /** Roles whose live peerings are links peerkeeper keeps and routes (their ranges compete with new links). */
@@ -40,7 +56,11 @@ export class PlanSafety {
     this.networks = new Map(world.estate.networks.map((n) => [networkKey(n.ref), n]));
     this.peerings = new Map(world.estate.peerings.map((p) => [p.id, p]));
     this.oracle = new PolicyOracle(world.policy, world.estate);
-    this.ownHops = new Set(world.policy.connections.flatMap((c) => (c.routes.azureNextHop ? [`VirtualAppliance:${c.routes.azureNextHop}`] : [])));
+    this.ownHops = new Set(
+      world.policy.connections.flatMap((c) =>
+        c.routes.azureNextHop ? [`VirtualAppliance:${c.routes.azureNextHop}`] : [],
+      ),
+    );
   }
 
   private role(id: string | undefined): PeeringRole | undefined {
@@ -59,7 +79,9 @@ export class PlanSafety {
 
   /** Routes peerkeeper never owns: every non-peering next hop but its own appliance, and routes through live peerings nobody gave it. */
   private unmanaged(route: Route): boolean {
-    return route.target.kind === 'other' ? !this.ownHops.has(route.target.id) : this.role(route.target.peeringId) === 'foreign';
+    return route.target.kind === 'other'
+      ? !this.ownHops.has(route.target.id)
+      : this.role(route.target.peeringId) === 'foreign';
   }
 
   /**
@@ -67,7 +89,10 @@ export class PlanSafety {
    * peer's traffic: drift, which peerkeeper puts back (DESIGN §5). Every other next hop is someone's design.
    */
   private static isDrift(route: Route): boolean {
-    return route.target.kind === 'other' && (/^(nat-|igw-|eigw-)/.test(route.target.id) || /^(Internet|None)$/i.test(route.target.id));
+    return (
+      route.target.kind === 'other' &&
+      (/^(nat-|igw-|eigw-)/.test(route.target.id) || /^(Internet|None)$/i.test(route.target.id))
+    );
   }
 
   /** Every violation in the plan's actions (held actions are never executed and are not judged here). */
@@ -84,8 +109,14 @@ export class PlanSafety {
   private checkAction(a: Action, decisions: ReadonlyMap<string, ApprovalState>, out: string[]): void {
     const what = `${a.action} ${'id' in a.target && a.target.id ? a.target.id : ''}`;
     switch (a.action) {
-      case 'delete-peering': if (!DELETABLE.has(this.role(a.target.id))) out.push(`${what}: deletes a peering peerkeeper does not own (${this.role(a.target.id)})`); return;
-      case 'update-peering': if (!UPDATABLE.has(this.role(a.target.id))) out.push(`${what}: changes a peering peerkeeper does not own (${this.role(a.target.id)})`); return;
+      case 'delete-peering':
+        if (!DELETABLE.has(this.role(a.target.id)))
+          out.push(`${what}: deletes a peering peerkeeper does not own (${this.role(a.target.id)})`);
+        return;
+      case 'update-peering':
+        if (!UPDATABLE.has(this.role(a.target.id)))
+          out.push(`${what}: changes a peering peerkeeper does not own (${this.role(a.target.id)})`);
+        return;
       case 'accept-peering': {
         if (!a.target.id) return; // the accept of a peering this plan creates: judged as a created link
         const p = this.peerings.get(a.target.id);
@@ -93,27 +124,47 @@ export class PlanSafety {
         if (p?.state !== 'requested') out.push(`${what}: accepts a peering that is ${p?.state ?? 'not observed'}`);
         if (!p) return;
         const verdict = this.oracle.verdict(p.requester, p.accepter);
-        if (!this.networks.has(networkKey(p.requester)) && !listedAccounts(this.world.policy, 'aws').has(p.requester.account)) out.push(`${what}: accepts a request from unlisted account ${p.requester.account} (${role})`);
+        if (
+          !this.networks.has(networkKey(p.requester)) &&
+          !listedAccounts(this.world.policy, 'aws').has(p.requester.account)
+        )
+          out.push(`${what}: accepts a request from unlisted account ${p.requester.account} (${role})`);
         // A human may approve what no connection names (unmatchedRequests: chat), never what a deny rule forbids.
         const approved = decisions.get(p.id) === 'approved';
         const askable = approved && this.world.policy.unmatchedRequests === 'chat';
         if (verdict.denied) out.push(`${what}: accepts a pair a deny rule forbids (${role})`);
         else if (!verdict.wanted && !askable) out.push(`${what}: accepts a pair the policy does not want (${role})`);
-        else if (!verdict.auto && !approved) out.push(`${what}: accepts without the approval its connection requires (${decisions.get(p.id) ?? 'never asked'})`);
+        else if (!verdict.auto && !approved)
+          out.push(
+            `${what}: accepts without the approval its connection requires (${decisions.get(p.id) ?? 'never asked'})`,
+          );
         if (decisions.get(p.id) === 'rejected') out.push(`${what}: accepts a request an approver rejected`);
         return;
       }
-      case 'create-peering': if (!this.oracle.verdict(a.target.requester, a.target.accepter).wanted) out.push(`${what}: creates ${networkKey(a.target.requester)} → ${networkKey(a.target.accepter)}, which the policy does not want`); return;
-      case 'delete-route': case 'replace-route': {
+      case 'create-peering':
+        if (!this.oracle.verdict(a.target.requester, a.target.accepter).wanted)
+          out.push(
+            `${what}: creates ${networkKey(a.target.requester)} → ${networkKey(a.target.accepter)}, which the policy does not want`,
+          );
+        return;
+      case 'delete-route':
+      case 'replace-route': {
         // A route through a live peering nobody gave peerkeeper may be repointed to a wanted link (a peering target is
         // managed, DESIGN §5) but never removed; every other next hop is never touched.
-        const foreign = a.action === 'replace-route' && (a.before.target.kind === 'peering' || PlanSafety.isDrift(a.before));
-        if (this.unmanaged(a.before) && !foreign) out.push(`${a.action} ${a.target.routeTableId} ${a.target.destination}: touches an unmanaged route (${a.before.target.kind === 'other' ? a.before.target.id : a.before.target.peeringId})`);
+        const foreign =
+          a.action === 'replace-route' && (a.before.target.kind === 'peering' || PlanSafety.isDrift(a.before));
+        if (this.unmanaged(a.before) && !foreign)
+          out.push(
+            `${a.action} ${a.target.routeTableId} ${a.target.destination}: touches an unmanaged route (${a.before.target.kind === 'other' ? a.before.target.id : a.before.target.peeringId})`,
+          );
         if (a.action === 'replace-route') this.checkWrite(a, out);
         return;
       }
-      case 'create-route': this.checkWrite(a, out); return;
-      default: return;
+      case 'create-route':
+        this.checkWrite(a, out);
+        return;
+      default:
+        return;
     }
   }
 
@@ -123,7 +174,8 @@ export class PlanSafety {
     const what = `${a.action} ${routeTableId} ${destination}`;
     const net = this.networks.get(networkKey(network));
     if (isWholeSpace(destination)) out.push(`${what}: writes a whole-space route`);
-    if (isV6(destination) && !net?.cidrs.some(isV6)) out.push(`${what}: writes an IPv6 route into a network without IPv6`);
+    if (isV6(destination) && !net?.cidrs.some(isV6))
+      out.push(`${what}: writes an IPv6 route into a network without IPv6`);
     const table = net?.routeTables.find((t) => t.id === routeTableId);
     for (const u of table?.routes ?? []) {
       if (!this.unmanaged(u) || u.destination === destination) continue;
@@ -134,7 +186,8 @@ export class PlanSafety {
     if (same && a.action === 'create-route') out.push(`${what}: equals unmanaged route ${same.destination}`);
     const h = a.after.kind === 'peering' ? a.after.peering : undefined;
     const peer = h ? (networkKey(h.requester) === networkKey(network) ? h.accepter : h.requester) : a.peer;
-    if (peer && !this.ranges(peer).includes(destination)) out.push(`${what}: routes a range that is not the peer's (${networkKey(peer)})`);
+    if (peer && !this.ranges(peer).includes(destination))
+      out.push(`${what}: routes a range that is not the peer's (${networkKey(peer)})`);
   }
 
   /** Links the plan brings up: accepted requests and created peerings, by their two sides. */
@@ -152,23 +205,49 @@ export class PlanSafety {
    * active peering that still has a route in the network's tables after the plan (routed, whoever owns it).
    */
   private linksOf(ref: NetworkRef, actions: readonly Action[], introduced: readonly PeeringHandle[]): PeeringHandle[] {
-    const deleted = new Set(actions.flatMap((a) => (a.action === 'delete-peering' && a.target.id ? [a.target.id] : [])));
-    const rerouted = new Set(actions.flatMap((a) => (a.action === 'delete-route' || a.action === 'replace-route' ? [`${a.target.routeTableId}#${a.target.destination}`] : [])));
+    const deleted = new Set(
+      actions.flatMap((a) => (a.action === 'delete-peering' && a.target.id ? [a.target.id] : [])),
+    );
+    const rerouted = new Set(
+      actions.flatMap((a) =>
+        a.action === 'delete-route' || a.action === 'replace-route'
+          ? [`${a.target.routeTableId}#${a.target.destination}`]
+          : [],
+      ),
+    );
     const tables = this.networks.get(networkKey(ref))?.routeTables ?? [];
-    const routed = (id: string) => tables.some((t) => t.routes.some((r) => r.target.kind === 'peering' && r.target.peeringId === id && !rerouted.has(`${t.id}#${r.destination}`)));
-    const touches = (h: PeeringHandle) => networkKey(h.requester) === networkKey(ref) || networkKey(h.accepter) === networkKey(ref);
-    const kept = (p: Peering) => KEPT.has(this.role(p.id)) && (this.role(p.id) === 'partner-link' || this.oracle.verdict(p.requester, p.accepter).wanted);
-    const live = this.world.estate.peerings.filter((p) => p.state === 'active' && !deleted.has(p.id) && touches(p) && (kept(p) || routed(p.id)));
+    const routed = (id: string) =>
+      tables.some((t) =>
+        t.routes.some(
+          (r) => r.target.kind === 'peering' && r.target.peeringId === id && !rerouted.has(`${t.id}#${r.destination}`),
+        ),
+      );
+    const touches = (h: PeeringHandle) =>
+      networkKey(h.requester) === networkKey(ref) || networkKey(h.accepter) === networkKey(ref);
+    const kept = (p: Peering) =>
+      KEPT.has(this.role(p.id)) &&
+      (this.role(p.id) === 'partner-link' || this.oracle.verdict(p.requester, p.accepter).wanted);
+    const live = this.world.estate.peerings.filter(
+      (p) => p.state === 'active' && !deleted.has(p.id) && touches(p) && (kept(p) || routed(p.id)),
+    );
     return [...live, ...introduced.filter(touches)];
   }
 
   /** A new link: no whole space, no overlap with its peer, with unmanaged routed ranges, or with another link into either side. */
-  private checkLink(link: PeeringHandle, actions: readonly Action[], introduced: readonly PeeringHandle[], out: string[]): void {
+  private checkLink(
+    link: PeeringHandle,
+    actions: readonly Action[],
+    introduced: readonly PeeringHandle[],
+    out: string[],
+  ): void {
     const what = `link ${link.id ?? 'new'} ${networkKey(link.requester)} ⇄ ${networkKey(link.accepter)}`;
     const [ra, rb] = [this.ranges(link.requester), this.ranges(link.accepter)];
     if ([...ra, ...rb].some(isWholeSpace)) out.push(`${what}: a side announces whole space`);
     if (ra.some((x) => rb.some((y) => cidrsOverlap(x, y)))) out.push(`${what}: its two sides overlap`);
-    for (const [near, far] of [[link.requester, link.accepter], [link.accepter, link.requester]] as const) {
+    for (const [near, far] of [
+      [link.requester, link.accepter],
+      [link.accepter, link.requester],
+    ] as const) {
       const net = this.networks.get(networkKey(near));
       if (!net) continue; // a partner's side: its tables are not ours
       // Only ranges of a family the near side has can be routed into it (IPv4 never reaches an IPv6-only VPC).
@@ -180,7 +259,10 @@ export class PlanSafety {
         const otherFar = networkKey(other.requester) === networkKey(near) ? other.accepter : other.requester;
         if (networkKey(otherFar) === networkKey(far)) continue;
         const hit = farRanges.find((x) => this.ranges(otherFar).some((y) => cidrsOverlap(x, y)));
-        if (hit) out.push(`${what}: ${hit} overlaps the ranges of link ${other.id ?? 'new'} to ${networkKey(otherFar)}, both into ${networkKey(near)}`);
+        if (hit)
+          out.push(
+            `${what}: ${hit} overlaps the ranges of link ${other.id ?? 'new'} to ${networkKey(otherFar)}, both into ${networkKey(near)}`,
+          );
       }
     }
   }
@@ -189,7 +271,10 @@ export class PlanSafety {
     for (const u of table.routes) {
       if (!this.unmanaged(u) || u.origin === 'system' || isWholeSpace(u.destination)) continue;
       const hit = farRanges.find((x) => this.destinationRanges(u).some((y) => !isWholeSpace(y) && cidrsOverlap(x, y)));
-      if (hit) out.push(`${what}: ${hit} overlaps ${u.destination}, already routed to ${u.target.kind === 'other' ? u.target.id : u.target.peeringId} in ${table.id}`);
+      if (hit)
+        out.push(
+          `${what}: ${hit} overlaps ${u.destination}, already routed to ${u.target.kind === 'other' ? u.target.id : u.target.peeringId} in ${table.id}`,
+        );
     }
   }
 
@@ -206,7 +291,8 @@ export class PlanSafety {
       const network = this.networks.get(net);
       const count = network?.routeTables.find((t) => t.id === id)?.routes.length ?? 0;
       const quota = ROUTES_PER_TABLE[network?.ref.cloud ?? 'aws'];
-      if (d > 0 && count + d > quota) out.push(`${id}: ${count} routes + ${d} created exceeds the ${quota}-route quota`);
+      if (d > 0 && count + d > quota)
+        out.push(`${id}: ${count} routes + ${d} created exceeds the ${quota}-route quota`);
     }
   }
 }

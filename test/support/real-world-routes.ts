@@ -30,8 +30,12 @@ const CORE_NETWORK = 'arn:aws:networkmanager::111111111111:core-network/core-net
 const ROUTE_QUOTA = 50;
 
 /** A route to a next hop that is not a peering (every kind the clouds return besides pcx). */
-export const route = (destination: string, id: string, origin: Route['origin'] = 'static', state: Route['state'] = 'active'): Route =>
-  ({ destination, target: { kind: 'other', id }, origin, state });
+export const route = (
+  destination: string,
+  id: string,
+  origin: Route['origin'] = 'static',
+  state: Route['state'] = 'active',
+): Route => ({ destination, target: { kind: 'other', id }, origin, state });
 
 /**
  * The routes a real VPC table carries besides local and peering routes: every next-hop kind EC2 returns
@@ -42,7 +46,9 @@ export const route = (destination: string, id: string, origin: Route['origin'] =
 export function routeKinds(w: WorldBuilder, cidrs: readonly string[], main: boolean): Route[] {
   const { rng } = w;
   const out: Route[] = [];
-  const add = (r: Route) => { if (!out.some((x) => x.destination === r.destination)) out.push(r); };
+  const add = (r: Route) => {
+    if (!out.some((x) => x.destination === r.destination)) out.push(r);
+  };
   const hex = (prefix: string) => `${prefix}-0${rng.int(0, 0xfffffff).toString(16).padStart(16, '0')}`;
   const v6 = cidrs.some((c) => c.includes(':'));
   const gateway = rng.next();
@@ -69,4 +75,3 @@ export function routeKinds(w: WorldBuilder, cidrs: readonly string[], main: bool
   }
   return out;
 }
-

@@ -13,16 +13,26 @@ import { deadLetterTerminal, type HandlerDeps } from './wiring';
  * Idempotent on the schedule event's id, so a redelivered tick does not double the work.
  */
 export function fanOutHandler(kind: 'sweep' | 'poll', deps: HandlerDeps) {
-  const core = async (event: unknown, _context: Context) => deadLetterTerminal(deps, event, async () => {
-    const envelope = parse(event, undefined, EventBridgeSchema, true);
-    if (!envelope.success) throw new MalformedEventError(`the ${kind} schedule sent something that is not an EventBridge event`);
-    const sent = await deps.runtime().fanOut(kind, envelope.data.id, envelope.data.time);
-    if (kind === 'sweep') await expireApprovals(deps);
-    if (kind === 'sweep') deps.metrics.addMetric('ApprovalsNearExpiry', MetricUnit.Count, await deps.runtime().approvalsExpiringWithin(NEAR_EXPIRY_MS).catch(() => 0));
-    deps.metrics.addMetric(kind === 'sweep' ? 'SweepPartitions' : 'PollPartitions', MetricUnit.Count, sent);
-    deps.logger.info(`${kind} fanned out`, { partitions: sent });
-    return { status: 'fanned-out' as const, partitions: sent };
-  });
+  const core = async (event: unknown, _context: Context) =>
+    deadLetterTerminal(deps, event, async () => {
+      const envelope = parse(event, undefined, EventBridgeSchema, true);
+      if (!envelope.success)
+        throw new MalformedEventError(`the ${kind} schedule sent something that is not an EventBridge event`);
+      const sent = await deps.runtime().fanOut(kind, envelope.data.id, envelope.data.time);
+      if (kind === 'sweep') await expireApprovals(deps);
+      if (kind === 'sweep')
+        deps.metrics.addMetric(
+          'ApprovalsNearExpiry',
+          MetricUnit.Count,
+          await deps
+            .runtime()
+            .approvalsExpiringWithin(NEAR_EXPIRY_MS)
+            .catch(() => 0),
+        );
+      deps.metrics.addMetric(kind === 'sweep' ? 'SweepPartitions' : 'PollPartitions', MetricUnit.Count, sent);
+      deps.logger.info(`${kind} fanned out`, { partitions: sent });
+      return { status: 'fanned-out' as const, partitions: sent };
+    });
   return withPowertools(core, deps, { correlationPath: 'id', idempotencyPath: 'id' });
 }
 
@@ -32,6 +42,8 @@ async function expireApprovals(deps: HandlerDeps): Promise<void> {
     const closed = await deps.runtime().expireApprovals();
     if (closed > 0) deps.logger.info('expired approvals closed', { closed });
   } catch (error) {
-    deps.logger.warn('closing expired approvals failed; the next sweep retries', { error: error instanceof Error ? error.message : String(error) });
+    deps.logger.warn('closing expired approvals failed; the next sweep retries', {
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

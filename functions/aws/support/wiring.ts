@@ -38,7 +38,9 @@ export function defaultDeps(service: string, build: (log: RuntimeLog) => AwsRunt
     runtime: once(() => build(runtimeLog(logger))),
     logger,
     metrics,
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: process.env.PEERKEEPER_IDEMPOTENCY_TABLE ?? 'peerkeeper-idempotency' }),
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: process.env.PEERKEEPER_IDEMPOTENCY_TABLE ?? 'peerkeeper-idempotency',
+    }),
   };
 }
 
@@ -47,22 +49,46 @@ export function defaultDeps(service: string, build: (log: RuntimeLog) => AwsRunt
  * dimension) through the Logger rather than a bare console: they become structured log lines with the correlation
  * id, at the Logger's level (POWERTOOLS_LOG_LEVEL in Lambda; tests pass SILENT).
  */
-export function powertools(service: string, logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT'): { logger: Logger; metrics: Metrics } {
+export function powertools(
+  service: string,
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT',
+): { logger: Logger; metrics: Metrics } {
   // correlationIdSearchFn: the JMESPath search that resolves each handler's correlationIdPath (the event id).
-  const logger = new Logger({ serviceName: 'peerkeeper', persistentKeys: { function: service }, ...(logLevel ? { logLevel } : {}),
-    correlationIdSearchFn: (expression: string, data: unknown) => search(expression, data as Parameters<typeof search>[1]) });
-  return { logger, metrics: new Metrics({ namespace: 'peerkeeper', serviceName: 'peerkeeper', defaultDimensions: { function: service }, logger }) };
+  const logger = new Logger({
+    serviceName: 'peerkeeper',
+    persistentKeys: { function: service },
+    ...(logLevel ? { logLevel } : {}),
+    correlationIdSearchFn: (expression: string, data: unknown) =>
+      search(expression, data as Parameters<typeof search>[1]),
+  });
+  return {
+    logger,
+    metrics: new Metrics({
+      namespace: 'peerkeeper',
+      serviceName: 'peerkeeper',
+      defaultDimensions: { function: service },
+      logger,
+    }),
+  };
 }
 
 /** Idempotency keyed on an event id at `path` (JMESPath). An input without one runs un-keyed, so the handler can dead-letter it. */
 export function idempotencyConfig(deps: HandlerDeps, path: string): IdempotencyConfig {
-  return new IdempotencyConfig({ eventKeyJmesPath: path, expiresAfterSeconds: deps.idempotencySeconds ?? 3600, throwOnNoIdempotencyKey: false });
+  return new IdempotencyConfig({
+    eventKeyJmesPath: path,
+    expiresAfterSeconds: deps.idempotencySeconds ?? 3600,
+    throwOnNoIdempotencyKey: false,
+  });
 }
 
 /** The runtime's logging port over Powertools' Logger (extras are plain JSON). */
 export function runtimeLog(logger: Logger): RuntimeLog {
   const extra = (e?: Record<string, unknown>) => (e ?? {}) as LogAttributes;
-  return { info: (m, e) => logger.info(m, extra(e)), warn: (m, e) => logger.warn(m, extra(e)), error: (m, e) => logger.error(m, extra(e)) };
+  return {
+    info: (m, e) => logger.info(m, extra(e)),
+    warn: (m, e) => logger.warn(m, extra(e)),
+    error: (m, e) => logger.error(m, extra(e)),
+  };
 }
 
 /** Logs and counts one reconcile. */
@@ -83,7 +109,11 @@ export function report(deps: HandlerDeps, result: ReconcileResult, published: nu
  * Runs `work`, turning a terminal error (malformed input, denied by policy) into a dead letter with the reason:
  * such input is parked for a human, never retried and never crashes the host. Other errors propagate (retry).
  */
-export async function deadLetterTerminal<T>(deps: HandlerDeps, input: unknown, work: () => Promise<T>): Promise<T | { status: 'dead-lettered'; reason: string }> {
+export async function deadLetterTerminal<T>(
+  deps: HandlerDeps,
+  input: unknown,
+  work: () => Promise<T>,
+): Promise<T | { status: 'dead-lettered'; reason: string }> {
   try {
     return await work();
   } catch (error) {

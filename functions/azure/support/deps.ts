@@ -4,7 +4,11 @@ import type { RuntimeLog } from '../../../shared/runtime/aws';
 import { reconcileCounts } from '../../../shared/runtime/work';
 
 /** Queue names; infra/azure/main.tf creates the same queues (a test checks). */
-export const QUEUES = { work: 'peerkeeper-work', deadLetter: 'peerkeeper-deadletter', approval: 'peerkeeper-approval' } as const;
+export const QUEUES = {
+  work: 'peerkeeper-work',
+  deadLetter: 'peerkeeper-deadletter',
+  approval: 'peerkeeper-approval',
+} as const;
 /** The app setting holding the storage connection the queue bindings use (the Functions host's own). */
 export const STORAGE_CONNECTION = 'AzureWebJobsStorage';
 
@@ -40,8 +44,15 @@ export function defaultDeps(): AzureHandlerDeps {
 }
 
 /** One structured log line (JSON: Application Insights keeps it searchable by eventId). */
-export function logJson(context: InvocationContext, level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void {
-  context[level](JSON.stringify({ message, function: context.functionName, invocationId: context.invocationId, ...fields }));
+export function logJson(
+  context: InvocationContext,
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  fields: Record<string, unknown>,
+): void {
+  context[level](
+    JSON.stringify({ message, function: context.functionName, invocationId: context.invocationId, ...fields }),
+  );
 }
 
 /** Logs a reconcile and returns its counts. */
@@ -51,14 +62,35 @@ export function report(context: InvocationContext, eventId: string, outcome: Tri
     return { status: 'duplicate' };
   }
   const counts = reconcileCounts(outcome.result);
-  const actions = outcome.result.results.map((r) => ({ action: r.action.action, status: r.status, reason: r.action.reason, ...(r.detail ? { detail: r.detail } : {}) }));
-  logJson(context, 'info', 'reconciled', { eventId, ...counts, complete: outcome.result.plan.complete, ...(outcome.result.plan.complete ? {} : { gaps: outcome.result.observation.gaps }), planHash: outcome.result.planHash, actions, problems: outcome.result.plan.problems });
+  const actions = outcome.result.results.map((r) => ({
+    action: r.action.action,
+    status: r.status,
+    reason: r.action.reason,
+    ...(r.detail ? { detail: r.detail } : {}),
+  }));
+  logJson(context, 'info', 'reconciled', {
+    eventId,
+    ...counts,
+    complete: outcome.result.plan.complete,
+    ...(outcome.result.plan.complete ? {} : { gaps: outcome.result.observation.gaps }),
+    planHash: outcome.result.planHash,
+    actions,
+    problems: outcome.result.plan.problems,
+  });
   return { status: 'reconciled', ...counts };
 }
 
 /** Parks input that can never succeed on the dead-letter queue (with the reason) and logs why. */
-export function deadLetter(context: InvocationContext, input: unknown, error: Error): { status: 'dead-lettered'; reason: string } {
+export function deadLetter(
+  context: InvocationContext,
+  input: unknown,
+  error: Error,
+): { status: 'dead-lettered'; reason: string } {
   logJson(context, 'error', 'terminal error: input dead-lettered', { errorName: error.name, error: error.message });
-  context.extraOutputs.set(deadLetterQueue, { error: { name: error.name, message: error.message }, function: context.functionName, input });
+  context.extraOutputs.set(deadLetterQueue, {
+    error: { name: error.name, message: error.message },
+    function: context.functionName,
+    input,
+  });
   return { status: 'dead-lettered', reason: error.message };
 }

@@ -8,7 +8,12 @@ import { logJson, report, type AzureHandlerDeps } from './deps';
  * reconciled once (a batch often carries the write and its LRO follow-ups). Throws RetryableError when
  * any reconcile had retryable failures, so the delivery is retried; finished event ids are skipped then.
  */
-export async function reconcileOutcomes(outcomes: readonly NormalizeResult[], context: InvocationContext, deps: AzureHandlerDeps, startedAt: number): Promise<Record<string, unknown>[]> {
+export async function reconcileOutcomes(
+  outcomes: readonly NormalizeResult[],
+  context: InvocationContext,
+  deps: AzureHandlerDeps,
+  startedAt: number,
+): Promise<Record<string, unknown>[]> {
   const runtime = deps.runtime();
   const done = new Map<string, Record<string, unknown>>();
   const reports: Record<string, unknown>[] = [];
@@ -23,11 +28,19 @@ export async function reconcileOutcomes(outcomes: readonly NormalizeResult[], co
     const key = JSON.stringify(trigger.scope);
     const earlier = done.get(key);
     if (earlier) {
-      logJson(context, 'info', 'scope already reconciled in this delivery', { eventId: trigger.eventId, scope: trigger.scope });
+      logJson(context, 'info', 'scope already reconciled in this delivery', {
+        eventId: trigger.eventId,
+        scope: trigger.scope,
+      });
       reports.push(earlier);
       continue;
     }
-    logJson(context, 'info', 'reconciling', { eventId: trigger.eventId, scope: trigger.scope, source: trigger.source, actor: trigger.actor });
+    logJson(context, 'info', 'reconciling', {
+      eventId: trigger.eventId,
+      scope: trigger.scope,
+      source: trigger.source,
+      actor: trigger.actor,
+    });
     const result = await runtime.reconcileTrigger(trigger, startedAt);
     if (result.status === 'reconciled' && result.retry) retry = true;
     const counts = report(context, trigger.eventId, result);

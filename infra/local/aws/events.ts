@@ -44,8 +44,14 @@ export interface CloudTrailRecord {
 /** CloudTrail's `userIdentity` of a caller (IAM user, or assumed role with its session context). */
 export function userIdentity(caller: Caller): Record<string, unknown> {
   if (!caller.role) {
-    return { type: 'IAMUser', principalId: `AIDA${caller.account}`, arn: callerArn(caller), accountId: caller.account,
-      accessKeyId: caller.accessKeyId, userName: 'peerkeeper-local' };
+    return {
+      type: 'IAMUser',
+      principalId: `AIDA${caller.account}`,
+      arn: callerArn(caller),
+      accountId: caller.account,
+      accessKeyId: caller.accessKeyId,
+      userName: 'peerkeeper-local',
+    };
   }
   const { name, sessionName, roleId, createdAt } = caller.role;
   return {
@@ -55,7 +61,13 @@ export function userIdentity(caller: Caller): Record<string, unknown> {
     accountId: caller.account,
     accessKeyId: caller.accessKeyId,
     sessionContext: {
-      sessionIssuer: { type: 'Role', principalId: roleId, arn: `arn:aws:iam::${caller.account}:role/${name}`, accountId: caller.account, userName: name },
+      sessionIssuer: {
+        type: 'Role',
+        principalId: roleId,
+        arn: `arn:aws:iam::${caller.account}:role/${name}`,
+        accountId: caller.account,
+        userName: name,
+      },
       webIdFederationData: {},
       attributes: { creationDate: createdAt.replace(/\.\d{3}Z$/, 'Z'), mfaAuthenticated: 'false' },
     },
@@ -69,24 +81,40 @@ export function userIdentity(caller: Caller): Record<string, unknown> {
 function requestParameters(q: QueryObject): Record<string, unknown> {
   const { TagSpecification: _t, ResourceId: _r, Tag: _g, ...rest } = q;
   const params = toRequestParameters(rest);
-  const tagPairs = (tags: QueryValue[]) => tags.flatMap((t) => (typeof t === 'object' && !Array.isArray(t) ? [{ key: param(t, 'Key'), value: param(t, 'Value') ?? '' }] : []));
-  if (q.ResourceId !== undefined) params.resourcesSet = { items: list(q, 'ResourceId').map((resourceId) => ({ resourceId })) };
+  const tagPairs = (tags: QueryValue[]) =>
+    tags.flatMap((t) =>
+      typeof t === 'object' && !Array.isArray(t) ? [{ key: param(t, 'Key'), value: param(t, 'Value') ?? '' }] : [],
+    );
+  if (q.ResourceId !== undefined)
+    params.resourcesSet = { items: list(q, 'ResourceId').map((resourceId) => ({ resourceId })) };
   if (q.Tag !== undefined) params.tagSet = { items: tagPairs(list(q, 'Tag')) };
   const specs = list(q, 'TagSpecification').flatMap((s) => (typeof s === 'object' && !Array.isArray(s) ? [s] : []));
   if (specs.length > 0) {
-    params.tagSpecificationSet = { items: specs.map((s) => ({
-      resourceType: param(s, 'ResourceType'),
-      tags: tagPairs(list(s, 'Tag')),
-    })) };
+    params.tagSpecificationSet = {
+      items: specs.map((s) => ({
+        resourceType: param(s, 'ResourceType'),
+        tags: tagPairs(list(s, 'Tag')),
+      })),
+    };
   }
   return params;
 }
 
 /** Builds the event AWS would put on the caller's default bus for one EC2 call (success or failure). */
-export function buildApiCallEvent(input: { caller: Caller; action: string; query: QueryObject; requestId: string; at: Date;
-  userAgent: string; response?: XmlObject; error?: { code: string; message: string } }): EventBridgeEvent {
+export function buildApiCallEvent(input: {
+  caller: Caller;
+  action: string;
+  query: QueryObject;
+  requestId: string;
+  at: Date;
+  userAgent: string;
+  response?: XmlObject;
+  error?: { code: string; message: string };
+}): EventBridgeEvent {
   const time = input.at.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const responseElements: CloudTrailJson = input.response ? toCloudTrailJson({ requestId: input.requestId, ...input.response }) : null;
+  const responseElements: CloudTrailJson = input.response
+    ? toCloudTrailJson({ requestId: input.requestId, ...input.response })
+    : null;
   const detail: CloudTrailRecord = {
     eventVersion: '1.08',
     userIdentity: userIdentity(input.caller),
@@ -107,6 +135,15 @@ export function buildApiCallEvent(input: { caller: Caller; action: string; query
     recipientAccountId: input.caller.account,
     eventCategory: 'Management',
   };
-  return { version: '0', id: randomUUID(), 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.ec2',
-    account: input.caller.account, time, region: input.caller.region, resources: [], detail };
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.ec2',
+    account: input.caller.account,
+    time,
+    region: input.caller.region,
+    resources: [],
+    detail,
+  };
 }

@@ -9,11 +9,13 @@ export interface FaultRule {
 }
 
 /** What the server does with one request. */
-export type FaultDecision =
-  | { kind: 'none' }
-  | { kind: 'error'; status: number; code: string; message: string };
+export type FaultDecision = { kind: 'none' } | { kind: 'error'; status: number; code: string; message: string };
 
-interface ActiveRule extends FaultRule { seen: number; fired: number; apply: () => FaultDecision }
+interface ActiveRule extends FaultRule {
+  seen: number;
+  fired: number;
+  apply: () => FaultDecision;
+}
 
 /** The hooks tests use: throttle, 5xx, latency, delayed visibility. */
 export class FaultHooks {
@@ -24,7 +26,12 @@ export class FaultHooks {
 
   /** `RequestLimitExceeded` (HTTP 503), as EC2 answers once the burst of 50 / refill of 5 per second is spent. */
   throttle(rule: FaultRule = {}): void {
-    this.add(rule, () => ({ kind: 'error', status: 503, code: 'RequestLimitExceeded', message: 'Request limit exceeded.' }));
+    this.add(rule, () => ({
+      kind: 'error',
+      status: 503,
+      code: 'RequestLimitExceeded',
+      message: 'Request limit exceeded.',
+    }));
   }
 
   /** A server error: `InternalError` (500) by default, or `Unavailable` (503). */

@@ -12,7 +12,12 @@ export type { EventBridgeEvent, CloudTrailRecord } from './events';
 export { AwsEmulatorState, PEERING_REQUEST_TTL_MS } from './state/state';
 export { FaultHooks, type FaultRule } from './faults';
 export { CallCounter } from './calls';
-export { OrganizationState, OrganizationsError, type OrgAccountRecord, type OrgAccountState } from './organizations/state';
+export {
+  OrganizationState,
+  OrganizationsError,
+  type OrgAccountRecord,
+  type OrgAccountState,
+} from './organizations/state';
 export type { OrganizationsEvent } from './organizations/api';
 
 /** Options of the local EC2/STS emulator. */
@@ -46,13 +51,22 @@ export interface AwsEmulator {
 /** Starts the wire-level EC2 Query/XML + STS emulator on 127.0.0.1. */
 export async function startAwsEmulator(opts: AwsEmulatorOptions = {}): Promise<AwsEmulator> {
   const state = new AwsEmulatorState(opts.now, opts.hubAccount);
-  const faults = new FaultHooks((ms) => { state.visibilityDelayMs = ms; });
+  const faults = new FaultHooks((ms) => {
+    state.visibilityDelayMs = ms;
+  });
   const calls = new CallCounter();
   const events: EventBridgeEvent[] = [];
   const organization = new OrganizationState(state.hubAccount, () => state.now());
   const server = createEmulatorServer({
-    state, faults, calls, sessions: new StsSessions(state), organization,
-    onEvent: (event) => { events.push(event); opts.onEvent?.(event); },
+    state,
+    faults,
+    calls,
+    sessions: new StsSessions(state),
+    organization,
+    onEvent: (event) => {
+      events.push(event);
+      opts.onEvent?.(event);
+    },
     onOrganizationEvent: (event) => opts.onOrganizationEvent?.(event),
   });
   await new Promise<void>((resolve, reject) => {
@@ -61,10 +75,16 @@ export async function startAwsEmulator(opts: AwsEmulatorOptions = {}): Promise<A
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`, state, organization, faults, calls, events,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    url: `http://127.0.0.1:${port}`,
+    state,
+    organization,
+    faults,
+    calls,
+    events,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
   };
 }

@@ -5,7 +5,9 @@ import type { Filter } from './state/filters';
  * indexes). This rebuilds the nested shape so handlers read parameters by name.
  */
 export type QueryValue = string | QueryObject | QueryValue[];
-export interface QueryObject { [name: string]: QueryValue }
+export interface QueryObject {
+  [name: string]: QueryValue;
+}
 
 function isIndex(segment: string): boolean {
   return /^\d+$/.test(segment);

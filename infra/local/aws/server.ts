@@ -25,7 +25,9 @@ const READ_ACTIONS: Record<string, (state: AwsEmulatorState, caller: Caller, q: 
 const STS_ACTIONS = new Set(['AssumeRole', 'GetCallerIdentity']);
 
 /** The parts of a SigV4 Authorization header the emulator uses: who signed, for which region and service. */
-export function parseAuthorization(header: string | undefined): { accessKeyId: string; region: string; service: string } | undefined {
+export function parseAuthorization(
+  header: string | undefined,
+): { accessKeyId: string; region: string; service: string } | undefined {
   const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(header ?? '');
   return m ? { accessKeyId: m[1]!, region: m[2]!, service: m[3]! } : undefined;
 }
@@ -42,7 +44,11 @@ export interface ServerDeps {
 }
 
 function send(res: ServerResponse, status: number, body: string, requestId: string): void {
-  res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'text/xml;charset=UTF-8',
+    'x-amzn-requestid': requestId,
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -50,7 +56,12 @@ function send(res: ServerResponse, status: number, body: string, requestId: stri
 export function createEmulatorServer(deps: ServerDeps): Server {
   return createServer((req, res) => {
     void handle(deps, req, res).catch((error: unknown) => {
-      send(res, 500, renderEc2Error('InternalError', error instanceof Error ? error.message : String(error), randomUUID()), randomUUID());
+      send(
+        res,
+        500,
+        renderEc2Error('InternalError', error instanceof Error ? error.message : String(error), randomUUID()),
+        randomUUID(),
+      );
     });
   });
 }
@@ -59,7 +70,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const requestId = randomUUID();
   const raw = await readBody(req);
   const target = String(req.headers['x-amz-target'] ?? '');
-  if (target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) return organizations(deps, req, res, target.slice(ORGANIZATIONS_TARGET_PREFIX.length), raw, requestId);
+  if (target.startsWith(ORGANIZATIONS_TARGET_PREFIX))
+    return organizations(deps, req, res, target.slice(ORGANIZATIONS_TARGET_PREFIX.length), raw, requestId);
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const q = parseQuery(raw.length > 0 ? raw : url.search.slice(1));
   const action = param(q, 'Action') ?? '';
@@ -73,15 +85,24 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
   const fault = deps.faults.decide(action);
   if (fault.kind === 'error') {
-    const body = isSts ? renderStsError(fault.code, fault.message, requestId, 'Receiver') : renderEc2Error(fault.code, fault.message, requestId);
+    const body = isSts
+      ? renderStsError(fault.code, fault.message, requestId, 'Receiver')
+      : renderEc2Error(fault.code, fault.message, requestId);
     send(res, fault.status, body, requestId);
     return;
   }
   if (isSts) {
     try {
       if (action === 'AssumeRole') send(res, 200, deps.sessions.assumeRole(caller, q, requestId), requestId);
-      else if (action === 'GetCallerIdentity') send(res, 200, deps.sessions.getCallerIdentity(caller, requestId), requestId);
-      else send(res, 400, renderStsError('InvalidAction', `Could not find operation ${action} for version 2011-06-15`, requestId), requestId);
+      else if (action === 'GetCallerIdentity')
+        send(res, 200, deps.sessions.getCallerIdentity(caller, requestId), requestId);
+      else
+        send(
+          res,
+          400,
+          renderStsError('InvalidAction', `Could not find operation ${action} for version 2011-06-15`, requestId),
+          requestId,
+        );
     } catch (error) {
       if (!(error instanceof StsError)) throw error;
       send(res, error.status, renderStsError(error.code, error.message, requestId), requestId);
@@ -91,37 +112,68 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const read = READ_ACTIONS[action];
   const mutate = MUTATING_ACTIONS[action];
   if (!read && !mutate) {
-    send(res, 400, renderEc2Error('InvalidAction', `The action ${action} is not valid for this web service.`, requestId), requestId);
+    send(
+      res,
+      400,
+      renderEc2Error('InvalidAction', `The action ${action} is not valid for this web service.`, requestId),
+      requestId,
+    );
     return;
   }
   const userAgent = String(req.headers['user-agent'] ?? 'unknown');
   try {
     const body = (read ?? mutate)!(deps.state, caller, q);
     send(res, 200, renderDocument(`${action}Response`, EC2_NAMESPACE, { requestId, ...body }), requestId);
-    if (mutate) deps.onEvent(buildApiCallEvent({ caller, action, query: q, requestId, at: deps.state.now(), userAgent, response: body }));
+    if (mutate)
+      deps.onEvent(
+        buildApiCallEvent({ caller, action, query: q, requestId, at: deps.state.now(), userAgent, response: body }),
+      );
   } catch (error) {
     if (!(error instanceof Ec2Error)) throw error;
     send(res, error.status, renderEc2Error(error.code, error.message, requestId), requestId);
-    if (mutate) deps.onEvent(buildApiCallEvent({ caller, action, query: q, requestId, at: deps.state.now(), userAgent, error }));
+    if (mutate)
+      deps.onEvent(buildApiCallEvent({ caller, action, query: q, requestId, at: deps.state.now(), userAgent, error }));
   }
 }
 
 /** AWS Organizations over JSON 1.1: errors are `{ __type, message }` with HTTP 400, as the SDK's awsJson1_1 protocol reads them. */
-async function organizations(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, operation: string, raw: string, requestId: string): Promise<void> {
+async function organizations(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  operation: string,
+  raw: string,
+  requestId: string,
+): Promise<void> {
   const reply = (status: number, body: unknown) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-requestid': requestId,
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   };
   deps.calls.record(operation);
   const fault = deps.faults.decide(operation);
   if (fault.kind === 'error') return reply(fault.status, { __type: fault.code, message: fault.message });
-  if (!deps.organization) return reply(400, { __type: 'AWSOrganizationsNotInUseException', message: 'Your account is not a member of an organization.' });
+  if (!deps.organization)
+    return reply(400, {
+      __type: 'AWSOrganizationsNotInUseException',
+      message: 'Your account is not a member of an organization.',
+    });
   const auth = parseAuthorization(req.headers.authorization);
   const caller = deps.sessions.callerFor(auth?.accessKeyId ?? 'anonymous', 'us-east-1');
   try {
-    const input = raw.length > 0 ? JSON.parse(raw) as Record<string, unknown> : {};
-    const answer = handleOrganizations(deps.organization, operation, input, caller, deps.state.now(), String(req.headers['user-agent'] ?? 'unknown'));
+    const input = raw.length > 0 ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const answer = handleOrganizations(
+      deps.organization,
+      operation,
+      input,
+      caller,
+      deps.state.now(),
+      String(req.headers['user-agent'] ?? 'unknown'),
+    );
     reply(200, answer.body);
     if (answer.event) deps.onOrganizationEvent?.(answer.event);
   } catch (error) {

@@ -7,12 +7,22 @@ import { renderDocument, STS_NAMESPACE } from './xml';
 
 /** An STS failure, spelled as STS spells it. */
 export class StsError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 403) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 403,
+  ) {
     super(message);
   }
 }
 
-interface Session { account: string; roleName: string; sessionName: string; roleId: string; createdAt: string }
+interface Session {
+  account: string;
+  roleName: string;
+  sessionName: string;
+  roleId: string;
+  createdAt: string;
+}
 
 /**
  * Issues and resolves credentials. An assumed-role access key carries its account in the key itself
@@ -28,8 +38,17 @@ export class StsSessions {
   callerFor(accessKeyId: string, region: string): Caller {
     const session = this.sessions.get(accessKeyId);
     if (session) {
-      return { account: session.account, region, accessKeyId,
-        role: { name: session.roleName, sessionName: session.sessionName, roleId: session.roleId, createdAt: session.createdAt } };
+      return {
+        account: session.account,
+        region,
+        accessKeyId,
+        role: {
+          name: session.roleName,
+          sessionName: session.sessionName,
+          roleId: session.roleId,
+          createdAt: session.createdAt,
+        },
+      };
     }
     const encoded = /^ASIA(\d{12})[0-9A-F]{4}$/.exec(accessKeyId);
     return { account: encoded ? encoded[1]! : this.state.hubAccount, region, accessKeyId };
@@ -41,45 +60,69 @@ export class StsSessions {
     const sessionName = param(q, 'RoleSessionName') ?? '';
     const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn);
     if (!match || !/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-      throw new StsError('ValidationError', `1 validation error detected: Value '${roleArn}' at 'roleArn' failed to satisfy constraint`, 400);
+      throw new StsError(
+        'ValidationError',
+        `1 validation error detected: Value '${roleArn}' at 'roleArn' failed to satisfy constraint`,
+        400,
+      );
     }
     const [, account, roleName] = match as unknown as [string, string, string];
     const registered = this.state.roles.get(account);
-    const denied = registered !== undefined &&
-      (registered.roleName !== roleName || (registered.externalId !== undefined && registered.externalId !== param(q, 'ExternalId')));
+    const denied =
+      registered !== undefined &&
+      (registered.roleName !== roleName ||
+        (registered.externalId !== undefined && registered.externalId !== param(q, 'ExternalId')));
     if (denied) {
-      throw new StsError('AccessDenied', `User: ${callerArn(caller)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      throw new StsError(
+        'AccessDenied',
+        `User: ${callerArn(caller)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+      );
     }
     const accessKeyId = `ASIA${account}${randomBytes(2).toString('hex').toUpperCase()}`;
     const roleId = `AROA${randomBytes(8).toString('hex').toUpperCase()}`;
     const duration = intParam(q, 'DurationSeconds') ?? 3600;
     this.sessions.set(accessKeyId, { account, roleName, sessionName, roleId, createdAt: new Date().toISOString() });
-    return renderDocument('AssumeRoleResponse', STS_NAMESPACE, {
-      AssumeRoleResult: {
-        AssumedRoleUser: { Arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`, AssumedRoleId: `${roleId}:${sessionName}` },
-        Credentials: {
-          AccessKeyId: accessKeyId,
-          SecretAccessKey: randomBytes(30).toString('base64'),
-          SessionToken: Buffer.from(JSON.stringify({ account, roleName, sessionName, nonce: randomUUID() })).toString('base64'),
-          // Real wall clock, not the emulator's: SDK credential caches compare against the host clock.
-          Expiration: new Date(Date.now() + duration * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    return renderDocument(
+      'AssumeRoleResponse',
+      STS_NAMESPACE,
+      {
+        AssumeRoleResult: {
+          AssumedRoleUser: {
+            Arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`,
+            AssumedRoleId: `${roleId}:${sessionName}`,
+          },
+          Credentials: {
+            AccessKeyId: accessKeyId,
+            SecretAccessKey: randomBytes(30).toString('base64'),
+            SessionToken: Buffer.from(JSON.stringify({ account, roleName, sessionName, nonce: randomUUID() })).toString(
+              'base64',
+            ),
+            // Real wall clock, not the emulator's: SDK credential caches compare against the host clock.
+            Expiration: new Date(Date.now() + duration * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          },
+          PackedPolicySize: 0,
         },
-        PackedPolicySize: 0,
+        ResponseMetadata: { RequestId: requestId },
       },
-      ResponseMetadata: { RequestId: requestId },
-    }, 'member');
+      'member',
+    );
   }
 
   /** GetCallerIdentity. */
   getCallerIdentity(caller: Caller, requestId: string): string {
-    return renderDocument('GetCallerIdentityResponse', STS_NAMESPACE, {
-      GetCallerIdentityResult: {
-        Arn: callerArn(caller),
-        UserId: caller.role ? `${caller.role.roleId}:${caller.role.sessionName}` : `AIDA${caller.account}`,
-        Account: caller.account,
+    return renderDocument(
+      'GetCallerIdentityResponse',
+      STS_NAMESPACE,
+      {
+        GetCallerIdentityResult: {
+          Arn: callerArn(caller),
+          UserId: caller.role ? `${caller.role.roleId}:${caller.role.sessionName}` : `AIDA${caller.account}`,
+          Account: caller.account,
+        },
+        ResponseMetadata: { RequestId: requestId },
       },
-      ResponseMetadata: { RequestId: requestId },
-    }, 'member');
+      'member',
+    );
   }
 }
 

@@ -5,14 +5,21 @@
 
 /** An element's content: text, a nested element map, or a list (rendered as `<item>` children). */
 export type XmlValue = string | number | boolean | undefined | XmlObject | XmlValue[];
-export interface XmlObject { [name: string]: XmlValue }
+export interface XmlObject {
+  [name: string]: XmlValue;
+}
 
 export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 /** Escapes text for XML content. */
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 function renderValue(name: string, value: XmlValue, itemName: string): string {
@@ -26,11 +33,18 @@ function renderValue(name: string, value: XmlValue, itemName: string): string {
 }
 
 function renderChildren(obj: XmlObject, itemName: string): string {
-  return Object.entries(obj).map(([k, v]) => renderValue(k, v, itemName)).join('');
+  return Object.entries(obj)
+    .map(([k, v]) => renderValue(k, v, itemName))
+    .join('');
 }
 
 /** `<Root xmlns="…">children</Root>`; EC2 lists use `<item>`, STS lists use `<member>`. */
-export function renderDocument(root: string, namespace: string, body: XmlObject, itemName: 'item' | 'member' = 'item'): string {
+export function renderDocument(
+  root: string,
+  namespace: string,
+  body: XmlObject,
+  itemName: 'item' | 'member' = 'item',
+): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${namespace}">${renderChildren(body, itemName)}</${root}>`;
 }
 
@@ -40,7 +54,12 @@ export function renderEc2Error(code: string, message: string, requestId: string)
 }
 
 /** STS's error envelope: `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`. */
-export function renderStsError(code: string, message: string, requestId: string, type: 'Sender' | 'Receiver' = 'Sender'): string {
+export function renderStsError(
+  code: string,
+  message: string,
+  requestId: string,
+  type: 'Sender' | 'Receiver' = 'Sender',
+): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${STS_NAMESPACE}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
 }
 

@@ -1,6 +1,11 @@
 /** An ARM error response: HTTP status plus `{"error":{"code":…,"message":…}}` as ARM writes it. */
 export class ArmError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = 'ArmError';
   }
@@ -13,8 +18,11 @@ export class ArmError extends Error {
 
 /** ARM's answer for a missing top-level resource (network RP uses `NotFound` for child resources). */
 export function resourceNotFound(type: string, name: string, resourceGroup: string): ArmError {
-  return new ArmError(404, 'ResourceNotFound',
-    `The Resource '${type}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+  return new ArmError(
+    404,
+    'ResourceNotFound',
+    `The Resource '${type}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
 }
 
 /** The network resource provider's answer for a missing child resource (peering, route). */

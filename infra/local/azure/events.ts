@@ -17,14 +17,20 @@ function jwtPayload(token: string): Record<string, unknown> {
   if (parts.length !== 3 || !parts[1]) return {};
   try {
     const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    return payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? payload as Record<string, unknown> : {};
+    return payload !== null && typeof payload === 'object' && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
 }
 
 /** The caller of a request: the JWT's oid/appid claims when the token is a JWT, else the configured principal. */
-export function callerFromAuthorization(header: string | undefined, fallbackPrincipalId: string, tenantId: string): Caller {
+export function callerFromAuthorization(
+  header: string | undefined,
+  fallbackPrincipalId: string,
+  tenantId: string,
+): Caller {
   const token = header?.replace(/^Bearer\s+/i, '') ?? '';
   const jwt = jwtPayload(token);
   const text = (key: string): string | undefined => (typeof jwt[key] === 'string' ? jwt[key] : undefined);
@@ -65,7 +71,9 @@ function claims(caller: Caller, now: Date): Record<string, string> {
   const base: Record<string, string> = {
     aud: 'https://management.azure.com/',
     iss: `https://sts.windows.net/${caller.tenantId}/`,
-    iat: seconds, nbf: seconds, exp: expires,
+    iat: seconds,
+    nbf: seconds,
+    exp: expires,
     appid: caller.appId,
     appidacr: '2',
     'http://schemas.microsoft.com/identity/claims/identityprovider': `https://sts.windows.net/${caller.tenantId}/`,
@@ -85,7 +93,8 @@ export function resourceEvent(input: ResourceEventInput): ResourceEvent {
   const provider = input.operationName.split('/')[0] ?? 'Microsoft.Network';
   return {
     subject: input.resourceUri,
-    eventType: input.kind === 'write' ? 'Microsoft.Resources.ResourceWriteSuccess' : 'Microsoft.Resources.ResourceDeleteSuccess',
+    eventType:
+      input.kind === 'write' ? 'Microsoft.Resources.ResourceWriteSuccess' : 'Microsoft.Resources.ResourceDeleteSuccess',
     eventTime: input.now.toISOString(),
     id: randomUUID(),
     data: {

@@ -59,7 +59,7 @@ export function booleanField(value: unknown, ...path: string[]): boolean | undef
 
 export function stringList(value: unknown, ...path: string[]): string[] | undefined {
   const found = field(value, ...path);
-  return Array.isArray(found) && found.every((x) => typeof x === 'string') ? found as string[] : undefined;
+  return Array.isArray(found) && found.every((x) => typeof x === 'string') ? (found as string[]) : undefined;
 }
 
 export function tagsField(value: unknown): Record<string, string> | undefined {
@@ -75,7 +75,10 @@ export function page(items: unknown[], ex: Exchange, ctx: HandlerContext): Answe
   const value = items.slice(offset, offset + size);
   const body: Record<string, unknown> = { value };
   if (offset + size < items.length) {
-    const next = new URLSearchParams({ 'api-version': ex.query.get('api-version') ?? '', $skiptoken: String(offset + size) });
+    const next = new URLSearchParams({
+      'api-version': ex.query.get('api-version') ?? '',
+      $skiptoken: String(offset + size),
+    });
     body.nextLink = `${ex.baseUrl}${ex.path}?${next.toString()}`;
   }
   return { status: 200, body };
@@ -85,8 +88,17 @@ export function page(items: unknown[], ex: Exchange, ctx: HandlerContext): Answe
  * The answer to an accepted write: the resource body plus `Azure-AsyncOperation` to poll, and a lock on
  * `lockKey` until the operation finishes (a second write meanwhile gets 409 AnotherOperationInProgress).
  */
-export function startLro(ex: Exchange, ctx: HandlerContext, opts: { lockKey: string; location: string; subscription: string; record?: { pendingOp?: string };
-  failure?: { code: string; message: string } }): Record<string, string> {
+export function startLro(
+  ex: Exchange,
+  ctx: HandlerContext,
+  opts: {
+    lockKey: string;
+    location: string;
+    subscription: string;
+    record?: { pendingOp?: string };
+    failure?: { code: string; message: string };
+  },
+): Record<string, string> {
   const op = ctx.state.startOperation(opts.lockKey, opts.location, opts.failure);
   if (opts.record) opts.record.pendingOp = op.id;
   const apiVersion = encodeURIComponent(ex.query.get('api-version') ?? '');
@@ -100,14 +112,19 @@ export function startLro(ex: Exchange, ctx: HandlerContext, opts: { lockKey: str
 
 /** The error ARM puts in a write's failed operation while another write holds the resource. */
 export function anotherOperation(ex: Exchange): { code: string; message: string } {
-  return { code: 'AnotherOperationInProgress',
-    message: `Operation on ${ex.path} was canceled: another operation on this or dependent resource is in progress. Retry the request later.` };
+  return {
+    code: 'AnotherOperationInProgress',
+    message: `Operation on ${ex.path} was canceled: another operation on this or dependent resource is in progress. Retry the request later.`,
+  };
 }
 
 /** ARM refuses a write while another operation on the same resource runs. */
 export function refuseIfBusy(ctx: HandlerContext, lockKey: string, ex: Exchange): void {
   if (ctx.state.isBusy(lockKey)) {
-    throw new ArmError(409, 'AnotherOperationInProgress',
-      `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${ex.baseUrl}${ex.path}`);
+    throw new ArmError(
+      409,
+      'AnotherOperationInProgress',
+      `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${ex.baseUrl}${ex.path}`,
+    );
   }
 }

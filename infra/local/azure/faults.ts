@@ -52,9 +52,13 @@ export class FaultHooks {
   throttle(opts: RequestMatcher & FaultCount & { retryAfterSeconds?: number } = {}): void {
     const seconds = opts.retryAfterSeconds ?? 1;
     this.add(opts, {
-      error: () => new ArmError(429, 'SubscriptionRequestsThrottled',
-        `Number of requests for subscription exceeded. Please try again after '${seconds}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`,
-        { 'retry-after': String(seconds) }),
+      error: () =>
+        new ArmError(
+          429,
+          'SubscriptionRequestsThrottled',
+          `Number of requests for subscription exceeded. Please try again after '${seconds}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`,
+          { 'retry-after': String(seconds) },
+        ),
     });
   }
 
@@ -62,7 +66,10 @@ export class FaultHooks {
   serverError(opts: RequestMatcher & FaultCount & { status?: number; code?: string } = {}): void {
     const status = opts.status ?? 500;
     const code = opts.code ?? (status === 503 ? 'ServiceUnavailable' : 'InternalServerError');
-    this.add(opts, { error: () => new ArmError(status, code, `The server encountered an internal error (${code}). Please retry the request.`) });
+    this.add(opts, {
+      error: () =>
+        new ArmError(status, code, `The server encountered an internal error (${code}). Please retry the request.`),
+    });
   }
 
   /** Delays matching requests by `ms`. */
@@ -107,14 +114,21 @@ export class FaultHooks {
 
   private add(opts: RequestMatcher & FaultCount, effect: Pick<Rule, 'latencyMs' | 'error'>): void {
     const { skip, times, method, operation, pathIncludes } = opts;
-    this.rules.push({ match: { method, operation, pathIncludes }, skip: skip ?? 0, times: times ?? Infinity, ...effect });
+    this.rules.push({
+      match: { method, operation, pathIncludes },
+      skip: skip ?? 0,
+      times: times ?? Infinity,
+      ...effect,
+    });
   }
 }
 
 function matches(m: RequestMatcher, r: RequestFacts): boolean {
-  return (!m.method || m.method.toUpperCase() === r.method.toUpperCase())
-    && (!m.operation || m.operation.toLowerCase() === r.operation.toLowerCase())
-    && (!m.pathIncludes || r.path.toLowerCase().includes(m.pathIncludes.toLowerCase()));
+  return (
+    (!m.method || m.method.toUpperCase() === r.method.toUpperCase()) &&
+    (!m.operation || m.operation.toLowerCase() === r.operation.toLowerCase()) &&
+    (!m.pathIncludes || r.path.toLowerCase().includes(m.pathIncludes.toLowerCase()))
+  );
 }
 
 /** Counts requests per operation (`Microsoft.Network/virtualNetworks/read`, …/write, …/delete). */

@@ -63,18 +63,37 @@ export async function startAzureEmulator(opts: AzureEmulatorOptions = {}): Promi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl);
-    const correlationId = typeof req.headers['x-ms-correlation-request-id'] === 'string' ? req.headers['x-ms-correlation-request-id'] : randomUUID();
-    const clientRequestId = typeof req.headers['x-ms-client-request-id'] === 'string' ? req.headers['x-ms-client-request-id'] : randomUUID();
-    const echo = { 'x-ms-request-id': randomUUID(), 'x-ms-correlation-request-id': correlationId, 'x-ms-client-request-id': clientRequestId };
+    const correlationId =
+      typeof req.headers['x-ms-correlation-request-id'] === 'string'
+        ? req.headers['x-ms-correlation-request-id']
+        : randomUUID();
+    const clientRequestId =
+      typeof req.headers['x-ms-client-request-id'] === 'string' ? req.headers['x-ms-client-request-id'] : randomUUID();
+    const echo = {
+      'x-ms-request-id': randomUUID(),
+      'x-ms-correlation-request-id': correlationId,
+      'x-ms-client-request-id': clientRequestId,
+    };
     const method = (req.method ?? 'GET').toUpperCase();
     try {
       const raw = await readBody(req);
       const auth = req.headers.authorization;
-      if (!auth || !/^Bearer\s+\S+/i.test(auth)) throw new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
-      if (!url.searchParams.get('api-version')) throw new ArmError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+      if (!auth || !/^Bearer\s+\S+/i.test(auth))
+        throw new ArmError(
+          401,
+          'AuthenticationFailed',
+          "Authentication failed. The 'Authorization' header is missing.",
+        );
+      if (!url.searchParams.get('api-version'))
+        throw new ArmError(
+          400,
+          'MissingApiVersionParameter',
+          'The api-version query parameter (?api-version=) is required for all requests.',
+        );
       const path = decodeURIComponent(url.pathname);
       const matched = matchRoute(method, url.pathname);
-      if (!matched) throw new ArmError(404, 'InvalidResourceType', `The resource type could not be found for ${method} ${path}.`);
+      if (!matched)
+        throw new ArmError(404, 'InvalidResourceType', `The resource type could not be found for ${method} ${path}.`);
       const operation = matched.entry.operation;
       checkApiVersion(operation, url.searchParams.get('api-version'));
       calls.record(operation);
@@ -85,24 +104,39 @@ export async function startAzureEmulator(opts: AzureEmulatorOptions = {}): Promi
       try {
         body = raw ? JSON.parse(raw) : undefined;
       } catch {
-        throw new ArmError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+        throw new ArmError(
+          400,
+          'InvalidRequestContent',
+          'The request content was invalid and could not be deserialized.',
+        );
       }
       const exchange: Exchange = { method, path, query: url.searchParams, body, baseUrl, params: matched.params };
       const answer = matched.entry.handler(exchange, { state, faults });
       send(res, answer, echo);
       if (answer.change) {
         const event = resourceEvent({
-          ...answer.change, caller: callerFromAuthorization(auth, opts.principalId ?? EMULATOR_PRINCIPAL_ID, state.tenantId),
-          method, url: `${baseUrl}${url.pathname}${url.search}`, clientIp: req.socket.remoteAddress ?? '127.0.0.1',
-          clientRequestId, correlationId, now: now(),
+          ...answer.change,
+          caller: callerFromAuthorization(auth, opts.principalId ?? EMULATOR_PRINCIPAL_ID, state.tenantId),
+          method,
+          url: `${baseUrl}${url.pathname}${url.search}`,
+          clientIp: req.socket.remoteAddress ?? '127.0.0.1',
+          clientRequestId,
+          correlationId,
+          now: now(),
         });
         events.push(event);
         if (events.length > 1000) events.shift();
         opts.onEvent?.(event);
       }
     } catch (error) {
-      const armError = error instanceof ArmError ? error
-        : new ArmError(500, 'InternalServerError', `emulator failure: ${error instanceof Error ? error.message : String(error)}`);
+      const armError =
+        error instanceof ArmError
+          ? error
+          : new ArmError(
+              500,
+              'InternalServerError',
+              `emulator failure: ${error instanceof Error ? error.message : String(error)}`,
+            );
       send(res, { status: armError.status, body: armError.body(), headers: armError.headers }, echo);
     }
   }
@@ -111,10 +145,15 @@ export async function startAzureEmulator(opts: AzureEmulatorOptions = {}): Promi
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: baseUrl, state, faults, calls, events,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    url: baseUrl,
+    state,
+    faults,
+    calls,
+    events,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
   };
 }

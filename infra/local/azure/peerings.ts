@@ -20,10 +20,17 @@ export interface PutHalfInput {
 }
 
 const DEFAULT_OPTIONS: HalfOptions = {
-  allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false,
+  allowVirtualNetworkAccess: true,
+  allowForwardedTraffic: false,
+  allowGatewayTransit: false,
+  useRemoteGateways: false,
 };
 /** ARM's defaults: a full (not subnet) peering of both address families. */
-const DEFAULT_SETTINGS: HalfSettings = { doNotVerifyRemoteGateways: false, peerCompleteVnets: true, enableOnlyIPv6Peering: false };
+const DEFAULT_SETTINGS: HalfSettings = {
+  doNotVerifyRemoteGateways: false,
+  peerCompleteVnets: true,
+  enableOnlyIPv6Peering: false,
+};
 
 /** The half on `vnet` whose remote is `remoteId`, if any (a VNet may peer a given remote only once). */
 export function halfTowards(vnet: VnetRecord, remoteId: string): HalfRecord | undefined {
@@ -62,15 +69,22 @@ export function syncLevel(state: AzureEmulatorState, vnet: VnetRecord, half: Hal
 }
 
 function overlapError(half: string, a: VnetRecord, b: VnetRecord, pair: [string, string]): ArmError {
-  return new ArmError(400, 'VnetAddressSpacesOverlap',
-    `Cannot create or update peering ${half}. Virtual networks ${a.id} and ${b.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${pair[0]}, ${pair[1]}`);
+  return new ArmError(
+    400,
+    'VnetAddressSpacesOverlap',
+    `Cannot create or update peering ${half}. Virtual networks ${a.id} and ${b.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${pair[0]}, ${pair[1]}`,
+  );
 }
 
 /**
  * The error for an address-space change that would overlap a VNet this one is peered with; ARM accepts
  * the PUT and fails its operation with it (`VnetAddressSpaceOverlapsWithAlreadyPeeredVnet`).
  */
-export function peeredOverlap(state: AzureEmulatorState, vnet: VnetRecord, prefixes: readonly string[]): ArmError | undefined {
+export function peeredOverlap(
+  state: AzureEmulatorState,
+  vnet: VnetRecord,
+  prefixes: readonly string[],
+): ArmError | undefined {
   const peered = new Map<string, VnetRecord>();
   for (const half of vnet.peerings.values()) {
     const remote = state.vnet(half.remoteId);
@@ -80,47 +94,90 @@ export function peeredOverlap(state: AzureEmulatorState, vnet: VnetRecord, prefi
   for (const remote of peered.values()) {
     const pair = firstOverlap(prefixes, remote.addressPrefixes);
     if (pair) {
-      return new ArmError(400, 'VnetAddressSpaceOverlapsWithAlreadyPeeredVnet',
-        `Address space ${pair[0]} of virtual network ${vnet.id} overlaps with address space ${pair[1]} of virtual network ${remote.id} which is already peered with it.`);
+      return new ArmError(
+        400,
+        'VnetAddressSpaceOverlapsWithAlreadyPeeredVnet',
+        `Address space ${pair[0]} of virtual network ${vnet.id} overlaps with address space ${pair[1]} of virtual network ${remote.id} which is already peered with it.`,
+      );
     }
   }
   return undefined;
 }
 
 /** PUT of one half: validates like ARM (remote exists, no overlap, ≤500 per VNet, remote not Disconnected). */
-export function putHalf(state: AzureEmulatorState, vnetId: string, name: string, input: PutHalfInput, visibleAt: number): { record: HalfRecord; created: boolean } {
+export function putHalf(
+  state: AzureEmulatorState,
+  vnetId: string,
+  name: string,
+  input: PutHalfInput,
+  visibleAt: number,
+): { record: HalfRecord; created: boolean } {
   const vnet = state.requireVnet(vnetId);
   const halfId = `${vnet.id}/virtualNetworkPeerings/${name}`;
   const existing = vnet.peerings.get(name.toLowerCase());
-  if (!input.remoteId) throw new ArmError(400, 'InvalidRequestFormat', `Cannot parse the request: properties.remoteVirtualNetwork.id is required for ${halfId}.`);
+  if (!input.remoteId)
+    throw new ArmError(
+      400,
+      'InvalidRequestFormat',
+      `Cannot parse the request: properties.remoteVirtualNetwork.id is required for ${halfId}.`,
+    );
   if (existing && existing.remoteId.toLowerCase() !== input.remoteId.toLowerCase()) {
-    throw new ArmError(400, 'CannotChangeRemoteVirtualNetwork', `Peering ${halfId} cannot change its remote virtual network.`);
+    throw new ArmError(
+      400,
+      'CannotChangeRemoteVirtualNetwork',
+      `Peering ${halfId} cannot change its remote virtual network.`,
+    );
   }
   const remote = state.vnet(input.remoteId);
-  if (!remote) throw new ArmError(400, 'InvalidResourceReference', `Resource ${input.remoteId} referenced by resource ${halfId} was not found.`);
-  if (remote.id.toLowerCase() === vnet.id.toLowerCase()) throw new ArmError(400, 'InvalidRequestFormat', `Peering ${halfId} cannot peer a virtual network with itself.`);
+  if (!remote)
+    throw new ArmError(
+      400,
+      'InvalidResourceReference',
+      `Resource ${input.remoteId} referenced by resource ${halfId} was not found.`,
+    );
+  if (remote.id.toLowerCase() === vnet.id.toLowerCase())
+    throw new ArmError(400, 'InvalidRequestFormat', `Peering ${halfId} cannot peer a virtual network with itself.`);
   const twin = halfTowards(vnet, remote.id);
   if (!existing && twin) {
-    throw new ArmError(400, 'AnotherPeeringAlreadyReferencesRemoteVnet',
-      `Peering ${halfId} cannot be created because another peering ${vnet.id}/virtualNetworkPeerings/${twin.name} already references remote virtual network ${remote.id}.`);
+    throw new ArmError(
+      400,
+      'AnotherPeeringAlreadyReferencesRemoteVnet',
+      `Peering ${halfId} cannot be created because another peering ${vnet.id}/virtualNetworkPeerings/${twin.name} already references remote virtual network ${remote.id}.`,
+    );
   }
   if (state.isPending(remote)) {
-    throw new ArmError(400, 'ReferencedResourceNotProvisioned',
-      `Cannot proceed with operation because resource ${remote.id} used by resource ${halfId} is not in Succeeded state. Resource is in Updating state and the last operation that updated/is updating the resource is PutVirtualNetworkOperation.`);
+    throw new ArmError(
+      400,
+      'ReferencedResourceNotProvisioned',
+      `Cannot proceed with operation because resource ${remote.id} used by resource ${halfId} is not in Succeeded state. Resource is in Updating state and the last operation that updated/is updating the resource is PutVirtualNetworkOperation.`,
+    );
   }
   const pair = firstOverlap(vnet.addressPrefixes, remote.addressPrefixes);
   if (pair) throw overlapError(halfId, vnet, remote, pair);
   if (!existing && vnet.peerings.size >= MAX_PEERINGS_PER_VNET) {
-    throw new ArmError(400, 'PeeringCountLimitReached', `Virtual network ${vnet.id} already has the maximum of ${MAX_PEERINGS_PER_VNET} peerings.`);
+    throw new ArmError(
+      400,
+      'PeeringCountLimitReached',
+      `Virtual network ${vnet.id} already has the maximum of ${MAX_PEERINGS_PER_VNET} peerings.`,
+    );
   }
   const reciprocal = halfTowards(remote, vnet.id);
   if (reciprocal && halfState(state, remote, reciprocal) === 'Disconnected') {
-    throw new ArmError(400, 'RemotePeeringIsDisconnected',
-      `Cannot create or update peering ${halfId} because remote peering ${remote.id}/virtualNetworkPeerings/${reciprocal.name} referencing parent virtual network ${vnet.id} is in Disconnected state. Update or re-create the remote peering to get it back to Initiated state. Peering gets Disconnected when remote vnet or remote peering is deleted and re-created.`);
+    throw new ArmError(
+      400,
+      'RemotePeeringIsDisconnected',
+      `Cannot create or update peering ${halfId} because remote peering ${remote.id}/virtualNetworkPeerings/${reciprocal.name} referencing parent virtual network ${vnet.id} is in Disconnected state. Update or re-create the remote peering to get it back to Initiated state. Peering gets Disconnected when remote vnet or remote peering is deleted and re-created.`,
+    );
   }
   const record: HalfRecord = existing ?? {
-    name, remoteId: remote.id, options: { ...DEFAULT_OPTIONS }, settings: { ...DEFAULT_SETTINGS }, remoteSnapshot: [...remote.addressPrefixes],
-    wasConnected: false, resourceGuid: randomUUID(), visibleAt,
+    name,
+    remoteId: remote.id,
+    options: { ...DEFAULT_OPTIONS },
+    settings: { ...DEFAULT_SETTINGS },
+    remoteSnapshot: [...remote.addressPrefixes],
+    wasConnected: false,
+    resourceGuid: randomUUID(),
+    visibleAt,
   };
   // PUT replaces the whole half, as ARM does: what the body leaves out is reset, never kept from before.
   record.options = { ...DEFAULT_OPTIONS, ...input.options };

@@ -22,7 +22,10 @@ export interface HalfSettings {
 }
 
 /** Written-by-HTTP resources become readable at `visibleAt` (epoch ms; the delayed-visibility fault). */
-interface Visible { visibleAt: number; pendingOp?: string }
+interface Visible {
+  visibleAt: number;
+  pendingOp?: string;
+}
 
 /** One half of a VNet peering, stored under its local VNet. */
 export interface HalfRecord extends Visible {
@@ -115,8 +118,11 @@ export function networkResourceId(subscription: string, resourceGroup: string, t
 }
 
 /** Splits a VNet or route table id into its parts; undefined when it is not one. */
-export function parseNetworkResourceId(id: string): { subscription: string; resourceGroup: string; type: string; name: string } | undefined {
-  const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/([^/]+)\/([^/]+)$/i.exec(id);
+export function parseNetworkResourceId(
+  id: string,
+): { subscription: string; resourceGroup: string; type: string; name: string } | undefined {
+  const m =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/([^/]+)\/([^/]+)$/i.exec(id);
   if (!m) return undefined;
   return { subscription: m[1]!, resourceGroup: m[2]!, type: m[3]!, name: m[4]! };
 }

@@ -21,8 +21,14 @@ export function putResourceGroup(ex: Exchange, ctx: HandlerContext): Answer {
   const existed = ctx.state.resourceGroups.has(`${ex.params.s!}/${ex.params.rg!}`.toLowerCase());
   const rg = ctx.state.ensureResourceGroup(ex.params.s!, ex.params.rg!, location, tagsField(ex.body) ?? {});
   return {
-    status: existed ? 200 : 201, body: resourceGroupBody(rg),
-    change: { kind: 'write', resourceUri: resourceGroupBody(rg).id as string, operationName: 'Microsoft.Resources/subscriptions/resourceGroups/write', subscriptionId: rg.subscription },
+    status: existed ? 200 : 201,
+    body: resourceGroupBody(rg),
+    change: {
+      kind: 'write',
+      resourceUri: resourceGroupBody(rg).id as string,
+      operationName: 'Microsoft.Resources/subscriptions/resourceGroups/write',
+      subscriptionId: rg.subscription,
+    },
   };
 }
 
@@ -34,7 +40,12 @@ export function getOperation(ex: Exchange, ctx: HandlerContext): Answer {
   const poll = ctx.state.pollOperation(ex.params.id!);
   if (!poll) throw new ArmError(404, 'NotFound', `Operation ${ex.params.id!} not found.`);
   // ARM repeats Retry-After on every InProgress answer; clients pace their polls by it.
-  if (poll.status === 'InProgress') return { status: 200, body: { status: poll.status }, headers: { 'retry-after': String(ctx.faults.lroRetryAfterSeconds) } };
+  if (poll.status === 'InProgress')
+    return {
+      status: 200,
+      body: { status: poll.status },
+      headers: { 'retry-after': String(ctx.faults.lroRetryAfterSeconds) },
+    };
   return { status: 200, body: poll.error ? { status: poll.status, error: poll.error } : { status: poll.status } };
 }
 
@@ -43,5 +54,13 @@ export function getOperationResult(ex: Exchange, ctx: HandlerContext): Answer {
   const poll = ctx.state.pollOperation(ex.params.id!);
   if (!poll) throw new ArmError(404, 'NotFound', `Operation ${ex.params.id!} not found.`);
   if (poll.status === 'Failed') throw new ArmError(400, poll.error!.code, poll.error!.message);
-  return poll.status === 'Succeeded' ? { status: 204 } : { status: 202, headers: { location: `${ex.baseUrl}${ex.path}?${ex.query.toString()}`, 'retry-after': String(ctx.faults.lroRetryAfterSeconds) } };
+  return poll.status === 'Succeeded'
+    ? { status: 204 }
+    : {
+        status: 202,
+        headers: {
+          location: `${ex.baseUrl}${ex.path}?${ex.query.toString()}`,
+          'retry-after': String(ctx.faults.lroRetryAfterSeconds),
+        },
+      };
 }

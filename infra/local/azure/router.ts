@@ -1,8 +1,33 @@
 import type { Handler } from './exchange';
 import { listDescendants, putAlias, putManagementGroupSubscription } from './managementGroupHandlers';
-import { getOperation, getOperationResult, getResourceGroup, getSubscription, listSubscriptions, putResourceGroup } from './resourceHandlers';
-import { deleteRoute, deleteRouteTable, getRoute, getRouteTable, listRoutes, listRouteTables, putRoute, putRouteTable } from './routeHandlers';
-import { deletePeering, deleteVnet, getPeering, getVnet, listPeerings, listVnets, putPeering, putVnet } from './vnetHandlers';
+import {
+  getOperation,
+  getOperationResult,
+  getResourceGroup,
+  getSubscription,
+  listSubscriptions,
+  putResourceGroup,
+} from './resourceHandlers';
+import {
+  deleteRoute,
+  deleteRouteTable,
+  getRoute,
+  getRouteTable,
+  listRoutes,
+  listRouteTables,
+  putRoute,
+  putRouteTable,
+} from './routeHandlers';
+import {
+  deletePeering,
+  deleteVnet,
+  getPeering,
+  getVnet,
+  listPeerings,
+  listVnets,
+  putPeering,
+  putVnet,
+} from './vnetHandlers';
 
 interface RouteEntry {
   method: string;
@@ -21,8 +46,18 @@ const N = 'Microsoft.Network';
 const table: [string, string, string, Handler][] = [
   ['GET', 'subscriptions', 'Microsoft.Resources/subscriptions/read', listSubscriptions],
   ['GET', 'subscriptions/:s', 'Microsoft.Resources/subscriptions/read', getSubscription],
-  ['GET', 'providers/microsoft.management/managementgroups/:mg/descendants', 'Microsoft.Management/managementGroups/descendants/read', listDescendants],
-  ['PUT', 'providers/microsoft.management/managementgroups/:mg/subscriptions/:s', 'Microsoft.Management/managementGroups/subscriptions/write', putManagementGroupSubscription],
+  [
+    'GET',
+    'providers/microsoft.management/managementgroups/:mg/descendants',
+    'Microsoft.Management/managementGroups/descendants/read',
+    listDescendants,
+  ],
+  [
+    'PUT',
+    'providers/microsoft.management/managementgroups/:mg/subscriptions/:s',
+    'Microsoft.Management/managementGroups/subscriptions/write',
+    putManagementGroupSubscription,
+  ],
   ['PUT', 'providers/microsoft.subscription/aliases/:alias', 'Microsoft.Subscription/aliases/write', putAlias],
   ['GET', RG, 'Microsoft.Resources/subscriptions/resourceGroups/read', getResourceGroup],
   ['PUT', RG, 'Microsoft.Resources/subscriptions/resourceGroups/write', putResourceGroup],
@@ -44,14 +79,32 @@ const table: [string, string, string, Handler][] = [
   ['GET', `${TABLE}/routes/:r`, `${N}/routeTables/routes/read`, getRoute],
   ['PUT', `${TABLE}/routes/:r`, `${N}/routeTables/routes/write`, putRoute],
   ['DELETE', `${TABLE}/routes/:r`, `${N}/routeTables/routes/delete`, deleteRoute],
-  ['GET', 'subscriptions/:s/providers/microsoft.network/locations/:loc/operations/:id', `${N}/locations/operations/read`, getOperation],
-  ['GET', 'subscriptions/:s/providers/microsoft.network/locations/:loc/operationresults/:id', `${N}/locations/operationResults/read`, getOperationResult],
+  [
+    'GET',
+    'subscriptions/:s/providers/microsoft.network/locations/:loc/operations/:id',
+    `${N}/locations/operations/read`,
+    getOperation,
+  ],
+  [
+    'GET',
+    'subscriptions/:s/providers/microsoft.network/locations/:loc/operationresults/:id',
+    `${N}/locations/operationResults/read`,
+    getOperationResult,
+  ],
 ];
 
-const ROUTES: RouteEntry[] = table.map(([method, pattern, operation, handler]) => ({ method, segments: pattern.split('/'), operation, handler }));
+const ROUTES: RouteEntry[] = table.map(([method, pattern, operation, handler]) => ({
+  method,
+  segments: pattern.split('/'),
+  operation,
+  handler,
+}));
 
 /** Finds the handler for a request; literal path segments compare case-insensitively, as ARM does. */
-export function matchRoute(method: string, path: string): { entry: RouteEntry; params: Record<string, string> } | undefined {
+export function matchRoute(
+  method: string,
+  path: string,
+): { entry: RouteEntry; params: Record<string, string> } | undefined {
   const parts = path.split('/').filter((p) => p !== '');
   for (const entry of ROUTES) {
     if (entry.method !== method.toUpperCase() || entry.segments.length !== parts.length) continue;

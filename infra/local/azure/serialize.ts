@@ -1,6 +1,13 @@
 /** ARM JSON bodies, shaped like the azure-rest-api-specs examples (checked in test/infra/local/azure). */
 import { halfState, syncLevel } from './peerings';
-import type { HalfRecord, ResourceGroupRecord, RouteRecord, RouteTableRecord, SubscriptionRecord, VnetRecord } from './records';
+import type {
+  HalfRecord,
+  ResourceGroupRecord,
+  RouteRecord,
+  RouteTableRecord,
+  SubscriptionRecord,
+  VnetRecord,
+} from './records';
 import type { AzureEmulatorState } from './state';
 
 type Json = Record<string, unknown>;
@@ -35,7 +42,9 @@ export function halfBody(state: AzureEmulatorState, vnet: VnetRecord, half: Half
       remoteVirtualNetwork: { id: half.remoteId },
       remoteAddressSpace: { addressPrefixes: [...half.remoteSnapshot] },
       remoteVirtualNetworkAddressSpace: { addressPrefixes: [...(remote?.addressPrefixes ?? half.remoteSnapshot)] },
-      ...(remote ? { remoteBgpCommunities: { virtualNetworkCommunity: bgpCommunity(remote), regionalCommunity: '12076:50004' } } : {}),
+      ...(remote
+        ? { remoteBgpCommunities: { virtualNetworkCommunity: bgpCommunity(remote), regionalCommunity: '12076:50004' } }
+        : {}),
       peeringState: halfState(state, vnet, half),
       peeringSyncLevel: syncLevel(state, vnet, half),
       provisioningState: provisioning(state, half),
@@ -67,7 +76,9 @@ export function vnetBody(state: AzureEmulatorState, vnet: VnetRecord): Json {
           ...(subnet.routeTableId ? { routeTable: { id: subnet.routeTableId } } : {}),
         },
       })),
-      virtualNetworkPeerings: [...vnet.peerings.values()].filter((h) => h.visibleAt <= now).map((h) => halfBody(state, vnet, h)),
+      virtualNetworkPeerings: [...vnet.peerings.values()]
+        .filter((h) => h.visibleAt <= now)
+        .map((h) => halfBody(state, vnet, h)),
       enableDdosProtection: false,
     },
   };
@@ -93,7 +104,8 @@ function associatedSubnets(state: AzureEmulatorState, table: RouteTableRecord): 
   const ids: { id: string }[] = [];
   for (const vnet of state.vnets.values()) {
     for (const subnet of vnet.subnets.values()) {
-      if (subnet.routeTableId?.toLowerCase() === table.id.toLowerCase()) ids.push({ id: `${vnet.id}/subnets/${subnet.name}` });
+      if (subnet.routeTableId?.toLowerCase() === table.id.toLowerCase())
+        ids.push({ id: `${vnet.id}/subnets/${subnet.name}` });
     }
   }
   return ids;
@@ -126,7 +138,11 @@ export function subscriptionBody(sub: SubscriptionRecord): Json {
     tenantId: sub.tenantId,
     displayName: sub.displayName,
     state: sub.state ?? 'Enabled',
-    subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off',
+    },
     tags: { ...sub.tags },
   };
 }

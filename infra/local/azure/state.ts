@@ -3,8 +3,15 @@ import { ArmError, resourceNotFound } from './armError';
 import { parseRange as parsePrefix } from '../ranges';
 import { deleteHalf, peeredOverlap, putHalf, type PutHalfInput } from './peerings';
 import {
-  networkResourceId, type HalfRecord, type OperationRecord, type ResourceGroupRecord, type RouteRecord,
-  type ManagementGroupRecord, type RouteTableRecord, type SubscriptionRecord, type VnetRecord,
+  networkResourceId,
+  type HalfRecord,
+  type OperationRecord,
+  type ResourceGroupRecord,
+  type RouteRecord,
+  type ManagementGroupRecord,
+  type RouteTableRecord,
+  type SubscriptionRecord,
+  type VnetRecord,
 } from './records';
 
 /** Azure's limit: 400 user-defined routes per route table. */
@@ -59,10 +66,16 @@ export class AzureEmulatorState {
     return this.clock().getTime();
   }
 
-  createSubscription(subscriptionId: string, opts: { displayName?: string; managementGroup?: string; tags?: Record<string, string> } = {}): SubscriptionRecord {
+  createSubscription(
+    subscriptionId: string,
+    opts: { displayName?: string; managementGroup?: string; tags?: Record<string, string> } = {},
+  ): SubscriptionRecord {
     const record: SubscriptionRecord = {
-      subscriptionId, displayName: opts.displayName ?? subscriptionId, tenantId: this.tenantId,
-      ...(opts.managementGroup ? { managementGroup: opts.managementGroup } : {}), tags: opts.tags ?? {},
+      subscriptionId,
+      displayName: opts.displayName ?? subscriptionId,
+      tenantId: this.tenantId,
+      ...(opts.managementGroup ? { managementGroup: opts.managementGroup } : {}),
+      tags: opts.tags ?? {},
     };
     this.subscriptions.set(subscriptionId.toLowerCase(), record);
     return record;
@@ -70,8 +83,13 @@ export class AzureEmulatorState {
 
   /** Creates a management group under another (default: the tenant root group). */
   createManagementGroup(name: string, opts: { displayName?: string; parent?: string } = {}): ManagementGroupRecord {
-    if (opts.parent && !this.managementGroups.has(opts.parent.toLowerCase())) throw new ArmError(404, 'NotFound', `Management group '${opts.parent}' not found.`);
-    const record: ManagementGroupRecord = { name, displayName: opts.displayName ?? name, ...(opts.parent ? { parent: opts.parent } : {}) };
+    if (opts.parent && !this.managementGroups.has(opts.parent.toLowerCase()))
+      throw new ArmError(404, 'NotFound', `Management group '${opts.parent}' not found.`);
+    const record: ManagementGroupRecord = {
+      name,
+      displayName: opts.displayName ?? name,
+      ...(opts.parent ? { parent: opts.parent } : {}),
+    };
     this.managementGroups.set(name.toLowerCase(), record);
     return record;
   }
@@ -82,7 +100,11 @@ export class AzureEmulatorState {
     const queue = [name.toLowerCase()];
     while (queue.length > 0) {
       const at = queue.shift()!;
-      for (const g of this.managementGroups.values()) if (g.parent?.toLowerCase() === at) { out.push(g); queue.push(g.name.toLowerCase()); }
+      for (const g of this.managementGroups.values())
+        if (g.parent?.toLowerCase() === at) {
+          out.push(g);
+          queue.push(g.name.toLowerCase());
+        }
     }
     return out;
   }
@@ -90,11 +112,17 @@ export class AzureEmulatorState {
   /** The subscription, or ARM's 404 `SubscriptionNotFound`. */
   subscription(subscriptionId: string): SubscriptionRecord {
     const found = this.subscriptions.get(subscriptionId.toLowerCase());
-    if (!found) throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
+    if (!found)
+      throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
     return found;
   }
 
-  ensureResourceGroup(subscription: string, name: string, location: string, tags: Record<string, string> = {}): ResourceGroupRecord {
+  ensureResourceGroup(
+    subscription: string,
+    name: string,
+    location: string,
+    tags: Record<string, string> = {},
+  ): ResourceGroupRecord {
     if (!this.subscriptions.has(subscription.toLowerCase())) this.createSubscription(subscription);
     const key = `${subscription}/${name}`.toLowerCase();
     const existing = this.resourceGroups.get(key);
@@ -116,7 +144,8 @@ export class AzureEmulatorState {
   createVnet(input: CreateVnetInput, visibleAt = 0): { record: VnetRecord; created: boolean } {
     this.ensureResourceGroup(input.subscription, input.resourceGroup, input.location);
     for (const prefix of input.addressPrefixes) {
-      if (!parsePrefix(prefix)) throw new ArmError(400, 'InvalidAddressPrefixFormat', `Address prefix ${prefix} is not a valid CIDR.`);
+      if (!parsePrefix(prefix))
+        throw new ArmError(400, 'InvalidAddressPrefixFormat', `Address prefix ${prefix} is not a valid CIDR.`);
     }
     const id = networkResourceId(input.subscription, input.resourceGroup, 'virtualNetworks', input.name);
     const existing = this.vnets.get(id.toLowerCase());
@@ -128,9 +157,17 @@ export class AzureEmulatorState {
       return { record: existing, created: false };
     }
     const record: VnetRecord = {
-      id, subscription: input.subscription, resourceGroup: input.resourceGroup, name: input.name, location: input.location,
-      addressPrefixes: [...input.addressPrefixes], tags: { ...input.tags }, subnets: new Map(), peerings: new Map(),
-      resourceGuid: randomUUID(), visibleAt,
+      id,
+      subscription: input.subscription,
+      resourceGroup: input.resourceGroup,
+      name: input.name,
+      location: input.location,
+      addressPrefixes: [...input.addressPrefixes],
+      tags: { ...input.tags },
+      subnets: new Map(),
+      peerings: new Map(),
+      resourceGuid: randomUUID(),
+      visibleAt,
     };
     this.vnets.set(id.toLowerCase(), record);
     return { record, created: true };
@@ -148,7 +185,8 @@ export class AzureEmulatorState {
 
   requireVnet(id: string): VnetRecord {
     const found = this.vnet(id);
-    if (!found) throw resourceNotFound('Microsoft.Network/virtualNetworks', id.split('/').pop() ?? id, id.split('/')[4] ?? '');
+    if (!found)
+      throw resourceNotFound('Microsoft.Network/virtualNetworks', id.split('/').pop() ?? id, id.split('/')[4] ?? '');
     return found;
   }
 
@@ -160,9 +198,11 @@ export class AzureEmulatorState {
   /** Adds or replaces a subnet, optionally associated with a route table. */
   associateSubnet(input: { vnetId: string; name: string; addressPrefix: string; routeTableId?: string }): void {
     const vnet = this.requireVnet(input.vnetId);
-    if (input.routeTableId && !this.routeTable(input.routeTableId)) throw new ArmError(400, 'InvalidResourceReference', `Route table ${input.routeTableId} not found.`);
+    if (input.routeTableId && !this.routeTable(input.routeTableId))
+      throw new ArmError(400, 'InvalidResourceReference', `Route table ${input.routeTableId} not found.`);
     vnet.subnets.set(input.name.toLowerCase(), {
-      name: input.name, addressPrefix: input.addressPrefix,
+      name: input.name,
+      addressPrefix: input.addressPrefix,
       ...(input.routeTableId ? { routeTableId: this.routeTable(input.routeTableId)!.id } : {}),
     });
   }
@@ -177,8 +217,15 @@ export class AzureEmulatorState {
       return { record: existing, created: false };
     }
     const record: RouteTableRecord = {
-      id, subscription: input.subscription, resourceGroup: input.resourceGroup, name: input.name, location: input.location,
-      tags: { ...input.tags }, disableBgpRoutePropagation: input.disableBgpRoutePropagation ?? false, routes: new Map(), visibleAt,
+      id,
+      subscription: input.subscription,
+      resourceGroup: input.resourceGroup,
+      name: input.name,
+      location: input.location,
+      tags: { ...input.tags },
+      disableBgpRoutePropagation: input.disableBgpRoutePropagation ?? false,
+      routes: new Map(),
+      visibleAt,
     };
     this.routeTables.set(id.toLowerCase(), record);
     return { record, created: true };
@@ -191,20 +238,46 @@ export class AzureEmulatorState {
   /** Creates or replaces a route, enforcing ARM's validation and the 400-routes limit. */
   addRoute(routeTableId: string, input: RouteInput, visibleAt = 0): { record: RouteRecord; created: boolean } {
     const table = this.routeTable(routeTableId);
-    if (!table) throw resourceNotFound('Microsoft.Network/routeTables', routeTableId.split('/').pop() ?? '', routeTableId.split('/')[4] ?? '');
-    if (!parsePrefix(input.addressPrefix)) throw new ArmError(400, 'InvalidAddressPrefixFormat', `Route ${input.name} has an invalid address prefix ${input.addressPrefix}.`);
-    if (!NEXT_HOP_TYPES.includes(input.nextHopType)) throw new ArmError(400, 'InvalidRequestFormat', `Route ${input.name} has an invalid nextHopType ${input.nextHopType}.`);
+    if (!table)
+      throw resourceNotFound(
+        'Microsoft.Network/routeTables',
+        routeTableId.split('/').pop() ?? '',
+        routeTableId.split('/')[4] ?? '',
+      );
+    if (!parsePrefix(input.addressPrefix))
+      throw new ArmError(
+        400,
+        'InvalidAddressPrefixFormat',
+        `Route ${input.name} has an invalid address prefix ${input.addressPrefix}.`,
+      );
+    if (!NEXT_HOP_TYPES.includes(input.nextHopType))
+      throw new ArmError(
+        400,
+        'InvalidRequestFormat',
+        `Route ${input.name} has an invalid nextHopType ${input.nextHopType}.`,
+      );
     if ((input.nextHopType === 'VirtualAppliance') !== Boolean(input.nextHopIpAddress)) {
-      throw new ArmError(400, 'InvalidNextHopIpAddress', `Route ${input.name}: nextHopIpAddress is required for VirtualAppliance and only for it.`);
+      throw new ArmError(
+        400,
+        'InvalidNextHopIpAddress',
+        `Route ${input.name}: nextHopIpAddress is required for VirtualAppliance and only for it.`,
+      );
     }
     const key = input.name.toLowerCase();
     const created = !table.routes.has(key);
     if (created && table.routes.size >= MAX_ROUTES_PER_TABLE) {
-      throw new ArmError(400, 'RouteTableRoutesLimitReached', `Route table ${table.id} cannot have more than ${MAX_ROUTES_PER_TABLE} routes.`);
+      throw new ArmError(
+        400,
+        'RouteTableRoutesLimitReached',
+        `Route table ${table.id} cannot have more than ${MAX_ROUTES_PER_TABLE} routes.`,
+      );
     }
     const record: RouteRecord = {
-      name: input.name, addressPrefix: input.addressPrefix, nextHopType: input.nextHopType,
-      ...(input.nextHopIpAddress ? { nextHopIpAddress: input.nextHopIpAddress } : {}), visibleAt,
+      name: input.name,
+      addressPrefix: input.addressPrefix,
+      nextHopType: input.nextHopType,
+      ...(input.nextHopIpAddress ? { nextHopIpAddress: input.nextHopIpAddress } : {}),
+      visibleAt,
     };
     table.routes.set(key, record);
     return { record, created };
@@ -215,7 +288,12 @@ export class AzureEmulatorState {
   }
 
   /** Seeds or updates one peering half (same validation as PUT: overlap, quota, disconnected remote). */
-  createPeeringHalf(vnetId: string, name: string, input: PutHalfInput, visibleAt = 0): { record: HalfRecord; created: boolean } {
+  createPeeringHalf(
+    vnetId: string,
+    name: string,
+    input: PutHalfInput,
+    visibleAt = 0,
+  ): { record: HalfRecord; created: boolean } {
     return putHalf(this, vnetId, name, input, visibleAt);
   }
 
@@ -229,14 +307,21 @@ export class AzureEmulatorState {
    * conflicts this way) and locks nothing.
    */
   startOperation(lockKey: string, location: string, failure?: OperationRecord['failure']): OperationRecord {
-    const op: OperationRecord = { id: randomUUID(), location, remainingPolls: failure ? Math.max(this.lroPolls, 0) : this.lroPolls,
-      lockKey: failure ? '' : lockKey.toLowerCase(), ...(failure ? { failure } : {}) };
+    const op: OperationRecord = {
+      id: randomUUID(),
+      location,
+      remainingPolls: failure ? Math.max(this.lroPolls, 0) : this.lroPolls,
+      lockKey: failure ? '' : lockKey.toLowerCase(),
+      ...(failure ? { failure } : {}),
+    };
     this.operations.set(op.id, op);
     return op;
   }
 
   /** Polls an operation; undefined when the id is unknown. */
-  pollOperation(id: string): { status: 'InProgress' | 'Succeeded' | 'Failed'; error?: { code: string; message: string } } | undefined {
+  pollOperation(
+    id: string,
+  ): { status: 'InProgress' | 'Succeeded' | 'Failed'; error?: { code: string; message: string } } | undefined {
     const op = this.operations.get(id);
     if (!op) return undefined;
     if (op.remainingPolls <= 0) return op.failure ? { status: 'Failed', error: op.failure } : { status: 'Succeeded' };

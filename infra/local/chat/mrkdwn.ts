@@ -44,7 +44,8 @@ function special(body: string): string {
   if (target.startsWith('#')) return `<span class="mention">#${html(label ?? target.slice(1))}</span>`;
   if (target.startsWith('!date^')) return html(unslack(label ?? target));
   if (target.startsWith('!')) return `<span class="mention">@${html(target.slice(1))}</span>`;
-  if (/^(https?|mailto):/.test(target)) return `<a href="${html(unslack(target))}">${html(unslack(label ?? target))}</a>`;
+  if (/^(https?|mailto):/.test(target))
+    return `<a href="${html(unslack(target))}">${html(unslack(label ?? target))}</a>`;
   return html(unslack(`<${body}>`));
 }
 
@@ -61,8 +62,13 @@ export function mrkdwnToHtml(text: string): string {
   const out: string[] = [];
   // Preformatted blocks first, then inline code: nothing inside them is formatted.
   text.split(/```/).forEach((chunk, i) => {
-    if (i % 2 === 1) { out.push(`<pre>${html(unslack(chunk.replace(/^\n/, '')))}</pre>`); return; }
-    chunk.split(/`/).forEach((piece, j) => out.push(j % 2 === 1 ? `<code>${html(unslack(piece))}</code>` : inline(piece)));
+    if (i % 2 === 1) {
+      out.push(`<pre>${html(unslack(chunk.replace(/^\n/, '')))}</pre>`);
+      return;
+    }
+    chunk
+      .split(/`/)
+      .forEach((piece, j) => out.push(j % 2 === 1 ? `<code>${html(unslack(piece))}</code>` : inline(piece)));
   });
   return out.join('').replace(/\n/g, '<br>');
 }
@@ -77,14 +83,18 @@ interface Block {
 
 /** A message's blocks as HTML: header, sections with two-column fields, context lines. Buttons are the page's. */
 export function blocksToHtml(blocks: readonly unknown[]): string {
-  const text = (t: { type?: string; text?: string } | undefined) => (t?.text === undefined ? '' : t.type === 'plain_text' ? html(t.text) : mrkdwnToHtml(t.text));
-  return (blocks as Block[]).map((b) => {
-    if (b.type === 'header') return `<div class="header">${text(b.text)}</div>`;
-    if (b.type === 'section') {
-      const fields = (b.fields ?? []).map((f) => `<div class="field">${text(f)}</div>`).join('');
-      return `<div class="section">${b.text ? `<div>${text(b.text)}</div>` : ''}${fields ? `<div class="fields">${fields}</div>` : ''}</div>`;
-    }
-    if (b.type === 'context') return `<div class="context">${(b.elements ?? []).map((e) => (typeof e.text === 'string' ? text({ type: e.type ?? 'mrkdwn', text: e.text }) : '')).join(' ')}</div>`;
-    return '';
-  }).join('');
+  const text = (t: { type?: string; text?: string } | undefined) =>
+    t?.text === undefined ? '' : t.type === 'plain_text' ? html(t.text) : mrkdwnToHtml(t.text);
+  return (blocks as Block[])
+    .map((b) => {
+      if (b.type === 'header') return `<div class="header">${text(b.text)}</div>`;
+      if (b.type === 'section') {
+        const fields = (b.fields ?? []).map((f) => `<div class="field">${text(f)}</div>`).join('');
+        return `<div class="section">${b.text ? `<div>${text(b.text)}</div>` : ''}${fields ? `<div class="fields">${fields}</div>` : ''}</div>`;
+      }
+      if (b.type === 'context')
+        return `<div class="context">${(b.elements ?? []).map((e) => (typeof e.text === 'string' ? text({ type: e.type ?? 'mrkdwn', text: e.text }) : '')).join(' ')}</div>`;
+      return '';
+    })
+    .join('');
 }

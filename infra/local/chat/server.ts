@@ -41,12 +41,20 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
   const now = opts.now ?? (() => new Date());
   let url = '';
 
-  async function click(ts: string, actionId: string, user = opts.defaultUser): Promise<{ status: number; body: string }> {
+  async function click(
+    ts: string,
+    actionId: string,
+    user = opts.defaultUser,
+  ): Promise<{ status: number; body: string }> {
     const message = opts.workspace.messages.find((m) => m.ts === ts);
     const button = message && opts.workspace.buttonsOf(message).find((b) => b.actionId === actionId);
     if (!message || !button) return { status: 404, body: 'no such button (already decided?)' };
     const raw = interactionBody(message, button, user, `${url}/response/${encodeURIComponent(user.id)}`);
-    const res = await fetch(opts.approvalUrl(), { method: 'POST', headers: signSlackRequest(raw, opts.signingSecret, now()), body: raw });
+    const res = await fetch(opts.approvalUrl(), {
+      method: 'POST',
+      headers: signSlackRequest(raw, opts.signingSecret, now()),
+      body: raw,
+    });
     return { status: res.status, body: await res.text() };
   }
 
@@ -55,11 +63,19 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     const raw = req.method === 'POST' ? await readBody(req) : '';
     if (req.method === 'POST' && path.startsWith('/api/')) {
       const args = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      return send(res, 200, 'application/json', JSON.stringify(opts.workspace.call(path.slice(5), req.headers.authorization, args)));
+      return send(
+        res,
+        200,
+        'application/json',
+        JSON.stringify(opts.workspace.call(path.slice(5), req.headers.authorization, args)),
+      );
     }
     if (req.method === 'POST' && path.startsWith('/response/')) {
       const body = JSON.parse(raw || '{}') as { text?: string };
-      opts.workspace.ephemerals.push({ user: decodeURIComponent(path.slice('/response/'.length)), text: body.text ?? '' });
+      opts.workspace.ephemerals.push({
+        user: decodeURIComponent(path.slice('/response/'.length)),
+        text: body.text ?? '',
+      });
       return send(res, 200, 'text/plain', 'ok');
     }
     if (req.method === 'POST' && path === '/click') {
@@ -69,26 +85,37 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     }
     if (req.method === 'GET' && path === '/messages.json') {
       // `html` is the message as Slack would draw it (mrkdwn rendered); `text` stays the plain reading for scripts.
-      const messages = opts.workspace.messages.map((m) => ({ ts: m.ts, channel: m.channel, text: opts.workspace.displayText(m), html: m.blocks.length > 0 ? blocksToHtml(m.blocks) : mrkdwnToHtml(m.text),
-        updates: m.updates, buttons: opts.workspace.buttonsOf(m) }));
+      const messages = opts.workspace.messages.map((m) => ({
+        ts: m.ts,
+        channel: m.channel,
+        text: opts.workspace.displayText(m),
+        html: m.blocks.length > 0 ? blocksToHtml(m.blocks) : mrkdwnToHtml(m.text),
+        updates: m.updates,
+        buttons: opts.workspace.buttonsOf(m),
+      }));
       const ephemerals = opts.workspace.ephemerals.map((e) => ({ ...e, html: mrkdwnToHtml(e.text) }));
       return send(res, 200, 'application/json', JSON.stringify({ messages, ephemerals }));
     }
     if (req.method === 'GET' && path === '/topology.svg') return send(res, 200, 'image/svg+xml', await opts.topology());
-    if (req.method === 'GET' && path === '/') return send(res, 200, 'text/html; charset=utf-8', chatPage(opts.defaultUser.id));
+    if (req.method === 'GET' && path === '/')
+      return send(res, 200, 'text/html; charset=utf-8', chatPage(opts.defaultUser.id));
     send(res, 404, 'text/plain', 'not found');
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, 500, 'text/plain', error instanceof Error ? error.message : String(error)));
+    handle(req, res).catch((error: unknown) =>
+      send(res, 500, 'text/plain', error instanceof Error ? error.message : String(error)),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, click,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    url,
+    click,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
   };
 }

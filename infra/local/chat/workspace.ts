@@ -24,7 +24,12 @@ export interface ChatButton {
 }
 
 /** The Slack Web API methods the stand-in answers (the four approvals use). */
-export const SLACK_METHODS = ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'usergroups.users.list'] as const;
+export const SLACK_METHODS = [
+  'chat.postMessage',
+  'chat.update',
+  'chat.postEphemeral',
+  'usergroups.users.list',
+] as const;
 
 /**
  * The state of the local Slack workspace: one channel's messages, ephemerals, user groups. Pure data plus
@@ -36,7 +41,10 @@ export class ChatWorkspace {
   readonly groups = new Map<string, string[]>();
   private seq = 0;
 
-  constructor(private readonly token: string, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly token: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /** Answers one Web API call like Slack: HTTP 200 with `{ ok, … }`. */
   call(method: string, authorization: string | undefined, args: Record<string, unknown>): Record<string, unknown> {
@@ -48,7 +56,13 @@ export class ChatWorkspace {
         this.seq += 1;
         // Slack's ts is seconds.microseconds; the sequence keeps two posts in one second distinct.
         const ts = `${Math.floor(this.now().getTime() / 1000)}.${String(this.seq).padStart(6, '0')}`;
-        this.messages.push({ channel, ts, text: str(args.text), blocks: Array.isArray(args.blocks) ? args.blocks : [], updates: 0 });
+        this.messages.push({
+          channel,
+          ts,
+          text: str(args.text),
+          blocks: Array.isArray(args.blocks) ? args.blocks : [],
+          updates: 0,
+        });
         return { ok: true, channel, ts };
       }
       case 'chat.update': {
@@ -86,10 +100,14 @@ export class ChatWorkspace {
   /** The buttons a message still shows (decided messages have none). */
   buttonsOf(message: ChatMessage): ChatButton[] {
     const out: ChatButton[] = [];
-    for (const block of message.blocks as { type?: string; elements?: { type?: string; action_id?: string; value?: string; text?: { text?: string } }[] }[]) {
+    for (const block of message.blocks as {
+      type?: string;
+      elements?: { type?: string; action_id?: string; value?: string; text?: { text?: string } }[];
+    }[]) {
       if (block.type !== 'actions') continue;
       for (const e of block.elements ?? []) {
-        if (e.type === 'button' && e.action_id && e.value) out.push({ actionId: e.action_id, value: e.value, text: e.text?.text ?? e.action_id });
+        if (e.type === 'button' && e.action_id && e.value)
+          out.push({ actionId: e.action_id, value: e.value, text: e.text?.text ?? e.action_id });
       }
     }
     return out;
@@ -97,15 +115,32 @@ export class ChatWorkspace {
 }
 
 /** The block_actions payload Slack posts when `user` clicks `button` on `message` (form-encoded, like Slack). */
-export function interactionBody(message: ChatMessage, button: ChatButton, user: { id: string; name: string }, responseUrl: string): string {
+export function interactionBody(
+  message: ChatMessage,
+  button: ChatButton,
+  user: { id: string; name: string },
+  responseUrl: string,
+): string {
   const payload = {
-    type: 'block_actions', user: { id: user.id, username: user.name, name: user.name, team_id: 'T0LOCAL' }, api_app_id: 'A0LOCAL',
+    type: 'block_actions',
+    user: { id: user.id, username: user.name, name: user.name, team_id: 'T0LOCAL' },
+    api_app_id: 'A0LOCAL',
     container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
-    trigger_id: `${message.ts}.local`, team: { id: 'T0LOCAL', domain: 'peerkeeper-local' },
-    channel: { id: message.channel, name: 'networks' }, message: { ts: message.ts, text: message.text },
+    trigger_id: `${message.ts}.local`,
+    team: { id: 'T0LOCAL', domain: 'peerkeeper-local' },
+    channel: { id: message.channel, name: 'networks' },
+    message: { ts: message.ts, text: message.text },
     response_url: responseUrl,
-    actions: [{ action_id: button.actionId, block_id: `peerkeeper:${button.value}`, value: button.value, type: 'button',
-      text: { type: 'plain_text', text: button.text }, action_ts: message.ts }],
+    actions: [
+      {
+        action_id: button.actionId,
+        block_id: `peerkeeper:${button.value}`,
+        value: button.value,
+        type: 'button',
+        text: { type: 'plain_text', text: button.text },
+        action_ts: message.ts,
+      },
+    ],
   };
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
@@ -114,7 +149,11 @@ export function interactionBody(message: ChatMessage, button: ChatButton, user: 
 export function signSlackRequest(rawBody: string, secret: string, now: Date): Record<string, string> {
   const ts = String(Math.floor(now.getTime() / 1000));
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${rawBody}`).digest('hex')}`;
-  return { 'x-slack-request-timestamp': ts, 'x-slack-signature': signature, 'content-type': 'application/x-www-form-urlencoded' };
+  return {
+    'x-slack-request-timestamp': ts,
+    'x-slack-signature': signature,
+    'content-type': 'application/x-www-form-urlencoded',
+  };
 }
 
 /** Slack's mrkdwn tokens as the Slack client renders them: dates by their fallback, mentions as @id, two emoji. */
@@ -122,7 +161,10 @@ function readable(text: string): string {
   return text
     .replace(/<!date\^\d+\^[^|>]*\|([^>]+)>/g, '$1')
     .replace(/<@([A-Z0-9]+)>/g, '@$1')
-    .replace(/:white_check_mark:/g, '✅').replace(/:x:/g, '❌').replace(/:hourglass:/g, '⌛').replace(/:information_source:/g, 'ℹ️');
+    .replace(/:white_check_mark:/g, '✅')
+    .replace(/:x:/g, '❌')
+    .replace(/:hourglass:/g, '⌛')
+    .replace(/:information_source:/g, 'ℹ️');
 }
 
 function str(value: unknown): string {

@@ -35,10 +35,18 @@ class MapCache {
 /** A Lambda context with the 900 s budget serverless.yml gives the reconciling functions. */
 export function lambdaContext(name: string): Context {
   return {
-    callbackWaitsForEmptyEventLoop: false, functionName: name, functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:111111111111:function:${name}`, memoryLimitInMB: '512',
-    awsRequestId: randomUUID(), logGroupName: `/aws/lambda/${name}`, logStreamName: 'local',
-    getRemainingTimeInMillis: () => 900_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:111111111111:function:${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
   };
 }
 
@@ -58,16 +66,30 @@ export interface LocalAwsFunctions {
 }
 
 /** Builds the AWS functions over the emulator at `endpoint` (static credentials = the hub account). */
-export function localAwsFunctions(opts: { policy: Policy; endpoint: string; audit: AuditLog; approvals: LocalApprovalWiring;
-  onWork: (messages: readonly WorkMessage[]) => void; log: (line: string) => void; now?: () => Date }): LocalAwsFunctions {
+export function localAwsFunctions(opts: {
+  policy: Policy;
+  endpoint: string;
+  audit: AuditLog;
+  approvals: LocalApprovalWiring;
+  onWork: (messages: readonly WorkMessage[]) => void;
+  log: (line: string) => void;
+  now?: () => Date;
+}): LocalAwsFunctions {
   const now = opts.now ?? (() => new Date());
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const env = { AWS_ENDPOINT_URL: opts.endpoint, AWS_REGION: 'us-east-1' };
   const runtime = createAwsRuntime({
-    policy: opts.policy, env, audit: opts.audit, approvals: opts.approvals.runtime, now,
+    policy: opts.policy,
+    env,
+    audit: opts.audit,
+    approvals: opts.approvals.runtime,
+    now,
     providers: { aws: createAwsProvider(opts.policy, env) },
     queues: {
-      sendWork: async (messages) => { opts.onWork(messages); return messages.length; },
+      sendWork: async (messages) => {
+        opts.onWork(messages);
+        return messages.length;
+      },
       deadLetter: async (_input, error) => opts.log(`aws dead letter: ${error.message}`),
     },
     outcomes: { publish: async (events) => ({ published: events.length, failed: 0 }) },
@@ -83,8 +105,17 @@ export function localAwsFunctions(opts: { policy: Policy; endpoint: string; audi
   const sweep = sweepHandler(deps());
   const worker = sweepWorkerHandler(deps());
   let ticks = 0;
-  const tick = (rule: string) => ({ version: '0', id: `local-${rule}-${++ticks}-${randomUUID()}`, 'detail-type': 'Scheduled Event', source: 'aws.events',
-    account: '111111111111', time: now().toISOString(), region: 'us-east-1', resources: [`arn:aws:events:us-east-1:111111111111:rule/${rule}`], detail: {} });
+  const tick = (rule: string) => ({
+    version: '0',
+    id: `local-${rule}-${++ticks}-${randomUUID()}`,
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '111111111111',
+    time: now().toISOString(),
+    region: 'us-east-1',
+    resources: [`arn:aws:events:us-east-1:111111111111:rule/${rule}`],
+    detail: {},
+  });
   return {
     runtime,
     networkEvent: (event) => network(event, lambdaContext('peerkeeper-network-event')),
@@ -96,13 +127,27 @@ export function localAwsFunctions(opts: { policy: Policy; endpoint: string; audi
       return out;
     },
     sweepWorker: (messages) => {
-      const event: SQSEvent = { Records: messages.map((m) => ({
-        messageId: randomUUID(), receiptHandle: 'local', body: JSON.stringify(m), attributes: {
-          ApproximateReceiveCount: '1', SentTimestamp: String(now().getTime()), SenderId: 'local', ApproximateFirstReceiveTimestamp: String(now().getTime()) },
-        messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:111111111111:peerkeeper-work', awsRegion: 'us-east-1',
-      })) };
+      const event: SQSEvent = {
+        Records: messages.map((m) => ({
+          messageId: randomUUID(),
+          receiptHandle: 'local',
+          body: JSON.stringify(m),
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: String(now().getTime()),
+            SenderId: 'local',
+            ApproximateFirstReceiveTimestamp: String(now().getTime()),
+          },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:111111111111:peerkeeper-work',
+          awsRegion: 'us-east-1',
+        })),
+      };
       return worker(event, lambdaContext('peerkeeper-sweep-worker'));
     },
-    reconcile: async (trigger) => (await runtime.reconcileTrigger(trigger, lambdaContext('peerkeeper-approvals'))).result,
+    reconcile: async (trigger) =>
+      (await runtime.reconcileTrigger(trigger, lambdaContext('peerkeeper-approvals'))).result,
   };
 }

@@ -20,10 +20,21 @@ export interface LocalAzureFunctions {
 }
 
 /** Builds the Azure functions over the ARM emulator at `endpoint`. */
-export function localAzureFunctions(opts: { policy: Policy; endpoint: string; audit: AuditLog; approvals: LocalApprovalWiring; log: (line: string) => void; now?: () => Date }): LocalAzureFunctions {
+export function localAzureFunctions(opts: {
+  policy: Policy;
+  endpoint: string;
+  audit: AuditLog;
+  approvals: LocalApprovalWiring;
+  log: (line: string) => void;
+  now?: () => Date;
+}): LocalAzureFunctions {
   const runtime = createAzureRuntime({
-    policy: opts.policy, env: { PEERKEEPER_AZURE_ENDPOINT: opts.endpoint }, audit: opts.audit,
-    idempotency: new MemoryIdempotencyStore(), approvals: opts.approvals.runtime, ...(opts.now ? { now: opts.now } : {}),
+    policy: opts.policy,
+    env: { PEERKEEPER_AZURE_ENDPOINT: opts.endpoint },
+    audit: opts.audit,
+    idempotency: new MemoryIdempotencyStore(),
+    approvals: opts.approvals.runtime,
+    ...(opts.now ? { now: opts.now } : {}),
   });
   const handlers = new Map<string, Handler>();
   const keep = (name: string, options: unknown) => void handlers.set(name, (options as { handler: Handler }).handler);
@@ -31,10 +42,15 @@ export function localAzureFunctions(opts: { policy: Policy; endpoint: string; au
   const registry = { eventGrid: keep, http: keep, timer: keep, storageQueue: keep } as unknown as FunctionRegistry;
   registerFunctions(registry, { clock: Date.now, runtime: once(() => runtime) });
   let invocations = 0;
-  const context = (functionName: string) => new InvocationContext({
-    invocationId: `local-${++invocations}`, functionName,
-    logHandler: (level, ...args) => { if (process.env.PK_DEBUG || level === 'error' || level === 'warning') opts.log(`azure ${functionName}: ${String(args[0])}`); },
-  });
+  const context = (functionName: string) =>
+    new InvocationContext({
+      invocationId: `local-${++invocations}`,
+      functionName,
+      logHandler: (level, ...args) => {
+        if (process.env.PK_DEBUG || level === 'error' || level === 'warning')
+          opts.log(`azure ${functionName}: ${String(args[0])}`);
+      },
+    });
   return {
     runtime,
     eventGrid: (event) => handlers.get(FUNCTION_NAMES.events)!(event, context(FUNCTION_NAMES.events)),

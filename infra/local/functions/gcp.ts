@@ -18,16 +18,35 @@ export interface LocalGcpFunctions {
 }
 
 /** Builds the GCP functions over the Compute emulator at `origin` (Compute at /compute/v1, Resource Manager at /v1). */
-export function localGcpFunctions(opts: { policy: Policy; origin: string; audit: AuditLog; approvals: LocalApprovalWiring; log: (line: string) => void; now?: () => Date }): LocalGcpFunctions {
+export function localGcpFunctions(opts: {
+  policy: Policy;
+  origin: string;
+  audit: AuditLog;
+  approvals: LocalApprovalWiring;
+  log: (line: string) => void;
+  now?: () => Date;
+}): LocalGcpFunctions {
   const env = {
-    PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${opts.origin}/compute/v1`, CLOUDSDK_CONFIG: '/nonexistent',
+    PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${opts.origin}/compute/v1`,
+    CLOUDSDK_CONFIG: '/nonexistent',
     PEERKEEPER_WORK_TOPIC: 'projects/peerkeeper-local/topics/peerkeeper-work',
-    PEERKEEPER_DEAD_LETTER_TOPIC: 'projects/peerkeeper-local/topics/peerkeeper-dead-letter', PEERKEEPER_TIMEOUT_SECONDS: '540',
+    PEERKEEPER_DEAD_LETTER_TOPIC: 'projects/peerkeeper-local/topics/peerkeeper-dead-letter',
+    PEERKEEPER_TIMEOUT_SECONDS: '540',
   };
   const runtime = createGcpRuntime({
-    policy: opts.policy, env, audit: opts.audit, approvals: opts.approvals.runtime, ...(opts.now ? { now: opts.now } : {}),
+    policy: opts.policy,
+    env,
+    audit: opts.audit,
+    approvals: opts.approvals.runtime,
+    ...(opts.now ? { now: opts.now } : {}),
     providers: { gcp: createGcpProvider(opts.policy, env, { attempts: 4, baseMs: 20, maxMs: 200 }) },
-    publisher: { publish: async (topic, messages) => { if (topic.endsWith('dead-letter')) opts.log(`gcp dead letter: ${JSON.stringify(messages[0]?.data).slice(0, 300)}`); return messages.length; } },
+    publisher: {
+      publish: async (topic, messages) => {
+        if (topic.endsWith('dead-letter'))
+          opts.log(`gcp dead letter: ${JSON.stringify(messages[0]?.data).slice(0, 300)}`);
+        return messages.length;
+      },
+    },
   });
   registerGcpFunctions(() => runtime);
   const event = getFunction(GCP_FUNCTION_NAMES.event) as unknown as (e: CloudEvent<unknown>) => Promise<unknown>;

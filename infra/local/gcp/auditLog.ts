@@ -17,8 +17,13 @@ const PERMISSIONS: Record<string, string> = {
  * (structured CloudEvent `google.cloud.audit.log.v1.written`, see gcp-eventarc-auditlog-*.json).
  * Compute writes two entries per operation: operation.first when it starts, operation.last when it ends.
  */
-export function auditCloudEvent(e: { phase: 'first' | 'last'; operation: OperationRecord; request?: unknown; insertId: string; at: Date })
-  : Record<string, unknown> {
+export function auditCloudEvent(e: {
+  phase: 'first' | 'last';
+  operation: OperationRecord;
+  request?: unknown;
+  insertId: string;
+  at: Date;
+}): Record<string, unknown> {
   const op = e.operation;
   const methodName = `v1.${op.method}`;
   const resourceName = op.targetLink.replace(/^https:\/\/[^/]+\/compute\/v1\//, '');
@@ -28,31 +33,56 @@ export function auditCloudEvent(e: { phase: 'first' | 'last'; operation: Operati
   const protoPayload: Record<string, unknown> = {
     '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
     authenticationInfo: { principalEmail: op.user },
-    requestMetadata: { callerIp: '127.0.0.1', callerSuppliedUserAgent: 'peerkeeper-emulator', requestAttributes: { time }, destinationAttributes: {} },
+    requestMetadata: {
+      callerIp: '127.0.0.1',
+      callerSuppliedUserAgent: 'peerkeeper-emulator',
+      requestAttributes: { time },
+      destinationAttributes: {},
+    },
     serviceName: 'compute.googleapis.com',
     methodName,
     resourceName,
-    ...(e.phase === 'first' ? {
-      authorizationInfo: [{ permission: PERMISSIONS[op.method] ?? op.method, granted: true, resourceAttributes: { service: 'compute', name: resourceName, type: isRoute ? 'compute.routes' : 'compute.networks' } }],
-      request: { '@type': `type.googleapis.com/${op.method}`, ...(isRecord(e.request) ? e.request : {}) },
-      response: { '@type': 'type.googleapis.com/operation', ...renderOperation(op) },
-    } : {}),
+    ...(e.phase === 'first'
+      ? {
+          authorizationInfo: [
+            {
+              permission: PERMISSIONS[op.method] ?? op.method,
+              granted: true,
+              resourceAttributes: {
+                service: 'compute',
+                name: resourceName,
+                type: isRoute ? 'compute.routes' : 'compute.networks',
+              },
+            },
+          ],
+          request: { '@type': `type.googleapis.com/${op.method}`, ...(isRecord(e.request) ? e.request : {}) },
+          response: { '@type': 'type.googleapis.com/operation', ...renderOperation(op) },
+        }
+      : {}),
     ...(op.error ? { status: { code: 3, message: op.error.code } } : {}),
   };
   const data = {
     protoPayload,
     insertId: e.insertId,
-    resource: { type: isRoute ? 'gce_route' : 'gce_network', labels: { project_id: op.project, [isRoute ? 'route_id' : 'network_id']: isRoute ? op.targetId : resourceId } },
+    resource: {
+      type: isRoute ? 'gce_route' : 'gce_network',
+      labels: { project_id: op.project, [isRoute ? 'route_id' : 'network_id']: isRoute ? op.targetId : resourceId },
+    },
     timestamp: time,
     severity: op.error ? 'ERROR' : 'NOTICE',
     logName: `projects/${op.project}/logs/cloudaudit.googleapis.com%2Factivity`,
-    operation: { id: op.name, producer: 'compute.googleapis.com', ...(e.phase === 'first' ? { first: true } : { last: true }) },
+    operation: {
+      id: op.name,
+      producer: 'compute.googleapis.com',
+      ...(e.phase === 'first' ? { first: true } : { last: true }),
+    },
     receiveTimestamp: time,
   };
   return {
     data,
     datacontenttype: 'application/json; charset=utf-8',
-    dataschema: 'https://googleapis.github.io/google-cloudevents/jsonschema/google/events/cloud/audit/v1/LogEntryData.json',
+    dataschema:
+      'https://googleapis.github.io/google-cloudevents/jsonschema/google/events/cloud/audit/v1/LogEntryData.json',
     id: `projects/${op.project}/logs/cloudaudit.googleapis.com%2Factivity${e.insertId}${e.at.getTime()}`,
     methodName,
     recordedTime: time,

@@ -10,7 +10,12 @@ export interface FaultMatch {
   skip?: number;
 }
 
-interface Rule { method: string | undefined; remaining: number; skip: number; make: () => GoogleError }
+interface Rule {
+  method: string | undefined;
+  remaining: number;
+  skip: number;
+  make: () => GoogleError;
+}
 
 /** Chaos hooks: throttling, 5xx, latency, delayed visibility, failing operations. */
 export class FaultHooks {
@@ -67,7 +72,9 @@ export class FaultHooks {
 
   /** Used by the server: the latency to add to this call. */
   latencyFor(method: string): number {
-    return this.latencies.filter((l) => l.method === undefined || l.method === method).reduce((sum, l) => sum + l.ms, 0);
+    return this.latencies
+      .filter((l) => l.method === undefined || l.method === method)
+      .reduce((sum, l) => sum + l.ms, 0);
   }
 }
 
@@ -78,7 +85,10 @@ function rule(match: FaultMatch, make: () => GoogleError): Rule {
 function take(rules: Rule[], method: string): GoogleError | undefined {
   for (const r of rules) {
     if (r.remaining <= 0 || (r.method !== undefined && r.method !== method)) continue;
-    if (r.skip > 0) { r.skip -= 1; return undefined; }
+    if (r.skip > 0) {
+      r.skip -= 1;
+      return undefined;
+    }
     r.remaining -= 1;
     return r.make();
   }
@@ -93,7 +103,8 @@ export class CallCounter {
 
   record(method: string, write: boolean): void {
     this.byMethod.set(method, (this.byMethod.get(method) ?? 0) + 1);
-    if (write) this.writes += 1; else this.reads += 1;
+    if (write) this.writes += 1;
+    else this.reads += 1;
   }
 
   /** Calls of one method (`compute.networks.addPeering`). */

@@ -77,10 +77,14 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
       if (fault) throw fault;
       let body: Record<string, unknown> = {};
       if (raw.length > 0) {
-        try { body = JSON.parse(raw) as Record<string, unknown>; } catch { throw errors.invalid('Invalid JSON payload received.'); }
+        try {
+          body = JSON.parse(raw) as Record<string, unknown>;
+        } catch {
+          throw errors.invalid('Invalid JSON payload received.');
+        }
       }
       const principal = req.headers['x-emulator-principal'];
-      const user = typeof principal === 'string' && principal ? principal : opts.principalEmail ?? DEFAULT_PRINCIPAL;
+      const user = typeof principal === 'string' && principal ? principal : (opts.principalEmail ?? DEFAULT_PRINCIPAL);
       state.settle();
       send(res, 200, await call.handle({ state, user, body, query: url.searchParams, waitForOperation }));
     } catch (e) {
@@ -98,15 +102,19 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     state,
     faults,
     calls,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
   };
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

@@ -54,7 +54,10 @@ export interface NetworkRecord {
   visibleAt: number;
 }
 
-export interface SecondaryRange { rangeName: string; ipCidrRange: string }
+export interface SecondaryRange {
+  rangeName: string;
+  ipCidrRange: string;
+}
 
 export interface SubnetworkRecord {
   project: string;
@@ -73,8 +76,11 @@ export interface SubnetworkRecord {
 
 /** The next hop of a static route; `nextHopPeering` routes are generated, never stored. */
 export type NextHop =
-  | { nextHopGateway: string } | { nextHopIp: string } | { nextHopInstance: string }
-  | { nextHopIlb: string } | { nextHopVpnTunnel: string };
+  | { nextHopGateway: string }
+  | { nextHopIp: string }
+  | { nextHopInstance: string }
+  | { nextHopIlb: string }
+  | { nextHopVpnTunnel: string };
 
 export interface RouteRecord {
   project: string;
@@ -120,7 +126,8 @@ export const keyOf = (project: string, name: string): string => `${project}/${na
 
 /** Compute selfLinks name www.googleapis.com whichever endpoint served the call (see the fixtures). */
 export const SELF_LINK_BASE = 'https://www.googleapis.com/compute/v1';
-export const networkUrl = (project: string, name: string): string => `${SELF_LINK_BASE}/projects/${project}/global/networks/${name}`;
+export const networkUrl = (project: string, name: string): string =>
+  `${SELF_LINK_BASE}/projects/${project}/global/networks/${name}`;
 
 /** Parses `…projects/{p}/global/networks/{n}` from a full URL or partial path. */
 export function parseNetworkUrl(url: string): { project: string; network: string } | undefined {

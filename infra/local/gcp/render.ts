@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
-  networkUrl, rfc3339, SELF_LINK_BASE, type NetworkRecord, type OperationRecord, type PeeringHalf, type ProjectRecord, type RouteRecord,
+  networkUrl,
+  rfc3339,
+  SELF_LINK_BASE,
+  type NetworkRecord,
+  type OperationRecord,
+  type PeeringHalf,
+  type ProjectRecord,
+  type RouteRecord,
   type SubnetworkRecord,
 } from './records';
 import type { GcpEmulatorState } from './state';
@@ -10,24 +17,26 @@ export function renderNetwork(state: GcpEmulatorState, n: NetworkRecord): Record
   const subnetworks = [...state.subnetworks.values()]
     .filter((s) => s.project === n.project && s.network === n.name && state.isVisible(s))
     .map((s) => `${SELF_LINK_BASE}/projects/${s.project}/regions/${s.region}/subnetworks/${s.name}`);
-  const peerings = n.peerings.filter((h) => state.isVisible(h)).map((h) => {
-    const st = state.peeringState(n, h);
-    return {
-      name: h.name,
-      network: networkUrl(h.peerProject, h.peerNetwork),
-      state: st,
-      stateDetails: `[${rfc3339(h.since)}]: ${st === 'ACTIVE' ? 'Connected.' : 'Waiting for peer network to connect.'}`,
-      autoCreateRoutes: true,
-      exportCustomRoutes: h.exportCustomRoutes,
-      importCustomRoutes: h.importCustomRoutes,
-      exchangeSubnetRoutes: h.exchangeSubnetRoutes,
-      exportSubnetRoutesWithPublicIp: h.exportSubnetRoutesWithPublicIp,
-      importSubnetRoutesWithPublicIp: h.importSubnetRoutesWithPublicIp,
-      stackType: h.stackType,
-      updateStrategy: h.updateStrategy,
-      connectionStatus: connectionStatus(state, n, h),
-    };
-  });
+  const peerings = n.peerings
+    .filter((h) => state.isVisible(h))
+    .map((h) => {
+      const st = state.peeringState(n, h);
+      return {
+        name: h.name,
+        network: networkUrl(h.peerProject, h.peerNetwork),
+        state: st,
+        stateDetails: `[${rfc3339(h.since)}]: ${st === 'ACTIVE' ? 'Connected.' : 'Waiting for peer network to connect.'}`,
+        autoCreateRoutes: true,
+        exportCustomRoutes: h.exportCustomRoutes,
+        importCustomRoutes: h.importCustomRoutes,
+        exchangeSubnetRoutes: h.exchangeSubnetRoutes,
+        exportSubnetRoutesWithPublicIp: h.exportSubnetRoutesWithPublicIp,
+        importSubnetRoutesWithPublicIp: h.importSubnetRoutesWithPublicIp,
+        stackType: h.stackType,
+        updateStrategy: h.updateStrategy,
+        connectionStatus: connectionStatus(state, n, h),
+      };
+    });
   return {
     kind: 'compute#network',
     id: n.id,
@@ -68,7 +77,14 @@ function connectionStatus(state: GcpEmulatorState, n: NetworkRecord, h: PeeringH
       importSubnetRoutesWithPublicIpFromPeer: h.importSubnetRoutesWithPublicIp,
       stackType: h.stackType === 'IPV4_IPV6' && peer?.stackType === 'IPV4_IPV6' ? 'IPV4_IPV6' : 'IPV4_ONLY',
     },
-    ...(consensus ? { consensusState: { deleteStatus: deleteStatus(h.deleteRequested, peer?.deleteRequested ?? false), updateStatus: 'IN_SYNC' } } : {}),
+    ...(consensus
+      ? {
+          consensusState: {
+            deleteStatus: deleteStatus(h.deleteRequested, peer?.deleteRequested ?? false),
+            updateStatus: 'IN_SYNC',
+          },
+        }
+      : {}),
   };
 }
 
@@ -76,8 +92,11 @@ function connectionStatus(state: GcpEmulatorState, n: NetworkRecord, h: PeeringH
 export function renderSubnetwork(s: SubnetworkRecord): Record<string, unknown> {
   const self = `${SELF_LINK_BASE}/projects/${s.project}/regions/${s.region}/subnetworks/${s.name}`;
   const v6 = s.ipv6CidrRange
-    ? { ipv6CidrRange: s.ipv6CidrRange, ipv6AccessType: s.ipv6AccessType,
-      [s.ipv6AccessType === 'EXTERNAL' ? 'externalIpv6Prefix' : 'internalIpv6Prefix']: s.ipv6CidrRange }
+    ? {
+        ipv6CidrRange: s.ipv6CidrRange,
+        ipv6AccessType: s.ipv6AccessType,
+        [s.ipv6AccessType === 'EXTERNAL' ? 'externalIpv6Prefix' : 'internalIpv6Prefix']: s.ipv6CidrRange,
+      }
     : {};
   return {
     kind: 'compute#subnetwork',
@@ -130,11 +149,17 @@ export function peeringRoutes(state: GcpEmulatorState, project: string): Record<
       const reciprocal = state.reciprocalOf(net, half)!;
       // IPv6 subnet routes cross only when both halves are IPV4_IPV6 (the API's default is IPV4_ONLY).
       const ipv4Only = half.stackType !== 'IPV4_IPV6' || reciprocal.stackType !== 'IPV4_IPV6';
-      const learned: { destRange: string; priority: number }[] = state.networkRanges(peer.project, peer.name, ipv4Only)
+      const learned: { destRange: string; priority: number }[] = state
+        .networkRanges(peer.project, peer.name, ipv4Only)
         .map((destRange) => ({ destRange, priority: 0 }));
       if (half.importCustomRoutes && reciprocal.exportCustomRoutes) {
         for (const r of state.routes.values()) {
-          if (r.project === peer.project && r.network === peer.name && !('nextHopGateway' in r.nextHop) && !(ipv4Only && r.destRange.includes(':'))) {
+          if (
+            r.project === peer.project &&
+            r.network === peer.name &&
+            !('nextHopGateway' in r.nextHop) &&
+            !(ipv4Only && r.destRange.includes(':'))
+          ) {
             learned.push({ destRange: r.destRange, priority: r.priority });
           }
         }
@@ -142,9 +167,15 @@ export function peeringRoutes(state: GcpEmulatorState, project: string): Record<
       for (const l of learned) {
         const name = `peering-route-${createHash('sha256').update(`${project}/${net.name}/${half.name}/${l.destRange}`).digest('hex').slice(0, 16)}`;
         out.push({
-          kind: 'compute#route', id: BigInt(`0x${name.slice(-15)}`).toString(), creationTimestamp: rfc3339(half.since), name,
-          description: `Auto generated route via peering [${half.name}].`, network: networkUrl(project, net.name),
-          destRange: l.destRange, priority: l.priority, nextHopPeering: half.name,
+          kind: 'compute#route',
+          id: BigInt(`0x${name.slice(-15)}`).toString(),
+          creationTimestamp: rfc3339(half.since),
+          name,
+          description: `Auto generated route via peering [${half.name}].`,
+          network: networkUrl(project, net.name),
+          destRange: l.destRange,
+          priority: l.priority,
+          nextHopPeering: half.name,
           selfLink: `${SELF_LINK_BASE}/projects/${project}/global/routes/${name}`,
         });
       }
@@ -155,8 +186,14 @@ export function peeringRoutes(state: GcpEmulatorState, project: string): Record<
 
 /** The reason phrases Compute writes in `httpErrorMessage` (upper case, as in its operations). */
 const HTTP_REASON: Record<number, string> = {
-  400: 'BAD REQUEST', 403: 'FORBIDDEN', 404: 'NOT FOUND', 409: 'CONFLICT', 412: 'PRECONDITION FAILED', 429: 'TOO MANY REQUESTS',
-  500: 'INTERNAL SERVER ERROR', 503: 'SERVICE UNAVAILABLE',
+  400: 'BAD REQUEST',
+  403: 'FORBIDDEN',
+  404: 'NOT FOUND',
+  409: 'CONFLICT',
+  412: 'PRECONDITION FAILED',
+  429: 'TOO MANY REQUESTS',
+  500: 'INTERNAL SERVER ERROR',
+  503: 'SERVICE UNAVAILABLE',
 };
 
 /** Compute JSON of a global operation. */
@@ -174,7 +211,13 @@ export function renderOperation(op: OperationRecord): Record<string, unknown> {
     insertTime: rfc3339(op.insertTime),
     ...(op.startTime ? { startTime: rfc3339(op.startTime) } : {}),
     ...(op.endTime ? { endTime: rfc3339(op.endTime) } : {}),
-    ...(op.error ? { error: { errors: [op.error] }, httpErrorStatusCode: op.httpError ?? 400, httpErrorMessage: HTTP_REASON[op.httpError ?? 400] ?? 'BAD REQUEST' } : {}),
+    ...(op.error
+      ? {
+          error: { errors: [op.error] },
+          httpErrorStatusCode: op.httpError ?? 400,
+          httpErrorMessage: HTTP_REASON[op.httpError ?? 400] ?? 'BAD REQUEST',
+        }
+      : {}),
     selfLink: `${SELF_LINK_BASE}/projects/${op.project}/global/operations/${op.name}`,
   };
 }
@@ -182,7 +225,11 @@ export function renderOperation(op: OperationRecord): Record<string, unknown> {
 /** Cloud Resource Manager v1 JSON of a project. */
 export function renderProject(p: ProjectRecord): Record<string, unknown> {
   return {
-    projectNumber: p.number, projectId: p.id, lifecycleState: 'ACTIVE', name: p.name, createTime: p.createTime.toISOString(),
+    projectNumber: p.number,
+    projectId: p.id,
+    lifecycleState: 'ACTIVE',
+    name: p.name,
+    createTime: p.createTime.toISOString(),
     ...(Object.keys(p.labels).length > 0 ? { labels: p.labels } : {}),
     ...(p.parent ? { parent: p.parent } : {}),
   };

@@ -1,20 +1,44 @@
 import { GoogleError } from './googleError';
 import {
-  type FolderRecord, keyOf, type NetworkRecord, type NextHop, type OperationRecord, type PeeringHalf, type ProjectRecord,
-  type RouteRecord, type SecondaryRange, type SubnetworkRecord,
+  type FolderRecord,
+  keyOf,
+  type NetworkRecord,
+  type NextHop,
+  type OperationRecord,
+  type PeeringHalf,
+  type ProjectRecord,
+  type RouteRecord,
+  type SecondaryRange,
+  type SubnetworkRecord,
 } from './records';
 
 /** A Resource Manager write, for its audit log entry (v3 method name, resource, caller, request). */
-export interface ResourceManagerCall { methodName: string; resourceName: string; project: string; user: string; request: Record<string, unknown> }
+export interface ResourceManagerCall {
+  methodName: string;
+  resourceName: string;
+  project: string;
+  user: string;
+  request: Record<string, unknown>;
+}
 
 /** What the state tells the server when an operation starts or ends (audit log entries are built from it). */
-export interface OperationEvent { phase: 'first' | 'last'; operation: OperationRecord; request?: unknown }
+export interface OperationEvent {
+  phase: 'first' | 'last';
+  operation: OperationRecord;
+  request?: unknown;
+}
 
 /** Seeding input for a peering half that already exists (no operation, no audit event). */
 export interface SeedPeeringHalf {
-  project: string; network: string; name: string; peerProject: string; peerNetwork: string;
-  exportCustomRoutes?: boolean; importCustomRoutes?: boolean;
-  stackType?: 'IPV4_ONLY' | 'IPV4_IPV6'; updateStrategy?: 'INDEPENDENT' | 'CONSENSUS';
+  project: string;
+  network: string;
+  name: string;
+  peerProject: string;
+  peerNetwork: string;
+  exportCustomRoutes?: boolean;
+  importCustomRoutes?: boolean;
+  stackType?: 'IPV4_ONLY' | 'IPV4_IPV6';
+  updateStrategy?: 'INDEPENDENT' | 'CONSENSUS';
 }
 
 /**
@@ -41,7 +65,10 @@ export class GcpEmulatorState {
   operationFault: (method: string) => GoogleError | undefined = () => undefined;
   private seq = 0;
 
-  constructor(readonly now: () => Date, private readonly onOperation: (e: OperationEvent) => void = () => undefined) {}
+  constructor(
+    readonly now: () => Date,
+    private readonly onOperation: (e: OperationEvent) => void = () => undefined,
+  ) {}
 
   /** A fresh 19-digit numeric id, as Compute uses for resources and operations. */
   nextId(): string {
@@ -61,7 +88,13 @@ export class GcpEmulatorState {
   /** Creates a folder under `folders/N` or `organizations/N` (folders.create); `id` picks its number. */
   createFolder(displayName: string, parent: string, id?: string): FolderRecord {
     if (parent.startsWith('folders/') && !this.folders.has(parent)) throw new Error(`no folder ${parent}`);
-    const record: FolderRecord = { name: `folders/${id ?? 200_000_000_000 + this.folders.size + 1}`, displayName, parent, state: 'ACTIVE', createTime: this.now() };
+    const record: FolderRecord = {
+      name: `folders/${id ?? 200_000_000_000 + this.folders.size + 1}`,
+      displayName,
+      parent,
+      state: 'ACTIVE',
+      createTime: this.now(),
+    };
     this.folders.set(record.name, record);
     return record;
   }
@@ -70,46 +103,109 @@ export class GcpEmulatorState {
   moveProject(projectId: string, destination: string): ProjectRecord {
     const project = this.projects.get(projectId);
     if (!project) throw new Error(`no project ${projectId}`);
-    if (destination.startsWith('folders/') && !this.folders.has(destination)) throw new Error(`no folder ${destination}`);
+    if (destination.startsWith('folders/') && !this.folders.has(destination))
+      throw new Error(`no folder ${destination}`);
     const [kind, id] = destination.split('/') as [string, string];
     project.parent = { type: kind === 'folders' ? 'folder' : 'organization', id };
     return project;
   }
 
-  createProject(p: { id: string; labels?: Record<string, string>; name?: string; parent?: ProjectRecord['parent'] }): ProjectRecord {
+  createProject(p: {
+    id: string;
+    labels?: Record<string, string>;
+    name?: string;
+    parent?: ProjectRecord['parent'];
+  }): ProjectRecord {
     // A project seeded into a folder the test never made: the folder exists in a real organization, so it is made here (under organizations/1).
-    if (p.parent?.type === 'folder' && !this.folders.has(`folders/${p.parent.id}`)) this.createFolder(`folder-${p.parent.id}`, 'organizations/1', p.parent.id);
-    const record: ProjectRecord = { id: p.id, number: String(100_000_000_000 + this.projects.size + 1), name: p.name ?? p.id,
-      labels: { ...(p.labels ?? {}) }, createTime: this.now(), ...(p.parent ? { parent: p.parent } : {}) };
+    if (p.parent?.type === 'folder' && !this.folders.has(`folders/${p.parent.id}`))
+      this.createFolder(`folder-${p.parent.id}`, 'organizations/1', p.parent.id);
+    const record: ProjectRecord = {
+      id: p.id,
+      number: String(100_000_000_000 + this.projects.size + 1),
+      name: p.name ?? p.id,
+      labels: { ...(p.labels ?? {}) },
+      createTime: this.now(),
+      ...(p.parent ? { parent: p.parent } : {}),
+    };
     this.projects.set(p.id, record);
     return record;
   }
 
-  createNetwork(n: { project: string; name: string; autoCreateSubnetworks?: boolean; routingMode?: 'REGIONAL' | 'GLOBAL';
-    mtu?: number; description?: string }): NetworkRecord {
+  createNetwork(n: {
+    project: string;
+    name: string;
+    autoCreateSubnetworks?: boolean;
+    routingMode?: 'REGIONAL' | 'GLOBAL';
+    mtu?: number;
+    description?: string;
+  }): NetworkRecord {
     if (!this.projects.has(n.project)) this.createProject({ id: n.project });
-    const record: NetworkRecord = { project: n.project, name: n.name, id: this.nextId(), autoCreateSubnetworks: n.autoCreateSubnetworks ?? false,
-      routingMode: n.routingMode ?? 'REGIONAL', mtu: n.mtu ?? 1460, creationTimestamp: this.now(), peerings: [], visibleAt: this.visibleAt(),
-      ...(n.description !== undefined ? { description: n.description } : {}) };
+    const record: NetworkRecord = {
+      project: n.project,
+      name: n.name,
+      id: this.nextId(),
+      autoCreateSubnetworks: n.autoCreateSubnetworks ?? false,
+      routingMode: n.routingMode ?? 'REGIONAL',
+      mtu: n.mtu ?? 1460,
+      creationTimestamp: this.now(),
+      peerings: [],
+      visibleAt: this.visibleAt(),
+      ...(n.description !== undefined ? { description: n.description } : {}),
+    };
     this.networks.set(keyOf(n.project, n.name), record);
     return record;
   }
 
-  createSubnetwork(s: { project: string; region: string; network: string; name: string; ipCidrRange: string;
-    secondaryIpRanges?: SecondaryRange[]; ipv6CidrRange?: string; ipv6AccessType?: 'INTERNAL' | 'EXTERNAL' }): SubnetworkRecord {
+  createSubnetwork(s: {
+    project: string;
+    region: string;
+    network: string;
+    name: string;
+    ipCidrRange: string;
+    secondaryIpRanges?: SecondaryRange[];
+    ipv6CidrRange?: string;
+    ipv6AccessType?: 'INTERNAL' | 'EXTERNAL';
+  }): SubnetworkRecord {
     if (!this.networks.has(keyOf(s.project, s.network))) throw new Error(`no network ${s.project}/${s.network}`);
-    const record: SubnetworkRecord = { project: s.project, region: s.region, name: s.name, id: this.nextId(), network: s.network,
-      ipCidrRange: s.ipCidrRange, secondaryIpRanges: s.secondaryIpRanges ?? [], creationTimestamp: this.now(), visibleAt: this.visibleAt(),
-      ...(s.ipv6CidrRange ? { ipv6CidrRange: s.ipv6CidrRange, ipv6AccessType: s.ipv6AccessType ?? 'INTERNAL' } : {}) };
+    const record: SubnetworkRecord = {
+      project: s.project,
+      region: s.region,
+      name: s.name,
+      id: this.nextId(),
+      network: s.network,
+      ipCidrRange: s.ipCidrRange,
+      secondaryIpRanges: s.secondaryIpRanges ?? [],
+      creationTimestamp: this.now(),
+      visibleAt: this.visibleAt(),
+      ...(s.ipv6CidrRange ? { ipv6CidrRange: s.ipv6CidrRange, ipv6AccessType: s.ipv6AccessType ?? 'INTERNAL' } : {}),
+    };
     this.subnetworks.set(`${s.project}/${s.region}/${s.name}`, record);
     return record;
   }
 
-  addRoute(r: { project: string; network: string; name: string; destRange: string; priority?: number; nextHop: NextHop;
-    tags?: string[]; description?: string }): RouteRecord {
-    const record: RouteRecord = { project: r.project, name: r.name, id: this.nextId(), network: r.network, destRange: r.destRange,
-      priority: r.priority ?? 1000, nextHop: r.nextHop, description: r.description ?? '', creationTimestamp: this.now(),
-      visibleAt: this.visibleAt(), ...(r.tags ? { tags: r.tags } : {}) };
+  addRoute(r: {
+    project: string;
+    network: string;
+    name: string;
+    destRange: string;
+    priority?: number;
+    nextHop: NextHop;
+    tags?: string[];
+    description?: string;
+  }): RouteRecord {
+    const record: RouteRecord = {
+      project: r.project,
+      name: r.name,
+      id: this.nextId(),
+      network: r.network,
+      destRange: r.destRange,
+      priority: r.priority ?? 1000,
+      nextHop: r.nextHop,
+      description: r.description ?? '',
+      creationTimestamp: this.now(),
+      visibleAt: this.visibleAt(),
+      ...(r.tags ? { tags: r.tags } : {}),
+    };
     this.routes.set(keyOf(r.project, r.name), record);
     return record;
   }
@@ -118,10 +214,21 @@ export class GcpEmulatorState {
   addPeeringHalf(h: SeedPeeringHalf): PeeringHalf {
     const net = this.networks.get(keyOf(h.project, h.network));
     if (!net) throw new Error(`no network ${h.project}/${h.network}`);
-    const half: PeeringHalf = { name: h.name, peerProject: h.peerProject, peerNetwork: h.peerNetwork, exchangeSubnetRoutes: true,
-      exportCustomRoutes: h.exportCustomRoutes ?? false, importCustomRoutes: h.importCustomRoutes ?? false,
-      exportSubnetRoutesWithPublicIp: true, importSubnetRoutesWithPublicIp: false, stackType: h.stackType ?? 'IPV4_ONLY',
-      updateStrategy: h.updateStrategy ?? 'INDEPENDENT', deleteRequested: false, since: this.now(), visibleAt: this.visibleAt() };
+    const half: PeeringHalf = {
+      name: h.name,
+      peerProject: h.peerProject,
+      peerNetwork: h.peerNetwork,
+      exchangeSubnetRoutes: true,
+      exportCustomRoutes: h.exportCustomRoutes ?? false,
+      importCustomRoutes: h.importCustomRoutes ?? false,
+      exportSubnetRoutesWithPublicIp: true,
+      importSubnetRoutesWithPublicIp: false,
+      stackType: h.stackType ?? 'IPV4_ONLY',
+      updateStrategy: h.updateStrategy ?? 'INDEPENDENT',
+      deleteRequested: false,
+      since: this.now(),
+      visibleAt: this.visibleAt(),
+    };
     net.peerings.push(half);
     return half;
   }
@@ -133,7 +240,9 @@ export class GcpEmulatorState {
   /** ACTIVE when the peer network has the reciprocal half, INACTIVE otherwise. */
   peeringState(net: NetworkRecord, half: PeeringHalf): 'ACTIVE' | 'INACTIVE' {
     const peer = this.network(half.peerProject, half.peerNetwork);
-    return peer?.peerings.some((h) => h.peerProject === net.project && h.peerNetwork === net.name) ? 'ACTIVE' : 'INACTIVE';
+    return peer?.peerings.some((h) => h.peerProject === net.project && h.peerNetwork === net.name)
+      ? 'ACTIVE'
+      : 'INACTIVE';
   }
 
   /** Every IPv4/IPv6 range of a network's subnets (primary, secondary, internal IPv6); `ipv4Only` leaves IPv6 out. */
@@ -149,17 +258,40 @@ export class GcpEmulatorState {
 
   /** The half on the peer network that points back at `net`, if the peer has added it. */
   reciprocalOf(net: NetworkRecord, half: PeeringHalf): PeeringHalf | undefined {
-    return this.network(half.peerProject, half.peerNetwork)?.peerings.find((h) => h.peerProject === net.project && h.peerNetwork === net.name);
+    return this.network(half.peerProject, half.peerNetwork)?.peerings.find(
+      (h) => h.peerProject === net.project && h.peerNetwork === net.name,
+    );
   }
 
   /** Starts an operation; its effect lands when it reaches DONE. */
-  startOperation(o: { project: string; method: string; operationType: string; targetLink: string; targetId: string; user: string;
-    locks?: string[]; effect: () => void; request?: unknown }): OperationRecord {
+  startOperation(o: {
+    project: string;
+    method: string;
+    operationType: string;
+    targetLink: string;
+    targetId: string;
+    user: string;
+    locks?: string[];
+    effect: () => void;
+    request?: unknown;
+  }): OperationRecord {
     const now = this.now();
     const id = this.nextId();
     const name = `operation-${now.getTime()}-${id.slice(-13)}`;
-    const op: OperationRecord = { id, name, project: o.project, method: o.method, operationType: o.operationType, targetLink: o.targetLink,
-      targetId: o.targetId, user: o.user, status: 'PENDING', insertTime: now, locks: o.locks ?? [], effect: o.effect };
+    const op: OperationRecord = {
+      id,
+      name,
+      project: o.project,
+      method: o.method,
+      operationType: o.operationType,
+      targetLink: o.targetLink,
+      targetId: o.targetId,
+      user: o.user,
+      status: 'PENDING',
+      insertTime: now,
+      locks: o.locks ?? [],
+      effect: o.effect,
+    };
     this.operations.set(keyOf(o.project, name), op);
     this.onOperation({ phase: 'first', operation: op, request: o.request });
     this.settle();
@@ -181,7 +313,10 @@ export class GcpEmulatorState {
     for (const op of this.operations.values()) {
       if (op.status === 'DONE') continue;
       const age = now.getTime() - op.insertTime.getTime();
-      if (age >= this.timing.pendingMs && op.status === 'PENDING') { op.status = 'RUNNING'; op.startTime = now; }
+      if (age >= this.timing.pendingMs && op.status === 'PENDING') {
+        op.status = 'RUNNING';
+        op.startTime = now;
+      }
       if (age < this.timing.pendingMs + this.timing.runningMs) continue;
       op.startTime ??= now;
       try {

@@ -24,7 +24,9 @@ export interface GcsEmulator {
  * with `ifGenerationMatch` preconditions (0 = must not exist) answered 412 conditionNotMet as GCS does.
  * Binds 127.0.0.1; Node's single thread makes each check-and-write atomic.
  */
-export async function startGcsEmulator(options: { port?: number; buckets?: readonly string[] } = {}): Promise<GcsEmulator> {
+export async function startGcsEmulator(
+  options: { port?: number; buckets?: readonly string[] } = {},
+): Promise<GcsEmulator> {
   const buckets = new Map<string, Map<string, StoredObject>>();
   for (const name of options.buckets ?? []) buckets.set(name, new Map());
   // GCS generations are microsecond timestamps; any increasing number behaves the same for clients.
@@ -33,7 +35,9 @@ export async function startGcsEmulator(options: { port?: number; buckets?: reado
   const server = createServer((req, res) => {
     readBodyBytes(req)
       .then((body) => route(req, res, body))
-      .catch((error: unknown) => sendError(res, 500, 'backendError', error instanceof Error ? error.message : String(error)));
+      .catch((error: unknown) =>
+        sendError(res, 500, 'backendError', error instanceof Error ? error.message : String(error)),
+      );
   });
 
   function route(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
@@ -46,7 +50,13 @@ export async function startGcsEmulator(options: { port?: number; buckets?: reado
     if (req.method === 'POST' && url.pathname === '/storage/v1/b') {
       const name = (JSON.parse(body.toString() || '{}') as { name?: string }).name;
       if (!name) return sendError(res, 400, 'required', 'Required');
-      if (buckets.has(name)) return sendError(res, 409, 'conflict', 'Your previous request to create the named bucket succeeded and you already own it.');
+      if (buckets.has(name))
+        return sendError(
+          res,
+          409,
+          'conflict',
+          'Your previous request to create the named bucket succeeded and you already own it.',
+        );
       buckets.set(name, new Map());
       return sendJson(res, 200, { kind: 'storage#bucket', id: name, name });
     }
@@ -60,7 +70,12 @@ export async function startGcsEmulator(options: { port?: number; buckets?: reado
       const name = q.get('name');
       if (!name) return sendError(res, 400, 'required', 'Required');
       if (!preconditionHolds(bucket.get(name), q)) return conditionNotMet(res);
-      const stored = { data: body, generation: nextGeneration++, contentType: req.headers['content-type'] ?? 'application/octet-stream', updated: new Date().toISOString() };
+      const stored = {
+        data: body,
+        generation: nextGeneration++,
+        contentType: req.headers['content-type'] ?? 'application/octet-stream',
+        updated: new Date().toISOString(),
+      };
       bucket.set(name, stored);
       return sendJson(res, 200, resource(bucketName, name, stored));
     }
@@ -68,7 +83,9 @@ export async function startGcsEmulator(options: { port?: number; buckets?: reado
       const prefix = q.get('prefix') ?? '';
       const max = Math.min(Number(q.get('maxResults') ?? 1000) || 1000, 1000);
       const names = [...bucket.keys()].filter((n) => n.startsWith(prefix)).sort();
-      const start = q.get('pageToken') ? names.findIndex((n) => n > Buffer.from(q.get('pageToken')!, 'base64url').toString()) : 0;
+      const start = q.get('pageToken')
+        ? names.findIndex((n) => n > Buffer.from(q.get('pageToken')!, 'base64url').toString())
+        : 0;
       const page = start < 0 ? [] : names.slice(start, start + max);
       const more = start >= 0 && start + max < names.length;
       return sendJson(res, 200, {
@@ -91,7 +108,11 @@ export async function startGcsEmulator(options: { port?: number; buckets?: reado
           return;
         }
         if (q.get('alt') === 'media') {
-          res.writeHead(200, { 'content-type': stored.contentType, 'x-goog-generation': String(stored.generation), 'x-goog-metageneration': '1' });
+          res.writeHead(200, {
+            'content-type': stored.contentType,
+            'x-goog-generation': String(stored.generation),
+            'x-goog-metageneration': '1',
+          });
           res.end(stored.data);
           return;
         }
@@ -120,9 +141,19 @@ function preconditionHolds(stored: StoredObject | undefined, q: URLSearchParams)
 function resource(bucket: string, name: string, o: StoredObject): Record<string, string> {
   const md5Hash = createHash('md5').update(o.data).digest('base64');
   return {
-    kind: 'storage#object', id: `${bucket}/${name}/${o.generation}`, name, bucket,
-    generation: String(o.generation), metageneration: '1', contentType: o.contentType,
-    size: String(o.data.length), md5Hash, etag: md5Hash, storageClass: 'STANDARD', timeCreated: o.updated, updated: o.updated,
+    kind: 'storage#object',
+    id: `${bucket}/${name}/${o.generation}`,
+    name,
+    bucket,
+    generation: String(o.generation),
+    metageneration: '1',
+    contentType: o.contentType,
+    size: String(o.data.length),
+    md5Hash,
+    etag: md5Hash,
+    storageClass: 'STANDARD',
+    timeCreated: o.updated,
+    updated: o.updated,
   };
 }
 
@@ -137,4 +168,3 @@ function sendError(res: ServerResponse, code: number, reason: string, message: s
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
 }
-

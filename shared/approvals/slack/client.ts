@@ -2,7 +2,13 @@ import { RetryableError, TerminalError } from '../../errors';
 import type { SlackMessage } from './messages';
 
 /** Slack Web API error codes worth retrying; everything else (invalid_auth, channel_not_found, …) is terminal. */
-const RETRYABLE_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+const RETRYABLE_ERRORS = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
 
 export interface SlackClientOptions {
   /** Bot token (xoxb-…). Kept in a private field: never logged, never in error messages. */
@@ -33,7 +39,12 @@ export class SlackClient {
 
   /** chat.postMessage; returns where the message landed, so it can be updated later. */
   async postMessage(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }> {
-    const out = await this.call('chat.postMessage', { channel, text: message.text, blocks: message.blocks, unfurl_links: false });
+    const out = await this.call('chat.postMessage', {
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+    });
     return { channel: typeof out.channel === 'string' ? out.channel : channel, ts: String(out.ts) };
   }
 
@@ -55,18 +66,33 @@ export class SlackClient {
 
   /** Answers through an interaction's response_url (valid 30 minutes, 5 uses); no token is sent there. */
   async respond(responseUrl: string, body: SlackResponseBody): Promise<void> {
-    const res = await this.send(responseUrl, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body), 'response_url');
+    const res = await this.send(
+      responseUrl,
+      { 'content-type': 'application/json; charset=utf-8' },
+      JSON.stringify(body),
+      'response_url',
+    );
     if (!res.ok) throw failure('response_url', res.status, undefined, res.headers.get('retry-after'));
   }
 
   private async call(method: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const res = await this.send(`${this.baseUrl}/${method}`, {
-      'content-type': 'application/json; charset=utf-8',
-      authorization: `Bearer ${this.#token}`,
-    }, JSON.stringify(args), method);
+    const res = await this.send(
+      `${this.baseUrl}/${method}`,
+      {
+        'content-type': 'application/json; charset=utf-8',
+        authorization: `Bearer ${this.#token}`,
+      },
+      JSON.stringify(args),
+      method,
+    );
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (!res.ok || body.ok !== true) {
-      throw failure(method, res.status, typeof body.error === 'string' ? body.error : undefined, res.headers.get('retry-after'));
+      throw failure(
+        method,
+        res.status,
+        typeof body.error === 'string' ? body.error : undefined,
+        res.headers.get('retry-after'),
+      );
     }
     return body;
   }
@@ -84,7 +110,10 @@ function failure(what: string, status: number, error: string | undefined, retryA
   const message = `Slack ${what} failed: ${error ?? `HTTP ${status}`}`;
   if (status === 429 || status >= 500 || (error !== undefined && RETRYABLE_ERRORS.has(error))) {
     const seconds = Number(retryAfter);
-    return new RetryableError(message, { code: error ?? String(status), ...(Number.isFinite(seconds) && seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}) });
+    return new RetryableError(message, {
+      code: error ?? String(status),
+      ...(Number.isFinite(seconds) && seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}),
+    });
   }
   return new TerminalError(message, { code: error ?? String(status) });
 }

@@ -54,7 +54,10 @@ export interface SlackIntakeDeps {
  * anything, parses, and answers at once (Slack waits 3 s; the clouds' cold starts eat most of it). The
  * decision itself is returned as `work` for the worker half, `processSlackWork`.
  */
-export async function receiveSlackRequest(request: SlackHttpRequest, deps: SlackIntakeDeps): Promise<SlackIntakeResult> {
+export async function receiveSlackRequest(
+  request: SlackHttpRequest,
+  deps: SlackIntakeDeps,
+): Promise<SlackIntakeResult> {
   const log = deps.log ?? (() => undefined);
   const refused = refuseUnsigned(request, deps.signingSecret, deps.now, log);
   if (refused) return { response: refused };
@@ -63,23 +66,54 @@ export async function receiveSlackRequest(request: SlackHttpRequest, deps: Slack
     const form = new URLSearchParams(request.rawBody);
     if (form.has('payload')) {
       const click = parseInteraction(request.rawBody);
-      return { response: plain(200, ''), work: { kind: 'slack-decision', approvalId: click.approvalId, decision: click.action, user: click.user,
-        reply: { user: click.user.id, channel: click.channel, responseUrl: click.responseUrl }, receivedAt } };
+      return {
+        response: plain(200, ''),
+        work: {
+          kind: 'slack-decision',
+          approvalId: click.approvalId,
+          decision: click.action,
+          user: click.user,
+          reply: { user: click.user.id, channel: click.channel, responseUrl: click.responseUrl },
+          receivedAt,
+        },
+      };
     }
     if (!form.has('command')) throw new MalformedEventError('neither an interaction nor a slash command');
     const command = parseSlashCommand(request.rawBody);
-    const reply = { user: command.user.id, ...(command.channel ? { channel: command.channel } : {}), ...(command.responseUrl ? { responseUrl: command.responseUrl } : {}) };
+    const reply = {
+      user: command.user.id,
+      ...(command.channel ? { channel: command.channel } : {}),
+      ...(command.responseUrl ? { responseUrl: command.responseUrl } : {}),
+    };
     const text = (form.get('text') ?? '').trim();
     if (/^request(\s|$)/i.test(text)) {
-      return { response: ephemeral('Registering the request…'), work: { kind: 'slack-request', args: text.replace(/^request\s*/i, ''), user: command.user, reply, receivedAt } };
+      return {
+        response: ephemeral('Registering the request…'),
+        work: { kind: 'slack-request', args: text.replace(/^request\s*/i, ''), user: command.user, reply, receivedAt },
+      };
     }
     const { request: asked } = command;
     switch (asked.kind) {
-      case 'help': return { response: ephemeral(asked.problem ? `${asked.problem}. ${SLASH_USAGE}` : SLASH_USAGE) };
-      case 'pending': return { response: ephemeral(pendingText(await deps.service.pending())) };
-      case 'approve': case 'reject':
-        return { response: ephemeral(`Recording your ${asked.kind === 'approve' ? 'approval' : 'rejection'} of \`${asked.approvalId}\`…`),
-          work: { kind: 'slack-decision', approvalId: asked.approvalId, decision: asked.kind, user: command.user, ...(asked.note ? { note: asked.note } : {}), reply, receivedAt } };
+      case 'help':
+        return { response: ephemeral(asked.problem ? `${asked.problem}. ${SLASH_USAGE}` : SLASH_USAGE) };
+      case 'pending':
+        return { response: ephemeral(pendingText(await deps.service.pending())) };
+      case 'approve':
+      case 'reject':
+        return {
+          response: ephemeral(
+            `Recording your ${asked.kind === 'approve' ? 'approval' : 'rejection'} of \`${asked.approvalId}\`…`,
+          ),
+          work: {
+            kind: 'slack-decision',
+            approvalId: asked.approvalId,
+            decision: asked.kind,
+            user: command.user,
+            ...(asked.note ? { note: asked.note } : {}),
+            reply,
+            receivedAt,
+          },
+        };
     }
   } catch (error) {
     if (!(error instanceof MalformedEventError)) throw error;
@@ -90,14 +124,20 @@ export async function receiveSlackRequest(request: SlackHttpRequest, deps: Slack
 
 /** The `/peerkeeper pending` answer. */
 export function pendingText(pending: readonly ApprovalRecord[]): string {
-  const lines = pending.map((r) => `• \`${r.id}\` ${r.cloud} ${r.peeringId}: ${r.requesterName ?? r.requester.id} (${r.requester.account}) → ${r.accepterName ?? r.accepter.id} (${r.accepter.account}), expires ${r.expiresAt}`);
+  const lines = pending.map(
+    (r) =>
+      `• \`${r.id}\` ${r.cloud} ${r.peeringId}: ${r.requesterName ?? r.requester.id} (${r.requester.account}) → ${r.accepterName ?? r.accepter.id} (${r.accepter.account}), expires ${r.expiresAt}`,
+  );
   return lines.length === 0 ? 'No pending peering approvals.' : `${lines.length} pending:\n${lines.join('\n')}`;
 }
 
 /** Reads work a queue or self-invoke delivered; anything else is malformed (dead-lettered, never retried). */
 export function parseSlackWork(input: unknown): SlackWork {
   const parsed = SlackWorkSchema.safeParse(typeof input === 'string' ? safeJson(input) : input);
-  if (!parsed.success) throw new MalformedEventError(`not approval work: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new MalformedEventError(
+      `not approval work: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -111,7 +151,13 @@ function safeJson(text: string): unknown {
 
 /** The peering scope a decided approval reconciles: the accepter's side, where the accept happens. */
 export function approvalScope(record: Pick<ApprovalRecord, 'cloud' | 'accepter' | 'peeringId'>): Scope {
-  return { kind: 'peering', cloud: record.cloud, account: record.accepter.account, region: record.accepter.region, peeringId: record.peeringId };
+  return {
+    kind: 'peering',
+    cloud: record.cloud,
+    account: record.accepter.account,
+    region: record.accepter.region,
+    peeringId: record.peeringId,
+  };
 }
 
 export interface SlackWorkDeps {
@@ -128,15 +174,25 @@ export interface SlackWorkDeps {
  * The worker half: records the decision (first writer wins; the service updates the message), tells a
  * refused or late clicker why ("already approved by … at …"), then reconciles the peering with the decision.
  */
-export async function processSlackWork(work: SlackWork, deps: SlackWorkDeps): Promise<DecisionOutcome | { ok: true; text: string; reconcile: false }> {
+export async function processSlackWork(
+  work: SlackWork,
+  deps: SlackWorkDeps,
+): Promise<DecisionOutcome | { ok: true; text: string; reconcile: false }> {
   if (work.kind === 'slack-request') {
-    const text = deps.register ? await deps.register(work.args, work.user, deps.now) : 'Registering requests is not enabled in this deployment; use `peerkeeper request`.';
+    const text = deps.register
+      ? await deps.register(work.args, work.user, deps.now)
+      : 'Registering requests is not enabled in this deployment; use `peerkeeper request`.';
     await deps.notifier.tell(work.reply, text);
     return { ok: true, text, reconcile: false };
   }
   const at = new Date(Math.min(Date.parse(work.receivedAt), deps.now.getTime()));
   const outcome = await deps.service.handleDecision({
-    approvalId: work.approvalId, decision: work.decision, user: work.user, now: at, via: 'slack', ...(work.note ? { note: work.note } : {}),
+    approvalId: work.approvalId,
+    decision: work.decision,
+    user: work.user,
+    now: at,
+    via: 'slack',
+    ...(work.note ? { note: work.note } : {}),
   });
   if (!outcome.ok) {
     await deps.notifier.tell(work.reply, outcome.text);
@@ -148,7 +204,9 @@ export async function processSlackWork(work: SlackWork, deps: SlackWorkDeps): Pr
 }
 
 function ephemeral(message: string): SlackHttpResponse {
-  return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', text: message }) };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', text: message }),
+  };
 }
-
-

@@ -39,7 +39,10 @@ export interface SlackEndpointDeps {
  * when refused, an ephemeral answer via response_url; the slash command gets its answer in the body.
  * The work is 3–4 store and Slack calls, well inside Slack's 3 s limit.
  */
-export async function handleSlackRequest(request: SlackHttpRequest, deps: SlackEndpointDeps): Promise<SlackEndpointResult> {
+export async function handleSlackRequest(
+  request: SlackHttpRequest,
+  deps: SlackEndpointDeps,
+): Promise<SlackEndpointResult> {
   const log = deps.log ?? (() => undefined);
   const refused = refuseUnsigned(request, deps.signingSecret, deps.now, log);
   if (refused) return { response: refused };
@@ -57,8 +60,18 @@ export async function handleSlackRequest(request: SlackHttpRequest, deps: SlackE
 
 async function interaction(rawBody: string, deps: SlackEndpointDeps): Promise<SlackEndpointResult> {
   const click = parseInteraction(rawBody);
-  const outcome = await deps.service.handleDecision({ approvalId: click.approvalId, decision: click.action, user: click.user, now: deps.now, via: 'slack' });
-  if (!outcome.ok) await deps.notifier.tell({ user: click.user.id, channel: click.channel, responseUrl: click.responseUrl }, outcome.text);
+  const outcome = await deps.service.handleDecision({
+    approvalId: click.approvalId,
+    decision: click.action,
+    user: click.user,
+    now: deps.now,
+    via: 'slack',
+  });
+  if (!outcome.ok)
+    await deps.notifier.tell(
+      { user: click.user.id, channel: click.channel, responseUrl: click.responseUrl },
+      outcome.text,
+    );
   return { response: text(200, ''), ...(outcome.ok ? { reconcile: outcome.record } : {}) };
 }
 
@@ -70,13 +83,24 @@ async function slashCommand(rawBody: string, deps: SlackEndpointDeps): Promise<S
       return { response: ephemeral(request.problem ? `${request.problem}. ${SLASH_USAGE}` : SLASH_USAGE) };
     case 'pending': {
       const pending = await deps.service.pending();
-      const lines = pending.map((r) => `• \`${r.id}\` ${r.cloud} ${r.peeringId}: ${r.requesterName ?? r.requester.id} (${r.requester.account}) → ${r.accepterName ?? r.accepter.id} (${r.accepter.account}), expires ${r.expiresAt}`);
-      return { response: ephemeral(lines.length === 0 ? 'No pending peering approvals.' : `${lines.length} pending:\n${lines.join('\n')}`) };
+      const lines = pending.map(
+        (r) =>
+          `• \`${r.id}\` ${r.cloud} ${r.peeringId}: ${r.requesterName ?? r.requester.id} (${r.requester.account}) → ${r.accepterName ?? r.accepter.id} (${r.accepter.account}), expires ${r.expiresAt}`,
+      );
+      return {
+        response: ephemeral(
+          lines.length === 0 ? 'No pending peering approvals.' : `${lines.length} pending:\n${lines.join('\n')}`,
+        ),
+      };
     }
     case 'approve':
     case 'reject': {
       const outcome = await deps.service.handleDecision({
-        approvalId: request.approvalId, decision: request.kind, user: command.user, now: deps.now, via: 'slack',
+        approvalId: request.approvalId,
+        decision: request.kind,
+        user: command.user,
+        now: deps.now,
+        via: 'slack',
         ...(request.note ? { note: request.note } : {}),
       });
       return { response: ephemeral(outcome.text), ...(outcome.ok ? { reconcile: outcome.record } : {}) };
@@ -85,14 +109,25 @@ async function slashCommand(rawBody: string, deps: SlackEndpointDeps): Promise<S
 }
 
 function ephemeral(message: string): SlackHttpResponse {
-  return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', text: message }) };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', text: message }),
+  };
 }
 
 /** Verifies the signature over the raw body before anything reads it; the 401 to answer when it fails. */
-export function refuseUnsigned(request: SlackHttpRequest, signingSecret: string, now: Date, log: (line: string) => void): SlackHttpResponse | undefined {
+export function refuseUnsigned(
+  request: SlackHttpRequest,
+  signingSecret: string,
+  now: Date,
+  log: (line: string) => void,
+): SlackHttpResponse | undefined {
   try {
     verifySlackSignature({
-      rawBody: request.rawBody, signingSecret, now,
+      rawBody: request.rawBody,
+      signingSecret,
+      now,
       timestamp: headerValue(request.headers, 'x-slack-request-timestamp'),
       signature: headerValue(request.headers, 'x-slack-signature'),
     });

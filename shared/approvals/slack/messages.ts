@@ -16,8 +16,12 @@ export interface SlackButton {
   value: string;
   style: 'primary' | 'danger';
   text: { type: 'plain_text'; text: string };
-  confirm?: { title: { type: 'plain_text'; text: string }; text: { type: 'mrkdwn'; text: string };
-    confirm: { type: 'plain_text'; text: string }; deny: { type: 'plain_text'; text: string } };
+  confirm?: {
+    title: { type: 'plain_text'; text: string };
+    text: { type: 'mrkdwn'; text: string };
+    confirm: { type: 'plain_text'; text: string };
+    deny: { type: 'plain_text'; text: string };
+  };
 }
 
 /** `text` is the notification / fallback; `blocks` is what people see. */
@@ -40,13 +44,28 @@ export function approvalMessage(record: ApprovalRecord, now: Date): SlackMessage
     blocks: [
       header(`Peering request needs approval (${record.cloud.toUpperCase()})`),
       ...details(record),
-      { type: 'context', elements: [mrkdwn(`Expires ${slackDate(record.expiresAt)} (in ${hours} h ${minutes} min) · id \`${escape(record.id)}\` · or \`/peerkeeper approve ${escape(record.id)}\``)] },
       {
-        type: 'actions', block_id: `peerkeeper:${record.id}`,
+        type: 'context',
+        elements: [
+          mrkdwn(
+            `Expires ${slackDate(record.expiresAt)} (in ${hours} h ${minutes} min) · id \`${escape(record.id)}\` · or \`/peerkeeper approve ${escape(record.id)}\``,
+          ),
+        ],
+      },
+      {
+        type: 'actions',
+        block_id: `peerkeeper:${record.id}`,
         elements: [
           button(APPROVE_ACTION_ID, record.id, 'Approve', 'primary'),
-          { ...button(REJECT_ACTION_ID, record.id, 'Reject', 'danger'),
-            confirm: { title: plain('Reject this peering?'), text: mrkdwn('peerkeeper will reject the request in the cloud.'), confirm: plain('Reject'), deny: plain('Cancel') } },
+          {
+            ...button(REJECT_ACTION_ID, record.id, 'Reject', 'danger'),
+            confirm: {
+              title: plain('Reject this peering?'),
+              text: mrkdwn('peerkeeper will reject the request in the cloud.'),
+              confirm: plain('Reject'),
+              deny: plain('Cancel'),
+            },
+          },
         ],
       },
     ],
@@ -63,7 +82,10 @@ export function decidedMessage(record: ApprovalRecord): SlackMessage {
 
 /** The message after the approval expired without a decision. */
 export function expiredMessage(record: ApprovalRecord): SlackMessage {
-  return closed(record, `:hourglass: Expired at ${slackDate(record.expiresAt)} without a decision; the request was closed.`);
+  return closed(
+    record,
+    `:hourglass: Expired at ${slackDate(record.expiresAt)} without a decision; the request was closed.`,
+  );
 }
 
 /** The message after the approval stopped mattering (the peering changed or the policy now decides it). */
@@ -74,40 +96,70 @@ export function supersededMessage(record: ApprovalRecord): SlackMessage {
 /** The message for the record's current status. */
 export function messageFor(record: ApprovalRecord, now: Date): SlackMessage {
   switch (record.status) {
-    case 'pending': return approvalMessage(record, now);
+    case 'pending':
+      return approvalMessage(record, now);
     case 'approved':
-    case 'rejected': return decidedMessage(record);
-    case 'expired': return expiredMessage(record);
-    case 'superseded': return supersededMessage(record);
+    case 'rejected':
+      return decidedMessage(record);
+    case 'expired':
+      return expiredMessage(record);
+    case 'superseded':
+      return supersededMessage(record);
   }
 }
 
 function closed(record: ApprovalRecord, outcome: string): SlackMessage {
   return {
     text: `Peering request ${record.id}: ${outcomeText(record)}`,
-    blocks: [header(`Peering request (${record.cloud.toUpperCase()}) — ${record.status}`), ...details(record), { type: 'section', text: mrkdwn(outcome) }],
+    blocks: [
+      header(`Peering request (${record.cloud.toUpperCase()}) — ${record.status}`),
+      ...details(record),
+      { type: 'section', text: mrkdwn(outcome) },
+    ],
   };
 }
 
 function details(record: ApprovalRecord): SlackBlock[] {
   return [
-    { type: 'section', fields: [
-      mrkdwn(side('Requester', record.requester, record.requesterName, record.requesterAccountName, record.requesterCidrs)),
-      mrkdwn(side('Accepter', record.accepter, record.accepterName, record.accepterAccountName, record.accepterCidrs)),
-    ] },
-    { type: 'section', text: mrkdwn(truncate(`*Why:* ${escape(record.reason)}\n*Peering:* \`${escape(record.peeringId)}\`${record.connection ? ` · connection \`${escape(record.connection)}\`` : ''}`)) },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(
+          side('Requester', record.requester, record.requesterName, record.requesterAccountName, record.requesterCidrs),
+        ),
+        mrkdwn(
+          side('Accepter', record.accepter, record.accepterName, record.accepterAccountName, record.accepterCidrs),
+        ),
+      ],
+    },
+    {
+      type: 'section',
+      text: mrkdwn(
+        truncate(
+          `*Why:* ${escape(record.reason)}\n*Peering:* \`${escape(record.peeringId)}\`${record.connection ? ` · connection \`${escape(record.connection)}\`` : ''}`,
+        ),
+      ),
+    },
   ];
 }
 
 const ACCOUNT_WORD = { aws: 'Account', azure: 'Subscription', gcp: 'Project' } as const;
 
-function side(role: string, ref: NetworkRef, name: string | undefined, accountName: string | undefined, cidrs: readonly string[]): string {
-  return truncate([
-    `*${role}:* ${escape(name ?? ref.id)}${name ? ` (\`${escape(ref.id)}\`)` : ''}`,
-    `${ACCOUNT_WORD[ref.cloud]}: ${accountName ? `${escape(accountName)} (${escape(ref.account)})` : escape(ref.account)}`,
-    `Region: ${escape(ref.region)}`,
-    `CIDRs: ${cidrs.length > 0 ? cidrs.map((c) => `\`${escape(c)}\``).join(', ') : '(none observed)'}`,
-  ].join('\n'));
+function side(
+  role: string,
+  ref: NetworkRef,
+  name: string | undefined,
+  accountName: string | undefined,
+  cidrs: readonly string[],
+): string {
+  return truncate(
+    [
+      `*${role}:* ${escape(name ?? ref.id)}${name ? ` (\`${escape(ref.id)}\`)` : ''}`,
+      `${ACCOUNT_WORD[ref.cloud]}: ${accountName ? `${escape(accountName)} (${escape(ref.account)})` : escape(ref.account)}`,
+      `Region: ${escape(ref.region)}`,
+      `CIDRs: ${cidrs.length > 0 ? cidrs.map((c) => `\`${escape(c)}\``).join(', ') : '(none observed)'}`,
+    ].join('\n'),
+  );
 }
 
 function describe(ref: NetworkRef, name?: string): string {

@@ -40,17 +40,28 @@ export function parseInteraction(rawBody: string): SlackInteraction {
     throw new MalformedEventError('interaction payload is not JSON');
   }
   const parsed = BlockActionsSchema.safeParse(json);
-  if (!parsed.success) throw new MalformedEventError(`not a block_actions payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new MalformedEventError(
+      `not a block_actions payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const p = parsed.data;
   const button = p.actions[0]!;
-  const action = button.action_id === APPROVE_ACTION_ID ? 'approve' : button.action_id === REJECT_ACTION_ID ? 'reject' : undefined;
+  const action =
+    button.action_id === APPROVE_ACTION_ID ? 'approve' : button.action_id === REJECT_ACTION_ID ? 'reject' : undefined;
   if (action === undefined) throw new MalformedEventError(`not a peerkeeper button: ${button.action_id}`);
   if (!button.value) throw new MalformedEventError('button without an approval id');
   const channel = p.container?.channel_id ?? p.channel?.id;
   const messageTs = p.container?.message_ts ?? p.message?.ts;
   if (!channel || !messageTs) throw new MalformedEventError('interaction without a channel and message');
   const name = p.user.name ?? p.user.username;
-  return { action, approvalId: button.value, user: { id: p.user.id, ...(name ? { name } : {}) }, responseUrl: p.response_url, channel, messageTs };
+  return {
+    action,
+    approvalId: button.value,
+    user: { id: p.user.id, ...(name ? { name } : {}) },
+    responseUrl: p.response_url,
+    channel,
+    messageTs,
+  };
 }
 
 /** What `/peerkeeper <text>` asks for. */
@@ -70,7 +81,8 @@ export interface SlackSlashCommand {
 }
 
 /** The usage line the slash command answers with. */
-export const SLASH_USAGE = 'Usage: `/peerkeeper pending` | `/peerkeeper approve <id> [note]` | `/peerkeeper reject <id> [reason]`';
+export const SLASH_USAGE =
+  'Usage: `/peerkeeper pending` | `/peerkeeper approve <id> [note]` | `/peerkeeper reject <id> [reason]`';
 
 /** Reads a slash command post (form-encoded: command, text, user_id, user_name, channel_id, response_url). */
 export function parseSlashCommand(rawBody: string): SlackSlashCommand {

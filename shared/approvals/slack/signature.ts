@@ -29,21 +29,23 @@ export function verifySlackSignature(input: SlackSignatureInput): void {
   const { timestamp, signature } = input;
   if (!timestamp) throw new SlackSignatureError('missing X-Slack-Request-Timestamp');
   if (!signature) throw new SlackSignatureError('missing X-Slack-Signature');
-  if (!/^\d{1,12}$/.test(timestamp)) throw new SlackSignatureError('X-Slack-Request-Timestamp is not a number of seconds');
+  if (!/^\d{1,12}$/.test(timestamp))
+    throw new SlackSignatureError('X-Slack-Request-Timestamp is not a number of seconds');
   const skew = Math.abs(Math.floor(input.now.getTime() / 1000) - Number(timestamp));
-  if (skew > SLACK_MAX_SKEW_SECONDS) throw new SlackSignatureError(`request timestamp is ${skew} s from now (limit ${SLACK_MAX_SKEW_SECONDS} s)`);
+  if (skew > SLACK_MAX_SKEW_SECONDS)
+    throw new SlackSignatureError(`request timestamp is ${skew} s from now (limit ${SLACK_MAX_SKEW_SECONDS} s)`);
   const m = /^v0=([0-9a-f]{64})$/.exec(signature);
   if (!m) throw new SlackSignatureError('X-Slack-Signature is not a v0 signature');
   if (!input.signingSecret) throw new SlackSignatureError('no signing secret configured');
-  const expected = createHmac('sha256', input.signingSecret)
-    .update(`v0:${timestamp}:`)
-    .update(input.rawBody)
-    .digest();
+  const expected = createHmac('sha256', input.signingSecret).update(`v0:${timestamp}:`).update(input.rawBody).digest();
   if (!timingSafeEqual(expected, Buffer.from(m[1]!, 'hex'))) throw new SlackSignatureError('signature mismatch');
 }
 
 /** Reads a header from a Node or Lambda/Azure/GCP headers object, whatever its case. */
-export function headerValue(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
+export function headerValue(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  name: string,
+): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === wanted) return Array.isArray(value) ? value[0] : value;

@@ -9,15 +9,33 @@ export interface Ec2Work {
   kind: TriggerKind;
 }
 
-const PEERING_CALLS = new Set(['CreateVpcPeeringConnection', 'AcceptVpcPeeringConnection', 'RejectVpcPeeringConnection',
-  'DeleteVpcPeeringConnection', 'ModifyVpcPeeringConnectionOptions']);
-const ROUTE_TABLE_CALLS = new Set(['CreateRoute', 'DeleteRoute', 'ReplaceRoute', 'AssociateRouteTable', 'ReplaceRouteTableAssociation']);
+const PEERING_CALLS = new Set([
+  'CreateVpcPeeringConnection',
+  'AcceptVpcPeeringConnection',
+  'RejectVpcPeeringConnection',
+  'DeleteVpcPeeringConnection',
+  'ModifyVpcPeeringConnectionOptions',
+]);
+const ROUTE_TABLE_CALLS = new Set([
+  'CreateRoute',
+  'DeleteRoute',
+  'ReplaceRoute',
+  'AssociateRouteTable',
+  'ReplaceRouteTableAssociation',
+]);
 const CIDR_CALLS = new Set(['AssociateVpcCidrBlock', 'DisassociateVpcCidrBlock']);
 const TAG_CALLS = new Set(['CreateTags', 'DeleteTags']);
 
 /** The EC2 API calls that produce work; everything else (Describe*, RunInstances, …) is ignored. */
-export const WATCHED_EC2_CALLS: readonly string[] = [...PEERING_CALLS, ...ROUTE_TABLE_CALLS, ...CIDR_CALLS, ...TAG_CALLS,
-  'CreateVpc', 'DeleteVpc', 'DisassociateRouteTable'];
+export const WATCHED_EC2_CALLS: readonly string[] = [
+  ...PEERING_CALLS,
+  ...ROUTE_TABLE_CALLS,
+  ...CIDR_CALLS,
+  ...TAG_CALLS,
+  'CreateVpc',
+  'DeleteVpc',
+  'DisassociateRouteTable',
+];
 
 /** Maps one successful EC2 CloudTrail call to the scope it names, or to the reason it needs no work (a string). */
 export function scopeForEc2Call(record: CloudTrailRecord, site: CallSite): Ec2Work | string {
@@ -25,18 +43,28 @@ export function scopeForEc2Call(record: CloudTrailRecord, site: CallSite): Ec2Wo
   const request = record.requestParameters;
   const response = record.responseElements;
   const accountScope: Scope = { kind: 'account', cloud: 'aws', account: site.account, region: site.region };
-  const network = (vpcId: string): Scope => ({ kind: 'network', network: { cloud: 'aws', account: site.account, region: site.region, id: vpcId } });
+  const network = (vpcId: string): Scope => ({
+    kind: 'network',
+    network: { cloud: 'aws', account: site.account, region: site.region, id: vpcId },
+  });
 
   if (PEERING_CALLS.has(name)) {
     // Create carries the new id only in the response; the others name it in the request.
-    const peeringId = findStringByKey(request, 'vpcPeeringConnectionId') ?? findStringByKey(response, 'vpcPeeringConnectionId');
+    const peeringId =
+      findStringByKey(request, 'vpcPeeringConnectionId') ?? findStringByKey(response, 'vpcPeeringConnectionId');
     if (!peeringId) throw missing(name, 'vpcPeeringConnectionId');
-    return { kind: 'peering', scope: { kind: 'peering', cloud: 'aws', account: site.account, region: site.region, peeringId } };
+    return {
+      kind: 'peering',
+      scope: { kind: 'peering', cloud: 'aws', account: site.account, region: site.region, peeringId },
+    };
   }
   if (ROUTE_TABLE_CALLS.has(name)) {
     const routeTableId = findStringByKey(request, 'routeTableId') ?? findStringByKey(response, 'routeTableId');
     if (!routeTableId) throw missing(name, 'routeTableId');
-    return { kind: 'route', scope: { kind: 'route-table', cloud: 'aws', account: site.account, region: site.region, routeTableId } };
+    return {
+      kind: 'route',
+      scope: { kind: 'route-table', cloud: 'aws', account: site.account, region: site.region, routeTableId },
+    };
   }
   if (name === 'DisassociateRouteTable') {
     // The request names only the association id (rtbassoc-…), not the table: re-check the region.
@@ -61,7 +89,12 @@ export function scopeForEc2Call(record: CloudTrailRecord, site: CallSite): Ec2Wo
 }
 
 /** Tag changes matter only on VPCs (policy groups select networks by tag); one VPC → that network, several → the region. */
-function tagWork(name: string, request: unknown, network: (vpcId: string) => Scope, accountScope: Scope): Ec2Work | string {
+function tagWork(
+  name: string,
+  request: unknown,
+  network: (vpcId: string) => Scope,
+  accountScope: Scope,
+): Ec2Work | string {
   const items = asRecord(asRecord(request)?.['resourcesSet'])?.['items'];
   if (!Array.isArray(items)) throw missing(name, 'requestParameters.resourcesSet.items');
   const vpcIds = new Set<string>();

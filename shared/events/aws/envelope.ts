@@ -30,7 +30,10 @@ export const CloudTrailRecordSchema = z.looseObject({
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
 
 /** EventBridge detail-types peerkeeper reads CloudTrail records from. */
-export const CLOUDTRAIL_DETAIL_TYPES: readonly string[] = ['AWS API Call via CloudTrail', 'AWS Service Event via CloudTrail'];
+export const CLOUDTRAIL_DETAIL_TYPES: readonly string[] = [
+  'AWS API Call via CloudTrail',
+  'AWS Service Event via CloudTrail',
+];
 
 /** Where a CloudTrail record happened: the account and region every scope is built on. */
 export interface CallSite {

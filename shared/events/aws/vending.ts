@@ -11,11 +11,16 @@ import type { CloudTrailRecord } from './envelope';
 export function scopeForVending(source: string, record: CloudTrailRecord): Scope | string {
   const details = asRecord(record.serviceEventDetails);
   if (source === 'aws.controltower') {
-    if (record.eventName !== 'CreateManagedAccount') return `peerkeeper does not watch controltower:${record.eventName}`;
+    if (record.eventName !== 'CreateManagedAccount')
+      return `peerkeeper does not watch controltower:${record.eventName}`;
     const status = asRecord(details?.['createManagedAccountStatus']);
     if (!status) throw missing(record.eventName, 'serviceEventDetails.createManagedAccountStatus');
     if (status['state'] !== 'SUCCEEDED') return `account vending did not succeed (state ${String(status['state'])})`;
-    return accountScope(record.eventName, asRecord(status['account'])?.['accountId'], 'createManagedAccountStatus.account.accountId');
+    return accountScope(
+      record.eventName,
+      asRecord(status['account'])?.['accountId'],
+      'createManagedAccountStatus.account.accountId',
+    );
   }
   if (record.eventName === 'MoveAccount') {
     // An API call (not a service event): the account changed OU, so it may have joined or left a governed group.
@@ -30,12 +35,15 @@ export function scopeForVending(source: string, record: CloudTrailRecord): Scope
 }
 
 function accountScope(eventName: string, accountId: unknown, field: string, under = 'serviceEventDetails'): Scope {
-  if (typeof accountId !== 'string' || accountId.length === 0) throw missing(eventName, `${under}.${field.replace(/^requestParameters\./, '')}`);
+  if (typeof accountId !== 'string' || accountId.length === 0)
+    throw missing(eventName, `${under}.${field.replace(/^requestParameters\./, '')}`);
   return { kind: 'account', cloud: 'aws', account: accountId };
 }
 
 function missing(eventName: string, field: string): MalformedEventError {
-  return new MalformedEventError(`AWS ${eventName} event has no ${field}; is this the service event CloudTrail records?`);
+  return new MalformedEventError(
+    `AWS ${eventName} event has no ${field}; is this the service event CloudTrail records?`,
+  );
 }
 
 /** The account-vending and move calls that produce work, by EventBridge source (the EventBridge rule patterns are built from this). */

@@ -24,11 +24,20 @@ export interface AzureEnvelope {
 export function parseAzureEnvelope(event: unknown): AzureEnvelope {
   const isCloudEvent = typeof event === 'object' && event !== null && !Array.isArray(event) && 'specversion' in event;
   if (isCloudEvent) {
-    const ce = parseShape(CloudEventSchema, event, 'Azure CloudEvent', 'expected specversion, id, type, source and data.');
+    const ce = parseShape(
+      CloudEventSchema,
+      event,
+      'Azure CloudEvent',
+      'expected specversion, id, type, source and data.',
+    );
     return { id: ce.id, type: ce.type, subject: ce.subject, time: ce.time, data: ce.data };
   }
-  const eg = parseShape(EventGridEventSchema, event, 'Azure event',
-    'expected an Event Grid event (id, eventType, data) or a CloudEvent (specversion, id, type, source).');
+  const eg = parseShape(
+    EventGridEventSchema,
+    event,
+    'Azure event',
+    'expected an Event Grid event (id, eventType, data) or a CloudEvent (specversion, id, type, source).',
+  );
   return { id: eg.id, type: eg.eventType, subject: eg.subject, time: eg.eventTime, data: eg.data };
 }
 
@@ -39,9 +48,11 @@ export const ResourceEventDataSchema = z.looseObject({
   resourceUri: z.string().optional(),
   subscriptionId: z.string().optional(),
   claims: z.record(z.string(), z.unknown()).nullish(),
-  authorization: z.looseObject({
-    evidence: z.looseObject({ principalId: z.string().optional() }).nullish(),
-  }).nullish(),
+  authorization: z
+    .looseObject({
+      evidence: z.looseObject({ principalId: z.string().optional() }).nullish(),
+    })
+    .nullish(),
 });
 export type ResourceEventData = z.infer<typeof ResourceEventDataSchema>;
 
@@ -54,7 +65,11 @@ const OBJECT_ID_CLAIMS = ['oid', 'http://schemas.microsoft.com/identity/claims/o
  */
 export function callerIdentities(data: ResourceEventData): string[] {
   const claims = data.claims ?? {};
-  const found = [data.authorization?.evidence?.principalId, ...OBJECT_ID_CLAIMS.map((key) => claims[key]), claims['appid']];
+  const found = [
+    data.authorization?.evidence?.principalId,
+    ...OBJECT_ID_CLAIMS.map((key) => claims[key]),
+    claims['appid'],
+  ];
   return found.filter((value): value is string => typeof value === 'string' && value.length > 0);
 }
 

@@ -2,14 +2,22 @@ import { MalformedEventError } from '../../errors';
 import { isOwnIdentity } from '../identity';
 import { ignore, work, type NormalizeOptions, type NormalizeResult } from '../result';
 import { asRecord, parseShape } from '../shape';
-import { callerIdentities, parseAzureEnvelope, ResourceEventDataSchema, SUBSCRIPTION_VALIDATION_EVENT } from './envelope';
+import {
+  callerIdentities,
+  parseAzureEnvelope,
+  ResourceEventDataSchema,
+  SUBSCRIPTION_VALIDATION_EVENT,
+} from './envelope';
 import { scopeForOperation } from './operations';
 
 export { UNKNOWN_REGION } from './operations';
 
 /** Resource Manager event types that mean the operation completed. */
-const SUCCESS_TYPES: readonly string[] = ['Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.Resources.ResourceDeleteSuccess',
-  'Microsoft.Resources.ResourceActionSuccess'];
+const SUCCESS_TYPES: readonly string[] = [
+  'Microsoft.Resources.ResourceWriteSuccess',
+  'Microsoft.Resources.ResourceDeleteSuccess',
+  'Microsoft.Resources.ResourceActionSuccess',
+];
 
 /**
  * Turns one Event Grid event (Event Grid schema or CloudEvents 1.0, told apart by `specversion`) into a Trigger
@@ -20,14 +28,22 @@ export function normalizeAzureEvent(event: unknown, opts: NormalizeOptions): Nor
   const envelope = parseAzureEnvelope(event);
   if (envelope.type === SUBSCRIPTION_VALIDATION_EVENT) return ignore('subscription validation', envelope.id);
   if (!envelope.type.startsWith('Microsoft.Resources.')) {
-    throw new MalformedEventError(`Azure event ${envelope.id} has type "${envelope.type}", which peerkeeper does not read; `
-      + 'subscribe it to Microsoft.Resources.ResourceWriteSuccess, ResourceDeleteSuccess and ResourceActionSuccess.');
+    throw new MalformedEventError(
+      `Azure event ${envelope.id} has type "${envelope.type}", which peerkeeper does not read; ` +
+        'subscribe it to Microsoft.Resources.ResourceWriteSuccess, ResourceDeleteSuccess and ResourceActionSuccess.',
+    );
   }
   // Failure and Cancel events changed nothing that needs re-checking.
-  if (!SUCCESS_TYPES.includes(envelope.type)) return ignore(`${envelope.type}: the operation did not succeed`, envelope.id);
+  if (!SUCCESS_TYPES.includes(envelope.type))
+    return ignore(`${envelope.type}: the operation did not succeed`, envelope.id);
 
-  const data = parseShape(ResourceEventDataSchema, envelope.data, `Azure event ${envelope.id}`,
-    'a Microsoft.Resources event needs data.operationName.', 'data.');
+  const data = parseShape(
+    ResourceEventDataSchema,
+    envelope.data,
+    `Azure event ${envelope.id}`,
+    'a Microsoft.Resources event needs data.operationName.',
+    'data.',
+  );
   if (data.status !== undefined && data.status.toLowerCase() !== 'succeeded') {
     // "Accepted" / "Started" precede the final status of asynchronous ARM operations; only the end is worth reading.
     return ignore(`${data.operationName} status is ${data.status}, not Succeeded`, envelope.id);
@@ -39,13 +55,16 @@ export function normalizeAzureEvent(event: unknown, opts: NormalizeOptions): Nor
   const outcome = scopeForOperation(data, data.resourceUri ?? envelope.subject, envelope.type);
   if (typeof outcome === 'string') return ignore(outcome, envelope.id);
   const [actor] = callers;
-  return work({
-    ...outcome,
-    eventId: envelope.id,
-    source: data.operationName,
-    ...(actor ? { actor } : {}),
-    ...(envelope.time ? { at: envelope.time } : {}),
-  }, 'Azure');
+  return work(
+    {
+      ...outcome,
+      eventId: envelope.id,
+      source: data.operationName,
+      ...(actor ? { actor } : {}),
+      ...(envelope.time ? { at: envelope.time } : {}),
+    },
+    'Azure',
+  );
 }
 
 /**

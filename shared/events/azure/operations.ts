@@ -15,7 +15,11 @@ export type OperationOutcome = { scope: Scope; kind: TriggerKind } | string;
 
 const VERB = '(write|delete)';
 const WATCHED: readonly { pattern: RegExp; kind: TriggerKind; build: 'vnet' | 'route-table' }[] = [
-  { pattern: new RegExp(`^microsoft\\.network/virtualnetworks/virtualnetworkpeerings/${VERB}$`), kind: 'peering', build: 'vnet' },
+  {
+    pattern: new RegExp(`^microsoft\\.network/virtualnetworks/virtualnetworkpeerings/${VERB}$`),
+    kind: 'peering',
+    build: 'vnet',
+  },
   // Subnet writes are how a route table gets associated with a subnet; the VNet is re-observed.
   { pattern: new RegExp(`^microsoft\\.network/virtualnetworks/subnets/${VERB}$`), kind: 'network', build: 'vnet' },
   { pattern: new RegExp(`^microsoft\\.network/virtualnetworks/${VERB}$`), kind: 'network', build: 'vnet' },
@@ -24,14 +28,20 @@ const WATCHED: readonly { pattern: RegExp; kind: TriggerKind; build: 'vnet' | 'r
 ];
 
 /** Maps a successful ARM operation on `resourceId` to a scope. Operation names are matched case-insensitively. */
-export function scopeForOperation(data: ResourceEventData, resourceId: string | undefined, eventType: string): OperationOutcome {
+export function scopeForOperation(
+  data: ResourceEventData,
+  resourceId: string | undefined,
+  eventType: string,
+): OperationOutcome {
   const operation = data.operationName.toLowerCase();
   if (operation.startsWith('microsoft.subscription/aliases/')) {
-    const isCreate = operation === 'microsoft.subscription/aliases/write'
-      || (eventType === 'Microsoft.Resources.ResourceActionSuccess' && operation.endsWith('/action'));
+    const isCreate =
+      operation === 'microsoft.subscription/aliases/write' ||
+      (eventType === 'Microsoft.Resources.ResourceActionSuccess' && operation.endsWith('/action'));
     return isCreate ? vendingScope(data) : `peerkeeper does not watch ${data.operationName}`;
   }
-  if (/^microsoft\.management\/managementgroups\/subscriptions\/(write|delete)$/.test(operation)) return managementGroupMoveScope(data.operationName, resourceId);
+  if (/^microsoft\.management\/managementgroups\/subscriptions\/(write|delete)$/.test(operation))
+    return managementGroupMoveScope(data.operationName, resourceId);
   const watched = WATCHED.find((entry) => entry.pattern.test(operation));
   if (!watched) return `peerkeeper does not watch ${data.operationName}`;
   const arm = resourceId === undefined ? undefined : parseArmId(resourceId);
@@ -41,9 +51,10 @@ export function scopeForOperation(data: ResourceEventData, resourceId: string | 
   const id = armIdPrefix(arm, 1);
   if (!id) throw unreadable(data.operationName, resourceId);
   const account = arm.subscription.toLowerCase();
-  const scope: Scope = watched.build === 'vnet'
-    ? { kind: 'network', network: { cloud: 'azure', account, region: UNKNOWN_REGION, id } }
-    : { kind: 'route-table', cloud: 'azure', account, region: UNKNOWN_REGION, routeTableId: id };
+  const scope: Scope =
+    watched.build === 'vnet'
+      ? { kind: 'network', network: { cloud: 'azure', account, region: UNKNOWN_REGION, id } }
+      : { kind: 'route-table', cloud: 'azure', account, region: UNKNOWN_REGION, routeTableId: id };
   return { scope, kind: watched.kind };
 }
 
@@ -58,10 +69,16 @@ const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
  * finds the new subscription by listing — the sweep is the only place that can.
  */
 function vendingScope(data: ResourceEventData): OperationOutcome {
-  const fromAlias = [data['properties'], asRecord(data['response'])?.['properties'], responseBodyProperties(data['responseBody'])]
+  const fromAlias = [
+    data['properties'],
+    asRecord(data['response'])?.['properties'],
+    responseBodyProperties(data['responseBody']),
+  ]
     .map((properties) => asRecord(properties)?.['subscriptionId'])
     .find((value): value is string => typeof value === 'string' && SUBSCRIPTION_ID.test(value));
-  const scope: Scope = fromAlias ? { kind: 'account', cloud: 'azure', account: fromAlias.toLowerCase() } : { kind: 'estate' };
+  const scope: Scope = fromAlias
+    ? { kind: 'account', cloud: 'azure', account: fromAlias.toLowerCase() }
+    : { kind: 'estate' };
   return { scope, kind: 'vending' };
 }
 
@@ -70,10 +87,14 @@ function vendingScope(data: ResourceEventData): OperationOutcome {
  * (delete: it returns to the root group). It may have joined or left a governed group: re-read that subscription.
  */
 function managementGroupMoveScope(operationName: string, resourceId: string | undefined): OperationOutcome {
-  const m = /^\/providers\/Microsoft\.Management\/managementGroups\/[^/]+\/subscriptions\/([^/]+)$/i.exec(resourceId ?? '');
+  const m = /^\/providers\/Microsoft\.Management\/managementGroups\/[^/]+\/subscriptions\/([^/]+)$/i.exec(
+    resourceId ?? '',
+  );
   if (!m || !SUBSCRIPTION_ID.test(m[1]!)) {
-    throw new MalformedEventError(`Azure ${operationName} event names resource "${resourceId ?? '(none)'}"; expected `
-      + '/providers/Microsoft.Management/managementGroups/{group}/subscriptions/{subscriptionId}');
+    throw new MalformedEventError(
+      `Azure ${operationName} event names resource "${resourceId ?? '(none)'}"; expected ` +
+        '/providers/Microsoft.Management/managementGroups/{group}/subscriptions/{subscriptionId}',
+    );
   }
   return { scope: { kind: 'account', cloud: 'azure', account: m[1]!.toLowerCase() }, kind: 'vending' };
 }
@@ -89,7 +110,9 @@ function responseBodyProperties(body: unknown): unknown {
 }
 
 function unreadable(operationName: string, resourceId: string | undefined): MalformedEventError {
-  return new MalformedEventError(`Azure ${operationName} event names resource "${resourceId ?? '(none)'}", `
-    + 'which is not an ARM id of the resource the operation acts on; expected data.resourceUri like '
-    + '/subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Network/...');
+  return new MalformedEventError(
+    `Azure ${operationName} event names resource "${resourceId ?? '(none)'}", ` +
+      'which is not an ARM id of the resource the operation acts on; expected data.resourceUri like ' +
+      '/subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Network/...',
+  );
 }

@@ -47,7 +47,16 @@ export function parseArmId(id: string): ArmId | undefined {
  * next), and peerkeeper keys networks by id.
  */
 export function armIdPrefix(arm: ArmId, depth: number): string | undefined {
-  if (arm.subscription === undefined || arm.resourceGroup === undefined || arm.provider === undefined || arm.types.length < depth) return undefined;
-  const types = arm.types.slice(0, depth).map(([type, name]) => `/${type}/${name}`).join('');
+  if (
+    arm.subscription === undefined ||
+    arm.resourceGroup === undefined ||
+    arm.provider === undefined ||
+    arm.types.length < depth
+  )
+    return undefined;
+  const types = arm.types
+    .slice(0, depth)
+    .map(([type, name]) => `/${type}/${name}`)
+    .join('');
   return `/subscriptions/${arm.subscription}/resourcegroups/${arm.resourceGroup}/providers/${arm.provider}${types}`.toLowerCase();
 }

@@ -20,8 +20,10 @@ export function cloudEventFromBinary(headers: HttpHeaders, body: unknown): Recor
     if (lower === 'content-type') contentType = value.toLowerCase();
   }
   if (contentType !== undefined && !contentType.includes('json')) {
-    throw new MalformedEventError(`GCP CloudEvent ${String(event['id'] ?? '(no id)')} has content-type "${contentType}"; `
-      + 'peerkeeper reads JSON audit-log events only (set the Eventarc trigger to application/json).');
+    throw new MalformedEventError(
+      `GCP CloudEvent ${String(event['id'] ?? '(no id)')} has content-type "${contentType}"; ` +
+        'peerkeeper reads JSON audit-log events only (set the Eventarc trigger to application/json).',
+    );
   }
   event['data'] = jsonBody(body, event['id']);
   if (contentType !== undefined && event['datacontenttype'] === undefined) event['datacontenttype'] = contentType;
@@ -34,6 +36,8 @@ function jsonBody(body: unknown, id: unknown): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new MalformedEventError(`GCP CloudEvent ${String(id ?? '(no id)')} has a body that is not JSON.`, { cause: error });
+    throw new MalformedEventError(`GCP CloudEvent ${String(id ?? '(no id)')} has a body that is not JSON.`, {
+      cause: error,
+    });
   }
 }

@@ -6,7 +6,11 @@ import { AUDIT_LOG_WRITTEN } from './envelope';
 export const PUBSUB_MESSAGE_PUBLISHED = 'google.cloud.pubsub.topic.v1.messagePublished';
 
 const PubSubDataSchema = z.looseObject({
-  message: z.looseObject({ data: z.string().min(1), messageId: z.string().optional(), publishTime: z.string().optional() }),
+  message: z.looseObject({
+    data: z.string().min(1),
+    messageId: z.string().optional(),
+    publishTime: z.string().optional(),
+  }),
 });
 
 /**
@@ -14,16 +18,34 @@ const PubSubDataSchema = z.looseObject({
  * `messagePublished` CloudEvent, turned into the audit-log CloudEvent Eventarc would have delivered: same LogEntry
  * (protoPayload, operation, resource, timestamp), id = the entry's insertId, so a sink redelivery is a duplicate.
  */
-export function auditEventFromSinkMessage(cloudEvent: { id: string; data?: unknown; time?: string | undefined }): { id: string; type: string; data: unknown; time?: string } {
-  const data = parseShape(PubSubDataSchema, cloudEvent.data, `GCP event ${cloudEvent.id}`, 'a Pub/Sub CloudEvent needs data.message.data (base64).', 'data.');
+export function auditEventFromSinkMessage(cloudEvent: { id: string; data?: unknown; time?: string | undefined }): {
+  id: string;
+  type: string;
+  data: unknown;
+  time?: string;
+} {
+  const data = parseShape(
+    PubSubDataSchema,
+    cloudEvent.data,
+    `GCP event ${cloudEvent.id}`,
+    'a Pub/Sub CloudEvent needs data.message.data (base64).',
+    'data.',
+  );
   let entry: unknown;
   try {
     entry = JSON.parse(Buffer.from(data.message.data, 'base64').toString('utf8'));
   } catch {
     entry = undefined;
   }
-  const insertId = typeof (entry as { insertId?: unknown } | undefined)?.insertId === 'string' ? (entry as { insertId: string }).insertId : undefined;
+  const insertId =
+    typeof (entry as { insertId?: unknown } | undefined)?.insertId === 'string'
+      ? (entry as { insertId: string }).insertId
+      : undefined;
   const time = (entry as { timestamp?: unknown } | undefined)?.timestamp;
-  return { id: insertId ?? data.message.messageId ?? cloudEvent.id, type: AUDIT_LOG_WRITTEN, data: entry,
-    ...(typeof time === 'string' ? { time } : cloudEvent.time ? { time: cloudEvent.time } : {}) };
+  return {
+    id: insertId ?? data.message.messageId ?? cloudEvent.id,
+    type: AUDIT_LOG_WRITTEN,
+    data: entry,
+    ...(typeof time === 'string' ? { time } : cloudEvent.time ? { time: cloudEvent.time } : {}),
+  };
 }

@@ -32,23 +32,34 @@ export function scopeForMethod(entry: LogEntryData): MethodOutcome {
       const network = NETWORK_RESOURCE.exec(resourceName ?? '');
       if (!network) throw unreadable(methodName, resourceName, 'projects/{project}/global/networks/{network}');
       const [, account = '', id = ''] = network;
-      return { kind: PEERING_METHODS.has(verb) ? 'peering' : 'network', scope: { kind: 'network', network: { cloud: 'gcp', account, region: GLOBAL, id } } };
+      return {
+        kind: PEERING_METHODS.has(verb) ? 'peering' : 'network',
+        scope: { kind: 'network', network: { cloud: 'gcp', account, region: GLOBAL, id } },
+      };
     }
     // A route's resource name does not say its network (that is in the request body, and gone on delete): re-check the project.
-    if (collection === 'routes' && ROUTE_METHODS.has(verb)) return { kind: 'route', scope: projectScope(entry, methodName) };
-    if (collection === 'subnetworks' && !READ_METHODS.has(verb)) return { kind: 'network', scope: projectScope(entry, methodName) };
+    if (collection === 'routes' && ROUTE_METHODS.has(verb))
+      return { kind: 'route', scope: projectScope(entry, methodName) };
+    if (collection === 'subnetworks' && !READ_METHODS.has(verb))
+      return { kind: 'network', scope: projectScope(entry, methodName) };
     return `peerkeeper does not watch ${methodName}`;
   }
-  if (isResourceManager(entry) && /(?:^|\.)CreateProject$/.test(methodName)) return { kind: 'vending', scope: newProjectScope(entry) };
+  if (isResourceManager(entry) && /(?:^|\.)CreateProject$/.test(methodName))
+    return { kind: 'vending', scope: newProjectScope(entry) };
   // A project moved between folders may have joined or left a governed folder: re-read it.
-  if (isResourceManager(entry) && /(?:^|\.)MoveProject$/.test(methodName)) return { kind: 'vending', scope: movedProjectScope(entry) };
+  if (isResourceManager(entry) && /(?:^|\.)MoveProject$/.test(methodName))
+    return { kind: 'vending', scope: movedProjectScope(entry) };
   // Networks have no labels: policy selects them by project labels, which UpdateProject changes.
-  if (isResourceManager(entry) && /(?:^|\.)UpdateProject$/.test(methodName)) return { kind: 'network', scope: projectScope(entry, methodName) };
+  if (isResourceManager(entry) && /(?:^|\.)UpdateProject$/.test(methodName))
+    return { kind: 'network', scope: projectScope(entry, methodName) };
   return `peerkeeper does not watch ${methodName}`;
 }
 
 function isResourceManager(entry: LogEntryData): boolean {
-  return entry.protoPayload.serviceName === 'cloudresourcemanager.googleapis.com' || entry.protoPayload.methodName.includes('cloudresourcemanager');
+  return (
+    entry.protoPayload.serviceName === 'cloudresourcemanager.googleapis.com' ||
+    entry.protoPayload.methodName.includes('cloudresourcemanager')
+  );
 }
 
 /** The project of `projects/P/...`, else the log entry's resource label. */
@@ -82,13 +93,20 @@ function newProjectScope(entry: LogEntryData): Scope {
  * partitions use; then the log entry's `project_id` label names it, and without either the estate is swept.
  */
 function movedProjectScope(entry: LogEntryData): Scope {
-  const fromName = [PROJECT_PREFIX.exec(entry.protoPayload.resourceName ?? '')?.[1], PROJECT_PREFIX.exec(String(asRecord(entry.protoPayload.request)?.['name'] ?? ''))?.[1]];
-  const project = [...fromName, entry.resource?.labels?.['project_id']].find((value): value is string => typeof value === 'string' && PROJECT_ID.test(value));
+  const fromName = [
+    PROJECT_PREFIX.exec(entry.protoPayload.resourceName ?? '')?.[1],
+    PROJECT_PREFIX.exec(String(asRecord(entry.protoPayload.request)?.['name'] ?? ''))?.[1],
+  ];
+  const project = [...fromName, entry.resource?.labels?.['project_id']].find(
+    (value): value is string => typeof value === 'string' && PROJECT_ID.test(value),
+  );
   return project ? { kind: 'account', cloud: 'gcp', account: project } : { kind: 'estate' };
 }
 
 function unreadable(methodName: string, resourceName: string | undefined, expected: string): MalformedEventError {
-  return new MalformedEventError(`GCP ${methodName} audit log names resource "${resourceName ?? '(none)'}"; expected ${expected}.`);
+  return new MalformedEventError(
+    `GCP ${methodName} audit log names resource "${resourceName ?? '(none)'}"; expected ${expected}.`,
+  );
 }
 
 /**
@@ -97,12 +115,20 @@ function unreadable(methodName: string, resourceName: string | undefined, expect
  * Console / beta gcloud calls as `beta.`; Resource Manager logs v1 and v3 names. infra/gcp is tested against this list.
  */
 export const WATCHED_GCP_METHODS: readonly { serviceName: string; methodName: string }[] = [
-  ...['v1', 'beta'].flatMap((version) => [
-    ...['addPeering', 'removePeering', 'updatePeering', 'requestRemovePeering', 'insert', 'delete', 'patch'].map((verb) => `${version}.compute.networks.${verb}`),
-    ...['insert', 'delete'].map((verb) => `${version}.compute.routes.${verb}`),
-    ...['insert', 'delete', 'patch', 'expandIpCidrRange'].map((verb) => `${version}.compute.subnetworks.${verb}`),
-  ]).map((methodName) => ({ serviceName: 'compute.googleapis.com', methodName })),
-  ...['CreateProject', 'UpdateProject', 'google.cloud.resourcemanager.v3.Projects.CreateProject', 'google.cloud.resourcemanager.v3.Projects.UpdateProject',
-    'google.cloud.resourcemanager.v3.Projects.MoveProject']
-    .map((methodName) => ({ serviceName: 'cloudresourcemanager.googleapis.com', methodName })),
+  ...['v1', 'beta']
+    .flatMap((version) => [
+      ...['addPeering', 'removePeering', 'updatePeering', 'requestRemovePeering', 'insert', 'delete', 'patch'].map(
+        (verb) => `${version}.compute.networks.${verb}`,
+      ),
+      ...['insert', 'delete'].map((verb) => `${version}.compute.routes.${verb}`),
+      ...['insert', 'delete', 'patch', 'expandIpCidrRange'].map((verb) => `${version}.compute.subnetworks.${verb}`),
+    ])
+    .map((methodName) => ({ serviceName: 'compute.googleapis.com', methodName })),
+  ...[
+    'CreateProject',
+    'UpdateProject',
+    'google.cloud.resourcemanager.v3.Projects.CreateProject',
+    'google.cloud.resourcemanager.v3.Projects.UpdateProject',
+    'google.cloud.resourcemanager.v3.Projects.MoveProject',
+  ].map((methodName) => ({ serviceName: 'cloudresourcemanager.googleapis.com', methodName })),
 ];

@@ -11,17 +11,26 @@ import { createRoute, deleteRoute, replaceRoute } from './applyRoute';
  * `converged` and `skipped`; retryable and terminal errors propagate typed.
  */
 export async function applyAwsAction(conn: AwsConnections, action: Action, ctx: ApplyContext): Promise<ApplyOutcome> {
-  if (action.cloud !== 'aws') throw new TerminalError(`aws adapter cannot apply a ${action.cloud} action (${action.action})`);
+  if (action.cloud !== 'aws')
+    throw new TerminalError(`aws adapter cannot apply a ${action.cloud} action (${action.action})`);
   try {
     switch (action.action) {
-      case 'create-peering': return await createPeering(conn, action, ctx);
-      case 'accept-peering': return await acceptPeering(conn, action, ctx);
-      case 'reject-peering': return await rejectPeering(conn, action, ctx);
-      case 'delete-peering': return await deletePeering(conn, action, ctx);
-      case 'update-peering': return await updatePeering(conn, action, ctx);
-      case 'create-route': return await createRoute(conn, action, ctx);
-      case 'replace-route': return await replaceRoute(conn, action, ctx);
-      case 'delete-route': return await deleteRoute(conn, action, ctx);
+      case 'create-peering':
+        return await createPeering(conn, action, ctx);
+      case 'accept-peering':
+        return await acceptPeering(conn, action, ctx);
+      case 'reject-peering':
+        return await rejectPeering(conn, action, ctx);
+      case 'delete-peering':
+        return await deletePeering(conn, action, ctx);
+      case 'update-peering':
+        return await updatePeering(conn, action, ctx);
+      case 'create-route':
+        return await createRoute(conn, action, ctx);
+      case 'replace-route':
+        return await replaceRoute(conn, action, ctx);
+      case 'delete-route':
+        return await deleteRoute(conn, action, ctx);
       case 'request-approval':
       case 'report':
         return { status: 'skipped', detail: `${action.action} is not a cloud call` };

@@ -1,5 +1,8 @@
 import {
-  CreateRouteCommand, DeleteRouteCommand, DescribeRouteTablesCommand, ReplaceRouteCommand,
+  CreateRouteCommand,
+  DeleteRouteCommand,
+  DescribeRouteTablesCommand,
+  ReplaceRouteCommand,
   type CreateRouteRequest,
 } from '@aws-sdk/client-ec2';
 import { RetryableError } from '../../errors';
@@ -14,42 +17,75 @@ const PEERING_NOT_FOUND = 'InvalidVpcPeeringConnectionID.NotFound';
 
 /** Which CreateRoute field carries a non-peering next hop, by id prefix. */
 const TARGET_FIELD_BY_PREFIX: readonly [string, keyof CreateRouteRequest][] = [
-  ['igw-', 'GatewayId'], ['vgw-', 'GatewayId'], ['local', 'GatewayId'], ['nat-', 'NatGatewayId'], ['tgw-', 'TransitGatewayId'],
-  ['eni-', 'NetworkInterfaceId'], ['i-', 'InstanceId'], ['eigw-', 'EgressOnlyInternetGatewayId'], ['lgw-', 'LocalGatewayId'],
-  ['cagw-', 'CarrierGatewayId'], ['vpce-', 'VpcEndpointId'], ['pcx-', 'VpcPeeringConnectionId'],
+  ['igw-', 'GatewayId'],
+  ['vgw-', 'GatewayId'],
+  ['local', 'GatewayId'],
+  ['nat-', 'NatGatewayId'],
+  ['tgw-', 'TransitGatewayId'],
+  ['eni-', 'NetworkInterfaceId'],
+  ['i-', 'InstanceId'],
+  ['eigw-', 'EgressOnlyInternetGatewayId'],
+  ['lgw-', 'LocalGatewayId'],
+  ['cagw-', 'CarrierGatewayId'],
+  ['vpce-', 'VpcEndpointId'],
+  ['pcx-', 'VpcPeeringConnectionId'],
 ];
 
 /** IPv6 destinations go in DestinationIpv6CidrBlock, IPv4 in DestinationCidrBlock, a prefix list (`pl-…`) in DestinationPrefixListId. */
-function destinationField(destination: string): { DestinationCidrBlock: string } | { DestinationIpv6CidrBlock: string } | { DestinationPrefixListId: string } {
+function destinationField(
+  destination: string,
+): { DestinationCidrBlock: string } | { DestinationIpv6CidrBlock: string } | { DestinationPrefixListId: string } {
   if (destination.startsWith('pl-')) return { DestinationPrefixListId: destination };
   return destination.includes(':') ? { DestinationIpv6CidrBlock: destination } : { DestinationCidrBlock: destination };
 }
 
 /** The route's next hop as a concrete id: a planned peering is resolved to its pcx id. */
-async function resolveTarget(conn: AwsConnections, address: RouteAddress, target: PlannedRouteTarget, operation: AwsOperation,
-  ctx: ApplyContext): Promise<{ kind: 'peering'; peeringId: string } | { kind: 'other'; id: string }> {
+async function resolveTarget(
+  conn: AwsConnections,
+  address: RouteAddress,
+  target: PlannedRouteTarget,
+  operation: AwsOperation,
+  ctx: ApplyContext,
+): Promise<{ kind: 'peering'; peeringId: string } | { kind: 'other'; id: string }> {
   if (target.kind === 'other') return target;
   if (target.peering.id) return { kind: 'peering', peeringId: target.peering.id };
   const pcx = await findPeering(conn, address.network, operation, target.peering, ctx, { justCreated: true });
   const id = pcx?.VpcPeeringConnectionId;
-  if (!id) throw new RetryableError(`${operation}: the peering for ${address.routeTableId} ${address.destination} is not visible yet`, { code: PEERING_NOT_FOUND });
+  if (!id)
+    throw new RetryableError(
+      `${operation}: the peering for ${address.routeTableId} ${address.destination} is not visible yet`,
+      { code: PEERING_NOT_FOUND },
+    );
   return { kind: 'peering', peeringId: id };
 }
 
-function targetFields(target: { kind: 'peering'; peeringId: string } | { kind: 'other'; id: string }): Partial<CreateRouteRequest> {
+function targetFields(
+  target: { kind: 'peering'; peeringId: string } | { kind: 'other'; id: string },
+): Partial<CreateRouteRequest> {
   if (target.kind === 'peering') return { VpcPeeringConnectionId: target.peeringId };
   const field = TARGET_FIELD_BY_PREFIX.find(([prefix]) => target.id.startsWith(prefix))?.[1] ?? 'GatewayId';
   return { [field]: target.id };
 }
 
 function sameTarget(a: Route['target'], b: Route['target']): boolean {
-  return a.kind === 'peering' ? b.kind === 'peering' && a.peeringId === b.peeringId : b.kind === 'other' && a.id === b.id;
+  return a.kind === 'peering'
+    ? b.kind === 'peering' && a.peeringId === b.peeringId
+    : b.kind === 'other' && a.id === b.id;
 }
 
 /** The route at the address as EC2 has it now (one DescribeRouteTables by id). */
-async function currentRoute(conn: AwsConnections, address: RouteAddress, operation: AwsOperation, ctx: ApplyContext): Promise<Route | undefined> {
-  const out = await conn.call(address.network, operation, (c) => c.send(new DescribeRouteTablesCommand({ RouteTableIds: [address.routeTableId] })),
-    { deadline: ctx.deadline });
+async function currentRoute(
+  conn: AwsConnections,
+  address: RouteAddress,
+  operation: AwsOperation,
+  ctx: ApplyContext,
+): Promise<Route | undefined> {
+  const out = await conn.call(
+    address.network,
+    operation,
+    (c) => c.send(new DescribeRouteTablesCommand({ RouteTableIds: [address.routeTableId] })),
+    { deadline: ctx.deadline },
+  );
   const table = (out.RouteTables ?? []).find((t) => t.RouteTableId === address.routeTableId);
   const want = address.destination.toLowerCase();
   return (table?.Routes ?? []).flatMap((r) => routeToModel(r) ?? []).find((r) => r.destination.toLowerCase() === want);
@@ -59,18 +95,39 @@ async function currentRoute(conn: AwsConnections, address: RouteAddress, operati
  * CreateRoute. Optimistic (no read first): RouteAlreadyExists is then checked — the same next hop is
  * converged, a different one (often an unmanaged route) is left alone and reported as skipped.
  */
-export async function createRoute(conn: AwsConnections, action: ActionOf<'create-route'>, ctx: ApplyContext): Promise<ApplyOutcome> {
+export async function createRoute(
+  conn: AwsConnections,
+  action: ActionOf<'create-route'>,
+  ctx: ApplyContext,
+): Promise<ApplyOutcome> {
   const address = action.target;
   const target = await resolveTarget(conn, address, action.after, 'create-route', ctx);
   try {
-    await conn.call(address.network, 'create-route', (c) => c.send(new CreateRouteCommand({
-      RouteTableId: address.routeTableId, ...destinationField(address.destination), ...targetFields(target),
-    })), { deadline: ctx.deadline, converged: ['RouteAlreadyExists'], eventuallyConsistent: action.after.kind === 'peering' && !action.after.peering.id ? [PEERING_NOT_FOUND] : [] });
+    await conn.call(
+      address.network,
+      'create-route',
+      (c) =>
+        c.send(
+          new CreateRouteCommand({
+            RouteTableId: address.routeTableId,
+            ...destinationField(address.destination),
+            ...targetFields(target),
+          }),
+        ),
+      {
+        deadline: ctx.deadline,
+        converged: ['RouteAlreadyExists'],
+        eventuallyConsistent: action.after.kind === 'peering' && !action.after.peering.id ? [PEERING_NOT_FOUND] : [],
+      },
+    );
   } catch (error) {
     if ((error as { code?: string }).code !== 'RouteAlreadyExists') throw error;
     const existing = await currentRoute(conn, address, 'create-route', ctx);
     if (existing && sameTarget(existing.target, target)) return { status: 'converged' };
-    return { status: 'skipped', detail: `another route already uses ${address.destination} in ${address.routeTableId}` };
+    return {
+      status: 'skipped',
+      detail: `another route already uses ${address.destination} in ${address.routeTableId}`,
+    };
   }
   return { status: 'done', ...(target.kind === 'peering' ? { peeringId: target.peeringId } : {}) };
 }
@@ -94,12 +151,27 @@ function planIsFresh(ctx: ApplyContext): boolean {
 }
 
 /** ReplaceRoute straight from a fresh plan; a refusal (the route is gone) is judged by a re-read, as a stale plan is. */
-async function replaceFromFreshPlan(conn: AwsConnections, action: ActionOf<'replace-route'>, target: Route['target'], ctx: ApplyContext): Promise<ApplyOutcome> {
+async function replaceFromFreshPlan(
+  conn: AwsConnections,
+  action: ActionOf<'replace-route'>,
+  target: Route['target'],
+  ctx: ApplyContext,
+): Promise<ApplyOutcome> {
   const address = action.target;
   try {
-    await conn.call(address.network, 'replace-route', (c) => c.send(new ReplaceRouteCommand({
-      RouteTableId: address.routeTableId, ...destinationField(address.destination), ...targetFields(target),
-    })), { deadline: ctx.deadline });
+    await conn.call(
+      address.network,
+      'replace-route',
+      (c) =>
+        c.send(
+          new ReplaceRouteCommand({
+            RouteTableId: address.routeTableId,
+            ...destinationField(address.destination),
+            ...targetFields(target),
+          }),
+        ),
+      { deadline: ctx.deadline },
+    );
     return { status: 'done' };
   } catch (error) {
     if (error instanceof RetryableError) throw error;
@@ -115,7 +187,11 @@ async function replaceFromFreshPlan(conn: AwsConnections, action: ActionOf<'repl
  * ReplaceRoute, only when the route still is what the plan saw (`before`): re-read first unless the plan is
  * fresh (FRESH_PLAN_MS) and this is the first attempt.
  */
-export async function replaceRoute(conn: AwsConnections, action: ActionOf<'replace-route'>, ctx: ApplyContext): Promise<ApplyOutcome> {
+export async function replaceRoute(
+  conn: AwsConnections,
+  action: ActionOf<'replace-route'>,
+  ctx: ApplyContext,
+): Promise<ApplyOutcome> {
   const address = action.target;
   const target = await resolveTarget(conn, address, action.after, 'replace-route', ctx);
   if (action.before.origin === 'static' && planIsFresh(ctx)) return replaceFromFreshPlan(conn, action, target, ctx);
@@ -125,22 +201,45 @@ export async function replaceRoute(conn: AwsConnections, action: ActionOf<'repla
   if (!sameTarget(existing.target, action.before.target) || existing.origin !== 'static') {
     return { status: 'skipped', detail: `route ${address.destination} changed since the plan was made` };
   }
-  await conn.call(address.network, 'replace-route', (c) => c.send(new ReplaceRouteCommand({
-    RouteTableId: address.routeTableId, ...destinationField(address.destination), ...targetFields(target),
-  })), { deadline: ctx.deadline });
+  await conn.call(
+    address.network,
+    'replace-route',
+    (c) =>
+      c.send(
+        new ReplaceRouteCommand({
+          RouteTableId: address.routeTableId,
+          ...destinationField(address.destination),
+          ...targetFields(target),
+        }),
+      ),
+    { deadline: ctx.deadline },
+  );
   return { status: 'done' };
 }
 
 /** DeleteRoute, only when the route still is what the plan saw; already gone is converged. */
-export async function deleteRoute(conn: AwsConnections, action: ActionOf<'delete-route'>, ctx: ApplyContext): Promise<ApplyOutcome> {
+export async function deleteRoute(
+  conn: AwsConnections,
+  action: ActionOf<'delete-route'>,
+  ctx: ApplyContext,
+): Promise<ApplyOutcome> {
   const address = action.target;
   const existing = await currentRoute(conn, address, 'delete-route', ctx);
   if (!existing) return { status: 'converged', detail: 'route already gone' };
   if (!sameTarget(existing.target, action.before.target) || existing.origin !== 'static') {
     return { status: 'skipped', detail: `route ${address.destination} changed since the plan was made` };
   }
-  await conn.call(address.network, 'delete-route', (c) => c.send(new DeleteRouteCommand({
-    RouteTableId: address.routeTableId, ...destinationField(address.destination),
-  })), { deadline: ctx.deadline, converged: ['InvalidRoute.NotFound'] });
+  await conn.call(
+    address.network,
+    'delete-route',
+    (c) =>
+      c.send(
+        new DeleteRouteCommand({
+          RouteTableId: address.routeTableId,
+          ...destinationField(address.destination),
+        }),
+      ),
+    { deadline: ctx.deadline, converged: ['InvalidRoute.NotFound'] },
+  );
   return { status: 'done' };
 }

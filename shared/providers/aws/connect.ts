@@ -2,7 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { TerminalError } from '../../errors';
-import { classifyAwsError, DEFAULT_BACKOFF, EC2_REFILL_MS, withBackoff, type BackoffOptions, type ErrorContext } from './errors';
+import {
+  classifyAwsError,
+  DEFAULT_BACKOFF,
+  EC2_REFILL_MS,
+  withBackoff,
+  type BackoffOptions,
+  type ErrorContext,
+} from './errors';
 import type { AwsOperation } from './permissions';
 
 /** How the adapter reaches AWS. */
@@ -36,13 +43,24 @@ export interface AwsConnectOptions {
   /** The one retry layer: full-jitter backoff, deadline-bound, at least one EC2 bucket refill after throttling. */
   backoff?: BackoffOptions;
   /** Called with every command the adapter sends (permission tests, metrics). */
-  onCommand?: (call: { operation: AwsOperation; service: 'ec2' | 'sts'; command: string; account: string; region: string }) => void;
+  onCommand?: (call: {
+    operation: AwsOperation;
+    service: 'ec2' | 'sts';
+    command: string;
+    account: string;
+    region: string;
+  }) => void;
 }
 
 /** The slice of the SDK's middleware stack the command recorder uses. */
 interface MiddlewareAdder {
-  add(middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
-    options: { step: 'initialize'; name: string }): void;
+  add(
+    middleware: (
+      next: (args: unknown) => Promise<unknown>,
+      context: { commandName?: string },
+    ) => (args: unknown) => Promise<unknown>,
+    options: { step: 'initialize'; name: string },
+  ): void;
 }
 
 /** Re-assume this long before the session expires (STS sessions last 3600 s by default). */
@@ -70,9 +88,10 @@ export class AwsConnections {
     const key = `${account}:${region}`;
     let client = this.clients.get(key);
     if (!client) {
-      const credentials = account === (this.options.hubAccount ?? this.options.homeAccount)
-        ? this.options.credentials
-        : () => this.assumed(account).then((c) => c.credentials);
+      const credentials =
+        account === (this.options.hubAccount ?? this.options.homeAccount)
+          ? this.options.credentials
+          : () => this.assumed(account).then((c) => c.credentials);
       client = new EC2Client({
         region,
         maxAttempts: this.options.sdkMaxAttempts ?? 1,
@@ -90,13 +109,22 @@ export class AwsConnections {
    * Runs `fn` against the account's client in the region, as `operation`: the account is checked against
    * the allowlist, failures are retried with backoff (bounded by `deadline`) and mapped to typed errors.
    */
-  async call<T>(target: { account: string; region: string }, operation: AwsOperation, fn: (client: EC2Client) => Promise<T>,
-    ctx: Omit<ErrorContext, 'operation'> & { deadline?: number } = {}): Promise<T> {
+  async call<T>(
+    target: { account: string; region: string },
+    operation: AwsOperation,
+    fn: (client: EC2Client) => Promise<T>,
+    ctx: Omit<ErrorContext, 'operation'> & { deadline?: number } = {},
+  ): Promise<T> {
     const client = this.ec2(target.account, target.region);
     // Observing only reads; every other operation's throttling is taken as the mutating bucket's (the slower refill).
     const throttleFloorMs = operation === 'observe' ? EC2_REFILL_MS.nonMutating : EC2_REFILL_MS.mutating;
-    return this.operation.run(operation, () => withBackoff(() => fn(client), { ...ctx, operation },
-      { throttleFloorMs, ...(this.options.backoff ?? DEFAULT_BACKOFF), deadline: ctx.deadline }));
+    return this.operation.run(operation, () =>
+      withBackoff(
+        () => fn(client),
+        { ...ctx, operation },
+        { throttleFloorMs, ...(this.options.backoff ?? DEFAULT_BACKOFF), deadline: ctx.deadline },
+      ),
+    );
   }
 
   /** The operation a command runs for, kept per async context so concurrent operations do not mix. */
@@ -105,14 +133,19 @@ export class AwsConnections {
   /** Refuses accounts the policy does not name, before any call to STS. */
   checkAllowed(account: string): void {
     if (account !== this.options.hubAccount && !this.options.allowedAccounts.has(account)) {
-      throw new TerminalError(`aws: account ${account} is not named by the policy; refusing to assume ${this.options.roleName} there`,
-        { code: 'AccountNotAllowed' });
+      throw new TerminalError(
+        `aws: account ${account} is not named by the policy; refusing to assume ${this.options.roleName} there`,
+        { code: 'AccountNotAllowed' },
+      );
     }
   }
 
   private assumed(account: string): Promise<CachedCredentials> {
     const cached = this.credentialCache.get(account);
-    const fresh = cached?.then((c) => (c.expiresAt - REFRESH_BEFORE_MS > Date.now() ? c : undefined), () => undefined);
+    const fresh = cached?.then(
+      (c) => (c.expiresAt - REFRESH_BEFORE_MS > Date.now() ? c : undefined),
+      () => undefined,
+    );
     const next = (fresh ?? Promise.resolve(undefined)).then((c) => c ?? this.assumeRole(account));
     this.credentialCache.set(account, next);
     next.catch(() => this.credentialCache.delete(account));
@@ -123,17 +156,31 @@ export class AwsConnections {
     this.checkAllowed(account);
     const roleArn = `arn:aws:iam::${account}:role/${this.options.roleName}`;
     const sts = this.stsClient();
-    const out = await withBackoff(() => sts.send(new AssumeRoleCommand({
-      RoleArn: roleArn,
-      RoleSessionName: 'peerkeeper',
-      ...(this.options.externalId ? { ExternalId: this.options.externalId } : {}),
-    })), { operation: 'assume-role' }, this.options.backoff ?? { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2000 })
-      .catch((error: unknown) => { throw classifyAwsError(error, { operation: `assume-role ${roleArn}` }); });
+    const out = await withBackoff(
+      () =>
+        sts.send(
+          new AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: 'peerkeeper',
+            ...(this.options.externalId ? { ExternalId: this.options.externalId } : {}),
+          }),
+        ),
+      { operation: 'assume-role' },
+      this.options.backoff ?? { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2000 },
+    ).catch((error: unknown) => {
+      throw classifyAwsError(error, { operation: `assume-role ${roleArn}` });
+    });
     const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new TerminalError(`aws: AssumeRole ${roleArn} returned no credentials`);
+    if (!c?.AccessKeyId || !c.SecretAccessKey)
+      throw new TerminalError(`aws: AssumeRole ${roleArn} returned no credentials`);
     const expiresAt = c.Expiration ? c.Expiration.getTime() : Date.now() + 3600_000;
     return {
-      credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(expiresAt) },
+      credentials: {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: new Date(expiresAt),
+      },
       expiresAt,
     };
   }
@@ -157,11 +204,19 @@ export class AwsConnections {
     const hook = this.options.onCommand;
     if (!hook) return;
     const stack = client.middlewareStack as unknown as MiddlewareAdder;
-    stack.add((next, context) => (args) => {
-      hook({ operation: service === 'sts' ? 'assume-role' : this.operation.getStore() ?? 'observe', service,
-        command: String(context.commandName ?? 'unknown'), account, region });
-      return next(args);
-    }, { step: 'initialize', name: 'peerkeeperRecordCommand' });
+    stack.add(
+      (next, context) => (args) => {
+        hook({
+          operation: service === 'sts' ? 'assume-role' : (this.operation.getStore() ?? 'observe'),
+          service,
+          command: String(context.commandName ?? 'unknown'),
+          account,
+          region,
+        });
+        return next(args);
+      },
+      { step: 'initialize', name: 'peerkeeperRecordCommand' },
+    );
   }
 
   /** Closes every client's sockets. */

@@ -15,7 +15,11 @@ export interface AwsDiscovery {
  * nothing calls Organizations). The endpoint comes from AWS_ENDPOINT_URL_ORGANIZATIONS / AWS_ENDPOINT_URL.
  * Imports no EC2 code: the sweep's fan-out uses it too.
  */
-export function awsDiscoveryFor(policy: Policy, env: NodeJS.ProcessEnv = process.env, onCommand?: (command: string) => void): AwsDiscovery | undefined {
+export function awsDiscoveryFor(
+  policy: Policy,
+  env: NodeJS.ProcessEnv = process.env,
+  onCommand?: (command: string) => void,
+): AwsDiscovery | undefined {
   const selection = organizationSelection(policy, 'aws');
   if (selection.ids.length + selection.paths.length === 0) return undefined;
   const aws = policy.providers.aws;

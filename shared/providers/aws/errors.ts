@@ -1,11 +1,26 @@
 import { ConvergedError, PeerkeeperError, RetryableError, StaleActionError, TerminalError } from '../../errors';
 
 /** Codes EC2 and STS use for throttling: EC2 allows a burst of 50 mutating calls, then refills 5 per second. */
-const THROTTLING = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestThrottled', 'SlowDown']);
+const THROTTLING = new Set([
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'SlowDown',
+]);
 /** Server-side trouble worth retrying. */
 const SERVER = new Set(['InternalError', 'InternalFailure', 'Unavailable', 'ServiceUnavailable', 'ServerInternal']);
 /** Transport failures the SDK surfaces as errors without an AWS code. */
-const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout', 'NetworkingError']);
+const NETWORK = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'TimeoutError',
+  'RequestTimeout',
+  'NetworkingError',
+]);
 
 /** What an operation treats as "already as wanted" and what as "not visible yet". */
 export interface ErrorContext {
@@ -19,8 +34,15 @@ export interface ErrorContext {
   eventuallyConsistent?: readonly string[];
 }
 
-interface SdkErrorShape { name?: string; Code?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown;
-  $response?: { headers?: Record<string, string | undefined> } }
+interface SdkErrorShape {
+  name?: string;
+  Code?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+  $response?: { headers?: Record<string, string | undefined> };
+}
 
 /** A `Retry-After` the service sent (seconds, as HTTP says), in ms; undefined when absent or unreadable. */
 function retryAfterOf(error: unknown): number | undefined {
@@ -88,8 +110,11 @@ export const EC2_REFILL_MS = { mutating: 1000 / 5, nonMutating: 1000 / 20 } as c
  * "Exponential Backoff And Jitter"): wait = random(0, min(cap, base·2^attempt)). Never waits past
  * `deadline`; the last error is rethrown typed.
  */
-export async function withBackoff<T>(fn: () => Promise<T>, ctx: ErrorContext, options: BackoffOptions & { deadline?: number;
-  random?: () => number; sleep?: (ms: number) => Promise<void> }): Promise<T> {
+export async function withBackoff<T>(
+  fn: () => Promise<T>,
+  ctx: ErrorContext,
+  options: BackoffOptions & { deadline?: number; random?: () => number; sleep?: (ms: number) => Promise<void> },
+): Promise<T> {
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let attempt = 0; ; attempt++) {
@@ -98,9 +123,12 @@ export async function withBackoff<T>(fn: () => Promise<T>, ctx: ErrorContext, op
     } catch (thrown) {
       const error = classifyAwsError(thrown, ctx);
       if (!error.retryable || attempt + 1 >= options.maxAttempts) throw error;
-      const suggested = error instanceof RetryableError ? error.retryAfterMs ?? 0 : 0;
-      const floor = isThrottling(error.code) ? options.throttleFloorMs ?? 0 : 0;
-      const wait = Math.max(suggested, floor + Math.floor(random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt)));
+      const suggested = error instanceof RetryableError ? (error.retryAfterMs ?? 0) : 0;
+      const floor = isThrottling(error.code) ? (options.throttleFloorMs ?? 0) : 0;
+      const wait = Math.max(
+        suggested,
+        floor + Math.floor(random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt)),
+      );
       if (options.deadline !== undefined && Date.now() + wait >= options.deadline) throw error;
       await sleep(wait);
     }

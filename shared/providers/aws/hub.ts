@@ -14,7 +14,10 @@ export { HUB_ENV } from './hub-env';
 function auditRetention(env: NodeJS.ProcessEnv): { retentionDays?: number } {
   const raw = env[HUB_ENV.auditRetentionDays]?.trim();
   if (!raw) return {};
-  if (!/^[1-9][0-9]{0,4}$/.test(raw)) throw new TerminalError(`${HUB_ENV.auditRetentionDays}=${raw}: expected a whole number of days (1–99999), or unset to keep entries forever`);
+  if (!/^[1-9][0-9]{0,4}$/.test(raw))
+    throw new TerminalError(
+      `${HUB_ENV.auditRetentionDays}=${raw}: expected a whole number of days (1–99999), or unset to keep entries forever`,
+    );
   return { retentionDays: Number(raw) };
 }
 
@@ -39,7 +42,9 @@ export function createHubServices(env: NodeJS.ProcessEnv, log?: OutcomeLog): Hub
   const approvalsTable = env[HUB_ENV.approvalsTable];
   const dynamo = auditTable || approvalsTable ? new DynamoDBClient({ maxAttempts: 3 }) : undefined;
   return {
-    ...(auditTable ? { audit: new DynamoAuditLog({ client: dynamo!, tableName: auditTable, ...auditRetention(env) }) } : {}),
+    ...(auditTable
+      ? { audit: new DynamoAuditLog({ client: dynamo!, tableName: auditTable, ...auditRetention(env) }) }
+      : {}),
     ...(approvalsTable ? { approvals: new DynamoApprovalStore({ client: dynamo!, tableName: approvalsTable }) } : {}),
     secrets: cachedSecrets(new SsmSecretSource()),
     ...(bus ? { outcomes: new EventBridgeOutcomePublisher({ eventBusName: bus, ...(log ? { log } : {}) }) } : {}),

@@ -29,7 +29,10 @@ export class AwsPeeringAdapter implements PeeringProvider {
   readonly cloud: Cloud = 'aws';
   private readonly conn: AwsConnections;
 
-  constructor(private readonly options: AwsConnectOptions, readonly organization?: AwsOrganizationWiring) {
+  constructor(
+    private readonly options: AwsConnectOptions,
+    readonly organization?: AwsOrganizationWiring,
+  ) {
     this.conn = new AwsConnections(options);
   }
 
@@ -53,7 +56,8 @@ export class AwsPeeringAdapter implements PeeringProvider {
 
   /** Reads every VPC, route table and peering of the partitions; a failing partition becomes a gap. */
   async observe(partitions: readonly Partition[]): Promise<Observation> {
-    const jobs = partitions.filter((p) => p.cloud === 'aws')
+    const jobs = partitions
+      .filter((p) => p.cloud === 'aws')
       .flatMap((p) => (p.region ? [p.region] : this.options.regions).map((region) => ({ account: p.account, region })));
     const results: Observation[] = [];
     let next = 0;
@@ -92,7 +96,9 @@ function asList(v: string | string[] | undefined): string[] {
 export function createAwsProvider(policy: Policy, env: NodeJS.ProcessEnv = process.env): AwsPeeringAdapter {
   const aws = policy.providers.aws ?? { roleName: 'peerkeeper-member', regions: ['us-east-1'] };
   const allowed = new Set<string>([
-    ...Object.values(policy.groups).filter((g) => g.cloud === 'aws').flatMap((g) => asList(g.account)),
+    ...Object.values(policy.groups)
+      .filter((g) => g.cloud === 'aws')
+      .flatMap((g) => asList(g.account)),
     ...(aws.accounts ?? []),
     ...(aws.hubAccount ? [aws.hubAccount] : []),
   ]);
@@ -101,14 +107,17 @@ export function createAwsProvider(policy: Policy, env: NodeJS.ProcessEnv = proce
   const organization = discovery && { directory: discovery.directory, allowed, close: () => discovery.source.close() };
   // The function's own account (serverless.yml passes its role ARN): its credentials are the ones we hold.
   const homeAccount = /^arn:aws[\w-]*:iam::(\d{12}):/.exec(env.PEERKEEPER_FUNCTION_ROLE_ARN ?? '')?.[1];
-  return new AwsPeeringAdapter({
-    roleName: aws.roleName,
-    externalId: aws.externalId,
-    regions: aws.regions,
-    allowedAccounts: allowed,
-    hubAccount: aws.hubAccount,
-    ...(homeAccount ? { homeAccount } : {}),
-    ...(endpoint ? { endpoint } : {}),
-    ...(env.AWS_REGION ? { stsRegion: env.AWS_REGION } : {}),
-  }, organization);
+  return new AwsPeeringAdapter(
+    {
+      roleName: aws.roleName,
+      externalId: aws.externalId,
+      regions: aws.regions,
+      allowedAccounts: allowed,
+      hubAccount: aws.hubAccount,
+      ...(homeAccount ? { homeAccount } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      ...(env.AWS_REGION ? { stsRegion: env.AWS_REGION } : {}),
+    },
+    organization,
+  );
 }

@@ -14,7 +14,14 @@ export class LambdaAsyncInvoker {
   constructor(private readonly client: LambdaClient = new LambdaClient({ maxAttempts: 3 })) {}
 
   async invoke(functionName: string, payload: unknown): Promise<void> {
-    const out = await this.client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(payload)) }));
-    if (out.StatusCode !== 202) throw new RetryableError(`async invoke of ${functionName} answered ${out.StatusCode ?? 'nothing'}`);
+    const out = await this.client.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify(payload)),
+      }),
+    );
+    if (out.StatusCode !== 202)
+      throw new RetryableError(`async invoke of ${functionName} answered ${out.StatusCode ?? 'nothing'}`);
   }
 }

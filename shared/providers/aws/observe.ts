@@ -1,6 +1,10 @@
 import {
-  DescribeRouteTablesCommand, DescribeVpcPeeringConnectionsCommand, DescribeVpcsCommand,
-  type RouteTable as Ec2RouteTable, type Vpc, type VpcPeeringConnection,
+  DescribeRouteTablesCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
+  type RouteTable as Ec2RouteTable,
+  type Vpc,
+  type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import type { Network, Observation, Peering, UnreadPartition } from '../../model';
 import { awsErrorCode } from './errors';
@@ -34,28 +38,46 @@ export async function observeRegion(conn: AwsConnections, account: string, regio
   const gaps: string[] = [];
   const unread: UnreadPartition[] = [];
   const where = `aws:${account}:${region}`;
-  const fail = (what: string) => (error: unknown): undefined => {
-    gaps.push(`${where}: ${what} failed (${awsErrorCode(error)}); observation incomplete`);
-    unread.push({ cloud: 'aws', account, region, reason: `${what} failed (${awsErrorCode(error)})` });
-    return undefined;
-  };
+  const fail =
+    (what: string) =>
+    (error: unknown): undefined => {
+      gaps.push(`${where}: ${what} failed (${awsErrorCode(error)}); observation incomplete`);
+      unread.push({ cloud: 'aws', account, region, reason: `${what} failed (${awsErrorCode(error)})` });
+      return undefined;
+    };
 
   // The three lists are independent: route tables are listed by owner-id, not by the VPC ids DescribeVpcs returns,
   // so one round trip's latency (not three) and no 200-id chunking: an account of 1,000 VPCs pages 100 tables a call.
   const vpcsPromise = allPages<Vpc>(async (token) => {
-    const out = await conn.call(target, 'observe', (c) => c.send(new DescribeVpcsCommand({
-      Filters: [{ Name: 'owner-id', Values: [account] }], MaxResults: PAGE.vpcs, NextToken: token })));
+    const out = await conn.call(target, 'observe', (c) =>
+      c.send(
+        new DescribeVpcsCommand({
+          Filters: [{ Name: 'owner-id', Values: [account] }],
+          MaxResults: PAGE.vpcs,
+          NextToken: token,
+        }),
+      ),
+    );
     return { items: out.Vpcs ?? [], next: out.NextToken };
   }).then((list) => list.filter((v) => v.OwnerId === account && v.VpcId), fail('DescribeVpcs'));
 
   const peeringsPromise = allPages<VpcPeeringConnection>(async (token) => {
-    const out = await conn.call(target, 'observe', (c) => c.send(new DescribeVpcPeeringConnectionsCommand({ MaxResults: PAGE.peerings, NextToken: token })));
+    const out = await conn.call(target, 'observe', (c) =>
+      c.send(new DescribeVpcPeeringConnectionsCommand({ MaxResults: PAGE.peerings, NextToken: token })),
+    );
     return { items: out.VpcPeeringConnections ?? [], next: out.NextToken };
   }).catch(fail('DescribeVpcPeeringConnections'));
 
   const tablesPromise = allPages<Ec2RouteTable>(async (token) => {
-    const out = await conn.call(target, 'observe', (c) => c.send(new DescribeRouteTablesCommand({
-      Filters: [{ Name: 'owner-id', Values: [account] }], MaxResults: PAGE.routeTables, NextToken: token })));
+    const out = await conn.call(target, 'observe', (c) =>
+      c.send(
+        new DescribeRouteTablesCommand({
+          Filters: [{ Name: 'owner-id', Values: [account] }],
+          MaxResults: PAGE.routeTables,
+          NextToken: token,
+        }),
+      ),
+    );
     return { items: out.RouteTables ?? [], next: out.NextToken };
   }).catch(fail('DescribeRouteTables'));
 
@@ -72,9 +94,17 @@ export async function observeRegion(conn: AwsConnections, account: string, regio
 
   const networks: Network[] = (vpcs ?? []).map((v) => vpcToNetwork(v, account, region, tables.get(v.VpcId!) ?? []));
   const involvesHere = (p: Peering): boolean =>
-    (p.requester.account === account && p.requester.region === region) || (p.accepter.account === account && p.accepter.region === region);
+    (p.requester.account === account && p.requester.region === region) ||
+    (p.accepter.account === account && p.accepter.region === region);
   const peerings = ((await peeringsPromise) ?? []).flatMap((p) => peeringToModel(p, region) ?? []).filter(involvesHere);
-  return { complete: gaps.length === 0, gaps, unread, accounts: [{ cloud: 'aws', account, labels: {} }], networks, peerings };
+  return {
+    complete: gaps.length === 0,
+    gaps,
+    unread,
+    accounts: [{ cloud: 'aws', account, labels: {} }],
+    networks,
+    peerings,
+  };
 }
 
 /** Joins region observations; a peering seen from both sides keeps the union of tags (each side sees only its own). */
@@ -91,8 +121,18 @@ export function joinObservations(parts: readonly Observation[]): Observation {
     for (const n of part.networks) networks.set(`${n.ref.account}:${n.ref.region}:${n.ref.id}`, n);
     for (const p of part.peerings) {
       const seen = peerings.get(p.id);
-      peerings.set(p.id, seen ? { ...p, tags: { ...seen.tags, ...p.tags }, options: { ...seen.options, ...p.options } } : p);
+      peerings.set(
+        p.id,
+        seen ? { ...p, tags: { ...seen.tags, ...p.tags }, options: { ...seen.options, ...p.options } } : p,
+      );
     }
   }
-  return { complete: parts.every((p) => p.complete), gaps, unread, accounts: [...accounts.values()], networks: [...networks.values()], peerings: [...peerings.values()] };
+  return {
+    complete: parts.every((p) => p.complete),
+    gaps,
+    unread,
+    accounts: [...accounts.values()],
+    networks: [...networks.values()],
+    peerings: [...peerings.values()],
+  };
 }

@@ -1,6 +1,12 @@
 import {
-  DescribeAccountCommand, DescribeOrganizationalUnitCommand, ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand,
-  ListParentsCommand, ListRootsCommand, OrganizationsClient, type OrganizationsClientConfig,
+  DescribeAccountCommand,
+  DescribeOrganizationalUnitCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListParentsCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+  type OrganizationsClientConfig,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { OrganizationUnit } from '../../model';
@@ -14,8 +20,16 @@ import { awsErrorCode, type BackoffOptions, classifyAwsError, DEFAULT_BACKOFF, w
  * All read-only; the hub role needs sts:AssumeRole on the organization role.
  */
 export const AWS_ORGANIZATION_PERMISSIONS = {
-  'list-organization': ['organizations:ListRoots', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'],
-  'lookup-account': ['organizations:DescribeAccount', 'organizations:ListParents', 'organizations:DescribeOrganizationalUnit'],
+  'list-organization': [
+    'organizations:ListRoots',
+    'organizations:ListOrganizationalUnitsForParent',
+    'organizations:ListAccountsForParent',
+  ],
+  'lookup-account': [
+    'organizations:DescribeAccount',
+    'organizations:ListParents',
+    'organizations:DescribeOrganizationalUnit',
+  ],
 } as const satisfies PermissionTable;
 
 /** Organizations throttles with TooManyRequestsException; a just-moved account can briefly answer from the old parent. */
@@ -34,7 +48,10 @@ export interface AwsOrganizationOptions {
   backoff?: BackoffOptions;
 }
 
-interface Container { id: string; ancestors: OrganizationUnit[] }
+interface Container {
+  id: string;
+  ancestors: OrganizationUnit[];
+}
 
 /** The OU paths (by name, below the root) of a chain: [Workloads, Workloads/Prod]. */
 function pathsOf(chain: readonly OrganizationUnit[]): string[] {
@@ -48,20 +65,37 @@ export class AwsOrganizationSource implements OrganizationSource {
   /** OUs never move between parents in AWS Organizations (only accounts do): an OU's place is cached for the instance. */
   private readonly ouCache = new Map<string, { parent: string; name: string }>();
 
-  constructor(private readonly selection: ContainerSelection, private readonly options: AwsOrganizationOptions = {}) {}
+  constructor(
+    private readonly selection: ContainerSelection,
+    private readonly options: AwsOrganizationOptions = {},
+  ) {}
 
   /** Walks every OU from the root (ListOrganizationalUnitsForParent) and lists the accounts of the selected subtrees. */
   async listSelected(): Promise<DiscoveredAccount[]> {
-    const roots = await this.pages('ListRoots', (c, NextToken) => c.send(new ListRootsCommand({ NextToken })), (o) => o.Roots ?? []);
-    const queue: Container[] = roots.flatMap((r) => (r.Id ? [{ id: r.Id, ancestors: [{ id: r.Id, name: r.Name ?? 'Root' }] }] : []));
+    const roots = await this.pages(
+      'ListRoots',
+      (c, NextToken) => c.send(new ListRootsCommand({ NextToken })),
+      (o) => o.Roots ?? [],
+    );
+    const queue: Container[] = roots.flatMap((r) =>
+      r.Id ? [{ id: r.Id, ancestors: [{ id: r.Id, name: r.Name ?? 'Root' }] }] : [],
+    );
     const found: DiscoveredAccount[] = [];
     while (queue.length > 0) {
       const container = queue.shift()!;
       if (this.selected(container.ancestors)) {
-        const accounts = await this.pages('ListAccountsForParent', (c, NextToken) => c.send(new ListAccountsForParentCommand({ ParentId: container.id, NextToken })), (o) => o.Accounts ?? []);
+        const accounts = await this.pages(
+          'ListAccountsForParent',
+          (c, NextToken) => c.send(new ListAccountsForParentCommand({ ParentId: container.id, NextToken })),
+          (o) => o.Accounts ?? [],
+        );
         for (const a of accounts) if (a.Id) found.push(discovered(a, container.ancestors));
       }
-      const ous = await this.pages('ListOrganizationalUnitsForParent', (c, NextToken) => c.send(new ListOrganizationalUnitsForParentCommand({ ParentId: container.id, NextToken })), (o) => o.OrganizationalUnits ?? []);
+      const ous = await this.pages(
+        'ListOrganizationalUnitsForParent',
+        (c, NextToken) => c.send(new ListOrganizationalUnitsForParentCommand({ ParentId: container.id, NextToken })),
+        (o) => o.OrganizationalUnits ?? [],
+      );
       for (const ou of ous) {
         if (!ou.Id) continue;
         this.ouCache.set(ou.Id, { parent: container.id, name: ou.Name ?? ou.Id });
@@ -85,12 +119,22 @@ export class AwsOrganizationSource implements OrganizationSource {
     // An organization is at most 5 OUs deep below the root: 6 steps always reach it.
     for (let depth = 0; depth <= 6; depth++) {
       const cachedOu = this.ouCache.get(child);
-      const parent = cachedOu ? { Id: cachedOu.parent, Type: cachedOu.parent.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }
+      const parent = cachedOu
+        ? { Id: cachedOu.parent, Type: cachedOu.parent.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }
         : (await this.send('ListParents', (c) => c.send(new ListParentsCommand({ ChildId: child })))).Parents?.[0];
       if (!parent?.Id) break;
-      if (parent.Type === 'ROOT') { chain.unshift({ id: parent.Id, name: 'Root' }); break; }
-      const name = this.ouCache.get(parent.Id)?.name
-        ?? (await this.send('DescribeOrganizationalUnit', (c) => c.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: parent.Id })))).OrganizationalUnit?.Name ?? parent.Id;
+      if (parent.Type === 'ROOT') {
+        chain.unshift({ id: parent.Id, name: 'Root' });
+        break;
+      }
+      const name =
+        this.ouCache.get(parent.Id)?.name ??
+        (
+          await this.send('DescribeOrganizationalUnit', (c) =>
+            c.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: parent.Id })),
+          )
+        ).OrganizationalUnit?.Name ??
+        parent.Id;
       chain.unshift({ id: parent.Id, name });
       child = parent.Id;
     }
@@ -112,7 +156,11 @@ export class AwsOrganizationSource implements OrganizationSource {
     });
   }
 
-  private async pages<O extends { NextToken?: string | undefined }, T>(name: string, call: (client: OrganizationsClient, token: string | undefined) => Promise<O>, pick: (out: O) => T[]): Promise<T[]> {
+  private async pages<O extends { NextToken?: string | undefined }, T>(
+    name: string,
+    call: (client: OrganizationsClient, token: string | undefined) => Promise<O>,
+    pick: (out: O) => T[],
+  ): Promise<T[]> {
     const out: T[] = [];
     let token: string | undefined;
     do {
@@ -127,8 +175,13 @@ export class AwsOrganizationSource implements OrganizationSource {
   private async send<O>(name: string, call: (client: OrganizationsClient) => Promise<O>): Promise<O> {
     const client = await this.connect();
     this.options.onCommand?.(name);
-    return withBackoff(() => call(client), { operation: `organizations:${name}`, eventuallyConsistent: RETRYABLE }, this.options.backoff ?? DEFAULT_BACKOFF)
-      .catch((error: unknown) => { throw classifyAwsError(error, { operation: `organizations:${name}`, eventuallyConsistent: RETRYABLE }); });
+    return withBackoff(
+      () => call(client),
+      { operation: `organizations:${name}`, eventuallyConsistent: RETRYABLE },
+      this.options.backoff ?? DEFAULT_BACKOFF,
+    ).catch((error: unknown) => {
+      throw classifyAwsError(error, { operation: `organizations:${name}`, eventuallyConsistent: RETRYABLE });
+    });
   }
 
   private async connect(): Promise<OrganizationsClient> {
@@ -138,14 +191,33 @@ export class AwsOrganizationSource implements OrganizationSource {
     if (this.options.roleArn) {
       const sts = new STSClient({ region: 'us-east-1', ...endpoint, ...(credentials ? { credentials } : {}) });
       this.options.onCommand?.('AssumeRole');
-      const out = await sts.send(new AssumeRoleCommand({ RoleArn: this.options.roleArn, RoleSessionName: 'peerkeeper-discovery', ...(this.options.externalId ? { ExternalId: this.options.externalId } : {}) }))
-        .catch((error: unknown) => { throw classifyAwsError(error, { operation: `assume-role ${this.options.roleArn}` }); })
+      const out = await sts
+        .send(
+          new AssumeRoleCommand({
+            RoleArn: this.options.roleArn,
+            RoleSessionName: 'peerkeeper-discovery',
+            ...(this.options.externalId ? { ExternalId: this.options.externalId } : {}),
+          }),
+        )
+        .catch((error: unknown) => {
+          throw classifyAwsError(error, { operation: `assume-role ${this.options.roleArn}` });
+        })
         .finally(() => sts.destroy());
       const c = out.Credentials;
-      if (c?.AccessKeyId && c.SecretAccessKey) credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}) };
+      if (c?.AccessKeyId && c.SecretAccessKey)
+        credentials = {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        };
     }
     // maxAttempts 1: withBackoff is the one retry layer, as for EC2.
-    this.client = new OrganizationsClient({ region: 'us-east-1', maxAttempts: 1, ...endpoint, ...(credentials ? { credentials } : {}) });
+    this.client = new OrganizationsClient({
+      region: 'us-east-1',
+      maxAttempts: 1,
+      ...endpoint,
+      ...(credentials ? { credentials } : {}),
+    });
     return this.client;
   }
 
@@ -156,7 +228,10 @@ export class AwsOrganizationSource implements OrganizationSource {
 }
 
 /** An account as discovery reports it: State (2025) wins over the older Status; only ACTIVE is governed. */
-function discovered(a: { Id?: string | undefined; Name?: string | undefined; Status?: string | undefined; State?: string | undefined }, ancestors: OrganizationUnit[]): DiscoveredAccount {
+function discovered(
+  a: { Id?: string | undefined; Name?: string | undefined; Status?: string | undefined; State?: string | undefined },
+  ancestors: OrganizationUnit[],
+): DiscoveredAccount {
   const state = a.State ?? a.Status ?? 'UNKNOWN';
   return { account: a.Id!, ...(a.Name ? { name: a.Name } : {}), active: state === 'ACTIVE', state, ancestors };
 }

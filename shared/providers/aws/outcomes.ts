@@ -11,7 +11,9 @@ export interface OutcomeLog {
 }
 
 /** The one SDK call the publisher makes, so tests can count batches without a network. */
-export type PutEvents = (entries: PutEventsRequestEntry[]) => Promise<{ FailedEntryCount?: number; Entries?: { ErrorCode?: string; ErrorMessage?: string }[] }>;
+export type PutEvents = (
+  entries: PutEventsRequestEntry[],
+) => Promise<{ FailedEntryCount?: number; Entries?: { ErrorCode?: string; ErrorMessage?: string }[] }>;
 
 export interface EventBridgeOutcomeOptions {
   /** Bus name or ARN; the central peerkeeper bus. */
@@ -56,7 +58,9 @@ export class EventBridgeOutcomePublisher implements OutcomePublisher {
       failed += retried.failed.length;
       if (retried.failed.length > 0) {
         this.log?.error('outcome events not delivered after one retry', {
-          count: retried.failed.length, errors: retried.errors, detailTypes: retried.failed.map((e) => e.DetailType),
+          count: retried.failed.length,
+          errors: retried.errors,
+          detailTypes: retried.failed.map((e) => e.DetailType),
         });
       }
     }
@@ -65,8 +69,11 @@ export class EventBridgeOutcomePublisher implements OutcomePublisher {
 
   private entry(event: OutcomeEvent): PutEventsRequestEntry {
     return {
-      Source: OUTCOME_SOURCE, DetailType: event.detailType, Detail: JSON.stringify(event.detail),
-      EventBusName: this.options.eventBusName, Time: event.time,
+      Source: OUTCOME_SOURCE,
+      DetailType: event.detailType,
+      Detail: JSON.stringify(event.detail),
+      EventBusName: this.options.eventBusName,
+      Time: event.time,
     };
   }
 
@@ -80,11 +87,17 @@ export class EventBridgeOutcomePublisher implements OutcomePublisher {
       // Result entries line up with request entries; a failed one carries ErrorCode instead of EventId.
       (out.Entries ?? []).forEach((result, index) => {
         const entry = batch[index];
-        if (result.ErrorCode && entry) { failed.push(entry); errors.push(`${result.ErrorCode}: ${result.ErrorMessage ?? ''}`.trim()); }
+        if (result.ErrorCode && entry) {
+          failed.push(entry);
+          errors.push(`${result.ErrorCode}: ${result.ErrorMessage ?? ''}`.trim());
+        }
       });
       return { failed, errors };
     } catch (error) {
-      this.log?.warn('PutEvents call failed', { error: error instanceof Error ? error.message : String(error), count: batch.length });
+      this.log?.warn('PutEvents call failed', {
+        error: error instanceof Error ? error.message : String(error),
+        count: batch.length,
+      });
       return { failed: batch, errors: [error instanceof Error ? `${error.name}: ${error.message}` : String(error)] };
     }
   }

@@ -13,7 +13,10 @@ export interface QueueMessage {
 }
 
 /** The one SDK call the sender makes, so tests can count batches without a network. */
-export type SendBatch = (queueUrl: string, entries: { Id: string; MessageBody: string }[]) => Promise<{ Failed?: { Id?: string; Code?: string; Message?: string }[] }>;
+export type SendBatch = (
+  queueUrl: string,
+  entries: { Id: string; MessageBody: string }[],
+) => Promise<{ Failed?: { Id?: string; Code?: string; Message?: string }[] }>;
 
 /** Puts messages on an SQS queue (the sweep fan-out) in batches of 10, 10 batches at a time. */
 export class SqsSender {
@@ -22,7 +25,8 @@ export class SqsSender {
 
   constructor(options: { client?: SQSClient; sendBatch?: SendBatch } = {}) {
     const client = options.client ?? new SQSClient({ maxAttempts: 3, retryMode: 'standard' });
-    this.sendBatch = options.sendBatch ?? ((QueueUrl, Entries) => client.send(new SendMessageBatchCommand({ QueueUrl, Entries })));
+    this.sendBatch =
+      options.sendBatch ?? ((QueueUrl, Entries) => client.send(new SendMessageBatchCommand({ QueueUrl, Entries })));
     this.sendOne = (QueueUrl, MessageBody) => client.send(new SendMessageCommand({ QueueUrl, MessageBody }));
   }
 
@@ -40,13 +44,20 @@ export class SqsSender {
         const batch = batches[next++]!;
         const entries = batch.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m.body) }));
         let failed = await this.failedOf(queueUrl, entries);
-        if (failed.length > 0) failed = await this.failedOf(queueUrl, entries.filter((e) => failed.includes(e.Id)));
+        if (failed.length > 0)
+          failed = await this.failedOf(
+            queueUrl,
+            entries.filter((e) => failed.includes(e.Id)),
+          );
         for (const id of failed) stillFailed.push(batch[Number(id)]?.id ?? id);
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batches.length) }, worker));
     if (stillFailed.length > 0) {
-      throw new RetryableError(`SQS refused ${stillFailed.length} of ${messages.length} messages (first: ${stillFailed[0]})`, { code: 'SendMessageBatchFailed' });
+      throw new RetryableError(
+        `SQS refused ${stillFailed.length} of ${messages.length} messages (first: ${stillFailed[0]})`,
+        { code: 'SendMessageBatchFailed' },
+      );
     }
     return messages.length;
   }

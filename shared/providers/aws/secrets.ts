@@ -20,7 +20,8 @@ export class SsmSecretSource implements SecretSource {
       if (error instanceof ParameterNotFound) return undefined;
       const code = error instanceof Error ? error.name : 'Error';
       // The SDK's message never holds the value, but keep only the code and the parameter name anyway.
-      if (code === 'ThrottlingException' || code === 'InternalServerError') throw new RetryableError(`reading SSM parameter ${name}: ${code}`);
+      if (code === 'ThrottlingException' || code === 'InternalServerError')
+        throw new RetryableError(`reading SSM parameter ${name}: ${code}`);
       throw new TerminalError(`reading SSM parameter ${name}: ${code}`, { code });
     }
   }

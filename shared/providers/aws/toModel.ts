@@ -1,4 +1,10 @@
-import type { Route as Ec2Route, RouteTable as Ec2RouteTable, Tag, Vpc, VpcPeeringConnection } from '@aws-sdk/client-ec2';
+import type {
+  Route as Ec2Route,
+  RouteTable as Ec2RouteTable,
+  Tag,
+  Vpc,
+  VpcPeeringConnection,
+} from '@aws-sdk/client-ec2';
 import type { Network, NetworkRef, Peering, PeeringState, Route, RouteTable } from '../../model';
 
 /** AWS peering status codes → the normalized lifecycle. */
@@ -37,11 +43,22 @@ export function vpcRef(account: string, region: string, vpcId: string): NetworkR
 export function routeToModel(route: Ec2Route): Route | undefined {
   const destination = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock ?? route.DestinationPrefixListId;
   if (!destination) return undefined;
-  const other = route.GatewayId ?? route.NatGatewayId ?? route.TransitGatewayId ?? route.NetworkInterfaceId ?? route.InstanceId
-    ?? route.EgressOnlyInternetGatewayId ?? route.LocalGatewayId ?? route.CarrierGatewayId ?? route.CoreNetworkArn ?? 'unknown';
+  const other =
+    route.GatewayId ??
+    route.NatGatewayId ??
+    route.TransitGatewayId ??
+    route.NetworkInterfaceId ??
+    route.InstanceId ??
+    route.EgressOnlyInternetGatewayId ??
+    route.LocalGatewayId ??
+    route.CarrierGatewayId ??
+    route.CoreNetworkArn ??
+    'unknown';
   return {
     destination,
-    target: route.VpcPeeringConnectionId ? { kind: 'peering', peeringId: route.VpcPeeringConnectionId } : { kind: 'other', id: other },
+    target: route.VpcPeeringConnectionId
+      ? { kind: 'peering', peeringId: route.VpcPeeringConnectionId }
+      : { kind: 'other', id: other },
     origin: ORIGIN[route.Origin ?? ''] ?? 'static',
     ...(route.State === 'active' || route.State === 'blackhole' ? { state: route.State } : {}),
   };
@@ -61,8 +78,12 @@ export function routeTableToModel(table: Ec2RouteTable, network: NetworkRef): Ro
 /** A VPC with every associated IPv4 and IPv6 CIDR (disassociated ones are left out). */
 export function vpcToNetwork(vpc: Vpc, account: string, region: string, tables: readonly Ec2RouteTable[]): Network {
   const ref = vpcRef(vpc.OwnerId ?? account, region, vpc.VpcId ?? '');
-  const v4 = (vpc.CidrBlockAssociationSet ?? []).filter((a) => a.CidrBlockState?.State === 'associated').flatMap((a) => a.CidrBlock ?? []);
-  const v6 = (vpc.Ipv6CidrBlockAssociationSet ?? []).filter((a) => a.Ipv6CidrBlockState?.State === 'associated').flatMap((a) => a.Ipv6CidrBlock ?? []);
+  const v4 = (vpc.CidrBlockAssociationSet ?? [])
+    .filter((a) => a.CidrBlockState?.State === 'associated')
+    .flatMap((a) => a.CidrBlock ?? []);
+  const v6 = (vpc.Ipv6CidrBlockAssociationSet ?? [])
+    .filter((a) => a.Ipv6CidrBlockState?.State === 'associated')
+    .flatMap((a) => a.Ipv6CidrBlock ?? []);
   const cidrs = v4.length > 0 ? v4 : vpc.CidrBlock ? [vpc.CidrBlock] : [];
   const tags = tagsToRecord(vpc.Tags);
   return {
@@ -84,7 +105,9 @@ export function peeringToModel(pcx: VpcPeeringConnection, observedRegion: string
   const acc = pcx.AccepterVpcInfo;
   if (!pcx.VpcPeeringConnectionId || !req?.VpcId || !req.OwnerId || !acc?.VpcId || !acc.OwnerId) return undefined;
   const code = pcx.Status?.Code ?? '';
-  const dns = [req.PeeringOptions, acc.PeeringOptions].flatMap((o) => (o?.AllowDnsResolutionFromRemoteVpc === undefined ? [] : [o.AllowDnsResolutionFromRemoteVpc]));
+  const dns = [req.PeeringOptions, acc.PeeringOptions].flatMap((o) =>
+    o?.AllowDnsResolutionFromRemoteVpc === undefined ? [] : [o.AllowDnsResolutionFromRemoteVpc],
+  );
   return {
     id: pcx.VpcPeeringConnectionId,
     cloud: 'aws',

@@ -1,6 +1,13 @@
 import {
-  bearerTokenAuthenticationPolicy, createDefaultHttpClient, createEmptyPipeline, createHttpHeaders, createPipelineRequest,
-  type HttpClient, type Pipeline, type PipelinePolicy, setClientRequestIdPolicy,
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createHttpHeaders,
+  createPipelineRequest,
+  type HttpClient,
+  type Pipeline,
+  type PipelinePolicy,
+  setClientRequestIdPolicy,
 } from '@azure/core-rest-pipeline';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { PeerkeeperError, RetryableError, TerminalError } from '../../errors';
@@ -84,15 +91,19 @@ export class ArmClient {
   constructor(options: ArmClientOptions) {
     const endpoint = new URL(options.endpoint ?? DEFAULT_ARM_ENDPOINT);
     if (endpoint.protocol !== 'https:' && !(endpoint.protocol === 'http:' && isLoopback(endpoint))) {
-      throw new TerminalError(`ARM endpoint ${endpoint.origin} must be https (plain http only on loopback)`, { code: 'InsecureEndpoint' });
+      throw new TerminalError(`ARM endpoint ${endpoint.origin} must be https (plain http only on loopback)`, {
+        code: 'InsecureEndpoint',
+      });
     }
     this.endpoint = endpoint.origin;
     const scope = `${endpoint.origin}/.default`;
     this.pipeline = createEmptyPipeline();
     this.pipeline.addPolicy(setClientRequestIdPolicy());
-    this.pipeline.addPolicy(endpoint.protocol === 'https:'
-      ? bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: scope })
-      : loopbackTokenPolicy(options.credential, scope));
+    this.pipeline.addPolicy(
+      endpoint.protocol === 'https:'
+        ? bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: scope })
+        : loopbackTokenPolicy(options.credential, scope),
+    );
     this.http = options.httpClient ?? createDefaultHttpClient();
     this.maxAttempts = options.maxAttempts ?? 4;
     this.backoffMs = options.backoffMs ?? 500;
@@ -105,12 +116,20 @@ export class ArmClient {
   /** Absolute URL for an ARM path; absolute URLs (nextLink, operation URLs) must stay on the endpoint. */
   url(pathOrUrl: string): string {
     const url = new URL(pathOrUrl, this.endpoint);
-    if (url.origin !== this.endpoint) throw new TerminalError(`refusing to follow ${url.origin}: not the ARM endpoint ${this.endpoint}`, { code: 'ForeignUrl' });
+    if (url.origin !== this.endpoint)
+      throw new TerminalError(`refusing to follow ${url.origin}: not the ARM endpoint ${this.endpoint}`, {
+        code: 'ForeignUrl',
+      });
     return url.toString();
   }
 
   /** One call with retries; any non-2xx after retries throws a typed error. */
-  async request(method: 'GET' | 'PUT' | 'DELETE', pathOrUrl: string, deadline: number, body?: unknown): Promise<ArmResponse> {
+  async request(
+    method: 'GET' | 'PUT' | 'DELETE',
+    pathOrUrl: string,
+    deadline: number,
+    body?: unknown,
+  ): Promise<ArmResponse> {
     const url = this.url(pathOrUrl);
     for (let attempt = 1; ; attempt += 1) {
       let failure: RetryableError;
@@ -124,7 +143,11 @@ export class ArmClient {
         if (error instanceof RetryableError) failure = error;
         else if (error instanceof Error && error.name === 'RestError') failure = transportError(method, url, error);
         else if (error instanceof PeerkeeperError) throw error;
-        else throw new TerminalError(`Azure ${method} ${new URL(url).pathname}: ${error instanceof Error ? error.message : String(error)}`, { code: 'ClientError', cause: error });
+        else
+          throw new TerminalError(
+            `Azure ${method} ${new URL(url).pathname}: ${error instanceof Error ? error.message : String(error)}`,
+            { code: 'ClientError', cause: error },
+          );
       }
       // Full jitter (AWS architecture blog): a random wait up to the exponential step spreads retry storms.
       const wait = failure.retryAfterMs ?? Math.round(this.random() * this.backoffMs * 2 ** (attempt - 1));
@@ -138,7 +161,14 @@ export class ArmClient {
     try {
       return (await this.request('GET', pathOrUrl, deadline)).body;
     } catch (error) {
-      if (error instanceof TerminalError && (error.code === 'NotFound' || error.code === 'ResourceNotFound' || error.code === 'ResourceGroupNotFound' || error.code === 'Http404')) return undefined;
+      if (
+        error instanceof TerminalError &&
+        (error.code === 'NotFound' ||
+          error.code === 'ResourceNotFound' ||
+          error.code === 'ResourceGroupNotFound' ||
+          error.code === 'Http404')
+      )
+        return undefined;
       throw error;
     }
   }
@@ -151,7 +181,9 @@ export class ArmClient {
     if (asyncUrl === undefined && locationUrl === undefined) return;
     for (;;) {
       if (this.clock() + wait > deadline) {
-        throw new RetryableError(`Azure operation ${asyncUrl ?? locationUrl} still running at the deadline`, { code: 'OperationStillRunning' });
+        throw new RetryableError(`Azure operation ${asyncUrl ?? locationUrl} still running at the deadline`, {
+          code: 'OperationStillRunning',
+        });
       }
       await this.sleep(wait);
       const poll = await this.request('GET', (asyncUrl ?? locationUrl)!, deadline);
@@ -172,7 +204,8 @@ export class ArmClient {
     let next: string | undefined = path;
     try {
       while (next) {
-        const page = (await this.request('GET', next, deadline)).body as { value?: unknown; nextLink?: unknown } | undefined;
+        const page = (await this.request('GET', next, deadline)).body as
+          { value?: unknown; nextLink?: unknown } | undefined;
         if (Array.isArray(page?.value)) items.push(...(page.value as unknown[]));
         next = typeof page?.nextLink === 'string' && page.nextLink !== '' ? page.nextLink : undefined;
       }
@@ -184,8 +217,12 @@ export class ArmClient {
 
   private async send(method: string, url: string, body: unknown): Promise<ArmResponse> {
     const request = createPipelineRequest({
-      url, method: method as 'GET',
-      headers: createHttpHeaders({ accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }),
+      url,
+      method: method as 'GET',
+      headers: createHttpHeaders({
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       allowInsecureConnection: url.startsWith('http:'),
       // ARM answers within seconds; 30 s catches a hung connection without cutting off a slow region.
@@ -215,7 +252,9 @@ export class ArmClient {
 export function defaultCredential(env: NodeJS.ProcessEnv, tenantId?: string): TokenCredential {
   if (env.IDENTITY_ENDPOINT && env.IDENTITY_HEADER) {
     return new AppServiceManagedIdentityCredential({
-      endpoint: env.IDENTITY_ENDPOINT, identityHeader: env.IDENTITY_HEADER, ...(env.AZURE_CLIENT_ID ? { clientId: env.AZURE_CLIENT_ID } : {}),
+      endpoint: env.IDENTITY_ENDPOINT,
+      identityHeader: env.IDENTITY_HEADER,
+      ...(env.AZURE_CLIENT_ID ? { clientId: env.AZURE_CLIENT_ID } : {}),
     });
   }
   let inner: Promise<TokenCredential> | undefined;
@@ -226,14 +265,20 @@ export function defaultCredential(env: NodeJS.ProcessEnv, tenantId?: string): To
     } catch (error) {
       // Only the functions bundle lacks @azure/identity (it is external there), and inside Azure it gets here
       // only when the platform set no IDENTITY_ENDPOINT: the app's managed identity is off.
-      if ((error as { code?: unknown } | null)?.code !== 'MODULE_NOT_FOUND' && (error as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      if (
+        (error as { code?: unknown } | null)?.code !== 'MODULE_NOT_FOUND' &&
+        (error as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND'
+      )
+        throw error;
       throw new TerminalError(
         'the Function App has no managed identity (IDENTITY_ENDPOINT unset): enable it — infra/azure/main.tf assigns a user-assigned identity and sets AZURE_CLIENT_ID; by hand, `az functionapp identity assign` — and grant it the peerkeeper role',
         { code: 'NoManagedIdentity', cause: error },
       );
     }
     if (env.IDENTITY_ENDPOINT || env.MSI_ENDPOINT) {
-      return env.AZURE_CLIENT_ID ? new identity.ManagedIdentityCredential({ clientId: env.AZURE_CLIENT_ID }) : new identity.ManagedIdentityCredential();
+      return env.AZURE_CLIENT_ID
+        ? new identity.ManagedIdentityCredential({ clientId: env.AZURE_CLIENT_ID })
+        : new identity.ManagedIdentityCredential();
     }
     return new identity.DefaultAzureCredential(tenantId ? { tenantId } : {});
   };

@@ -5,8 +5,16 @@ import { ConvergedError, type PeerkeeperError, RetryableError, TerminalError } f
  * resource is still provisioning, or the resource provider says so itself.
  */
 const RETRYABLE_CODES = new Set([
-  'AnotherOperationInProgress', 'RetryableError', 'ReferencedResourceNotProvisioned', 'OperationNotAllowedWhileProvisioning',
-  'InternalServerError', 'ServiceUnavailable', 'GatewayTimeout', 'OperationTimedOut', 'SubscriptionRequestsThrottled', 'TooManyRequests',
+  'AnotherOperationInProgress',
+  'RetryableError',
+  'ReferencedResourceNotProvisioned',
+  'OperationNotAllowedWhileProvisioning',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'GatewayTimeout',
+  'OperationTimedOut',
+  'SubscriptionRequestsThrottled',
+  'TooManyRequests',
 ]);
 
 /** The `{"error":{"code","message"}}` body ARM sends with a failure (or an LRO's `error`). */
@@ -14,7 +22,10 @@ export function armErrorBody(body: unknown): { code: string | undefined; message
   const error = body !== null && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
   if (error === null || typeof error !== 'object') return { code: undefined, message: undefined };
   const { code, message } = error as { code?: unknown; message?: unknown };
-  return { code: typeof code === 'string' ? code : undefined, message: typeof message === 'string' ? message : undefined };
+  return {
+    code: typeof code === 'string' ? code : undefined,
+    message: typeof message === 'string' ? message : undefined,
+  };
 }
 
 /**
@@ -32,7 +43,14 @@ export function retryAfterMs(headers: Readonly<Record<string, string | undefined
 }
 
 /** Maps a failed ARM response to peerkeeper's typed errors (DESIGN §2 rule 7). */
-export function armError(method: string, url: string, status: number, body: unknown, headers: Readonly<Record<string, string | undefined>>, now: number): PeerkeeperError {
+export function armError(
+  method: string,
+  url: string,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string | undefined>>,
+  now: number,
+): PeerkeeperError {
   const { code, message } = armErrorBody(body);
   const what = `${method} ${new URL(url).pathname} → ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
   const options = { code: code ?? `Http${status}` };
@@ -40,7 +58,8 @@ export function armError(method: string, url: string, status: number, body: unkn
     const wait = retryAfterMs(headers, now);
     return new RetryableError(`Azure ${what}`, wait === undefined ? options : { ...options, retryAfterMs: wait });
   }
-  if (status === 404 && method.toUpperCase() === 'DELETE') return new ConvergedError(`Azure ${what} (already gone)`, options);
+  if (status === 404 && method.toUpperCase() === 'DELETE')
+    return new ConvergedError(`Azure ${what} (already gone)`, options);
   return new TerminalError(`Azure ${what}`, options);
 }
 
@@ -49,11 +68,16 @@ export function lroError(url: string, status: string, body: unknown): Peerkeeper
   const { code, message } = armErrorBody(body);
   const text = `Azure operation ${new URL(url).pathname} ended ${status}${code ? ` (${code})` : ''}${message ? `: ${message}` : ''}`;
   const options = { code: code ?? `Operation${status}` };
-  return code !== undefined && RETRYABLE_CODES.has(code) ? new RetryableError(text, options) : new TerminalError(text, options);
+  return code !== undefined && RETRYABLE_CODES.has(code)
+    ? new RetryableError(text, options)
+    : new TerminalError(text, options);
 }
 
 /** A transport failure (connection refused/reset, timeout): retryable. */
 export function transportError(method: string, url: string, cause: unknown): RetryableError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new RetryableError(`Azure ${method} ${new URL(url).pathname} failed: ${reason}`, { code: 'NetworkError', cause });
+  return new RetryableError(`Azure ${method} ${new URL(url).pathname} failed: ${reason}`, {
+    code: 'NetworkError',
+    cause,
+  });
 }

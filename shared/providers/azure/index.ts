@@ -5,9 +5,22 @@ import { normalizeManagementGroup, organizationSelection } from '../../policy/or
 import type { Policy } from '../../policy/schema';
 import { type DiscoveredAccount, OrganizationDirectory } from '../organization-directory';
 import type { ApplyContext, ApplyOutcome, Partition, PeeringProvider } from '../port';
-import { acceptPeering, createPeering, deletePeering, type PeeringApplyDeps, rejectPeering, updatePeering } from './apply';
+import {
+  acceptPeering,
+  createPeering,
+  deletePeering,
+  type PeeringApplyDeps,
+  rejectPeering,
+  updatePeering,
+} from './apply';
 import { applyRoute } from './applyRoutes';
-import { ArmClient, type ArmClientOptions, DEFAULT_ARM_ENDPOINT, defaultCredential, StaticTokenCredential } from './connect';
+import {
+  ArmClient,
+  type ArmClientOptions,
+  DEFAULT_ARM_ENDPOINT,
+  defaultCredential,
+  StaticTokenCredential,
+} from './connect';
 import { observeAzure } from './observe';
 import { AzureManagementGroupSource } from './organization';
 
@@ -53,14 +66,31 @@ export class AzurePeeringAdapter implements PeeringProvider {
     const env = options.env ?? process.env;
     const endpoint = options.endpoint ?? env.PEERKEEPER_AZURE_ENDPOINT ?? DEFAULT_ARM_ENDPOINT;
     const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(endpoint);
-    const credential = options.credential
-      ?? (loopback ? new StaticTokenCredential(env.PEERKEEPER_AZURE_TOKEN ?? 'peerkeeper-local') : defaultCredential(env, options.tenantId));
+    const credential =
+      options.credential ??
+      (loopback
+        ? new StaticTokenCredential(env.PEERKEEPER_AZURE_TOKEN ?? 'peerkeeper-local')
+        : defaultCredential(env, options.tenantId));
     this.client = new ArmClient({ ...options.client, endpoint, credential });
     this.explicit = new Set(options.subscriptions.map((s) => s.toLowerCase()));
     this.subscriptions = new Set(this.explicit);
-    const roots = [...new Set([...(options.managementGroup ? [options.managementGroup] : []), ...(options.selectedManagementGroups ?? [])].map(normalizeManagementGroup))].sort();
-    this.directory = roots.length === 0 ? undefined : new OrganizationDirectory('azure', new AzureManagementGroupSource(this.client, roots),
-      (a) => a.ancestors.some((u) => roots.includes(normalizeManagementGroup(u.id))), (s) => s.toLowerCase());
+    const roots = [
+      ...new Set(
+        [
+          ...(options.managementGroup ? [options.managementGroup] : []),
+          ...(options.selectedManagementGroups ?? []),
+        ].map(normalizeManagementGroup),
+      ),
+    ].sort();
+    this.directory =
+      roots.length === 0
+        ? undefined
+        : new OrganizationDirectory(
+            'azure',
+            new AzureManagementGroupSource(this.client, roots),
+            (a) => a.ancestors.some((u) => roots.includes(normalizeManagementGroup(u.id))),
+            (s) => s.toLowerCase(),
+          );
   }
 
   /**
@@ -88,26 +118,37 @@ export class AzurePeeringAdapter implements PeeringProvider {
   }
 
   async apply(action: Action, context: ApplyContext): Promise<ApplyOutcome> {
-    if (action.cloud !== 'azure') throw new TerminalError(`the Azure adapter cannot apply a ${action.cloud} action`, { code: 'WrongCloud' });
+    if (action.cloud !== 'azure')
+      throw new TerminalError(`the Azure adapter cannot apply a ${action.cloud} action`, { code: 'WrongCloud' });
     const deps: PeeringApplyDeps = { client: this.client, subscriptions: this.subscriptions };
     try {
       switch (action.action) {
-        case 'create-peering': return await createPeering(deps, action, context);
-        case 'accept-peering': return await acceptPeering(deps, action, context);
-        case 'reject-peering': return await rejectPeering(deps, action, context);
-        case 'delete-peering': return await deletePeering(deps, action, context);
-        case 'update-peering': return await updatePeering(deps, action, context);
+        case 'create-peering':
+          return await createPeering(deps, action, context);
+        case 'accept-peering':
+          return await acceptPeering(deps, action, context);
+        case 'reject-peering':
+          return await rejectPeering(deps, action, context);
+        case 'delete-peering':
+          return await deletePeering(deps, action, context);
+        case 'update-peering':
+          return await updatePeering(deps, action, context);
         case 'create-route':
         case 'replace-route':
-        case 'delete-route': return await applyRoute(this.client, action, context);
+        case 'delete-route':
+          return await applyRoute(this.client, action, context);
         case 'request-approval':
-        case 'report': return { status: 'skipped', detail: `${action.action} changes nothing in Azure` };
+        case 'report':
+          return { status: 'skipped', detail: `${action.action} changes nothing in Azure` };
       }
     } catch (error) {
       if (error instanceof ConvergedError) return { status: 'converged', detail: error.message };
       if (error instanceof StaleActionError) return { status: 'skipped', detail: error.message };
       if (error instanceof PeerkeeperError) throw error;
-      throw new TerminalError(`Azure ${action.action}: ${error instanceof Error ? error.message : String(error)}`, { code: 'Unexpected', cause: error });
+      throw new TerminalError(`Azure ${action.action}: ${error instanceof Error ? error.message : String(error)}`, {
+        code: 'Unexpected',
+        cause: error,
+      });
     }
   }
 }
@@ -117,7 +158,8 @@ export function azureSubscriptionsOf(policy: Policy): string[] {
   const subs = new Set((policy.providers.azure?.subscriptions ?? []).map((s) => s.toLowerCase()));
   for (const group of Object.values(policy.groups)) {
     if (group.cloud !== 'azure' || group.account === undefined) continue;
-    for (const account of Array.isArray(group.account) ? group.account : [group.account]) subs.add(account.toLowerCase());
+    for (const account of Array.isArray(group.account) ? group.account : [group.account])
+      subs.add(account.toLowerCase());
   }
   return [...subs].sort();
 }

@@ -61,7 +61,10 @@ function abortError(): Error {
 export function scopeToResource(scopes: string | string[]): string {
   const list = typeof scopes === 'string' ? [scopes] : scopes;
   if (list.length !== 1 || !list[0]) {
-    throw new TerminalError(`managed identity tokens are for exactly one scope, got ${list.length === 1 ? 'an empty one' : String(list.length)}`, { code: 'InvalidScope' });
+    throw new TerminalError(
+      `managed identity tokens are for exactly one scope, got ${list.length === 1 ? 'an empty one' : String(list.length)}`,
+      { code: 'InvalidScope' },
+    );
   }
   return list[0].replace(/\/\.default$/, '');
 }
@@ -96,13 +99,19 @@ export class AppServiceManagedIdentityCredential implements TokenCredential {
       return this.access(await this.shared(resource, options?.abortSignal));
     } catch (error) {
       // Inside the refresh margin the old token still works: a failed early refresh is not an outage.
-      if (cached && error instanceof RetryableError && this.clock() < cached.expiresOnTimestamp) return this.access(cached);
+      if (cached && error instanceof RetryableError && this.clock() < cached.expiresOnTimestamp)
+        return this.access(cached);
       throw error;
     }
   }
 
   private access(token: CachedToken): AccessToken {
-    return { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp, refreshAfterTimestamp: token.expiresOnTimestamp - REFRESH_MARGIN_MS, tokenType: 'Bearer' };
+    return {
+      token: token.token,
+      expiresOnTimestamp: token.expiresOnTimestamp,
+      refreshAfterTimestamp: token.expiresOnTimestamp - REFRESH_MARGIN_MS,
+      tokenType: 'Bearer',
+    };
   }
 
   /** Joins (or starts) the resource's request; this caller's abort rejects only this caller. */
@@ -124,8 +133,18 @@ export class AppServiceManagedIdentityCredential implements TokenCredential {
       }
       signal?.addEventListener('abort', onAbort);
       entry.promise.then(
-        (token) => { if (!done) { leave(); resolve(token); } },
-        (error: unknown) => { if (!done) { leave(); reject(error); } },
+        (token) => {
+          if (!done) {
+            leave();
+            resolve(token);
+          }
+        },
+        (error: unknown) => {
+          if (!done) {
+            leave();
+            reject(error);
+          }
+        },
       );
     }).finally(() => {
       // The last waiter gone before the answer: nobody needs it, so stop asking.
@@ -158,13 +177,18 @@ export class AppServiceManagedIdentityCredential implements TokenCredential {
     let text: string;
     let retryAfter: string | null;
     try {
-      const response = await fetch(url, { headers: { 'X-IDENTITY-HEADER': this.identityHeader, accept: 'application/json' }, signal: AbortSignal.any([cancel, timeout]) });
+      const response = await fetch(url, {
+        headers: { 'X-IDENTITY-HEADER': this.identityHeader, accept: 'application/json' },
+        signal: AbortSignal.any([cancel, timeout]),
+      });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
       text = await response.text();
     } catch (error) {
       if (cancel.aborted) throw abortError();
-      const reason = timeout.aborted ? `no answer within ${this.timeoutMs} ms` : `unreachable (${this.redact(transportMessage(error))})`;
+      const reason = timeout.aborted
+        ? `no answer within ${this.timeoutMs} ms`
+        : `unreachable (${this.redact(transportMessage(error))})`;
       throw new RetryableError(`${where} ${reason} for ${resource}`, { code: 'ManagedIdentityUnreachable' });
     }
     let body: unknown;
@@ -174,23 +198,42 @@ export class AppServiceManagedIdentityCredential implements TokenCredential {
       body = undefined;
     }
     if (status < 200 || status > 299) throw this.httpError(where, resource, status, body, text, retryAfter);
-    if (body === undefined) throw new TerminalError(`${where} answered ${status} for ${resource} with a body that is not JSON`, { code: 'ManagedIdentityBadResponse' });
+    if (body === undefined)
+      throw new TerminalError(`${where} answered ${status} for ${resource} with a body that is not JSON`, {
+        code: 'ManagedIdentityBadResponse',
+      });
     const { access_token: token, expires_on: expiresOn } = body as { access_token?: unknown; expires_on?: unknown };
-    if (typeof token !== 'string' || token === '') throw new TerminalError(`${where} answered ${status} for ${resource} without an access_token`, { code: 'ManagedIdentityBadResponse' });
+    if (typeof token !== 'string' || token === '')
+      throw new TerminalError(`${where} answered ${status} for ${resource} without an access_token`, {
+        code: 'ManagedIdentityBadResponse',
+      });
     const expiresOnTimestamp = parseExpiresOn(expiresOn);
-    if (expiresOnTimestamp === undefined) throw new TerminalError(`${where} answered ${status} for ${resource} with an unreadable expires_on`, { code: 'ManagedIdentityBadResponse' });
+    if (expiresOnTimestamp === undefined)
+      throw new TerminalError(`${where} answered ${status} for ${resource} with an unreadable expires_on`, {
+        code: 'ManagedIdentityBadResponse',
+      });
     return { token, expiresOnTimestamp };
   }
 
   /** 429 / 5xx are the token service's or Entra's trouble (retry); other 4xx are configuration (wrong client id, identity off). */
-  private httpError(where: string, resource: string, status: number, body: unknown, text: string, retryAfter: string | null): Error {
+  private httpError(
+    where: string,
+    resource: string,
+    status: number,
+    body: unknown,
+    text: string,
+    retryAfter: string | null,
+  ): Error {
     const { code, message } = azureError(body);
     const detail = this.redact(message ?? text.trim()).slice(0, 300);
     const summary = `${where} answered ${status} for ${resource}${code ? ` (${code})` : ''}${detail ? `: ${detail}` : ''}`;
     const options = { code: code ?? `ManagedIdentityHttp${status}` };
     if (status !== 429 && status < 500) return new TerminalError(summary, options);
     const seconds = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
-    return new RetryableError(summary, { ...options, ...(seconds === undefined ? {} : { retryAfterMs: seconds * 1000 }) });
+    return new RetryableError(summary, {
+      ...options,
+      ...(seconds === undefined ? {} : { retryAfterMs: seconds * 1000 }),
+    });
   }
 
   /** Azure's error text could echo the request; the header secret never leaves this object. */
@@ -201,7 +244,10 @@ export class AppServiceManagedIdentityCredential implements TokenCredential {
 
 /** fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND…) is in its cause. Duck-typed: undici's errors may come from another realm. */
 function transportMessage(error: unknown): string {
-  const message = (e: unknown) => (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : undefined);
+  const message = (e: unknown) =>
+    typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string'
+      ? (e as { message: string }).message
+      : undefined;
   const cause = typeof error === 'object' && error !== null ? (error as { cause?: unknown }).cause : undefined;
   return message(cause) || (cause as { code?: string } | undefined)?.code || message(error) || String(error);
 }

@@ -2,8 +2,16 @@ import type { Account, Network, NetworkRef, Observation, RouteTable, UnreadParti
 import type { Partition } from '../port';
 import { type ArmClient, NETWORK_API_VERSION, SUBSCRIPTIONS_API_VERSION } from './connect';
 import {
-  type ArmRouteTable, ArmRouteTableSchema, type ArmVnet, ArmVnetSchema, joinHalves, type ObservedHalf,
-  toNetwork, toRouteTable, vnetOfSubnet, vnetRef,
+  type ArmRouteTable,
+  ArmRouteTableSchema,
+  type ArmVnet,
+  ArmVnetSchema,
+  joinHalves,
+  type ObservedHalf,
+  toNetwork,
+  toRouteTable,
+  vnetOfSubnet,
+  vnetRef,
 } from './toModel';
 
 /** Observation must finish inside one function run; 2 minutes leaves room under a 5-minute timeout. */
@@ -17,7 +25,12 @@ interface SubscriptionRead {
   unread: UnreadPartition[];
 }
 
-function parseAll<T>(items: unknown[], schema: { safeParse(x: unknown): { success: true; data: T } | { success: false } }, what: string, gaps: string[]): T[] {
+function parseAll<T>(
+  items: unknown[],
+  schema: { safeParse(x: unknown): { success: true; data: T } | { success: false } },
+  what: string,
+  gaps: string[],
+): T[] {
   const parsed: T[] = [];
   for (const item of items) {
     const result = schema.safeParse(item);
@@ -27,33 +40,56 @@ function parseAll<T>(items: unknown[], schema: { safeParse(x: unknown): { succes
   return parsed;
 }
 
-async function readSubscription(client: ArmClient, subscription: string, regions: Set<string> | undefined, deadline: number, gaps: string[]): Promise<SubscriptionRead> {
+async function readSubscription(
+  client: ArmClient,
+  subscription: string,
+  regions: Set<string> | undefined,
+  deadline: number,
+  gaps: string[],
+): Promise<SubscriptionRead> {
   const base = `/subscriptions/${subscription}/providers/Microsoft.Network`;
   const [vnetList, tableList] = await Promise.all([
     client.listAll(`${base}/virtualNetworks?api-version=${NETWORK_API_VERSION}`, deadline),
     client.listAll(`${base}/routeTables?api-version=${NETWORK_API_VERSION}`, deadline),
   ]);
   const before = gaps.length;
-  if (vnetList.error) gaps.push(`azure:${subscription}: listing virtual networks failed after ${vnetList.items.length} items: ${vnetList.error.message}`);
-  if (tableList.error) gaps.push(`azure:${subscription}: listing route tables failed after ${tableList.items.length} items: ${tableList.error.message}`);
-  const vnets = parseAll(vnetList.items, ArmVnetSchema, `azure:${subscription}: virtual networks`, gaps)
-    .filter((v) => !regions || regions.has(v.location.toLowerCase()));
+  if (vnetList.error)
+    gaps.push(
+      `azure:${subscription}: listing virtual networks failed after ${vnetList.items.length} items: ${vnetList.error.message}`,
+    );
+  if (tableList.error)
+    gaps.push(
+      `azure:${subscription}: listing route tables failed after ${tableList.items.length} items: ${tableList.error.message}`,
+    );
+  const vnets = parseAll(vnetList.items, ArmVnetSchema, `azure:${subscription}: virtual networks`, gaps).filter(
+    (v) => !regions || regions.has(v.location.toLowerCase()),
+  );
   const tables = parseAll(tableList.items, ArmRouteTableSchema, `azure:${subscription}: route tables`, gaps);
   // Gaps are per subscription: the planner holds only what depends on this one (DESIGN §11).
   const unread = gaps.slice(before).map((reason) => ({ cloud: 'azure' as const, account: subscription, reason }));
   return { subscription, regions, vnets, tables, unread };
 }
 
-async function readAccounts(client: ArmClient, subscriptions: Set<string>, deadline: number, gaps: string[]): Promise<Account[]> {
+async function readAccounts(
+  client: ArmClient,
+  subscriptions: Set<string>,
+  deadline: number,
+  gaps: string[],
+): Promise<Account[]> {
   const list = await client.listAll(`/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`, deadline);
   if (list.error) gaps.push(`azure: listing subscriptions failed: ${list.error.message}`);
   const accounts: Account[] = [];
   for (const item of list.items) {
     const sub = item as { subscriptionId?: unknown; displayName?: unknown; tags?: unknown };
     if (typeof sub.subscriptionId !== 'string' || !subscriptions.has(sub.subscriptionId.toLowerCase())) continue;
-    const tags = sub.tags !== null && typeof sub.tags === 'object' ? Object.entries(sub.tags).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
+    const tags =
+      sub.tags !== null && typeof sub.tags === 'object'
+        ? Object.entries(sub.tags).filter((e): e is [string, string] => typeof e[1] === 'string')
+        : [];
     accounts.push({
-      cloud: 'azure', account: sub.subscriptionId.toLowerCase(), labels: Object.fromEntries(tags),
+      cloud: 'azure',
+      account: sub.subscriptionId.toLowerCase(),
+      labels: Object.fromEntries(tags),
       ...(typeof sub.displayName === 'string' ? { name: sub.displayName } : {}),
     });
   }
@@ -75,7 +111,10 @@ export async function observeAzure(client: ArmClient, partitions: readonly Parti
     const sub = p.account.toLowerCase();
     const regions = wanted.has(sub) ? wanted.get(sub) : new Set<string>();
     // A partition without a region asks for every region of the subscription.
-    wanted.set(sub, p.region === undefined || regions === undefined ? undefined : new Set([...regions, p.region.toLowerCase()]));
+    wanted.set(
+      sub,
+      p.region === undefined || regions === undefined ? undefined : new Set([...regions, p.region.toLowerCase()]),
+    );
   }
   const [accounts, ...reads] = await Promise.all([
     readAccounts(client, new Set(wanted.keys()), deadline, gaps),
@@ -95,7 +134,12 @@ export async function observeAzure(client: ArmClient, partitions: readonly Parti
     }
   }
   // Without the subscription list, account labels (which groups may select on) are unknown everywhere.
-  const unread: UnreadPartition[] = [...gaps.filter((g) => g.startsWith('azure: listing subscriptions')).map((reason) => ({ cloud: 'azure' as const, account: '*', reason })), ...reads.flatMap((r) => r.unread)];
+  const unread: UnreadPartition[] = [
+    ...gaps
+      .filter((g) => g.startsWith('azure: listing subscriptions'))
+      .map((reason) => ({ cloud: 'azure' as const, account: '*', reason })),
+    ...reads.flatMap((r) => r.unread),
+  ];
   const networks: Network[] = [];
   const halves: ObservedHalf[] = [];
   for (const read of reads) {

@@ -6,7 +6,11 @@ import { type ArmClient, MANAGEMENT_GROUPS_API_VERSION, SUBSCRIPTIONS_API_VERSIO
 /** Subscription states that still run workloads (Warned and PastDue are billing warnings); Disabled, Expired, Deleted do not. */
 const ACTIVE_STATES = new Set(['enabled', 'warned', 'pastdue']);
 
-interface Descendant { id?: unknown; name?: unknown; properties?: { displayName?: unknown; parent?: { id?: unknown } } }
+interface Descendant {
+  id?: unknown;
+  name?: unknown;
+  properties?: { displayName?: unknown; parent?: { id?: unknown } };
+}
 
 /** A management group's name from its id (`/providers/Microsoft.Management/managementGroups/{name}`). */
 const mgName = (id: string): string => normalizeManagementGroup(id);
@@ -19,7 +23,10 @@ const mgName = (id: string): string => normalizeManagementGroup(id);
  * it `Microsoft.Management/managementGroups/subscriptions`.
  */
 export class AzureManagementGroupSource implements OrganizationSource {
-  constructor(private readonly client: ArmClient, private readonly roots: readonly string[]) {}
+  constructor(
+    private readonly client: ArmClient,
+    private readonly roots: readonly string[],
+  ) {}
 
   async listSelected(): Promise<DiscoveredAccount[]> {
     const deadline = this.client.clock() + 60_000;
@@ -44,13 +51,22 @@ export class AzureManagementGroupSource implements OrganizationSource {
         const subscription = item.id.split('/')[2]!.toLowerCase();
         const chain: OrganizationUnit[] = [];
         // Walk up to the selected group; a management group hierarchy is at most 6 levels below the root group.
-        for (let at = parentOf.get(item.id.toLowerCase()), depth = 0; at !== undefined && depth < 8; at = at === rootId ? undefined : parentOf.get(at), depth++) {
+        for (
+          let at = parentOf.get(item.id.toLowerCase()), depth = 0;
+          at !== undefined && depth < 8;
+          at = at === rootId ? undefined : parentOf.get(at), depth++
+        ) {
           const name = display.get(at);
           chain.unshift({ id: mgName(at), ...(name ? { name } : {}) });
         }
         const state = states.get(subscription) ?? 'NotVisible';
-        const entry: DiscoveredAccount = { account: subscription, active: ACTIVE_STATES.has(state.toLowerCase()), state, ancestors: chain,
-          ...(typeof item.properties?.displayName === 'string' ? { name: item.properties.displayName } : {}) };
+        const entry: DiscoveredAccount = {
+          account: subscription,
+          active: ACTIVE_STATES.has(state.toLowerCase()),
+          state,
+          ancestors: chain,
+          ...(typeof item.properties?.displayName === 'string' ? { name: item.properties.displayName } : {}),
+        };
         const known = found.get(subscription);
         // Nested selections list a subscription twice: the longer chain (from the higher group) holds the shorter.
         if (!known || known.ancestors.length < chain.length) found.set(subscription, entry);
@@ -68,7 +84,8 @@ export class AzureManagementGroupSource implements OrganizationSource {
     if (list.error) throw list.error;
     const out = new Map<string, string>();
     for (const item of list.items as { subscriptionId?: unknown; state?: unknown }[]) {
-      if (typeof item.subscriptionId === 'string') out.set(item.subscriptionId.toLowerCase(), typeof item.state === 'string' ? item.state : 'Unknown');
+      if (typeof item.subscriptionId === 'string')
+        out.set(item.subscriptionId.toLowerCase(), typeof item.state === 'string' ? item.state : 'Unknown');
     }
     return out;
   }

@@ -11,7 +11,10 @@ const READ_TABLE = 'Microsoft.Network/routeTables/read';
 const WRITE_ROUTE = 'Microsoft.Network/routeTables/routes/write';
 const DELETE_ROUTE = 'Microsoft.Network/routeTables/routes/delete';
 /** Polling `Azure-AsyncOperation` / `Location` of network writes. */
-const READ_OPERATIONS = ['Microsoft.Network/locations/operations/read', 'Microsoft.Network/locations/operationResults/read'];
+const READ_OPERATIONS = [
+  'Microsoft.Network/locations/operations/read',
+  'Microsoft.Network/locations/operationResults/read',
+];
 
 /**
  * The Azure RBAC actions each adapter operation needs (DESIGN §2 rule 6). The deployment's custom role

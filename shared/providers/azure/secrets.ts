@@ -26,11 +26,15 @@ export class KeyVaultSecretSource implements SecretSource {
     try {
       res = await this.fetch(url, { headers: { authorization: `Bearer ${token.token}` } });
     } catch (error) {
-      throw new RetryableError(`reading Key Vault secret ${name}: ${error instanceof Error ? error.message : 'request failed'}`);
+      throw new RetryableError(
+        `reading Key Vault secret ${name}: ${error instanceof Error ? error.message : 'request failed'}`,
+      );
     }
     if (res.status === 404) return undefined;
-    if (res.status === 429 || res.status >= 500) throw new RetryableError(`reading Key Vault secret ${name}: HTTP ${res.status}`);
-    if (!res.ok) throw new TerminalError(`reading Key Vault secret ${name}: HTTP ${res.status}`, { code: String(res.status) });
+    if (res.status === 429 || res.status >= 500)
+      throw new RetryableError(`reading Key Vault secret ${name}: HTTP ${res.status}`);
+    if (!res.ok)
+      throw new TerminalError(`reading Key Vault secret ${name}: HTTP ${res.status}`, { code: String(res.status) });
     const body = (await res.json()) as { value?: unknown };
     return typeof body.value === 'string' ? body.value : undefined;
   }

@@ -1,6 +1,14 @@
 /** ARM JSON → the normalized model. Pure: no I/O, so the join of peering halves is unit- and property-tested. */
 import { z } from 'zod';
-import { MANAGED_TAG, type Network, type NetworkRef, type Peering, type PeeringOptions, type Route, type RouteTable } from '../../model';
+import {
+  MANAGED_TAG,
+  type Network,
+  type NetworkRef,
+  type Peering,
+  type PeeringOptions,
+  type Route,
+  type RouteTable,
+} from '../../model';
 
 /** Azure peerings carry no tags: a half peerkeeper created is recognized by this name prefix. */
 export const MANAGED_HALF_PREFIX = 'peerkeeper-';
@@ -72,18 +80,33 @@ export function vnetOfSubnet(subnetId: string): string {
 
 /** NetworkRef of a VNet. ARM ids are case-insensitive, so the id is lower-cased for stable keys. */
 export function vnetRef(vnet: Pick<ArmVnet, 'id' | 'location'>): NetworkRef {
-  return { cloud: 'azure', account: subscriptionOf(vnet.id) ?? 'unknown', region: vnet.location.toLowerCase(), id: vnet.id.toLowerCase() };
+  return {
+    cloud: 'azure',
+    account: subscriptionOf(vnet.id) ?? 'unknown',
+    region: vnet.location.toLowerCase(),
+    id: vnet.id.toLowerCase(),
+  };
 }
 
 /** NetworkRef of a VNet known only by id (outside the observed subscriptions): region 'unknown'. */
 export function remoteRef(id: string, known: ReadonlyMap<string, NetworkRef>): NetworkRef {
-  return known.get(id.toLowerCase()) ?? { cloud: 'azure', account: subscriptionOf(id) ?? 'unknown', region: 'unknown', id: id.toLowerCase() };
+  return (
+    known.get(id.toLowerCase()) ?? {
+      cloud: 'azure',
+      account: subscriptionOf(id) ?? 'unknown',
+      region: 'unknown',
+      id: id.toLowerCase(),
+    }
+  );
 }
 
 /** UDR next hop as a route target: `VirtualAppliance:<ip>` for appliances, else the nextHopType. */
 export function routeTarget(route: ArmRoute): Route['target'] {
   const { nextHopType, nextHopIpAddress } = route.properties;
-  return { kind: 'other', id: nextHopType === 'VirtualAppliance' ? `VirtualAppliance:${nextHopIpAddress ?? ''}` : nextHopType };
+  return {
+    kind: 'other',
+    id: nextHopType === 'VirtualAppliance' ? `VirtualAppliance:${nextHopIpAddress ?? ''}` : nextHopType,
+  };
 }
 
 export function toRouteTable(table: ArmRouteTable, network: NetworkRef): RouteTable {
@@ -91,12 +114,22 @@ export function toRouteTable(table: ArmRouteTable, network: NetworkRef): RouteTa
     id: table.id.toLowerCase(),
     network,
     tags: { ...table.tags },
-    routes: table.properties.routes.map((r) => ({ destination: r.properties.addressPrefix, target: routeTarget(r), origin: 'static' })),
+    routes: table.properties.routes.map((r) => ({
+      destination: r.properties.addressPrefix,
+      target: routeTarget(r),
+      origin: 'static',
+    })),
   };
 }
 
 export function toNetwork(vnet: ArmVnet, routeTables: RouteTable[]): Network {
-  return { ref: vnetRef(vnet), name: vnet.name, cidrs: [...(vnet.properties.addressSpace?.addressPrefixes ?? [])], tags: { ...vnet.tags }, routeTables };
+  return {
+    ref: vnetRef(vnet),
+    name: vnet.name,
+    cidrs: [...(vnet.properties.addressSpace?.addressPrefixes ?? [])],
+    tags: { ...vnet.tags },
+    routeTables,
+  };
 }
 
 /** One observed half and the VNet it sits on. */
@@ -108,7 +141,12 @@ export interface ObservedHalf {
 function halfOptions(half: ArmHalf): PeeringOptions {
   const p = half.properties;
   const options: PeeringOptions = {};
-  for (const key of ['allowVirtualNetworkAccess', 'allowForwardedTraffic', 'allowGatewayTransit', 'useRemoteGateways'] as const) {
+  for (const key of [
+    'allowVirtualNetworkAccess',
+    'allowForwardedTraffic',
+    'allowGatewayTransit',
+    'useRemoteGateways',
+  ] as const) {
     if (p[key] !== undefined) options[key] = p[key];
   }
   return options;
@@ -116,10 +154,14 @@ function halfOptions(half: ArmHalf): PeeringOptions {
 
 function stateOf(halves: ObservedHalf[]): Pick<Peering, 'state' | 'message'> {
   const failed = halves.find((h) => h.half.properties.provisioningState === 'Failed');
-  if (failed) return { state: 'failed', message: `half ${failed.half.name} on ${failed.local.id} has provisioningState Failed` };
+  if (failed)
+    return { state: 'failed', message: `half ${failed.half.name} on ${failed.local.id} has provisioningState Failed` };
   const disconnected = halves.find((h) => h.half.properties.peeringState === 'Disconnected');
   if (disconnected) {
-    return { state: 'failed', message: `half ${disconnected.half.name} on ${disconnected.local.id} is Disconnected: its reciprocal half or remote VNet was deleted; update or re-create it` };
+    return {
+      state: 'failed',
+      message: `half ${disconnected.half.name} on ${disconnected.local.id} is Disconnected: its reciprocal half or remote VNet was deleted; update or re-create it`,
+    };
   }
   if (halves.some((h) => h.half.properties.peeringState === 'Connected')) return { state: 'active' };
   return { state: 'requested' };

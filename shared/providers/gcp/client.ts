@@ -7,7 +7,11 @@ export interface TokenSource {
 }
 
 /** Retry budget for one call: Compute's per-minute quotas refill within seconds, so 5 tries over ~8 s is enough. */
-export interface RetryPolicy { attempts: number; baseMs: number; maxMs: number }
+export interface RetryPolicy {
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+}
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 4_000 };
 
 /** A Compute global operation as the API returns it. */
@@ -55,8 +59,12 @@ export class ComputeClient {
   }
 
   /** Every page of a list; `pick` extracts one page's items. Fails as a whole when any page fails. */
-  async listAll<P extends { nextPageToken?: string }, T>(path: string, pick: (page: P) => T[], deadline?: number,
-    fetchPage: (url: string) => Promise<P> = (url) => this.call<P>('GET', url, undefined, deadline)): Promise<T[]> {
+  async listAll<P extends { nextPageToken?: string }, T>(
+    path: string,
+    pick: (page: P) => T[],
+    deadline?: number,
+    fetchPage: (url: string) => Promise<P> = (url) => this.call<P>('GET', url, undefined, deadline),
+  ): Promise<T[]> {
     const out: T[] = [];
     let token: string | undefined;
     do {
@@ -80,25 +88,46 @@ export class ComputeClient {
   }
 
   /** Every page of a Resource Manager list (`pageToken`/`nextPageToken` as in Compute). */
-  listResourceManager<P extends { nextPageToken?: string }, T>(path: string, pick: (page: P) => T[], deadline?: number): Promise<T[]> {
+  listResourceManager<P extends { nextPageToken?: string }, T>(
+    path: string,
+    pick: (page: P) => T[],
+    deadline?: number,
+  ): Promise<T[]> {
     return this.listAll(`${trim(this.opts.resourceManagerEndpoint)}/${path}`, pick, deadline);
   }
 
   /** Starts a mutating call and waits (until the deadline) for its operation to finish. */
-  async mutate(verb: 'POST' | 'DELETE' | 'PATCH', path: string, body: unknown, deadline: number): Promise<ComputeOperation> {
+  async mutate(
+    verb: 'POST' | 'DELETE' | 'PATCH',
+    path: string,
+    body: unknown,
+    deadline: number,
+  ): Promise<ComputeOperation> {
     const op = await this.call<ComputeOperation>(verb, this.computeUrl(path), body, deadline);
     return this.waitForOperation(path.split('/')[1]!, op, deadline, `${verb} ${path}`);
   }
 
   /** Polls `operations.wait` until DONE; past the deadline the operation is left running and a RetryableError says so. */
-  async waitForOperation(project: string, op: ComputeOperation, deadline: number, what: string): Promise<ComputeOperation> {
+  async waitForOperation(
+    project: string,
+    op: ComputeOperation,
+    deadline: number,
+    what: string,
+  ): Promise<ComputeOperation> {
     let current = op;
     const pending = (): RetryableError =>
-      new RetryableError(`${what}: operation ${current.name} still ${current.status} at the deadline`, { code: 'OPERATION_PENDING' });
+      new RetryableError(`${what}: operation ${current.name} still ${current.status} at the deadline`, {
+        code: 'OPERATION_PENDING',
+      });
     while (current.status !== 'DONE') {
       if (Date.now() >= deadline) throw pending();
       try {
-        current = await this.call<ComputeOperation>('POST', this.computeUrl(`projects/${project}/global/operations/${current.name}/wait`), undefined, deadline);
+        current = await this.call<ComputeOperation>(
+          'POST',
+          this.computeUrl(`projects/${project}/global/operations/${current.name}/wait`),
+          undefined,
+          deadline,
+        );
       } catch (e) {
         // A wait cut short by our own deadline means the operation is still running, not that the call failed.
         if (e instanceof RetryableError && Date.now() >= deadline - 5) throw pending();
@@ -129,20 +158,35 @@ export class ComputeClient {
     }
   }
 
-  private async once<T>(verb: string, url: string, body: unknown, what: string, deadline: number | undefined): Promise<T> {
-    const timeout = Math.max(1, Math.min(this.opts.requestTimeoutMs ?? 30_000, deadline !== undefined ? deadline - Date.now() : Infinity));
+  private async once<T>(
+    verb: string,
+    url: string,
+    body: unknown,
+    what: string,
+    deadline: number | undefined,
+  ): Promise<T> {
+    const timeout = Math.max(
+      1,
+      Math.min(this.opts.requestTimeoutMs ?? 30_000, deadline !== undefined ? deadline - Date.now() : Infinity),
+    );
     let res: Response;
     try {
       res = await fetch(url, {
         method: verb,
-        headers: { ...(await this.opts.auth.headers(url)), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...(await this.opts.auth.headers(url)),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(timeout),
       });
     } catch (e) {
       // Connection resets, DNS hiccups and timeouts are transient by nature.
       const timedOut = e instanceof Error && e.name === 'TimeoutError';
-      throw new RetryableError(`${what}: ${e instanceof Error ? e.message : String(e)}`, { code: timedOut ? 'TIMEOUT' : 'NETWORK', cause: e });
+      throw new RetryableError(`${what}: ${e instanceof Error ? e.message : String(e)}`, {
+        code: timedOut ? 'TIMEOUT' : 'NETWORK',
+        cause: e,
+      });
     }
     const text = await res.text();
     if (!res.ok) throw toPeerkeeperError(parseGoogleError(res.status, text, res.headers.get('retry-after')), what);

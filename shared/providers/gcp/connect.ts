@@ -33,7 +33,10 @@ export function applicationDefaultCredentials(scopes: readonly string[] = SCOPES
           try {
             return Object.fromEntries((await auth.getRequestHeaders(u)).entries());
           } catch (e) {
-            throw new TerminalError(`no Google credentials: ${e instanceof Error ? e.message : String(e)}`, { code: 'NO_CREDENTIALS', cause: e });
+            throw new TerminalError(`no Google credentials: ${e instanceof Error ? e.message : String(e)}`, {
+              code: 'NO_CREDENTIALS',
+              cause: e,
+            });
           }
         };
       }
@@ -51,7 +54,11 @@ export function hasApplicationDefaultCredentials(env: NodeJS.ProcessEnv): boolea
 }
 
 /** Where the adapter sends its calls and how it signs them. */
-export interface GcpConnection { endpoint: string; resourceManagerEndpoint: string; auth: TokenSource }
+export interface GcpConnection {
+  endpoint: string;
+  resourceManagerEndpoint: string;
+  auth: TokenSource;
+}
 
 /**
  * Reads the connection from the environment: PEERKEEPER_GCP_COMPUTE_ENDPOINT (default live Compute),
@@ -62,10 +69,13 @@ export interface GcpConnection { endpoint: string; resourceManagerEndpoint: stri
 export function gcpConnection(env: NodeJS.ProcessEnv): GcpConnection {
   const override = env.PEERKEEPER_GCP_COMPUTE_ENDPOINT;
   const endpoint = override ?? DEFAULT_COMPUTE_ENDPOINT;
-  const resourceManagerEndpoint = env.PEERKEEPER_GCP_RESOURCEMANAGER_ENDPOINT
-    ?? (override ? `${new URL(override).origin}/v1` : DEFAULT_RESOURCE_MANAGER_ENDPOINT);
-  const auth = env.PEERKEEPER_GCP_ACCESS_TOKEN ? staticToken(env.PEERKEEPER_GCP_ACCESS_TOKEN)
-    : override && !hasApplicationDefaultCredentials(env) ? anonymous
+  const resourceManagerEndpoint =
+    env.PEERKEEPER_GCP_RESOURCEMANAGER_ENDPOINT ??
+    (override ? `${new URL(override).origin}/v1` : DEFAULT_RESOURCE_MANAGER_ENDPOINT);
+  const auth = env.PEERKEEPER_GCP_ACCESS_TOKEN
+    ? staticToken(env.PEERKEEPER_GCP_ACCESS_TOKEN)
+    : override && !hasApplicationDefaultCredentials(env)
+      ? anonymous
       : applicationDefaultCredentials();
   return { endpoint, resourceManagerEndpoint, auth };
 }

@@ -12,9 +12,22 @@ import { observeProjects } from './observe';
 import { GcpResourceManagerSource } from './organization';
 
 export { ComputeClient, DEFAULT_RETRY, type RetryPolicy, type TokenSource, type ComputeOperation } from './client';
-export { connectCompute, gcpConnection, anonymous, staticToken, applicationDefaultCredentials, DEFAULT_COMPUTE_ENDPOINT } from './connect';
+export {
+  connectCompute,
+  gcpConnection,
+  anonymous,
+  staticToken,
+  applicationDefaultCredentials,
+  DEFAULT_COMPUTE_ENDPOINT,
+} from './connect';
 export { GCP_PERMISSIONS, allGcpPermissions } from './permissions';
-export { createPubSubPublisher, PubSubRestPublisher, PUBSUB_PERMISSIONS, DEFAULT_PUBSUB_ENDPOINT, type MessagePublisher } from './pubsub';
+export {
+  createPubSubPublisher,
+  PubSubRestPublisher,
+  PUBSUB_PERMISSIONS,
+  DEFAULT_PUBSUB_ENDPOINT,
+  type MessagePublisher,
+} from './pubsub';
 export { GCP_ROUTE_TABLE_ID, MANAGED_PEERING_PREFIX, managedPeeringName, gcpNetworkRef, halfId } from './toModel';
 
 /** Where the adapter looks: explicit projects, and/or every project under folders or organizations (nested folders included). */
@@ -41,14 +54,20 @@ export class GcpPeeringAdapter implements PeeringProvider {
 
   constructor(private readonly opts: GcpAdapterOptions) {
     this.applier = new GcpApplier(opts.client, this.locks, (p) => this.ownsProject(p));
-    const roots = [...new Set([
-      ...(opts.folder ? [normalizeGcpContainer('folders', opts.folder)] : []),
-      ...(opts.organization ? [normalizeGcpContainer('organizations', opts.organization)] : []),
-      ...(opts.selectedContainers ?? []),
-    ])].sort();
+    const roots = [
+      ...new Set([
+        ...(opts.folder ? [normalizeGcpContainer('folders', opts.folder)] : []),
+        ...(opts.organization ? [normalizeGcpContainer('organizations', opts.organization)] : []),
+        ...(opts.selectedContainers ?? []),
+      ]),
+    ].sort();
     // A looked-up project counts only under a selected folder or organization (projects.get answers for any project we may read).
-    this.directory = roots.length === 0 ? undefined
-      : new OrganizationDirectory('gcp', new GcpResourceManagerSource(opts.client, roots), (a) => a.ancestors.some((u) => roots.includes(u.id)));
+    this.directory =
+      roots.length === 0
+        ? undefined
+        : new OrganizationDirectory('gcp', new GcpResourceManagerSource(opts.client, roots), (a) =>
+            a.ancestors.some((u) => roots.includes(u.id)),
+          );
   }
 
   /**
@@ -99,7 +118,8 @@ export class GcpPeeringAdapter implements PeeringProvider {
   private needsDiscovery(action: Action): boolean {
     if (!this.discovered) return true;
     const t = action.target;
-    const projects = 'network' in t ? [t.network.account] : 'requester' in t ? [t.requester.account, t.accepter.account] : [];
+    const projects =
+      'network' in t ? [t.network.account] : 'requester' in t ? [t.requester.account, t.accepter.account] : [];
     const unknown = projects.filter((p) => !this.ownsProject(p) && !this.rediscoveredFor.has(p));
     unknown.forEach((p) => this.rediscoveredFor.add(p));
     return unknown.length > 0;
@@ -122,7 +142,11 @@ export function policyProjects(policy: Policy): string[] {
 }
 
 /** The adapter for a policy, connected as the environment says (see connect.ts). */
-export function createGcpProvider(policy: Policy, env: NodeJS.ProcessEnv = process.env, retry?: RetryPolicy): GcpPeeringAdapter {
+export function createGcpProvider(
+  policy: Policy,
+  env: NodeJS.ProcessEnv = process.env,
+  retry?: RetryPolicy,
+): GcpPeeringAdapter {
   const gcp = policy.providers.gcp;
   return new GcpPeeringAdapter({
     client: connectCompute(env, retry),

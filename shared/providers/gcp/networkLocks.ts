@@ -20,7 +20,9 @@ export class NetworkLocks {
   private async acquire(key: string): Promise<() => void> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;
-    const mine = new Promise<void>((r) => { release = r; });
+    const mine = new Promise<void>((r) => {
+      release = r;
+    });
     const tail = previous.then(() => mine);
     this.tails.set(key, tail);
     await previous;

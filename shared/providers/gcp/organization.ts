@@ -3,8 +3,19 @@ import type { DiscoveredAccount, OrganizationSource } from '../organization-dire
 import type { ComputeClient } from './client';
 import { isNotFound } from './errors';
 
-interface FolderV3 { name: string; displayName?: string; parent?: string; state?: string }
-interface ProjectV3 { name?: string; projectId: string; displayName?: string; parent?: string; state?: string }
+interface FolderV3 {
+  name: string;
+  displayName?: string;
+  parent?: string;
+  state?: string;
+}
+interface ProjectV3 {
+  name?: string;
+  projectId: string;
+  displayName?: string;
+  parent?: string;
+  state?: string;
+}
 
 /** A folder or organization as a chain link: `folders/N` / `organizations/N`, with the display name when known. */
 const unit = (id: string, name?: string): OrganizationUnit => ({ id, ...(name ? { name } : {}) });
@@ -18,7 +29,10 @@ const unit = (id: string, name?: string): OrganizationUnit => ({ id, ...(name ? 
 export class GcpResourceManagerSource implements OrganizationSource {
   private readonly folders = new Map<string, FolderV3>();
 
-  constructor(private readonly client: ComputeClient, private readonly roots: readonly string[]) {}
+  constructor(
+    private readonly client: ComputeClient,
+    private readonly roots: readonly string[],
+  ) {}
 
   async listSelected(): Promise<DiscoveredAccount[]> {
     const found = new Map<string, DiscoveredAccount>();
@@ -28,13 +42,17 @@ export class GcpResourceManagerSource implements OrganizationSource {
         const chain = queue.shift()!;
         const parent = chain.at(-1)!.id;
         const projects = await this.client.listAll<{ projects?: ProjectV3[]; nextPageToken?: string }, ProjectV3>(
-          this.client.resourceManagerV3Url(`projects?parent=${encodeURIComponent(parent)}`), (p) => p.projects ?? []);
+          this.client.resourceManagerV3Url(`projects?parent=${encodeURIComponent(parent)}`),
+          (p) => p.projects ?? [],
+        );
         for (const p of projects) {
           const known = found.get(p.projectId);
           if (!known || known.ancestors.length < chain.length) found.set(p.projectId, discovered(p, chain));
         }
         const children = await this.client.listAll<{ folders?: FolderV3[]; nextPageToken?: string }, FolderV3>(
-          this.client.resourceManagerV3Url(`folders?parent=${encodeURIComponent(parent)}`), (p) => p.folders ?? []);
+          this.client.resourceManagerV3Url(`folders?parent=${encodeURIComponent(parent)}`),
+          (p) => p.folders ?? [],
+        );
         for (const f of children) {
           this.folders.set(f.name, f);
           // A folder being deleted holds no live projects worth governing; its ACTIVE projects still list under it.
@@ -64,9 +82,12 @@ export class GcpResourceManagerSource implements OrganizationSource {
     let at: string | undefined = container;
     // Folders nest at most 10 deep below the organization.
     for (let depth = 0; at !== undefined && depth <= 11; depth++) {
-      if (!at.startsWith('folders/')) { chain.unshift(unit(at)); break; }
+      if (!at.startsWith('folders/')) {
+        chain.unshift(unit(at));
+        break;
+      }
       const cached = this.folders.get(at);
-      const folder: FolderV3 = cached ?? await this.client.getResourceManagerV3<FolderV3>(at);
+      const folder: FolderV3 = cached ?? (await this.client.getResourceManagerV3<FolderV3>(at));
       this.folders.set(at, folder);
       chain.unshift(unit(at, folder.displayName));
       at = folder.parent;
@@ -77,5 +98,11 @@ export class GcpResourceManagerSource implements OrganizationSource {
 
 function discovered(p: ProjectV3, ancestors: OrganizationUnit[]): DiscoveredAccount {
   const state = p.state ?? 'ACTIVE';
-  return { account: p.projectId, ...(p.displayName ? { name: p.displayName } : {}), active: state === 'ACTIVE', state, ancestors };
+  return {
+    account: p.projectId,
+    ...(p.displayName ? { name: p.displayName } : {}),
+    active: state === 'ACTIVE',
+    state,
+    ancestors,
+  };
 }

@@ -2,7 +2,9 @@ import { OUTCOME_SOURCE, type OutcomeEvent, type OutcomePublisher } from '../../
 import type { MessagePublisher } from './pubsub';
 
 /** Where delivery problems are reported. */
-export interface OutcomeLog { warn(message: string, extra?: Record<string, unknown>): void }
+export interface OutcomeLog {
+  warn(message: string, extra?: Record<string, unknown>): void;
+}
 
 /**
  * Publishes outcomes to a Pub/Sub topic: the message is the outcome's detail; attributes carry what
@@ -23,7 +25,11 @@ export class PubSubOutcomePublisher implements OutcomePublisher {
         const published = await this.options.publisher.publish(this.options.topic, messages);
         return { published, failed: messages.length - published };
       } catch (error) {
-        this.options.log?.warn('Pub/Sub outcome publish failed', { attempt, error: error instanceof Error ? error.message : String(error), count: messages.length });
+        this.options.log?.warn('Pub/Sub outcome publish failed', {
+          attempt,
+          error: error instanceof Error ? error.message : String(error),
+          count: messages.length,
+        });
       }
     }
     return { published: 0, failed: messages.length };

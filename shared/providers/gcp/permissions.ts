@@ -10,14 +10,32 @@ const WAIT = 'compute.globalOperations.get';
 export const GCP_PERMISSIONS = {
   observe: ['compute.networks.list', 'compute.subnetworks.list', 'compute.routes.list', 'resourcemanager.projects.get'],
   /** Resource Manager v3: folders?parent= and folders.get walk nested folders; projects?parent= and projects.get find projects. */
-  partitions: ['resourcemanager.folders.get', 'resourcemanager.folders.list', 'resourcemanager.projects.get', 'resourcemanager.projects.list'],
+  partitions: [
+    'resourcemanager.folders.get',
+    'resourcemanager.folders.list',
+    'resourcemanager.projects.get',
+    'resourcemanager.projects.list',
+  ],
   'create-peering': ['compute.networks.get', 'compute.networks.addPeering', WAIT],
   'accept-peering': ['compute.networks.get', 'compute.networks.addPeering', WAIT],
   'reject-peering': [],
   'delete-peering': ['compute.networks.get', 'compute.networks.removePeering', WAIT],
   'update-peering': ['compute.networks.get', 'compute.networks.updatePeering', WAIT],
-  'create-route': ['compute.networks.get', 'compute.routes.list', 'compute.routes.create', 'compute.networks.updatePolicy', WAIT],
-  'replace-route': ['compute.networks.get', 'compute.routes.list', 'compute.routes.create', 'compute.routes.delete', 'compute.networks.updatePolicy', WAIT],
+  'create-route': [
+    'compute.networks.get',
+    'compute.routes.list',
+    'compute.routes.create',
+    'compute.networks.updatePolicy',
+    WAIT,
+  ],
+  'replace-route': [
+    'compute.networks.get',
+    'compute.routes.list',
+    'compute.routes.create',
+    'compute.routes.delete',
+    'compute.networks.updatePolicy',
+    WAIT,
+  ],
   'delete-route': ['compute.routes.list', 'compute.routes.delete', WAIT],
 } as const satisfies PermissionTable;
 

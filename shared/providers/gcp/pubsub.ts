@@ -22,24 +22,40 @@ export const PUBSUB_PERMISSIONS = ['pubsub.topics.publish'] as const;
 export class PubSubRestPublisher implements MessagePublisher {
   constructor(private readonly opts: { endpoint?: string; auth: TokenSource; fetch?: typeof fetch }) {}
 
-  async publish(topic: string, messages: readonly { data: unknown; attributes?: Record<string, string> }[]): Promise<number> {
+  async publish(
+    topic: string,
+    messages: readonly { data: unknown; attributes?: Record<string, string> }[],
+  ): Promise<number> {
     const base = (this.opts.endpoint ?? DEFAULT_PUBSUB_ENDPOINT).replace(/\/+$/, '');
     const url = `${base}/${topic}:publish`;
     const send = this.opts.fetch ?? globalThis.fetch;
     let published = 0;
     for (let i = 0; i < messages.length; i += BATCH) {
-      const body = { messages: messages.slice(i, i + BATCH).map((m) => ({
-        data: Buffer.from(JSON.stringify(m.data)).toString('base64'), ...(m.attributes ? { attributes: m.attributes } : {}) })) };
+      const body = {
+        messages: messages.slice(i, i + BATCH).map((m) => ({
+          data: Buffer.from(JSON.stringify(m.data)).toString('base64'),
+          ...(m.attributes ? { attributes: m.attributes } : {}),
+        })),
+      };
       let res: Response;
       try {
-        res = await send(url, { method: 'POST', headers: { ...(await this.opts.auth.headers(url)), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        res = await send(url, {
+          method: 'POST',
+          headers: { ...(await this.opts.auth.headers(url)), 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       } catch (e) {
-        throw new RetryableError(`Pub/Sub publish to ${topic}: ${e instanceof Error ? e.message : String(e)}`, { code: 'NETWORK', cause: e });
+        throw new RetryableError(`Pub/Sub publish to ${topic}: ${e instanceof Error ? e.message : String(e)}`, {
+          code: 'NETWORK',
+          cause: e,
+        });
       }
       const text = await res.text();
       if (!res.ok) {
         const message = `Pub/Sub publish to ${topic}: HTTP ${res.status} ${text.slice(0, 200)}`;
-        throw res.status === 429 || res.status >= 500 ? new RetryableError(message, { code: String(res.status) }) : new TerminalError(message, { code: String(res.status) });
+        throw res.status === 429 || res.status >= 500
+          ? new RetryableError(message, { code: String(res.status) })
+          : new TerminalError(message, { code: String(res.status) });
       }
       published += ((JSON.parse(text || '{}') as { messageIds?: string[] }).messageIds ?? []).length;
     }
@@ -52,7 +68,10 @@ export class PubSubRestPublisher implements MessagePublisher {
  * else PEERKEEPER_PUBSUB_ENDPOINT or live Pub/Sub with Application Default Credentials (pubsub scope).
  */
 export function createPubSubPublisher(env: NodeJS.ProcessEnv): PubSubRestPublisher {
-  if (env.PUBSUB_EMULATOR_HOST) return new PubSubRestPublisher({ endpoint: `http://${env.PUBSUB_EMULATOR_HOST}/v1`, auth: anonymous });
-  return new PubSubRestPublisher({ endpoint: env.PEERKEEPER_PUBSUB_ENDPOINT ?? DEFAULT_PUBSUB_ENDPOINT,
-    auth: applicationDefaultCredentials(['https://www.googleapis.com/auth/pubsub']) });
+  if (env.PUBSUB_EMULATOR_HOST)
+    return new PubSubRestPublisher({ endpoint: `http://${env.PUBSUB_EMULATOR_HOST}/v1`, auth: anonymous });
+  return new PubSubRestPublisher({
+    endpoint: env.PEERKEEPER_PUBSUB_ENDPOINT ?? DEFAULT_PUBSUB_ENDPOINT,
+    auth: applicationDefaultCredentials(['https://www.googleapis.com/auth/pubsub']),
+  });
 }

@@ -14,7 +14,9 @@ export class SecretManagerSource implements SecretSource {
   private readonly fetch: typeof fetch;
   private readonly endpoint: string;
 
-  constructor(private readonly options: { tokens: TokenSource; project?: string; endpoint?: string; fetch?: typeof fetch }) {
+  constructor(
+    private readonly options: { tokens: TokenSource; project?: string; endpoint?: string; fetch?: typeof fetch },
+  ) {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.endpoint = (options.endpoint ?? DEFAULT_SECRET_MANAGER_ENDPOINT).replace(/\/$/, '');
   }
@@ -33,6 +35,8 @@ export class SecretManagerSource implements SecretSource {
     if (res.status === 429 || res.status >= 500) throw new RetryableError(`reading secret ${path}: HTTP ${res.status}`);
     if (!res.ok) throw new TerminalError(`reading secret ${path}: HTTP ${res.status}`, { code: String(res.status) });
     const body = (await res.json()) as { payload?: { data?: unknown } };
-    return typeof body.payload?.data === 'string' ? Buffer.from(body.payload.data, 'base64').toString('utf8') : undefined;
+    return typeof body.payload?.data === 'string'
+      ? Buffer.from(body.payload.data, 'base64').toString('utf8')
+      : undefined;
   }
 }

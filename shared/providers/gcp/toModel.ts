@@ -1,4 +1,12 @@
-import { MANAGED_TAG, networkKey, type Network, type NetworkRef, type Peering, type PeeringState, type Route } from '../../model';
+import {
+  MANAGED_TAG,
+  networkKey,
+  type Network,
+  type NetworkRef,
+  type Peering,
+  type PeeringState,
+  type Route,
+} from '../../model';
 
 /** The fields of a Compute network peering (one half) that peerkeeper reads (Compute v1 `NetworkPeering`). */
 export interface GcpPeeringJson {
@@ -20,8 +28,12 @@ export interface GcpPeeringJson {
   };
 }
 /** Compute's `NetworkPeeringConnectionStatusConsensusState.deleteStatus`. */
-export type ConsensusDeleteStatus = 'DELETE_ACKNOWLEDGED' | 'LOCAL_DELETE_REQUESTED' | 'PEER_DELETE_REQUESTED' | 'DELETE_STATUS_UNSPECIFIED';
-export interface GcpNetworkJson { name: string; peerings?: GcpPeeringJson[] }
+export type ConsensusDeleteStatus =
+  'DELETE_ACKNOWLEDGED' | 'LOCAL_DELETE_REQUESTED' | 'PEER_DELETE_REQUESTED' | 'DELETE_STATUS_UNSPECIFIED';
+export interface GcpNetworkJson {
+  name: string;
+  peerings?: GcpPeeringJson[];
+}
 export interface GcpSubnetworkJson {
   network: string;
   ipCidrRange?: string;
@@ -87,7 +99,11 @@ export function managedPeeringName(peer: NetworkRef): string {
 }
 
 /** One half as observed, with both ends resolved. */
-export interface PeeringHalfView { owner: NetworkRef; peer: NetworkRef; json: GcpPeeringJson }
+export interface PeeringHalfView {
+  owner: NetworkRef;
+  peer: NetworkRef;
+  json: GcpPeeringJson;
+}
 
 /** The halves on a project's networks. */
 export function halvesOf(project: string, networks: readonly GcpNetworkJson[]): PeeringHalfView[] {
@@ -95,7 +111,8 @@ export function halvesOf(project: string, networks: readonly GcpNetworkJson[]): 
   for (const n of networks) {
     for (const p of n.peerings ?? []) {
       const peer = parseNetworkUrl(p.network);
-      if (peer) out.push({ owner: gcpNetworkRef(project, n.name), peer: gcpNetworkRef(peer.project, peer.network), json: p });
+      if (peer)
+        out.push({ owner: gcpNetworkRef(project, n.name), peer: gcpNetworkRef(peer.project, peer.network), json: p });
     }
   }
   return out;
@@ -121,10 +138,17 @@ export function toPeerings(halves: readonly PeeringHalfView[]): Peering[] {
   for (const list of pairs.values()) {
     const sorted = [...list].sort((a, b) => (label(a.owner) < label(b.owner) ? -1 : 1));
     const requester = sorted[0]!;
-    const state: PeeringState = sorted.length === 2 ? (sorted.every((h) => h.json.state === 'ACTIVE') ? 'active' : 'requested') : halfState(requester);
+    const state: PeeringState =
+      sorted.length === 2
+        ? sorted.every((h) => h.json.state === 'ACTIVE')
+          ? 'active'
+          : 'requested'
+        : halfState(requester);
     const managed = sorted.some((h) => h.json.name.startsWith(MANAGED_PEERING_PREFIX));
     const consensus = sorted.find((h) => strategyOf(h.json) === 'CONSENSUS');
-    const message = [requester.json.stateDetails, consensus ? consensusNote(consensus) : undefined].filter((m) => m !== undefined).join('; ');
+    const message = [requester.json.stateDetails, consensus ? consensusNote(consensus) : undefined]
+      .filter((m) => m !== undefined)
+      .join('; ');
     out.push({
       id: halfId(requester.owner, requester.json.name),
       cloud: 'gcp',
@@ -147,7 +171,9 @@ export function toPeerings(halves: readonly PeeringHalfView[]): Peering[] {
 
 /** A half's update strategy; UNSPECIFIED and absent mean INDEPENDENT (Compute v1 reference). */
 export function strategyOf(half: GcpPeeringJson): 'INDEPENDENT' | 'CONSENSUS' {
-  return half.updateStrategy === 'CONSENSUS' || half.connectionStatus?.updateStrategy === 'CONSENSUS' ? 'CONSENSUS' : 'INDEPENDENT';
+  return half.updateStrategy === 'CONSENSUS' || half.connectionStatus?.updateStrategy === 'CONSENSUS'
+    ? 'CONSENSUS'
+    : 'INDEPENDENT';
 }
 
 /** Where a CONSENSUS half's removal stands; absent = nobody asked yet. */
@@ -179,7 +205,11 @@ export function nextHopId(r: GcpRouteJson): string {
  * internal use there and is not read.
  */
 export function subnetRanges(s: GcpSubnetworkJson): string[] {
-  const v6 = [...new Set([s.internalIpv6Prefix, s.externalIpv6Prefix].filter((p): p is string => typeof p === 'string' && p !== ''))];
+  const v6 = [
+    ...new Set(
+      [s.internalIpv6Prefix, s.externalIpv6Prefix].filter((p): p is string => typeof p === 'string' && p !== ''),
+    ),
+  ];
   return [...(s.ipCidrRange ? [s.ipCidrRange] : []), ...(s.secondaryIpRanges ?? []).map((r) => r.ipCidrRange), ...v6];
 }
 
@@ -187,16 +217,35 @@ export function subnetRanges(s: GcpSubnetworkJson): string[] {
  * A network in the model. Its static routes form one RouteTable `routes` (main); routes with a
  * nextHopPeering are the ones the peering exchanges (origin propagated, target the Peering).
  */
-export function toNetwork(project: string, net: GcpNetworkJson, subnets: readonly GcpSubnetworkJson[], routes: readonly GcpRouteJson[],
-  peeringIdOf: (owner: NetworkRef, halfName: string) => string): Network {
+export function toNetwork(
+  project: string,
+  net: GcpNetworkJson,
+  subnets: readonly GcpSubnetworkJson[],
+  routes: readonly GcpRouteJson[],
+  peeringIdOf: (owner: NetworkRef, halfName: string) => string,
+): Network {
   const ref = gcpNetworkRef(project, net.name);
   const mine = (url: string): boolean => {
     const p = parseNetworkUrl(url);
     return p !== undefined && p.project === project && p.network === net.name;
   };
   const cidrs = [...new Set(subnets.filter((s) => mine(s.network)).flatMap(subnetRanges))];
-  const modelRoutes: Route[] = routes.filter((r) => mine(r.network)).map((r) => (r.nextHopPeering
-    ? { destination: r.destRange, target: { kind: 'peering', peeringId: peeringIdOf(ref, r.nextHopPeering) }, origin: 'propagated' }
-    : { destination: r.destRange, target: { kind: 'other', id: nextHopId(r) }, origin: 'static' }));
-  return { ref, name: net.name, cidrs, tags: {}, routeTables: [{ id: GCP_ROUTE_TABLE_ID, network: ref, main: true, tags: {}, routes: modelRoutes }] };
+  const modelRoutes: Route[] = routes
+    .filter((r) => mine(r.network))
+    .map((r) =>
+      r.nextHopPeering
+        ? {
+            destination: r.destRange,
+            target: { kind: 'peering', peeringId: peeringIdOf(ref, r.nextHopPeering) },
+            origin: 'propagated',
+          }
+        : { destination: r.destRange, target: { kind: 'other', id: nextHopId(r) }, origin: 'static' },
+    );
+  return {
+    ref,
+    name: net.name,
+    cidrs,
+    tags: {},
+    routeTables: [{ id: GCP_ROUTE_TABLE_ID, network: ref, main: true, tags: {}, routes: modelRoutes }],
+  };
 }

@@ -24,7 +24,10 @@ export class MemoryCloud {
   reads = 0;
   private sequence = 0;
 
-  constructor(estate: Pick<Estate, 'networks' | 'peerings' | 'accounts'>, public now: () => Date = () => new Date()) {
+  constructor(
+    estate: Pick<Estate, 'networks' | 'peerings' | 'accounts'>,
+    public now: () => Date = () => new Date(),
+  ) {
     const copy = structuredClone(estate);
     for (const n of copy.networks) this.networks.set(networkKey(n.ref), n);
     for (const p of copy.peerings) this.peerings.set(`${p.cloud}:${p.id}`, p);
@@ -65,16 +68,24 @@ export class MemoryCloud {
       if (list) list.push(p.region);
       else regionsOf.set(key, [p.region]);
     }
-    const inPartition = (n: Network) => regionsOf.get(`${n.ref.cloud}:${n.ref.account}`)?.some((r) => !r || r === n.ref.region) === true;
+    const inPartition = (n: Network) =>
+      regionsOf.get(`${n.ref.cloud}:${n.ref.account}`)?.some((r) => !r || r === n.ref.region) === true;
     for (const p of partitions) {
       if (!this.faults.failObserve.has(`${p.cloud}:${p.account}`)) continue;
       gaps.push(`${p.cloud}:${p.account}${p.region ? `:${p.region}` : ''}: list failed (injected fault)`);
-      unread.push({ cloud: p.cloud, account: p.account, ...(p.region ? { region: p.region } : {}), reason: 'list failed (injected fault)' });
+      unread.push({
+        cloud: p.cloud,
+        account: p.account,
+        ...(p.region ? { region: p.region } : {}),
+        reason: 'list failed (injected fault)',
+      });
     }
     const failed = (n: Network) => this.faults.failObserve.has(`${n.ref.cloud}:${n.ref.account}`);
     const networks = [...this.networks.values()].filter((n) => inPartition(n) && !failed(n));
     const keys = new Set(networks.map((n) => networkKey(n.ref)));
-    const peerings = [...this.peerings.values()].filter((p) => keys.has(networkKey(p.requester)) || keys.has(networkKey(p.accepter)));
+    const peerings = [...this.peerings.values()].filter(
+      (p) => keys.has(networkKey(p.requester)) || keys.has(networkKey(p.accepter)),
+    );
     const accounts = this.accounts.filter((a) => regionsOf.has(`${a.cloud}:${a.account}`));
     return structuredClone({ complete: gaps.length === 0, gaps, unread, accounts, networks, peerings });
   }
@@ -82,8 +93,13 @@ export class MemoryCloud {
   /** The whole estate as a snapshot. */
   snapshot(): Estate {
     return structuredClone({
-      version: 1 as const, observedAt: this.now().toISOString(), complete: true, gaps: [], accounts: this.accounts,
-      networks: [...this.networks.values()], peerings: [...this.peerings.values()],
+      version: 1 as const,
+      observedAt: this.now().toISOString(),
+      complete: true,
+      gaps: [],
+      accounts: this.accounts,
+      networks: [...this.networks.values()],
+      peerings: [...this.peerings.values()],
     });
   }
 

@@ -1,4 +1,14 @@
-import type { Action, ActionOf, Cloud, Network, Observation, Peering, PeeringHandle, PlannedRouteTarget, Route } from '../../model';
+import type {
+  Action,
+  ActionOf,
+  Cloud,
+  Network,
+  Observation,
+  Peering,
+  PeeringHandle,
+  PlannedRouteTarget,
+  Route,
+} from '../../model';
 import { networkKey } from '../../model';
 import { findFirstOverlap, tryParseCidr } from '../../cidr';
 import { ConvergedError, StaleActionError, TerminalError } from '../../errors';
@@ -14,7 +24,10 @@ const sameDest = (a: string, b: string) => (tryParseCidr(a)?.text ?? a) === (try
  * whose second half is the "accept", and refuse overlapping ranges outright.
  */
 export class MemoryProvider implements PeeringProvider {
-  constructor(readonly cloud: Cloud, private readonly memory: MemoryCloud) {}
+  constructor(
+    readonly cloud: Cloud,
+    private readonly memory: MemoryCloud,
+  ) {}
 
   async observe(partitions: readonly Partition[]): Promise<Observation> {
     return this.memory.observe(partitions.filter((p) => p.cloud === this.cloud));
@@ -22,14 +35,24 @@ export class MemoryProvider implements PeeringProvider {
 
   async apply(action: Action, ctx: ApplyContext): Promise<ApplyOutcome> {
     switch (action.action) {
-      case 'create-peering': return this.createPeering(action);
-      case 'accept-peering': return this.acceptPeering(action, ctx);
-      case 'reject-peering': return this.transition(this.find(action.target, ctx), 'rejected');
-      case 'delete-peering': return this.deletePeering(action);
-      case 'update-peering': return this.updatePeering(action, ctx);
-      case 'create-route': case 'replace-route': return this.putRoute(action, ctx);
-      case 'delete-route': return this.deleteRoute(action);
-      case 'request-approval': case 'report': return { status: 'skipped', detail: 'not a cloud call' };
+      case 'create-peering':
+        return this.createPeering(action);
+      case 'accept-peering':
+        return this.acceptPeering(action, ctx);
+      case 'reject-peering':
+        return this.transition(this.find(action.target, ctx), 'rejected');
+      case 'delete-peering':
+        return this.deletePeering(action);
+      case 'update-peering':
+        return this.updatePeering(action, ctx);
+      case 'create-route':
+      case 'replace-route':
+        return this.putRoute(action, ctx);
+      case 'delete-route':
+        return this.deleteRoute(action);
+      case 'request-approval':
+      case 'report':
+        return { status: 'skipped', detail: 'not a cloud call' };
     }
   }
 
@@ -60,21 +83,40 @@ export class MemoryProvider implements PeeringProvider {
   private createPeering(action: ActionOf<'create-peering'>): ApplyOutcome {
     const { requester, accepter } = action.target;
     const req = this.network(networkKey(requester));
-    if (!req) throw new TerminalError(`requester network ${networkKey(requester)} does not exist`, { code: 'InvalidVpcID.NotFound' });
+    if (!req)
+      throw new TerminalError(`requester network ${networkKey(requester)} does not exist`, {
+        code: 'InvalidVpcID.NotFound',
+      });
     const acc = this.network(networkKey(accepter));
-    const live = [...this.memory.peerings.values()].find((p) => (p.state === 'active' || p.state === 'requested')
-      && [networkKey(p.requester), networkKey(p.accepter)].sort().join('|') === [networkKey(requester), networkKey(accepter)].sort().join('|'));
+    const live = [...this.memory.peerings.values()].find(
+      (p) =>
+        (p.state === 'active' || p.state === 'requested') &&
+        [networkKey(p.requester), networkKey(p.accepter)].sort().join('|') ===
+          [networkKey(requester), networkKey(accepter)].sort().join('|'),
+    );
     if (live) return { status: 'converged', peeringId: live.id, detail: `peering ${live.id} already exists` };
     const overlap = acc ? findFirstOverlap(req.cidrs, acc.cidrs) : undefined;
-    if (overlap && this.cloud !== 'aws') throw new TerminalError(`address spaces overlap: ${overlap[0]} and ${overlap[1]}`, { code: this.cloud === 'azure' ? 'VnetAddressSpacesOverlap' : 'PEERING_RANGE_OVERLAP' });
+    if (overlap && this.cloud !== 'aws')
+      throw new TerminalError(`address spaces overlap: ${overlap[0]} and ${overlap[1]}`, {
+        code: this.cloud === 'azure' ? 'VnetAddressSpacesOverlap' : 'PEERING_RANGE_OVERLAP',
+      });
     this.memory.write();
     const now = this.memory.now();
-    const id = this.cloud === 'aws' ? this.memory.nextId('pcx-')
-      : this.cloud === 'azure' ? `${requester.id}/virtualNetworkPeerings/peerkeeper-${accepter.id.split('/').pop()}`
-      : `projects/${requester.account}/global/networks/${requester.id}/peerings/peerkeeper-${accepter.account}-${accepter.id}`;
+    const id =
+      this.cloud === 'aws'
+        ? this.memory.nextId('pcx-')
+        : this.cloud === 'azure'
+          ? `${requester.id}/virtualNetworkPeerings/peerkeeper-${accepter.id.split('/').pop()}`
+          : `projects/${requester.account}/global/networks/${requester.id}/peerings/peerkeeper-${accepter.account}-${accepter.id}`;
     this.memory.peerings.set(`${this.cloud}:${id}`, {
-      id, cloud: this.cloud, requester, accepter, options: action.after.options, tags: action.after.tags,
-      requesterCidrs: req.cidrs, ...(acc ? { accepterCidrs: acc.cidrs } : {}),
+      id,
+      cloud: this.cloud,
+      requester,
+      accepter,
+      options: action.after.options,
+      tags: action.after.tags,
+      requesterCidrs: req.cidrs,
+      ...(acc ? { accepterCidrs: acc.cidrs } : {}),
       // AWS fails an overlapping request at once; a pending one expires after 7 days.
       state: overlap ? 'failed' : 'requested',
       ...(overlap ? { message: `overlapping CIDRs ${overlap[0]} and ${overlap[1]}` } : {}),
@@ -92,9 +134,19 @@ export class MemoryProvider implements PeeringProvider {
       throw new StaleActionError(`peering ${p.id} expired at ${p.expiresAt}`);
     }
     const acc = this.network(networkKey(p.accepter));
-    if (!acc) throw new TerminalError(`accepter network ${networkKey(p.accepter)} is not ours`, { code: 'OperationNotPermitted' });
-    const active = [...this.memory.peerings.values()].filter((x) => x.state === 'active' && (networkKey(x.accepter) === networkKey(p.accepter) || networkKey(x.requester) === networkKey(p.accepter)));
-    if (active.length >= CLOUD_LIMITS[this.cloud].peeringsPerNetwork) throw new TerminalError(`peering limit reached for ${networkKey(p.accepter)}`, { code: 'VpcPeeringConnectionLimitExceeded' });
+    if (!acc)
+      throw new TerminalError(`accepter network ${networkKey(p.accepter)} is not ours`, {
+        code: 'OperationNotPermitted',
+      });
+    const active = [...this.memory.peerings.values()].filter(
+      (x) =>
+        x.state === 'active' &&
+        (networkKey(x.accepter) === networkKey(p.accepter) || networkKey(x.requester) === networkKey(p.accepter)),
+    );
+    if (active.length >= CLOUD_LIMITS[this.cloud].peeringsPerNetwork)
+      throw new TerminalError(`peering limit reached for ${networkKey(p.accepter)}`, {
+        code: 'VpcPeeringConnectionLimitExceeded',
+      });
     this.memory.write();
     p.state = 'active';
     p.accepterCidrs = acc.cidrs;
@@ -138,14 +190,22 @@ export class MemoryProvider implements PeeringProvider {
   private putRoute(action: ActionOf<'create-route'> | ActionOf<'replace-route'>, ctx: ApplyContext): ApplyOutcome {
     const { network, routeTableId, destination } = action.target;
     const table = this.memory.table(networkKey(network), routeTableId);
-    if (!table) throw new TerminalError(`route table ${routeTableId} does not exist`, { code: 'InvalidRouteTableID.NotFound' });
+    if (!table)
+      throw new TerminalError(`route table ${routeTableId} does not exist`, { code: 'InvalidRouteTableID.NotFound' });
     const target = this.routeTarget(action.after, ctx);
     const existing = table.routes.find((r) => sameDest(r.destination, destination));
     const same = existing && JSON.stringify(existing.target) === JSON.stringify(target);
     if (same) return { status: 'converged' };
-    if (existing && action.action === 'create-route') throw new StaleActionError(`route ${destination} appeared in ${routeTableId} since the plan`);
-    if (action.action === 'replace-route' && existing && JSON.stringify(existing.target) !== JSON.stringify(action.before.target)) throw new StaleActionError(`route ${destination} in ${routeTableId} changed since the plan`);
-    if (!existing && table.routes.length >= CLOUD_LIMITS[this.cloud].routesPerTable) throw new TerminalError(`route table ${routeTableId} is full`, { code: 'RouteLimitExceeded' });
+    if (existing && action.action === 'create-route')
+      throw new StaleActionError(`route ${destination} appeared in ${routeTableId} since the plan`);
+    if (
+      action.action === 'replace-route' &&
+      existing &&
+      JSON.stringify(existing.target) !== JSON.stringify(action.before.target)
+    )
+      throw new StaleActionError(`route ${destination} in ${routeTableId} changed since the plan`);
+    if (!existing && table.routes.length >= CLOUD_LIMITS[this.cloud].routesPerTable)
+      throw new TerminalError(`route table ${routeTableId} is full`, { code: 'RouteLimitExceeded' });
     this.memory.write();
     const route: Route = { destination, target, origin: 'static' };
     if (existing) Object.assign(existing, route);
@@ -159,7 +219,8 @@ export class MemoryProvider implements PeeringProvider {
     const table = this.memory.table(networkKey(network), routeTableId);
     const i = table ? table.routes.findIndex((r) => sameDest(r.destination, destination)) : -1;
     if (!table || i < 0) throw new ConvergedError(`route ${destination} is already gone`);
-    if (JSON.stringify(table.routes[i]!.target) !== JSON.stringify(action.before.target)) throw new StaleActionError(`route ${destination} in ${routeTableId} changed since the plan`);
+    if (JSON.stringify(table.routes[i]!.target) !== JSON.stringify(action.before.target))
+      throw new StaleActionError(`route ${destination} in ${routeTableId} changed since the plan`);
     this.memory.write();
     table.routes.splice(i, 1);
     return { status: 'done' };
@@ -168,5 +229,9 @@ export class MemoryProvider implements PeeringProvider {
 
 /** One provider per cloud over the same in-memory estate. */
 export function memoryProviders(memory: MemoryCloud): Record<Cloud, MemoryProvider> {
-  return { aws: new MemoryProvider('aws', memory), azure: new MemoryProvider('azure', memory), gcp: new MemoryProvider('gcp', memory) };
+  return {
+    aws: new MemoryProvider('aws', memory),
+    azure: new MemoryProvider('azure', memory),
+    gcp: new MemoryProvider('gcp', memory),
+  };
 }

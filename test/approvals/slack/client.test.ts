@@ -25,7 +25,11 @@ describe('SlackClient', () => {
   });
 
   it('answers through response_url without the token', async () => {
-    await client.respond(`${slack.baseUrl}/respond/T1/1/x`, { text: 'already decided', response_type: 'ephemeral', replace_original: false });
+    await client.respond(`${slack.baseUrl}/respond/T1/1/x`, {
+      text: 'already decided',
+      response_type: 'ephemeral',
+      replace_original: false,
+    });
     const call = slack.callsTo('/respond/T1/1/x').at(-1)!;
     expect(call.authorization).toBeUndefined();
     expect(call.body).toEqual({ text: 'already decided', response_type: 'ephemeral', replace_original: false });
@@ -36,12 +40,39 @@ describe('SlackClient', () => {
     expect(await client.usergroupMembers('S0NETOPS')).toEqual(['U1', 'U2']);
   });
 
-  const failures: { reason: string; status: number; body: unknown; headers?: Record<string, string>; want: { type: typeof RetryableError | typeof TerminalError; code: string; retryAfterMs?: number } }[] = [
-    { reason: 'HTTP 429 is retryable after Retry-After seconds', status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '7' }, want: { type: RetryableError, code: 'ratelimited', retryAfterMs: 7000 } },
+  const failures: {
+    reason: string;
+    status: number;
+    body: unknown;
+    headers?: Record<string, string>;
+    want: { type: typeof RetryableError | typeof TerminalError; code: string; retryAfterMs?: number };
+  }[] = [
+    {
+      reason: 'HTTP 429 is retryable after Retry-After seconds',
+      status: 429,
+      body: { ok: false, error: 'ratelimited' },
+      headers: { 'retry-after': '7' },
+      want: { type: RetryableError, code: 'ratelimited', retryAfterMs: 7000 },
+    },
     { reason: 'a 5xx is retryable', status: 503, body: {}, want: { type: RetryableError, code: '503' } },
-    { reason: 'ok:false internal_error is retryable', status: 200, body: { ok: false, error: 'internal_error' }, want: { type: RetryableError, code: 'internal_error' } },
-    { reason: 'a bad channel will not get better', status: 200, body: { ok: false, error: 'channel_not_found' }, want: { type: TerminalError, code: 'channel_not_found' } },
-    { reason: 'a revoked token will not get better', status: 200, body: { ok: false, error: 'invalid_auth' }, want: { type: TerminalError, code: 'invalid_auth' } },
+    {
+      reason: 'ok:false internal_error is retryable',
+      status: 200,
+      body: { ok: false, error: 'internal_error' },
+      want: { type: RetryableError, code: 'internal_error' },
+    },
+    {
+      reason: 'a bad channel will not get better',
+      status: 200,
+      body: { ok: false, error: 'channel_not_found' },
+      want: { type: TerminalError, code: 'channel_not_found' },
+    },
+    {
+      reason: 'a revoked token will not get better',
+      status: 200,
+      body: { ok: false, error: 'invalid_auth' },
+      want: { type: TerminalError, code: 'invalid_auth' },
+    },
   ];
   it.each(failures)('$reason', async ({ status, body, headers, want }) => {
     slack.failNext('/api/chat.update', status, body, headers);

@@ -14,11 +14,23 @@ const now = new Date('2024-05-01T10:05:00.000Z');
 
 function signed(rawBody: string, at = now, secret = SECRET) {
   const ts = Math.floor(at.getTime() / 1000);
-  return { rawBody, headers: { 'X-Slack-Request-Timestamp': String(ts), 'X-Slack-Signature': `v0=${createHmac('sha256', secret).update(`v0:${ts}:${rawBody}`).digest('hex')}` } };
+  return {
+    rawBody,
+    headers: {
+      'X-Slack-Request-Timestamp': String(ts),
+      'X-Slack-Signature': `v0=${createHmac('sha256', secret).update(`v0:${ts}:${rawBody}`).digest('hex')}`,
+    },
+  };
 }
 
 function slash(text: string, user = 'U0APPROVE1'): string {
-  return new URLSearchParams({ command: '/peerkeeper', text, user_id: user, user_name: 'alice', channel_id: 'C0APPROVALS' }).toString();
+  return new URLSearchParams({
+    command: '/peerkeeper',
+    text,
+    user_id: user,
+    user_name: 'alice',
+    channel_id: 'C0APPROVALS',
+  }).toString();
 }
 
 describe('handleSlackRequest', () => {
@@ -32,9 +44,20 @@ describe('handleSlackRequest', () => {
 
   async function setup() {
     const store = new MemoryApprovalStore();
-    const notifier = new SlackNotifier({ client: new SlackClient({ token: 'xoxb-endpoint', baseUrl: `${slack.baseUrl}/api` }), channel: 'C0APPROVALS' });
-    const service = new ApprovalService({ store, audit: new MemoryAuditLog(), notifier, approvers: ['U0APPROVE1', 'W111'] });
-    const { record } = await service.request({ ...sampleRecord('pcx-endpoint'), expiresAt: '2024-05-04T10:00:00.000Z' }, new Date('2024-05-01T10:00:00.000Z'));
+    const notifier = new SlackNotifier({
+      client: new SlackClient({ token: 'xoxb-endpoint', baseUrl: `${slack.baseUrl}/api` }),
+      channel: 'C0APPROVALS',
+    });
+    const service = new ApprovalService({
+      store,
+      audit: new MemoryAuditLog(),
+      notifier,
+      approvers: ['U0APPROVE1', 'W111'],
+    });
+    const { record } = await service.request(
+      { ...sampleRecord('pcx-endpoint'), expiresAt: '2024-05-04T10:00:00.000Z' },
+      new Date('2024-05-01T10:00:00.000Z'),
+    );
     const logged: string[] = [];
     const deps = { signingSecret: SECRET, service, notifier, now, log: (l: string) => logged.push(l) };
     return { store, service, record, deps, logged };
@@ -55,16 +78,32 @@ describe('handleSlackRequest', () => {
     const { record, deps } = await setup();
     await handleSlackRequest(signed(peerkeeperClick(REJECT_ACTION_ID, record.id)), deps);
     const respondUrl = `${slack.baseUrl}/respond/T111/1/dup`;
-    const result = await handleSlackRequest(signed(peerkeeperClick(APPROVE_ACTION_ID, record.id, (p) => { p.response_url = respondUrl; })), deps);
+    const result = await handleSlackRequest(
+      signed(
+        peerkeeperClick(APPROVE_ACTION_ID, record.id, (p) => {
+          p.response_url = respondUrl;
+        }),
+      ),
+      deps,
+    );
     expect(result.reconcile).toBeUndefined();
-    expect(slack.callsTo('/respond/T111/1/dup')).toEqual([expect.objectContaining({
-      body: { text: expect.stringMatching(/already rejected by <@W111> at 2024-05-01T10:05:00.000Z/), response_type: 'ephemeral', replace_original: false },
-    })]);
+    expect(slack.callsTo('/respond/T111/1/dup')).toEqual([
+      expect.objectContaining({
+        body: {
+          text: expect.stringMatching(/already rejected by <@W111> at 2024-05-01T10:05:00.000Z/),
+          response_type: 'ephemeral',
+          replace_original: false,
+        },
+      }),
+    ]);
   });
 
   it('refuses a bad signature with 401 before reading the body, without logging the secret', async () => {
     const { deps, store, record, logged } = await setup();
-    const result = await handleSlackRequest(signed(peerkeeperClick(APPROVE_ACTION_ID, record.id), now, 'not-the-secret'), deps);
+    const result = await handleSlackRequest(
+      signed(peerkeeperClick(APPROVE_ACTION_ID, record.id), now, 'not-the-secret'),
+      deps,
+    );
     expect(result.response.status).toBe(401);
     expect((await store.get(record.id))?.status).toBe('pending');
     expect(logged.join()).toMatch(/signature mismatch/);
@@ -83,12 +122,33 @@ describe('handleSlackRequest', () => {
   });
 
   const commands: { reason: string; text: string; user?: string; want: RegExp; reconcile: boolean }[] = [
-    { reason: 'pending lists open requests', text: 'pending', want: /1 pending:\n• `aws-[0-9a-f]{12}` aws pcx-endpoint: partner-vpc \(999999999999\)/, reconcile: false },
+    {
+      reason: 'pending lists open requests',
+      text: 'pending',
+      want: /1 pending:\n• `aws-[0-9a-f]{12}` aws pcx-endpoint: partner-vpc \(999999999999\)/,
+      reconcile: false,
+    },
     { reason: 'approve by id decides like a click', text: 'approve ID', want: /^Approved `aws-/, reconcile: true },
     { reason: 'reject keeps the reason', text: 'reject ID overlaps the lab', want: /^Rejected `aws-/, reconcile: true },
-    { reason: 'a non-approver gets the same refusal as with buttons', text: 'approve ID', user: 'U0STRANGER', want: /U0STRANGER> is not an approver/, reconcile: false },
-    { reason: 'an unknown id is named', text: 'approve aws-000000000000', want: /no approval `aws-000000000000`/, reconcile: false },
-    { reason: 'nonsense gets usage', text: 'frobnicate', want: /unknown subcommand `frobnicate`\. Usage:/, reconcile: false },
+    {
+      reason: 'a non-approver gets the same refusal as with buttons',
+      text: 'approve ID',
+      user: 'U0STRANGER',
+      want: /U0STRANGER> is not an approver/,
+      reconcile: false,
+    },
+    {
+      reason: 'an unknown id is named',
+      text: 'approve aws-000000000000',
+      want: /no approval `aws-000000000000`/,
+      reconcile: false,
+    },
+    {
+      reason: 'nonsense gets usage',
+      text: 'frobnicate',
+      want: /unknown subcommand `frobnicate`\. Usage:/,
+      reconcile: false,
+    },
   ];
   it.each(commands)('slash command: $reason', async ({ text, user, want, reconcile }) => {
     const { deps, record } = await setup();

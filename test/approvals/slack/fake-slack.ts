@@ -30,13 +30,17 @@ export class FakeSlack {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       let raw = '';
-      req.on('data', (chunk: Buffer) => { raw += chunk.toString(); });
+      req.on('data', (chunk: Buffer) => {
+        raw += chunk.toString();
+      });
       req.on('end', () => {
         const path = (req.url ?? '/').split('?')[0]!;
         const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
         this.calls.push({ path, authorization: req.headers.authorization, body });
         const answer = this.canned.get(path)?.shift() ?? this.answer(path, body);
-        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body));
+        res
+          .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+          .end(JSON.stringify(answer.body));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -59,11 +63,17 @@ export class FakeSlack {
 
   private answer(path: string, body: Record<string, unknown>): Canned {
     switch (path) {
-      case '/api/chat.postMessage': return { status: 200, body: { ok: true, channel: body.channel, ts: `${this.nextTs++}.000100` } };
-      case '/api/usergroups.users.list': return { status: 200, body: { ok: true, users: this.groups.get(String(body.usergroup)) ?? [] } };
+      case '/api/chat.postMessage':
+        return { status: 200, body: { ok: true, channel: body.channel, ts: `${this.nextTs++}.000100` } };
+      case '/api/usergroups.users.list':
+        return { status: 200, body: { ok: true, users: this.groups.get(String(body.usergroup)) ?? [] } };
       case '/api/chat.update':
-      case '/api/chat.postEphemeral': return { status: 200, body: { ok: true } };
-      default: return path.startsWith('/respond/') ? { status: 200, body: 'ok' } : { status: 404, body: { ok: false, error: 'unknown_method' } };
+      case '/api/chat.postEphemeral':
+        return { status: 200, body: { ok: true } };
+      default:
+        return path.startsWith('/respond/')
+          ? { status: 200, body: 'ok' }
+          : { status: 404, body: { ok: false, error: 'unknown_method' } };
     }
   }
 }

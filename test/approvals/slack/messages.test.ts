@@ -1,25 +1,52 @@
-import { approvalMessage, decidedMessage, escape, expiredMessage, messageFor, supersededMessage, type SlackBlock } from '../../../shared/approvals/slack/messages';
+import {
+  approvalMessage,
+  decidedMessage,
+  escape,
+  expiredMessage,
+  messageFor,
+  supersededMessage,
+  type SlackBlock,
+} from '../../../shared/approvals/slack/messages';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../../shared/approvals/slack/parse';
 import { sampleRecord } from '../../stores/contract';
 
-const record = sampleRecord('pcx-111aaa', { requesterAccountName: 'partner-prod', accepterName: 'hub', accepterAccountName: 'network-hub', connection: 'partner-link' });
+const record = sampleRecord('pcx-111aaa', {
+  requesterAccountName: 'partner-prod',
+  accepterName: 'hub',
+  accepterAccountName: 'network-hub',
+  connection: 'partner-link',
+});
 const now = new Date('2024-05-01T10:30:00.000Z');
 const allText = (blocks: SlackBlock[]): string => JSON.stringify(blocks);
 /** Every text a reader sees, unescaped from JSON. */
-const visibleText = (blocks: SlackBlock[]): string => blocks.flatMap((b) => [
-  ...('text' in b && b.text ? [b.text.text] : []),
-  ...('fields' in b && b.fields ? b.fields.map((f) => f.text) : []),
-  ...('elements' in b ? b.elements.map((e) => ('text' in e && typeof e.text === 'string' ? e.text : '')) : []),
-]).join('\n');
+const visibleText = (blocks: SlackBlock[]): string =>
+  blocks
+    .flatMap((b) => [
+      ...('text' in b && b.text ? [b.text.text] : []),
+      ...('fields' in b && b.fields ? b.fields.map((f) => f.text) : []),
+      ...('elements' in b ? b.elements.map((e) => ('text' in e && typeof e.text === 'string' ? e.text : '')) : []),
+    ])
+    .join('\n');
 
 describe('approvalMessage', () => {
   const message = approvalMessage(record, now);
 
   it('names both networks with their accounts, CIDRs, the reason and the expiry', () => {
     const text = visibleText(message.blocks);
-    for (const expected of ['partner-vpc', 'vpc-0a1b2c3d', 'Account: partner-prod (999999999999)', '*Accepter:* hub (`vpc-0e0f0a0b`)',
-      'Account: network-hub (111111111111)', '`10.1.0.0/16`', '`10.0.0.0/16`, `2600:1f18::/56`', `*Why:* ${record.reason}`,
-      'connection `partner-link`', `Expires <!date^${Date.parse(record.expiresAt) / 1000}^`, '(in 71 h 30 min)', `/peerkeeper approve ${record.id}`]) {
+    for (const expected of [
+      'partner-vpc',
+      'vpc-0a1b2c3d',
+      'Account: partner-prod (999999999999)',
+      '*Accepter:* hub (`vpc-0e0f0a0b`)',
+      'Account: network-hub (111111111111)',
+      '`10.1.0.0/16`',
+      '`10.0.0.0/16`, `2600:1f18::/56`',
+      `*Why:* ${record.reason}`,
+      'connection `partner-link`',
+      `Expires <!date^${Date.parse(record.expiresAt) / 1000}^`,
+      '(in 71 h 30 min)',
+      `/peerkeeper approve ${record.id}`,
+    ]) {
       expect(text).toContain(expected);
     }
     expect(message.text).toContain('partner-vpc (999999999999) → hub (111111111111)');
@@ -27,14 +54,19 @@ describe('approvalMessage', () => {
 
   it('carries Approve and Reject buttons whose value is the approval id', () => {
     const actions = message.blocks.find((b) => b.type === 'actions');
-    expect(actions).toMatchObject({ elements: [
-      { action_id: APPROVE_ACTION_ID, value: record.id, style: 'primary' },
-      { action_id: REJECT_ACTION_ID, value: record.id, style: 'danger', confirm: expect.any(Object) },
-    ] });
+    expect(actions).toMatchObject({
+      elements: [
+        { action_id: APPROVE_ACTION_ID, value: record.id, style: 'primary' },
+        { action_id: REJECT_ACTION_ID, value: record.id, style: 'danger', confirm: expect.any(Object) },
+      ],
+    });
   });
 
   it('says Subscription for Azure and Project for GCP', () => {
-    const azure = sampleRecord('p', { cloud: 'azure', requester: { cloud: 'azure', account: 'sub-1', region: 'westeurope', id: '/subscriptions/sub-1/…/vnet-a' } });
+    const azure = sampleRecord('p', {
+      cloud: 'azure',
+      requester: { cloud: 'azure', account: 'sub-1', region: 'westeurope', id: '/subscriptions/sub-1/…/vnet-a' },
+    });
     expect(allText(approvalMessage(azure, now).blocks)).toContain('Subscription: sub-1');
   });
 
@@ -47,15 +79,25 @@ describe('approvalMessage', () => {
   });
 
   it('keeps fields within Block Kit limits for huge CIDR lists', () => {
-    const many = sampleRecord('p', { requesterCidrs: Array.from({ length: 400 }, (_, i) => `10.${i % 256}.${i >> 8}.0/24`) });
+    const many = sampleRecord('p', {
+      requesterCidrs: Array.from({ length: 400 }, (_, i) => `10.${i % 256}.${i >> 8}.0/24`),
+    });
     const section = approvalMessage(many, now).blocks.find((b) => b.type === 'section' && b.fields);
-    for (const field of (section as { fields: { text: string }[] }).fields) expect(field.text.length).toBeLessThanOrEqual(2000);
+    for (const field of (section as { fields: { text: string }[] }).fields)
+      expect(field.text.length).toBeLessThanOrEqual(2000);
   });
 });
 
 describe('closed messages', () => {
   it('shows who decided and when, without buttons', () => {
-    const decided = decidedMessage({ ...record, status: 'rejected', decidedBy: 'U0APPROVE1', decidedAt: '2024-05-01T11:00:00.000Z', note: 'not this quarter', version: 3 });
+    const decided = decidedMessage({
+      ...record,
+      status: 'rejected',
+      decidedBy: 'U0APPROVE1',
+      decidedAt: '2024-05-01T11:00:00.000Z',
+      note: 'not this quarter',
+      version: 3,
+    });
     const text = allText(decided.blocks);
     expect(text).toContain(':x: Rejected by <@U0APPROVE1>');
     expect(text).toContain('not this quarter');
@@ -63,8 +105,12 @@ describe('closed messages', () => {
   });
 
   it('says an expired request was closed, and a superseded one why', () => {
-    expect(allText(expiredMessage({ ...record, status: 'expired' }).blocks)).toContain('without a decision; the request was closed');
-    expect(allText(supersededMessage({ ...record, status: 'superseded', note: 'the peering was deleted' }).blocks)).toContain('the peering was deleted');
+    expect(allText(expiredMessage({ ...record, status: 'expired' }).blocks)).toContain(
+      'without a decision; the request was closed',
+    );
+    expect(
+      allText(supersededMessage({ ...record, status: 'superseded', note: 'the peering was deleted' }).blocks),
+    ).toContain('the peering was deleted');
   });
 
   it('picks the message for each status', () => {

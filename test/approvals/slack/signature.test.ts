@@ -1,6 +1,11 @@
 import { createHmac } from 'node:crypto';
 import vector from '../../fixtures/slack/slack-signature-verification-vector.json';
-import { headerValue, SlackSignatureError, verifySlackSignature, type SlackSignatureInput } from '../../../shared/approvals/slack/signature';
+import {
+  headerValue,
+  SlackSignatureError,
+  verifySlackSignature,
+  type SlackSignatureInput,
+} from '../../../shared/approvals/slack/signature';
 
 const ts = Number(vector.timestamp);
 const valid: SlackSignatureInput = {
@@ -26,19 +31,70 @@ describe('verifySlackSignature', () => {
   });
 
   const cases: { reason: string; change: Partial<SlackSignatureInput>; message: RegExp }[] = [
-    { reason: 'a different signing secret gives a different HMAC', change: { signingSecret: '8f742231b10e8888abcd99yyyzzz85a6' }, message: /mismatch/ },
-    { reason: 'one changed byte of the body breaks the signature', change: { rawBody: vector.body.replace('roadrunner', 'roadrunnex') }, message: /mismatch/ },
-    { reason: 'a body with an extra trailing newline is not the signed body', change: { rawBody: `${vector.body}\n` }, message: /mismatch/ },
-    { reason: 'a correctly signed request 301 s old is a possible replay', change: { timestamp: String(ts - 301), signature: sign(vector.body, ts - 301) }, message: /301 s from now/ },
-    { reason: 'a correctly signed request 301 s in the future is refused too', change: { timestamp: String(ts + 301), signature: sign(vector.body, ts + 301) }, message: /301 s from now/ },
-    { reason: 'a body re-serialized after parsing (a + became %20) is not the signed body', change: { rawBody: [...new URLSearchParams(SPACED)].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'), signature: sign(SPACED, ts) }, message: /mismatch/ },
-    { reason: 'a non-ASCII body signed as UTF-8 bytes does not verify under another encoding of the same text', change: { rawBody: Buffer.from('text=caf\u00e9 \u2713', 'latin1'), signature: sign('text=caf\u00e9 \u2713', ts) }, message: /mismatch/ },
-    { reason: 'the timestamp is part of the signed string', change: { timestamp: String(ts - 1) }, message: /mismatch/ },
-    { reason: 'only version v0 exists', change: { signature: vector.headers['X-Slack-Signature'].replace('v0=', 'v1=') }, message: /not a v0 signature/ },
-    { reason: 'a truncated signature is not a signature', change: { signature: vector.headers['X-Slack-Signature'].slice(0, 40) }, message: /not a v0 signature/ },
+    {
+      reason: 'a different signing secret gives a different HMAC',
+      change: { signingSecret: '8f742231b10e8888abcd99yyyzzz85a6' },
+      message: /mismatch/,
+    },
+    {
+      reason: 'one changed byte of the body breaks the signature',
+      change: { rawBody: vector.body.replace('roadrunner', 'roadrunnex') },
+      message: /mismatch/,
+    },
+    {
+      reason: 'a body with an extra trailing newline is not the signed body',
+      change: { rawBody: `${vector.body}\n` },
+      message: /mismatch/,
+    },
+    {
+      reason: 'a correctly signed request 301 s old is a possible replay',
+      change: { timestamp: String(ts - 301), signature: sign(vector.body, ts - 301) },
+      message: /301 s from now/,
+    },
+    {
+      reason: 'a correctly signed request 301 s in the future is refused too',
+      change: { timestamp: String(ts + 301), signature: sign(vector.body, ts + 301) },
+      message: /301 s from now/,
+    },
+    {
+      reason: 'a body re-serialized after parsing (a + became %20) is not the signed body',
+      change: {
+        rawBody: [...new URLSearchParams(SPACED)].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'),
+        signature: sign(SPACED, ts),
+      },
+      message: /mismatch/,
+    },
+    {
+      reason: 'a non-ASCII body signed as UTF-8 bytes does not verify under another encoding of the same text',
+      change: { rawBody: Buffer.from('text=caf\u00e9 \u2713', 'latin1'), signature: sign('text=caf\u00e9 \u2713', ts) },
+      message: /mismatch/,
+    },
+    {
+      reason: 'the timestamp is part of the signed string',
+      change: { timestamp: String(ts - 1) },
+      message: /mismatch/,
+    },
+    {
+      reason: 'only version v0 exists',
+      change: { signature: vector.headers['X-Slack-Signature'].replace('v0=', 'v1=') },
+      message: /not a v0 signature/,
+    },
+    {
+      reason: 'a truncated signature is not a signature',
+      change: { signature: vector.headers['X-Slack-Signature'].slice(0, 40) },
+      message: /not a v0 signature/,
+    },
     { reason: 'missing X-Slack-Signature', change: { signature: undefined }, message: /missing X-Slack-Signature/ },
-    { reason: 'missing X-Slack-Request-Timestamp', change: { timestamp: undefined }, message: /missing X-Slack-Request-Timestamp/ },
-    { reason: 'an empty timestamp header counts as missing', change: { timestamp: '' }, message: /missing X-Slack-Request-Timestamp/ },
+    {
+      reason: 'missing X-Slack-Request-Timestamp',
+      change: { timestamp: undefined },
+      message: /missing X-Slack-Request-Timestamp/,
+    },
+    {
+      reason: 'an empty timestamp header counts as missing',
+      change: { timestamp: '' },
+      message: /missing X-Slack-Request-Timestamp/,
+    },
     { reason: 'a timestamp that is not seconds', change: { timestamp: '1531420618.5' }, message: /not a number/ },
     { reason: 'no configured secret verifies nothing', change: { signingSecret: '' }, message: /no signing secret/ },
   ];
@@ -50,13 +106,17 @@ describe('verifySlackSignature', () => {
 
   it('verifies a non-ASCII body over its UTF-8 bytes, as Slack signs it', () => {
     const body = 'text=caf\u00e9 \u2713 r\u00e9seau&user_id=U012AB3CD';
-    expect(() => verifySlackSignature({ ...valid, rawBody: Buffer.from(body, 'utf8'), signature: sign(body, ts) })).not.toThrow();
+    expect(() =>
+      verifySlackSignature({ ...valid, rawBody: Buffer.from(body, 'utf8'), signature: sign(body, ts) }),
+    ).not.toThrow();
     expect(() => verifySlackSignature({ ...valid, rawBody: body, signature: sign(body, ts) })).not.toThrow();
   });
 
   it('accepts 300 s of skew either way (the boundary is inclusive)', () => {
     for (const skew of [-300, 300]) {
-      expect(() => verifySlackSignature({ ...valid, timestamp: String(ts + skew), signature: sign(vector.body, ts + skew) })).not.toThrow();
+      expect(() =>
+        verifySlackSignature({ ...valid, timestamp: String(ts + skew), signature: sign(vector.body, ts + skew) }),
+      ).not.toThrow();
     }
   });
 

@@ -9,7 +9,11 @@ import * as ec2 from '@aws-sdk/client-ec2';
 type Schema = unknown;
 
 /** One element of an XML response, as the emulator wrote it. */
-export interface XmlElement { name: string; children: XmlElement[]; text: string }
+export interface XmlElement {
+  name: string;
+  children: XmlElement[];
+  text: string;
+}
 
 /** Parses the well-formed, attribute-light XML EC2 writes into a tree of element names and text. */
 export function parseXml(xml: string): XmlElement {
@@ -45,23 +49,36 @@ function checkSimple(kind: number, el: XmlElement, at: string, out: string[]): v
     for (const item of el.children) checkSimple(kind & 63, item, `${at}/${item.name}`, out);
     return;
   }
-  if (el.children.length > 0) { out.push(`${at}: has child elements where the model has a ${kind === 0 ? 'string' : 'scalar'}`); return; }
-  if (kind === 1 && el.text !== '' && !Number.isFinite(Number(el.text))) out.push(`${at}: '${el.text}' is not a number`);
+  if (el.children.length > 0) {
+    out.push(`${at}: has child elements where the model has a ${kind === 0 ? 'string' : 'scalar'}`);
+    return;
+  }
+  if (kind === 1 && el.text !== '' && !Number.isFinite(Number(el.text)))
+    out.push(`${at}: '${el.text}' is not a number`);
   if (kind === 2 && el.text !== 'true' && el.text !== 'false') out.push(`${at}: '${el.text}' is not a boolean`);
 }
 
 /** Checks an element against a schema: every child must be a member the model names (by its xmlName), recursively. */
 export function checkElement(schemaRef: Schema, el: XmlElement, at: string, out: string[]): void {
   const schema = deref(schemaRef);
-  if (typeof schema === 'number') { checkSimple(schema, el, at, out); return; }
-  if (!isArray(schema)) { out.push(`${at}: the checker does not know schema ${String(schema)}`); return; }
+  if (typeof schema === 'number') {
+    checkSimple(schema, el, at, out);
+    return;
+  }
+  if (!isArray(schema)) {
+    out.push(`${at}: the checker does not know schema ${String(schema)}`);
+    return;
+  }
   const kind = schema[0];
   if (kind === 3) {
     const names = schema[4] as string[];
     const members = (schema[5] as Schema[]).map(member);
     for (const child of el.children) {
       const i = members.findIndex((m, idx) => (m.xmlName ?? names[idx]) === child.name);
-      if (i < 0) { out.push(`${at}/${child.name}: not in ${String(schema[2])}`); continue; }
+      if (i < 0) {
+        out.push(`${at}/${child.name}: not in ${String(schema[2])}`);
+        continue;
+      }
       checkElement(members[i]!.schema, child, `${at}/${child.name}`, out);
     }
     return;
@@ -69,7 +86,8 @@ export function checkElement(schemaRef: Schema, el: XmlElement, at: string, out:
   if (kind === 1) {
     const item = member(schema[4]);
     for (const child of el.children) {
-      if (child.name !== (item.xmlName ?? 'member')) out.push(`${at}/${child.name}: a list of ${String(schema[2])} holds <${item.xmlName ?? 'member'}>`);
+      if (child.name !== (item.xmlName ?? 'member'))
+        out.push(`${at}/${child.name}: a list of ${String(schema[2])} holds <${item.xmlName ?? 'member'}>`);
       else checkElement(item.schema, child, `${at}/${child.name}`, out);
     }
     return;
@@ -88,7 +106,8 @@ export function checkEc2Response(action: string, xml: string): string[] {
   const result = (ec2 as unknown as Record<string, Schema>)[`${action}Result$`];
   const body = { ...root, children: root.children.filter((c) => c.name !== 'requestId') };
   if (result === undefined) {
-    for (const c of body.children) if (c.name !== 'return') out.push(`${action}/${c.name}: ${action} returns nothing in the model`);
+    for (const c of body.children)
+      if (c.name !== 'return') out.push(`${action}/${c.name}: ${action} returns nothing in the model`);
     return out;
   }
   checkElement(result, body, action, out);

@@ -13,10 +13,16 @@ let sourceFile: ts.SourceFile | undefined;
 
 function load(): Map<string, ts.InterfaceDeclaration> {
   if (schemas) return schemas;
-  sourceFile = ts.createSourceFile('v1.d.ts', readFileSync(join(BUILD, 'v1.d.ts'), 'utf8'), ts.ScriptTarget.Latest, false);
+  sourceFile = ts.createSourceFile(
+    'v1.d.ts',
+    readFileSync(join(BUILD, 'v1.d.ts'), 'utf8'),
+    ts.ScriptTarget.Latest,
+    false,
+  );
   schemas = new Map();
   const visit = (node: ts.Node): void => {
-    if (ts.isInterfaceDeclaration(node) && node.name.text.startsWith('Schema$')) schemas!.set(node.name.text.slice('Schema$'.length), node);
+    if (ts.isInterfaceDeclaration(node) && node.name.text.startsWith('Schema$'))
+      schemas!.set(node.name.text.slice('Schema$'.length), node);
     else ts.forEachChild(node, visit);
   };
   visit(sourceFile);
@@ -30,12 +36,29 @@ export const ENUMS: Record<string, readonly string[]> = {
   'NetworkPeering.updateStrategy': ['CONSENSUS', 'INDEPENDENT', 'UNSPECIFIED'],
   'NetworkPeeringConnectionStatus.updateStrategy': ['CONSENSUS', 'INDEPENDENT', 'UNSPECIFIED'],
   'NetworkPeeringConnectionStatusTrafficConfiguration.stackType': ['IPV4_ONLY', 'IPV4_IPV6'],
-  'NetworkPeeringConnectionStatusConsensusState.deleteStatus': ['DELETE_ACKNOWLEDGED', 'DELETE_STATUS_UNSPECIFIED', 'LOCAL_DELETE_REQUESTED', 'PEER_DELETE_REQUESTED'],
-  'NetworkPeeringConnectionStatusConsensusState.updateStatus': ['IN_SYNC', 'PENDING_LOCAL_ACKNOWLEDMENT', 'UPDATE_STATUS_UNSPECIFIED'],
+  'NetworkPeeringConnectionStatusConsensusState.deleteStatus': [
+    'DELETE_ACKNOWLEDGED',
+    'DELETE_STATUS_UNSPECIFIED',
+    'LOCAL_DELETE_REQUESTED',
+    'PEER_DELETE_REQUESTED',
+  ],
+  'NetworkPeeringConnectionStatusConsensusState.updateStatus': [
+    'IN_SYNC',
+    'PENDING_LOCAL_ACKNOWLEDMENT',
+    'UPDATE_STATUS_UNSPECIFIED',
+  ],
   'Subnetwork.stackType': ['IPV4_ONLY', 'IPV4_IPV6', 'IPV6_ONLY'],
   'Subnetwork.ipv6AccessType': ['EXTERNAL', 'INTERNAL'],
-  'Subnetwork.purpose': ['GLOBAL_MANAGED_PROXY', 'INTERNAL_HTTPS_LOAD_BALANCER', 'PEER_MIGRATION', 'PRIVATE', 'PRIVATE_NAT', 'PRIVATE_RFC_1918',
-    'PRIVATE_SERVICE_CONNECT', 'REGIONAL_MANAGED_PROXY'],
+  'Subnetwork.purpose': [
+    'GLOBAL_MANAGED_PROXY',
+    'INTERNAL_HTTPS_LOAD_BALANCER',
+    'PEER_MIGRATION',
+    'PRIVATE',
+    'PRIVATE_NAT',
+    'PRIVATE_RFC_1918',
+    'PRIVATE_SERVICE_CONNECT',
+    'REGIONAL_MANAGED_PROXY',
+  ],
   'NetworkRoutingConfig.routingMode': ['GLOBAL', 'REGIONAL'],
   'Network.networkFirewallPolicyEnforcementOrder': ['AFTER_CLASSIC_FIREWALL', 'BEFORE_CLASSIC_FIREWALL'],
   'Operation.status': ['DONE', 'PENDING', 'RUNNING'],
@@ -50,37 +73,63 @@ function checkType(type: ts.TypeNode, value: unknown, at: string, owner: string,
   }
   switch (type.kind) {
     case ts.SyntaxKind.StringKeyword: {
-      if (typeof value !== 'string') { out.push(`${at}: ${JSON.stringify(value)} is not a string`); return; }
+      if (typeof value !== 'string') {
+        out.push(`${at}: ${JSON.stringify(value)} is not a string`);
+        return;
+      }
       const values = ENUMS[`${owner}.${field}`];
       if (values && !values.includes(value)) out.push(`${at}: '${value}' is not one of ${values.join(', ')}`);
       return;
     }
-    case ts.SyntaxKind.NumberKeyword: if (typeof value !== 'number') out.push(`${at}: ${JSON.stringify(value)} is not a number`); return;
-    case ts.SyntaxKind.BooleanKeyword: if (typeof value !== 'boolean') out.push(`${at}: ${JSON.stringify(value)} is not a boolean`); return;
-    case ts.SyntaxKind.AnyKeyword: case ts.SyntaxKind.UnknownKeyword: return;
-    default: break;
+    case ts.SyntaxKind.NumberKeyword:
+      if (typeof value !== 'number') out.push(`${at}: ${JSON.stringify(value)} is not a number`);
+      return;
+    case ts.SyntaxKind.BooleanKeyword:
+      if (typeof value !== 'boolean') out.push(`${at}: ${JSON.stringify(value)} is not a boolean`);
+      return;
+    case ts.SyntaxKind.AnyKeyword:
+    case ts.SyntaxKind.UnknownKeyword:
+      return;
+    default:
+      break;
   }
   if (ts.isArrayTypeNode(type)) {
-    if (!Array.isArray(value)) { out.push(`${at}: not an array`); return; }
+    if (!Array.isArray(value)) {
+      out.push(`${at}: not an array`);
+      return;
+    }
     value.forEach((v, i) => checkType(type.elementType, v, `${at}[${i}]`, owner, field, out));
     return;
   }
   if (ts.isTypeReferenceNode(type)) {
     const name = type.typeName.getText(sourceFile);
-    if (name === 'Array' && type.typeArguments?.[0]) return checkType(ts.factory.createArrayTypeNode(type.typeArguments[0]), value, at, owner, field, out);
-    if (name.startsWith('Schema$')) { out.push(...checkSchema(name.slice(7), value, at)); return; }
+    if (name === 'Array' && type.typeArguments?.[0])
+      return checkType(ts.factory.createArrayTypeNode(type.typeArguments[0]), value, at, owner, field, out);
+    if (name.startsWith('Schema$')) {
+      out.push(...checkSchema(name.slice(7), value, at));
+      return;
+    }
     out.push(`${at}: the checker does not know type ${name}`);
     return;
   }
   if (ts.isTypeLiteralNode(type)) {
-    if (!isObject(value)) { out.push(`${at}: not an object`); return; }
+    if (!isObject(value)) {
+      out.push(`${at}: not an object`);
+      return;
+    }
     checkMembers(type.members, value, at, owner, out);
     return;
   }
   out.push(`${at}: the checker does not know type ${ts.SyntaxKind[type.kind]}`);
 }
 
-function checkMembers(members: ts.NodeArray<ts.TypeElement>, value: Record<string, unknown>, at: string, owner: string, out: string[]): void {
+function checkMembers(
+  members: ts.NodeArray<ts.TypeElement>,
+  value: Record<string, unknown>,
+  at: string,
+  owner: string,
+  out: string[],
+): void {
   const index = members.find(ts.isIndexSignatureDeclaration);
   const props = new Map(members.filter(ts.isPropertySignature).map((m) => [m.name.getText(sourceFile), m]));
   for (const [key, v] of Object.entries(value)) {

@@ -28,7 +28,8 @@ function check(value: unknown, schema: Schema, at: string, out: string[]): void 
     return;
   }
   if (!Array.isArray(s)) return;
-  if (s[0] === 1) { // a list: [1, namespace, name, traits, member]
+  if (s[0] === 1) {
+    // a list: [1, namespace, name, traits, member]
     if (!Array.isArray(value)) out.push(`${at}: not a list`);
     else value.forEach((v, i) => check(v, memberSchema(s[4]), `${at}[${i}]`, out));
     return;
@@ -36,7 +37,10 @@ function check(value: unknown, schema: Schema, at: string, out: string[]): void 
   if (s[0] !== 3) return;
   const names = s[4] as string[];
   const members = s[5] as Schema[];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) { out.push(`${at}: not an object`); return; }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    out.push(`${at}: not an object`);
+    return;
+  }
   for (const [key, v] of Object.entries(value)) {
     const i = names.indexOf(key);
     if (i < 0) out.push(`${at}.${key}: not in ${String(s[2])} (${names.join(', ')})`);
@@ -48,8 +52,16 @@ describe('Organizations emulator against the SDK model', () => {
   let emu: AwsEmulator;
   const ids = { ou: '', account: '333333333333' };
   const call = async (operation: string, input: object) => {
-    const res = await fetch(emu.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSOrganizationsV20161128.${operation}`,
-      authorization: 'AWS4-HMAC-SHA256 Credential=AKIAHUBSTATIC0000000/20261206/us-east-1/organizations/aws4_request, SignedHeaders=host, Signature=0' }, body: JSON.stringify(input) });
+    const res = await fetch(emu.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `AWSOrganizationsV20161128.${operation}`,
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIAHUBSTATIC0000000/20261206/us-east-1/organizations/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: JSON.stringify(input),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   beforeAll(async () => {
@@ -68,18 +80,29 @@ describe('Organizations emulator against the SDK model', () => {
     ['DescribeAccount', () => ({ AccountId: ids.account })],
     ['DescribeOrganizationalUnit', () => ({ OrganizationalUnitId: ids.ou })],
     ['CreateAccount', { AccountName: 'vended', Email: 'vended@example.com' }],
-  ] as [string, object | (() => object)][])('%s answers only members of its response shape', async (operation, input) => {
-    const { status, body } = await call(operation, typeof input === 'function' ? input() : input);
-    expect(status).toBe(200);
-    const problems: string[] = [];
-    check(body, schemaOf(`${operation}Response`), operation, problems);
-    expect(problems).toEqual([]);
-  });
+  ] as [string, object | (() => object)][])(
+    '%s answers only members of its response shape',
+    async (operation, input) => {
+      const { status, body } = await call(operation, typeof input === 'function' ? input() : input);
+      expect(status).toBe(200);
+      const problems: string[] = [];
+      check(body, schemaOf(`${operation}Response`), operation, problems);
+      expect(problems).toEqual([]);
+    },
+  );
 
   it('would catch a key the model lacks and a value of the wrong kind (the check itself)', () => {
     const problems: string[] = [];
-    check({ Accounts: [{ Id: '1', Status2: 'ACTIVE', JoinedTimestamp: '2026-01-01' }] }, schemaOf('ListAccountsForParentResponse'), 'x', problems);
-    expect(problems).toEqual([expect.stringMatching(/Status2: not in Account/), expect.stringMatching(/JoinedTimestamp: a timestamp is epoch seconds/)]);
+    check(
+      { Accounts: [{ Id: '1', Status2: 'ACTIVE', JoinedTimestamp: '2026-01-01' }] },
+      schemaOf('ListAccountsForParentResponse'),
+      'x',
+      problems,
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/Status2: not in Account/),
+      expect.stringMatching(/JoinedTimestamp: a timestamp is epoch seconds/),
+    ]);
   });
 
   it('spells errors as the model names them, with HTTP 400', async () => {

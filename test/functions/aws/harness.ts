@@ -23,10 +23,18 @@ export function fixture(name: string): Json {
 /** A Lambda context with a fixed 60 s budget. */
 export function lambdaContext(name = 'peerkeeper-test'): Context {
   return {
-    callbackWaitsForEmptyEventLoop: false, functionName: name, functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:111111111111:function:${name}`, memoryLimitInMB: '512',
-    awsRequestId: `req-${Math.random().toString(16).slice(2)}`, logGroupName: `/aws/lambda/${name}`, logStreamName: 's',
-    getRemainingTimeInMillis: () => 60_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:111111111111:function:${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 's',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
   };
 }
 
@@ -40,14 +48,24 @@ export class IdempotencyTables {
     this.server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
-    this.client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    this.client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
   }
 
   /** A fresh table (key `id`, as serverless.yml declares it) and a persistence layer over it. */
   async layer(): Promise<DynamoDBPersistenceLayer> {
     const tableName = `idempotency-${++this.count}`;
-    await this.client!.send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] }));
+    await this.client!.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
     return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: this.client! });
   }
 
@@ -66,19 +84,38 @@ export interface Recorded {
 }
 
 /** Handler deps over an injected provider, recording queues and outcomes, Powertools silenced. */
-export async function testDeps(policy: Policy, aws: PeeringProvider, tables: IdempotencyTables, now: () => Date = () => TEST_NOW): Promise<{ deps: HandlerDeps; recorded: Recorded }> {
+export async function testDeps(
+  policy: Policy,
+  aws: PeeringProvider,
+  tables: IdempotencyTables,
+  now: () => Date = () => TEST_NOW,
+): Promise<{ deps: HandlerDeps; recorded: Recorded }> {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const recorded: Recorded = { outcomes: [], work: [], deadLetters: [], runtimeBuilds: 0 };
   const queues: RuntimeQueues = {
-    sendWork: async (messages) => { recorded.work.push(...messages); return messages.length; },
-    deadLetter: async (input, error) => { recorded.deadLetters.push({ input, error }); },
+    sendWork: async (messages) => {
+      recorded.work.push(...messages);
+      return messages.length;
+    },
+    deadLetter: async (input, error) => {
+      recorded.deadLetters.push({ input, error });
+    },
   };
   const deps: HandlerDeps = {
     runtime: once(() => {
       recorded.runtimeBuilds += 1;
       return createAwsRuntime({
-        policy, providers: { aws }, queues, env: {}, now,
-        outcomes: { publish: async (events) => { recorded.outcomes.push(...events); return { published: events.length, failed: 0 }; } },
+        policy,
+        providers: { aws },
+        queues,
+        env: {},
+        now,
+        outcomes: {
+          publish: async (events) => {
+            recorded.outcomes.push(...events);
+            return { published: events.length, failed: 0 };
+          },
+        },
       });
     }),
     ...powertools('test', 'SILENT'),

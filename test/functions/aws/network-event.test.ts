@@ -19,9 +19,12 @@ function createVpcEvent(id: string, actorArn = 'arn:aws:iam::222222222222:user/a
   event.account = SPOKE_A;
   event.region = 'us-east-1';
   Object.assign(event.detail, {
-    eventName: 'CreateVpc', awsRegion: 'us-east-1', recipientAccountId: SPOKE_A,
+    eventName: 'CreateVpc',
+    awsRegion: 'us-east-1',
+    recipientAccountId: SPOKE_A,
     userIdentity: { ...event.detail.userIdentity, arn: actorArn },
-    requestParameters: { cidrBlock: '10.1.0.0/16' }, responseElements: { vpc: { vpcId: 'vpc-spoke', cidrBlock: '10.1.0.0/16' } },
+    requestParameters: { cidrBlock: '10.1.0.0/16' },
+    responseElements: { vpc: { vpcId: 'vpc-spoke', cidrBlock: '10.1.0.0/16' } },
   });
   return event;
 }
@@ -38,7 +41,9 @@ describe('network-event handler', () => {
     const out = await handler(createVpcEvent('evt-1'), lambdaContext());
     expect(out).toMatchObject({ status: 'reconciled' });
     expect(cloud.writes).toBeGreaterThan(0);
-    expect([...cloud.peerings.values()].some((p) => p.requester.id === 'vpc-spoke' || p.accepter.id === 'vpc-spoke')).toBe(true);
+    expect(
+      [...cloud.peerings.values()].some((p) => p.requester.id === 'vpc-spoke' || p.accepter.id === 'vpc-spoke'),
+    ).toBe(true);
     const types = recorded.outcomes.map((o) => o.detailType);
     expect(types).toContain('Peering Created');
     expect(recorded.outcomes.every((o) => o.detail.trigger?.eventId === 'evt-1')).toBe(true);
@@ -62,9 +67,12 @@ describe('network-event handler', () => {
     expect(cloud.writes).toBe(writes);
   });
 
-  it('ignores an event caused by peerkeeper\'s own member role: zero reads, zero writes', async () => {
+  it("ignores an event caused by peerkeeper's own member role: zero reads, zero writes", async () => {
     const { cloud, recorded, handler } = await setup();
-    const out = await handler(createVpcEvent('evt-own', 'arn:aws:sts::222222222222:assumed-role/peerkeeper-member/peerkeeper'), lambdaContext());
+    const out = await handler(
+      createVpcEvent('evt-own', 'arn:aws:sts::222222222222:assumed-role/peerkeeper-member/peerkeeper'),
+      lambdaContext(),
+    );
     expect(out).toMatchObject({ status: 'ignored' });
     expect(cloud.writes).toBe(0);
     expect(cloud.reads).toBe(0);
@@ -73,18 +81,38 @@ describe('network-event handler', () => {
 
   const malformed: Record<string, { reason: string; event: () => unknown }> = {
     'not an object': { reason: 'garbage on the bus must not crash the host', event: () => 'hello' },
-    'no detail-type': { reason: 'the EventBridge envelope is incomplete', event: () => { const e = createVpcEvent('evt-m1'); delete e['detail-type']; return e; } },
-    'CreateVpc without a vpc id': { reason: 'the normalizer cannot name a scope', event: () => { const e = createVpcEvent('evt-m2'); e.detail.responseElements = {}; return e; } },
-    'unknown detail-type': { reason: 'a rule pattern that lets through what the normalizer does not read', event: () => ({ ...createVpcEvent('evt-m3'), 'detail-type': 'EC2 Instance State-change Notification' }) },
+    'no detail-type': {
+      reason: 'the EventBridge envelope is incomplete',
+      event: () => {
+        const e = createVpcEvent('evt-m1');
+        delete e['detail-type'];
+        return e;
+      },
+    },
+    'CreateVpc without a vpc id': {
+      reason: 'the normalizer cannot name a scope',
+      event: () => {
+        const e = createVpcEvent('evt-m2');
+        e.detail.responseElements = {};
+        return e;
+      },
+    },
+    'unknown detail-type': {
+      reason: 'a rule pattern that lets through what the normalizer does not read',
+      event: () => ({ ...createVpcEvent('evt-m3'), 'detail-type': 'EC2 Instance State-change Notification' }),
+    },
   };
-  it.each(Object.entries(malformed))('dead-letters a malformed event (%s) with a typed terminal error', async (_name, c) => {
-    const { cloud, recorded, handler } = await setup();
-    const out = await handler(c.event(), lambdaContext());
-    expect(out).toMatchObject({ status: 'dead-lettered' });
-    expect(recorded.deadLetters).toHaveLength(1);
-    expect(recorded.deadLetters[0]!.error).toBeInstanceOf(MalformedEventError);
-    expect(cloud.writes).toBe(0);
-  });
+  it.each(Object.entries(malformed))(
+    'dead-letters a malformed event (%s) with a typed terminal error',
+    async (_name, c) => {
+      const { cloud, recorded, handler } = await setup();
+      const out = await handler(c.event(), lambdaContext());
+      expect(out).toMatchObject({ status: 'dead-lettered' });
+      expect(recorded.deadLetters).toHaveLength(1);
+      expect(recorded.deadLetters[0]!.error).toBeInstanceOf(MalformedEventError);
+      expect(cloud.writes).toBe(0);
+    },
+  );
 
   it('reconciles the vended account of a Control Tower CreateManagedAccount event', async () => {
     const { cloud, handler } = await setup();

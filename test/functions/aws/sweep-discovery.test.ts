@@ -10,8 +10,17 @@ const tables = new IdempotencyTables();
 beforeAll(() => tables.start());
 afterAll(() => tables.stop());
 
-const scheduled = (id: string) => ({ version: '0', id, 'detail-type': 'Scheduled Event', source: 'aws.events', account: HUB,
-  time: '2026-11-20T12:00:00Z', region: 'us-east-1', resources: ['arn:aws:events:us-east-1:111111111111:rule/peerkeeper-sweep'], detail: {} });
+const scheduled = (id: string) => ({
+  version: '0',
+  id,
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: HUB,
+  time: '2026-11-20T12:00:00Z',
+  region: 'us-east-1',
+  resources: ['arn:aws:events:us-east-1:111111111111:rule/peerkeeper-sweep'],
+  detail: {},
+});
 
 const VENDED = '333333333333';
 
@@ -19,29 +28,51 @@ const VENDED = '333333333333';
 class DiscoveringProvider implements PeeringProvider {
   readonly cloud = 'aws' as const;
   readonly scopes: (Scope | undefined)[] = [];
-  constructor(private readonly inner: PeeringProvider, private readonly found: () => Promise<Partition[]>) {}
-  observe(partitions: readonly Partition[]): Promise<Observation> { return this.inner.observe(partitions); }
+  constructor(
+    private readonly inner: PeeringProvider,
+    private readonly found: () => Promise<Partition[]>,
+  ) {}
+  observe(partitions: readonly Partition[]): Promise<Observation> {
+    return this.inner.observe(partitions);
+  }
   apply: PeeringProvider['apply'] = (action, ctx) => this.inner.apply(action, ctx);
-  partitions(scope?: Scope): Promise<Partition[]> { this.scopes.push(scope); return this.found(); }
+  partitions(scope?: Scope): Promise<Partition[]> {
+    this.scopes.push(scope);
+    return this.found();
+  }
 }
 
-const policy = hubSpokePolicy({ providers: { aws: { regions: ['us-east-1', 'eu-west-1'], accounts: [HUB, SPOKE_A] } } });
-const cloud = () => new MemoryCloud(estate([network(awsRef(HUB, 'vpc-hub'), ['10.0.0.0/16'], { role: 'hub' })]), () => TEST_NOW);
+const policy = hubSpokePolicy({
+  providers: { aws: { regions: ['us-east-1', 'eu-west-1'], accounts: [HUB, SPOKE_A] } },
+});
+const cloud = () =>
+  new MemoryCloud(estate([network(awsRef(HUB, 'vpc-hub'), ['10.0.0.0/16'], { role: 'hub' })]), () => TEST_NOW);
 
 describe('the sweep fans out to discovered accounts too', () => {
   it('sends one message per discovered account and region, beside the listed ones, from one estate-wide discovery', async () => {
-    const provider = new DiscoveringProvider(new MemoryProvider('aws', cloud()), async () => [{ cloud: 'aws', account: VENDED }]);
+    const provider = new DiscoveringProvider(new MemoryProvider('aws', cloud()), async () => [
+      { cloud: 'aws', account: VENDED },
+    ]);
     const { deps, recorded } = await testDeps(policy, provider, tables);
-    expect(await sweepHandler(deps)(scheduled('tick-discovered'), lambdaContext())).toEqual({ status: 'fanned-out', partitions: 6 });
-    const units = recorded.work.map((m) => (m.trigger.scope.kind === 'account' ? `${m.trigger.scope.account}:${m.trigger.scope.region}` : '?')).sort();
+    expect(await sweepHandler(deps)(scheduled('tick-discovered'), lambdaContext())).toEqual({
+      status: 'fanned-out',
+      partitions: 6,
+    });
+    const units = recorded.work
+      .map((m) => (m.trigger.scope.kind === 'account' ? `${m.trigger.scope.account}:${m.trigger.scope.region}` : '?'))
+      .sort();
     expect(units).toEqual([HUB, SPOKE_A, VENDED].flatMap((a) => [`${a}:eu-west-1`, `${a}:us-east-1`]));
     expect(provider.scopes).toEqual([{ kind: 'estate' }]);
   });
 
   it('still sweeps the listed accounts when discovery fails, then fails the run (alarmed), never an empty organization', async () => {
-    const provider = new DiscoveringProvider(new MemoryProvider('aws', cloud()), async () => { throw new Error('organizations:ListRoots: AccessDenied'); });
+    const provider = new DiscoveringProvider(new MemoryProvider('aws', cloud()), async () => {
+      throw new Error('organizations:ListRoots: AccessDenied');
+    });
     const { deps, recorded } = await testDeps(policy, provider, tables);
     await expect(sweepHandler(deps)(scheduled('tick-failed'), lambdaContext())).rejects.toThrow(/ListRoots/);
-    expect(recorded.work.map((m) => (m.trigger.scope.kind === 'account' ? m.trigger.scope.account : '?')).sort()).toEqual([HUB, HUB, SPOKE_A, SPOKE_A]);
+    expect(
+      recorded.work.map((m) => (m.trigger.scope.kind === 'account' ? m.trigger.scope.account : '?')).sort(),
+    ).toEqual([HUB, HUB, SPOKE_A, SPOKE_A]);
   });
 });

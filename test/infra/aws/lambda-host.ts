@@ -29,7 +29,11 @@ export class AwsJsonStandIn {
         this.calls.push({ target, body });
         const [status, answer] = this.answer(target, body);
         const text = JSON.stringify(answer);
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID(), 'content-length': Buffer.byteLength(text) });
+        res.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-requestid': randomUUID(),
+          'content-length': Buffer.byteLength(text),
+        });
         res.end(text);
       });
     });
@@ -51,11 +55,24 @@ export class AwsJsonStandIn {
       case 'AmazonSQS.SendMessage':
         return [200, { MessageId: randomUUID(), MD5OfMessageBody: '' }];
       case 'AmazonSQS.SendMessageBatch':
-        return [200, { Successful: ((body.Entries as { Id: string }[] | undefined) ?? []).map((e) => ({ Id: e.Id, MessageId: randomUUID(), MD5OfMessageBody: '' })), Failed: [] }];
+        return [
+          200,
+          {
+            Successful: ((body.Entries as { Id: string }[] | undefined) ?? []).map((e) => ({
+              Id: e.Id,
+              MessageId: randomUUID(),
+              MD5OfMessageBody: '',
+            })),
+            Failed: [],
+          },
+        ];
       case 'AmazonSSM.GetParameter':
         return [400, { __type: 'ParameterNotFound', message: `Parameter ${String(body.Name)} not found.` }];
       default:
-        return [400, { __type: 'UnknownOperationException', message: `the stand-in does not answer ${target || 'this request'}` }];
+        return [
+          400,
+          { __type: 'UnknownOperationException', message: `the stand-in does not answer ${target || 'this request'}` },
+        ];
     }
   }
 
@@ -101,22 +118,38 @@ Promise.resolve().then(() => require(bundle).handler(JSON.parse(eventJson), cont
 `;
 
 /** Runs the bundle once in a child node with exactly `env` (nothing inherited but PATH) and its task root as cwd. */
-export function invokeLikeLambda(opts: { bundle: string; taskRoot: string; event: unknown; env: Record<string, string>; timeoutSeconds: number }): Promise<Invocation> {
+export function invokeLikeLambda(opts: {
+  bundle: string;
+  taskRoot: string;
+  event: unknown;
+  env: Record<string, string>;
+  timeoutSeconds: number;
+}): Promise<Invocation> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD, opts.bundle, JSON.stringify(opts.event), String(opts.timeoutSeconds * 1000)], {
-      cwd: opts.taskRoot, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-e', CHILD, opts.bundle, JSON.stringify(opts.event), String(opts.timeoutSeconds * 1000)],
+      {
+        cwd: opts.taskRoot,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...opts.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
     // Far below the function's own timeout: a hang here is a failure of the test, not a slow run.
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('error', reject);
     child.on('close', (exitCode) => {
       clearTimeout(timer);
       const line = stdout.split('\n').find((l) => l.startsWith(OUTCOME));
-      const outcome = line ? JSON.parse(line.slice(OUTCOME.length)) as Pick<Invocation, 'result' | 'error'> : {};
+      const outcome = line ? (JSON.parse(line.slice(OUTCOME.length)) as Pick<Invocation, 'result' | 'error'>) : {};
       resolve({ exitCode, stdout, stderr, ...outcome });
     });
   });

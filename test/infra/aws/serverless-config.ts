@@ -48,7 +48,10 @@ function resolveVariables(doc: Node, value: string): string {
  */
 export function functionEnvironment(fn: string, resources: Record<string, string>): Record<string, string> {
   const doc = serverlessYml();
-  const declared = { ...(at(doc, 'provider.environment') as Node), ...((at(doc, `functions.${fn}.environment`) as Node | undefined) ?? {}) };
+  const declared = {
+    ...(at(doc, 'provider.environment') as Node),
+    ...((at(doc, `functions.${fn}.environment`) as Node | undefined) ?? {}),
+  };
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(declared)) {
     if (typeof value === 'string') {
@@ -57,7 +60,10 @@ export function functionEnvironment(fn: string, resources: Record<string, string
     }
     const ref = (value as Node).Ref ?? (value as Node)['Fn::GetAtt'];
     const resolved = typeof ref === 'string' ? resources[ref] : undefined;
-    if (resolved === undefined) throw new Error(`serverless.yml: ${fn} sets ${name} from ${JSON.stringify(value)}, which the test does not stand in for`);
+    if (resolved === undefined)
+      throw new Error(
+        `serverless.yml: ${fn} sets ${name} from ${JSON.stringify(value)}, which the test does not stand in for`,
+      );
     env[name] = resolved;
   }
   return env;
@@ -66,15 +72,20 @@ export function functionEnvironment(fn: string, resources: Record<string, string
 /** Every AWS::DynamoDB::Table of serverless.yml as a CreateTable request (keys, attributes and indexes as declared). */
 export function declaredTables(): { logicalId: string; input: (tableName: string) => CreateTableCommandInput }[] {
   const resources = at(serverlessYml(), 'resources.Resources') as Record<string, { Type: string; Properties: Node }>;
-  return Object.entries(resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table').map(([logicalId, { Properties: p }]) => ({
-    logicalId,
-    input: (tableName: string): CreateTableCommandInput => ({
-      TableName: tableName, BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
-      KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
-      ...(p.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'] } : {}),
-    }),
-  }));
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::DynamoDB::Table')
+    .map(([logicalId, { Properties: p }]) => ({
+      logicalId,
+      input: (tableName: string): CreateTableCommandInput => ({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+        KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
+        ...(p.GlobalSecondaryIndexes
+          ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'] }
+          : {}),
+      }),
+    }));
 }
 
 /** The function's timeout in seconds (its own, else the provider's), which the Lambda context counts down from. */

@@ -21,7 +21,11 @@ export class GitHubStandIn {
   private server: Server | undefined;
   url = '';
 
-  constructor(private readonly repository: string, private readonly pullRequest: number, private readonly token: string) {}
+  constructor(
+    private readonly repository: string,
+    private readonly pullRequest: number,
+    private readonly token: string,
+  ) {}
 
   /** Adds a comment someone else wrote, as if posted before the gate ran. */
   seed(body: string): void {
@@ -30,10 +34,12 @@ export class GitHubStandIn {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
-      void this.answer(req.method ?? 'GET', req.url ?? '/', req.headers.authorization, readBody(req)).then(({ status, body }) => {
-        this.calls.push({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status });
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      });
+      void this.answer(req.method ?? 'GET', req.url ?? '/', req.headers.authorization, readBody(req)).then(
+        ({ status, body }) => {
+          this.calls.push({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status });
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        },
+      );
     });
     await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -43,7 +49,12 @@ export class GitHubStandIn {
     await new Promise<void>((done) => this.server?.close(() => done()));
   }
 
-  private async answer(method: string, url: string, auth: string | undefined, body: Promise<string>): Promise<{ status: number; body: unknown }> {
+  private async answer(
+    method: string,
+    url: string,
+    auth: string | undefined,
+    body: Promise<string>,
+  ): Promise<{ status: number; body: unknown }> {
     const text = await body;
     if (auth !== `Bearer ${this.token}`) return { status: 401, body: { message: 'Bad credentials' } };
     const { pathname, searchParams } = new URL(url, 'http://stand-in');
@@ -54,7 +65,11 @@ export class GitHubStandIn {
       return { status: 200, body: this.comments.slice((page - 1) * perPage, page * perPage) };
     }
     if (method === 'POST' && pathname === issue) {
-      const comment = { id: this.nextId++, body: (JSON.parse(text) as { body: string }).body, user: 'github-actions[bot]' };
+      const comment = {
+        id: this.nextId++,
+        body: (JSON.parse(text) as { body: string }).body,
+        user: 'github-actions[bot]',
+      };
       this.comments.push(comment);
       return { status: 201, body: comment };
     }

@@ -13,15 +13,23 @@ const github = new GitHubStandIn('acme/network', 42, 'ghs_test_token');
 
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
   return {
-    PEERKEEPER_POLICY: 'examples/policy.yaml', PEERKEEPER_STATE_DIR: mkdtempSync(join(dir, 'state-')),
-    GITHUB_TOKEN: 'ghs_test_token', GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/network', GITHUB_EVENT_PATH: event,
-    GITHUB_SHA: '0123456789abcdef', GITHUB_OUTPUT: join(dir, 'output'), ...extra,
+    PEERKEEPER_POLICY: 'examples/policy.yaml',
+    PEERKEEPER_STATE_DIR: mkdtempSync(join(dir, 'state-')),
+    GITHUB_TOKEN: 'ghs_test_token',
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: 'acme/network',
+    GITHUB_EVENT_PATH: event,
+    GITHUB_SHA: '0123456789abcdef',
+    GITHUB_OUTPUT: join(dir, 'output'),
+    ...extra,
   };
 }
 
 async function gate(extra: Record<string, string>): Promise<{ code: number; log: string }> {
   let log = '';
-  const code = await runPrGate(env(extra), (line) => { log += `${line}\n`; });
+  const code = await runPrGate(env(extra), (line) => {
+    log += `${line}\n`;
+  });
   return { code, log };
 }
 
@@ -40,7 +48,9 @@ describe('the pull-request gate (action.yml) against a stand-in GitHub API', () 
     expect(code).toBe(0);
     expect(github.calls.filter((c) => c.method === 'POST')).toHaveLength(1);
     expect(ours()).toHaveLength(1);
-    expect(ours()[0]!.body).toMatch(/peerkeeper: \d+ change\(s\) — `examples\/policy\.yaml` against the snapshot `examples\/estate\.json`/);
+    expect(ours()[0]!.body).toMatch(
+      /peerkeeper: \d+ change\(s\) — `examples\/policy\.yaml` against the snapshot `examples\/estate\.json`/,
+    );
     expect(ours()[0]!.body).toContain('+ create-peering');
     expect(ours()[0]!.body).toContain('commit 0123456');
     expect(readFileSync(join(dir, 'output'), 'utf8')).toMatch(/changes=\d+\ncomplete=true/);
@@ -60,8 +70,15 @@ describe('the pull-request gate (action.yml) against a stand-in GitHub API', () 
   it('fails the check on an incomplete observation, and says so in the same comment', async () => {
     const estate = JSON.parse(readFileSync('examples/estate.json', 'utf8')) as Estate;
     const file = join(dir, 'incomplete.json');
-    writeFileSync(file, JSON.stringify({ ...estate, complete: false, gaps: ['aws:333333333333:us-east-1: AccessDenied'],
-      unread: [{ cloud: 'aws', account: '333333333333', region: 'us-east-1', reason: 'AccessDenied' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...estate,
+        complete: false,
+        gaps: ['aws:333333333333:us-east-1: AccessDenied'],
+        unread: [{ cloud: 'aws', account: '333333333333', region: 'us-east-1', reason: 'AccessDenied' }],
+      }),
+    );
     const { code } = await gate({ PEERKEEPER_ESTATE: file });
     expect(code).toBe(1);
     expect(ours()).toHaveLength(1);
@@ -70,7 +87,10 @@ describe('the pull-request gate (action.yml) against a stand-in GitHub API', () 
 
   it('fails the check on a policy error, naming the file and line in the comment', async () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'version: 1\ngroups:\n  hub: { cloud: aws }\nconnections:\n  - { name: x, topology: mesh, members: nope }\n');
+    writeFileSync(
+      bad,
+      'version: 1\ngroups:\n  hub: { cloud: aws }\nconnections:\n  - { name: x, topology: mesh, members: nope }\n',
+    );
     const { code } = await gate({ PEERKEEPER_POLICY: bad, PEERKEEPER_ESTATE: 'examples/estate.json' });
     expect(code).toBe(1);
     const comment = github.comments.find((c) => c.body.includes(`<!-- peerkeeper-plan ${bad} -->`));
@@ -80,7 +100,10 @@ describe('the pull-request gate (action.yml) against a stand-in GitHub API', () 
 
   it('refuses inputs that name both a snapshot and a provider, or neither, before calling GitHub', async () => {
     const cases: { reason: string; extra: Record<string, string> }[] = [
-      { reason: 'two sources would leave it unclear what was planned', extra: { PEERKEEPER_ESTATE: 'examples/estate.json', PEERKEEPER_PROVIDER: 'aws' } },
+      {
+        reason: 'two sources would leave it unclear what was planned',
+        extra: { PEERKEEPER_ESTATE: 'examples/estate.json', PEERKEEPER_PROVIDER: 'aws' },
+      },
       { reason: 'there is nothing to plan against', extra: {} },
     ];
     for (const c of cases) {
@@ -108,7 +131,9 @@ describe('action.yml', () => {
       expect(gateSource).toContain(`env.${name}`);
       expect(value).toMatch(/^\$\{\{ inputs\.[a-z-]+ \}\}$/);
     }
-    expect(Object.keys(step.env ?? {})).toEqual(expect.arrayContaining(['PEERKEEPER_POLICY', 'PEERKEEPER_ESTATE', 'PEERKEEPER_PROVIDER', 'GITHUB_TOKEN']));
+    expect(Object.keys(step.env ?? {})).toEqual(
+      expect.arrayContaining(['PEERKEEPER_POLICY', 'PEERKEEPER_ESTATE', 'PEERKEEPER_PROVIDER', 'GITHUB_TOKEN']),
+    );
   });
 
   it('runs the script the build produces (dist/cli/pr-gate.mjs)', () => {

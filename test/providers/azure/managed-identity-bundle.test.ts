@@ -22,17 +22,27 @@ let endpoint: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'peerkeeper-mi-bundle-'));
   const entry = join(dir, 'probe.ts');
-  writeFileSync(entry, [
-    `import { defaultCredential } from ${JSON.stringify(join(ROOT, 'shared/providers/azure/connect'))};`,
-    "defaultCredential(process.env).getToken('https://management.azure.com/.default')",
-    "  .then((t) => console.log('token ' + t.token), (e) => console.log(e.code + ': ' + e.message));",
-  ].join('\n'));
+  writeFileSync(
+    entry,
+    [
+      `import { defaultCredential } from ${JSON.stringify(join(ROOT, 'shared/providers/azure/connect'))};`,
+      "defaultCredential(process.env).getToken('https://management.azure.com/.default')",
+      "  .then((t) => console.log('token ' + t.token), (e) => console.log(e.code + ': ' + e.message));",
+    ].join('\n'),
+  );
   probe = join(dir, 'probe.js');
   await build(azureBundleOptions(entry, probe));
   server = createServer((req, res) => {
     const ok = req.headers['x-identity-header'] === 'h';
-    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
-      .end(JSON.stringify(ok ? { access_token: 'from-sidecar', expires_on: '1900000000', token_type: 'Bearer' } : { error: { code: 'BadHeader', message: 'no' } }));
+    res
+      .writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify(
+          ok
+            ? { access_token: 'from-sidecar', expires_on: '1900000000', token_type: 'Bearer' }
+            : { error: { code: 'BadHeader', message: 'no' } },
+        ),
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/MSI/token/`;
@@ -44,15 +54,25 @@ afterAll(async () => {
 
 /** Runs the bundled probe in a directory with no node_modules, with only the given variables. */
 async function probeWith(env: Record<string, string>): Promise<string> {
-  const { stdout } = await run(process.execPath, [probe], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 });
+  const { stdout } = await run(process.execPath, [probe], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    timeout: 20_000,
+  });
   return stdout.trim();
 }
 
 describe('the Azure functions bundle and the managed identity', () => {
   it('leaves MSAL, jsonwebtoken and @azure/identity out and stays under 1 MiB', async () => {
-    const result = await build({ ...azureBundleOptions(join(ROOT, 'functions/azure/index.ts'), join(dir, 'index.js')), write: false, metafile: true });
+    const result = await build({
+      ...azureBundleOptions(join(ROOT, 'functions/azure/index.ts'), join(dir, 'index.js')),
+      write: false,
+      metafile: true,
+    });
     const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs.filter((path) => /node_modules\/(@azure\/msal-|@azure\/identity\/|jsonwebtoken\/)/.test(path))).toEqual([]);
+    expect(
+      inputs.filter((path) => /node_modules\/(@azure\/msal-|@azure\/identity\/|jsonwebtoken\/)/.test(path)),
+    ).toEqual([]);
     expect(result.outputFiles[0]!.contents.byteLength).toBeLessThan(MIB);
   });
 
@@ -61,6 +81,8 @@ describe('the Azure functions bundle and the managed identity', () => {
   });
 
   it('says the managed identity is off when IDENTITY_ENDPOINT is unset', async () => {
-    expect(await probeWith({})).toMatch(/^NoManagedIdentity: the Function App has no managed identity \(IDENTITY_ENDPOINT unset\): enable it/);
+    expect(await probeWith({})).toMatch(
+      /^NoManagedIdentity: the Function App has no managed identity \(IDENTITY_ENDPOINT unset\): enable it/,
+    );
   });
 });

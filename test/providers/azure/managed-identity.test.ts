@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { RetryableError, TerminalError } from '../../../shared/errors';
 import { defaultCredential } from '../../../shared/providers/azure/connect';
 import {
-  AppServiceManagedIdentityCredential, REFRESH_MARGIN_MS, scopeToResource,
+  AppServiceManagedIdentityCredential,
+  REFRESH_MARGIN_MS,
+  scopeToResource,
 } from '../../../shared/providers/azure/managed-identity';
 
 // The token service as App Service runs it: a loopback sidecar at IDENTITY_ENDPOINT (…/MSI/token/).
@@ -24,10 +26,17 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 function tokenFor(req: IncomingMessage): object {
   const resource = new URL(req.url!, 'http://x').searchParams.get('resource');
-  return { access_token: `token-${requests.indexOf(req)}-${resource}`, expires_on: String(EXPIRES_ON), resource, token_type: 'Bearer' };
+  return {
+    access_token: `token-${requests.indexOf(req)}-${resource}`,
+    expires_on: String(EXPIRES_ON),
+    resource,
+    token_type: 'Bearer',
+  };
 }
 
-function credential(extra: Partial<ConstructorParameters<typeof AppServiceManagedIdentityCredential>[0]> = {}): AppServiceManagedIdentityCredential {
+function credential(
+  extra: Partial<ConstructorParameters<typeof AppServiceManagedIdentityCredential>[0]> = {},
+): AppServiceManagedIdentityCredential {
   return new AppServiceManagedIdentityCredential({ endpoint, identityHeader: SECRET, clock: () => now, ...extra });
 }
 
@@ -56,9 +65,27 @@ beforeEach(() => {
 
 describe('AppServiceManagedIdentityCredential: the request', () => {
   it.each([
-    { reason: 'ARM scope: /.default is stripped to the v1 resource; no client_id asks for the system-assigned identity', scope: ARM, clientId: undefined, resource: 'https://management.azure.com', client: null },
-    { reason: 'Key Vault scope with a user-assigned identity: client_id selects it', scope: 'https://vault.azure.net/.default', clientId: '5e29463d-71da-4fe0-8e69-999b57db23b0', resource: 'https://vault.azure.net', client: '5e29463d-71da-4fe0-8e69-999b57db23b0' },
-    { reason: 'a scope given as a one-element array, without /.default, is the resource itself', scope: ['https://storage.azure.com/'], clientId: undefined, resource: 'https://storage.azure.com/', client: null },
+    {
+      reason: 'ARM scope: /.default is stripped to the v1 resource; no client_id asks for the system-assigned identity',
+      scope: ARM,
+      clientId: undefined,
+      resource: 'https://management.azure.com',
+      client: null,
+    },
+    {
+      reason: 'Key Vault scope with a user-assigned identity: client_id selects it',
+      scope: 'https://vault.azure.net/.default',
+      clientId: '5e29463d-71da-4fe0-8e69-999b57db23b0',
+      resource: 'https://vault.azure.net',
+      client: '5e29463d-71da-4fe0-8e69-999b57db23b0',
+    },
+    {
+      reason: 'a scope given as a one-element array, without /.default, is the resource itself',
+      scope: ['https://storage.azure.com/'],
+      clientId: undefined,
+      resource: 'https://storage.azure.com/',
+      client: null,
+    },
   ])('$reason', async ({ scope, clientId, resource, client }) => {
     const token = await credential(clientId ? { clientId } : {}).getToken(scope);
     expect(requests).toHaveLength(1);
@@ -70,7 +97,12 @@ describe('AppServiceManagedIdentityCredential: the request', () => {
     expect(url.searchParams.get('resource')).toBe(resource);
     expect(url.searchParams.get('client_id')).toBe(client);
     expect(req.headers['x-identity-header']).toBe(SECRET);
-    expect(token).toEqual({ token: `token-0-${resource}`, expiresOnTimestamp: EXPIRES_MS, refreshAfterTimestamp: EXPIRES_MS - REFRESH_MARGIN_MS, tokenType: 'Bearer' });
+    expect(token).toEqual({
+      token: `token-0-${resource}`,
+      expiresOnTimestamp: EXPIRES_MS,
+      refreshAfterTimestamp: EXPIRES_MS - REFRESH_MARGIN_MS,
+      tokenType: 'Bearer',
+    });
   });
 
   it.each([
@@ -90,8 +122,18 @@ describe('AppServiceManagedIdentityCredential: the request', () => {
 
 describe('AppServiceManagedIdentityCredential: caching', () => {
   it.each([
-    { reason: 'well before expiry the cached token is reused', at: EXPIRES_MS - REFRESH_MARGIN_MS - 1000, requests: 1, second: 'token-0' },
-    { reason: 'inside the 5-minute margin it is renewed', at: EXPIRES_MS - REFRESH_MARGIN_MS + 1000, requests: 2, second: 'token-1' },
+    {
+      reason: 'well before expiry the cached token is reused',
+      at: EXPIRES_MS - REFRESH_MARGIN_MS - 1000,
+      requests: 1,
+      second: 'token-0',
+    },
+    {
+      reason: 'inside the 5-minute margin it is renewed',
+      at: EXPIRES_MS - REFRESH_MARGIN_MS + 1000,
+      requests: 2,
+      second: 'token-1',
+    },
     { reason: 'after expiry it is renewed', at: EXPIRES_MS + 1000, requests: 2, second: 'token-1' },
   ])('$reason', async ({ at, requests: count, second }) => {
     const mi = credential();
@@ -106,7 +148,10 @@ describe('AppServiceManagedIdentityCredential: caching', () => {
     await mi.getToken(ARM);
     await mi.getToken('https://vault.azure.net/.default');
     await mi.getToken(ARM);
-    expect(requests.map((r) => new URL(r.url!, 'http://x').searchParams.get('resource'))).toEqual(['https://management.azure.com', 'https://vault.azure.net']);
+    expect(requests.map((r) => new URL(r.url!, 'http://x').searchParams.get('resource'))).toEqual([
+      'https://management.azure.com',
+      'https://vault.azure.net',
+    ]);
   });
 
   it('gives concurrent callers one request and the same token', async () => {
@@ -139,16 +184,70 @@ describe('AppServiceManagedIdentityCredential: caching', () => {
 
 describe('AppServiceManagedIdentityCredential: errors', () => {
   it.each([
-    { reason: 'a 403 is configuration (identity lacks access): terminal, with Azure\'s code and message', status: 403, body: JSON.stringify({ error: { code: 'AuthorizationFailed', message: 'identity is not permitted' } }), type: TerminalError, code: 'AuthorizationFailed', says: /answered 403 for https:\/\/management\.azure\.com \(AuthorizationFailed\): identity is not permitted/ },
-    { reason: 'a 400 for a wrong client_id, in the {statusCode, message} shape App Service sends', status: 400, body: JSON.stringify({ statusCode: 400, message: 'Unable to load the proper Managed Identity.' }), type: TerminalError, code: 'ManagedIdentityHttp400', says: /answered 400 .*Unable to load the proper Managed Identity/ },
-    { reason: 'an OAuth-shaped error keeps error as the code and error_description as the message', status: 400, body: JSON.stringify({ error: 'invalid_resource', error_description: 'AADSTS500011: resource not found' }), type: TerminalError, code: 'invalid_resource', says: /\(invalid_resource\): AADSTS500011/ },
-    { reason: 'a 500 is the token service\'s trouble: retryable', status: 500, body: 'upstream failure', type: RetryableError, code: 'ManagedIdentityHttp500', says: /answered 500 .*: upstream failure/ },
-    { reason: 'a 200 that is not JSON is a broken protocol: terminal', status: 200, body: '<html>hello</html>', type: TerminalError, code: 'ManagedIdentityBadResponse', says: /answered 200 .* not JSON/ },
-    { reason: 'a 200 without access_token is no token', status: 200, body: JSON.stringify({ expires_on: String(EXPIRES_ON), token_type: 'Bearer' }), type: TerminalError, code: 'ManagedIdentityBadResponse', says: /without an access_token/ },
-    { reason: 'a 200 whose expires_on is unreadable cannot be cached safely', status: 200, body: JSON.stringify({ access_token: 'secret-token-value', expires_on: 'soon' }), type: TerminalError, code: 'ManagedIdentityBadResponse', says: /unreadable expires_on/ },
+    {
+      reason: "a 403 is configuration (identity lacks access): terminal, with Azure's code and message",
+      status: 403,
+      body: JSON.stringify({ error: { code: 'AuthorizationFailed', message: 'identity is not permitted' } }),
+      type: TerminalError,
+      code: 'AuthorizationFailed',
+      says: /answered 403 for https:\/\/management\.azure\.com \(AuthorizationFailed\): identity is not permitted/,
+    },
+    {
+      reason: 'a 400 for a wrong client_id, in the {statusCode, message} shape App Service sends',
+      status: 400,
+      body: JSON.stringify({ statusCode: 400, message: 'Unable to load the proper Managed Identity.' }),
+      type: TerminalError,
+      code: 'ManagedIdentityHttp400',
+      says: /answered 400 .*Unable to load the proper Managed Identity/,
+    },
+    {
+      reason: 'an OAuth-shaped error keeps error as the code and error_description as the message',
+      status: 400,
+      body: JSON.stringify({ error: 'invalid_resource', error_description: 'AADSTS500011: resource not found' }),
+      type: TerminalError,
+      code: 'invalid_resource',
+      says: /\(invalid_resource\): AADSTS500011/,
+    },
+    {
+      reason: "a 500 is the token service's trouble: retryable",
+      status: 500,
+      body: 'upstream failure',
+      type: RetryableError,
+      code: 'ManagedIdentityHttp500',
+      says: /answered 500 .*: upstream failure/,
+    },
+    {
+      reason: 'a 200 that is not JSON is a broken protocol: terminal',
+      status: 200,
+      body: '<html>hello</html>',
+      type: TerminalError,
+      code: 'ManagedIdentityBadResponse',
+      says: /answered 200 .* not JSON/,
+    },
+    {
+      reason: 'a 200 without access_token is no token',
+      status: 200,
+      body: JSON.stringify({ expires_on: String(EXPIRES_ON), token_type: 'Bearer' }),
+      type: TerminalError,
+      code: 'ManagedIdentityBadResponse',
+      says: /without an access_token/,
+    },
+    {
+      reason: 'a 200 whose expires_on is unreadable cannot be cached safely',
+      status: 200,
+      body: JSON.stringify({ access_token: 'secret-token-value', expires_on: 'soon' }),
+      type: TerminalError,
+      code: 'ManagedIdentityBadResponse',
+      says: /unreadable expires_on/,
+    },
   ])('$reason', async ({ status, body, type, code, says }) => {
     answer = (_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(body);
-    const error = await credential().getToken(ARM).then(() => undefined, (e: unknown) => e as Error & { code?: string });
+    const error = await credential()
+      .getToken(ARM)
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error & { code?: string },
+      );
     expect(error).toBeInstanceOf(type);
     expect(error).toMatchObject({ code });
     expect(error!.message).toMatch(says);
@@ -157,19 +256,31 @@ describe('AppServiceManagedIdentityCredential: errors', () => {
     expect(error!.message).not.toContain('secret-token-value');
   });
 
-  it('never repeats the header secret, even when Azure\'s error echoes it', async () => {
-    answer = (req, res) => json(res, 401, { error: { code: 'BadHeader', message: `header ${String(req.headers['x-identity-header'])} is stale` } });
+  it("never repeats the header secret, even when Azure's error echoes it", async () => {
+    answer = (req, res) =>
+      json(res, 401, {
+        error: { code: 'BadHeader', message: `header ${String(req.headers['x-identity-header'])} is stale` },
+      });
     await expect(credential().getToken(ARM)).rejects.toThrow(/header <redacted> is stale/);
   });
 
   it('passes on Retry-After from a 429', async () => {
-    answer = (_req, res) => json(res, 429, { error: { code: 'TooManyRequests', message: 'slow down' } }, { 'retry-after': '7' });
-    await expect(credential().getToken(ARM)).rejects.toMatchObject({ retryable: true, code: 'TooManyRequests', retryAfterMs: 7000 });
+    answer = (_req, res) =>
+      json(res, 429, { error: { code: 'TooManyRequests', message: 'slow down' } }, { 'retry-after': '7' });
+    await expect(credential().getToken(ARM)).rejects.toMatchObject({
+      retryable: true,
+      code: 'TooManyRequests',
+      retryAfterMs: 7000,
+    });
   });
 
   it('gives up on a hung endpoint after the timeout, retryably', async () => {
     answer = () => undefined;
-    await expect(credential({ timeoutMs: 100 }).getToken(ARM)).rejects.toMatchObject({ retryable: true, code: 'ManagedIdentityUnreachable', message: expect.stringMatching(/no answer within 100 ms/) });
+    await expect(credential({ timeoutMs: 100 }).getToken(ARM)).rejects.toMatchObject({
+      retryable: true,
+      code: 'ManagedIdentityUnreachable',
+      message: expect.stringMatching(/no answer within 100 ms/),
+    });
   });
 
   it('reports a refused connection as unreachable, retryably', async () => {
@@ -177,19 +288,28 @@ describe('AppServiceManagedIdentityCredential: errors', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(credential({ endpoint: `http://127.0.0.1:${port}/MSI/token/` }).getToken(ARM)).rejects.toMatchObject({ retryable: true, code: 'ManagedIdentityUnreachable', message: expect.stringMatching(/unreachable \(.*ECONNREFUSED/) });
+    await expect(credential({ endpoint: `http://127.0.0.1:${port}/MSI/token/` }).getToken(ARM)).rejects.toMatchObject({
+      retryable: true,
+      code: 'ManagedIdentityUnreachable',
+      message: expect.stringMatching(/unreachable \(.*ECONNREFUSED/),
+    });
   });
 });
 
 describe('AppServiceManagedIdentityCredential: abort', () => {
   it('rejects at once for an already-aborted signal, without a request', async () => {
-    await expect(credential().getToken(ARM, { abortSignal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(credential().getToken(ARM, { abortSignal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(requests).toHaveLength(0);
   });
 
   it('cancels the request when its only caller aborts', async () => {
     let closed = false;
-    answer = (req) => req.socket.on('close', () => { closed = true; });
+    answer = (req) =>
+      req.socket.on('close', () => {
+        closed = true;
+      });
     const controller = new AbortController();
     const pending = credential().getToken(ARM, { abortSignal: controller.signal });
     await received(1);
@@ -201,7 +321,9 @@ describe('AppServiceManagedIdentityCredential: abort', () => {
 
   it('lets the other callers of a shared request have their token when one aborts', async () => {
     let respond: () => void = () => undefined;
-    answer = (req, res) => { respond = () => json(res, 200, tokenFor(req)); };
+    answer = (req, res) => {
+      respond = () => json(res, 200, tokenFor(req));
+    };
     const mi = credential();
     const controller = new AbortController();
     const quitter = mi.getToken(ARM, { abortSignal: controller.signal });
@@ -217,7 +339,11 @@ describe('AppServiceManagedIdentityCredential: abort', () => {
 
 describe('defaultCredential', () => {
   it('uses the App Service managed identity when IDENTITY_ENDPOINT and IDENTITY_HEADER are set, with AZURE_CLIENT_ID', async () => {
-    const chosen = defaultCredential({ IDENTITY_ENDPOINT: endpoint, IDENTITY_HEADER: SECRET, AZURE_CLIENT_ID: 'user-assigned-client' });
+    const chosen = defaultCredential({
+      IDENTITY_ENDPOINT: endpoint,
+      IDENTITY_HEADER: SECRET,
+      AZURE_CLIENT_ID: 'user-assigned-client',
+    });
     expect(chosen).toBeInstanceOf(AppServiceManagedIdentityCredential);
     await chosen.getToken(ARM);
     expect(new URL(requests[0]!.url!, 'http://x').searchParams.get('client_id')).toBe('user-assigned-client');
@@ -225,8 +351,11 @@ describe('defaultCredential', () => {
   });
 
   it.each([
-    { reason: 'no managed identity variables: the CLI\'s default chain', env: {} },
-    { reason: 'IDENTITY_ENDPOINT without IDENTITY_HEADER is another host (Azure Arc): @azure/identity handles it', env: { IDENTITY_ENDPOINT: 'http://127.0.0.1:40342/metadata/identity/oauth2/token' } },
+    { reason: "no managed identity variables: the CLI's default chain", env: {} },
+    {
+      reason: 'IDENTITY_ENDPOINT without IDENTITY_HEADER is another host (Azure Arc): @azure/identity handles it',
+      env: { IDENTITY_ENDPOINT: 'http://127.0.0.1:40342/metadata/identity/oauth2/token' },
+    },
   ])('falls back to @azure/identity for $reason', ({ env }) => {
     expect(defaultCredential(env)).not.toBeInstanceOf(AppServiceManagedIdentityCredential);
   });
@@ -237,7 +366,11 @@ describe('defaultCredential', () => {
     });
     try {
       await expect(defaultCredential({}).getToken(ARM)).rejects.toMatchObject({
-        name: 'TerminalError', code: 'NoManagedIdentity', message: expect.stringMatching(/^the Function App has no managed identity \(IDENTITY_ENDPOINT unset\): enable it/),
+        name: 'TerminalError',
+        code: 'NoManagedIdentity',
+        message: expect.stringMatching(
+          /^the Function App has no managed identity \(IDENTITY_ENDPOINT unset\): enable it/,
+        ),
       });
     } finally {
       jest.dontMock('@azure/identity');

@@ -34,20 +34,30 @@ describe('Azure management-group discovery', () => {
   });
 
   it('gives observed subscriptions their chain of management groups, selected group first', async () => {
-    const o = await adapter.observe([{ cloud: 'azure', account: sub(1) }, { cloud: 'azure', account: sub(2) }]);
+    const o = await adapter.observe([
+      { cloud: 'azure', account: sub(1) },
+      { cloud: 'azure', account: sub(2) },
+    ]);
     // descendants does not list the group asked about, so the selected group carries no display name.
-    expect(o.accounts.find((a) => a.account === sub(1))?.ancestors).toEqual([{ id: 'corp' }, { id: 'corp-online', name: 'Online' }]);
+    expect(o.accounts.find((a) => a.account === sub(1))?.ancestors).toEqual([
+      { id: 'corp' },
+      { id: 'corp-online', name: 'Online' },
+    ]);
     expect(o.accounts.find((a) => a.account === sub(2))?.ancestors).toEqual([{ id: 'corp' }]);
   });
 
   it('re-reads on a move event: a subscription moved out stops being governed, one moved in starts', async () => {
-    const res = await fetch(`${emu.url}/providers/Microsoft.Management/managementGroups/sandbox/subscriptions/${sub(2)}?api-version=2020-05-01`,
-      { method: 'PUT', headers: { authorization: 'Bearer x' } });
+    const res = await fetch(
+      `${emu.url}/providers/Microsoft.Management/managementGroups/sandbox/subscriptions/${sub(2)}?api-version=2020-05-01`,
+      { method: 'PUT', headers: { authorization: 'Bearer x' } },
+    );
     expect(res.status).toBe(200);
     const moved = emu.events.at(-1)!;
     expect(moved.data.operationName).toBe('Microsoft.Management/managementGroups/subscriptions/write');
     emu.state.subscription(sub(3)).managementGroup = 'corp-online';
-    expect((await adapter.partitions({ kind: 'account', cloud: 'azure', account: sub(2) })).map((p) => p.account)).toEqual([sub(1), sub(3)]);
+    expect(
+      (await adapter.partitions({ kind: 'account', cloud: 'azure', account: sub(2) })).map((p) => p.account),
+    ).toEqual([sub(1), sub(3)]);
   });
 
   it('fails discovery as a whole when a page fails (a gap, never fewer subscriptions)', async () => {

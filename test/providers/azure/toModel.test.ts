@@ -2,13 +2,24 @@ import fc from 'fast-check';
 import type { NetworkRef } from '../../../shared/model';
 import { type ArmHalf, joinHalves, type ObservedHalf, vnetRef } from '../../../shared/providers/azure/toModel';
 
-const vnet = (sub: string, name: string): string => `/subscriptions/${sub}/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/${name}`;
+const vnet = (sub: string, name: string): string =>
+  `/subscriptions/${sub}/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/${name}`;
 const refOf = (id: string): NetworkRef => vnetRef({ id, location: 'westus' });
 
-function half(local: string, remote: string, name: string, peeringState: string, extra: Partial<ArmHalf['properties']> = {}): ObservedHalf {
+function half(
+  local: string,
+  remote: string,
+  name: string,
+  peeringState: string,
+  extra: Partial<ArmHalf['properties']> = {},
+): ObservedHalf {
   return {
     local: refOf(local),
-    half: { id: `${local}/virtualNetworkPeerings/${name}`, name, properties: { remoteVirtualNetwork: { id: remote }, peeringState, peeringSyncLevel: 'FullyInSync', ...extra } },
+    half: {
+      id: `${local}/virtualNetworkPeerings/${name}`,
+      name,
+      properties: { remoteVirtualNetwork: { id: remote }, peeringState, peeringSyncLevel: 'FullyInSync', ...extra },
+    },
   };
 }
 
@@ -21,12 +32,26 @@ describe('joinHalves', () => {
     'only the accepter side': {
       reason: 'requester = the VNet whose half exists when only one does, even with the larger id',
       halves: [half(B, A, 'b-to-a', 'Initiated')],
-      want: { id: `${B}/virtualNetworkPeerings/b-to-a`.toLowerCase(), state: 'requested', requester: refOf(B), accepter: refOf(A) },
+      want: {
+        id: `${B}/virtualNetworkPeerings/b-to-a`.toLowerCase(),
+        state: 'requested',
+        requester: refOf(B),
+        accepter: refOf(A),
+      },
     },
     'both halves': {
       reason: 'requester = the smaller lower-cased id; both Connected = active',
-      halves: [half(B, A, 'peerkeeper-a', 'Connected'), half(A, B, 'a-to-b', 'Connected', { allowForwardedTraffic: true })],
-      want: { id: `${A}/virtualNetworkPeerings/a-to-b`.toLowerCase(), state: 'active', requester: refOf(A), options: { allowForwardedTraffic: true }, tags: { 'peerkeeper:managed': 'true' } },
+      halves: [
+        half(B, A, 'peerkeeper-a', 'Connected'),
+        half(A, B, 'a-to-b', 'Connected', { allowForwardedTraffic: true }),
+      ],
+      want: {
+        id: `${A}/virtualNetworkPeerings/a-to-b`.toLowerCase(),
+        state: 'active',
+        requester: refOf(A),
+        options: { allowForwardedTraffic: true },
+        tags: { 'peerkeeper:managed': 'true' },
+      },
     },
     disconnected: {
       reason: 'a Disconnected half needs repair: failed, with a message',
@@ -35,7 +60,10 @@ describe('joinHalves', () => {
     },
     'out of sync': {
       reason: 'peeringSyncLevel other than FullyInSync → needsSync',
-      halves: [half(A, B, 'a-to-b', 'Connected', { peeringSyncLevel: 'LocalNotInSync' }), half(B, A, 'b-to-a', 'Connected')],
+      halves: [
+        half(A, B, 'a-to-b', 'Connected', { peeringSyncLevel: 'LocalNotInSync' }),
+        half(B, A, 'b-to-a', 'Connected'),
+      ],
       want: { state: 'active', needsSync: true },
     },
     'mixed-case remote id': {
@@ -53,14 +81,16 @@ describe('joinHalves', () => {
   it('yields one peering per VNet pair whatever the order of the halves', () => {
     const ids = ['A', 'B', 'C', 'D'].map((n) => vnet('s1', n));
     const pair = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })).filter(([x, y]) => x !== y);
-    fc.assert(fc.property(fc.uniqueArray(pair, { selector: ([x, y]) => `${x}>${y}`, maxLength: 12 }), (edges) => {
-      const halves = edges.map(([x, y]) => half(ids[x]!, ids[y]!, `h${x}${y}`, 'Initiated'));
-      const forward = joinHalves(halves, known);
-      const backward = joinHalves([...halves].reverse(), known);
-      const pairs = new Set(edges.map(([x, y]) => [Math.min(x, y), Math.max(x, y)].join('-')));
-      expect(forward).toEqual(backward);
-      expect(forward).toHaveLength(pairs.size);
-      for (const p of forward) expect(p.id.startsWith(p.requester.id)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.uniqueArray(pair, { selector: ([x, y]) => `${x}>${y}`, maxLength: 12 }), (edges) => {
+        const halves = edges.map(([x, y]) => half(ids[x]!, ids[y]!, `h${x}${y}`, 'Initiated'));
+        const forward = joinHalves(halves, known);
+        const backward = joinHalves([...halves].reverse(), known);
+        const pairs = new Set(edges.map(([x, y]) => [Math.min(x, y), Math.max(x, y)].join('-')));
+        expect(forward).toEqual(backward);
+        expect(forward).toHaveLength(pairs.size);
+        for (const p of forward) expect(p.id.startsWith(p.requester.id)).toBe(true);
+      }),
+    );
   });
 });

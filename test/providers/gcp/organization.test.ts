@@ -24,7 +24,11 @@ describe('GCP folder discovery', () => {
     s.createProject({ id: 'lab-one', parent: under(folders.lab) });
     s.createProject({ id: 'old-app', parent: under(folders.prod) }).state = 'DELETE_REQUESTED';
     const policy = PolicySchema.parse({ version: 1, groups: { apps: { cloud: 'gcp', folder: folders.platform } } });
-    adapter = createGcpProvider(policy, { PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${em.url}/compute/v1`, CLOUDSDK_CONFIG: '/nonexistent' }, { attempts: 2, baseMs: 1, maxMs: 2 });
+    adapter = createGcpProvider(
+      policy,
+      { PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${em.url}/compute/v1`, CLOUDSDK_CONFIG: '/nonexistent' },
+      { attempts: 2, baseMs: 1, maxMs: 2 },
+    );
   });
   afterAll(() => em.close());
 
@@ -33,16 +37,34 @@ describe('GCP folder discovery', () => {
   });
 
   it('looks up a project an event names and moves it out on MoveProject', async () => {
-    const res = await fetch(`${em.url}/v3/projects/app-prod:move`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ destinationParent: folders.lab }) });
+    const res = await fetch(`${em.url}/v3/projects/app-prod:move`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ destinationParent: folders.lab }),
+    });
     expect(res.status).toBe(200);
     em.calls.reset();
-    expect((await adapter.partitions({ kind: 'account', cloud: 'gcp', account: 'app-prod' })).map((p) => p.account)).toEqual(['net-hub']);
+    expect(
+      (await adapter.partitions({ kind: 'account', cloud: 'gcp', account: 'app-prod' })).map((p) => p.account),
+    ).toEqual(['net-hub']);
     // O(depth), not O(organization): projects.get, then folders.get for Lab (outside the walk); organizations/1 ends the chain.
-    expect(Object.fromEntries(em.calls.byMethod)).toEqual({ 'cloudresourcemanager.projects.get': 1, 'cloudresourcemanager.folders.get': 1 });
+    expect(Object.fromEntries(em.calls.byMethod)).toEqual({
+      'cloudresourcemanager.projects.get': 1,
+      'cloudresourcemanager.folders.get': 1,
+    });
   });
 
   it('uses only the Resource Manager permissions it declares', () => {
-    const seen = ['cloudresourcemanager.folders.list', 'cloudresourcemanager.folders.get', 'cloudresourcemanager.projects.list', 'cloudresourcemanager.projects.get'];
-    expect(seen.map((m) => m.replace('cloudresourcemanager.', 'resourcemanager.')).every((p) => (GCP_PERMISSIONS.partitions as readonly string[]).includes(p))).toBe(true);
+    const seen = [
+      'cloudresourcemanager.folders.list',
+      'cloudresourcemanager.folders.get',
+      'cloudresourcemanager.projects.list',
+      'cloudresourcemanager.projects.get',
+    ];
+    expect(
+      seen
+        .map((m) => m.replace('cloudresourcemanager.', 'resourcemanager.'))
+        .every((p) => (GCP_PERMISSIONS.partitions as readonly string[]).includes(p)),
+    ).toBe(true);
   });
 });

@@ -8,9 +8,9 @@ import { renderPeering, renderRouteTable, renderVpc } from './render';
 const VPC_FIELDS: FilterFields<VpcRecord> = {
   'vpc-id': (v) => [v.id],
   'owner-id': (v) => [v.account],
-  'state': () => ['available'],
+  state: () => ['available'],
   'is-default': (v) => [String(v.isDefault)],
-  'cidr': (v) => [v.ipv4[0]?.cidr],
+  cidr: (v) => [v.ipv4[0]?.cidr],
   'cidr-block-association.cidr-block': (v) => v.ipv4.map((c) => c.cidr),
   'cidr-block-association.association-id': (v) => v.ipv4.map((c) => c.associationId),
   'ipv6-cidr-block-association.ipv6-cidr-block': (v) => v.ipv6.map((c) => c.cidr),
@@ -61,8 +61,11 @@ export function describeVpcs(state: AwsEmulatorState, caller: Caller, q: QueryOb
   const fs = filters(q);
   checkFilterNames(fs, VPC_FIELDS);
   const mine = [...state.vpcs.values()].filter((v) => v.account === caller.account && v.region === caller.region);
-  const picked = byIds(mine, stringList(q, 'VpcId'), (id) => new Ec2Error('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`))
-    .filter((v) => matchesFilters(v, fs, VPC_FIELDS, (r) => r.tags));
+  const picked = byIds(
+    mine,
+    stringList(q, 'VpcId'),
+    (id) => new Ec2Error('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`),
+  ).filter((v) => matchesFilters(v, fs, VPC_FIELDS, (r) => r.tags));
   const { page, nextToken } = paginate(picked, intParam(q, 'MaxResults'), param(q, 'NextToken'), { min: 5, max: 1000 });
   return { vpcSet: page.map(renderVpc), nextToken };
 }
@@ -72,9 +75,14 @@ export function describeRouteTables(state: AwsEmulatorState, caller: Caller, q: 
   const fields = routeTableFields(state);
   const fs = filters(q);
   checkFilterNames(fs, fields);
-  const mine = [...state.routeTables.values()].filter((t) => t.account === caller.account && t.region === caller.region);
-  const picked = byIds(mine, stringList(q, 'RouteTableId'), (id) => new Ec2Error('InvalidRouteTableID.NotFound', `The routeTable ID '${id}' does not exist`))
-    .filter((t) => matchesFilters(t, fs, fields, (r) => r.tags));
+  const mine = [...state.routeTables.values()].filter(
+    (t) => t.account === caller.account && t.region === caller.region,
+  );
+  const picked = byIds(
+    mine,
+    stringList(q, 'RouteTableId'),
+    (id) => new Ec2Error('InvalidRouteTableID.NotFound', `The routeTable ID '${id}' does not exist`),
+  ).filter((t) => matchesFilters(t, fs, fields, (r) => r.tags));
   const { page, nextToken } = paginate(picked, intParam(q, 'MaxResults'), param(q, 'NextToken'), { min: 5, max: 100 });
   return { routeTableSet: page.map((t) => renderRouteTable(state, t)), nextToken };
 }
@@ -85,9 +93,12 @@ export function describePeerings(state: AwsEmulatorState, caller: Caller, q: Que
   const fs = filters(q);
   checkFilterNames(fs, PEERING_FIELDS);
   const visible = [...state.peerings.values()].filter((p) => state.peeringVisibleTo(caller, p));
-  const picked = byIds(visible, stringList(q, 'VpcPeeringConnectionId'),
-    (id) => new Ec2Error('InvalidVpcPeeringConnectionID.NotFound', `The vpcPeeringConnection ID '${id}' does not exist`))
-    .filter((p) => matchesFilters(p, fs, PEERING_FIELDS, (r) => r.tags.get(caller.account) ?? {}));
+  const picked = byIds(
+    visible,
+    stringList(q, 'VpcPeeringConnectionId'),
+    (id) =>
+      new Ec2Error('InvalidVpcPeeringConnectionID.NotFound', `The vpcPeeringConnection ID '${id}' does not exist`),
+  ).filter((p) => matchesFilters(p, fs, PEERING_FIELDS, (r) => r.tags.get(caller.account) ?? {}));
   const { page, nextToken } = paginate(picked, intParam(q, 'MaxResults'), param(q, 'NextToken'), { min: 5, max: 1000 });
   return { vpcPeeringConnectionSet: page.map((p) => renderPeering(state, caller, p)), nextToken };
 }

@@ -9,20 +9,34 @@ import { renderPeering } from './render';
 
 function required(q: QueryObject, name: string): string {
   const v = param(q, name);
-  if (v === undefined || v === '') throw new Ec2Error('MissingParameter', `The request must contain the parameter ${name.charAt(0).toLowerCase()}${name.slice(1)}`);
+  if (v === undefined || v === '')
+    throw new Ec2Error(
+      'MissingParameter',
+      `The request must contain the parameter ${name.charAt(0).toLowerCase()}${name.slice(1)}`,
+    );
   return v;
 }
 
 function routeInput(q: QueryObject): RouteInput {
   const target: RouteTargetFields = {
-    gatewayId: param(q, 'GatewayId'), natGatewayId: param(q, 'NatGatewayId'), transitGatewayId: param(q, 'TransitGatewayId'),
-    vpcPeeringConnectionId: param(q, 'VpcPeeringConnectionId'), networkInterfaceId: param(q, 'NetworkInterfaceId'),
-    instanceId: param(q, 'InstanceId'), egressOnlyInternetGatewayId: param(q, 'EgressOnlyInternetGatewayId'),
-    vpcEndpointId: param(q, 'VpcEndpointId'), carrierGatewayId: param(q, 'CarrierGatewayId'), localGatewayId: param(q, 'LocalGatewayId'),
+    gatewayId: param(q, 'GatewayId'),
+    natGatewayId: param(q, 'NatGatewayId'),
+    transitGatewayId: param(q, 'TransitGatewayId'),
+    vpcPeeringConnectionId: param(q, 'VpcPeeringConnectionId'),
+    networkInterfaceId: param(q, 'NetworkInterfaceId'),
+    instanceId: param(q, 'InstanceId'),
+    egressOnlyInternetGatewayId: param(q, 'EgressOnlyInternetGatewayId'),
+    vpcEndpointId: param(q, 'VpcEndpointId'),
+    carrierGatewayId: param(q, 'CarrierGatewayId'),
+    localGatewayId: param(q, 'LocalGatewayId'),
     coreNetworkArn: param(q, 'CoreNetworkArn'),
   };
-  return { routeTableId: required(q, 'RouteTableId'), destinationCidrBlock: param(q, 'DestinationCidrBlock'),
-    destinationIpv6CidrBlock: param(q, 'DestinationIpv6CidrBlock'), target };
+  return {
+    routeTableId: required(q, 'RouteTableId'),
+    destinationCidrBlock: param(q, 'DestinationCidrBlock'),
+    destinationIpv6CidrBlock: param(q, 'DestinationIpv6CidrBlock'),
+    target,
+  };
 }
 
 type Handler = (state: AwsEmulatorState, caller: Caller, q: QueryObject) => XmlObject;
@@ -31,8 +45,11 @@ type Handler = (state: AwsEmulatorState, caller: Caller, q: QueryObject) => XmlO
 export const MUTATING_ACTIONS: Record<string, Handler> = {
   CreateVpcPeeringConnection: (state, caller, q) => {
     const { peering, shown } = createPeering(state, caller, {
-      vpcId: required(q, 'VpcId'), peerVpcId: required(q, 'PeerVpcId'), peerOwnerId: param(q, 'PeerOwnerId'),
-      peerRegion: param(q, 'PeerRegion'), tags: tagSpecifications(q, 'vpc-peering-connection'),
+      vpcId: required(q, 'VpcId'),
+      peerVpcId: required(q, 'PeerVpcId'),
+      peerOwnerId: param(q, 'PeerOwnerId'),
+      peerRegion: param(q, 'PeerRegion'),
+      tags: tagSpecifications(q, 'vpc-peering-connection'),
     });
     return { vpcPeeringConnection: renderPeering(state, caller, peering, shown) };
   },
@@ -53,8 +70,10 @@ export const MUTATING_ACTIONS: Record<string, Handler> = {
     const accepter = boolParam(struct(q, 'AccepterPeeringConnectionOptions'), 'AllowDnsResolutionFromRemoteVpc');
     const result = modifyPeeringOptions(state, caller, required(q, 'VpcPeeringConnectionId'), { requester, accepter });
     return {
-      requesterPeeringConnectionOptions: result.requester === undefined ? undefined : { allowDnsResolutionFromRemoteVpc: result.requester },
-      accepterPeeringConnectionOptions: result.accepter === undefined ? undefined : { allowDnsResolutionFromRemoteVpc: result.accepter },
+      requesterPeeringConnectionOptions:
+        result.requester === undefined ? undefined : { allowDnsResolutionFromRemoteVpc: result.requester },
+      accepterPeeringConnectionOptions:
+        result.accepter === undefined ? undefined : { allowDnsResolutionFromRemoteVpc: result.accepter },
     };
   },
   CreateRoute: (state, caller, q) => {
@@ -66,7 +85,13 @@ export const MUTATING_ACTIONS: Record<string, Handler> = {
     return { return: true };
   },
   CreateTags: (state, caller, q) => {
-    const tags = Object.fromEntries(list(q, 'Tag').flatMap((t) => (typeof t === 'object' && !Array.isArray(t) && param(t, 'Key') ? [[param(t, 'Key')!, param(t, 'Value') ?? '']] : [])));
+    const tags = Object.fromEntries(
+      list(q, 'Tag').flatMap((t) =>
+        typeof t === 'object' && !Array.isArray(t) && param(t, 'Key')
+          ? [[param(t, 'Key')!, param(t, 'Value') ?? '']]
+          : [],
+      ),
+    );
     createTags(state, caller, stringList(q, 'ResourceId'), tags);
     return { return: true };
   },

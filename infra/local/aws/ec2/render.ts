@@ -15,9 +15,18 @@ export function renderVpc(vpc: VpcRecord): XmlObject {
     ownerId: vpc.account,
     state: 'available',
     cidrBlock: vpc.ipv4[0]?.cidr,
-    cidrBlockAssociationSet: vpc.ipv4.map((c) => ({ cidrBlock: c.cidr, associationId: c.associationId, cidrBlockState: { state: 'associated' } })),
-    ipv6CidrBlockAssociationSet: vpc.ipv6.map((c) => ({ ipv6CidrBlock: c.cidr, associationId: c.associationId,
-      ipv6CidrBlockState: { state: 'associated' }, networkBorderGroup: vpc.region, ipv6Pool: 'Amazon' })),
+    cidrBlockAssociationSet: vpc.ipv4.map((c) => ({
+      cidrBlock: c.cidr,
+      associationId: c.associationId,
+      cidrBlockState: { state: 'associated' },
+    })),
+    ipv6CidrBlockAssociationSet: vpc.ipv6.map((c) => ({
+      ipv6CidrBlock: c.cidr,
+      associationId: c.associationId,
+      ipv6CidrBlockState: { state: 'associated' },
+      networkBorderGroup: vpc.region,
+      ipv6Pool: 'Amazon',
+    })),
     dhcpOptionsId: 'default',
     tagSet: tagSet(vpc.tags),
     instanceTenancy: 'default',
@@ -32,7 +41,8 @@ export function renderRouteTable(state: AwsEmulatorState, table: RouteTableRecor
     vpcId: table.vpcId,
     ownerId: table.account,
     routeSet: table.routes.map((r) => ({
-      [r.prefixList ? 'destinationPrefixListId' : r.ipv6 ? 'destinationIpv6CidrBlock' : 'destinationCidrBlock']: r.destination,
+      [r.prefixList ? 'destinationPrefixListId' : r.ipv6 ? 'destinationIpv6CidrBlock' : 'destinationCidrBlock']:
+        r.destination,
       gatewayId: r.gatewayId,
       natGatewayId: r.natGatewayId,
       transitGatewayId: r.transitGatewayId,
@@ -47,7 +57,14 @@ export function renderRouteTable(state: AwsEmulatorState, table: RouteTableRecor
       origin: r.origin,
     })),
     associationSet: table.main
-      ? [{ routeTableAssociationId: table.associationId, routeTableId: table.id, main: true, associationState: { state: 'associated' } }]
+      ? [
+          {
+            routeTableAssociationId: table.associationId,
+            routeTableId: table.id,
+            main: true,
+            associationState: { state: 'associated' },
+          },
+        ]
       : [],
     propagatingVgwSet: [],
     tagSet: tagSet(table.tags),
@@ -63,11 +80,13 @@ function vpcInfo(state: AwsEmulatorState, side: PeeringSide, withRanges: boolean
     cidrBlock: ranges ? vpc.ipv4[0]?.cidr : undefined,
     ipv6CidrBlockSet: ranges && vpc.ipv6.length > 0 ? vpc.ipv6.map((c) => ({ ipv6CidrBlock: c.cidr })) : undefined,
     cidrBlockSet: ranges ? vpc.ipv4.map((c) => ({ cidrBlock: c.cidr })) : undefined,
-    peeringOptions: withOptions ? {
-      allowEgressFromLocalClassicLinkToRemoteVpc: false,
-      allowEgressFromLocalVpcToRemoteClassicLink: false,
-      allowDnsResolutionFromRemoteVpc: side.allowDnsResolutionFromRemoteVpc,
-    } : undefined,
+    peeringOptions: withOptions
+      ? {
+          allowEgressFromLocalClassicLinkToRemoteVpc: false,
+          allowEgressFromLocalVpcToRemoteClassicLink: false,
+          allowDnsResolutionFromRemoteVpc: side.allowDnsResolutionFromRemoteVpc,
+        }
+      : undefined,
     region: side.region,
   };
 }
@@ -76,10 +95,16 @@ function vpcInfo(state: AwsEmulatorState, side: PeeringSide, withRanges: boolean
  * One peering as the caller sees it. The accepter's CIDRs and options appear once it has accepted;
  * tags are only those the caller's own account set (AWS shows peering tags only to the tagging account).
  */
-export function renderPeering(state: AwsEmulatorState, caller: Caller, p: PeeringRecord, shown?: ShownStatus): XmlObject {
+export function renderPeering(
+  state: AwsEmulatorState,
+  caller: Caller,
+  p: PeeringRecord,
+  shown?: ShownStatus,
+): XmlObject {
   const status = shown ?? { code: p.status, message: p.message };
   const accepted = p.acceptedAt !== undefined;
-  const pending = status.code === 'initiating-request' || status.code === 'pending-acceptance' || status.code === 'expired';
+  const pending =
+    status.code === 'initiating-request' || status.code === 'pending-acceptance' || status.code === 'expired';
   return {
     vpcPeeringConnectionId: p.id,
     requesterVpcInfo: vpcInfo(state, p.requester, true, true),

@@ -19,7 +19,11 @@ export interface OrgUnitRecord {
 
 /** Thrown with the exception name Organizations answers with (`__type`) and HTTP 400. */
 export class OrganizationsError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
     this.name = 'OrganizationsError';
   }
@@ -38,14 +42,18 @@ export class OrganizationState {
   private nextOu = 1;
   private nextAccount = 333_333_333_333;
 
-  constructor(readonly managementAccount: string, private readonly clock: () => Date) {
+  constructor(
+    readonly managementAccount: string,
+    private readonly clock: () => Date,
+  ) {
     this.addAccount({ id: managementAccount, name: 'management', parentId: this.rootId });
   }
 
   /** Creates an OU under a root or OU (CreateOrganizationalUnit). */
   createOrganizationalUnit(parentId: string, name: string): OrgUnitRecord {
     this.requireParent(parentId);
-    if (this.depth(parentId) >= 5) throw new OrganizationsError('ConstraintViolationException', 'You have exceeded the maximum depth of 5 OUs.');
+    if (this.depth(parentId) >= 5)
+      throw new OrganizationsError('ConstraintViolationException', 'You have exceeded the maximum depth of 5 OUs.');
     const id = `ou-${this.rootId.slice(2)}-${String(this.nextOu++).padStart(8, '0')}`;
     const ou = { id, name, parentId };
     this.ous.set(id, ou);
@@ -53,10 +61,23 @@ export class OrganizationState {
   }
 
   /** Seeds an existing account (no event): the estate before the story. */
-  addAccount(input: { id: string; name: string; parentId: string; state?: OrgAccountState; joinedMethod?: 'CREATED' | 'INVITED' }): OrgAccountRecord {
+  addAccount(input: {
+    id: string;
+    name: string;
+    parentId: string;
+    state?: OrgAccountState;
+    joinedMethod?: 'CREATED' | 'INVITED';
+  }): OrgAccountRecord {
     this.requireParent(input.parentId);
-    const record: OrgAccountRecord = { id: input.id, name: input.name, email: `${input.name}@example.com`, state: input.state ?? 'ACTIVE',
-      parentId: input.parentId, joinedMethod: input.joinedMethod ?? 'INVITED', joinedAt: this.clock() };
+    const record: OrgAccountRecord = {
+      id: input.id,
+      name: input.name,
+      email: `${input.name}@example.com`,
+      state: input.state ?? 'ACTIVE',
+      parentId: input.parentId,
+      joinedMethod: input.joinedMethod ?? 'INVITED',
+      joinedAt: this.clock(),
+    };
     this.accounts.set(input.id, record);
     return record;
   }
@@ -66,7 +87,8 @@ export class OrganizationState {
     // Ids are handed out in order, skipping any an existing (seeded) account already holds.
     while (accountId === undefined && this.accounts.has(String(this.nextAccount))) this.nextAccount++;
     const id = accountId ?? String(this.nextAccount++);
-    if (this.accounts.has(id)) throw new OrganizationsError('DuplicateAccountException', `Account ${id} already exists.`);
+    if (this.accounts.has(id))
+      throw new OrganizationsError('DuplicateAccountException', `Account ${id} already exists.`);
     const record = this.addAccount({ id, name, parentId: this.rootId, joinedMethod: 'CREATED' });
     record.email = email;
     return record;
@@ -76,8 +98,16 @@ export class OrganizationState {
   moveAccount(accountId: string, sourceParentId: string, destinationParentId: string): void {
     const account = this.account(accountId);
     this.requireParent(destinationParentId);
-    if (account.parentId !== sourceParentId) throw new OrganizationsError('SourceParentNotFoundException', `The source parent ${sourceParentId} does not hold account ${accountId}.`);
-    if (sourceParentId === destinationParentId) throw new OrganizationsError('DuplicateAccountException', 'That account is already present in the specified destination.');
+    if (account.parentId !== sourceParentId)
+      throw new OrganizationsError(
+        'SourceParentNotFoundException',
+        `The source parent ${sourceParentId} does not hold account ${accountId}.`,
+      );
+    if (sourceParentId === destinationParentId)
+      throw new OrganizationsError(
+        'DuplicateAccountException',
+        'That account is already present in the specified destination.',
+      );
     account.parentId = destinationParentId;
   }
 
@@ -88,13 +118,18 @@ export class OrganizationState {
 
   account(accountId: string): OrgAccountRecord {
     const found = this.accounts.get(accountId);
-    if (!found) throw new OrganizationsError('AccountNotFoundException', "You specified an account that doesn't exist.");
+    if (!found)
+      throw new OrganizationsError('AccountNotFoundException', "You specified an account that doesn't exist.");
     return found;
   }
 
   ou(id: string): OrgUnitRecord {
     const found = this.ous.get(id);
-    if (!found) throw new OrganizationsError('OrganizationalUnitNotFoundException', 'We can\'t find an organizational unit (OU) with the OrganizationalUnitId that you specified.');
+    if (!found)
+      throw new OrganizationsError(
+        'OrganizationalUnitNotFoundException',
+        "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.",
+      );
     return found;
   }
 
@@ -117,7 +152,11 @@ export class OrganizationState {
   }
 
   requireParent(parentId: string): void {
-    if (parentId !== this.rootId && !this.ous.has(parentId)) throw new OrganizationsError('ParentNotFoundException', 'We can\'t find a root or OU with the ParentId that you specified.');
+    if (parentId !== this.rootId && !this.ous.has(parentId))
+      throw new OrganizationsError(
+        'ParentNotFoundException',
+        "We can't find a root or OU with the ParentId that you specified.",
+      );
   }
 
   private depth(parentId: string): number {

@@ -1,7 +1,10 @@
 import { Ec2Error, type Tags } from './types';
 
 /** One `Filter.N` of a Describe call. */
-export interface Filter { name: string; values: string[] }
+export interface Filter {
+  name: string;
+  values: string[];
+}
 
 /** Per filter name, the values a record offers; a filter matches when any value matches any pattern. */
 export type FilterFields<T> = Record<string, (record: T) => readonly (string | undefined)[]>;
@@ -34,7 +37,12 @@ function tagValues(tags: Tags, name: string): (string | undefined)[] | undefined
  * Applies Describe filters as EC2 does: AND across filters, OR across one filter's values.
  * An unknown filter name is `InvalidParameterValue`, as on AWS.
  */
-export function matchesFilters<T>(record: T, filters: readonly Filter[], fields: FilterFields<T>, tags: (r: T) => Tags): boolean {
+export function matchesFilters<T>(
+  record: T,
+  filters: readonly Filter[],
+  fields: FilterFields<T>,
+  tags: (r: T) => Tags,
+): boolean {
   return filters.every((filter) => {
     const extractor = fields[filter.name];
     const offered = extractor ? extractor(record) : tagValues(tags(record), filter.name);
@@ -55,19 +63,33 @@ export function checkFilterNames<T>(filters: readonly Filter[], fields: FilterFi
 }
 
 /** Slices a result list by MaxResults / NextToken. The token is opaque to clients: base64 of the offset. */
-export function paginate<T>(items: readonly T[], maxResults: number | undefined, nextToken: string | undefined,
-  bounds: { min: number; max: number }): { page: T[]; nextToken?: string } {
+export function paginate<T>(
+  items: readonly T[],
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+  bounds: { min: number; max: number },
+): { page: T[]; nextToken?: string } {
   let offset = 0;
   if (nextToken !== undefined) {
-    const decoded = Number(Buffer.from(nextToken, 'base64url').toString('utf8').replace(/^offset:/, ''));
-    if (!Number.isInteger(decoded) || decoded < 0) throw new Ec2Error('InvalidPaginationToken', `Invalid pagination token: ${nextToken}`);
+    const decoded = Number(
+      Buffer.from(nextToken, 'base64url')
+        .toString('utf8')
+        .replace(/^offset:/, ''),
+    );
+    if (!Number.isInteger(decoded) || decoded < 0)
+      throw new Ec2Error('InvalidPaginationToken', `Invalid pagination token: ${nextToken}`);
     offset = decoded;
   }
   if (maxResults === undefined) return { page: items.slice(offset) };
   if (maxResults < bounds.min || maxResults > bounds.max) {
-    throw new Ec2Error('InvalidParameterValue', `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between ${bounds.min} and ${bounds.max}.`);
+    throw new Ec2Error(
+      'InvalidParameterValue',
+      `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between ${bounds.min} and ${bounds.max}.`,
+    );
   }
   const end = offset + maxResults;
   const page = items.slice(offset, end);
-  return end < items.length ? { page, nextToken: Buffer.from(`offset:${end}`, 'utf8').toString('base64url') } : { page };
+  return end < items.length
+    ? { page, nextToken: Buffer.from(`offset:${end}`, 'utf8').toString('base64url') }
+    : { page };
 }

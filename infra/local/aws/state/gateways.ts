@@ -3,12 +3,24 @@ import { Ec2Error, type GatewayKind, type GatewayRecord, type RouteRecord, type 
 
 /** EC2's id prefix per gateway kind. */
 const PREFIX: Record<GatewayKind, string> = {
-  internet: 'igw', nat: 'nat', transit: 'tgw', vpn: 'vgw', 'egress-only': 'eigw', endpoint: 'vpce', carrier: 'cagw',
+  internet: 'igw',
+  nat: 'nat',
+  transit: 'tgw',
+  vpn: 'vgw',
+  'egress-only': 'eigw',
+  endpoint: 'vpce',
+  carrier: 'cagw',
 };
 
 /** The state a gateway is in once created, as each Describe* call spells it. */
 const READY: Record<GatewayKind, string> = {
-  internet: 'available', nat: 'available', transit: 'available', vpn: 'available', 'egress-only': 'attached', endpoint: 'available', carrier: 'available',
+  internet: 'available',
+  nat: 'available',
+  transit: 'available',
+  vpn: 'available',
+  'egress-only': 'attached',
+  endpoint: 'available',
+  carrier: 'available',
 };
 
 /**
@@ -21,9 +33,20 @@ const MANAGED_PREFIX_LISTS: Record<string, string> = {
 };
 
 /** Which route-target field routes to a gateway of each kind. */
-export const TARGET_FIELD: Record<GatewayKind, keyof Pick<RouteRecord, 'gatewayId' | 'natGatewayId' | 'transitGatewayId' | 'egressOnlyInternetGatewayId' | 'carrierGatewayId'>> = {
-  internet: 'gatewayId', nat: 'natGatewayId', transit: 'transitGatewayId', vpn: 'gatewayId', 'egress-only': 'egressOnlyInternetGatewayId',
-  endpoint: 'gatewayId', carrier: 'carrierGatewayId',
+export const TARGET_FIELD: Record<
+  GatewayKind,
+  keyof Pick<
+    RouteRecord,
+    'gatewayId' | 'natGatewayId' | 'transitGatewayId' | 'egressOnlyInternetGatewayId' | 'carrierGatewayId'
+  >
+> = {
+  internet: 'gatewayId',
+  nat: 'natGatewayId',
+  transit: 'transitGatewayId',
+  vpn: 'gatewayId',
+  'egress-only': 'egressOnlyInternetGatewayId',
+  endpoint: 'gatewayId',
+  carrier: 'carrierGatewayId',
 };
 
 export interface GatewayInput {
@@ -44,21 +67,36 @@ export interface GatewayInput {
 export function createGateway(state: AwsEmulatorState, input: GatewayInput): GatewayRecord {
   if (input.vpcId) {
     const vpc = state.vpc(input.vpcId);
-    if (vpc.account !== input.account || vpc.region !== input.region) throw new Ec2Error('InvalidVpcID.NotFound', `The vpc ID '${input.vpcId}' does not exist`);
+    if (vpc.account !== input.account || vpc.region !== input.region)
+      throw new Ec2Error('InvalidVpcID.NotFound', `The vpc ID '${input.vpcId}' does not exist`);
   }
   const gateway: GatewayRecord = {
-    id: state.newId(PREFIX[input.kind]), kind: input.kind, account: input.account, region: input.region,
-    ...(input.vpcId ? { vpcId: input.vpcId } : {}), state: READY[input.kind], tags: { ...(input.tags ?? {}) }, createdAt: state.now().getTime(),
+    id: state.newId(PREFIX[input.kind]),
+    kind: input.kind,
+    account: input.account,
+    region: input.region,
+    ...(input.vpcId ? { vpcId: input.vpcId } : {}),
+    state: READY[input.kind],
+    tags: { ...(input.tags ?? {}) },
+    createdAt: state.now().getTime(),
   };
   if (input.kind === 'endpoint') {
-    if (!input.vpcId || !input.service) throw new Ec2Error('MissingParameter', 'A gateway endpoint needs a VPC and a service name');
+    if (!input.vpcId || !input.service)
+      throw new Ec2Error('MissingParameter', 'A gateway endpoint needs a VPC and a service name');
     const serviceName = input.service.includes('.') ? input.service : `com.amazonaws.${input.region}.${input.service}`;
     const prefixListId = MANAGED_PREFIX_LISTS[serviceName] ?? state.newId('pl').slice(0, 11);
     Object.assign(gateway, { serviceName, prefixListId, routeTableIds: [...(input.routeTableIds ?? [])] });
     for (const tableId of input.routeTableIds ?? []) {
       const table = state.table(tableId);
-      if (table.vpcId !== input.vpcId) throw new Ec2Error('InvalidRouteTableId.Malformed', `route table ${tableId} is not in ${input.vpcId}`);
-      table.routes.push({ destination: prefixListId, ipv6: false, prefixList: true, origin: 'CreateRoute', gatewayId: gateway.id });
+      if (table.vpcId !== input.vpcId)
+        throw new Ec2Error('InvalidRouteTableId.Malformed', `route table ${tableId} is not in ${input.vpcId}`);
+      table.routes.push({
+        destination: prefixListId,
+        ipv6: false,
+        prefixList: true,
+        origin: 'CreateRoute',
+        gatewayId: gateway.id,
+      });
     }
   }
   state.gateways.set(gateway.id, gateway);
@@ -82,6 +120,11 @@ export function deleteGateway(state: AwsEmulatorState, id: string): void {
 
 /** The gateway a route points at, when the emulator knows it. */
 export function gatewayOf(state: AwsEmulatorState, route: RouteRecord): GatewayRecord | undefined {
-  const id = route.natGatewayId ?? route.transitGatewayId ?? route.egressOnlyInternetGatewayId ?? route.carrierGatewayId ?? route.gatewayId;
+  const id =
+    route.natGatewayId ??
+    route.transitGatewayId ??
+    route.egressOnlyInternetGatewayId ??
+    route.carrierGatewayId ??
+    route.gatewayId;
   return id === undefined ? undefined : state.gateways.get(id);
 }

@@ -3,45 +3,82 @@ import { PEERING_REQUEST_TTL_MS, type AwsEmulatorState } from './state';
 import { Ec2Error, type Caller, type PeeringRecord, type PeeringStatusCode, type Tags } from './types';
 
 /** The transient status a call's own response shows, while the stored record has already moved on. */
-export interface ShownStatus { code: PeeringStatusCode; message: string }
+export interface ShownStatus {
+  code: PeeringStatusCode;
+  message: string;
+}
 
 const LIVE: readonly PeeringStatusCode[] = ['initiating-request', 'pending-acceptance', 'provisioning', 'active'];
 
 function invalidTransition(p: PeeringRecord, to: string): Ec2Error {
-  return new Ec2Error('InvalidStateTransition', `Invalid state transition for ${p.id}, attempted to transition from ${p.status} to ${to}`);
+  return new Ec2Error(
+    'InvalidStateTransition',
+    `Invalid state transition for ${p.id}, attempted to transition from ${p.status} to ${to}`,
+  );
 }
 
 /**
  * CreateVpcPeeringConnection: the caller must own the requester VPC in its region. The request then
  * waits for the accepter (pending-acceptance), or fails at once on overlapping CIDRs or an unknown peer VPC.
  */
-export function createPeering(state: AwsEmulatorState, caller: Caller,
-  input: { vpcId: string; peerVpcId: string; peerOwnerId?: string; peerRegion?: string; tags?: Tags }): { peering: PeeringRecord; shown: ShownStatus } {
+export function createPeering(
+  state: AwsEmulatorState,
+  caller: Caller,
+  input: { vpcId: string; peerVpcId: string; peerOwnerId?: string; peerRegion?: string; tags?: Tags },
+): { peering: PeeringRecord; shown: ShownStatus } {
   state.refresh();
   const requester = state.ownVpc(caller, input.vpcId);
   const peerAccount = input.peerOwnerId ?? caller.account;
   const peerRegion = input.peerRegion ?? caller.region;
-  const pending = [...state.peerings.values()].filter((p) => p.requester.account === caller.account && p.status === 'pending-acceptance');
+  const pending = [...state.peerings.values()].filter(
+    (p) => p.requester.account === caller.account && p.status === 'pending-acceptance',
+  );
   if (pending.length >= state.quotas.pendingPeeringsPerAccount) {
-    throw new Ec2Error('OutstandingVpcPeeringConnectionLimitExceeded',
-      `You have reached the limit of ${state.quotas.pendingPeeringsPerAccount} outstanding VPC peering connection requests.`);
+    throw new Ec2Error(
+      'OutstandingVpcPeeringConnectionLimitExceeded',
+      `You have reached the limit of ${state.quotas.pendingPeeringsPerAccount} outstanding VPC peering connection requests.`,
+    );
   }
-  const duplicate = [...state.peerings.values()].find((p) => LIVE.includes(p.status) &&
-    ((p.requester.vpcId === input.vpcId && p.accepter.vpcId === input.peerVpcId) || (p.requester.vpcId === input.peerVpcId && p.accepter.vpcId === input.vpcId)));
+  const duplicate = [...state.peerings.values()].find(
+    (p) =>
+      LIVE.includes(p.status) &&
+      ((p.requester.vpcId === input.vpcId && p.accepter.vpcId === input.peerVpcId) ||
+        (p.requester.vpcId === input.peerVpcId && p.accepter.vpcId === input.vpcId)),
+  );
   if (duplicate) {
-    throw new Ec2Error('VpcPeeringConnectionAlreadyExists', `A VPC peering connection between ${input.vpcId} and ${input.peerVpcId} already exists (${duplicate.id}).`);
+    throw new Ec2Error(
+      'VpcPeeringConnectionAlreadyExists',
+      `A VPC peering connection between ${input.vpcId} and ${input.peerVpcId} already exists (${duplicate.id}).`,
+    );
   }
   const now = state.now().getTime();
   const peer = state.vpcs.get(input.peerVpcId);
-  const peerMatches = peer !== undefined && peer.account === peerAccount && peer.region === peerRegion && peer.id !== requester.id;
-  const overlaps = peerMatches && [...requester.ipv4, ...requester.ipv6].some((a) => [...peer.ipv4, ...peer.ipv6].some((b) => cidrsOverlap(a.cidr, b.cidr)));
+  const peerMatches =
+    peer !== undefined && peer.account === peerAccount && peer.region === peerRegion && peer.id !== requester.id;
+  const overlaps =
+    peerMatches &&
+    [...requester.ipv4, ...requester.ipv6].some((a) =>
+      [...peer.ipv4, ...peer.ipv6].some((b) => cidrsOverlap(a.cidr, b.cidr)),
+    );
   const ok = peerMatches && !overlaps;
   const peering: PeeringRecord = {
     id: state.newId('pcx'),
-    requester: { account: caller.account, region: caller.region, vpcId: input.vpcId, allowDnsResolutionFromRemoteVpc: false },
-    accepter: { account: peerAccount, region: peerRegion, vpcId: input.peerVpcId, allowDnsResolutionFromRemoteVpc: false },
+    requester: {
+      account: caller.account,
+      region: caller.region,
+      vpcId: input.vpcId,
+      allowDnsResolutionFromRemoteVpc: false,
+    },
+    accepter: {
+      account: peerAccount,
+      region: peerRegion,
+      vpcId: input.peerVpcId,
+      allowDnsResolutionFromRemoteVpc: false,
+    },
     status: ok ? 'pending-acceptance' : 'failed',
-    message: ok ? `Pending Acceptance by ${peerAccount}` : 'Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range',
+    message: ok
+      ? `Pending Acceptance by ${peerAccount}`
+      : 'Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range',
     createdAt: now,
     expiresAt: now + PEERING_REQUEST_TTL_MS,
     tags: new Map(input.tags && Object.keys(input.tags).length > 0 ? [[caller.account, { ...input.tags }]] : []),
@@ -52,7 +89,11 @@ export function createPeering(state: AwsEmulatorState, caller: Caller,
 }
 
 /** AcceptVpcPeeringConnection: only the accepter account, only in the accepter's region, only while pending. */
-export function acceptPeering(state: AwsEmulatorState, caller: Caller, id: string): { peering: PeeringRecord; shown: ShownStatus } {
+export function acceptPeering(
+  state: AwsEmulatorState,
+  caller: Caller,
+  id: string,
+): { peering: PeeringRecord; shown: ShownStatus } {
   state.refresh();
   const p = state.visiblePeering(caller, id);
   if (p.accepter.account !== caller.account) {
@@ -63,10 +104,14 @@ export function acceptPeering(state: AwsEmulatorState, caller: Caller, id: strin
   }
   if (p.status !== 'pending-acceptance') throw invalidTransition(p, 'active');
   for (const vpcId of [p.requester.vpcId, p.accepter.vpcId]) {
-    const active = [...state.peerings.values()].filter((o) => o.status === 'active' && (o.requester.vpcId === vpcId || o.accepter.vpcId === vpcId));
+    const active = [...state.peerings.values()].filter(
+      (o) => o.status === 'active' && (o.requester.vpcId === vpcId || o.accepter.vpcId === vpcId),
+    );
     if (active.length >= state.quotas.activePeeringsPerVpc) {
-      throw new Ec2Error('ActiveVpcPeeringConnectionPerVpcLimitExceeded',
-        `The VPC ${vpcId} has reached the limit of ${state.quotas.activePeeringsPerVpc} active VPC peering connections.`);
+      throw new Ec2Error(
+        'ActiveVpcPeeringConnectionPerVpcLimitExceeded',
+        `The VPC ${vpcId} has reached the limit of ${state.quotas.activePeeringsPerVpc} active VPC peering connections.`,
+      );
     }
   }
   p.status = 'active';
@@ -92,7 +137,10 @@ export function deletePeering(state: AwsEmulatorState, caller: Caller, id: strin
   state.refresh();
   const p = state.visiblePeering(caller, id);
   if (p.status === 'pending-acceptance' && p.requester.account !== caller.account) {
-    throw new Ec2Error('OperationNotPermitted', `User ${caller.account} cannot delete pending peering ${id}; reject it instead`);
+    throw new Ec2Error(
+      'OperationNotPermitted',
+      `User ${caller.account} cannot delete pending peering ${id}; reject it instead`,
+    );
   }
   if (p.status !== 'active' && p.status !== 'pending-acceptance') throw invalidTransition(p, 'deleted');
   p.status = 'deleted';
@@ -100,12 +148,17 @@ export function deletePeering(state: AwsEmulatorState, caller: Caller, id: strin
 }
 
 /** ModifyVpcPeeringConnectionOptions: each owner sets its own side, from its side's region, on an active peering. */
-export function modifyPeeringOptions(state: AwsEmulatorState, caller: Caller, id: string,
-  change: { requester?: boolean; accepter?: boolean }): { requester?: boolean; accepter?: boolean } {
+export function modifyPeeringOptions(
+  state: AwsEmulatorState,
+  caller: Caller,
+  id: string,
+  change: { requester?: boolean; accepter?: boolean },
+): { requester?: boolean; accepter?: boolean } {
   state.refresh();
   const p = state.visiblePeering(caller, id);
   if (p.status !== 'active') throw invalidTransition(p, 'active');
-  const owns = (side: PeeringRecord['requester']): boolean => side.account === caller.account && side.region === caller.region;
+  const owns = (side: PeeringRecord['requester']): boolean =>
+    side.account === caller.account && side.region === caller.region;
   if ((change.requester !== undefined && !owns(p.requester)) || (change.accepter !== undefined && !owns(p.accepter))) {
     throw new Ec2Error('OperationNotPermitted', `User ${caller.account} cannot modify the other side of peering ${id}`);
   }

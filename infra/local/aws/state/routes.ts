@@ -11,36 +11,67 @@ export interface RouteInput {
 }
 
 const TARGET_FIELDS: readonly (keyof RouteTargetFields)[] = [
-  'gatewayId', 'natGatewayId', 'transitGatewayId', 'vpcPeeringConnectionId', 'networkInterfaceId', 'instanceId',
-  'egressOnlyInternetGatewayId', 'vpcEndpointId', 'carrierGatewayId', 'localGatewayId', 'coreNetworkArn',
+  'gatewayId',
+  'natGatewayId',
+  'transitGatewayId',
+  'vpcPeeringConnectionId',
+  'networkInterfaceId',
+  'instanceId',
+  'egressOnlyInternetGatewayId',
+  'vpcEndpointId',
+  'carrierGatewayId',
+  'localGatewayId',
+  'coreNetworkArn',
 ];
 
 function destinationOf(input: RouteInput): { destination: string; ipv6: boolean } {
   const v4 = input.destinationCidrBlock;
   const v6 = input.destinationIpv6CidrBlock;
   if ((v4 === undefined) === (v6 === undefined)) {
-    throw new Ec2Error('InvalidParameterCombination', 'The request must contain exactly one of the parameters destinationCidrBlock or destinationIpv6CidrBlock');
+    throw new Ec2Error(
+      'InvalidParameterCombination',
+      'The request must contain exactly one of the parameters destinationCidrBlock or destinationIpv6CidrBlock',
+    );
   }
   const destination = (v4 ?? v6)!;
   const range = parseRange(destination);
   if (!range || range.v6 !== (v6 !== undefined)) {
-    throw new Ec2Error('InvalidParameterValue', `Value (${destination}) for parameter ${v6 ? 'destinationIpv6CidrBlock' : 'destinationCidrBlock'} is invalid.`);
+    throw new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${destination}) for parameter ${v6 ? 'destinationIpv6CidrBlock' : 'destinationCidrBlock'} is invalid.`,
+    );
   }
   return { destination, ipv6: range.v6 };
 }
 
-function targetOf(state: AwsEmulatorState, caller: Caller, table: RouteTableRecord, fields: RouteTargetFields): RouteTargetFields {
+function targetOf(
+  state: AwsEmulatorState,
+  caller: Caller,
+  table: RouteTableRecord,
+  fields: RouteTargetFields,
+): RouteTargetFields {
   const named = TARGET_FIELDS.filter((f) => fields[f] !== undefined);
-  if (named.length === 0) throw new Ec2Error('MissingParameter', 'The request must contain a route target (gatewayId, vpcPeeringConnectionId, …)');
-  if (named.length > 1) throw new Ec2Error('InvalidParameterCombination', `Only one route target may be given, not ${named.join(', ')}`);
+  if (named.length === 0)
+    throw new Ec2Error(
+      'MissingParameter',
+      'The request must contain a route target (gatewayId, vpcPeeringConnectionId, …)',
+    );
+  if (named.length > 1)
+    throw new Ec2Error('InvalidParameterCombination', `Only one route target may be given, not ${named.join(', ')}`);
   const pcx = fields.vpcPeeringConnectionId;
   if (pcx !== undefined) {
     const peering = state.visiblePeering(caller, pcx);
     if (!['pending-acceptance', 'provisioning', 'active'].includes(peering.status)) {
-      throw new Ec2Error('InvalidVpcPeeringConnectionID.NotFound', `The vpcPeeringConnection ID '${pcx}' does not exist`);
+      throw new Ec2Error(
+        'InvalidVpcPeeringConnectionID.NotFound',
+        `The vpcPeeringConnection ID '${pcx}' does not exist`,
+      );
     }
     if (peering.requester.vpcId !== table.vpcId && peering.accepter.vpcId !== table.vpcId) {
-      throw new Ec2Error('InvalidParameterValue', `route table ${table.id} and network gateway ${pcx} belong to different networks`);
+      throw new Ec2Error(
+        'InvalidParameterValue',
+        `route table ${table.id} and network gateway ${pcx} belong to different networks`,
+      );
     }
   }
   const field = named[0]!;
@@ -65,7 +96,10 @@ export function createRoute(state: AwsEmulatorState, caller: Caller, input: Rout
   }
   const counted = table.routes.filter((r) => r.origin !== 'CreateRouteTable').length;
   if (counted >= state.quotas.routesPerTable) {
-    throw new Ec2Error('RouteLimitExceeded', `The maximum number of routes (${state.quotas.routesPerTable}) has been reached for route table ${table.id}.`);
+    throw new Ec2Error(
+      'RouteLimitExceeded',
+      `The maximum number of routes (${state.quotas.routesPerTable}) has been reached for route table ${table.id}.`,
+    );
   }
   table.routes.push({ destination, ipv6, origin: 'CreateRoute', ...target });
 }
@@ -78,7 +112,10 @@ export function replaceRoute(state: AwsEmulatorState, caller: Caller, input: Rou
   const target = targetOf(state, caller, table, input.target);
   const existing = find(table, destination);
   if (!existing) {
-    throw new Ec2Error('InvalidParameterValue', `There is no route defined for '${destination}' in the route table. Please use AddRoute instead.`);
+    throw new Ec2Error(
+      'InvalidParameterValue',
+      `There is no route defined for '${destination}' in the route table. Please use AddRoute instead.`,
+    );
   }
   if (existing.origin === 'CreateRouteTable') {
     throw new Ec2Error('InvalidParameterValue', `cannot replace local route ${destination} in route table ${table.id}`);

@@ -1,15 +1,27 @@
 import { parseRange } from '../../ranges';
 import { createGateway, gatewayOf, type GatewayInput } from './gateways';
 import {
-  DEFAULT_QUOTAS, Ec2Error, type Caller, type GatewayRecord, type PeeringRecord, type Quotas, type RouteRecord, type RouteTableRecord,
-  type RouteTargetFields, type Tags, type VpcRecord,
+  DEFAULT_QUOTAS,
+  Ec2Error,
+  type Caller,
+  type GatewayRecord,
+  type PeeringRecord,
+  type Quotas,
+  type RouteRecord,
+  type RouteTableRecord,
+  type RouteTargetFields,
+  type Tags,
+  type VpcRecord,
 } from './types';
 
 /** A peering request is pending for at most 7 days, then `expired` (AWS VPC peering lifecycle). */
 export const PEERING_REQUEST_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** What STS checks when a role is assumed: the role must exist in the account, with this ExternalId if set. */
-export interface RoleRecord { roleName: string; externalId?: string }
+export interface RoleRecord {
+  roleName: string;
+  externalId?: string;
+}
 
 /**
  * The emulator's whole estate: VPCs, route tables and peerings of many accounts and regions, plus a
@@ -30,7 +42,10 @@ export class AwsEmulatorState {
   private fixedNow: Date | undefined;
   private counter = 0;
 
-  constructor(private readonly baseNow: () => Date = () => new Date(), readonly hubAccount = '111111111111') {}
+  constructor(
+    private readonly baseNow: () => Date = () => new Date(),
+    readonly hubAccount = '111111111111',
+  ) {}
 
   /** The emulator's clock: the base clock plus any advance, or a time set explicitly. */
   now(): Date {
@@ -63,13 +78,25 @@ export class AwsEmulatorState {
   }
 
   /** Seeds a VPC with its main route table (which holds one local route per CIDR). */
-  createVpc(input: { account: string; region: string; cidr: string; secondaryCidrs?: string[]; ipv6Cidr?: string;
-    tags?: Tags; isDefault?: boolean }): { vpcId: string; mainRouteTableId: string } {
+  createVpc(input: {
+    account: string;
+    region: string;
+    cidr: string;
+    secondaryCidrs?: string[];
+    ipv6Cidr?: string;
+    tags?: Tags;
+    isDefault?: boolean;
+  }): { vpcId: string; mainRouteTableId: string } {
     if (!parseRange(input.cidr)) throw new Ec2Error('InvalidVpc.Range', `The CIDR '${input.cidr}' is invalid.`);
     const vpc: VpcRecord = {
-      id: this.newId('vpc'), account: input.account, region: input.region,
-      ipv4: [{ cidr: input.cidr, associationId: this.newId('vpc-cidr-assoc') }], ipv6: [],
-      tags: { ...(input.tags ?? {}) }, isDefault: input.isDefault ?? false, createdAt: this.now().getTime(),
+      id: this.newId('vpc'),
+      account: input.account,
+      region: input.region,
+      ipv4: [{ cidr: input.cidr, associationId: this.newId('vpc-cidr-assoc') }],
+      ipv6: [],
+      tags: { ...(input.tags ?? {}) },
+      isDefault: input.isDefault ?? false,
+      createdAt: this.now().getTime(),
     };
     this.vpcs.set(vpc.id, vpc);
     const main = this.newTable(vpc, true, {});
@@ -83,7 +110,10 @@ export class AwsEmulatorState {
     const vpc = this.vpc(vpcId);
     const range = parseRange(cidr);
     if (!range) throw new Ec2Error('InvalidParameterValue', `Value (${cidr}) for parameter cidrBlock is invalid.`);
-    (range.v6 ? vpc.ipv6 : vpc.ipv4).push({ cidr, associationId: this.newId(range.v6 ? 'vpc-cidr-assoc' : 'vpc-cidr-assoc') });
+    (range.v6 ? vpc.ipv6 : vpc.ipv4).push({
+      cidr,
+      associationId: this.newId(range.v6 ? 'vpc-cidr-assoc' : 'vpc-cidr-assoc'),
+    });
     for (const table of this.tablesOf(vpcId)) table.routes.push(localRoute(cidr, range.v6));
   }
 
@@ -93,12 +123,26 @@ export class AwsEmulatorState {
   }
 
   /** Seeds an unmanaged route (internet, NAT, transit gateway…), as if a human had created it. */
-  addRoute(input: { routeTableId: string; destination: string; target: RouteTargetFields; state?: 'active' | 'blackhole' }): void {
+  addRoute(input: {
+    routeTableId: string;
+    destination: string;
+    target: RouteTargetFields;
+    state?: 'active' | 'blackhole';
+  }): void {
     const table = this.table(input.routeTableId);
     const range = parseRange(input.destination);
-    if (!range) throw new Ec2Error('InvalidParameterValue', `Value (${input.destination}) for parameter destinationCidrBlock is invalid.`);
-    table.routes.push({ destination: input.destination, ipv6: range.v6, origin: 'CreateRoute', ...input.target,
-      ...(input.state ? { fixedState: input.state } : {}) });
+    if (!range)
+      throw new Ec2Error(
+        'InvalidParameterValue',
+        `Value (${input.destination}) for parameter destinationCidrBlock is invalid.`,
+      );
+    table.routes.push({
+      destination: input.destination,
+      ipv6: range.v6,
+      origin: 'CreateRoute',
+      ...input.target,
+      ...(input.state ? { fixedState: input.state } : {}),
+    });
   }
 
   /** Seeds a gateway (see gateways.ts); a gateway endpoint adds its prefix-list routes to its tables. */
@@ -114,7 +158,8 @@ export class AwsEmulatorState {
 
   table(routeTableId: string): RouteTableRecord {
     const table = this.routeTables.get(routeTableId);
-    if (!table) throw new Ec2Error('InvalidRouteTableID.NotFound', `The routeTable ID '${routeTableId}' does not exist`);
+    if (!table)
+      throw new Ec2Error('InvalidRouteTableID.NotFound', `The routeTable ID '${routeTableId}' does not exist`);
     return table;
   }
 
@@ -151,7 +196,10 @@ export class AwsEmulatorState {
   visiblePeering(caller: Caller, peeringId: string): PeeringRecord {
     const peering = this.peerings.get(peeringId);
     if (!peering || !this.peeringVisibleTo(caller, peering)) {
-      throw new Ec2Error('InvalidVpcPeeringConnectionID.NotFound', `The vpcPeeringConnection ID '${peeringId}' does not exist`);
+      throw new Ec2Error(
+        'InvalidVpcPeeringConnectionID.NotFound',
+        `The vpcPeeringConnection ID '${peeringId}' does not exist`,
+      );
     }
     return peering;
   }
@@ -181,8 +229,13 @@ export class AwsEmulatorState {
 
   private newTable(vpc: VpcRecord, main: boolean, tags: Tags): RouteTableRecord {
     const table: RouteTableRecord = {
-      id: this.newId('rtb'), vpcId: vpc.id, account: vpc.account, region: vpc.region, main,
-      associationId: this.newId('rtbassoc'), tags: { ...tags },
+      id: this.newId('rtb'),
+      vpcId: vpc.id,
+      account: vpc.account,
+      region: vpc.region,
+      main,
+      associationId: this.newId('rtbassoc'),
+      tags: { ...tags },
       routes: [...vpc.ipv4.map((c) => localRoute(c.cidr, false)), ...vpc.ipv6.map((c) => localRoute(c.cidr, true))],
     };
     this.routeTables.set(table.id, table);

@@ -10,9 +10,14 @@ const TAGS_PER_RESOURCE = 50;
  * before anything changes, as EC2 rejects the whole call for one bad id.
  */
 export function createTags(state: AwsEmulatorState, caller: Caller, resourceIds: readonly string[], tags: Tags): void {
-  if (resourceIds.length === 0) throw new Ec2Error('MissingParameter', 'The request must contain the parameter resourceIdSet');
+  if (resourceIds.length === 0)
+    throw new Ec2Error('MissingParameter', 'The request must contain the parameter resourceIdSet');
   const reserved = Object.keys(tags).find((k) => k.toLowerCase().startsWith('aws:'));
-  if (reserved) throw new Ec2Error('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use: ${reserved}`);
+  if (reserved)
+    throw new Ec2Error(
+      'InvalidParameterValue',
+      `Tag keys starting with 'aws:' are reserved for internal use: ${reserved}`,
+    );
   const targets = resourceIds.map((id): { current: Tags; set: (next: Tags) => void } => {
     if (id.startsWith('pcx-')) {
       const peering = state.visiblePeering(caller, id);
@@ -20,13 +25,22 @@ export function createTags(state: AwsEmulatorState, caller: Caller, resourceIds:
     }
     if (id.startsWith('vpc-')) {
       const vpc = state.ownVpc(caller, id);
-      return { current: vpc.tags, set: (next) => { vpc.tags = next; } };
+      return {
+        current: vpc.tags,
+        set: (next) => {
+          vpc.tags = next;
+        },
+      };
     }
     throw new Ec2Error('InvalidID', `The ID '${id}' is not valid`);
   });
   for (const target of targets) {
     const next = { ...target.current, ...tags };
-    if (Object.keys(next).length > TAGS_PER_RESOURCE) throw new Ec2Error('TagLimitExceeded', `The maximum number of Tags for a resource has been reached (${TAGS_PER_RESOURCE}).`);
+    if (Object.keys(next).length > TAGS_PER_RESOURCE)
+      throw new Ec2Error(
+        'TagLimitExceeded',
+        `The maximum number of Tags for a resource has been reached (${TAGS_PER_RESOURCE}).`,
+      );
   }
   for (const target of targets) target.set({ ...target.current, ...tags });
 }

@@ -62,8 +62,15 @@ export interface RouteTableRecord {
 }
 
 export type PeeringStatusCode =
-  | 'initiating-request' | 'pending-acceptance' | 'provisioning' | 'active'
-  | 'rejected' | 'failed' | 'expired' | 'deleting' | 'deleted';
+  | 'initiating-request'
+  | 'pending-acceptance'
+  | 'provisioning'
+  | 'active'
+  | 'rejected'
+  | 'failed'
+  | 'expired'
+  | 'deleting'
+  | 'deleted';
 
 export interface PeeringSide {
   account: string;
@@ -111,7 +118,11 @@ export interface GatewayRecord {
 
 /** An EC2 API error, spelled as AWS spells it. */
 export class Ec2Error extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
     this.name = 'Ec2Error';
   }

@@ -6,16 +6,29 @@ export const HUB = '111111111111';
 export const STATIC = { accessKeyId: 'AKIAHUBSTATIC0000000', secretAccessKey: 'local-secret' };
 
 /** An EC2 client of the real SDK pointed at the emulator, as `account` (assumed through STS unless it is the hub). */
-export async function ec2As(emu: AwsEmulator, account: string, region: string, externalId?: string): Promise<EC2Client> {
+export async function ec2As(
+  emu: AwsEmulator,
+  account: string,
+  region: string,
+  externalId?: string,
+): Promise<EC2Client> {
   if (account === HUB) return new EC2Client({ endpoint: emu.url, region, credentials: STATIC, maxAttempts: 1 });
   const sts = new STSClient({ endpoint: emu.url, region, credentials: STATIC, maxAttempts: 1 });
-  const out = await sts.send(new AssumeRoleCommand({
-    RoleArn: `arn:aws:iam::${account}:role/peerkeeper-member`, RoleSessionName: 'test', ...(externalId ? { ExternalId: externalId } : {}),
-  }));
+  const out = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${account}:role/peerkeeper-member`,
+      RoleSessionName: 'test',
+      ...(externalId ? { ExternalId: externalId } : {}),
+    }),
+  );
   sts.destroy();
   const c = out.Credentials!;
-  return new EC2Client({ endpoint: emu.url, region, maxAttempts: 1,
-    credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
+  return new EC2Client({
+    endpoint: emu.url,
+    region,
+    maxAttempts: 1,
+    credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+  });
 }
 
 /** The AWS error code a rejected SDK promise carries. */
@@ -29,7 +42,11 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /** A minimal XML element tree (names and nesting only), to compare shapes with the documented responses. */
-export interface XmlElement { name: string; children: XmlElement[]; text: string }
+export interface XmlElement {
+  name: string;
+  children: XmlElement[];
+  text: string;
+}
 
 /** Parses the well-formed, attribute-light XML EC2 returns; enough to compare element names and nesting. */
 export function parseXml(xml: string): XmlElement {

@@ -1,7 +1,15 @@
 import {
-  AcceptVpcPeeringConnectionCommand, CreateRouteCommand, CreateVpcPeeringConnectionCommand, DeleteRouteCommand,
-  DeleteVpcPeeringConnectionCommand, DescribeRouteTablesCommand, DescribeVpcPeeringConnectionsCommand, DescribeVpcsCommand,
-  EC2Client, RejectVpcPeeringConnectionCommand, ReplaceRouteCommand,
+  AcceptVpcPeeringConnectionCommand,
+  CreateRouteCommand,
+  CreateVpcPeeringConnectionCommand,
+  DeleteRouteCommand,
+  DeleteVpcPeeringConnectionCommand,
+  DescribeRouteTablesCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  RejectVpcPeeringConnectionCommand,
+  ReplaceRouteCommand,
 } from '@aws-sdk/client-ec2';
 import { startAwsEmulator, PEERING_REQUEST_TTL_MS, type AwsEmulator } from '../../../../infra/local/aws';
 import { codeOf, ec2As, HUB } from './helpers';
@@ -26,12 +34,28 @@ describe('EC2 emulator through the real SDK: peering lifecycle, routes, quotas, 
     await emu.close();
   });
 
-  async function request(hubCidr: string, spokeCidr: string): Promise<{ id: string; hubVpc: string; hubRtb: string; spokeVpc: string; spokeRtb: string }> {
+  async function request(
+    hubCidr: string,
+    spokeCidr: string,
+  ): Promise<{ id: string; hubVpc: string; hubRtb: string; spokeVpc: string; spokeRtb: string }> {
     const h = emu.state.createVpc({ account: HUB, region: 'us-east-1', cidr: hubCidr, ipv6Cidr: '2600:1f18:1::/56' });
     const s = emu.state.createVpc({ account: SPOKE, region: 'eu-west-1', cidr: spokeCidr });
-    const out = await hub.send(new CreateVpcPeeringConnectionCommand({ VpcId: h.vpcId, PeerVpcId: s.vpcId, PeerOwnerId: SPOKE, PeerRegion: 'eu-west-1' }));
+    const out = await hub.send(
+      new CreateVpcPeeringConnectionCommand({
+        VpcId: h.vpcId,
+        PeerVpcId: s.vpcId,
+        PeerOwnerId: SPOKE,
+        PeerRegion: 'eu-west-1',
+      }),
+    );
     expect(out.VpcPeeringConnection?.Status?.Code).toBe('initiating-request');
-    return { id: out.VpcPeeringConnection!.VpcPeeringConnectionId!, hubVpc: h.vpcId, hubRtb: h.mainRouteTableId, spokeVpc: s.vpcId, spokeRtb: s.mainRouteTableId };
+    return {
+      id: out.VpcPeeringConnection!.VpcPeeringConnectionId!,
+      hubVpc: h.vpcId,
+      hubRtb: h.mainRouteTableId,
+      spokeVpc: s.vpcId,
+      spokeRtb: s.mainRouteTableId,
+    };
   }
 
   async function statusOf(client: EC2Client, id: string): Promise<string | undefined> {
@@ -42,13 +66,18 @@ describe('EC2 emulator through the real SDK: peering lifecycle, routes, quotas, 
   it('goes initiating-request → pending-acceptance → active when the accepter accepts in its own region', async () => {
     const p = await request('10.10.0.0/16', '10.11.0.0/16');
     expect(await statusOf(hub, p.id)).toBe('pending-acceptance');
-    expect(await codeOf(hub.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: p.id })))).toBe('OperationNotPermitted');
-    expect(await codeOf(spokeWrongRegion.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: p.id }))))
-      .toBe('InvalidVpcPeeringConnectionID.NotFound');
+    expect(await codeOf(hub.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: p.id })))).toBe(
+      'OperationNotPermitted',
+    );
+    expect(
+      await codeOf(spokeWrongRegion.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: p.id }))),
+    ).toBe('InvalidVpcPeeringConnectionID.NotFound');
     const accepted = await spoke.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: p.id }));
     expect(accepted.VpcPeeringConnection?.Status?.Code).toBe('provisioning');
     expect(await statusOf(hub, p.id)).toBe('active');
-    expect(await codeOf(spoke.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: p.id })))).toBe('InvalidStateTransition');
+    expect(await codeOf(spoke.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: p.id })))).toBe(
+      'InvalidStateTransition',
+    );
   });
 
   it('fails a request between overlapping CIDRs', async () => {
@@ -62,12 +91,16 @@ describe('EC2 emulator through the real SDK: peering lifecycle, routes, quotas, 
     expect(await statusOf(hub, p.id)).toBe('pending-acceptance');
     emu.state.advanceClock(1000);
     expect(await statusOf(hub, p.id)).toBe('expired');
-    expect(await codeOf(spoke.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: p.id })))).toBe('InvalidStateTransition');
+    expect(await codeOf(spoke.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: p.id })))).toBe(
+      'InvalidStateTransition',
+    );
   });
 
   it('rejects by the accepter only, and deletes from either side once active', async () => {
     const r = await request('10.40.0.0/16', '10.41.0.0/16');
-    expect(await codeOf(hub.send(new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: r.id })))).toBe('OperationNotPermitted');
+    expect(await codeOf(hub.send(new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: r.id })))).toBe(
+      'OperationNotPermitted',
+    );
     await spoke.send(new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: r.id }));
     expect(await statusOf(hub, r.id)).toBe('rejected');
     const d = await request('10.42.0.0/16', '10.43.0.0/16');
@@ -78,24 +111,72 @@ describe('EC2 emulator through the real SDK: peering lifecycle, routes, quotas, 
 
   it('routes: v4 and v6, blackhole until active, RouteAlreadyExists, InvalidRoute.NotFound, other VPC refused', async () => {
     const p = await request('10.50.0.0/16', '10.51.0.0/16');
-    await hub.send(new CreateRouteCommand({ RouteTableId: p.hubRtb, DestinationCidrBlock: '10.51.0.0/16', VpcPeeringConnectionId: p.id }));
-    await hub.send(new CreateRouteCommand({ RouteTableId: p.hubRtb, DestinationIpv6CidrBlock: '2600:1f18:2::/56', VpcPeeringConnectionId: p.id }));
+    await hub.send(
+      new CreateRouteCommand({
+        RouteTableId: p.hubRtb,
+        DestinationCidrBlock: '10.51.0.0/16',
+        VpcPeeringConnectionId: p.id,
+      }),
+    );
+    await hub.send(
+      new CreateRouteCommand({
+        RouteTableId: p.hubRtb,
+        DestinationIpv6CidrBlock: '2600:1f18:2::/56',
+        VpcPeeringConnectionId: p.id,
+      }),
+    );
     const routes = async (): Promise<Record<string, string | undefined>> => {
       const out = await hub.send(new DescribeRouteTablesCommand({ RouteTableIds: [p.hubRtb] }));
-      return Object.fromEntries((out.RouteTables?.[0]?.Routes ?? []).map((r) => [r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock, r.State]));
+      return Object.fromEntries(
+        (out.RouteTables?.[0]?.Routes ?? []).map((r) => [
+          r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock,
+          r.State,
+        ]),
+      );
     };
     expect(await routes()).toMatchObject({ '10.51.0.0/16': 'blackhole', '2600:1f18:2::/56': 'blackhole' });
     await spoke.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: p.id }));
     expect(await routes()).toMatchObject({ '10.51.0.0/16': 'active', '2600:1f18:2::/56': 'active' });
-    expect(await codeOf(hub.send(new CreateRouteCommand({ RouteTableId: p.hubRtb, DestinationCidrBlock: '10.51.0.0/16', GatewayId: 'igw-1' }))))
-      .toBe('RouteAlreadyExists');
-    expect(await codeOf(hub.send(new DeleteRouteCommand({ RouteTableId: p.hubRtb, DestinationCidrBlock: '10.99.0.0/16' })))).toBe('InvalidRoute.NotFound');
+    expect(
+      await codeOf(
+        hub.send(
+          new CreateRouteCommand({ RouteTableId: p.hubRtb, DestinationCidrBlock: '10.51.0.0/16', GatewayId: 'igw-1' }),
+        ),
+      ),
+    ).toBe('RouteAlreadyExists');
+    expect(
+      await codeOf(hub.send(new DeleteRouteCommand({ RouteTableId: p.hubRtb, DestinationCidrBlock: '10.99.0.0/16' }))),
+    ).toBe('InvalidRoute.NotFound');
     const other = emu.state.createVpc({ account: HUB, region: 'us-east-1', cidr: '10.52.0.0/16' });
-    expect(await codeOf(hub.send(new CreateRouteCommand({ RouteTableId: other.mainRouteTableId, DestinationCidrBlock: '10.51.0.0/16', VpcPeeringConnectionId: p.id }))))
-      .toBe('InvalidParameterValue');
-    await hub.send(new ReplaceRouteCommand({ RouteTableId: p.hubRtb, DestinationCidrBlock: '10.51.0.0/16', TransitGatewayId: 'tgw-1' }));
-    expect(await codeOf(hub.send(new ReplaceRouteCommand({ RouteTableId: p.hubRtb, DestinationCidrBlock: '10.77.0.0/16', TransitGatewayId: 'tgw-1' }))))
-      .toBe('InvalidParameterValue');
+    expect(
+      await codeOf(
+        hub.send(
+          new CreateRouteCommand({
+            RouteTableId: other.mainRouteTableId,
+            DestinationCidrBlock: '10.51.0.0/16',
+            VpcPeeringConnectionId: p.id,
+          }),
+        ),
+      ),
+    ).toBe('InvalidParameterValue');
+    await hub.send(
+      new ReplaceRouteCommand({
+        RouteTableId: p.hubRtb,
+        DestinationCidrBlock: '10.51.0.0/16',
+        TransitGatewayId: 'tgw-1',
+      }),
+    );
+    expect(
+      await codeOf(
+        hub.send(
+          new ReplaceRouteCommand({
+            RouteTableId: p.hubRtb,
+            DestinationCidrBlock: '10.77.0.0/16',
+            TransitGatewayId: 'tgw-1',
+          }),
+        ),
+      ),
+    ).toBe('InvalidParameterValue');
     await spoke.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: p.id }));
     expect(await routes()).toMatchObject({ '2600:1f18:2::/56': 'blackhole', '10.51.0.0/16': 'active' });
   });
@@ -104,29 +185,74 @@ describe('EC2 emulator through the real SDK: peering lifecycle, routes, quotas, 
     emu.state.quotas = { routesPerTable: 2, pendingPeeringsPerAccount: 1, activePeeringsPerVpc: 1 };
     try {
       const t = emu.state.createVpc({ account: HUB, region: 'us-east-1', cidr: '10.60.0.0/16' });
-      await hub.send(new CreateRouteCommand({ RouteTableId: t.mainRouteTableId, DestinationCidrBlock: '1.0.0.0/8', GatewayId: 'igw-1' }));
-      await hub.send(new CreateRouteCommand({ RouteTableId: t.mainRouteTableId, DestinationCidrBlock: '2.0.0.0/8', GatewayId: 'igw-1' }));
-      expect(await codeOf(hub.send(new CreateRouteCommand({ RouteTableId: t.mainRouteTableId, DestinationCidrBlock: '3.0.0.0/8', GatewayId: 'igw-1' }))))
-        .toBe('RouteLimitExceeded');
+      await hub.send(
+        new CreateRouteCommand({
+          RouteTableId: t.mainRouteTableId,
+          DestinationCidrBlock: '1.0.0.0/8',
+          GatewayId: 'igw-1',
+        }),
+      );
+      await hub.send(
+        new CreateRouteCommand({
+          RouteTableId: t.mainRouteTableId,
+          DestinationCidrBlock: '2.0.0.0/8',
+          GatewayId: 'igw-1',
+        }),
+      );
+      expect(
+        await codeOf(
+          hub.send(
+            new CreateRouteCommand({
+              RouteTableId: t.mainRouteTableId,
+              DestinationCidrBlock: '3.0.0.0/8',
+              GatewayId: 'igw-1',
+            }),
+          ),
+        ),
+      ).toBe('RouteLimitExceeded');
       const a = await request('10.61.0.0/16', '10.62.0.0/16');
-      expect(await codeOf(request('10.63.0.0/16', '10.64.0.0/16'))).toBe('OutstandingVpcPeeringConnectionLimitExceeded');
+      expect(await codeOf(request('10.63.0.0/16', '10.64.0.0/16'))).toBe(
+        'OutstandingVpcPeeringConnectionLimitExceeded',
+      );
       await spoke.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: a.id }));
       const s2 = emu.state.createVpc({ account: SPOKE, region: 'eu-west-1', cidr: '10.65.0.0/16' });
-      const b = await hub.send(new CreateVpcPeeringConnectionCommand({ VpcId: a.hubVpc, PeerVpcId: s2.vpcId, PeerOwnerId: SPOKE, PeerRegion: 'eu-west-1' }));
-      expect(await codeOf(spoke.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: b.VpcPeeringConnection!.VpcPeeringConnectionId! }))))
-        .toBe('ActiveVpcPeeringConnectionPerVpcLimitExceeded');
+      const b = await hub.send(
+        new CreateVpcPeeringConnectionCommand({
+          VpcId: a.hubVpc,
+          PeerVpcId: s2.vpcId,
+          PeerOwnerId: SPOKE,
+          PeerRegion: 'eu-west-1',
+        }),
+      );
+      expect(
+        await codeOf(
+          spoke.send(
+            new AcceptVpcPeeringConnectionCommand({
+              VpcPeeringConnectionId: b.VpcPeeringConnection!.VpcPeeringConnectionId!,
+            }),
+          ),
+        ),
+      ).toBe('ActiveVpcPeeringConnectionPerVpcLimitExceeded');
     } finally {
       emu.state.quotas = { routesPerTable: 50, pendingPeeringsPerAccount: 25, activePeeringsPerVpc: 50 };
     }
   });
 
   it('honours Filters (with wildcards and tags), rejects unknown filters, and paginates with NextToken', async () => {
-    for (let i = 0; i < 7; i++) emu.state.createVpc({ account: HUB, region: 'ap-south-1', cidr: `10.${100 + i}.0.0/16`, tags: { team: i % 2 ? 'odd' : 'even' } });
+    for (let i = 0; i < 7; i++)
+      emu.state.createVpc({
+        account: HUB,
+        region: 'ap-south-1',
+        cidr: `10.${100 + i}.0.0/16`,
+        tags: { team: i % 2 ? 'odd' : 'even' },
+      });
     const ap = await ec2As(emu, HUB, 'ap-south-1');
     clients.push(ap);
     const even = await ap.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:team', Values: ['ev*'] }] }));
     expect(even.Vpcs).toHaveLength(4);
-    expect(await codeOf(ap.send(new DescribeVpcsCommand({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] })))).toBe('InvalidParameterValue');
+    expect(
+      await codeOf(ap.send(new DescribeVpcsCommand({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] }))),
+    ).toBe('InvalidParameterValue');
     const first = await ap.send(new DescribeVpcsCommand({ MaxResults: 5 }));
     expect(first.Vpcs).toHaveLength(5);
     expect(first.NextToken).toBeDefined();

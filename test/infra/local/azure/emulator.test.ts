@@ -16,18 +16,38 @@ const RT = '/subscriptions/sub1/resourceGroups/rg1/providers/Microsoft.Network/r
 let emu: AzureEmulator;
 const events: unknown[] = [];
 
-interface Reply { status: number; headers: Headers; body: Record<string, unknown> }
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
 
-async function arm(method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: 'Bearer test' }): Promise<Reply> {
+async function arm(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = { authorization: 'Bearer test' },
+): Promise<Reply> {
   const res = await fetch(`${emu.url}${path}${path.includes('?') ? '&' : '?'}${API}`, {
-    method, headers: { ...headers, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
+    method,
+    headers: { ...headers, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) as Record<string, unknown> : {} };
+  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 function peer(remote: string, extra: Record<string, unknown> = {}): unknown {
-  return { properties: { allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false, useRemoteGateways: false, remoteVirtualNetwork: { id: remote }, ...extra } };
+  return {
+    properties: {
+      allowVirtualNetworkAccess: true,
+      allowForwardedTraffic: true,
+      allowGatewayTransit: false,
+      useRemoteGateways: false,
+      remoteVirtualNetwork: { id: remote },
+      ...extra,
+    },
+  };
 }
 
 function props(reply: Reply): Record<string, unknown> {
@@ -45,8 +65,20 @@ beforeEach(() => {
   emu.state.routeTables.clear();
   emu.calls.reset();
   events.length = 0;
-  emu.state.createVnet({ subscription: 'sub1', resourceGroup: 'rg1', name: 'vnet1', location: 'westus', addressPrefixes: ['10.1.0.0/16'] });
-  emu.state.createVnet({ subscription: 'sub1', resourceGroup: 'rg1', name: 'vnet2', location: 'westus', addressPrefixes: ['10.2.0.0/16', 'fd00:2::/48'] });
+  emu.state.createVnet({
+    subscription: 'sub1',
+    resourceGroup: 'rg1',
+    name: 'vnet1',
+    location: 'westus',
+    addressPrefixes: ['10.1.0.0/16'],
+  });
+  emu.state.createVnet({
+    subscription: 'sub1',
+    resourceGroup: 'rg1',
+    name: 'vnet2',
+    location: 'westus',
+    addressPrefixes: ['10.2.0.0/16', 'fd00:2::/48'],
+  });
 });
 
 describe('bodies match the azure-rest-api-specs examples', () => {
@@ -74,7 +106,9 @@ describe('bodies match the azure-rest-api-specs examples', () => {
     const first = await arm('DELETE', `${V1}/virtualNetworkPeerings/peer`);
     expect(first.status).toBe(202);
     expect(Object.keys(peeringDelete.responses['202'].headers).every((h) => first.headers.has(h))).toBe(true);
-    expect(first.headers.get('azure-asyncoperation')).toMatch(/\/providers\/Microsoft\.Network\/locations\/westus\/operations\//);
+    expect(first.headers.get('azure-asyncoperation')).toMatch(
+      /\/providers\/Microsoft\.Network\/locations\/westus\/operations\//,
+    );
     expect((await arm('DELETE', `${V1}/virtualNetworkPeerings/peer`)).status).toBe(204);
   });
 
@@ -85,15 +119,27 @@ describe('bodies match the azure-rest-api-specs examples', () => {
     expect(missingPaths(writeEvent[0], write, ['data.claims'])).toEqual([]);
     expect(missingPaths(deleteEvent[0], del, ['data.claims'])).toEqual([]);
     expect(write).toMatchObject({
-      eventType: 'Microsoft.Resources.ResourceWriteSuccess', subject: `${V1}/virtualNetworkPeerings/peer`, topic: '/subscriptions/sub1',
-      data: { operationName: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write', resourceUri: `${V1}/virtualNetworkPeerings/peer`, status: 'Succeeded' },
+      eventType: 'Microsoft.Resources.ResourceWriteSuccess',
+      subject: `${V1}/virtualNetworkPeerings/peer`,
+      topic: '/subscriptions/sub1',
+      data: {
+        operationName: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write',
+        resourceUri: `${V1}/virtualNetworkPeerings/peer`,
+        status: 'Succeeded',
+      },
     });
-    expect(del).toMatchObject({ eventType: 'Microsoft.Resources.ResourceDeleteSuccess', data: { operationName: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings/delete' } });
+    expect(del).toMatchObject({
+      eventType: 'Microsoft.Resources.ResourceDeleteSuccess',
+      data: { operationName: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings/delete' },
+    });
   });
 });
 
 describe('peering halves', () => {
-  const cases: Record<string, { reason: string; steps: (() => Promise<unknown>)[]; want: { v1?: string; v2?: string } }> = {
+  const cases: Record<
+    string,
+    { reason: string; steps: (() => Promise<unknown>)[]; want: { v1?: string; v2?: string } }
+  > = {
     'one half': {
       reason: 'a half whose remote VNet has no reciprocal half is Initiated',
       steps: [() => arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2))],
@@ -101,13 +147,17 @@ describe('peering halves', () => {
     },
     'both halves': {
       reason: 'when both halves exist both are Connected',
-      steps: [() => arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2)), () => arm('PUT', `${V2}/virtualNetworkPeerings/b`, peer(V1))],
+      steps: [
+        () => arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2)),
+        () => arm('PUT', `${V2}/virtualNetworkPeerings/b`, peer(V1)),
+      ],
       want: { v1: 'Connected', v2: 'Connected' },
     },
     'one half deleted': {
       reason: 'deleting one half leaves the other Disconnected',
       steps: [
-        () => arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2)), () => arm('PUT', `${V2}/virtualNetworkPeerings/b`, peer(V1)),
+        () => arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2)),
+        () => arm('PUT', `${V2}/virtualNetworkPeerings/b`, peer(V1)),
         () => arm('DELETE', `${V2}/virtualNetworkPeerings/b`),
       ],
       want: { v1: 'Disconnected' },
@@ -115,8 +165,10 @@ describe('peering halves', () => {
     'disconnected half updated': {
       reason: 'a PUT on a Disconnected half brings it back to Initiated',
       steps: [
-        () => arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2)), () => arm('PUT', `${V2}/virtualNetworkPeerings/b`, peer(V1)),
-        () => arm('DELETE', `${V2}/virtualNetworkPeerings/b`), () => arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2)),
+        () => arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2)),
+        () => arm('PUT', `${V2}/virtualNetworkPeerings/b`, peer(V1)),
+        () => arm('DELETE', `${V2}/virtualNetworkPeerings/b`),
+        () => arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2)),
       ],
       want: { v1: 'Initiated' },
     },
@@ -125,7 +177,8 @@ describe('peering halves', () => {
     for (const step of steps) await step();
     const v1 = await arm('GET', `${V1}/virtualNetworkPeerings`);
     const v2 = await arm('GET', `${V2}/virtualNetworkPeerings`);
-    const state = (r: Reply): string | undefined => (r.body.value as { properties: { peeringState: string } }[])[0]?.properties.peeringState;
+    const state = (r: Reply): string | undefined =>
+      (r.body.value as { properties: { peeringState: string } }[])[0]?.properties.peeringState;
     expect({ v1: state(v1), v2: state(v2) }).toEqual({ v1: want.v1, v2: want.v2 });
   });
 
@@ -139,32 +192,56 @@ describe('peering halves', () => {
   });
 
   it('refuses overlapping address spaces with VnetAddressSpacesOverlap, as ARM writes errors', async () => {
-    emu.state.createVnet({ subscription: 'sub1', resourceGroup: 'rg1', name: 'vnet3', location: 'westus', addressPrefixes: ['10.1.128.0/17'] });
+    emu.state.createVnet({
+      subscription: 'sub1',
+      resourceGroup: 'rg1',
+      name: 'vnet3',
+      location: 'westus',
+      addressPrefixes: ['10.1.128.0/17'],
+    });
     const reply = await arm('PUT', `${V1}/virtualNetworkPeerings/c`, peer(V1.replace('vnet1', 'vnet3')));
     expect(reply.status).toBe(400);
     expect(Object.keys(reply.body)).toEqual(['error']);
-    expect(reply.body.error).toMatchObject({ code: 'VnetAddressSpacesOverlap', message: expect.stringContaining('10.1.128.0/17') });
+    expect(reply.body.error).toMatchObject({
+      code: 'VnetAddressSpacesOverlap',
+      message: expect.stringContaining('10.1.128.0/17'),
+    });
   });
 
   it('tracks sync level after an address-space change until ?syncRemoteAddressSpace=true', async () => {
     await arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2));
     await arm('PUT', `${V2}/virtualNetworkPeerings/b`, peer(V1));
-    const vnet = await arm('PUT', V2, { location: 'westus', properties: { addressSpace: { addressPrefixes: ['10.2.0.0/16', '10.3.0.0/16'] } } });
+    const vnet = await arm('PUT', V2, {
+      location: 'westus',
+      properties: { addressSpace: { addressPrefixes: ['10.2.0.0/16', '10.3.0.0/16'] } },
+    });
     expect(vnet.status).toBe(200);
     expect(props(await arm('GET', `${V1}/virtualNetworkPeerings/a`)).peeringSyncLevel).toBe('LocalNotInSync');
     expect(props(await arm('GET', `${V2}/virtualNetworkPeerings/b`)).peeringSyncLevel).toBe('RemoteNotInSync');
     const synced = await arm('PUT', `${V1}/virtualNetworkPeerings/a?syncRemoteAddressSpace=true`, peer(V2));
-    expect(props(synced)).toMatchObject({ peeringSyncLevel: 'FullyInSync', remoteAddressSpace: { addressPrefixes: ['10.2.0.0/16', '10.3.0.0/16'] } });
+    expect(props(synced)).toMatchObject({
+      peeringSyncLevel: 'FullyInSync',
+      remoteAddressSpace: { addressPrefixes: ['10.2.0.0/16', '10.3.0.0/16'] },
+    });
     expect(props(await arm('GET', `${V2}/virtualNetworkPeerings/b`)).peeringSyncLevel).toBe('FullyInSync');
   });
 
   it('allows 500 peerings per VNet and refuses the 501st', () => {
     for (let i = 0; i < 501; i += 1) {
-      emu.state.createVnet({ subscription: 'sub1', resourceGroup: 'many', name: `v${i}`, location: 'westus', addressPrefixes: [`10.${100 + Math.floor(i / 256)}.${i % 256}.0/24`] });
+      emu.state.createVnet({
+        subscription: 'sub1',
+        resourceGroup: 'many',
+        name: `v${i}`,
+        location: 'westus',
+        addressPrefixes: [`10.${100 + Math.floor(i / 256)}.${i % 256}.0/24`],
+      });
     }
-    const many = (i: number): string => `/subscriptions/sub1/resourceGroups/many/providers/Microsoft.Network/virtualNetworks/v${i}`;
+    const many = (i: number): string =>
+      `/subscriptions/sub1/resourceGroups/many/providers/Microsoft.Network/virtualNetworks/v${i}`;
     for (let i = 0; i < 500; i += 1) emu.state.createPeeringHalf(V1, `p${i}`, { remoteId: many(i) });
-    expect(() => emu.state.createPeeringHalf(V1, 'p500', { remoteId: many(500) })).toThrow(expect.objectContaining({ code: 'PeeringCountLimitReached' }));
+    expect(() => emu.state.createPeeringHalf(V1, 'p500', { remoteId: many(500) })).toThrow(
+      expect.objectContaining({ code: 'PeeringCountLimitReached' }),
+    );
   });
 });
 
@@ -182,7 +259,10 @@ describe('protocol and faults', () => {
     for (let i = 0; i < 3; i += 1) statuses.push((await arm('GET', opPath)).body.status);
     expect(statuses).toEqual(['InProgress', 'InProgress', 'Succeeded']);
     for (let i = 0; i < 2; i += 1) await arm('GET', busyOp);
-    expect((await arm('GET', busyOp)).body).toEqual({ status: 'Failed', error: { code: 'AnotherOperationInProgress', message: expect.stringContaining('another operation') } });
+    expect((await arm('GET', busyOp)).body).toEqual({
+      status: 'Failed',
+      error: { code: 'AnotherOperationInProgress', message: expect.stringContaining('another operation') },
+    });
     expect(props(await arm('GET', `${V1}/virtualNetworkPeerings/a`)).provisioningState).toBe('Succeeded');
   });
 
@@ -211,24 +291,42 @@ describe('protocol and faults', () => {
     let now = 1_000_000;
     const clocked = await startAzureEmulator({ now: () => new Date(now) });
     try {
-      clocked.state.createVnet({ subscription: 's', resourceGroup: 'r', name: 'v', location: 'westus', addressPrefixes: ['10.0.0.0/16'] });
+      clocked.state.createVnet({
+        subscription: 's',
+        resourceGroup: 'r',
+        name: 'v',
+        location: 'westus',
+        addressPrefixes: ['10.0.0.0/16'],
+      });
       clocked.faults.delayVisibility(5000);
       const path = '/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/routeTables/t';
-      const put = await fetch(`${clocked.url}${path}?${API}`, { method: 'PUT', headers: { authorization: 'Bearer t' }, body: JSON.stringify({ location: 'westus' }) });
+      const put = await fetch(`${clocked.url}${path}?${API}`, {
+        method: 'PUT',
+        headers: { authorization: 'Bearer t' },
+        body: JSON.stringify({ location: 'westus' }),
+      });
       expect(put.status).toBe(201);
-      expect((await fetch(`${clocked.url}${path}?${API}`, { headers: { authorization: 'Bearer t' } })).status).toBe(404);
+      expect((await fetch(`${clocked.url}${path}?${API}`, { headers: { authorization: 'Bearer t' } })).status).toBe(
+        404,
+      );
       now += 5000;
-      expect((await fetch(`${clocked.url}${path}?${API}`, { headers: { authorization: 'Bearer t' } })).status).toBe(200);
+      expect((await fetch(`${clocked.url}${path}?${API}`, { headers: { authorization: 'Bearer t' } })).status).toBe(
+        200,
+      );
     } finally {
       await clocked.close();
     }
   });
 
   it('names the caller in events from a JWT oid claim, else from the configured principal', async () => {
-    const payload = Buffer.from(JSON.stringify({ oid: 'oid-123', appid: 'app-456', tid: 'tenant-789' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ oid: 'oid-123', appid: 'app-456', tid: 'tenant-789' })).toString(
+      'base64url',
+    );
     await arm('PUT', `${V1}/virtualNetworkPeerings/a`, peer(V2), { authorization: `Bearer x.${payload}.y` });
     await arm('PUT', `${V2}/virtualNetworkPeerings/b`, peer(V1), { authorization: 'Bearer opaque' });
-    const [jwt, opaque] = events as { data: { claims: Record<string, string>; authorization: { evidence: { principalId: string } }; tenantId: string } }[];
+    const [jwt, opaque] = events as {
+      data: { claims: Record<string, string>; authorization: { evidence: { principalId: string } }; tenantId: string };
+    }[];
     expect(jwt!.data.claims['http://schemas.microsoft.com/identity/claims/objectidentifier']).toBe('oid-123');
     expect(jwt!.data.claims.appid).toBe('app-456');
     expect(jwt!.data.tenantId).toBe('tenant-789');
@@ -247,7 +345,14 @@ describe('protocol and faults', () => {
 
   it('refuses the 401st route in a table', () => {
     emu.state.createRouteTable({ subscription: 'sub1', resourceGroup: 'rg1', name: 'rt1', location: 'westus' });
-    for (let i = 0; i < 400; i += 1) emu.state.addRoute(RT, { name: `r${i}`, addressPrefix: `10.9.${i % 256}.${Math.floor(i / 256) * 16}/28`, nextHopType: 'None' });
-    expect(() => emu.state.addRoute(RT, { name: 'r400', addressPrefix: '10.8.0.0/24', nextHopType: 'None' })).toThrow(expect.objectContaining({ status: 400 }));
+    for (let i = 0; i < 400; i += 1)
+      emu.state.addRoute(RT, {
+        name: `r${i}`,
+        addressPrefix: `10.9.${i % 256}.${Math.floor(i / 256) * 16}/28`,
+        nextHopType: 'None',
+      });
+    expect(() => emu.state.addRoute(RT, { name: 'r400', addressPrefix: '10.8.0.0/24', nextHopType: 'None' })).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
   });
 });

@@ -7,17 +7,37 @@ const LIST = '/compute/v1/projects/hub-prj/global/networks';
 
 describe('GCP emulator fault hooks', () => {
   let em: GcpEmulator;
-  beforeAll(async () => { em = await seededEmulator(); });
+  beforeAll(async () => {
+    em = await seededEmulator();
+  });
   afterEach(() => em.faults.clear());
   afterAll(() => em.close());
 
   const cases: { reason: string; arm: () => void; status: number; errorReason: string }[] = [
-    { reason: 'throttling answers 429 rateLimitExceeded in the usageLimits domain', arm: () => em.faults.throttle({ method: 'compute.networks.list' }),
-      status: 429, errorReason: 'rateLimitExceeded' },
-    { reason: 'a backend failure answers 503 backendError', arm: () => em.faults.serverError({ method: 'compute.networks.list' }), status: 503, errorReason: 'backendError' },
-    { reason: 'a 500 answers internalError', arm: () => em.faults.serverError({ status: 500 }), status: 500, errorReason: 'internalError' },
-    { reason: 'any Google error can be injected, e.g. resourceNotReady', arm: () => em.faults.fail({}, () => googleErrors.notReady('projects/hub-prj/global/networks/hub')),
-      status: 400, errorReason: 'resourceNotReady' },
+    {
+      reason: 'throttling answers 429 rateLimitExceeded in the usageLimits domain',
+      arm: () => em.faults.throttle({ method: 'compute.networks.list' }),
+      status: 429,
+      errorReason: 'rateLimitExceeded',
+    },
+    {
+      reason: 'a backend failure answers 503 backendError',
+      arm: () => em.faults.serverError({ method: 'compute.networks.list' }),
+      status: 503,
+      errorReason: 'backendError',
+    },
+    {
+      reason: 'a 500 answers internalError',
+      arm: () => em.faults.serverError({ status: 500 }),
+      status: 500,
+      errorReason: 'internalError',
+    },
+    {
+      reason: 'any Google error can be injected, e.g. resourceNotReady',
+      arm: () => em.faults.fail({}, () => googleErrors.notReady('projects/hub-prj/global/networks/hub')),
+      status: 400,
+      errorReason: 'resourceNotReady',
+    },
   ];
   it.each(cases)('$reason', async ({ arm, status, errorReason }) => {
     arm();
@@ -49,8 +69,14 @@ describe('GCP emulator fault hooks', () => {
   });
 
   it('ends operations in error when asked', async () => {
-    em.faults.failOperation({ method: 'compute.networks.addPeering' }, 'RESOURCE_NOT_READY', 'The resource is not ready');
-    const op = await call(em, 'POST', `${LIST}/hub/addPeering`, { networkPeering: { name: 'x', network: 'projects/spoke-prj/global/networks/spoke' } });
+    em.faults.failOperation(
+      { method: 'compute.networks.addPeering' },
+      'RESOURCE_NOT_READY',
+      'The resource is not ready',
+    );
+    const op = await call(em, 'POST', `${LIST}/hub/addPeering`, {
+      networkPeering: { name: 'x', network: 'projects/spoke-prj/global/networks/spoke' },
+    });
     const done = await call(em, 'POST', `/compute/v1/projects/hub-prj/global/operations/${String(op.body.name)}/wait`);
     expect(done.body).toMatchObject({ status: 'DONE', error: { errors: [{ code: 'RESOURCE_NOT_READY' }] } });
     expect((await call(em, 'GET', `${LIST}/hub`)).body.peerings).toBeUndefined();
@@ -67,12 +93,15 @@ describe('emulator range overlap', () => {
   it.each(cases)('$reason', ({ a, b, want }) => expect(rangesOverlap(a, b)).toBe(want));
 
   it('is symmetric and every range overlaps its own sub-ranges', () => {
-    const v4 = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 }))
+    const v4 = fc
+      .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 }))
       .map(([n, len]) => `${[24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.')}/${len}`);
     fc.assert(fc.property(v4, v4, (a, b) => rangesOverlap(a, b) === rangesOverlap(b, a)));
-    fc.assert(fc.property(v4, fc.integer({ min: 0, max: 32 }), (a, extra) => {
-      const len = Number(a.split('/')[1]);
-      return rangesOverlap(a, `${a.split('/')[0]}/${Math.min(32, len + extra)}`);
-    }));
+    fc.assert(
+      fc.property(v4, fc.integer({ min: 0, max: 32 }), (a, extra) => {
+        const len = Number(a.split('/')[1]);
+        return rangesOverlap(a, `${a.split('/')[0]}/${Math.min(32, len + extra)}`);
+      }),
+    );
   });
 });

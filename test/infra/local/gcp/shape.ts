@@ -13,8 +13,13 @@ export function missingPaths(example: unknown, actual: unknown, ignore: readonly
   if (kind(example) === 'object') {
     const e = example as Record<string, unknown>;
     const a = actual as Record<string, unknown>;
-    return Object.keys(e).flatMap((k) => (k in a ? missingPaths(e[k], a[k], ignore, path ? `${path}.${k}` : k)
-      : ignore.includes(path ? `${path}.${k}` : k) ? [] : [`${path ? `${path}.${k}` : k}: missing`]));
+    return Object.keys(e).flatMap((k) =>
+      k in a
+        ? missingPaths(e[k], a[k], ignore, path ? `${path}.${k}` : k)
+        : ignore.includes(path ? `${path}.${k}` : k)
+          ? []
+          : [`${path ? `${path}.${k}` : k}: missing`],
+    );
   }
   return [];
 }

@@ -10,10 +10,19 @@ describe('GCS JSON-API emulator', () => {
   });
 
   const upload = (name: string, body: string, ifGenerationMatch?: string): Promise<Response> => {
-    const q = new URLSearchParams({ uploadType: 'media', name, ...(ifGenerationMatch === undefined ? {} : { ifGenerationMatch }) });
-    return fetch(`${gcs.baseUrl}/upload/storage/v1/b/b/o?${q}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    const q = new URLSearchParams({
+      uploadType: 'media',
+      name,
+      ...(ifGenerationMatch === undefined ? {} : { ifGenerationMatch }),
+    });
+    return fetch(`${gcs.baseUrl}/upload/storage/v1/b/b/o?${q}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body,
+    });
   };
-  const objectUrl = (name: string, query = ''): string => `${gcs.baseUrl}/storage/v1/b/b/o/${encodeURIComponent(name)}${query}`;
+  const objectUrl = (name: string, query = ''): string =>
+    `${gcs.baseUrl}/storage/v1/b/b/o/${encodeURIComponent(name)}${query}`;
 
   it('answers generation preconditions the way GCS does', async () => {
     const created = await upload('dir/x', 'one', '0');
@@ -34,12 +43,19 @@ describe('GCS JSON-API emulator', () => {
 
   it('lists by prefix in name order, in pages', async () => {
     for (const name of ['p/c', 'p/a', 'p/b', 'q/a']) await upload(name, name);
-    const first = (await (await fetch(`${gcs.baseUrl}/storage/v1/b/b/o?prefix=p/&maxResults=2`)).json()) as { items: { name: string }[]; nextPageToken: string };
+    const first = (await (await fetch(`${gcs.baseUrl}/storage/v1/b/b/o?prefix=p/&maxResults=2`)).json()) as {
+      items: { name: string }[];
+      nextPageToken: string;
+    };
     expect(first.items.map((i) => i.name)).toEqual(['p/a', 'p/b']);
-    const second = (await (await fetch(`${gcs.baseUrl}/storage/v1/b/b/o?prefix=p/&maxResults=2&pageToken=${first.nextPageToken}`)).json()) as { items: { name: string }[]; nextPageToken?: string };
+    const second = (await (
+      await fetch(`${gcs.baseUrl}/storage/v1/b/b/o?prefix=p/&maxResults=2&pageToken=${first.nextPageToken}`)
+    ).json()) as { items: { name: string }[]; nextPageToken?: string };
     expect(second.items.map((i) => i.name)).toEqual(['p/c']);
     expect(second.nextPageToken).toBeUndefined();
-    expect(await (await fetch(`${gcs.baseUrl}/storage/v1/b/b/o?prefix=none/`)).json()).toEqual({ kind: 'storage#objects' });
+    expect(await (await fetch(`${gcs.baseUrl}/storage/v1/b/b/o?prefix=none/`)).json()).toEqual({
+      kind: 'storage#objects',
+    });
   });
 
   it('deletes with a precondition and 404s afterwards', async () => {
