@@ -166,6 +166,16 @@ function planTable(
     }
     return foreignRoutes;
   };
+  // A finding about one slot of this table; never a change.
+  const report = (destination: string, severity: 'info' | 'warning' | 'error', reason: string, connection?: string) =>
+    out.push({
+      action: 'report',
+      cloud,
+      severity,
+      ...(connection ? { connection } : {}),
+      target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
+      reason,
+    });
   for (const route of table.routes) {
     const destination = normalize(route.destination);
     present.add(destination);
@@ -173,45 +183,12 @@ function planTable(
     if (want && matches(route, want)) continue;
     const address = { network: network.ref, routeTableId: table.id, destination: route.destination };
     if (want) {
-      const shadowed = foreign().find((r) => r !== route && routeWouldBeShadowed(r, destination));
-      if (route.target.kind === 'other' && !isDriftedHop(route.target)) {
-        out.push({
-          action: 'report',
-          cloud,
-          severity: 'warning',
-          connection: want.connection,
-          target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
-          reason: `${destination} in ${table.id} is routed to ${route.target.id}, someone's routing design; peerkeeper does not replace it`,
-        });
-      } else if (shadowed) {
-        out.push({
-          action: 'report',
-          cloud,
-          severity: 'warning',
-          connection: want.connection,
-          target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
-          reason: shadowedReason(destination, table.id, shadowed),
-        });
-      } else if (route.target.kind === 'peering' && unjudged.has(route.target.peeringId)) {
-        // The route goes to a live peering whose far side this reconcile cannot see: a reconcile that sees it decides.
-        out.push({
-          action: 'report',
-          cloud,
-          severity: 'info',
-          connection: want.connection,
-          target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
-          reason: `${destination} in ${table.id} goes through ${route.target.peeringId}, whose other side this reconcile cannot see; left to the sweep`,
-        });
-      } else if (route.origin !== 'static') {
-        out.push({
-          action: 'report',
-          cloud,
-          severity: 'warning',
-          connection: want.connection,
-          target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
-          reason: `${destination} in ${table.id} is a ${route.origin} route; peerkeeper does not fight it`,
-        });
-      } else if (revert) {
+      const left = whyLeftAlone(route, destination, table.id, foreign, unjudged);
+      if (left) report(destination, left.severity, left.reason, want.connection);
+      else if (!revert)
+        report(destination, 'warning', `route drift: ${wantReason(want, destination)}`, want.connection);
+      else {
+        const was = `${route.target.kind === 'peering' ? route.target.peeringId : route.target.id}${route.state === 'blackhole' ? ', blackhole' : ''}`;
         out.push({
           action: 'replace-route',
           cloud,
@@ -220,16 +197,7 @@ function planTable(
           before: route,
           after: want.target,
           peer: want.peer,
-          reason: `${wantReason(want, destination)} (was ${route.target.kind === 'peering' ? route.target.peeringId : route.target.id}${route.state === 'blackhole' ? ', blackhole' : ''})`,
-        });
-      } else {
-        out.push({
-          action: 'report',
-          cloud,
-          severity: 'warning',
-          connection: want.connection,
-          target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
-          reason: `route drift: ${wantReason(want, destination)}`,
+          reason: `${wantReason(want, destination)} (was ${was})`,
         });
       }
       continue;
@@ -242,17 +210,11 @@ function planTable(
     const reason = gone
       ? `route ${destination} in ${table.id} goes through ${route.target.peeringId}, which no longer exists${route.state === 'blackhole' ? ' (blackhole)' : ''}`
       : `route ${destination} in ${table.id} through ${route.target.peeringId} is no longer wanted`;
-    if (revert) {
+    if (!revert) report(destination, 'warning', reason);
+    else {
       out.push({ action: 'delete-route', cloud, target: address, before: route, reason });
       count -= 1;
-    } else
-      out.push({
-        action: 'report',
-        cloud,
-        severity: 'warning',
-        target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
-        reason,
-      });
+    }
   }
   const limits = limitsFor(index, network.ref);
   for (const [destination, want] of slots ?? []) {
@@ -260,25 +222,12 @@ function planTable(
     if (present.has(destination) || want.restoreOnly) continue;
     const shadowed = foreign().find((r) => routeWouldBeShadowed(r, destination));
     if (shadowed) {
-      out.push({
-        action: 'report',
-        cloud,
-        severity: 'warning',
-        connection: want.connection,
-        target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
-        reason: shadowedReason(destination, table.id, shadowed),
-      });
+      report(destination, 'warning', shadowedReason(destination, table.id, shadowed), want.connection);
       continue;
     }
     if (count >= limits.routesPerTable) {
-      out.push({
-        action: 'report',
-        cloud,
-        severity: 'error',
-        connection: want.connection,
-        target: { subject: `${table.id} ${destination}`, networks: [network.ref] },
-        reason: `route table ${table.id} is full (${count} of ${limits.routesPerTable} routes; ${limits.label}); ${destination} not added`,
-      });
+      const full = `route table ${table.id} is full (${count} of ${limits.routesPerTable} routes; ${limits.label}); ${destination} not added`;
+      report(destination, 'error', full, want.connection);
       continue;
     }
     count += 1;
@@ -292,6 +241,41 @@ function planTable(
       reason: wantReason(want, destination),
     });
   }
+}
+
+/**
+ * Why a route at a wanted destination that points elsewhere is left alone, or undefined when it is drift to put
+ * back: a next hop that is someone's design, a route a write would shadow, a link this view cannot judge, a route
+ * the cloud (not a person) put there.
+ */
+function whyLeftAlone(
+  route: Route,
+  destination: string,
+  table: string,
+  foreign: () => Route[],
+  unjudged: ReadonlySet<string>,
+): { severity: 'info' | 'warning'; reason: string } | undefined {
+  if (route.target.kind === 'other' && !isDriftedHop(route.target)) {
+    return {
+      severity: 'warning',
+      reason: `${destination} in ${table} is routed to ${route.target.id}, someone's routing design; peerkeeper does not replace it`,
+    };
+  }
+  const shadowed = foreign().find((r) => r !== route && routeWouldBeShadowed(r, destination));
+  if (shadowed) return { severity: 'warning', reason: shadowedReason(destination, table, shadowed) };
+  if (route.target.kind === 'peering' && unjudged.has(route.target.peeringId)) {
+    // The route goes to a live peering whose far side this reconcile cannot see: a reconcile that sees it decides.
+    return {
+      severity: 'info',
+      reason: `${destination} in ${table} goes through ${route.target.peeringId}, whose other side this reconcile cannot see; left to the sweep`,
+    };
+  }
+  if (route.origin !== 'static')
+    return {
+      severity: 'warning',
+      reason: `${destination} in ${table} is a ${route.origin} route; peerkeeper does not fight it`,
+    };
+  return undefined;
 }
 
 /**
