@@ -6,6 +6,7 @@ import { PolicySchema, type Policy } from '../../shared/policy/schema';
 import { MemoryCloud, MemoryProvider } from '../../shared/providers/memory';
 import { networkEventHandler } from '../../functions/aws/network-event';
 import { fixture, IdempotencyTables, lambdaContext, testDeps, type Json } from '../functions/aws/harness';
+import { TEST_NOW } from '../support/clock';
 
 /** How the local bus replays: `events` in bursts of `burst`, delivered `concurrency` at a time (Lambda's concurrency). */
 export interface LoadOptions {
@@ -79,7 +80,7 @@ function world(spokes: number): { estate: Estate; policy: Policy } {
   return {
     estate: {
       version: 1,
-      observedAt: new Date().toISOString(),
+      observedAt: TEST_NOW.toISOString(),
       complete: true,
       gaps: [],
       accounts: [],
@@ -125,7 +126,7 @@ const percentile = (sorted: readonly number[], p: number) =>
  */
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const { estate, policy } = world(opts.spokes);
-  const cloud = new MemoryCloud(estate);
+  const cloud = new MemoryCloud(estate, () => TEST_NOW);
   const tables = new IdempotencyTables();
   await tables.start();
   try {
@@ -217,7 +218,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     }
     const elapsed = performance.now() - started;
     const after = cloud.snapshot();
-    const pending = planScope({ policy, observation: after, now: new Date() }).actions.filter(isMutating);
+    const pending = planScope({ policy, observation: after, now: TEST_NOW }).actions.filter(isMutating);
     latencies.sort((a, b) => a - b);
     return {
       events: sent,
