@@ -1,16 +1,5 @@
 import { createHash } from 'node:crypto';
-import type {
-  Action,
-  Cloud,
-  Observation,
-  PartitionStatus,
-  Peering,
-  Plan,
-  Problem,
-  Scope,
-  Trigger,
-  UnreadPartition,
-} from '../model';
+import type { Action, Cloud, Observation, Peering, Plan, Problem, Scope, Trigger, UnreadPartition } from '../model';
 import { describeScope, isMutating, mergeObservations } from '../model';
 import { linksRestoredFromNearSide, planHash, planScope } from '../planner';
 import type { ApprovalState } from '../planner';
@@ -22,6 +11,14 @@ import type { ActionResult, ExecuteDeps } from './execute';
 import { countWrites, executePlan } from './execute';
 import { withDeclaredRequests } from './declared';
 import { farSidePartitions } from './far-sides';
+import {
+  accountKey,
+  partitionKey,
+  partitionStatuses,
+  rememberUnread,
+  withRememberedUnread,
+  withoutClouds,
+} from './read-state';
 import { governedAccounts, involvedPartitions, partitionsFor } from './partitions';
 import { actionAuditFields, isAuditedFinding, observationAuditEntries } from '../report/audit-records';
 
@@ -93,9 +90,6 @@ function auditEntry(
   };
 }
 
-const partitionKey = (p: Partition) => `${p.cloud}:${p.account}:${p.region ?? '*'}`;
-const accountKey = (cloud: Cloud, account: string) => `${cloud}:${cloud === 'azure' ? account.toLowerCase() : account}`;
-
 /**
  * What a reconcile may observe: only governed accounts — the policy's lists plus what providers discover
  * (management groups, folders). An event naming any other account observes nothing there, so nothing from an
@@ -142,71 +136,10 @@ async function governedPartitions(
   return { partitions: [...seen.values()], governed, undiscovered };
 }
 
-/**
- * Partitions a provider could not read, remembered per provider object (a warm function container, a CLI run) until
- * a read of them succeeds. A scope reads them again with its own partition: the failure comes back as an unread
- * partition, so the planner holds what depends on it exactly as a sweep does (DESIGN §11). The cost grows with
- * the broken accounts, not with the organization: without this, a scope that never asks an account that denies us
- * would act on links a sweep holds because of that account.
- */
-const unreadable = new WeakMap<PeeringProvider, Map<string, Partition>>();
-
-function rememberUnread(
-  providers: ReconcileDeps['providers'],
-  read: readonly Partition[],
-  observation: Observation,
-): void {
-  const failed = observation.unread ?? [];
-  for (const p of read) {
-    const provider = providers[p.cloud];
-    if (!provider) continue;
-    const memo = unreadable.get(provider) ?? new Map<string, Partition>();
-    unreadable.set(provider, memo);
-    const unread = failed.some(
-      (u) =>
-        u.cloud === p.cloud &&
-        accountKey(u.cloud, u.account) === accountKey(p.cloud, p.account) &&
-        (u.region === undefined || p.region === undefined || u.region === p.region),
-    );
-    if (unread) memo.set(partitionKey(p), p);
-    else memo.delete(partitionKey(p));
-  }
-}
-
-function withRememberedUnread(
-  own: readonly Partition[],
-  providers: ReconcileDeps['providers'],
-  governed: ReadonlySet<string>,
-): Partition[] {
-  const out = new Map(own.map((p) => [partitionKey(p), p]));
-  for (const cloud of new Set(own.map((p) => p.cloud))) {
-    const provider = providers[cloud];
-    for (const p of (provider ? unreadable.get(provider)?.values() : undefined) ?? []) {
-      if (governed.has(accountKey(p.cloud, p.account)) && !out.has(partitionKey(p))) out.set(partitionKey(p), p);
-    }
-  }
-  return [...out.values()];
-}
-
 /** A cloud's governed accounts (listed and discovered) from the reconcile's `cloud:account` keys. */
 function governedOf(governed: ReadonlySet<string>, cloud: Cloud): string[] {
   const prefix = `${cloud}:`;
   return [...governed].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-}
-
-/** An observation without what it read of some clouds (they are read again, whole, in the next round). */
-function withoutClouds(observation: Observation, clouds: ReadonlySet<Cloud>): Observation {
-  if (clouds.size === 0) return observation;
-  const gaps = observation.gaps.filter((g) => ![...clouds].some((c) => g.startsWith(`${c}:`)));
-  const unread = (observation.unread ?? []).filter((u) => !clouds.has(u.cloud));
-  return {
-    complete: observation.complete || (gaps.length === 0 && unread.length === 0),
-    gaps,
-    unread,
-    accounts: observation.accounts.filter((a) => !clouds.has(a.cloud)),
-    networks: observation.networks.filter((n) => !clouds.has(n.ref.cloud)),
-    peerings: observation.peerings.filter((p) => !clouds.has(p.cloud)),
-  };
 }
 
 /** An event about an account the policy does not govern is reported, never acted on (never accepted from). */
@@ -226,32 +159,6 @@ function ungovernedProblems(scope: Scope, partitions: readonly Partition[]): Pro
       message: `${target.cloud} account ${target.account} is not governed by the policy (not listed, not discovered): its networks are not observed and nothing from it is accepted`,
     },
   ];
-}
-
-/** Every partition this reconcile read, complete unless the plan lists it unread (per-partition completeness). */
-function partitionStatuses(read: readonly Partition[], unread: readonly PartitionStatus[]): PartitionStatus[] {
-  const incomplete = (p: Partition) =>
-    unread.some(
-      (u) =>
-        u.cloud === p.cloud &&
-        (u.account === '*' || accountKey(u.cloud, u.account) === accountKey(p.cloud, p.account)) &&
-        (u.region === undefined || p.region === undefined || u.region === p.region),
-    );
-  const seen = new Set<string>();
-  const complete: PartitionStatus[] = [];
-  for (const p of read) {
-    const key = partitionKey(p);
-    if (seen.has(key) || incomplete(p)) continue;
-    seen.add(key);
-    complete.push({
-      cloud: p.cloud,
-      account: p.account,
-      ...(p.region ? { region: p.region } : {}),
-      complete: true,
-      reasons: [],
-    });
-  }
-  return [...complete, ...unread];
 }
 
 /**
