@@ -1,5 +1,5 @@
 import type { Action, Cloud, NetworkRef, Observation, PeeringState, Plan } from '../model';
-import { CONNECTION_TAG, MANAGED_TAG, networkKey } from '../model';
+import { CONNECTION_TAG, MANAGED_TAG, isAttachmentAction, networkKey } from '../model';
 import { countChanges } from '../planner';
 
 /** How an edge of the picture stands: a peering's state, or `planned` for one the plan would create. */
@@ -130,6 +130,8 @@ export function buildTopology(input: TopologyInput): Topology {
 
   for (const action of actions) {
     if (action.action === 'report') continue;
+    // Transit attachments are drawn from the observation's hubs, not from the plan's edges.
+    if (isAttachmentAction(action)) continue;
     if ('routeTableId' in action.target) {
       const node = nodes.get(ensure(action.target.network));
       if (node) node.routeDrift += 1;

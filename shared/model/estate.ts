@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AccountSchema, CloudSchema, NetworkSchema } from './network';
 import { PeeringSchema } from './peering';
+import { AttachmentSchema, TransitHubSchema } from './transit';
 
 /**
  * A partition (cloud, account, region) that an observation could not read completely, and why. Decisions that
@@ -32,6 +33,10 @@ export const ObservationSchema = z.object({
   accounts: z.array(AccountSchema).default([]),
   networks: z.array(NetworkSchema),
   peerings: z.array(PeeringSchema),
+  /** Transit hubs (TGW, Virtual WAN hubs, NCC hubs) in the partitions read, with their route tables and interconnects. */
+  transitHubs: z.array(TransitHubSchema).optional(),
+  /** Networks attached to transit hubs, as the hub's owner (and the spoke's account) sees them. */
+  attachments: z.array(AttachmentSchema).optional(),
 });
 export type Observation = z.infer<typeof ObservationSchema>;
 
@@ -47,11 +52,26 @@ export function estateJsonSchema(): unknown {
   return z.toJSONSchema(EstateSchema, { io: 'input' });
 }
 
+type AttachmentView = NonNullable<Observation['attachments']>[number];
+
+/** One attachment seen from two accounts: routing from whichever view has it, tags from both. */
+function joinAttachmentViews(a: AttachmentView, b: AttachmentView): AttachmentView {
+  return {
+    ...a,
+    ...b,
+    tags: { ...a.tags, ...b.tags },
+    propagations: b.propagations.length ? b.propagations : a.propagations,
+    ...((b.association ?? a.association) !== undefined ? { association: b.association ?? a.association } : {}),
+  };
+}
+
 /** Joins observations of several partitions; the result is complete only if every part was. */
 export function mergeObservations(parts: readonly Observation[]): Observation {
   const networks = new Map<string, Observation['networks'][number]>();
   const peerings = new Map<string, Observation['peerings'][number]>();
   const accounts = new Map<string, Observation['accounts'][number]>();
+  const hubs = new Map<string, NonNullable<Observation['transitHubs']>[number]>();
+  const attachments = new Map<string, NonNullable<Observation['attachments']>[number]>();
   const gaps: string[] = [];
   const unread: UnreadPartition[] = [];
   let complete = true;
@@ -62,6 +82,12 @@ export function mergeObservations(parts: readonly Observation[]): Observation {
     for (const a of part.accounts) accounts.set(`${a.cloud}:${a.account}`, a);
     for (const n of part.networks) networks.set(`${n.ref.cloud}:${n.ref.account}:${n.ref.region}:${n.ref.id}`, n);
     for (const p of part.peerings) peerings.set(`${p.cloud}:${p.id}`, p);
+    for (const h of part.transitHubs ?? []) hubs.set(`${h.ref.cloud}:${h.ref.id}`, h);
+    for (const a of part.attachments ?? []) {
+      // The spoke's account and the hub's owner each see the attachment; the owner sees its routing: keep both.
+      const seen = attachments.get(`${a.cloud}:${a.id}`);
+      attachments.set(`${a.cloud}:${a.id}`, seen ? joinAttachmentViews(seen, a) : a);
+    }
   }
   return {
     complete,
@@ -70,5 +96,7 @@ export function mergeObservations(parts: readonly Observation[]): Observation {
     accounts: [...accounts.values()],
     networks: [...networks.values()],
     peerings: [...peerings.values()],
+    ...(hubs.size ? { transitHubs: [...hubs.values()] } : {}),
+    ...(attachments.size ? { attachments: [...attachments.values()] } : {}),
   };
 }

@@ -3,3 +3,4 @@ export * from './peering';
 export * from './scope';
 export * from './plan';
 export * from './estate';
+export * from './transit';

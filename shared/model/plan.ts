@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CloudSchema, NetworkRefSchema, RouteSchema, TagsSchema } from './network';
 import { PeeringOptionsSchema, PeeringSchema } from './peering';
 import { ScopeSchema } from './scope';
+import { AttachmentHandleSchema, AttachmentRoutingSchema, AttachmentSchema, SubnetSelectorSchema } from './transit';
 
 /** Stable action names: scripts depend on them (`--json`). */
 export const ACTION_KINDS = [
@@ -15,6 +16,11 @@ export const ACTION_KINDS = [
   'delete-route',
   'request-approval',
   'report',
+  'create-attachment',
+  'accept-attachment',
+  'reject-attachment',
+  'update-attachment',
+  'delete-attachment',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -92,7 +98,14 @@ export const ActionSchema = z.discriminatedUnion('action', [
     peer: NetworkRefSchema.optional(),
   }),
   z.object({ action: z.literal('delete-route'), ...base, target: RouteAddressSchema, before: RouteSchema }),
-  z.object({ action: z.literal('request-approval'), ...base, target: PeeringHandleSchema, expiresAt: z.string() }),
+  // An attachment's approval names the spoke as requester and the transit hub as accepter (`link: 'attachment'`).
+  z.object({
+    action: z.literal('request-approval'),
+    ...base,
+    target: PeeringHandleSchema,
+    expiresAt: z.string(),
+    link: z.literal('attachment').optional(),
+  }),
   z.object({
     action: z.literal('report'),
     ...base,
@@ -100,13 +113,74 @@ export const ActionSchema = z.discriminatedUnion('action', [
     target: z.object({ subject: z.string(), networks: z.array(NetworkRefSchema).optional() }),
     severity: z.enum(['info', 'warning', 'error']),
   }),
+  // Transit links (issue 17): attach a network to a hub, decide a pending attachment, keep its routing as declared.
+  z.object({
+    action: z.literal('create-attachment'),
+    ...base,
+    target: AttachmentHandleSchema,
+    after: z.object({ routing: AttachmentRoutingSchema, tags: TagsSchema, subnets: SubnetSelectorSchema.optional() }),
+  }),
+  z.object({
+    action: z.literal('accept-attachment'),
+    ...base,
+    target: AttachmentHandleSchema,
+    after: z.object({ routing: AttachmentRoutingSchema, tags: TagsSchema.optional() }),
+  }),
+  z.object({ action: z.literal('reject-attachment'), ...base, target: AttachmentHandleSchema }),
+  z.object({
+    action: z.literal('update-attachment'),
+    ...base,
+    target: AttachmentHandleSchema,
+    before: AttachmentRoutingSchema,
+    after: AttachmentRoutingSchema,
+  }),
+  z.object({
+    action: z.literal('delete-attachment'),
+    ...base,
+    target: AttachmentHandleSchema,
+    before: AttachmentSchema,
+  }),
 ]);
 export type Action = z.infer<typeof ActionSchema>;
 export type ActionOf<K extends ActionKind> = Extract<Action, { action: K }>;
 
 /** Deletions and replacements: what a partial view is most tempted to get wrong (DESIGN §2 rule 4). */
 export function isDestructive(action: Action): boolean {
-  return action.action === 'delete-peering' || action.action === 'delete-route' || action.action === 'replace-route';
+  return (
+    action.action === 'delete-peering' ||
+    action.action === 'delete-route' ||
+    action.action === 'replace-route' ||
+    action.action === 'delete-attachment'
+  );
+}
+
+const ATTACHMENT_KINDS: ReadonlySet<ActionKind> = new Set([
+  'create-attachment',
+  'accept-attachment',
+  'reject-attachment',
+  'update-attachment',
+  'delete-attachment',
+]);
+export type AttachmentAction = ActionOf<
+  'create-attachment' | 'accept-attachment' | 'reject-attachment' | 'update-attachment' | 'delete-attachment'
+>;
+
+/** True for the actions on transit attachments (their target names a hub and a network). */
+export function isAttachmentAction(action: Action): action is AttachmentAction {
+  return ATTACHMENT_KINDS.has(action.action);
+}
+
+/** What an action is about, in one line: audit entries, held actions and logs use the same words. */
+export function actionSubject(action: Action): string {
+  if (action.action === 'report') return action.target.subject;
+  if (isAttachmentAction(action)) {
+    const t = action.target;
+    return `${action.cloud}:${t.id ?? `${t.network.id}->${t.hub.id}`}`;
+  }
+  const t = action.target;
+  return 'network' in t
+    ? `${action.cloud}:${t.routeTableId}:${t.destination}`
+    : `${action.cloud}:${t.id ?? `${t.requester.id}->${t.accepter.id}`}`;
 }
 
 /** True for actions that change the cloud (everything but approvals requests and reports). */

@@ -1,5 +1,11 @@
 import type { Connection, Deny, Policy } from '../policy/schema';
 
+/** A hub-spoke connection that attaches spokes to a transit hub instead of peering them with hub networks. */
+export type TransitConnection = Extract<Connection, { topology: 'hub-spoke' }> & { via: 'transit' };
+export function isTransitConnection(c: Connection): c is TransitConnection {
+  return c.topology === 'hub-spoke' && c.via === 'transit';
+}
+
 /** The two group names a connection joins (the hub first; for a mesh, the same group twice). */
 export function connectionSides(c: Connection): [string, string] {
   switch (c.topology) {

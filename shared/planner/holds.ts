@@ -111,6 +111,20 @@ function dependencies(
       const p = via === undefined ? undefined : index.observation.peerings.find((q) => q.id === via);
       return p ? [...own, ...link(p, all)] : own;
     }
+    // A transit link reads its network, the hub (whose route tables hold every attached range) and the partitions
+    // that could hold a competing spoke of its connection.
+    case 'create-attachment':
+    case 'accept-attachment':
+    case 'reject-attachment':
+      return [
+        ...at(action.target.network),
+        ...at(action.target.hub),
+        ...contest(action.target.network, order < 0 ? all : order),
+      ];
+    case 'update-attachment':
+      return [...at(action.target.network), ...at(action.target.hub)];
+    case 'delete-attachment':
+      return [...at(action.target.network), ...at(action.target.hub), ...contest(action.target.network, all)];
     case 'report':
       return [];
   }

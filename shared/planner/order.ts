@@ -7,6 +7,11 @@ import { isMutating } from '../model';
  */
 const PHASE: Readonly<Record<ActionKind, number>> = {
   'reject-peering': 0,
+  'reject-attachment': 0,
+  'create-attachment': 1,
+  'accept-attachment': 2,
+  'update-attachment': 3,
+  'delete-attachment': 8,
   'create-peering': 1,
   'accept-peering': 2,
   'update-peering': 3,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Action, ActionKind, NetworkRef, Plan } from '../model';
-import { describeScope, isMutating } from '../model';
+import { describeScope, isAttachmentAction, isMutating } from '../model';
 import { incompleteVerdict } from '../model/plan-completeness';
 
 const SYMBOL: Readonly<Record<ActionKind, string>> = {
@@ -14,6 +14,11 @@ const SYMBOL: Readonly<Record<ActionKind, string>> = {
   'update-peering': '~',
   'request-approval': '?',
   report: '!',
+  'create-attachment': '+',
+  'accept-attachment': '✓',
+  'reject-attachment': '✗',
+  'update-attachment': '~',
+  'delete-attachment': '-',
 };
 // ANSI colours, used only on a TTY: green adds, yellow changes, red removes, cyan asks, grey reports.
 const COLOUR: Readonly<Record<string, string>> = {
@@ -40,6 +45,10 @@ function subject(a: Action): string {
         ? ''
         : ` → ${a.after.kind === 'peering' ? (a.after.peering.id ?? 'new peering') : a.after.id}`;
     return `${ref(t.network)} ${t.routeTableId} ${t.destination}${via}`;
+  }
+  if (isAttachmentAction(a)) {
+    const t = a.target;
+    return `${t.id ? `${t.id} ` : ''}${ref(t.network)} → hub ${ref(t.hub)}`;
   }
   const t = a.target;
   return `${t.id ? `${t.id} ` : ''}${ref(t.requester)} ⇄ ${ref(t.accepter)}`;

@@ -24,7 +24,49 @@ interface WantedRoute {
 const wantReason = (want: WantedRoute, destination: string) =>
   `${want.connection}: route ${destination} to ${want.peerName} via ${want.via}`;
 
-const normalize = (destination: string): string => tryParseCidr(destination)?.text ?? destination;
+/**
+ * Whether `text` is an IPv4 range written exactly as `normalizeCidr` writes it (decimal octets without leading zeros,
+ * host bits clear): its normal form is itself. Most destinations are; they skip the parse cache's lookup.
+ */
+function isCanonicalIPv4(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  let address = 0;
+  for (let octet = 0; octet < 4; octet++) {
+    if (octet > 0) {
+      if (i >= n || text.charCodeAt(i) !== 46 /* . */) return false;
+      i++;
+    }
+    const start = i;
+    let value = 0;
+    while (i < n && i - start < 4) {
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      value = value * 10 + c;
+      i++;
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > 3 || value > 255 || (digits > 1 && text.charCodeAt(start) === 48)) return false;
+    address = address * 256 + value;
+  }
+  if (i >= n || text.charCodeAt(i) !== 47 /* / */) return false;
+  i++;
+  const start = i;
+  let prefix = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return false;
+    prefix = prefix * 10 + c;
+    i++;
+  }
+  const digits = i - start;
+  if (digits === 0 || digits > 2 || prefix > 32 || (digits > 1 && text.charCodeAt(start) === 48)) return false;
+  return prefix === 32 || address % 2 ** (32 - prefix) === 0;
+}
+
+/** A destination's normal form (host bits clear, RFC 5952); text that is not a range stays as it is. */
+const normalize = (destination: string): string =>
+  isCanonicalIPv4(destination) ? destination : (tryParseCidr(destination)?.text ?? destination);
 
 function targetFor(network: Network, intent: RouteIntent): PlannedRouteTarget | undefined {
   const hop = intent.connection.routes.azureNextHop;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CloudSchema, PeeringOptionsSchema } from '../model';
+import { CloudSchema, PeeringOptionsSchema, SubnetSelectorSchema } from '../model';
 
 const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
@@ -56,6 +56,12 @@ export const ConnectionRoutesSchema = z.strictObject({
     .string()
     .optional()
     .describe('Azure only: the virtual appliance IP address (IPv4 or IPv6) that peer ranges are routed through.'),
+  destinations: z
+    .union([z.literal('spokes'), z.array(z.string().min(1)).min(1)])
+    .optional()
+    .describe(
+      'via: transit only (AWS spokes): the ranges routed toward the hub: "spokes" (every other attached spoke, the default) or summary CIDRs; groups the hub reaches are added.',
+    ),
 });
 
 const connectionBase = {
@@ -76,12 +82,29 @@ const connectionBase = {
   ),
 };
 
+/** How a transit connection attaches a spoke (AWS: which subnets; GCP: which ranges the hub may not learn). */
+export const AttachmentOptionsSchema = z.strictObject({
+  subnets: SubnetSelectorSchema.default('first-per-az').describe(
+    'AWS: the subnets of the attachment, one per Availability Zone: "first-per-az" or { tags: {…} }.',
+  ),
+  excludeExportRanges: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('GCP NCC: ranges a VPC spoke does not export to the hub (export filter).'),
+});
+export type AttachmentOptions = z.infer<typeof AttachmentOptionsSchema>;
+
 export const ConnectionSchema = z.discriminatedUnion('topology', [
   z.strictObject({
     ...connectionBase,
     topology: z.literal('hub-spoke'),
-    hub: z.string().describe('Group of hub networks.'),
-    spokes: z.string().describe('Group of spoke networks; each is peered to the hub.'),
+    hub: z.string().describe('Group of hub networks; with via: transit, the name of a transitHubs entry.'),
+    spokes: z.string().describe('Group of spoke networks; each is peered to the hub (or attached to it).'),
+    via: z
+      .enum(['peering', 'transit'])
+      .default('peering')
+      .describe('peering: a peering per spoke; transit: each spoke is attached to the transit hub `hub` names.'),
+    attachment: AttachmentOptionsSchema.optional().describe('via: transit only: how spokes are attached.'),
   }),
   z.strictObject({
     ...connectionBase,
@@ -97,6 +120,52 @@ export const ConnectionSchema = z.discriminatedUnion('topology', [
   }),
 ]);
 export type Connection = z.infer<typeof ConnectionSchema>;
+
+/** A link to another cloud that already exists on a transit hub, and the groups it reaches there. */
+export const TransitReachSchema = z.strictObject({
+  through: z
+    .string()
+    .min(1)
+    .describe(
+      'The existing interconnect: a VPN or Direct Connect attachment (tgw-attach-…), a VPN or ExpressRoute gateway, an NCC hybrid spoke. Observed, never created.',
+    ),
+  groups: z.array(z.string().min(1)).min(1).describe("The other clouds' groups reached through it."),
+  via: z
+    .string()
+    .optional()
+    .describe('The transitHubs entry on the far side, for the path the plan names (spoke → hub → interconnect → hub).'),
+});
+
+/** A transit hub peerkeeper attaches spokes to: a Transit Gateway, a Virtual WAN hub or an NCC hub. */
+export const TransitHubDeclSchema = z.strictObject({
+  cloud: CloudSchema,
+  account: z.string().min(1).describe("The hub's owner: AWS account, Azure subscription or GCP project."),
+  region: z
+    .string()
+    .min(1)
+    .default('global')
+    .describe('AWS region of the TGW or Azure location of the hub; GCP hubs are global.'),
+  id: z
+    .string()
+    .min(1)
+    .describe(
+      'tgw-…; the Virtual WAN hub name or resource id; the NCC hub name (projects/p/locations/global/hubs/h or h).',
+    ),
+  associate: z
+    .string()
+    .min(1)
+    .describe('The hub route table each spoke is associated with: tgw-rtb-…, a hub route table name, an NCC group.'),
+  propagate: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Hub route tables each spoke propagates its ranges into (default: the associated one). Not on NCC.'),
+  labels: z.array(z.string().min(1)).optional().describe('Azure: route table labels each connection propagates to.'),
+  reaches: z
+    .array(TransitReachSchema)
+    .default([])
+    .describe('Other clouds reached from this hub over interconnects that already exist.'),
+});
+export type TransitHubDecl = z.infer<typeof TransitHubDeclSchema>;
 
 export const DenySchema = z.strictObject({
   between: z
@@ -185,6 +254,10 @@ export const PolicySchema = z.strictObject({
     .describe('Role ARNs, principal ids or service-account emails that are peerkeeper itself.'),
   providers: ProvidersSchema,
   groups: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), GroupSchema),
+  transitHubs: z
+    .record(z.string().regex(/^[A-Za-z0-9_-]+$/), TransitHubDeclSchema)
+    .default({})
+    .describe('Transit hubs that hub-spoke connections with via: transit attach spokes to.'),
   connections: z.array(ConnectionSchema).default([]),
   deny: z.array(DenySchema).default([]),
   unmatchedRequests: z

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Action, Cloud, Observation, Peering, Plan, Problem, Scope, Trigger, UnreadPartition } from '../model';
-import { describeScope, isMutating, mergeObservations } from '../model';
+import { actionSubject, describeScope, isMutating, mergeObservations } from '../model';
 import { linksRestoredFromNearSide, planHash, planScope } from '../planner';
 import type { ApprovalState } from '../planner';
 import type { Policy } from '../policy/schema';
@@ -56,14 +56,6 @@ export interface ReconcileResult {
   writes: number;
 }
 
-function subjectOf(action: Action): string {
-  if (action.action === 'report') return action.target.subject;
-  const t = action.target;
-  return 'network' in t
-    ? `${action.cloud}:${t.routeTableId}:${t.destination}`
-    : `${action.cloud}:${t.id ?? `${t.requester.id}->${t.accepter.id}`}`;
-}
-
 function auditEntry(
   result: ActionResult,
   at: string,
@@ -73,7 +65,7 @@ function auditEntry(
   observedAt: Date,
 ): AuditEntry {
   const id = createHash('sha256')
-    .update(`${hash}|${subjectOf(result.action)}|${result.action.action}|${at}`)
+    .update(`${hash}|${actionSubject(result.action)}|${result.action.action}|${at}`)
     .digest('hex')
     .slice(0, 24);
   return {
@@ -81,7 +73,7 @@ function auditEntry(
     at,
     actor,
     action: result.action.action,
-    subject: subjectOf(result.action),
+    subject: actionSubject(result.action),
     reason: result.action.reason,
     planHash: hash,
     outcome: result.status,

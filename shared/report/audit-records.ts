@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Action, Cloud, NetworkRef, Observation, Plan, Scope, Trigger } from '../model';
+import { actionSubject } from '../model';
 import { governedAccounts } from '../policy/governed';
 import { desirePeerings, indexEstate, pairKey } from '../planner';
 import type { Policy } from '../policy/schema';
@@ -91,15 +92,6 @@ export function unreadPartitions(observation: Observation, plan: Plan): Unreadab
   return [...grouped.values()];
 }
 
-/** What a held action is about, in the same words the reconcile's audit entries use for actions. */
-function heldSubject(action: Action): string {
-  if (action.action === 'report') return action.target.subject;
-  const t = action.target;
-  return 'network' in t
-    ? `${action.cloud}:${t.routeTableId}:${t.destination}`
-    : `${action.cloud}:${t.id ?? `${t.requester.id}->${t.accepter.id}`}`;
-}
-
 const sameAccount = (cloud: Cloud, a: string, b: string) =>
   cloud === 'azure' ? a.toLowerCase() === b.toLowerCase() : a === b;
 
@@ -142,11 +134,11 @@ export function observationAuditEntries(input: {
   for (const h of input.plan.held ?? []) {
     // plans built before the planner held actions have none
     out.push({
-      id: entryId(input.planHash, heldSubject(h.action), h.action.action, 'held', at),
+      id: entryId(input.planHash, actionSubject(h.action), h.action.action, 'held', at),
       at,
       actor: input.actor,
       action: h.action.action,
-      subject: heldSubject(h.action),
+      subject: actionSubject(h.action),
       reason: h.reason,
       outcome: 'held',
       planHash: input.planHash,

@@ -20,6 +20,11 @@ export const OUTCOME_DETAIL_TYPES = [
   'Route Reverted',
   'Route Deleted',
   'Drift Reported',
+  'Attachment Created',
+  'Attachment Accepted',
+  'Attachment Rejected',
+  'Attachment Updated',
+  'Attachment Deleted',
 ] as const;
 export type OutcomeDetailType = (typeof OUTCOME_DETAIL_TYPES)[number];
 
@@ -62,6 +67,12 @@ const DETAIL_TYPE_OF: Record<Action['action'], OutcomeDetailType> = {
   'replace-route': 'Route Reverted',
   'delete-route': 'Route Deleted',
   report: 'Drift Reported',
+  'create-attachment': 'Attachment Created',
+  'accept-attachment': 'Attachment Accepted',
+  'reject-attachment': 'Attachment Rejected',
+  // A planned update is a revert too: association or propagation changed out of band (or was never set).
+  'update-attachment': 'Attachment Updated',
+  'delete-attachment': 'Attachment Deleted',
 };
 
 /**

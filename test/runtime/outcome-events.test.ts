@@ -12,7 +12,40 @@ const before = {
   target: { kind: 'other' as const, id: 'igw-1' },
   origin: 'static' as const,
 };
+const tgw = { cloud: 'aws' as const, account: HUB, region: 'us-east-1', id: 'tgw-1' };
+const attachment = { id: 'tgw-attach-1', hub: tgw, network: spoke };
+const routing = { association: 'tgw-rtb-1', propagations: ['tgw-rtb-1'] };
 const actions: Record<Action['action'], Action> = {
+  'create-attachment': {
+    action: 'create-attachment',
+    cloud: 'aws',
+    reason: 'r',
+    target: { hub: tgw, network: spoke },
+    after: { routing, tags: {} },
+  },
+  'accept-attachment': {
+    action: 'accept-attachment',
+    cloud: 'aws',
+    reason: 'r',
+    target: attachment,
+    after: { routing },
+  },
+  'reject-attachment': { action: 'reject-attachment', cloud: 'aws', reason: 'r', target: attachment },
+  'update-attachment': {
+    action: 'update-attachment',
+    cloud: 'aws',
+    reason: 'r',
+    target: attachment,
+    before: { propagations: [] },
+    after: routing,
+  },
+  'delete-attachment': {
+    action: 'delete-attachment',
+    cloud: 'aws',
+    reason: 'r',
+    target: attachment,
+    before: { id: 'tgw-attach-1', cloud: 'aws', hub: tgw, network: spoke, state: 'active', propagations: [], tags: {} },
+  },
   'create-peering': {
     action: 'create-peering',
     cloud: 'aws',
@@ -98,6 +131,11 @@ describe('outcomeEvents', () => {
     'delete-route': 'Route Deleted',
     'request-approval': 'Approval Requested',
     report: 'Drift Reported',
+    'create-attachment': 'Attachment Created',
+    'accept-attachment': 'Attachment Accepted',
+    'reject-attachment': 'Attachment Rejected',
+    'update-attachment': 'Attachment Updated',
+    'delete-attachment': 'Attachment Deleted',
   };
   it.each(Object.entries(actions))('publishes a done %s under its detail-type', (kind, action) => {
     const events = outcomeEvents(result([[action, kind === 'report' ? 'reported' : 'done']]), new Date(0), {

@@ -4,6 +4,7 @@ import type { ApplyContext, ApplyOutcome } from '../port';
 import type { AwsConnections } from './connect';
 import { acceptPeering, createPeering, deletePeering, rejectPeering, updatePeering } from './applyPeering';
 import { createRoute, deleteRoute, replaceRoute } from './applyRoute';
+import { applyAwsAttachment } from './applyAttachment';
 
 /**
  * Performs one planned action against AWS. Each handler re-checks its precondition first; the typed
@@ -31,6 +32,12 @@ export async function applyAwsAction(conn: AwsConnections, action: Action, ctx: 
         return await replaceRoute(conn, action, ctx);
       case 'delete-route':
         return await deleteRoute(conn, action, ctx);
+      case 'create-attachment':
+      case 'accept-attachment':
+      case 'reject-attachment':
+      case 'update-attachment':
+      case 'delete-attachment':
+        return await applyAwsAttachment(conn, action, ctx);
       case 'request-approval':
       case 'report':
         return { status: 'skipped', detail: `${action.action} is not a cloud call` };

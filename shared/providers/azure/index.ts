@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+import { applyAzureAttachment } from './applyAttachment';
 import { ConvergedError, PeerkeeperError, StaleActionError, TerminalError } from '../../errors';
 import type { Action, Observation, Scope } from '../../model';
 import { normalizeManagementGroup, organizationSelection } from '../../policy/organization';
@@ -137,6 +138,12 @@ export class AzurePeeringAdapter implements PeeringProvider {
         case 'replace-route':
         case 'delete-route':
           return await applyRoute(this.client, action, context);
+        case 'create-attachment':
+        case 'accept-attachment':
+        case 'reject-attachment':
+        case 'update-attachment':
+        case 'delete-attachment':
+          return await applyAzureAttachment(this.client, action, context);
         case 'request-approval':
         case 'report':
           return { status: 'skipped', detail: `${action.action} changes nothing in Azure` };

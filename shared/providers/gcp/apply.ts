@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { applyGcpAttachment } from './applyAttachment';
 import { ConvergedError, PeerkeeperError, TerminalError } from '../../errors';
 import { networkKey, type Action, type ActionOf, type NetworkRef, type PeeringOptions } from '../../model';
 import type { ApplyContext, ApplyOutcome } from '../port';
@@ -60,6 +61,12 @@ export class GcpApplier {
       case 'replace-route':
       case 'delete-route':
         return this.locks.withLocks([networkKey(action.target.network)], () => this.route(action, ctx));
+      case 'create-attachment':
+      case 'accept-attachment':
+      case 'reject-attachment':
+      case 'update-attachment':
+      case 'delete-attachment':
+        return applyGcpAttachment(this.client, action, ctx);
       default:
         return skipped(`${action.action} is not a cloud action`);
     }

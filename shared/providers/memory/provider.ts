@@ -15,6 +15,7 @@ import { ConvergedError, StaleActionError, TerminalError } from '../../errors';
 import { AWS_PENDING_EXPIRY_MS, CLOUD_LIMITS } from '../../planner/limits';
 import type { ApplyContext, ApplyOutcome, Partition, PeeringProvider } from '../port';
 import type { MemoryCloud } from './cloud';
+import { applyMemoryAttachment } from './attachments';
 
 const sameDest = (a: string, b: string) => (tryParseCidr(a)?.text ?? a) === (tryParseCidr(b)?.text ?? b);
 
@@ -50,6 +51,12 @@ export class MemoryProvider implements PeeringProvider {
         return this.putRoute(action, ctx);
       case 'delete-route':
         return this.deleteRoute(action);
+      case 'create-attachment':
+      case 'accept-attachment':
+      case 'reject-attachment':
+      case 'update-attachment':
+      case 'delete-attachment':
+        return applyMemoryAttachment(this.memory, action, ctx);
       case 'request-approval':
       case 'report':
         return { status: 'skipped', detail: 'not a cloud call' };
