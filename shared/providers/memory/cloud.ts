@@ -1,4 +1,13 @@
-import type { Estate, Network, Observation, Peering, RouteTable, UnreadPartition } from '../../model';
+import type {
+  Attachment,
+  Estate,
+  Network,
+  Observation,
+  Peering,
+  RouteTable,
+  TransitHub,
+  UnreadPartition,
+} from '../../model';
 import { EstateSchema, networkKey } from '../../model';
 import { RetryableError } from '../../errors';
 import type { Partition } from '../port';
@@ -18,6 +27,9 @@ export interface MemoryFaults {
 export class MemoryCloud {
   readonly networks = new Map<string, Network>();
   readonly peerings = new Map<string, Peering>();
+  /** Transit hubs by `cloud:id`, and their attachments by `cloud:id`. */
+  readonly hubs = new Map<string, TransitHub>();
+  readonly attachments = new Map<string, Attachment>();
   readonly accounts: Estate['accounts'];
   readonly faults: MemoryFaults = { throttleWrites: 0, failObserve: new Set() };
   writes = 0;
@@ -25,13 +37,15 @@ export class MemoryCloud {
   private sequence = 0;
 
   constructor(
-    estate: Pick<Estate, 'networks' | 'peerings' | 'accounts'>,
+    estate: Pick<Estate, 'networks' | 'peerings' | 'accounts' | 'transitHubs' | 'attachments'>,
     public now: () => Date = () => new Date(),
   ) {
     const copy = structuredClone(estate);
     for (const n of copy.networks) this.networks.set(networkKey(n.ref), n);
     for (const p of copy.peerings) this.peerings.set(`${p.cloud}:${p.id}`, p);
     this.accounts = copy.accounts;
+    for (const h of copy.transitHubs ?? []) this.hubs.set(`${h.ref.cloud}:${h.ref.id}`, h);
+    for (const a of copy.attachments ?? []) this.attachments.set(`${a.cloud}:${a.id}`, a);
   }
 
   /** Loads an estate snapshot (validated). */
@@ -68,8 +82,8 @@ export class MemoryCloud {
       if (list) list.push(p.region);
       else regionsOf.set(key, [p.region]);
     }
-    const inPartition = (n: Network) =>
-      regionsOf.get(`${n.ref.cloud}:${n.ref.account}`)?.some((r) => !r || r === n.ref.region) === true;
+    const inPartition = (ref: Network['ref']) =>
+      regionsOf.get(`${ref.cloud}:${ref.account}`)?.some((r) => !r || r === ref.region) === true;
     for (const p of partitions) {
       if (!this.faults.failObserve.has(`${p.cloud}:${p.account}`)) continue;
       gaps.push(`${p.cloud}:${p.account}${p.region ? `:${p.region}` : ''}: list failed (injected fault)`);
@@ -81,13 +95,27 @@ export class MemoryCloud {
       });
     }
     const failed = (n: Network) => this.faults.failObserve.has(`${n.ref.cloud}:${n.ref.account}`);
-    const networks = [...this.networks.values()].filter((n) => inPartition(n) && !failed(n));
+    const networks = [...this.networks.values()].filter((n) => inPartition(n.ref) && !failed(n));
     const keys = new Set(networks.map((n) => networkKey(n.ref)));
     const peerings = [...this.peerings.values()].filter(
       (p) => keys.has(networkKey(p.requester)) || keys.has(networkKey(p.accepter)),
     );
     const accounts = this.accounts.filter((a) => regionsOf.has(`${a.cloud}:${a.account}`));
-    return structuredClone({ complete: gaps.length === 0, gaps, unread, accounts, networks, peerings });
+    const readable = (ref: Network['ref']) =>
+      inPartition(ref) && !this.faults.failObserve.has(`${ref.cloud}:${ref.account}`);
+    // The hub's owner sees its hubs and every attachment to them; a spoke's account sees its own attachments.
+    const transitHubs = [...this.hubs.values()].filter((h) => readable(h.ref));
+    const attachments = [...this.attachments.values()].filter((a) => readable(a.hub) || readable(a.network));
+    return structuredClone({
+      complete: gaps.length === 0,
+      gaps,
+      unread,
+      accounts,
+      networks,
+      peerings,
+      ...(transitHubs.length ? { transitHubs } : {}),
+      ...(attachments.length ? { attachments } : {}),
+    });
   }
 
   /** The whole estate as a snapshot. */
@@ -100,6 +128,8 @@ export class MemoryCloud {
       accounts: this.accounts,
       networks: [...this.networks.values()],
       peerings: [...this.peerings.values()],
+      ...(this.hubs.size ? { transitHubs: [...this.hubs.values()] } : {}),
+      ...(this.attachments.size ? { attachments: [...this.attachments.values()] } : {}),
     });
   }
 
