@@ -13,10 +13,8 @@ export class GoogleError extends Error {
     super(message);
   }
 
-  /** The Compute JSON error body. */
-  toBody(): {
-    error: { code: number; message: string; errors: { domain: string; reason: string; message: string }[] };
-  } {
+  /** The Compute JSON error body (One Platform APIs override it: see ncc-records.ts). */
+  toBody(): { error: Record<string, unknown> } {
     return {
       error: {
         code: this.httpStatus,

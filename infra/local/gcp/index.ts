@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { auditCloudEvent } from './auditLog';
 import { errors, GoogleError } from './googleError';
+import { nccAuditCloudEvent } from './ncc-audit';
 import { keyOf } from './records';
 import { resourceManagerCloudEvent } from './resourceManager';
 import { resolveCall } from './router';
@@ -27,7 +28,10 @@ export interface GcpEmulatorOptions {
   waitTimeoutMs?: number;
 }
 
-/** A running emulator. `url` is the origin; Compute lives at `${url}/compute/v1`, Resource Manager at `${url}/v1` and `${url}/v3`. */
+/**
+ * A running emulator. `url` is the origin; Compute lives at `${url}/compute/v1`, Resource Manager at `${url}/v1` and
+ * `${url}/v3`, Network Connectivity at `${url}/networkconnectivity/v1`.
+ */
 export interface GcpEmulator {
   url: string;
   state: GcpEmulatorState;
@@ -50,6 +54,10 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
   state.onResourceManagerCall = (call) => {
     insertSeq += 1;
     opts.onEvent?.(resourceManagerCloudEvent(call, `rm${insertSeq.toString(36).padStart(8, '0')}`, now()));
+  };
+  state.ncc.onAudit = (call) => {
+    insertSeq += 1;
+    opts.onEvent?.(nccAuditCloudEvent(call, `nc${insertSeq.toString(36).padStart(8, '0')}`, now()));
   };
   const faults = new FaultHooks(state);
   const calls = new CallCounter();

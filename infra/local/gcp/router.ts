@@ -9,6 +9,7 @@ import {
   updatePeering,
   type CallContext,
 } from './mutations';
+import { NETWORK_CONNECTIVITY_ROUTES } from './networkConnectivity';
 import { keyOf, SELF_LINK_BASE } from './records';
 import { peeringRoutes, renderNetwork, renderOperation, renderProject, renderRoute, renderSubnetwork } from './render';
 import { RESOURCE_MANAGER_V3_ROUTES } from './resourceManager';
@@ -282,6 +283,7 @@ const ROUTES: RouteDef[] = [
       },
   },
   ...RESOURCE_MANAGER_V3_ROUTES,
+  ...NETWORK_CONNECTIVITY_ROUTES,
 ];
 
 /** Finds the call a request makes; undefined for paths outside the emulated subset. */

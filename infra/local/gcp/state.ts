@@ -1,4 +1,5 @@
 import { GoogleError } from './googleError';
+import { NccStore } from './ncc-state';
 import {
   type FolderRecord,
   keyOf,
@@ -55,6 +56,8 @@ export class GcpEmulatorState {
   readonly subnetworks = new Map<string, SubnetworkRecord>();
   readonly routes = new Map<string, RouteRecord>();
   readonly operations = new Map<string, OperationRecord>();
+  /** Network Connectivity Center: hubs, groups, spokes and their operations (ncc-state.ts). */
+  readonly ncc: NccStore = new NccStore(this);
   /** Compute defaults: 25 peerings per network, 250 static routes per project (both adjustable quotas). */
   readonly quotas = { peeringsPerNetwork: 25, routesPerProject: 250 };
   /** How long an operation stays PENDING, then RUNNING, in ms of the injected clock. */
