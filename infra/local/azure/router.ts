@@ -28,6 +28,18 @@ import {
   putPeering,
   putVnet,
 } from './vnetHandlers';
+import {
+  deleteHubConnection,
+  getHubConnection,
+  getHubRouteTable,
+  getVirtualHub,
+  getVirtualWan,
+  listHubConnections,
+  listHubRouteTables,
+  listVirtualHubs,
+  putHubConnection,
+  putHubRouteTable,
+} from './wanHandlers';
 
 interface RouteEntry {
   method: string;
@@ -42,6 +54,9 @@ const NET = `${RG}/providers/microsoft.network`;
 const VNET = `${NET}/virtualnetworks/:v`;
 const TABLE = `${NET}/routetables/:t`;
 const N = 'Microsoft.Network';
+const HUB = `${NET}/virtualhubs/:h`;
+const HUB_TABLES = `${N}/virtualHubs/hubRouteTables`;
+const HUB_CONNECTIONS = `${N}/virtualHubs/hubVirtualNetworkConnections`;
 
 const table: [string, string, string, Handler][] = [
   ['GET', 'subscriptions', 'Microsoft.Resources/subscriptions/read', listSubscriptions],
@@ -79,6 +94,17 @@ const table: [string, string, string, Handler][] = [
   ['GET', `${TABLE}/routes/:r`, `${N}/routeTables/routes/read`, getRoute],
   ['PUT', `${TABLE}/routes/:r`, `${N}/routeTables/routes/write`, putRoute],
   ['DELETE', `${TABLE}/routes/:r`, `${N}/routeTables/routes/delete`, deleteRoute],
+  ['GET', `${NET}/virtualwans/:w`, `${N}/virtualWans/read`, getVirtualWan],
+  ['GET', 'subscriptions/:s/providers/microsoft.network/virtualhubs', `${N}/virtualHubs/read`, listVirtualHubs],
+  ['GET', `${NET}/virtualhubs`, `${N}/virtualHubs/read`, listVirtualHubs],
+  ['GET', HUB, `${N}/virtualHubs/read`, getVirtualHub],
+  ['GET', `${HUB}/hubroutetables`, `${HUB_TABLES}/read`, listHubRouteTables],
+  ['GET', `${HUB}/hubroutetables/:t`, `${HUB_TABLES}/read`, getHubRouteTable],
+  ['PUT', `${HUB}/hubroutetables/:t`, `${HUB_TABLES}/write`, putHubRouteTable],
+  ['GET', `${HUB}/hubvirtualnetworkconnections`, `${HUB_CONNECTIONS}/read`, listHubConnections],
+  ['GET', `${HUB}/hubvirtualnetworkconnections/:c`, `${HUB_CONNECTIONS}/read`, getHubConnection],
+  ['PUT', `${HUB}/hubvirtualnetworkconnections/:c`, `${HUB_CONNECTIONS}/write`, putHubConnection],
+  ['DELETE', `${HUB}/hubvirtualnetworkconnections/:c`, `${HUB_CONNECTIONS}/delete`, deleteHubConnection],
   [
     'GET',
     'subscriptions/:s/providers/microsoft.network/locations/:loc/operations/:id',

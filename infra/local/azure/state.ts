@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ArmError, resourceNotFound } from './armError';
 import { parseRange as parsePrefix } from '../ranges';
 import { deleteHalf, peeredOverlap, putHalf, type PutHalfInput } from './peerings';
+import { VirtualWanState } from './virtualWan';
 import {
   networkResourceId,
   type HalfRecord,
@@ -55,6 +56,8 @@ export class AzureEmulatorState {
   readonly vnets = new Map<string, VnetRecord>();
   readonly routeTables = new Map<string, RouteTableRecord>();
   readonly operations = new Map<string, OperationRecord>();
+  /** Virtual WANs, hubs, hub route tables and hub VNet connections. */
+  readonly wan = new VirtualWanState(this);
   /** How many `InProgress` answers an operation gives before `Succeeded` (0 = done at once). */
   lroPolls = 1;
   readonly tenantId = '72f988bf-0000-4000-8000-00000000feed';

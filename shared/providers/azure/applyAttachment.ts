@@ -1,13 +1,29 @@
-import { TerminalError } from '../../errors';
 import type { AttachmentAction } from '../../model';
 import type { ApplyContext, ApplyOutcome } from '../port';
-import type { ArmClient } from './connect';
+import type { PeeringApplyDeps } from './apply';
+import { createConnection, deleteConnection, updateConnection } from './apply-transit';
 
-/** Virtual WAN hub connections (issue 17): not wired to ARM yet. */
+/**
+ * Virtual WAN hub connections (issue 17). The hub's owner creates a connection and it is active once provisioned:
+ * Azure has no attachment requests, so accept and reject change nothing.
+ */
 export async function applyAzureAttachment(
-  _client: ArmClient,
+  deps: PeeringApplyDeps,
   action: AttachmentAction,
-  _ctx: ApplyContext,
+  ctx: ApplyContext,
 ): Promise<ApplyOutcome> {
-  throw new TerminalError(`azure ${action.action} is not supported yet`, { code: 'NotSupported' });
+  switch (action.action) {
+    case 'create-attachment':
+      return createConnection(deps, action, ctx);
+    case 'update-attachment':
+      return updateConnection(deps, action, ctx);
+    case 'delete-attachment':
+      return deleteConnection(deps, action, ctx);
+    case 'accept-attachment':
+    case 'reject-attachment':
+      return {
+        status: 'skipped',
+        detail: `Azure has no attachment requests: the hub's owner creates connections (${action.action} changes nothing)`,
+      };
+  }
 }

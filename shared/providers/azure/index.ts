@@ -48,6 +48,8 @@ export interface AzureAdapterOptions {
    */
   endpoint?: string;
   env?: NodeJS.ProcessEnv;
+  /** Subscriptions that own Virtual WAN hubs the policy declares: only these are listed for hubs. */
+  transitSubscriptions?: readonly string[];
   /** Retry / polling knobs and test seams (sleep, clock, random). */
   client?: Omit<ArmClientOptions, 'endpoint' | 'credential'>;
 }
@@ -60,6 +62,8 @@ export class AzurePeeringAdapter implements PeeringProvider {
   private readonly explicit: ReadonlySet<string>;
   /** Listed plus discovered (governed) subscriptions: the ones this adapter may change. */
   private subscriptions: Set<string>;
+  /** Lower-cased subscriptions whose Virtual WAN hubs are observed. */
+  private readonly transitSubscriptions: ReadonlySet<string>;
   /** Discovery under the management groups (absent when the policy names none). */
   readonly directory: OrganizationDirectory | undefined;
 
@@ -75,6 +79,7 @@ export class AzurePeeringAdapter implements PeeringProvider {
     this.client = new ArmClient({ ...options.client, endpoint, credential });
     this.explicit = new Set(options.subscriptions.map((s) => s.toLowerCase()));
     this.subscriptions = new Set(this.explicit);
+    this.transitSubscriptions = new Set((options.transitSubscriptions ?? []).map((s) => s.toLowerCase()));
     const roots = [
       ...new Set(
         [
@@ -114,7 +119,7 @@ export class AzurePeeringAdapter implements PeeringProvider {
   }
 
   async observe(partitions: readonly Partition[]): Promise<Observation> {
-    const observed = await observeAzure(this.client, partitions);
+    const observed = await observeAzure(this.client, partitions, this.transitSubscriptions);
     return this.directory ? this.directory.decorate(observed) : observed;
   }
 
@@ -143,7 +148,7 @@ export class AzurePeeringAdapter implements PeeringProvider {
         case 'reject-attachment':
         case 'update-attachment':
         case 'delete-attachment':
-          return await applyAzureAttachment(this.client, action, context);
+          return await applyAzureAttachment(deps, action, context);
         case 'request-approval':
         case 'report':
           return { status: 'skipped', detail: `${action.action} changes nothing in Azure` };
@@ -160,7 +165,7 @@ export class AzurePeeringAdapter implements PeeringProvider {
   }
 }
 
-/** Subscriptions from `providers.azure.subscriptions` plus every account an azure group names. */
+/** Subscriptions from `providers.azure.subscriptions`, every account an azure group names, and azure hubs' owners. */
 export function azureSubscriptionsOf(policy: Policy): string[] {
   const subs = new Set((policy.providers.azure?.subscriptions ?? []).map((s) => s.toLowerCase()));
   for (const group of Object.values(policy.groups)) {
@@ -168,6 +173,8 @@ export function azureSubscriptionsOf(policy: Policy): string[] {
     for (const account of Array.isArray(group.account) ? group.account : [group.account])
       subs.add(account.toLowerCase());
   }
+  // A declared Virtual WAN hub's subscription is where its connections are made: peerkeeper governs it.
+  for (const hub of Object.values(policy.transitHubs)) if (hub.cloud === 'azure') subs.add(hub.account.toLowerCase());
   return [...subs].sort();
 }
 
@@ -179,6 +186,9 @@ export function createAzureProvider(policy: Policy, env: NodeJS.ProcessEnv = pro
     ...(azure?.managementGroup ? { managementGroup: azure.managementGroup } : {}),
     selectedManagementGroups: organizationSelection(policy, 'azure').ids,
     ...(azure?.tenantId ? { tenantId: azure.tenantId } : {}),
+    transitSubscriptions: Object.values(policy.transitHubs)
+      .filter((hub) => hub.cloud === 'azure')
+      .map((hub) => hub.account),
     env,
   });
 }

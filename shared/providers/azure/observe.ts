@@ -1,6 +1,8 @@
 import type { Account, Network, NetworkRef, Observation, RouteTable, UnreadPartition } from '../../model';
 import type { Partition } from '../port';
 import { type ArmClient, NETWORK_API_VERSION, SUBSCRIPTIONS_API_VERSION } from './connect';
+import { readTransitSubscription } from './observe-transit';
+import { type KnownVnet, toTransit } from './transitModel';
 import {
   type ArmRouteTable,
   ArmRouteTableSchema,
@@ -102,7 +104,11 @@ async function readAccounts(
  * for one partition. A route table belongs to the VNet(s) of the subnets it is associated with;
  * unassociated tables are skipped.
  */
-export async function observeAzure(client: ArmClient, partitions: readonly Partition[]): Promise<Observation> {
+export async function observeAzure(
+  client: ArmClient,
+  partitions: readonly Partition[],
+  transitSubscriptions: ReadonlySet<string> = new Set(),
+): Promise<Observation> {
   const deadline = client.clock() + OBSERVE_BUDGET_MS;
   const gaps: string[] = [];
   const wanted = new Map<string, Set<string> | undefined>();
@@ -116,10 +122,18 @@ export async function observeAzure(client: ArmClient, partitions: readonly Parti
       p.region === undefined || regions === undefined ? undefined : new Set([...regions, p.region.toLowerCase()]),
     );
   }
+  // Virtual WAN hubs are listed only where the policy declares one: other subscriptions pay no extra read.
+  const transitReads = Promise.all(
+    [...wanted]
+      .filter(([sub]) => transitSubscriptions.has(sub))
+      .map(([sub, regions]) => readTransitSubscription(client, sub, regions, deadline)),
+  );
   const [accounts, ...reads] = await Promise.all([
     readAccounts(client, new Set(wanted.keys()), deadline, gaps),
     ...[...wanted].map(([sub, regions]) => readSubscription(client, sub, regions, deadline, gaps)),
   ]);
+  const transit = await transitReads;
+  for (const read of transit) gaps.push(...read.gaps);
 
   const known = new Map<string, NetworkRef>();
   for (const read of reads) for (const vnet of read.vnets) known.set(vnet.id.toLowerCase(), vnetRef(vnet));
@@ -139,6 +153,7 @@ export async function observeAzure(client: ArmClient, partitions: readonly Parti
       .filter((g) => g.startsWith('azure: listing subscriptions'))
       .map((reason) => ({ cloud: 'azure' as const, account: '*', reason })),
     ...reads.flatMap((r) => r.unread),
+    ...transit.flatMap((r) => r.unread),
   ];
   const networks: Network[] = [];
   const halves: ObservedHalf[] = [];
@@ -150,5 +165,21 @@ export async function observeAzure(client: ArmClient, partitions: readonly Parti
     }
   }
   networks.sort((a, b) => (a.ref.id < b.ref.id ? -1 : a.ref.id > b.ref.id ? 1 : 0));
-  return { complete: gaps.length === 0, gaps, unread, accounts, networks, peerings: joinHalves(halves, known) };
+  const observation: Observation = {
+    complete: gaps.length === 0,
+    gaps,
+    unread,
+    accounts,
+    networks,
+    peerings: joinHalves(halves, known),
+  };
+  if (transit.length === 0) return observation;
+  const vnets = new Map<string, KnownVnet>(networks.map((n) => [n.ref.id, { ref: n.ref, cidrs: n.cidrs }]));
+  return {
+    ...observation,
+    ...toTransit(
+      transit.flatMap((r) => r.hubs),
+      vnets,
+    ),
+  };
 }
