@@ -2,9 +2,9 @@
 export class CallCounter {
   private readonly counts = new Map<string, number>();
 
-  /** Describe*, Get*, List* and AssumeRole change nothing and count as reads; every other Action is a write. */
+  /** Describe*, Get*, List*, Search* and AssumeRole change nothing and count as reads; every other Action is a write. */
   static isRead(action: string): boolean {
-    return /^(Describe|Get|List)/.test(action) || action === 'AssumeRole';
+    return /^(Describe|Get|List|Search)/.test(action) || action === 'AssumeRole';
   }
 
   record(action: string): void {

@@ -3,7 +3,7 @@ import type { QueryObject, QueryValue } from './query';
 import { list, param, toRequestParameters } from './query';
 import { callerArn } from './sts';
 import type { Caller } from './state/types';
-import { toCloudTrailJson, type CloudTrailJson, type XmlObject } from './xml';
+import { EC2_NAMESPACE, toCloudTrailJson, type CloudTrailJson, type XmlObject } from './xml';
 
 /** The EventBridge envelope of an "AWS API Call via CloudTrail" event (source aws.ec2). */
 export interface EventBridgeEvent {
@@ -100,6 +100,27 @@ function requestParameters(q: QueryObject): Record<string, unknown> {
   return params;
 }
 
+/**
+ * Newer EC2 APIs, the Transit Gateway ones among them, are logged wrapped and in the Query API's own spelling:
+ * `requestParameters: { CreateTransitGatewayRouteRequest: { TransitGatewayRouteTableId, … } }`, a list as
+ * `{ tag: 1, content: … }` entries (one entry alone, several as an array), and `responseElements:
+ * { CreateTransitGatewayRouteResponse: { xmlns, route: {…}, requestId } }`.
+ */
+const WRAPPED_CALL = /TransitGateway/;
+
+function wrappedParameters(action: string, q: QueryObject): Record<string, unknown> {
+  const convert = (v: QueryValue): unknown => {
+    if (typeof v === 'string') return v;
+    if (Array.isArray(v)) {
+      const entries = v.filter((x) => x !== undefined).map((x, i) => ({ tag: i + 1, content: convert(x) }));
+      return entries.length === 1 ? entries[0] : entries;
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convert(x)]));
+  };
+  const { Action: _a, Version: _v, ...rest } = q;
+  return { [`${action}Request`]: convert(rest) };
+}
+
 /** Builds the event AWS would put on the caller's default bus for one EC2 call (success or failure). */
 export function buildApiCallEvent(input: {
   caller: Caller;
@@ -112,9 +133,18 @@ export function buildApiCallEvent(input: {
   error?: { code: string; message: string };
 }): EventBridgeEvent {
   const time = input.at.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const responseElements: CloudTrailJson = input.response
-    ? toCloudTrailJson({ requestId: input.requestId, ...input.response })
-    : null;
+  const wrapped = WRAPPED_CALL.test(input.action);
+  const responseElements: CloudTrailJson = !input.response
+    ? null
+    : wrapped
+      ? {
+          [`${input.action}Response`]: toCloudTrailJson({
+            xmlns: EC2_NAMESPACE,
+            ...input.response,
+            requestId: input.requestId,
+          }),
+        }
+      : toCloudTrailJson({ requestId: input.requestId, ...input.response });
   const detail: CloudTrailRecord = {
     eventVersion: '1.08',
     userIdentity: userIdentity(input.caller),
@@ -124,7 +154,7 @@ export function buildApiCallEvent(input: {
     awsRegion: input.caller.region,
     sourceIPAddress: '127.0.0.1',
     userAgent: input.userAgent,
-    requestParameters: requestParameters(input.query),
+    requestParameters: wrapped ? wrappedParameters(input.action, input.query) : requestParameters(input.query),
     responseElements,
     ...(input.error ? { errorCode: input.error.code, errorMessage: input.error.message } : {}),
     requestID: input.requestId,

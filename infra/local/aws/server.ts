@@ -4,6 +4,7 @@ import type { CallCounter } from './calls';
 import { describePeerings, describeRouteTables, describeVpcs } from './ec2/describe';
 import { GATEWAY_READ_ACTIONS } from './ec2/gateways';
 import { MUTATING_ACTIONS } from './ec2/mutate';
+import { TRANSIT_READS, TRANSIT_WRITES } from './ec2/transit';
 import { buildApiCallEvent, type EventBridgeEvent } from './events';
 import type { FaultHooks } from './faults';
 import { param, parseQuery, type QueryObject } from './query';
@@ -20,6 +21,12 @@ const READ_ACTIONS: Record<string, (state: AwsEmulatorState, caller: Caller, q: 
   DescribeRouteTables: describeRouteTables,
   DescribeVpcPeeringConnections: describePeerings,
   ...GATEWAY_READ_ACTIONS,
+  ...TRANSIT_READS,
+};
+
+const WRITE_ACTIONS: Record<string, (state: AwsEmulatorState, caller: Caller, q: QueryObject) => XmlObject> = {
+  ...MUTATING_ACTIONS,
+  ...TRANSIT_WRITES,
 };
 
 const STS_ACTIONS = new Set(['AssumeRole', 'GetCallerIdentity']);
@@ -110,7 +117,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return;
   }
   const read = READ_ACTIONS[action];
-  const mutate = MUTATING_ACTIONS[action];
+  const mutate = WRITE_ACTIONS[action];
   if (!read && !mutate) {
     send(
       res,

@@ -20,7 +20,10 @@ interface GatewayListing {
 const attached = (g: GatewayRecord, state: string): XmlValueList => (g.vpcId ? [{ vpcId: g.vpcId, state }] : []);
 type XmlValueList = XmlObject[];
 
-/** Element names as in botocore's ec2 service-2.json (InternetGateway, NatGateway, TransitGateway, VpnGateway, EgressOnlyInternetGateway, VpcEndpoint). */
+/**
+ * Element names as in botocore's ec2 service-2.json (InternetGateway, NatGateway, VpnGateway, EgressOnlyInternetGateway,
+ * VpcEndpoint). DescribeTransitGateways lives with the rest of the Transit Gateway API (transit-read.ts).
+ */
 const LISTINGS: Record<string, GatewayListing> = {
   DescribeInternetGateways: {
     kind: 'internet',
@@ -47,22 +50,6 @@ const LISTINGS: Record<string, GatewayListing> = {
       state: g.state,
       connectivityType: 'public',
       createTime: iso(g.createdAt),
-      tagSet: tagSet(g.tags),
-    }),
-  },
-  DescribeTransitGateways: {
-    kind: 'transit',
-    idParam: 'TransitGatewayIds',
-    notFound: 'InvalidTransitGatewayID.NotFound',
-    set: 'transitGatewaySet',
-    vpcFilter: 'vpc-id',
-    render: (g) => ({
-      transitGatewayId: g.id,
-      transitGatewayArn: `arn:aws:ec2:${g.region}:${g.account}:transit-gateway/${g.id}`,
-      state: g.state,
-      ownerId: g.account,
-      creationTime: iso(g.createdAt),
-      options: { amazonSideAsn: 64512 },
       tagSet: tagSet(g.tags),
     }),
   },

@@ -1,5 +1,6 @@
 import { parseRange } from '../../ranges';
 import { createGateway, gatewayOf, type GatewayInput } from './gateways';
+import { TransitStore } from './transit';
 import {
   DEFAULT_QUOTAS,
   Ec2Error,
@@ -35,6 +36,8 @@ export class AwsEmulatorState {
   readonly gateways = new Map<string, GatewayRecord>();
   /** When empty, any role name in any account may be assumed; otherwise only the listed ones. */
   readonly roles = new Map<string, RoleRecord>();
+  /** Transit Gateway options, route tables and attachments, and subnets (see transit.ts). */
+  readonly transit = new TransitStore();
   quotas: Quotas = { ...DEFAULT_QUOTAS };
   /** New peerings stay invisible to Describe/Accept for this many real milliseconds (eventual consistency fault). */
   visibilityDelayMs = 0;

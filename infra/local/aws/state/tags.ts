@@ -1,11 +1,12 @@
 import type { AwsEmulatorState } from './state';
+import { transitTagTarget } from './transit-tags';
 import { Ec2Error, type Caller, type Tags } from './types';
 
 /** EC2 allows 50 tags per resource (user tags; `aws:` keys are reserved). */
 const TAGS_PER_RESOURCE = 50;
 
 /**
- * CreateTags on the resources peerkeeper tags: VPCs the caller owns and peerings the caller can see. A
+ * CreateTags on the resources peerkeeper tags: VPCs the caller owns, peerings and TGW attachments the caller can see. A
  * peering's tags belong to the account that set them (each side tags its own view). Every id is checked
  * before anything changes, as EC2 rejects the whole call for one bad id.
  */
@@ -23,6 +24,7 @@ export function createTags(state: AwsEmulatorState, caller: Caller, resourceIds:
       const peering = state.visiblePeering(caller, id);
       return { current: peering.tags.get(caller.account) ?? {}, set: (next) => peering.tags.set(caller.account, next) };
     }
+    if (id.startsWith('tgw-')) return transitTagTarget(state, caller, id);
     if (id.startsWith('vpc-')) {
       const vpc = state.ownVpc(caller, id);
       return {
