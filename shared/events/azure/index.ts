@@ -22,7 +22,8 @@ const SUCCESS_TYPES: readonly string[] = [
 /**
  * Turns one Event Grid event (Event Grid schema or CloudEvents 1.0, told apart by `specversion`) into a Trigger
  * naming what to re-check, or a reason to ignore it. Reads Microsoft.Resources.Resource* events for VNets, VNet
- * peerings, subnets, route tables, routes and subscription aliases. Throws MalformedEventError for anything else.
+ * peerings, subnets, route tables, routes, Virtual WAN hub connections and hub route tables, and subscription
+ * aliases. Throws MalformedEventError for anything else.
  */
 export function normalizeAzureEvent(event: unknown, opts: NormalizeOptions): NormalizeResult {
   const envelope = parseAzureEnvelope(event);

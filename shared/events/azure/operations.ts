@@ -14,7 +14,7 @@ export const UNKNOWN_REGION = '*';
 export type OperationOutcome = { scope: Scope; kind: TriggerKind } | string;
 
 const VERB = '(write|delete)';
-const WATCHED: readonly { pattern: RegExp; kind: TriggerKind; build: 'vnet' | 'route-table' }[] = [
+const WATCHED: readonly { pattern: RegExp; kind: TriggerKind; build: 'vnet' | 'route-table' | 'virtual-hub' }[] = [
   {
     pattern: new RegExp(`^microsoft\\.network/virtualnetworks/virtualnetworkpeerings/${VERB}$`),
     kind: 'peering',
@@ -25,7 +25,20 @@ const WATCHED: readonly { pattern: RegExp; kind: TriggerKind; build: 'vnet' | 'r
   { pattern: new RegExp(`^microsoft\\.network/virtualnetworks/${VERB}$`), kind: 'network', build: 'vnet' },
   { pattern: new RegExp(`^microsoft\\.network/routetables/routes/${VERB}$`), kind: 'route', build: 'route-table' },
   { pattern: new RegExp(`^microsoft\\.network/routetables/${VERB}$`), kind: 'route', build: 'route-table' },
+  // Virtual WAN: a hub connection (a transit attachment) or a hub route table (static routes, labels) changed.
+  {
+    pattern: new RegExp(`^microsoft\\.network/virtualhubs/hubvirtualnetworkconnections/${VERB}$`),
+    kind: 'peering',
+    build: 'virtual-hub',
+  },
+  {
+    pattern: new RegExp(`^microsoft\\.network/virtualhubs/hubroutetables/${VERB}$`),
+    kind: 'route',
+    build: 'virtual-hub',
+  },
 ];
+
+const TOP_TYPE = { vnet: 'virtualnetworks', 'route-table': 'routetables', 'virtual-hub': 'virtualhubs' } as const;
 
 /** Maps a successful ARM operation on `resourceId` to a scope. Operation names are matched case-insensitively. */
 export function scopeForOperation(
@@ -46,11 +59,14 @@ export function scopeForOperation(
   if (!watched) return `peerkeeper does not watch ${data.operationName}`;
   const arm = resourceId === undefined ? undefined : parseArmId(resourceId);
   if (!arm?.subscription) throw unreadable(data.operationName, resourceId);
-  const topType = watched.build === 'vnet' ? 'virtualnetworks' : 'routetables';
-  if (arm.types[0]?.[0].toLowerCase() !== topType) throw unreadable(data.operationName, resourceId);
+  if (arm.types[0]?.[0].toLowerCase() !== TOP_TYPE[watched.build]) throw unreadable(data.operationName, resourceId);
   const id = armIdPrefix(arm, 1);
   if (!id) throw unreadable(data.operationName, resourceId);
   const account = arm.subscription.toLowerCase();
+  // A hub's connections and tables live in the hub's subscription: re-read that account (its spokes' VNets are
+  // found through the connections; the hub's location is not in the id).
+  if (watched.build === 'virtual-hub')
+    return { scope: { kind: 'account', cloud: 'azure', account, region: UNKNOWN_REGION }, kind: watched.kind };
   const scope: Scope =
     watched.build === 'vnet'
       ? { kind: 'network', network: { cloud: 'azure', account, region: UNKNOWN_REGION, id } }
