@@ -1,6 +1,7 @@
 /**
  * A wire-level Azure Resource Manager emulator on 127.0.0.1 for the subset peerkeeper uses: subscriptions,
- * resource groups, virtual networks and their peering halves, route tables and routes, LROs; it emits
+ * resource groups, virtual networks and their peering halves, route tables and routes, Virtual WAN hubs with their
+ * route tables and VNet connections (seeded through `state.wan`), LROs; it emits
  * Event Grid ResourceWriteSuccess / ResourceDeleteSuccess events and can inject faults (DESIGN §9).
  */
 import { randomUUID } from 'node:crypto';
