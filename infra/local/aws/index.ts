@@ -11,6 +11,9 @@ import { OrganizationState } from './organizations/state';
 export type { EventBridgeEvent, CloudTrailRecord } from './events';
 export { AwsEmulatorState, PEERING_REQUEST_TTL_MS } from './state/state';
 export { FaultHooks, type FaultRule } from './faults';
+export { createSubnet, createTransitGateway, createTransitRouteTable } from './state/transit';
+export { seedInterconnectAttachment } from './state/transit-attachments';
+export { seedSubnets, seedTransitHub, seedVpcAttachment } from './state/transit-seed';
 export { CallCounter } from './calls';
 export {
   OrganizationState,

@@ -20,6 +20,8 @@ export interface AwsConnectOptions {
   externalId?: string;
   /** Regions observed when a partition names none. */
   regions: readonly string[];
+  /** Also observe Transit Gateways and their attachments (the policy declares AWS transit hubs; issue 17). */
+  transit?: boolean;
   /** Accounts peerkeeper may assume into; checked BEFORE calling STS. */
   allowedAccounts: ReadonlySet<string>;
   /** The account the base credentials belong to: used directly, without AssumeRole. */

@@ -54,7 +54,7 @@ export class AwsPeeringAdapter implements PeeringProvider {
     return this.organization?.directory.all() ?? [];
   }
 
-  /** Reads every VPC, route table and peering of the partitions; a failing partition becomes a gap. */
+  /** Reads every VPC, route table and peering of the partitions (and, with `transit`, their TGWs and attachments); a failing partition becomes a gap. */
   async observe(partitions: readonly Partition[]): Promise<Observation> {
     const jobs = partitions
       .filter((p) => p.cloud === 'aws')
@@ -64,7 +64,7 @@ export class AwsPeeringAdapter implements PeeringProvider {
     const worker = async (): Promise<void> => {
       while (next < jobs.length) {
         const job = jobs[next++]!;
-        results.push(await observeRegion(this.conn, job.account, job.region));
+        results.push(await observeRegion(this.conn, job.account, job.region, { transit: this.options.transit }));
       }
     };
     await Promise.all(Array.from({ length: Math.min(OBSERVE_CONCURRENCY, jobs.length) }, worker));
@@ -112,6 +112,7 @@ export function createAwsProvider(policy: Policy, env: NodeJS.ProcessEnv = proce
       roleName: aws.roleName,
       externalId: aws.externalId,
       regions: aws.regions,
+      transit: Object.values(policy.transitHubs).some((h) => h.cloud === 'aws'),
       allowedAccounts: allowed,
       hubAccount: aws.hubAccount,
       ...(homeAccount ? { homeAccount } : {}),

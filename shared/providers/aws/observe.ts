@@ -6,25 +6,15 @@ import {
   type Vpc,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import type { Network, Observation, Peering, UnreadPartition } from '../../model';
+import { mergeObservations, type Network, type Observation, type Peering, type UnreadPartition } from '../../model';
 import { awsErrorCode } from './errors';
 import type { AwsConnections } from './connect';
+import { observeTransit, type TransitRead } from './observeTransit';
+import { allPages } from './paging';
 import { peeringToModel, vpcToNetwork } from './toModel';
 
 /** Page sizes: the maxima EC2 allows (DescribeVpcs 1000, DescribeRouteTables 100, DescribeVpcPeeringConnections 1000). */
 const PAGE = { vpcs: 1000, routeTables: 100, peerings: 1000 } as const;
-
-/** Follows NextToken to the end. */
-async function allPages<T>(fetch: (token: string | undefined) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    items.push(...page.items);
-    token = page.next;
-  } while (token);
-  return items;
-}
 
 /**
  * Observes one account in one region with the fewest calls: DescribeVpcs (owner-id), DescribeRouteTables
@@ -33,7 +23,12 @@ async function allPages<T>(fetch: (token: string | undefined) => Promise<{ items
  * accepter owner-id would need two calls for. Filter results are re-checked on this side. A failed list
  * becomes a gap, never an exception.
  */
-export async function observeRegion(conn: AwsConnections, account: string, region: string): Promise<Observation> {
+export async function observeRegion(
+  conn: AwsConnections,
+  account: string,
+  region: string,
+  opts: { transit?: boolean } = {},
+): Promise<Observation> {
   const target = { account, region };
   const gaps: string[] = [];
   const unread: UnreadPartition[] = [];
@@ -81,6 +76,12 @@ export async function observeRegion(conn: AwsConnections, account: string, regio
     return { items: out.RouteTables ?? [], next: out.NextToken };
   }).catch(fail('DescribeRouteTables'));
 
+  // Transit Gateways, their tables and the attachments this account sees (issue 17): read beside the VPCs when the
+  // policy declares transit hubs, so a peering-only estate keeps its 3 reads per partition.
+  const transitPromise: Promise<TransitRead | undefined> = opts.transit
+    ? observeTransit(conn, account, region).catch(fail('Transit Gateway reads'))
+    : Promise.resolve(undefined);
+
   const [vpcs, found] = await Promise.all([vpcsPromise, tablesPromise]);
   const vpcIds = new Set((vpcs ?? []).map((v) => v.VpcId!));
   const tables = new Map<string, Ec2RouteTable[]>();
@@ -97,6 +98,11 @@ export async function observeRegion(conn: AwsConnections, account: string, regio
     (p.requester.account === account && p.requester.region === region) ||
     (p.accepter.account === account && p.accepter.region === region);
   const peerings = ((await peeringsPromise) ?? []).flatMap((p) => peeringToModel(p, region) ?? []).filter(involvesHere);
+  const transit = await transitPromise;
+  for (const failure of transit?.failures ?? []) {
+    gaps.push(`${where}: ${failure}; observation incomplete`);
+    unread.push({ cloud: 'aws', account, region, reason: failure });
+  }
   return {
     complete: gaps.length === 0,
     gaps,
@@ -104,6 +110,7 @@ export async function observeRegion(conn: AwsConnections, account: string, regio
     accounts: [{ cloud: 'aws', account, labels: {} }],
     networks,
     peerings,
+    ...(transit ? { transitHubs: transit.transitHubs, attachments: transit.attachments } : {}),
   };
 }
 
@@ -127,6 +134,18 @@ export function joinObservations(parts: readonly Observation[]): Observation {
       );
     }
   }
+  // Hubs and attachments join as the model joins them: the hub owner's and the spoke's views of one attachment.
+  const transit = mergeObservations(
+    parts.map((p) => ({
+      complete: true,
+      gaps: [],
+      networks: [],
+      peerings: [],
+      accounts: [],
+      ...(p.transitHubs ? { transitHubs: p.transitHubs } : {}),
+      ...(p.attachments ? { attachments: p.attachments } : {}),
+    })),
+  );
   return {
     complete: parts.every((p) => p.complete),
     gaps,
@@ -134,5 +153,7 @@ export function joinObservations(parts: readonly Observation[]): Observation {
     accounts: [...accounts.values()],
     networks: [...networks.values()],
     peerings: [...peerings.values()],
+    ...(transit.transitHubs ? { transitHubs: transit.transitHubs } : {}),
+    ...(transit.attachments ? { attachments: transit.attachments } : {}),
   };
 }
