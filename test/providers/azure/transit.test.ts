@@ -1,6 +1,6 @@
 import { type AzureEmulator, startAzureEmulator } from '../../../infra/local/azure';
 import { RetryableError, TerminalError } from '../../../shared/errors';
-import type { Action, ActionKind, AttachmentRouting, NetworkRef, TransitHubRef } from '../../../shared/model';
+import type { Action, ActionKind, ActionOf, AttachmentRouting, NetworkRef, TransitHubRef } from '../../../shared/model';
 import { PolicySchema } from '../../../shared/policy/schema';
 import { AZURE_PERMISSIONS, AzurePeeringAdapter, createAzureProvider } from '../../../shared/providers/azure';
 import type { ApplyContext } from '../../../shared/providers/port';
@@ -41,7 +41,7 @@ function vnet(sub: string, name: string, cidr: string, rg = 'Net'): NetworkRef {
   });
   return { cloud: 'azure', account: sub, region: LOCATION, id: record.id.toLowerCase() };
 }
-const create = (network: NetworkRef, on = hub): Action => ({
+const create = (network: NetworkRef, on = hub): ActionOf<'create-attachment'> => ({
   ...base,
   action: 'create-attachment',
   target: { hub: on, network },
@@ -237,11 +237,11 @@ describe('apply', () => {
       ctx(),
     );
     const target = { id: made.peeringId!, hub, network: spoke };
-    const reroute = (after: AttachmentRouting): Action => ({
+    const reroute = (after: AttachmentRouting, before = routing('defaultRouteTable')): Action => ({
       ...base,
       action: 'update-attachment',
       target,
-      before: routing('defaultRouteTable'),
+      before,
       after,
     });
     expect((await adapter.apply(reroute(routing('spokes')), ctx())).status).toBe('done');
@@ -250,7 +250,7 @@ describe('apply', () => {
       labels: ['default'],
     });
     const labelled = { ...routing('spokes'), labels: ['blue'] };
-    expect((await adapter.apply({ ...reroute(labelled), before: routing('spokes') }, ctx())).status).toBe('done');
+    expect((await adapter.apply(reroute(labelled, routing('spokes')), ctx())).status).toBe('done');
     expect((await observe()).attachments!.find((a) => a.id === target.id)?.labels).toEqual(['blue']);
   });
 });
