@@ -18,6 +18,13 @@ const own = (type: string): Cfn => sub(`arn:\${AWS::Partition}:ec2:*:\${AWS::Acc
 /** A peering connection belongs to the REQUESTER's account, so the accepter must name it in any account. */
 const anyPeering: Cfn = sub('arn:${AWS::Partition}:ec2:*:*:vpc-peering-connection/*');
 const ownVpcs: Cfn = sub('arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:vpc/*');
+/**
+ * A TGW attachment's ARN names the account that created it (the spoke's), so the TGW's owner names it in any account;
+ * a TGW is shared to spokes from its owner's account (RAM), so the spoke names it in any account too.
+ */
+const anyAttachment: Cfn = sub('arn:${AWS::Partition}:ec2:*:*:transit-gateway-attachment/*');
+const anyTransitGateway: Cfn = sub('arn:${AWS::Partition}:ec2:*:*:transit-gateway/*');
+const managedOnly = { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' } };
 
 /**
  * Where each IAM action may act, and under which conditions. Describe* calls support no resource-level
@@ -56,6 +63,17 @@ export function memberStatements(requesterVpcs: Cfn): Statement[] {
           'ForAllValues:StringEquals': { 'aws:TagKeys': [MANAGED_TAG, CONNECTION_TAG] },
         },
       },
+      {
+        Sid: 'TagNewAttachment',
+        Resource: own('transit-gateway-attachment'),
+        Condition: { StringEquals: { 'ec2:CreateAction': 'CreateTransitGatewayVpcAttachment' } },
+      },
+      // The owner's view of an attachment it accepted: peerkeeper's own two tag keys only.
+      {
+        Sid: 'TagAcceptedAttachment',
+        Resource: anyAttachment,
+        Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [MANAGED_TAG, CONNECTION_TAG] } },
+      },
     ],
     'ec2:AcceptVpcPeeringConnection': [
       {
@@ -91,6 +109,50 @@ export function memberStatements(requesterVpcs: Cfn): Statement[] {
     'ec2:ModifyVpcPeeringConnectionOptions': [
       { Sid: 'ChangeAsAccepter', Resource: anyPeering, Condition: { ArnLike: { 'ec2:AccepterVpc': ownVpcs } } },
       { Sid: 'ChangeAsRequester', Resource: anyPeering, Condition: { ArnLike: { 'ec2:RequesterVpc': ownVpcs } } },
+    ],
+    // Transit Gateway reads (issue 17): the Describe calls take no resource; the route-table reads name the owner's tables.
+    'ec2:DescribeTransitGateways': [{ Sid: 'Observe', Resource: '*' }],
+    'ec2:DescribeTransitGatewayAttachments': [{ Sid: 'Observe', Resource: '*' }],
+    'ec2:DescribeTransitGatewayRouteTables': [{ Sid: 'Observe', Resource: '*' }],
+    'ec2:DescribeSubnets': [{ Sid: 'Observe', Resource: '*' }],
+    'ec2:GetTransitGatewayRouteTablePropagations': [
+      { Sid: 'ObserveHubTables', Resource: own('transit-gateway-route-table') },
+    ],
+    'ec2:SearchTransitGatewayRoutes': [{ Sid: 'ObserveHubTables', Resource: own('transit-gateway-route-table') }],
+    'ec2:GetTransitGatewayAttachmentPropagations': [{ Sid: 'ReadAttachmentRouting', Resource: anyAttachment }],
+    // As a spoke: attach this account's VPCs, on its subnets, to a TGW shared with it; the new attachment must carry
+    // peerkeeper's managed tag from its first moment (the adapter always sends it in TagSpecifications).
+    'ec2:CreateTransitGatewayVpcAttachment': [
+      { Sid: 'AttachOwnVpc', Resource: [ownVpcs, own('subnet')] },
+      { Sid: 'AttachToSharedTgw', Resource: anyTransitGateway },
+      {
+        Sid: 'AttachTagged',
+        Resource: own('transit-gateway-attachment'),
+        Condition: { StringEquals: { [`aws:RequestTag/${MANAGED_TAG}`]: 'true' } },
+      },
+    ],
+    // As the TGW's owner: answer requests and route attachments in its own route tables.
+    'ec2:AcceptTransitGatewayVpcAttachment': [{ Sid: 'AnswerAttachments', Resource: anyAttachment }],
+    'ec2:RejectTransitGatewayVpcAttachment': [{ Sid: 'AnswerAttachments', Resource: anyAttachment }],
+    'ec2:AssociateTransitGatewayRouteTable': [
+      { Sid: 'RouteAttachments', Resource: anyAttachment },
+      { Sid: 'RouteOwnHubTables', Resource: own('transit-gateway-route-table') },
+    ],
+    'ec2:DisassociateTransitGatewayRouteTable': [
+      { Sid: 'RouteAttachments', Resource: anyAttachment },
+      { Sid: 'RouteOwnHubTables', Resource: own('transit-gateway-route-table') },
+    ],
+    'ec2:EnableTransitGatewayRouteTablePropagation': [
+      { Sid: 'RouteAttachments', Resource: anyAttachment },
+      { Sid: 'RouteOwnHubTables', Resource: own('transit-gateway-route-table') },
+    ],
+    'ec2:DisableTransitGatewayRouteTablePropagation': [
+      { Sid: 'RouteAttachments', Resource: anyAttachment },
+      { Sid: 'RouteOwnHubTables', Resource: own('transit-gateway-route-table') },
+    ],
+    // Only attachments tagged as peerkeeper's (in this account's view) can be deleted: IAM backs the adapter's refusal.
+    'ec2:DeleteTransitGatewayVpcAttachment': [
+      { Sid: 'DeleteOwnAttachment', Resource: anyAttachment, Condition: managedOnly },
     ],
     'ec2:CreateRoute': [{ Sid: 'Routes', Resource: own('route-table') }],
     'ec2:ReplaceRoute': [{ Sid: 'Routes', Resource: own('route-table') }],

@@ -2,6 +2,7 @@ import { MalformedEventError } from '../../errors';
 import type { Scope, TriggerKind } from '../../model';
 import { asRecord, findStringByKey } from '../shape';
 import type { CallSite, CloudTrailRecord } from './envelope';
+import { scopeForTransitCall, TRANSIT_CALLS } from './transit';
 
 /** What an EC2 call asks peerkeeper to re-check. */
 export interface Ec2Work {
@@ -35,6 +36,7 @@ export const WATCHED_EC2_CALLS: readonly string[] = [
   'CreateVpc',
   'DeleteVpc',
   'DisassociateRouteTable',
+  ...TRANSIT_CALLS,
 ];
 
 /** Maps one successful EC2 CloudTrail call to the scope it names, or to the reason it needs no work (a string). */
@@ -85,6 +87,7 @@ export function scopeForEc2Call(record: CloudTrailRecord, site: CallSite): Ec2Wo
     return { kind: 'network', scope: vpcId ? network(vpcId) : accountScope };
   }
   if (TAG_CALLS.has(name)) return tagWork(name, request, network, accountScope);
+  if (TRANSIT_CALLS.has(name)) return scopeForTransitCall(record, site);
   return `peerkeeper does not watch ec2:${name}`;
 }
 

@@ -17,6 +17,7 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { startAwsEmulator, type AwsEmulator } from '../../../../infra/local/aws';
+import { normalizeAwsEvent } from '../../../../shared/events/aws';
 import { createSubnet, createTransitGateway, createTransitRouteTable } from '../../../../infra/local/aws/state/transit';
 import { testClock } from '../../../support/clock';
 import { codeOf, ec2As, HUB } from './helpers';
@@ -358,6 +359,13 @@ describe('EC2 emulator: Transit Gateway attachments, route tables and routes', (
       CreateTransitGatewayVpcAttachmentResponse: {
         transitGatewayVpcAttachment: { vpcOwnerId: SPOKE, state: 'pendingAcceptance' },
       },
+    });
+    // The normalizer reads the emitted record: the spoke's VPC, in the spoke's account.
+    const vpcId = (create.detail.requestParameters as { CreateTransitGatewayVpcAttachmentRequest: { VpcId: string } })
+      .CreateTransitGatewayVpcAttachmentRequest.VpcId;
+    expect(normalizeAwsEvent(create, { identities: [] })).toMatchObject({
+      kind: 'work',
+      trigger: { scope: { kind: 'network', network: { account: SPOKE, region: REGION, id: vpcId } } },
     });
     const failed = emu.events.find((e) => e.detail.errorCode === 'DuplicateTransitGatewayAttachment');
     expect(failed?.detail.responseElements).toBeNull();
