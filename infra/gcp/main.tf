@@ -19,7 +19,7 @@ provider "google" {
 }
 
 locals {
-  # allGcpPermissions() in shared/providers/gcp/permissions.ts, sorted; nothing mutating beyond peering and routes.
+  # allGcpPermissions() in shared/providers/gcp/permissions.ts, sorted; nothing mutating beyond peering, routes and NCC spokes.
   adapter_permissions = [
     "compute.globalOperations.get",
     "compute.networks.addPeering",
@@ -32,6 +32,21 @@ locals {
     "compute.routes.delete",
     "compute.routes.list",
     "compute.subnetworks.list",
+    "networkconnectivity.groups.acceptSpoke",
+    "networkconnectivity.groups.get",
+    "networkconnectivity.groups.list",
+    "networkconnectivity.groups.rejectSpoke",
+    "networkconnectivity.groups.update",
+    "networkconnectivity.groups.use",
+    "networkconnectivity.hubRoutes.list",
+    "networkconnectivity.hubs.list",
+    "networkconnectivity.hubs.listSpokes",
+    "networkconnectivity.operations.get",
+    "networkconnectivity.spokes.create",
+    "networkconnectivity.spokes.delete",
+    "networkconnectivity.spokes.get",
+    "networkconnectivity.spokes.list",
+    "networkconnectivity.spokes.update",
     "resourcemanager.folders.get",
     "resourcemanager.folders.list",
     "resourcemanager.projects.get",
@@ -71,6 +86,16 @@ locals {
     { service = "cloudresourcemanager.googleapis.com", method = "google.cloud.resourcemanager.v3.Projects.CreateProject" },
     { service = "cloudresourcemanager.googleapis.com", method = "google.cloud.resourcemanager.v3.Projects.UpdateProject" },
     { service = "cloudresourcemanager.googleapis.com", method = "google.cloud.resourcemanager.v3.Projects.MoveProject" },
+    { service = "networkconnectivity.googleapis.com", method = "google.cloud.networkconnectivity.v1.HubService.CreateSpoke" },
+    { service = "networkconnectivity.googleapis.com", method = "google.cloud.networkconnectivity.v1.HubService.UpdateSpoke" },
+    { service = "networkconnectivity.googleapis.com", method = "google.cloud.networkconnectivity.v1.HubService.DeleteSpoke" },
+    { service = "networkconnectivity.googleapis.com", method = "google.cloud.networkconnectivity.v1.HubService.AcceptHubSpoke" },
+    { service = "networkconnectivity.googleapis.com", method = "google.cloud.networkconnectivity.v1.HubService.RejectHubSpoke" },
+    { service = "networkconnectivity.googleapis.com", method = "google.cloud.networkconnectivity.v1.HubService.AcceptSpokeUpdate" },
+    { service = "networkconnectivity.googleapis.com", method = "google.cloud.networkconnectivity.v1.HubService.RejectSpokeUpdate" },
+    { service = "networkconnectivity.googleapis.com", method = "google.cloud.networkconnectivity.v1.HubService.UpdateGroup" },
+    { service = "networkconnectivity.googleapis.com", method = "google.cloud.networkconnectivity.v1.HubService.CreateHub" },
+    { service = "networkconnectivity.googleapis.com", method = "google.cloud.networkconnectivity.v1.HubService.DeleteHub" },
   ]
 
   # Admin Activity audit logs of exactly the watched methods, in every project of the organization.
@@ -80,7 +105,7 @@ locals {
   services = [
     "artifactregistry.googleapis.com", "cloudbuild.googleapis.com", "cloudfunctions.googleapis.com", "cloudresourcemanager.googleapis.com",
     "cloudscheduler.googleapis.com", "compute.googleapis.com", "eventarc.googleapis.com", "iam.googleapis.com", "logging.googleapis.com",
-    "monitoring.googleapis.com", "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "storage.googleapis.com",
+    "monitoring.googleapis.com", "networkconnectivity.googleapis.com", "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "storage.googleapis.com",
   ]
 
   function_env = {

@@ -2,6 +2,7 @@ import { MalformedEventError } from '../../errors';
 import type { Scope, TriggerKind } from '../../model';
 import { asRecord, findStringByKey } from '../shape';
 import type { LogEntryData } from './envelope';
+import { NCC_METHODS, scopeForNcc } from './ncc';
 
 /** What an audit-logged call asks peerkeeper to re-check, or the reason it needs no work (a string). */
 export type MethodOutcome = { scope: Scope; kind: TriggerKind } | string;
@@ -44,6 +45,8 @@ export function scopeForMethod(entry: LogEntryData): MethodOutcome {
       return { kind: 'network', scope: projectScope(entry, methodName) };
     return `peerkeeper does not watch ${methodName}`;
   }
+  const ncc = scopeForNcc(entry);
+  if (ncc) return ncc;
   if (isResourceManager(entry) && /(?:^|\.)CreateProject$/.test(methodName))
     return { kind: 'vending', scope: newProjectScope(entry) };
   // A project moved between folders may have joined or left a governed folder: re-read it.
@@ -131,4 +134,5 @@ export const WATCHED_GCP_METHODS: readonly { serviceName: string; methodName: st
     'google.cloud.resourcemanager.v3.Projects.UpdateProject',
     'google.cloud.resourcemanager.v3.Projects.MoveProject',
   ].map((methodName) => ({ serviceName: 'cloudresourcemanager.googleapis.com', methodName })),
+  ...NCC_METHODS,
 ];

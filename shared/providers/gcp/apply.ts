@@ -66,7 +66,10 @@ export class GcpApplier {
       case 'reject-attachment':
       case 'update-attachment':
       case 'delete-attachment':
-        return applyGcpAttachment(this.client, action, ctx);
+        // One spoke operation per network at a time (a create and its accept or update queue here).
+        return this.locks.withLocks([networkKey(action.target.network)], () =>
+          applyGcpAttachment(this.client, action, ctx),
+        );
       default:
         return skipped(`${action.action} is not a cloud action`);
     }

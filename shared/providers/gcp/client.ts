@@ -30,6 +30,13 @@ export interface ComputeClientOptions {
   endpoint: string;
   /** Resource Manager v1 base, e.g. https://cloudresourcemanager.googleapis.com/v1. */
   resourceManagerEndpoint: string;
+  /**
+   * Network Connectivity v1 base, e.g. https://networkconnectivity.googleapis.com/v1 (default: that, or
+   * `<origin>/networkconnectivity/v1` of a Compute endpoint that is not Google's, which is where the emulator serves it).
+   */
+  networkConnectivityEndpoint?: string;
+  /** First poll of a Network Connectivity operation after this many ms, doubling up to 8× (default 1,000). */
+  operationPollMs?: number;
   auth: TokenSource;
   retry?: RetryPolicy;
   /** Longest single HTTP call, in ms (default 30 s). */
@@ -94,6 +101,26 @@ export class ComputeClient {
     deadline?: number,
   ): Promise<T[]> {
     return this.listAll(`${trim(this.opts.resourceManagerEndpoint)}/${path}`, pick, deadline);
+  }
+
+  /** A Network Connectivity v1 URL (`projects/p/locations/global/hubs/h`). */
+  nccUrl(path: string): string {
+    const base =
+      this.opts.networkConnectivityEndpoint ??
+      (trim(this.opts.endpoint) === 'https://compute.googleapis.com/compute/v1'
+        ? 'https://networkconnectivity.googleapis.com/v1'
+        : `${new URL(this.opts.endpoint).origin}/networkconnectivity/v1`);
+    return `${trim(base)}/${path}`;
+  }
+
+  /** How long to wait before the first poll of a Network Connectivity operation. */
+  get operationPollMs(): number {
+    return this.opts.operationPollMs ?? 1_000;
+  }
+
+  /** One call to a full URL, with the client's auth, retries and error mapping (APIs other than Compute). */
+  send<T>(verb: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, deadline?: number): Promise<T> {
+    return this.call<T>(verb, url, body, deadline);
   }
 
   /** Starts a mutating call and waits (until the deadline) for its operation to finish. */

@@ -57,13 +57,16 @@ export function hasApplicationDefaultCredentials(env: NodeJS.ProcessEnv): boolea
 export interface GcpConnection {
   endpoint: string;
   resourceManagerEndpoint: string;
+  /** Absent: the client derives it from `endpoint` (Google's, or `<origin>/networkconnectivity/v1` of an emulator). */
+  networkConnectivityEndpoint?: string;
   auth: TokenSource;
 }
 
 /**
  * Reads the connection from the environment: PEERKEEPER_GCP_COMPUTE_ENDPOINT (default live Compute),
  * PEERKEEPER_GCP_RESOURCEMANAGER_ENDPOINT (default: live, or `<origin>/v1` of an overridden Compute
- * endpoint, which is where the local emulator serves it), PEERKEEPER_GCP_ACCESS_TOKEN (static token).
+ * endpoint, which is where the local emulator serves it), PEERKEEPER_GCP_NETWORKCONNECTIVITY_ENDPOINT (default live,
+ * or `<origin>/networkconnectivity/v1` of an overridden Compute endpoint), PEERKEEPER_GCP_ACCESS_TOKEN (static token).
  * With an endpoint override and no ADC the client is unauthenticated.
  */
 export function gcpConnection(env: NodeJS.ProcessEnv): GcpConnection {
@@ -77,7 +80,8 @@ export function gcpConnection(env: NodeJS.ProcessEnv): GcpConnection {
     : override && !hasApplicationDefaultCredentials(env)
       ? anonymous
       : applicationDefaultCredentials();
-  return { endpoint, resourceManagerEndpoint, auth };
+  const ncc = env.PEERKEEPER_GCP_NETWORKCONNECTIVITY_ENDPOINT;
+  return { endpoint, resourceManagerEndpoint, ...(ncc ? { networkConnectivityEndpoint: ncc } : {}), auth };
 }
 
 /** A Compute client for the environment's connection. */

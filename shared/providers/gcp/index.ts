@@ -1,5 +1,5 @@
 import { ConvergedError, TerminalError } from '../../errors';
-import type { Action, Observation, Scope } from '../../model';
+import { mergeObservations, type Action, type Observation, type Scope } from '../../model';
 import { normalizeGcpContainer, organizationSelection } from '../../policy/organization';
 import type { Policy } from '../../policy/schema';
 import { type DiscoveredAccount, OrganizationDirectory } from '../organization-directory';
@@ -9,6 +9,7 @@ import type { ComputeClient, RetryPolicy } from './client';
 import { connectCompute } from './connect';
 import { NetworkLocks } from './networkLocks';
 import { observeProjects } from './observe';
+import { observeNcc } from './observeNcc';
 import { GcpResourceManagerSource } from './organization';
 
 export { ComputeClient, DEFAULT_RETRY, type RetryPolicy, type TokenSource, type ComputeOperation } from './client';
@@ -21,6 +22,7 @@ export {
   DEFAULT_COMPUTE_ENDPOINT,
 } from './connect';
 export { GCP_PERMISSIONS, allGcpPermissions } from './permissions';
+export { readAutoAccept, writeAutoAccept } from './nccGroups';
 export {
   createPubSubPublisher,
   PubSubRestPublisher,
@@ -93,7 +95,13 @@ export class GcpPeeringAdapter implements PeeringProvider {
   /** Reads the projects of the partitions (other clouds' partitions are ignored). Never mutates. */
   async observe(partitions: readonly Partition[]): Promise<Observation> {
     const projects = partitions.filter((p) => p.cloud === 'gcp').map((p) => p.account);
-    const observed = await observeProjects(this.opts.client, projects, { concurrency: this.opts.concurrency ?? 4 });
+    const concurrency = this.opts.concurrency ?? 4;
+    // Networks and peerings (Compute), then Network Connectivity Center hubs and spokes of the same projects.
+    const [networks, transit] = await Promise.all([
+      observeProjects(this.opts.client, projects, { concurrency }),
+      observeNcc(this.opts.client, projects, { concurrency }),
+    ]);
+    const observed = mergeObservations([networks, transit]);
     return this.directory ? this.directory.decorate(observed) : observed;
   }
 

@@ -1,6 +1,7 @@
 import type { PermissionTable } from '../port';
 
 const WAIT = 'compute.globalOperations.get';
+const NCC_WAIT = 'networkconnectivity.operations.get';
 
 /**
  * IAM permissions each adapter operation needs (DESIGN §2 rule 6). infra/gcp builds the custom role
@@ -8,7 +9,18 @@ const WAIT = 'compute.globalOperations.get';
  * compute.networks.updatePolicy on the network; operations.wait checks compute.globalOperations.get.
  */
 export const GCP_PERMISSIONS = {
-  observe: ['compute.networks.list', 'compute.subnetworks.list', 'compute.routes.list', 'resourcemanager.projects.get'],
+  observe: [
+    'compute.networks.list',
+    'compute.subnetworks.list',
+    'compute.routes.list',
+    'resourcemanager.projects.get',
+    // Network Connectivity Center: hubs, their groups, route table routes and spokes; the project's own spokes.
+    'networkconnectivity.hubs.list',
+    'networkconnectivity.hubs.listSpokes',
+    'networkconnectivity.groups.list',
+    'networkconnectivity.hubRoutes.list',
+    'networkconnectivity.spokes.list',
+  ],
   /** Resource Manager v3: folders?parent= and folders.get walk nested folders; projects?parent= and projects.get find projects. */
   partitions: [
     'resourcemanager.folders.get',
@@ -37,6 +49,33 @@ export const GCP_PERMISSIONS = {
     WAIT,
   ],
   'delete-route': ['compute.routes.list', 'compute.routes.delete', WAIT],
+  /**
+   * NCC spokes: created in the network's project, joining the hub's group (groups.use); accepted or rejected into the
+   * group by the hub's owner (the IAM reference lists groups.acceptSpoke / groups.rejectSpoke, not hubs.*).
+   */
+  'create-attachment': [
+    'networkconnectivity.spokes.list',
+    'networkconnectivity.spokes.create',
+    'networkconnectivity.groups.use',
+    NCC_WAIT,
+  ],
+  'accept-attachment': ['networkconnectivity.hubs.listSpokes', 'networkconnectivity.groups.acceptSpoke', NCC_WAIT],
+  'reject-attachment': ['networkconnectivity.hubs.listSpokes', 'networkconnectivity.groups.rejectSpoke', NCC_WAIT],
+  'update-attachment': [
+    'networkconnectivity.spokes.list',
+    'networkconnectivity.spokes.get',
+    'networkconnectivity.spokes.update',
+    'networkconnectivity.groups.use',
+    NCC_WAIT,
+  ],
+  'delete-attachment': [
+    'networkconnectivity.spokes.list',
+    'networkconnectivity.spokes.get',
+    'networkconnectivity.spokes.delete',
+    NCC_WAIT,
+  ],
+  /** readAutoAccept / writeAutoAccept (no plan action uses them yet). */
+  'group-auto-accept': ['networkconnectivity.groups.get', 'networkconnectivity.groups.update', NCC_WAIT],
 } as const satisfies PermissionTable;
 
 /** Every permission the adapter may use, sorted and unique (the deployment role). */

@@ -88,6 +88,7 @@ describe('infra/gcp Terraform matches the code', () => {
       'pubsub.googleapis.com',
       'logging.googleapis.com',
       'compute.googleapis.com',
+      'networkconnectivity.googleapis.com',
       'secretmanager.googleapis.com',
       'cloudscheduler.googleapis.com',
     ])
