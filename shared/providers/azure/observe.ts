@@ -1,8 +1,7 @@
 import type { Account, Network, NetworkRef, Observation, RouteTable, UnreadPartition } from '../../model';
 import type { Partition } from '../port';
 import { type ArmClient, NETWORK_API_VERSION, SUBSCRIPTIONS_API_VERSION } from './connect';
-import { readTransitSubscription } from './observe-transit';
-import { type KnownVnet, toTransit } from './transitModel';
+import { readTransitSubscription, transitOf } from './observe-transit';
 import {
   type ArmRouteTable,
   ArmRouteTableSchema,
@@ -165,21 +164,16 @@ export async function observeAzure(
     }
   }
   networks.sort((a, b) => (a.ref.id < b.ref.id ? -1 : a.ref.id > b.ref.id ? 1 : 0));
-  const observation: Observation = {
+  const hubs = transit.length === 0 ? undefined : await transitOf(client, transit, networks, deadline);
+  gaps.push(...(hubs?.gaps ?? []));
+  unread.push(...(hubs?.unread ?? []));
+  return {
     complete: gaps.length === 0,
     gaps,
     unread,
     accounts,
     networks,
     peerings: joinHalves(halves, known),
-  };
-  if (transit.length === 0) return observation;
-  const vnets = new Map<string, KnownVnet>(networks.map((n) => [n.ref.id, { ref: n.ref, cidrs: n.cidrs }]));
-  return {
-    ...observation,
-    ...toTransit(
-      transit.flatMap((r) => r.hubs),
-      vnets,
-    ),
+    ...hubs?.transit,
   };
 }

@@ -33,8 +33,11 @@ const READ_OPERATIONS = [
  */
 export const AZURE_PERMISSIONS = {
   observe: ['Microsoft.Resources/subscriptions/read', READ_VNET, READ_PEERING, READ_TABLE],
-  /** Virtual WAN hubs, their route tables and connections, in the subscriptions that own a declared hub. */
-  'observe-transit': [READ_HUB, READ_HUB_TABLE, READ_CONNECTION],
+  /**
+   * Virtual WAN hubs, their route tables and connections, in the subscriptions that own a declared hub; and each
+   * connected VNet outside the read (its ranges are what the hub learns).
+   */
+  'observe-transit': [READ_HUB, READ_HUB_TABLE, READ_CONNECTION, READ_VNET],
   /** Descendants of each selected management group (nested groups included), and every subscription's state. */
   discover: ['Microsoft.Management/managementGroups/descendants/read', 'Microsoft.Resources/subscriptions/read'],
   'create-peering': [READ_VNET, WRITE_PEERING, PEER, ...READ_OPERATIONS],

@@ -158,6 +158,48 @@ describe('observe', () => {
   });
 });
 
+describe('ranges of connected VNets outside the read', () => {
+  const THIRD = '33333333-3333-4333-8333-333333333333';
+
+  it('fetches each such VNet once, so the hub learns its range (a scoped read still guards overlaps)', async () => {
+    const far = vnet(THIRD, 'far', '10.77.0.0/16');
+    emu.state.wan.putConnection(hub.id, 'team-far', { remoteVnetId: far.id });
+    const obs = await adapter.observe([{ cloud: 'azure', account: HUB_SUB }]);
+    expect(obs.complete).toBe(true);
+    const id = `${hub.id}/hubvirtualnetworkconnections/team-far`;
+    const learned = obs.transitHubs![0]!.routeTables.find((t) => t.id === 'defaultRouteTable')!.routes;
+    expect(learned).toEqual([
+      {
+        destination: '10.77.0.0/16',
+        target: { kind: 'attachment', attachmentId: id },
+        origin: 'propagated',
+        state: 'active',
+      },
+    ]);
+    expect(obs.attachments![0]!.network).toEqual(far);
+    expect(emu.calls.count('Microsoft.Network/virtualNetworks/read')).toBe(2); // the hub subscription's list + far's GET
+  });
+
+  it('leaves the hub subscription unread when such a VNet cannot be read', async () => {
+    const far = vnet(THIRD, 'far', '10.77.0.0/16');
+    emu.state.wan.putConnection(hub.id, 'team-far', { remoteVnetId: far.id });
+    emu.faults.serverError({
+      operation: 'Microsoft.Network/virtualNetworks/read',
+      pathIncludes: '/virtualNetworks/far',
+    });
+    const obs = await adapter.observe([{ cloud: 'azure', account: HUB_SUB }]);
+    expect(obs.complete).toBe(false);
+    expect(obs.unread).toEqual([
+      expect.objectContaining({
+        account: HUB_SUB,
+        reason: expect.stringMatching(
+          /ranges of \/subscriptions\/3{8}.*\/virtualNetworks\/far, connected to hub hub, unknown/i,
+        ),
+      }),
+    ]);
+  });
+});
+
 describe('apply', () => {
   it('names two same-named VNets of different groups apart, and keeps the prefix that marks them', async () => {
     const a = await adapter.apply(create(vnet(SPOKE_SUB, 'app', '10.1.0.0/16', 'Team-A')), ctx());
