@@ -5,13 +5,15 @@ import {
   seedVpcAttachment,
   startAwsEmulator,
 } from '../../infra/local/aws';
-import { AwsPeeringAdapter } from '../../shared/providers/aws';
+import { AWS_PERMISSIONS, AwsPeeringAdapter, type AwsConnectOptions } from '../../shared/providers/aws';
 import { testClock } from '../support/clock';
 import { transitContract } from './transit-contract';
 
 const HUB = '111111111111';
 const SPOKE = '222222222222';
 const REGION = 'us-east-1';
+/** Every command the adapter sent during the contract, with the operation it was sent for. */
+const sent: Parameters<NonNullable<AwsConnectOptions['onCommand']>>[0][] = [];
 
 // The transit contract (issue 17) against the real adapter, through @aws-sdk/client-ec2, over the EC2 emulator's
 // Transit Gateway API: the TGW in the hub account, spokes attached from another account through AssumeRole.
@@ -30,6 +32,7 @@ transitContract('AWS adapter through the real SDK against the EC2 emulator', asy
     credentials: { accessKeyId: 'AKIAHUBSTATIC0000000', secretAccessKey: 'local-secret' },
     sdkMaxAttempts: 1,
     backoff: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+    onCommand: (c) => sent.push(c),
   });
   let vpn: string | undefined;
   const attachment = (id: string) => {
@@ -92,4 +95,33 @@ transitContract('AWS adapter through the real SDK against the EC2 emulator', asy
       await emu.close();
     },
   };
+});
+
+describe('AWS transit permissions (DESIGN §2 rule 6)', () => {
+  it('sent only commands that AWS_PERMISSIONS declares for the operation that sent them, and every TGW write', () => {
+    const undeclared = sent.filter(
+      (c) =>
+        !(AWS_PERMISSIONS[c.operation] as readonly string[]).includes(
+          `${c.service}:${c.command.replace(/Command$/, '')}`,
+        ),
+    );
+    expect(undeclared).toEqual([]);
+    const used = new Set(sent.map((c) => `${c.operation} ${c.command}`));
+    for (const call of [
+      'create-attachment CreateTransitGatewayVpcAttachmentCommand',
+      'create-attachment DescribeSubnetsCommand',
+      'accept-attachment AcceptTransitGatewayVpcAttachmentCommand',
+      'accept-attachment CreateTagsCommand',
+      'reject-attachment RejectTransitGatewayVpcAttachmentCommand',
+      'update-attachment AssociateTransitGatewayRouteTableCommand',
+      'update-attachment DisassociateTransitGatewayRouteTableCommand',
+      'update-attachment EnableTransitGatewayRouteTablePropagationCommand',
+      'update-attachment DisableTransitGatewayRouteTablePropagationCommand',
+      'update-attachment GetTransitGatewayAttachmentPropagationsCommand',
+      'delete-attachment DeleteTransitGatewayVpcAttachmentCommand',
+      'observe SearchTransitGatewayRoutesCommand',
+      'observe GetTransitGatewayRouteTablePropagationsCommand',
+    ])
+      expect(used).toContain(call);
+  });
 });
