@@ -9,7 +9,8 @@ import type { ApprovalService } from './service';
  * a reject, and `pending` / `expired` into a report — so a duplicate event never posts a second message.
  */
 export interface ApprovalGateway {
-  states(peerings: readonly Peering[]): Promise<Map<string, ApprovalState>>;
+  /** Peerings, and transit attachments awaiting a decision (ids as the planner asks them: attachApprovalKeys). */
+  states(peerings: readonly Pick<Peering, 'cloud' | 'id' | 'state'>[]): Promise<Map<string, ApprovalState>>;
   request(
     action: ActionOf<'request-approval'>,
     peeringId: string,

@@ -1,7 +1,7 @@
 import { type Cidr, cidrsOverlap, tryParseCidr } from '../cidr';
 import type { Action, HeldAction, Network, NetworkRef, PeeringHandle, Problem, UnreadPartition } from '../model';
 import { isMutating, networkKey } from '../model';
-import { connectionSides } from './connections';
+import { connectionSides, isTransitConnection } from './connections';
 import type { EstateIndex } from './estate-index';
 import { groupsOfRef, pairKey } from './estate-index';
 import { limitsFor } from './limits';
@@ -27,6 +27,11 @@ function contestants(
   const out = new Set<UnreadPartition>();
   index.policy.connections.forEach((c, i) => {
     if (i > bound) return;
+    // Every spoke of a transit hub competes with the others for the ranges the hub routes.
+    if (isTransitConnection(c)) {
+      if (groups.has(c.spokes)) for (const u of knowledge.unreadInGroup(index.policy.groups[c.spokes])) out.add(u);
+      return;
+    }
     const [x, y] = connectionSides(c);
     if (groups.has(x)) for (const u of knowledge.unreadInGroup(index.policy.groups[y])) out.add(u);
     if (groups.has(y)) for (const u of knowledge.unreadInGroup(index.policy.groups[x])) out.add(u);

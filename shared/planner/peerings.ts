@@ -30,7 +30,7 @@ function optionDrift(want: PeeringOptions, have: PeeringOptions): PeeringOptions
   return keys.length === 0 ? undefined : Object.fromEntries(keys.map((k) => [k, want[k]]));
 }
 
-function approvalExpiry(index: EstateIndex, now: Date, cloudExpiry: string | undefined): string {
+export function approvalExpiry(index: EstateIndex, now: Date, cloudExpiry: string | undefined): string {
   const ttl = now.getTime() + durationMs(index.policy.approvals.ttl);
   // Close the approval an hour before the cloud itself expires the request (AWS: 7 days).
   const cap = cloudExpiry ? Date.parse(cloudExpiry) - 3_600_000 : Infinity;

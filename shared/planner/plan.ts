@@ -11,6 +11,7 @@ import { planPeerings } from './peerings';
 import { nearSideLinks } from './near-side';
 import { planRoutes } from './routes';
 import { filterToScope } from './scope-filter';
+import { planTransit } from './transit';
 import type { ApprovalState } from './request';
 
 /** Network key → the ranges of its peers in undecided pairs: a full view may still route them, so they are left alone. */
@@ -67,10 +68,11 @@ export function planScope(input: PlanInput): Plan {
     peerings.undecidedPeeringIds,
     undecidedRanges(index, wants.undecided),
   );
+  const transit = planTransit(index, { now: input.now, decisions: input.decisions ?? new Map() });
   const knowledge = knowledgeOf(observation);
   // Holds are judged on the whole plan before the scope narrows it: a route held with its link's accept stays held
   // in a scope that does not carry the accept.
-  const holding = holdUnread(orderActions([...peerings.actions, ...routes]), index, knowledge);
+  const holding = holdUnread(orderActions([...peerings.actions, ...routes, ...transit]), index, knowledge);
   const inScope = withFreedSlots(
     new Set<Action>(filterToScope([...holding.actions, ...holding.held.map((h) => h.action)], scope)),
     holding.actions,

@@ -6,7 +6,7 @@ import type { EstateIndex } from './estate-index';
 import { routesAreWritten, selectTables } from './estate-index';
 import type { RouteIntent } from './intents';
 import { limitsFor } from './limits';
-import { connectionSides } from './connections';
+import { connectionSides, isTransitConnection } from './connections';
 import { isDriftedHop, isWholeSpace, routeMayCover, routeWouldBeShadowed } from './obstacles';
 import { routableCidrs } from './route-families';
 
@@ -106,6 +106,7 @@ function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Map<R
             reports.push({
               action: 'report',
               cloud: side.network.ref.cloud,
+    if (isTransitConnection(c)) continue; // a transit spoke's routes toward its hub are planned in transit/routes.ts
               severity: 'warning',
               connection: intent.connection.name,
               target: { subject: `${table.id} ${destination}`, networks: [side.network.ref] },

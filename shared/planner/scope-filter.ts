@@ -1,4 +1,5 @@
 import type { Action, NetworkRef, Scope } from '../model';
+import { isAttachmentAction } from '../model';
 
 function refMatches(ref: NetworkRef, want: NetworkRef): boolean {
   return (
@@ -13,6 +14,8 @@ function refsOf(action: Action): NetworkRef[] {
   if (action.action === 'report') return action.target.networks ?? [];
   if (action.action === 'create-route' || action.action === 'replace-route')
     return action.peer ? [action.target.network, action.peer] : [action.target.network];
+  // An attachment concerns its network and the hub (whose owner's account an event may name).
+  if (isAttachmentAction(action)) return [action.target.network, action.target.hub];
   const t = action.target;
   return 'network' in t ? [t.network] : [t.requester, t.accepter];
 }

@@ -1,5 +1,6 @@
 import { approvalTtlIssues, nextHopIssues } from './bounds';
 import type { PathIssue } from './issues';
+import { transitIssues } from './transit-checks';
 import type { Connection, Group, Policy } from './schema';
 
 /** The group pairs a connection peers: hub with spokes, members among themselves, or the pair. */
@@ -17,10 +18,13 @@ export function connectedGroupPairs(connection: Connection): { path: PropertyKey
 function groupRefs(connection: Connection): { path: PropertyKey[]; group: string }[] {
   switch (connection.topology) {
     case 'hub-spoke':
-      return [
-        { path: ['hub'], group: connection.hub },
-        { path: ['spokes'], group: connection.spokes },
-      ];
+      // With via: transit, `hub` names a transit hub (checked in transit-checks.ts), not a group.
+      return connection.via === 'transit'
+        ? [{ path: ['spokes'], group: connection.spokes }]
+        : [
+            { path: ['hub'], group: connection.hub },
+            { path: ['spokes'], group: connection.spokes },
+          ];
     case 'mesh':
       return [{ path: ['members'], group: connection.members }];
     case 'pair':
@@ -126,6 +130,10 @@ export function checkPolicySemantics(policy: Policy): { errors: PathIssue[]; war
   );
 
   errors.push(...approvalTtlIssues(policy), ...nextHopIssues(policy));
+  const transit = transitIssues(policy);
+  errors.push(...transit.errors);
+  warnings.push(...transit.warnings);
+  for (const g of transit.used) used.add(g);
   if (policy.unmatchedRequests === 'chat' && policy.approvals.approvers.length === 0) {
     errors.push({
       path: ['unmatchedRequests'],

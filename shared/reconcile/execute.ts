@@ -135,6 +135,9 @@ async function applyWithRetry(
           `${networkKey(action.target.requester)}|${networkKey(action.target.accepter)}`,
           outcome.peeringId,
         );
+      // An attachment made earlier in the plan is accepted (or put to approval) by its network and hub.
+      if (action.action === 'create-attachment' && outcome.peeringId)
+        d.created.set(`${networkKey(action.target.network)}|${networkKey(action.target.hub)}`, outcome.peeringId);
       return {
         action,
         status: outcome.status,

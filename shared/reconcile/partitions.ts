@@ -144,8 +144,11 @@ export function involvedPartitions(
   const add = (name: string, role: 'hub' | 'member') => {
     for (const a of accountsOfGroup(policy, policy.groups[name], role, everywhere)) wanted.add(a);
   };
+  const transit: Partition[] = [];
   for (const c of policy.connections) {
-    if (c.topology === 'hub-spoke') {
+    if (c.topology === 'hub-spoke' && c.via === 'transit') {
+      if (holds(c.spokes)) transit.push(...transitHubPartitions(policy, c.hub, governed));
+    } else if (c.topology === 'hub-spoke') {
       if (holds(c.spokes)) add(c.hub, 'hub');
     } else if (c.topology === 'mesh') {
       if (holds(c.members)) add(c.members, 'member');
@@ -159,6 +162,38 @@ export function involvedPartitions(
     for (const side of peeringSides(scope, first)) if (side.cloud === t.cloud) wanted.add(side.account);
   const key = (a: string) => (t.cloud === 'azure' ? a.toLowerCase() : a);
   const isGoverned = new Set(everywhere.map(key));
+  // A hub owner's scope reads the networks of the attachments it holds (requests included): they are judged here.
+  for (const a of first.attachments ?? [])
+    if (a.hub.cloud === t.cloud && sameAccount(t.cloud, a.hub.account, t.account)) wanted.add(a.network.account);
   const others = [...wanted].filter((a) => !sameAccount(t.cloud, a, t.account) && isGoverned.has(key(a))).sort();
-  return partitionsOf(policy, t.cloud, others);
+  const own = (p: Partition) =>
+    p.cloud === t.cloud &&
+    sameAccount(t.cloud, p.account, t.account) &&
+    (!p.region || !t.region || p.region === t.region);
+  return [...partitionsOf(policy, t.cloud, others), ...transit.filter((p) => !own(p))];
+}
+
+/**
+ * What a spoke's scope reads of a transit hub: the hub's own partition (its route tables hold every attached range),
+ * and the governed accounts of the groups the hub reaches in other clouds (a spoke may not overlap them).
+ */
+function transitHubPartitions(
+  policy: Policy,
+  name: string,
+  governed: (cloud: Cloud) => readonly string[],
+): Partition[] {
+  const hub = policy.transitHubs[name];
+  if (!hub) return [];
+  const out: Partition[] = [
+    hub.cloud === 'gcp'
+      ? { cloud: 'gcp', account: hub.account }
+      : { cloud: hub.cloud, account: hub.account, region: hub.region },
+  ];
+  for (const reach of hub.reaches)
+    for (const g of reach.groups) {
+      const group = policy.groups[g];
+      if (group)
+        out.push(...partitionsOf(policy, group.cloud, accountsOfGroup(policy, group, 'member', governed(group.cloud))));
+    }
+  return out;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Action, Cloud, Observation, Peering, Plan, Problem, Scope, Trigger, UnreadPartition } from '../model';
+import type { Cloud, Observation, Peering, Plan, Problem, Scope, Trigger, UnreadPartition } from '../model';
 import { actionSubject, describeScope, isMutating, mergeObservations } from '../model';
 import { linksRestoredFromNearSide, planHash, planScope } from '../planner';
+import { attachApprovalKeys } from '../planner/transit';
 import type { ApprovalState } from '../planner';
 import type { Policy } from '../policy/schema';
 import type { Partition, PeeringProvider } from '../providers/port';
@@ -216,7 +217,10 @@ export async function reconcileScope(scope: Scope, deps: ReconcileDeps, trigger?
   const observation = deps.declaredRequests ? withDeclaredRequests(merged, await deps.declaredRequests()) : merged;
   const decisions = new Map(deps.decisions ?? []);
   if (deps.approvals)
-    for (const [id, state] of await deps.approvals.states(observation.peerings))
+    for (const [id, state] of await deps.approvals.states([
+      ...observation.peerings,
+      ...attachApprovalKeys(deps.policy, observation),
+    ]))
       if (!decisions.has(id)) decisions.set(id, state);
   const planned = planScope({ policy: deps.policy, observation, scope, now: now(), decisions });
   const plan = {
