@@ -138,7 +138,9 @@ export const TransitReachSchema = z.strictObject({
 
 /** A transit hub peerkeeper attaches spokes to: a Transit Gateway, a Virtual WAN hub or an NCC hub. */
 export const TransitHubDeclSchema = z.strictObject({
-  cloud: CloudSchema,
+  cloud: CloudSchema.describe(
+    'aws: a Transit Gateway; azure: a Virtual WAN hub; gcp: a Network Connectivity Center hub.',
+  ),
   account: z.string().min(1).describe("The hub's owner: AWS account, Azure subscription or GCP project."),
   region: z
     .string()
@@ -255,7 +257,10 @@ export const PolicySchema = z.strictObject({
   providers: ProvidersSchema,
   groups: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), GroupSchema),
   transitHubs: z
-    .record(z.string().regex(/^[A-Za-z0-9_-]+$/), TransitHubDeclSchema)
+    .record(
+      z.string().regex(/^[A-Za-z0-9_-]+$/),
+      TransitHubDeclSchema.describe('A transit hub, named for connections (via: transit, hub: <name>).'),
+    )
     .default({})
     .describe('Transit hubs that hub-spoke connections with via: transit attach spokes to.'),
   connections: z.array(ConnectionSchema).default([]),
