@@ -113,7 +113,8 @@ async function putConnection(
   deadline: number,
   existing?: ArmHubConnection,
 ): Promise<string> {
-  const { provisioningState: _computed, ...kept } = existing?.properties ?? {};
+  // ARM computes provisioningState (and returns resourceGuid): never sent back. The rest is, as PUT replaces.
+  const { provisioningState: _state, resourceGuid: _guid, ...kept } = existing?.properties ?? {};
   const properties = {
     ...kept,
     remoteVirtualNetwork: { id: existing?.properties.remoteVirtualNetwork.id ?? vnetId },

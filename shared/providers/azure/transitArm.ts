@@ -56,6 +56,7 @@ export const ArmHubConnectionSchema = z.object({
     remoteVirtualNetwork: SubResource,
     routingConfiguration: ArmRoutingConfigurationSchema.nullish(),
     provisioningState: z.string().optional(),
+    resourceGuid: z.string().optional(),
   }),
 });
 export type ArmHubConnection = z.infer<typeof ArmHubConnectionSchema>;
