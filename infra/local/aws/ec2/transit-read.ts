@@ -154,7 +154,7 @@ export const TRANSIT_READ_ACTIONS: Record<string, Handler> = {
     return { transitGatewayRouteTables: page.map(renderTransitRouteTable), nextToken };
   },
   DescribeTransitGatewayAttachments: (state, caller, q) => {
-    const visible = [...state.transit.attachments.values()].filter((a) => attachmentVisibleTo(caller, a));
+    const visible = [...state.transit.attachments.values()].filter((a) => attachmentVisibleTo(state, caller, a));
     const { page, nextToken } = list(q, {
       all: visible,
       idParam: 'TransitGatewayAttachmentIds',
@@ -166,7 +166,7 @@ export const TRANSIT_READ_ACTIONS: Record<string, Handler> = {
   },
   DescribeTransitGatewayVpcAttachments: (state, caller, q) => {
     const visible = [...state.transit.attachments.values()].filter(
-      (a) => a.resourceType === 'vpc' && attachmentVisibleTo(caller, a),
+      (a) => a.resourceType === 'vpc' && attachmentVisibleTo(state, caller, a),
     );
     const { page, nextToken } = list(q, {
       all: visible,

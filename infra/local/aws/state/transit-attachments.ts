@@ -23,15 +23,19 @@ function incorrectState(a: TgwAttachmentRecord): Ec2Error {
   return new Ec2Error('IncorrectState', `${a.id} is in invalid state (${a.state})`);
 }
 
-/** The TGW's owner and the resource's owner both see an attachment, in the TGW's region. */
-export function attachmentVisibleTo(caller: Caller, a: TgwAttachmentRecord): boolean {
-  return a.region === caller.region && (a.transitGatewayOwner === caller.account || a.resourceOwner === caller.account);
+/** The TGW's owner and the resource's owner both see an attachment, in the TGW's region, once EC2 has caught up. */
+export function attachmentVisibleTo(state: AwsEmulatorState, caller: Caller, a: TgwAttachmentRecord): boolean {
+  return (
+    state.transit.calls > a.hiddenUntilCall &&
+    a.region === caller.region &&
+    (a.transitGatewayOwner === caller.account || a.resourceOwner === caller.account)
+  );
 }
 
 /** An attachment the caller can see, or EC2's NotFound. */
 export function visibleAttachment(state: AwsEmulatorState, caller: Caller, id: string): TgwAttachmentRecord {
   const a = state.transit.attachments.get(id);
-  if (!a || !attachmentVisibleTo(caller, a)) throw notFound(id);
+  if (!a || !attachmentVisibleTo(state, caller, a)) throw notFound(id);
   return a;
 }
 
@@ -83,6 +87,7 @@ function newAttachment(
     tags: new Map(input.tags && Object.keys(input.tags).length > 0 ? [[input.resourceOwner, { ...input.tags }]] : []),
     propagations: [],
     cidrs: input.cidrs ?? [],
+    hiddenUntilCall: state.transit.calls + state.transit.visibilityCalls,
     defaultsApplied: false,
   };
   state.transit.attachments.set(a.id, a);

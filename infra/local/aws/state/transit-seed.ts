@@ -1,7 +1,7 @@
 import { parseRange } from '../../ranges';
 import type { AwsEmulatorState } from './state';
 import { createSubnet, createTransitGateway, createTransitRouteTable } from './transit';
-import { acceptAttachment, createVpcAttachment } from './transit-attachments';
+import { createVpcAttachment } from './transit-attachments';
 import type { TgwAttachmentRecord } from './transit-types';
 import type { Caller, Tags } from './types';
 
@@ -53,7 +53,7 @@ export function seedSubnets(state: AwsEmulatorState, vpcId: string, zones = 2, t
 
 /**
  * Seeds an attachment someone made by hand (no peerkeeper tags): the VPC's owner attaches it on its subnets; for
- * `available` the TGW's owner accepts it (a cross-account one) and it is settled at once.
+ * `available` it is accepted (a cross-account one) and settled at once.
  */
 export function seedVpcAttachment(
   state: AwsEmulatorState,
@@ -69,8 +69,8 @@ export function seedVpcAttachment(
     subnetIds: [...zones.values()],
     ...(input.tags ? { tags: input.tags } : {}),
   });
+  // Accepted (when cross-account) and settled at once: the hand that made it has long finished.
   if (input.state === 'available') {
-    if (a.state === 'pendingAcceptance') acceptAttachment(state, seeder(a.transitGatewayOwner, a.region), a.id);
     a.state = 'available';
     a.settleIn = 0;
   }

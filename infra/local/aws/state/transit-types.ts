@@ -70,6 +70,8 @@ export interface TgwAttachmentRecord {
   propagations: string[];
   /** VPN / Direct Connect: the ranges learned over BGP that it propagates (VPC attachments propagate the VPC's CIDRs). */
   cidrs: string[];
+  /** Describe answers leave it out until TransitStore.calls passes this (eventual consistency). */
+  hiddenUntilCall: number;
   /** Set once the TGW's default association / propagation were applied on first becoming available. */
   defaultsApplied: boolean;
 }

@@ -42,9 +42,17 @@ export class TransitStore {
    * none, only AdditionalRoutesAvailable: false emulates that.
    */
   routeSearchPages = true;
+  /**
+   * EC2 is eventually consistent: a new attachment stays out of Describe answers for this many TGW calls after it is
+   * made (0: seen at once). A create racing an unseen one still gets DuplicateTransitGatewayAttachment.
+   */
+  visibilityCalls = 0;
+  /** TGW calls served so far (the clock `visibilityCalls` counts on). */
+  calls = 0;
 
   /** Moves every transient attachment one call closer to its settled state (run at the start of each TGW call). */
   settle(state: AwsEmulatorState): void {
+    this.calls += 1;
     for (const a of this.attachments.values()) {
       const next = SETTLES_TO[a.state];
       if (!next) continue;
