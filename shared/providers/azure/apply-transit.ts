@@ -12,6 +12,8 @@ const api = (path: string): string => `${path}?api-version=${NETWORK_API_VERSION
 const connectionPath = (hubId: string, name: string): string =>
   `${hubId}/hubVirtualNetworkConnections/${encodeURIComponent(name)}`;
 const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+const VIRTUAL_HUB_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualHubs\/[^/]+$/i;
 
 /** ARM's answer when the hub (or its resource group) is gone. */
 function isGone(error: unknown): boolean {
@@ -148,6 +150,10 @@ export async function createConnection(
   ctx: ApplyContext,
 ): Promise<ApplyOutcome> {
   const { hub, network } = action.target;
+  if (!VIRTUAL_HUB_ID.test(hub.id))
+    throw new TerminalError(`hub ${hub.id} is not a virtualHubs resource id: the hub was not observed`, {
+      code: 'UnknownHub',
+    });
   if (!deps.subscriptions.has(hub.account.toLowerCase()))
     return { status: 'skipped', detail: `hub ${hub.id} is outside the managed subscriptions` };
   const connections = await listConnections(deps, hub.id, ctx.deadline);

@@ -208,6 +208,14 @@ describe('apply', () => {
     expect(b.peeringId).toMatch(/\/hubvirtualnetworkconnections\/peerkeeper-app-[0-9a-f]{8}$/);
   });
 
+  it('refuses a hub named by anything but its resource id (a hub the observation did not see)', async () => {
+    const spoke = vnet(SPOKE_SUB, 'spoke', '10.1.0.0/16');
+    await expect(adapter.apply(create(spoke, { ...hub, id: 'hub' }), ctx())).rejects.toThrow(
+      expect.objectContaining({ name: 'TerminalError', code: 'UnknownHub' }),
+    );
+    expect(emu.calls.writes()).toBe(0);
+  });
+
   it("refuses to create over someone else's connection of the VNet, naming it", async () => {
     const spoke = vnet(SPOKE_SUB, 'spoke', '10.1.0.0/16');
     emu.state.wan.putConnection(hub.id, 'by-hand', { remoteVnetId: spoke.id });
