@@ -26,7 +26,15 @@ function label(text: string): string {
  * plan would do, then an open approval.
  */
 export function edgeLabelLines(edge: TopologyEdge): string[] {
-  const lines = [[edge.state, edge.connection ?? (edge.managed ? undefined : 'unmanaged')].filter(Boolean).join(' · ')];
+  const lines = [
+    [
+      edge.attachment ? 'attachment' : undefined,
+      edge.state,
+      edge.connection ?? (edge.managed ? undefined : 'unmanaged'),
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  ];
   if (edge.drift.length > 0) lines.push(`drift: ${edge.drift.join(', ')}`);
   if (edge.pendingApproval) lines.push('approval pending');
   return lines;
@@ -58,9 +66,9 @@ export function renderMermaid(topology: Topology): string {
       for (const node of account.nodes) {
         const drift = node.routeDrift > 0 ? `<br/>route drift: ${node.routeDrift}` : '';
         const external = node.external ? '<br/>external: not observed' : '';
-        lines.push(
-          `      ${ids.get(node.key)}["${label(node.label)}<br/>${label(node.cidrs.join(', ') || node.region)}${external}${drift}"]`,
-        );
+        const text = `${node.hub ? 'transit hub<br/>' : ''}${label(node.label)}<br/>${label(node.cidrs.join(', ') || node.region)}${external}${drift}`;
+        // A transit hub is a hexagon: spokes attach to it, they do not peer with it.
+        lines.push(node.hub ? `      ${ids.get(node.key)}{{"${text}"}}` : `      ${ids.get(node.key)}["${text}"]`);
       }
       lines.push('    end');
     }

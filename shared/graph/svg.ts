@@ -78,10 +78,10 @@ export function renderSvg(topology: Topology): string {
         at.set(node.key, { x: x + 15, y: ny });
         const drift = node.routeDrift > 0;
         const ranges = node.cidrs.join(', ') || (node.external ? 'CIDRs unknown' : node.region);
-        const cidrs = node.external ? `external · ${ranges}` : ranges;
+        const cidrs = node.hub ? `transit hub · ${node.region}` : node.external ? `external · ${ranges}` : ranges;
         const name = `${node.label}${drift ? ` ⚠ ${node.routeDrift} route${node.routeDrift === 1 ? '' : 's'}` : ''}`;
         parts.push(
-          `<g class="network${drift ? ' drift' : ''}${node.external ? ' external' : ''}" data-network="${xml(node.key)}">` +
+          `<g class="network${drift ? ' drift' : ''}${node.external ? ' external' : ''}${node.hub ? ' hub' : ''}" data-network="${xml(node.key)}">` +
             `<rect x="${x + 15}" y="${ny}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="6"/>` +
             `<text x="${x + 25}" y="${ny + 18}" class="name">${xml(name.length > 30 ? `${name.slice(0, 29)}…` : name)}</text>` +
             `<text x="${x + 25}" y="${ny + 34}" class="cidr">${xml(cidrs.length > 34 ? `${cidrs.slice(0, 33)}…` : cidrs)}</text></g>`,
@@ -140,6 +140,7 @@ const SVG_STYLE = [
   '.network.drift rect{fill:#ffebee;stroke:#c62828;stroke-width:3}',
   '.network.external rect{fill:#fafafa;stroke:#9e9e9e;stroke-dasharray:4 3}',
   '.network.external .name{fill:#616161}',
+  '.network.hub rect{fill:#e3f2fd;stroke:#1565c0;stroke-width:2}',
   '.name{font-weight:600}',
   '.cidr{font-size:11px;fill:#607d8b}',
   '.edge .label{font-size:10.5px;fill:#37474f;paint-order:stroke;stroke:#fff;stroke-width:3px}',

@@ -21,6 +21,8 @@ export interface TopologyNode {
   external: boolean;
   /** Route changes the plan wants in this network's tables (drift: missing, replaced or stray routes). */
   routeDrift: number;
+  /** A transit hub (TGW, Virtual WAN hub, NCC hub) rather than a network: attachments end here. */
+  hub?: boolean;
 }
 
 /** One peering (or planned peering) between two networks. */
@@ -38,6 +40,8 @@ export interface TopologyEdge {
   drift: string[];
   /** A chat approval is open for it. */
   pendingApproval: boolean;
+  /** An attachment of a network to a transit hub, rather than a peering. */
+  attachment?: boolean;
 }
 
 /** Accounts of one cloud, each with its networks, in a stable order. */
@@ -69,6 +73,36 @@ function shortId(ref: NetworkRef): string {
   // Azure ids are full resource ids; the last segment is the VNet name.
   const last = ref.id.split('/').filter(Boolean).pop();
   return last ?? ref.id;
+}
+
+/** The observation's transit hubs as nodes and their attachments as edges (deleted ones are gone). */
+function addTransit(
+  observation: Observation,
+  ensure: (ref: NetworkRef, name?: string, cidrs?: string[], external?: boolean) => string,
+  edges: Map<string, TopologyEdge>,
+  byPair: Map<string, TopologyEdge>,
+): void {
+  for (const hub of observation.transitHubs ?? []) ensure(hub.ref, hub.name, [], false);
+  for (const a of observation.attachments ?? []) {
+    if (a.state === 'deleted') continue;
+    const connection = a.tags[CONNECTION_TAG];
+    const edge: TopologyEdge = {
+      id: a.id,
+      cloud: a.cloud,
+      from: ensure(a.network),
+      to: ensure(a.hub),
+      // Between requested and active there is no peering word: a pending attachment is drawn as requested.
+      state: a.state === 'pending' ? 'requested' : a.state,
+      managed: a.tags[MANAGED_TAG] === 'true',
+      drift: [],
+      pendingApproval: false,
+      attachment: true,
+      ...(connection ? { connection } : {}),
+    };
+    edges.set(`${a.cloud}:${a.id}`, edge);
+    const pk = pairKey(edge.from, edge.to);
+    if (!byPair.has(pk) || edge.state === 'active' || edge.state === 'requested') byPair.set(pk, edge);
+  }
 }
 
 function pairKey(a: string, b: string): string {
@@ -105,6 +139,12 @@ export function buildTopology(input: TopologyInput): Topology {
     return key;
   };
   for (const n of observation.networks) ensure(n.ref, n.name, n.cidrs, false);
+  const hubKeys = new Set((observation.transitHubs ?? []).map((h) => networkKey(h.ref)));
+  // Hubs the plan names but the observation does not hold (an approval asked before the hub was read) are hubs too.
+  for (const a of actions) {
+    if (isAttachmentAction(a)) hubKeys.add(networkKey(a.target.hub));
+    if (a.action === 'request-approval' && a.link === 'attachment') hubKeys.add(networkKey(a.target.accepter));
+  }
 
   const edges = new Map<string, TopologyEdge>();
   const byPair = new Map<string, TopologyEdge>();
@@ -128,16 +168,18 @@ export function buildTopology(input: TopologyInput): Topology {
     if (!byPair.has(pk) || edge.state === 'active' || edge.state === 'requested') byPair.set(pk, edge);
   }
 
+  addTransit(observation, ensure, edges, byPair);
+
   for (const action of actions) {
     if (action.action === 'report') continue;
-    // Transit attachments are drawn from the observation's hubs, not from the plan's edges.
-    if (isAttachmentAction(action)) continue;
     if ('routeTableId' in action.target) {
       const node = nodes.get(ensure(action.target.network));
       if (node) node.routeDrift += 1;
       continue;
     }
-    const target = action.target;
+    const target = isAttachmentAction(action)
+      ? { id: action.target.id, requester: action.target.network, accepter: action.target.hub }
+      : action.target;
     const from = ensure(target.requester);
     const to = ensure(target.accepter);
     let edge = (target.id ? edges.get(`${action.cloud}:${target.id}`) : undefined) ?? byPair.get(pairKey(from, to));
@@ -151,13 +193,19 @@ export function buildTopology(input: TopologyInput): Topology {
         managed: true,
         drift: [],
         pendingApproval: false,
+        ...(isAttachmentAction(action) || (action.action === 'request-approval' && action.link === 'attachment')
+          ? { attachment: true }
+          : {}),
       };
       edges.set(`${action.cloud}:${edge.id}`, edge);
       byPair.set(pairKey(from, to), edge);
     }
     // A connection that acts on a peering (accepts it, fixes it, asks about it) wants it: the peering is ours.
     if (action.connection && !edge.connection) edge.connection = action.connection;
-    if (action.connection && action.action !== 'reject-peering' && action.action !== 'delete-peering')
+    if (
+      action.connection &&
+      !['reject-peering', 'delete-peering', 'reject-attachment', 'delete-attachment'].includes(action.action)
+    )
       edge.managed = true;
     if (action.action === 'request-approval') edge.pendingApproval = true;
     else edge.drift.push(action.action);
@@ -166,6 +214,10 @@ export function buildTopology(input: TopologyInput): Topology {
   // A request waiting for a human is peerkeeper's to decide: drawn like its own links, not as one it leaves alone.
   for (const edge of edges.values()) if (edge.pendingApproval) edge.managed = true;
 
+  for (const key of hubKeys) {
+    const node = nodes.get(key);
+    if (node) node.hub = true;
+  }
   const accounts = new Map<string, TopologyAccount>();
   for (const node of [...nodes.values()].sort(
     (a, b) =>
