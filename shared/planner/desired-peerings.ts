@@ -5,11 +5,21 @@ import { governedAccounts } from '../policy/governed';
 import type { Connection } from '../policy/schema';
 import { connectionSides, isRequesterFirst, matchDeny } from './connections';
 import type { EstateIndex } from './estate-index';
-import { describeNetwork, pairKey, peeringPairKey, routesAreWritten, selectTables, tableKey } from './estate-index';
+import {
+  ACCEPTER_SEEN,
+  BOTH_SEEN,
+  REQUESTER_SEEN,
+  describeNetwork,
+  pairId,
+  pairKey,
+  routesAreWritten,
+  selectTables,
+  tableKey,
+} from './estate-index';
 import { limitsFor } from './limits';
 import { isWholeSpace } from './obstacles';
 import { findRoutedOverlap, keptOutsideLink, planPeeringRequest } from './request';
-import { routableCidrs } from './route-families';
+import { isCanonicalIPv4, routableCidrs } from './route-families';
 
 /** A peering the policy wants between two observed networks. */
 export interface DesiredPeering {
@@ -17,6 +27,8 @@ export interface DesiredPeering {
   connection: Connection;
   requester: Network;
   accepter: Network;
+  /** Every observed peering between the two (what `index.peeringsByPair` holds for `key`). */
+  peerings: readonly Peering[];
 }
 
 /** A pair some connection names that cannot be peered, and why (overlap, quota). */
@@ -38,43 +50,59 @@ function appendTo(map: Map<string, string[]>, key: string, values: readonly stri
 
 interface Candidate {
   key: string;
+  /** `pairId` of the two networks. */
+  id: number;
   connection: Connection;
   a: Network;
   b: Network;
   order: number;
   live: boolean;
   active: boolean;
+  /** Every observed peering between the two, and the first live one (active or requested). */
+  peerings: readonly Peering[];
+  existing: Peering | undefined;
 }
 
-function candidates(index: EstateIndex): Candidate[] {
-  const seen = new Map<string, Candidate>();
+/** Candidates by `pairId` (numbers: no key string is hashed to find a pair). */
+function candidates(index: EstateIndex): Map<number, Candidate> {
+  const seen = new Map<number, Candidate>();
+  const idOf = (n: Network) => index.networkIds.get(networkKey(n.ref))!;
   index.policy.connections.forEach((connection, order) => {
     const [x, y] = connectionSides(connection);
     const xs = index.members.get(x) ?? [];
     const ys = index.members.get(y) ?? [];
+    const yIds = ys.map(idOf);
     for (const a of xs) {
-      for (const b of ys) {
+      const ia = idOf(a);
+      for (let j = 0; j < ys.length; j++) {
+        const b = ys[j]!;
         if (a === b || a.ref.cloud !== b.ref.cloud) continue; // native peering is single-cloud
+        const id = pairId(index, ia, yIds[j]!);
+        if (seen.has(id)) continue; // the first connection naming a pair owns it
         const key = pairKey(a.ref, b.ref);
-        if (seen.has(key)) continue; // the first connection naming a pair owns it
-        let live = false;
         let active = false;
-        for (const p of index.peeringsByPair.get(key) ?? []) {
+        let existing: Peering | undefined;
+        const peerings = index.peeringsByPairId.get(id) ?? [];
+        for (const p of peerings) {
           active ||= p.state === 'active';
-          live ||= p.state === 'active' || p.state === 'requested';
+          if (existing === undefined && (p.state === 'active' || p.state === 'requested')) existing = p;
         }
-        seen.set(key, { key, connection, a, b, order, live, active });
+        seen.set(id, { key, id, connection, a, b, order, live: existing !== undefined, active, peerings, existing });
       }
     }
   });
-  return [...seen.values()];
+  return seen;
+}
+
+function refusal(c: Candidate, reason: string, kind: RefusedPair['kind']): RefusedPair {
+  return { key: c.key, connection: c.connection, a: c.a, b: c.b, reason, kind };
 }
 
 /** Why a network's ranges cannot be reasoned about (a whole address family, or text that is not a range). */
 function unusableRange(n: Network): string | undefined {
   const whole = n.cidrs.find(isWholeSpace);
   if (whole) return `${n.ref.cloud}:${n.ref.account}/${n.ref.id} announces ${whole}, the whole address space`;
-  const unreadable = n.cidrs.find((c) => tryParseCidr(c) === undefined);
+  const unreadable = n.cidrs.find((c) => !isCanonicalIPv4(c) && tryParseCidr(c) === undefined);
   return unreadable === undefined
     ? undefined
     : `${n.ref.cloud}:${n.ref.account}/${n.ref.id} has range ${JSON.stringify(unreadable)}, which is not a CIDR`;
@@ -121,6 +149,8 @@ function routeRoom(
  */
 export function desirePeerings(index: EstateIndex): {
   desired: DesiredPeering[];
+  /** The `pairId`s of `desired`. */
+  desiredPairs: ReadonlySet<number>;
   refused: RefusedPair[];
   peerCidrs: ReadonlyMap<string, readonly string[]>;
   owned: ReadonlySet<string>;
@@ -128,7 +158,8 @@ export function desirePeerings(index: EstateIndex): {
   undecided: ReadonlySet<string>;
 } {
   // Active links keep their slot before pending ones, pending before new: a request never displaces a working link.
-  const all = candidates(index).sort(
+  const byPair = candidates(index);
+  const all = [...byPair.values()].sort(
     (p, q) =>
       Number(q.active) - Number(p.active) ||
       Number(q.live) - Number(p.live) ||
@@ -137,27 +168,37 @@ export function desirePeerings(index: EstateIndex): {
   );
   const peerCidrs = new Map<string, string[]>();
   const counts = new Map<string, number>();
-  const wanted = new Set(all.map((c) => c.key));
+  const { peeringSides } = index;
+  // Per observed peering (by position): whether a connection names its pair.
+  const wantedPeering = new Uint8Array(index.observation.peerings.length);
+  index.peeringPairIds.forEach((id, i) => {
+    if (id >= 0 && byPair.has(id)) wantedPeering[i] = 1;
+  });
   // Ours: what peerkeeper created, plus live links between pairs the policy names.
   const owned = new Set(index.managedPeeringIds);
-  for (const key of wanted)
-    for (const p of index.peeringsByPair.get(key) ?? [])
-      if (p.state === 'active' || p.state === 'requested') owned.add(p.id);
-  for (const p of index.observation.peerings) if (keptOutsideLink(index, p)) owned.add(p.id);
+  for (const c of all) for (const p of c.peerings) if (p.state === 'active' || p.state === 'requested') owned.add(p.id);
+  index.observation.peerings.forEach((p, i) => {
+    // Only an active link with one side unseen can be kept outside a link (keptOutsideLink says no to the rest).
+    const sides = peeringSides[i]!;
+    if (p.state === 'active' && sides !== BOTH_SEEN && sides !== 0 && keptOutsideLink(index, p)) owned.add(p.id);
+  });
   // A request this plan rejects whatever else it decides (unlisted, denied, unmatched, overlapping the accepter) takes
   // its routes with it: they are no obstacle to the links this plan creates (the next plan would create them anyway).
-  for (const p of index.observation.peerings) {
-    if (p.state !== 'requested' || wanted.has(peeringPairKey(p))) continue;
+  index.observation.peerings.forEach((p, i) => {
+    if (p.state !== 'requested' || wantedPeering[i] === 1) return;
     if (planPeeringRequest(index, p, { now: new Date(0), ownedPeeringIds: owned }).verdict === 'reject')
       owned.add(p.id);
-  }
+  });
   // Live peerings outside the policy's pairs still use quota.
-  for (const [key, list] of index.livePeeringsOf) {
-    let outside = 0;
-    for (const p of list) if (!wanted.has(peeringPairKey(p))) outside += 1;
-    counts.set(key, outside);
-  }
+  index.observation.peerings.forEach((p, i) => {
+    if ((p.state !== 'active' && p.state !== 'requested') || wantedPeering[i] === 1) return;
+    const requester = networkKey(p.requester);
+    const accepter = networkKey(p.accepter);
+    counts.set(requester, (counts.get(requester) ?? 0) + 1);
+    counts.set(accepter, (counts.get(accepter) ?? 0) + 1);
+  });
   const desired: DesiredPeering[] = [];
+  const desiredPairs = new Set<number>();
   const refused: RefusedPair[] = [];
   // Active peers this observation cannot see still hold their ranges when the link is one a full view keeps:
   // ours for a connection the policy still has, or one the policy would still accept (a partner).
@@ -176,32 +217,34 @@ export function desirePeerings(index: EstateIndex): {
   const governed = new Map(
     CLOUDS.map((c) => [c, new Set(governedAccounts(index.policy, c).map((a) => a.toLowerCase()))]),
   );
-  for (const p of index.observation.peerings) {
-    const unseen = index.networks.has(networkKey(p.requester)) ? p.accepter : p.requester;
+  index.observation.peerings.forEach((p, i) => {
+    const reqSeen = (peeringSides[i]! & REQUESTER_SEEN) !== 0;
+    const accSeen = (peeringSides[i]! & ACCEPTER_SEEN) !== 0;
+    // Only a link with exactly one side seen adds ranges below: the others are judged elsewhere.
+    if (reqSeen === accSeen) return;
+    const unseen = reqSeen ? p.accepter : p.requester;
     const fuller = governed.get(unseen.cloud)?.has(unseen.account.toLowerCase()) === true; // a fuller view could see it
     // A link in any other state still names a network this view cannot see (its range known from the listing): a
     // fuller view may rank that network before a new link (a scope reads no account a group only names, issue 13).
     const into = p.state === 'active' && keeps(p) ? peerCidrs : fuller ? unseenCidrs : undefined;
-    if (!into) continue;
-    const reqSeen = index.networks.has(networkKey(p.requester));
-    const accSeen = index.networks.has(networkKey(p.accepter));
+    if (!into) return;
     for (const target of into === peerCidrs && fuller ? [peerCidrs, keptUnseen] : [into]) {
       if (reqSeen && !accSeen && p.accepterCidrs) appendTo(target, networkKey(p.requester), p.accepterCidrs);
       if (accSeen && !reqSeen && p.requesterCidrs) appendTo(target, networkKey(p.accepter), p.requesterCidrs);
     }
-  }
+  });
   // Links this plan leaves in place though no connection names their pair (unmanaged ones, and ours while
   // drift.peerings is report) still carry their ranges: a new link or request for the same range into the same
   // network would be a second one (DESIGN §11).
   const deleting = index.policy.drift.peerings === 'revert';
-  for (const p of index.observation.peerings) {
-    if (p.state !== 'active' || wanted.has(peeringPairKey(p)) || (deleting && p.tags[MANAGED_TAG] === 'true')) continue;
-    const req = index.networks.get(networkKey(p.requester));
-    const acc = index.networks.get(networkKey(p.accepter));
-    if (!req || !acc) continue; // one side unseen: judged above (kept links, undecided ranges)
+  index.observation.peerings.forEach((p, i) => {
+    if (p.state !== 'active' || wantedPeering[i] === 1 || (deleting && p.tags[MANAGED_TAG] === 'true')) return;
+    if (peeringSides[i] !== BOTH_SEEN) return; // one side unseen: judged above (kept links, undecided ranges)
+    const req = index.networks.get(networkKey(p.requester))!;
+    const acc = index.networks.get(networkKey(p.accepter))!;
     appendTo(peerCidrs, networkKey(req.ref), acc.cidrs);
     appendTo(peerCidrs, networkKey(acc.ref), req.cidrs);
-  }
+  });
   const undecided = new Set<string>();
   // Routes this plan adds per table (`network#table`), so that several new links never overfill one table.
   const adding = new Map<string, number>();
@@ -210,40 +253,42 @@ export function desirePeerings(index: EstateIndex): {
   // before any new link by a full view (live before new), which keeps room for its routes: a new link that fits only
   // in that room is left undecided here, never created first (issue 13: a scope reads no account a group only names).
   const pendingUnseen = new Map<string, number>();
-  for (const p of index.observation.peerings) {
-    const reqSeen = index.networks.has(networkKey(p.requester));
-    if (p.state !== 'requested' || reqSeen === index.networks.has(networkKey(p.accepter))) continue;
+  index.observation.peerings.forEach((p, i) => {
+    const reqSeen = (peeringSides[i]! & REQUESTER_SEEN) !== 0;
+    if (p.state !== 'requested' || reqSeen === ((peeringSides[i]! & ACCEPTER_SEEN) !== 0)) return;
     const unseen = reqSeen ? p.accepter : p.requester;
-    if (!governed.get(unseen.cloud)?.has(unseen.account.toLowerCase())) continue;
+    if (!governed.get(unseen.cloud)?.has(unseen.account.toLowerCase())) return;
     const key = networkKey(reqSeen ? p.requester : p.accepter);
     pendingUnseen.set(
       key,
       (pendingUnseen.get(key) ?? 0) + ((reqSeen ? p.accepterCidrs : p.requesterCidrs)?.length ?? 1),
     );
-  }
+  });
   const fitsOnlyInPendingRoom = (c: Candidate) =>
     !c.live &&
     [c.a, c.b].some((n) => (pendingUnseen.get(networkKey(n.ref)) ?? 0) > 0) &&
     routeRoom(index, c, new Map(adding), pendingUnseen) !== undefined &&
     routeRoom(index, c, new Map(adding)) === undefined;
+  const atQuota = (n: Network) => (counts.get(networkKey(n.ref)) ?? 0) >= limitsFor(index, n.ref).peeringsPerNetwork;
   for (const c of all) {
     const ga = index.groupsOf.get(networkKey(c.a.ref)) ?? new Set<string>();
     const gb = index.groupsOf.get(networkKey(c.b.ref)) ?? new Set<string>();
     if (matchDeny(index.policy, ga, gb)) continue; // deny wins; an existing peering is handled as undesired
-    const refuse = (reason: string, kind: RefusedPair['kind']) =>
-      refused.push({ key: c.key, connection: c.connection, a: c.a, b: c.b, reason, kind });
     const ka = networkKey(c.a.ref);
     const kb = networkKey(c.b.ref);
     const bad = unusableRange(c.a) ?? unusableRange(c.b);
     if (bad) {
-      refuse(bad, 'overlap');
+      refused.push(refusal(c, bad, 'overlap'));
       continue;
     }
     const direct = findFirstOverlap(c.a.cidrs, c.b.cidrs);
     if (direct) {
-      refuse(
-        `CIDR overlap: ${describeNetwork(index, c.a.ref)} ${direct[0]} overlaps ${describeNetwork(index, c.b.ref)} ${direct[1]}`,
-        'overlap',
+      refused.push(
+        refusal(
+          c,
+          `CIDR overlap: ${describeNetwork(index, c.a.ref)} ${direct[0]} overlaps ${describeNetwork(index, c.b.ref)} ${direct[1]}`,
+          'overlap',
+        ),
       );
       continue;
     }
@@ -257,17 +302,23 @@ export function desirePeerings(index: EstateIndex): {
       continue;
     }
     if (viaA) {
-      refuse(
-        `${describeNetwork(index, c.b.ref)} ${viaA[0]} overlaps ${viaA[1]}, already routed from ${describeNetwork(index, c.a.ref)} to another peer`,
-        'overlap',
+      refused.push(
+        refusal(
+          c,
+          `${describeNetwork(index, c.b.ref)} ${viaA[0]} overlaps ${viaA[1]}, already routed from ${describeNetwork(index, c.a.ref)} to another peer`,
+          'overlap',
+        ),
       );
       continue;
     }
     const viaB = viaB0;
     if (viaB) {
-      refuse(
-        `${describeNetwork(index, c.a.ref)} ${viaB[0]} overlaps ${viaB[1]}, already routed from ${describeNetwork(index, c.b.ref)} to another peer`,
-        'overlap',
+      refused.push(
+        refusal(
+          c,
+          `${describeNetwork(index, c.a.ref)} ${viaB[0]} overlaps ${viaB[1]}, already routed from ${describeNetwork(index, c.b.ref)} to another peer`,
+          'overlap',
+        ),
       );
       continue;
     }
@@ -279,9 +330,12 @@ export function desirePeerings(index: EstateIndex): {
       const inB = inA ? undefined : findRoutedOverlap(index, owned, c.b, routes, c.a.cidrs);
       const hit = inA ?? inB;
       if (hit) {
-        refuse(
-          `${hit.cidr} is already routed as ${hit.destination} in ${hit.table} of ${describeNetwork(index, (inA ? c.a : c.b).ref)}`,
-          'overlap',
+        refused.push(
+          refusal(
+            c,
+            `${hit.cidr} is already routed as ${hit.destination} in ${hit.table} of ${describeNetwork(index, (inA ? c.a : c.b).ref)}`,
+            'overlap',
+          ),
         );
         continue;
       }
@@ -293,14 +347,15 @@ export function desirePeerings(index: EstateIndex): {
       undecided.add(c.key);
       continue;
     }
-    const full = [c.a, c.b].find(
-      (n) => (counts.get(networkKey(n.ref)) ?? 0) >= limitsFor(index, n.ref).peeringsPerNetwork,
-    );
+    const full = atQuota(c.a) ? c.a : atQuota(c.b) ? c.b : undefined;
     if (full) {
       const limit = limitsFor(index, full.ref);
-      refuse(
-        `quota: ${describeNetwork(index, full.ref)} already has ${limit.peeringsPerNetwork} peerings (${limit.label})`,
-        'quota',
+      refused.push(
+        refusal(
+          c,
+          `quota: ${describeNetwork(index, full.ref)} already has ${limit.peeringsPerNetwork} peerings (${limit.label})`,
+          'quota',
+        ),
       );
       continue;
     }
@@ -310,18 +365,23 @@ export function desirePeerings(index: EstateIndex): {
     }
     const room = c.active ? undefined : tableRoom(c);
     if (room) {
-      refuse(room, 'quota');
+      refused.push(refusal(c, room, 'quota'));
       continue;
     }
     counts.set(ka, (counts.get(ka) ?? 0) + 1);
     counts.set(kb, (counts.get(kb) ?? 0) + 1);
     appendTo(peerCidrs, ka, c.b.cidrs);
     appendTo(peerCidrs, kb, c.a.cidrs);
-    const existing = (index.peeringsByPair.get(c.key) ?? []).find(
-      (p) => p.state === 'active' || p.state === 'requested',
-    );
+    const existing = c.existing;
     const aFirst = existing ? networkKey(existing.requester) === ka : isRequesterFirst(c.connection, ga, ka, kb);
-    desired.push({ key: c.key, connection: c.connection, requester: aFirst ? c.a : c.b, accepter: aFirst ? c.b : c.a });
+    desired.push({
+      key: c.key,
+      connection: c.connection,
+      requester: aFirst ? c.a : c.b,
+      accepter: aFirst ? c.b : c.a,
+      peerings: c.peerings,
+    });
+    desiredPairs.add(c.id);
   }
-  return { desired, refused, peerCidrs, owned, undecided };
+  return { desired, desiredPairs, refused, peerCidrs, owned, undecided };
 }

@@ -57,7 +57,33 @@ export interface EstateIndex {
   readonly livePeeringIds: ReadonlySet<string>;
   /** Groups of refs this observation cannot see, as far as the ref proves them (filled on demand). */
   readonly unseenGroups: Map<string, ReadonlySet<string>>;
+  /**
+   * Per observed peering, by its position in `observation.peerings`: which sides this observation sees
+   * (`REQUESTER_SEEN | ACCEPTER_SEEN`). Looked up once here: the passes over every peering ask it again and again.
+   */
+  readonly peeringSides: Uint8Array;
+  /**
+   * Network key → a small integer, one per observed network (first occurrence, estate order): pairs of observed
+   * networks are numbers (`pairId`), not 100-character key strings, on the planner's per-pair maps.
+   */
+  readonly networkIds: ReadonlyMap<string, number>;
+  /** Per observed peering, by position: the `pairId` of its two sides, or -1 when a side is not observed. */
+  readonly peeringPairIds: Float64Array;
+  /** `pairId` → every observed peering between the two observed networks, in estate order. */
+  readonly peeringsByPairId: ReadonlyMap<number, readonly Peering[]>;
 }
+
+/** The number of a pair of observed networks by their `networkIds`: the same for a→b and b→a. */
+export function pairId(index: EstateIndex, a: number, b: number): number {
+  return a < b ? a * index.networkIds.size + b : b * index.networkIds.size + a;
+}
+
+/** `peeringSides` bit: the requester is an observed network. */
+export const REQUESTER_SEEN = 1;
+/** `peeringSides` bit: the accepter is an observed network. */
+export const ACCEPTER_SEEN = 2;
+/** `peeringSides`: both sides observed. */
+export const BOTH_SEEN = REQUESTER_SEEN | ACCEPTER_SEEN;
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -157,14 +183,15 @@ export function indexEstate(policy: Policy, observation: Observation): EstateInd
   const accounts = new Map<string, Account>();
   const members = new Map<string, Network[]>();
   const groupsOf = new Map<string, Set<string>>();
-  const peeringsByPair = new Map<string, Peering[]>();
-  const livePeeringsOf = new Map<string, Peering[]>();
+  const networkIds = new Map<string, number>();
   for (const a of observation.accounts) accounts.set(`${a.cloud}:${a.account}`, a);
   const groups = Object.entries(policy.groups);
   for (const name of Object.keys(policy.groups)) members.set(name, []);
   for (const n of observation.networks) {
-    networks.set(networkKey(n.ref), n);
-    groupsOf.set(networkKey(n.ref), new Set());
+    const key = networkKey(n.ref);
+    networks.set(key, n);
+    groupsOf.set(key, new Set());
+    if (!networkIds.has(key)) networkIds.set(key, networkIds.size);
   }
   const candidates = candidateIndex(observation.networks);
   for (const [name, group] of groups) {
@@ -174,19 +201,28 @@ export function indexEstate(policy: Policy, observation: Observation): EstateInd
       groupsOf.get(networkKey(n.ref))?.add(name);
     }
   }
-  for (const p of observation.peerings) {
-    push(peeringsByPair, peeringPairKey(p), p);
-    if (p.state === 'active' || p.state === 'requested') {
-      push(livePeeringsOf, networkKey(p.requester), p);
-      push(livePeeringsOf, networkKey(p.accepter), p);
-    }
-  }
-  const managedPeeringIds = new Set(
-    observation.peerings.filter((p) => p.tags[MANAGED_TAG] === 'true').map((p) => p.id),
-  );
-  const livePeeringIds = new Set(
-    observation.peerings.filter((p) => p.state === 'active' || p.state === 'requested').map((p) => p.id),
-  );
+  const managedPeeringIds = new Set<string>();
+  const livePeeringIds = new Set<string>();
+  const peeringSides = new Uint8Array(observation.peerings.length);
+  const peeringPairIds = new Float64Array(observation.peerings.length);
+  const peeringsByPairId = new Map<number, Peering[]>();
+  const ids = networkIds.size;
+  observation.peerings.forEach((p, i) => {
+    const requester = networkKey(p.requester);
+    const accepter = networkKey(p.accepter);
+    const req = networkIds.get(requester);
+    const acc = networkIds.get(accepter);
+    peeringSides[i] = (req !== undefined ? REQUESTER_SEEN : 0) | (acc !== undefined ? ACCEPTER_SEEN : 0);
+    const pair = req === undefined || acc === undefined ? -1 : req < acc ? req * ids + acc : acc * ids + req;
+    peeringPairIds[i] = pair;
+    if (pair >= 0) push(peeringsByPairId, pair, p);
+    if (p.tags[MANAGED_TAG] === 'true') managedPeeringIds.add(p.id);
+    if (p.state === 'active' || p.state === 'requested') livePeeringIds.add(p.id);
+  });
+  // The per-key maps a converged full plan never asks for (they serve refusals, holds, scopes and reports) are built
+  // on first use: at 100k networks they were 150k pair-key strings hashed into a map on every plan.
+  let peeringsByPair: Map<string, Peering[]> | undefined;
+  let livePeeringsOf: Map<string, Peering[]> | undefined;
   return {
     policy,
     observation,
@@ -194,11 +230,31 @@ export function indexEstate(policy: Policy, observation: Observation): EstateInd
     accounts,
     members,
     groupsOf,
-    peeringsByPair,
-    livePeeringsOf,
+    get peeringsByPair() {
+      if (!peeringsByPair) {
+        peeringsByPair = new Map();
+        for (const p of observation.peerings) push(peeringsByPair, peeringPairKey(p), p);
+      }
+      return peeringsByPair;
+    },
+    get livePeeringsOf() {
+      if (!livePeeringsOf) {
+        livePeeringsOf = new Map();
+        for (const p of observation.peerings) {
+          if (p.state !== 'active' && p.state !== 'requested') continue;
+          push(livePeeringsOf, networkKey(p.requester), p);
+          push(livePeeringsOf, networkKey(p.accepter), p);
+        }
+      }
+      return livePeeringsOf;
+    },
     managedPeeringIds,
     livePeeringIds,
     unseenGroups: new Map(),
+    peeringSides,
+    networkIds,
+    peeringPairIds,
+    peeringsByPairId,
   };
 }
 

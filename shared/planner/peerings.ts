@@ -4,7 +4,7 @@ import type { Connection } from '../policy/schema';
 import { durationMs } from '../policy/schema';
 import type { DesiredPeering, desirePeerings } from './desired-peerings';
 import type { EstateIndex } from './estate-index';
-import { describeNetwork, groupsOfRef, observedNetwork, pairKey } from './estate-index';
+import { describeNetwork, groupsOfRef, observedNetwork, peeringPairKey } from './estate-index';
 import { matchConnection } from './connections';
 import type { RouteIntent } from './intents';
 import { keptOutsideLink, planPeeringRequest } from './request';
@@ -122,7 +122,7 @@ function planDesired(
   intents: RouteIntent[],
 ): void {
   const c = d.connection;
-  const list = index.peeringsByPair.get(d.key) ?? [];
+  const list = d.peerings;
   const live = list.find((p) => p.state === 'active') ?? list.find((p) => p.state === 'requested');
   const names = `${describeNetwork(index, d.requester.ref)} ⇄ ${describeNetwork(index, d.accepter.ref)}`;
   const options = linkOptions(
@@ -301,25 +301,25 @@ export function planPeerings(
   wants: ReturnType<typeof desirePeerings>,
   ctx: PeeringPlanContext,
 ): { actions: Action[]; intents: RouteIntent[]; undecidedPeeringIds: Set<string> } {
-  const { desired, refused, peerCidrs, owned, undecided } = wants;
+  const { desired, desiredPairs, refused, peerCidrs, owned, undecided } = wants;
   const actions: Action[] = [];
   const intents: RouteIntent[] = [];
-  const wanted = new Set(desired.map((d) => d.key));
   const refusedByKey = new Map(refused.map((r) => [r.key, r]));
   for (const d of desired) planDesired(index, d, ctx, owned, actions, intents);
   // Requests are judged against each other too: a request takes its ranges into the accepter, and a later
   // overlapping one is refused in the same plan (never two links routing one range into one network).
   const claimed = new Map<string, string[]>();
   const others = index.observation.peerings
-    .filter((p) => {
+    .filter((p, i) => {
       if (p.state !== 'active' && p.state !== 'requested') return false;
-      const key = pairKey(p.requester, p.accepter);
-      return !wanted.has(key) && !undecided.has(key);
+      // A desired pair has both sides observed: its peerings carry its `pairId`.
+      const pair = index.peeringPairIds[i]!;
+      return !(pair >= 0 && desiredPairs.has(pair)) && !undecided.has(peeringPairKey(p));
     })
     .sort(requestOrder(index));
   for (const p of others) {
     const accepter = networkKey(p.accepter);
-    const refusal = refusedByKey.get(pairKey(p.requester, p.accepter));
+    const refusal = refusedByKey.get(peeringPairKey(p));
     const plannedPeerCidrs = [...(peerCidrs.get(accepter) ?? []), ...(claimed.get(accepter) ?? [])];
     const d = planUndesired(
       index,
