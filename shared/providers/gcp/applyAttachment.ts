@@ -1,4 +1,4 @@
-import { TerminalError } from '../../errors';
+import { RetryableError, TerminalError } from '../../errors';
 import { MANAGED_TAG, networkKey, type ActionOf, type AttachmentAction, type AttachmentHandle } from '../../model';
 import type { ApplyContext, ApplyOutcome } from '../port';
 import type { ComputeClient } from './client';
@@ -76,6 +76,11 @@ async function existingLink(
     sameNetwork(s, action.target),
   );
   if (!found) return undefined;
+  // A spoke on its way out still holds the network: try again once it is gone.
+  if (found.state === 'DELETING')
+    throw new RetryableError(`spoke ${found.name} linking ${action.target.network.id} is being deleted`, {
+      code: 'SPOKE_DELETING',
+    });
   if (found.hub !== hub)
     throw new TerminalError(
       `${networkUrl(action.target.network)} is already linked to hub ${found.hub} by spoke ${found.name}`,

@@ -94,6 +94,20 @@ describe('GCP adapter: NCC spokes beyond the transit contract', () => {
     });
   });
 
+  it('waits (retryable) while our own spoke for the network is still being deleted', async () => {
+    const pay = w.network(SPOKE_PROJECT, 'pay', ['10.20.0.0/16']);
+    const old = w.emu.state.ncc.seedSpoke({
+      project: SPOKE_PROJECT,
+      name: 'peerkeeper-pay',
+      hub: HUB.id,
+      network: { project: SPOKE_PROJECT, network: 'pay' },
+      labels: { 'peerkeeper-managed': 'true' },
+    });
+    old.state = 'DELETING';
+    await expect(w.apply(w.create(pay))).rejects.toMatchObject({ code: 'SPOKE_DELETING' });
+    expect(w.emu.calls.count(`${SPOKES}.create`)).toBe(0);
+  });
+
   it('retries a throttled create, and leaves an operation running past the deadline as retryable; the retry converges', async () => {
     const pay = w.network(SPOKE_PROJECT, 'pay', ['10.20.0.0/16']);
     w.emu.faults.throttle({ method: `${SPOKES}.create` });
