@@ -67,6 +67,7 @@ async function createAttachment(
     ...(action.connection ? { [CONNECTION_TAG]: action.connection } : {}),
   };
   let id: string | undefined;
+  let state = 'absent';
   try {
     const out = await conn.call(
       network,
@@ -88,6 +89,7 @@ async function createAttachment(
       { deadline: ctx.deadline },
     );
     id = out.TransitGatewayVpcAttachment?.TransitGatewayAttachmentId;
+    state = out.TransitGatewayVpcAttachment?.State ?? state;
   } catch (error) {
     if (awsErrorCode(error) !== 'DuplicateTransitGatewayAttachment') throw error;
     const winner = await findAttachment(conn, network, 'create-attachment', { hub, network }, ctx);
@@ -101,7 +103,8 @@ async function createAttachment(
     return { status: 'converged', peeringId: winner.TransitGatewayAttachmentId, detail: 'created concurrently' };
   }
   if (!id) throw new TerminalError('create-attachment: EC2 returned no TransitGatewayAttachmentId');
-  if (hub.account !== network.account) return { status: 'done', peeringId: id, detail: 'requested' };
+  // Across accounts the TGW's owner decides (pendingAcceptance), or its auto-accept does (pending): routing is theirs.
+  if (hub.account !== network.account) return { status: 'done', peeringId: id, detail: state };
   return {
     status: 'done',
     peeringId: id,
