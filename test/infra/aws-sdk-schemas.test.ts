@@ -19,6 +19,22 @@ const OPERATIONS = [
   'ReplaceRoute',
   'DeleteRoute',
   'CreateTags',
+  // Transit Gateway attachments (issue 17).
+  'DescribeTransitGateways',
+  'DescribeTransitGatewayAttachments',
+  'DescribeTransitGatewayRouteTables',
+  'GetTransitGatewayRouteTablePropagations',
+  'SearchTransitGatewayRoutes',
+  'DescribeSubnets',
+  'CreateTransitGatewayVpcAttachment',
+  'AcceptTransitGatewayVpcAttachment',
+  'RejectTransitGatewayVpcAttachment',
+  'DeleteTransitGatewayVpcAttachment',
+  'AssociateTransitGatewayRouteTable',
+  'DisassociateTransitGatewayRouteTable',
+  'EnableTransitGatewayRouteTablePropagation',
+  'DisableTransitGatewayRouteTablePropagation',
+  'GetTransitGatewayAttachmentPropagations',
 ];
 
 type Schema = unknown;
