@@ -90,7 +90,7 @@ function asList(v: string | string[] | undefined): string[] {
 
 /**
  * Builds the adapter from the policy: the allowlist is every account the aws groups name, plus
- * providers.aws.accounts and the hub account. The endpoint comes from AWS_ENDPOINT_URL_EC2 /
+ * providers.aws.accounts, the hub account and the owners of AWS transit hubs. The endpoint comes from AWS_ENDPOINT_URL_EC2 /
  * AWS_ENDPOINT_URL when `env` carries one; the home account (read without AssumeRole) from PEERKEEPER_FUNCTION_ROLE_ARN; otherwise the SDK's own environment handling applies.
  */
 export function createAwsProvider(policy: Policy, env: NodeJS.ProcessEnv = process.env): AwsPeeringAdapter {
@@ -101,6 +101,10 @@ export function createAwsProvider(policy: Policy, env: NodeJS.ProcessEnv = proce
       .flatMap((g) => asList(g.account)),
     ...(aws.accounts ?? []),
     ...(aws.hubAccount ? [aws.hubAccount] : []),
+    // A TGW's owner accepts and routes its attachments: the policy names it by declaring the transit hub.
+    ...Object.values(policy.transitHubs)
+      .filter((h) => h.cloud === 'aws')
+      .map((h) => h.account),
   ]);
   const endpoint = env.AWS_ENDPOINT_URL_EC2 ?? env.AWS_ENDPOINT_URL;
   const discovery = awsDiscoveryFor(policy, env);

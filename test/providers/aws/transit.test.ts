@@ -9,7 +9,8 @@ import {
 } from '../../../infra/local/aws';
 import { createSubnet } from '../../../infra/local/aws/state/transit';
 import type { Action, AttachmentRouting, NetworkRef, TransitHubRef } from '../../../shared/model';
-import { AwsPeeringAdapter } from '../../../shared/providers/aws';
+import { AwsPeeringAdapter, createAwsProvider } from '../../../shared/providers/aws';
+import { PolicySchema } from '../../../shared/policy/schema';
 import type { ApplyContext } from '../../../shared/providers/port';
 import { testClock } from '../../support/clock';
 
@@ -248,5 +249,27 @@ describe('AWS adapter: Transit Gateway attachments beyond the contract', () => {
       ),
     ).rejects.toBeInstanceOf(TerminalError);
     expect(foreign.association).toBeUndefined();
+  });
+
+  it("reads TGWs when the policy declares an AWS transit hub, and may act in the hub owner's account", async () => {
+    const policy = PolicySchema.parse({
+      version: 1,
+      providers: { aws: { hubAccount: HUB, accounts: [SPOKE], regions: [REGION] } },
+      groups: { spokes: { cloud: 'aws', account: [SPOKE] } },
+      transitHubs: {
+        core: { cloud: 'aws', account: '333333333333', region: REGION, id: 'tgw-0abc', associate: 'tgw-rtb-0abc' },
+      },
+    });
+    // Nothing listens on port 9: each read fails, and says why.
+    const provider = createAwsProvider(policy, { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    const obs = await provider.observe([
+      { cloud: 'aws', account: '333333333333', region: REGION },
+      { cloud: 'aws', account: '444444444444', region: REGION },
+    ]);
+    provider.close();
+    const reasons = (account: string) => (obs.unread ?? []).filter((u) => u.account === account).map((u) => u.reason);
+    expect(reasons('333333333333').join('\n')).not.toContain('AccountNotAllowed');
+    expect(reasons('333333333333')).toContainEqual(expect.stringMatching(/^Transit Gateway reads failed/));
+    expect(reasons('444444444444').join('\n')).toContain('AccountNotAllowed');
   });
 });
