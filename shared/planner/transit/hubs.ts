@@ -1,4 +1,4 @@
-import type { Attachment, AttachmentRouting, Observation, TransitHub, TransitHubRef } from '../../model';
+import type { Attachment, AttachmentRouting, Cloud, Observation, TransitHub, TransitHubRef } from '../../model';
 import { isLiveAttachment, networkKey } from '../../model';
 import { networksInGroup } from '../../policy/groups';
 import type { Policy, TransitHubDecl } from '../../policy/schema';
@@ -18,29 +18,44 @@ export interface HubView {
 
 const lastSegment = (id: string) => id.split('/').pop() ?? id;
 
-/**
- * Whether an observed hub is the declared one. The policy may name a Virtual WAN hub or an NCC hub by its short name;
- * the clouds return full ids (Azure ids compare without case).
- */
-export function isDeclaredHub(decl: TransitHubDecl, ref: TransitHubRef): boolean {
-  if (ref.cloud !== decl.cloud) return false;
-  const fold = (s: string) => (decl.cloud === 'azure' ? s.toLowerCase() : s);
-  if (fold(ref.id) === fold(decl.id)) return true;
-  return (
-    !decl.id.includes('/') && fold(lastSegment(ref.id)) === fold(decl.id) && fold(ref.account) === fold(decl.account)
-  );
-}
-
 /** The ref of a declared hub: the observed id when seen (full ids), else as declared. */
 function refOf(decl: TransitHubDecl, observed: TransitHub | undefined): TransitHubRef {
   return observed?.ref ?? { cloud: decl.cloud, account: decl.account, region: decl.region, id: decl.id };
 }
 
-/** Every declared hub with its observed state, in policy order. */
+/** Keys a hub is found by: its full id, and (account, short name) for a policy naming a hub by its short name. */
+function hubKeys(ref: TransitHubRef): string[] {
+  const fold = (s: string) => (ref.cloud === 'azure' ? s.toLowerCase() : s);
+  return [`${ref.cloud}|${fold(ref.id)}`, `${ref.cloud}|${fold(ref.account)}|${fold(lastSegment(ref.id))}`];
+}
+
+function declKey(decl: TransitHubDecl): string {
+  const fold = (s: string) => (decl.cloud === 'azure' ? s.toLowerCase() : s);
+  return decl.id.includes('/')
+    ? `${decl.cloud}|${fold(decl.id)}`
+    : `${decl.cloud}|${fold(decl.account)}|${fold(decl.id)}`;
+}
+
+/** Whether an observed hub is the declared one (a Virtual WAN or NCC hub may be declared by its short name). */
+export function isDeclaredHub(decl: TransitHubDecl, ref: TransitHubRef): boolean {
+  return hubKeys(ref).includes(declKey(decl));
+}
+
+/** Every declared hub with its observed state, in policy order. Indexed once: O(hubs + attachments). */
 export function hubViews(policy: Policy, observation: Observation): HubView[] {
+  const hubs = new Map<string, TransitHub>();
+  for (const h of observation.transitHubs ?? []) for (const k of hubKeys(h.ref)) if (!hubs.has(k)) hubs.set(k, h);
+  const attached = new Map<string, Attachment[]>();
+  for (const a of observation.attachments ?? [])
+    for (const k of hubKeys(a.hub)) {
+      const list = attached.get(k);
+      if (list) list.push(a);
+      else attached.set(k, [a]);
+    }
   return Object.entries(policy.transitHubs).map(([name, decl]) => {
-    const observed = (observation.transitHubs ?? []).find((h) => isDeclaredHub(decl, h.ref));
-    const attachments = (observation.attachments ?? []).filter((a) => isDeclaredHub(decl, a.hub));
+    const key = declKey(decl);
+    const observed = hubs.get(key);
+    const attachments = attached.get(key) ?? [];
     return { name, decl, ref: refOf(decl, observed), ...(observed ? { observed } : {}), attachments };
   });
 }
@@ -67,12 +82,13 @@ export function observedRouting(a: Attachment): AttachmentRouting {
   };
 }
 
-/** Whether an attachment's routing is as declared (only what the declaration names is compared). */
-export function routingMatches(want: AttachmentRouting, have: AttachmentRouting): boolean {
+/** Whether an attachment's routing is as declared (only what the declaration names; Azure names without case). */
+export function routingMatches(want: AttachmentRouting, have: AttachmentRouting, cloud: Cloud): boolean {
+  const fold = (x: string | undefined) => (cloud === 'azure' ? x?.toLowerCase() : x);
   const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
-    (a ?? []).join() === (b ?? []).join();
+    (a ?? []).map(fold).sort().join() === (b ?? []).map(fold).sort().join();
   return (
-    want.association === have.association &&
+    fold(want.association) === fold(have.association) &&
     same(want.propagations, have.propagations) &&
     (want.labels === undefined || same(want.labels, have.labels)) &&
     (want.exportFilters === undefined || same(want.exportFilters.exclude, have.exportFilters?.exclude))

@@ -136,7 +136,7 @@ function planSpoke(
         ...base,
       });
     const have = observedRouting(attachment);
-    if (!routingMatches(routing, have)) {
+    if (!routingMatches(routing, have, view.ref.cloud)) {
       const why = `${connection.name}: ${attachment.id} of ${name} is associated with ${have.association ?? 'nothing'} and propagates to [${have.propagations.join(', ')}]; declared ${routing.association} and [${routing.propagations.join(', ')}]`;
       if (isOurs(attachment) && index.policy.drift.peerings === 'revert')
         out.push({ ...base, action: 'update-attachment', target: handle, before: have, after: routing, reason: why });
