@@ -1,16 +1,20 @@
 import { startGcpEmulator } from '../../infra/local/gcp';
 import { anonymous, ComputeClient, GcpPeeringAdapter } from '../../shared/providers/gcp';
 import { runningClock } from '../support/clock';
-import { transitContract } from './transit-contract';
+import { transitContract, type TransitHarness } from './transit-contract';
 
 const HUB_PROJECT = 'net-hub-prod';
 const SPOKE_PROJECT = 'payments-prod';
 const HUB = `projects/${HUB_PROJECT}/locations/global/hubs/core`;
 
-// The real GCP adapter (its REST client) against the emulator's Network Connectivity Center subset.
-transitContract('GCP adapter against the NCC emulator (VPC spokes)', async () => {
+/**
+ * The real GCP adapter (its REST client) against the emulator's Network Connectivity Center subset. `byNumber`: the
+ * emulator names projects by number, as NCC documents its resource names; the adapter must still speak project ids.
+ */
+const harness = (byNumber: boolean) => async (): Promise<TransitHarness> => {
   const clock = runningClock();
   const emu = await startGcpEmulator({ waitTimeoutMs: 200, now: clock.now });
+  emu.state.ncc.namesByNumber = byNumber;
   // Operations finish in 10 ms so the suite spends its time on behaviour, not waiting.
   emu.state.timing.pendingMs = 2;
   emu.state.timing.runningMs = 8;
@@ -92,4 +96,7 @@ transitContract('GCP adapter against the NCC emulator (VPC spokes)', async () =>
     },
     close: () => emu.close(),
   };
-});
+};
+
+transitContract('GCP adapter against the NCC emulator (VPC spokes)', harness(false));
+transitContract('GCP adapter against the NCC emulator naming projects by number', harness(true));

@@ -47,6 +47,8 @@ export class NccStore {
   readonly operations = new Map<string, NccOperationRecord>();
   /** The page size of lists without `pageSize` (tests lower it to force pages). */
   pageSize = 100;
+  /** Answer with project numbers in resource names, as NCC documents them (requests may use either). */
+  namesByNumber = false;
   /** Receives each write's audit entries (the server turns them into CloudEvents). */
   onAudit: (call: NccAuditCall) => void = () => undefined;
 

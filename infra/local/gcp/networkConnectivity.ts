@@ -7,6 +7,7 @@ import {
   updateSpoke,
   type NccCall,
 } from './ncc-mutations';
+import { projectIdOf, withProjectIds, withProjectNumbers } from './ncc-project-numbers';
 import { hubName, NccError, nccErrors, spokeName } from './ncc-records';
 import { renderGroup, renderHub, renderNccOperation, renderRouteTable, renderRoutes, renderSpoke } from './ncc-render';
 import type { NccStore } from './ncc-state';
@@ -45,7 +46,12 @@ const route = (verb: string, pattern: RegExp, method: string, write: boolean, fn
   pattern,
   method,
   write,
-  handle: (p) => (ctx) => fn(storeFor(ctx.state, p[0]!), p, ctx),
+  handle: (raw) => (ctx) => {
+    const p = [projectIdOf(ctx.state, raw[0]!), ...raw.slice(1)];
+    const store = storeFor(ctx.state, p[0]!);
+    const answer = fn(store, p, { ...ctx, body: withProjectIds(ctx.state, ctx.body) });
+    return store.namesByNumber ? withProjectNumbers(ctx.state, answer) : answer;
+  },
 });
 const call = (store: NccStore, ctx: Parameters<Call['handle']>[0]): NccCall => ({
   store,

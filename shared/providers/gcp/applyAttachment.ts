@@ -4,6 +4,7 @@ import type { ApplyContext, ApplyOutcome } from '../port';
 import type { ComputeClient } from './client';
 import { isNotFound } from './errors';
 import { nccGet, nccList, nccMutate } from './nccClient';
+import { ProjectIds } from './nccProjectIds';
 import { hubNameOf, labelsFromTags, managedSpokeId, shortName, spokeNetwork, type NccSpokeJson } from './nccModel';
 import { updateSpokeRouting } from './applySpokeRouting';
 import { networkUrl } from './toModel';
@@ -53,13 +54,14 @@ export async function applyGcpAttachment(
 }
 
 /** The spokes the network's project made (VPC spokes are global). */
-function projectSpokes(client: ComputeClient, project: string, deadline: number): Promise<NccSpokeJson[]> {
-  return nccList<{ spokes?: NccSpokeJson[]; nextPageToken?: string }, NccSpokeJson>(
+async function projectSpokes(client: ComputeClient, project: string, deadline: number): Promise<NccSpokeJson[]> {
+  const spokes = await nccList<{ spokes?: NccSpokeJson[]; nextPageToken?: string }, NccSpokeJson>(
     client,
     `projects/${project}/locations/global/spokes`,
     (p) => p.spokes ?? [],
     deadline,
   );
+  return new ProjectIds(client).rewrite(spokes, deadline);
 }
 
 /**
@@ -149,12 +151,13 @@ async function hubSpoke(
 ): Promise<NccSpokeJson | undefined> {
   const hub = hubNameOf(target.hub);
   const id = target.id ?? ctx.resolvePeeringId(networkKey(target.network), networkKey(target.hub));
-  const spokes = await nccList<{ spokes?: NccSpokeJson[]; nextPageToken?: string }, NccSpokeJson>(
+  const listed = await nccList<{ spokes?: NccSpokeJson[]; nextPageToken?: string }, NccSpokeJson>(
     client,
     `${hub}:listSpokes?view=DETAILED`,
     (p) => p.spokes ?? [],
     ctx.deadline,
   );
+  const spokes = await new ProjectIds(client).rewrite(listed, ctx.deadline);
   return spokes.find((s) => (id ? s.name === id : sameNetwork(s, target)));
 }
 
@@ -201,7 +204,7 @@ async function ownSpoke(
   if (!id) return undefined;
   let spoke: NccSpokeJson;
   try {
-    spoke = await nccGet<NccSpokeJson>(client, id, ctx.deadline);
+    spoke = await new ProjectIds(client).rewrite(await nccGet<NccSpokeJson>(client, id, ctx.deadline), ctx.deadline);
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;

@@ -1,6 +1,7 @@
 import type { Attachment, Observation, TransitHub, UnreadPartition } from '../../model';
 import type { ComputeClient } from './client';
 import { isServiceDisabled, nccList } from './nccClient';
+import { ProjectIds } from './nccProjectIds';
 import {
   shortName,
   toAttachment,
@@ -33,20 +34,27 @@ const describe = (e: unknown): string => (e instanceof Error ? e.message : Strin
  */
 async function readHub(
   client: ComputeClient,
+  ids: ProjectIds,
   hub: NccHubJson,
   deadline: number | undefined,
 ): Promise<{ hub: TransitHub; spokes: NccSpokeJson[] }> {
-  const [groups, spokes] = await Promise.all([
-    nccList<GroupPage, NccGroupJson>(client, `${hub.name}/groups`, (p) => p.groups ?? [], deadline),
-    nccList<SpokePage, NccSpokeJson>(client, `${hub.name}:listSpokes?view=DETAILED`, (p) => p.spokes ?? [], deadline),
-  ]);
+  const [groups, spokes] = await ids.rewrite(
+    await Promise.all([
+      nccList<GroupPage, NccGroupJson>(client, `${hub.name}/groups`, (p) => p.groups ?? [], deadline),
+      nccList<SpokePage, NccSpokeJson>(client, `${hub.name}:listSpokes?view=DETAILED`, (p) => p.spokes ?? [], deadline),
+    ]),
+    deadline,
+  );
   const withRoutes = await Promise.all(
     groups.map(async (group) => ({
       group,
-      routes: await nccList<RoutePage, NccRouteJson>(
-        client,
-        `${hub.name}/routeTables/${shortName(group.routeTable ?? group.name)}/routes`,
-        (p) => p.routes ?? [],
+      routes: await ids.rewrite(
+        await nccList<RoutePage, NccRouteJson>(
+          client,
+          `${hub.name}/routeTables/${shortName(group.routeTable ?? group.name)}/routes`,
+          (p) => p.routes ?? [],
+          deadline,
+        ),
         deadline,
       ),
     })),
@@ -58,7 +66,12 @@ async function readHub(
  * The hubs a project owns (with every spoke attached to them, from any project) and the spokes the project itself
  * made (with their labels, to hubs anywhere). A project where the API is not enabled holds neither.
  */
-async function readProject(client: ComputeClient, project: string, deadline: number | undefined): Promise<ProjectNcc> {
+async function readProject(
+  client: ComputeClient,
+  ids: ProjectIds,
+  project: string,
+  deadline: number | undefined,
+): Promise<ProjectNcc> {
   const parent = `projects/${project}/locations/global`;
   let hubs: NccHubJson[];
   let own: NccSpokeJson[];
@@ -71,7 +84,8 @@ async function readProject(client: ComputeClient, project: string, deadline: num
     if (isServiceDisabled(e)) return { hubs: [], attachments: [] };
     throw e;
   }
-  const read = await Promise.all(hubs.map((h) => readHub(client, h, deadline)));
+  [hubs, own] = await ids.rewrite([hubs, own] as const, deadline);
+  const read = await Promise.all(hubs.map((h) => readHub(client, ids, h, deadline)));
   // The project's own view of a spoke carries its labels; the hub's view does not: the own view wins.
   const byId = new Map<string, Attachment>();
   for (const s of [...read.flatMap((r) => r.spokes), ...own]) {
@@ -83,8 +97,8 @@ async function readProject(client: ComputeClient, project: string, deadline: num
 
 /**
  * Reads Network Connectivity Center in the projects: hubs, their groups (route tables), routes, hybrid spokes
- * (interconnects) and VPC spokes (attachments). A project whose reads fail contributes nothing but an unread
- * partition. Never mutates.
+ * (interconnects) and VPC spokes (attachments), names spelled with project ids. A project whose reads fail contributes
+ * nothing but an unread partition. Never mutates.
  */
 export async function observeNcc(
   client: ComputeClient,
@@ -95,12 +109,13 @@ export async function observeNcc(
   const hubs: TransitHub[] = [];
   const attachments: Attachment[] = [];
   const unread: UnreadPartition[] = [];
+  const ids = new ProjectIds(client);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < list.length) {
       const project = list[next++]!;
       try {
-        const r = await readProject(client, project, opts.deadline);
+        const r = await readProject(client, ids, project, opts.deadline);
         hubs.push(...r.hubs);
         attachments.push(...r.attachments);
       } catch (e) {

@@ -2,6 +2,8 @@ import type { PermissionTable } from '../port';
 
 const WAIT = 'compute.globalOperations.get';
 const NCC_WAIT = 'networkconnectivity.operations.get';
+/** NCC names projects by number: each number met is looked up once (projects.get) to the project id. */
+const PROJECT_ID = 'resourcemanager.projects.get';
 
 /**
  * IAM permissions each adapter operation needs (DESIGN §2 rule 6). infra/gcp builds the custom role
@@ -54,14 +56,26 @@ export const GCP_PERMISSIONS = {
    * group by the hub's owner (the IAM reference lists groups.acceptSpoke / groups.rejectSpoke, not hubs.*).
    */
   'create-attachment': [
+    PROJECT_ID,
     'networkconnectivity.spokes.list',
     'networkconnectivity.spokes.create',
     'networkconnectivity.groups.use',
     NCC_WAIT,
   ],
-  'accept-attachment': ['networkconnectivity.hubs.listSpokes', 'networkconnectivity.groups.acceptSpoke', NCC_WAIT],
-  'reject-attachment': ['networkconnectivity.hubs.listSpokes', 'networkconnectivity.groups.rejectSpoke', NCC_WAIT],
+  'accept-attachment': [
+    PROJECT_ID,
+    'networkconnectivity.hubs.listSpokes',
+    'networkconnectivity.groups.acceptSpoke',
+    NCC_WAIT,
+  ],
+  'reject-attachment': [
+    PROJECT_ID,
+    'networkconnectivity.hubs.listSpokes',
+    'networkconnectivity.groups.rejectSpoke',
+    NCC_WAIT,
+  ],
   'update-attachment': [
+    PROJECT_ID,
     'networkconnectivity.spokes.list',
     'networkconnectivity.spokes.get',
     'networkconnectivity.spokes.update',
@@ -69,6 +83,7 @@ export const GCP_PERMISSIONS = {
     NCC_WAIT,
   ],
   'delete-attachment': [
+    PROJECT_ID,
     'networkconnectivity.spokes.list',
     'networkconnectivity.spokes.get',
     'networkconnectivity.spokes.delete',

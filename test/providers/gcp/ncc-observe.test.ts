@@ -86,6 +86,27 @@ describe('GCP adapter: observing NCC', () => {
     expect(hubOnly.attachments?.map((a) => a.tags)).toEqual([{}, {}, {}]);
   });
 
+  it('speaks project ids where NCC names projects by number', async () => {
+    w.emu.state.ncc.namesByNumber = true;
+    const number = w.emu.state.projects.get(SPOKE_PROJECT)!.number;
+    w.network(SPOKE_PROJECT, 'pay', ['10.20.0.0/16']);
+    w.emu.state.ncc.seedSpoke({
+      project: SPOKE_PROJECT,
+      name: 'pay',
+      hub: HUB.id,
+      network: { project: SPOKE_PROJECT, network: 'pay' },
+    });
+    const raw = (await (
+      await fetch(`${w.emu.url}/networkconnectivity/v1/projects/${SPOKE_PROJECT}/locations/global/spokes`)
+    ).json()) as { spokes: { name: string }[] };
+    expect(raw.spokes[0]!.name).toBe(`projects/${number}/locations/global/spokes/pay`);
+    const obs = await w.adapter.observe(both);
+    expect(obs.attachments?.map((a) => [a.id, a.hub.id, a.hub.account])).toEqual([
+      [`projects/${SPOKE_PROJECT}/locations/global/spokes/pay`, HUB.id, HUB_PROJECT],
+    ]);
+    expect(obs.transitHubs?.map((h) => h.ref)).toEqual([HUB]);
+  });
+
   it('reads every page of hubs, groups, spokes and routes', async () => {
     w.emu.state.ncc.pageSize = 1;
     for (const name of ['a', 'b', 'c']) {
