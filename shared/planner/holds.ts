@@ -7,6 +7,7 @@ import { groupsOfRef, pairKey } from './estate-index';
 import { limitsFor } from './limits';
 import type { Knowledge } from './knowledge';
 import { unreadKey } from './knowledge';
+import { transitDependencies } from './transit/holds';
 
 /**
  * The unread partitions that could hold a network competing with `ref` for the ranges routed into it: the far
@@ -155,7 +156,9 @@ export function holdUnread(
   for (const pass of [false, true]) {
     for (const a of actions) {
       if (isRoute(a) !== pass || !(isMutating(a) || a.action === 'request-approval')) continue;
-      const d = [...new Set(dependencies(a, index, knowledge, links, memo))];
+      const d = [
+        ...new Set([...dependencies(a, index, knowledge, links, memo), ...transitDependencies(a, index, knowledge)]),
+      ];
       deps.set(a, d);
       if (!pass && 'requester' in a.target && d.length > 0) {
         const key = pairKey(a.target.requester, a.target.accepter);

@@ -416,3 +416,78 @@ describe('transit: applying the plan converges (the in-memory cloud, every cloud
       ).toHaveLength(2);
   });
 });
+
+describe('transit holds: what a transit decision reads (found by the monotonicity oracle, issue 17)', () => {
+  const [a, b] = SPOKE_ACCOUNTS.aws;
+  const azureAccount = SPOKE_ACCOUNTS.azure[0];
+  const reaching = transitPolicy('aws', {
+    groups: {
+      spokes: { cloud: 'aws', account: [a, b], tags: { role: 'spoke' } },
+      'azure-data': { cloud: 'azure', account: azureAccount },
+    },
+    transitHubs: {
+      core: {
+        cloud: 'aws',
+        account: TRANSIT.aws.account,
+        region: 'us-east-1',
+        id: TRANSIT.aws.id,
+        associate: 'tgw-rtb-0spokes',
+        reaches: [{ through: 'tgw-attach-vpn', groups: ['azure-data'] }],
+      },
+    },
+  });
+  const unread = (cloud: Cloud, account: string, region?: string) => ({
+    complete: false,
+    gaps: [`${cloud}:${account}: DescribeVpcs failed`],
+    unread: [{ cloud, account, ...(region ? { region } : {}), reason: 'DescribeVpcs failed (RequestLimitExceeded)' }],
+  });
+  const active = (id: string, n: ReturnType<typeof spokeNetwork>) =>
+    attachment(id, n, 'active', { association: 'tgw-rtb-0spokes', propagations: ['tgw-rtb-0spokes'], tags: OURS });
+
+  it.each([
+    {
+      why: 'a spoke is attached only when the groups the hub reaches in another cloud were read: the unread Azure subscription may hold the range it overlaps (seed 424: the full plan refuses it)',
+      observation: estate([spokeNetwork('aws', a, 'clash', ['10.200.0.0/20'])], [], {
+        transitHubs: [transitHub('aws')],
+        ...unread('azure', azureAccount),
+      }),
+      held: 'create-attachment',
+      waits: `azure:${azureAccount}`,
+    },
+    {
+      why: 'a route toward the hub waits for the spokes group: an unread spoke account may hold a destination that takes the last slot of a full table first (seed 425: the full plan routes the wider range and has no room for this one)',
+      observation: estate(
+        [spokeNetwork('aws', a, 'one', ['10.1.0.0/16']), spokeNetwork('aws', a, 'two', ['10.2.0.0/16'])],
+        [],
+        {
+          transitHubs: [
+            transitHub('aws', [propagated('10.1.0.0/16', 'tgw-attach-1'), propagated('10.2.0.0/16', 'tgw-attach-2')]),
+          ],
+          ...unread('aws', b, 'us-east-1'),
+        },
+      ),
+      attachments: true,
+      held: 'create-route',
+      waits: `aws:${b}:us-east-1`,
+    },
+  ])('$why', ({ observation, attachments, held, waits }) => {
+    const [one, two] = observation.networks;
+    const o = attachments
+      ? { ...observation, attachments: [active('tgw-attach-1', one!), active('tgw-attach-2', two!)] }
+      : observation;
+    const p = plan(reaching, o);
+    expect(p.actions.filter(isMutating)).toEqual([]);
+    const waiting = p.held.filter((h) => h.action.action === held);
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const h of waiting) expect(h.waitingFor).toContain(waits);
+  });
+
+  it('with every partition read, the same decisions are made (the holds are the gaps, not the transit)', () => {
+    const p = plan(
+      reaching,
+      estate([spokeNetwork('aws', a, 'fine', ['10.9.0.0/16'])], [], { transitHubs: [transitHub('aws')] }),
+    );
+    expect(p.held).toEqual([]);
+    expect(kinds(p)).toEqual(['create-attachment', 'accept-attachment']);
+  });
+});
