@@ -491,3 +491,35 @@ describe('transit holds: what a transit decision reads (found by the monotonicit
     expect(kinds(p)).toEqual(['create-attachment', 'accept-attachment']);
   });
 });
+
+describe("transit approvals: an approver's rejection (found by the plan-safety oracle, issue 17)", () => {
+  const spoke = spokeNetwork('aws', SPOKE_ACCOUNTS.aws[0], 'pay', ['10.1.0.0/16']);
+  const pending = estate([spoke], [], {
+    transitHubs: [transitHub('aws')],
+    attachments: [attachment('tgw-attach-9', spoke, 'requested')],
+  });
+  const approvalId = `attach:aws:${spoke.ref.account}:us-east-1:vpc-pay@tgw-0hub`;
+
+  it.each([
+    {
+      why: 'approval: auto still honours a rejection on record for the request (seeds 61, 292, 385: it was accepted), as peerings do',
+      observation: pending,
+      decisions: new Map([['tgw-attach-9', 'rejected' as const]]),
+      want: ['reject-attachment'],
+    },
+    {
+      why: 'approval: auto does not create an attachment an approver rejected before it existed',
+      observation: estate([spoke], [], { transitHubs: [transitHub('aws')] }),
+      decisions: new Map([[approvalId, 'rejected' as const]]),
+      want: [],
+    },
+    {
+      why: 'approval: auto with no decision accepts (the rejection, not the record, is what stops it)',
+      observation: pending,
+      decisions: new Map<string, ApprovalState>(),
+      want: ['accept-attachment'],
+    },
+  ])('$why', ({ observation, decisions, want }) => {
+    expect(kinds(plan(transitPolicy('aws'), observation, decisions))).toEqual(want);
+  });
+});

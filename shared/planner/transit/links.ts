@@ -164,7 +164,8 @@ function planSpoke(
   const decision =
     (attachment ? ctx.decisions.get(attachment.id) : undefined) ??
     ctx.decisions.get(attachApprovalId(networkKey(network.ref), view.ref));
-  const approved = connection.approval === 'auto' || decision === 'approved';
+  // An approver's rejection wins over approval: auto, as for peerings (request.ts): the record outlives a policy change.
+  const approved = decision !== 'rejected' && (connection.approval === 'auto' || decision === 'approved');
   if (!approved) {
     if (decision === 'rejected') {
       if (attachment)
