@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { loadPolicy } from '../../shared/policy/load';
 import { checkPolicySemantics } from '../../shared/policy/semantics';
 import { PolicySchema } from '../../shared/policy/schema';
 
@@ -84,5 +86,15 @@ describe('policy checks of transit hubs and via: transit connections', () => {
       ];
     });
     expect(warnings.join('\n')).toContain('attachment applies to via: transit only');
+  });
+});
+
+describe('examples/transit.yaml', () => {
+  it('is a valid policy with no warnings: a hub per cloud, the cross-cloud reach, chat approval for NCC', () => {
+    const { policy, warnings } = loadPolicy(readFileSync('examples/transit.yaml', 'utf8'), 'examples/transit.yaml');
+    expect(warnings).toEqual([]);
+    expect(checkPolicySemantics(policy)).toEqual({ errors: [], warnings: [] });
+    expect(Object.values(policy.transitHubs).map((h) => h.cloud)).toEqual(['aws', 'azure', 'gcp']);
+    expect(policy.transitHubs['aws-core']!.reaches[0]!.groups).toEqual(['azure-spokes']);
   });
 });
