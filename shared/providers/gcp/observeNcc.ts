@@ -107,7 +107,8 @@ export async function observeNcc(
 ): Promise<Observation> {
   const list = [...new Set(projects)].sort();
   const hubs: TransitHub[] = [];
-  const attachments: Attachment[] = [];
+  // The hub's project and the spoke's project each see a spoke; the spoke project's view adds its labels.
+  const attachments = new Map<string, Attachment>();
   const unread: UnreadPartition[] = [];
   const ids = new ProjectIds(client);
   let next = 0;
@@ -117,7 +118,12 @@ export async function observeNcc(
       try {
         const r = await readProject(client, ids, project, opts.deadline);
         hubs.push(...r.hubs);
-        attachments.push(...r.attachments);
+        for (const a of r.attachments)
+          attachments.set(a.id, {
+            ...attachments.get(a.id),
+            ...a,
+            tags: { ...attachments.get(a.id)?.tags, ...a.tags },
+          });
       } catch (e) {
         unread.push({ cloud: 'gcp', account: project, reason: `gcp:${project}: NCC read failed: ${describe(e)}` });
       }
@@ -132,6 +138,6 @@ export async function observeNcc(
     networks: [],
     peerings: [],
     ...(hubs.length ? { transitHubs: hubs.sort((a, b) => (a.ref.id < b.ref.id ? -1 : 1)) } : {}),
-    ...(attachments.length ? { attachments: attachments.sort((a, b) => (a.id < b.id ? -1 : 1)) } : {}),
+    ...(attachments.size ? { attachments: [...attachments.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) } : {}),
   };
 }

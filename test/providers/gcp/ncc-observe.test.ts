@@ -1,6 +1,7 @@
 import { NccError } from '../../../infra/local/gcp/ncc-records';
 import type { Action } from '../../../shared/model';
 import { GCP_PERMISSIONS, GcpPeeringAdapter, writeAutoAccept } from '../../../shared/providers/gcp';
+import { observeNcc } from '../../../shared/providers/gcp/observeNcc';
 import { HUB, HUB_PROJECT, MANAGED, nccWorld, SPOKE_PROJECT, type NccWorld } from './ncc-setup';
 
 const NCC = 'networkconnectivity.projects.locations.';
@@ -82,6 +83,9 @@ describe('GCP adapter: observing NCC', () => {
       ['ra-1', 'hybrid-spoke'],
       ['vpn-1', 'vpn'],
     ]);
+    // Seen by the hub's project and by the spoke's: one attachment each, with the spoke project's labels.
+    const direct = await observeNcc(w.client, [HUB_PROJECT, SPOKE_PROJECT]);
+    expect(direct.attachments?.map((a) => a.tags['peerkeeper:managed'])).toEqual(['true', 'true', 'true']);
     const hubOnly = await w.adapter.observe([both[0]!]);
     expect(hubOnly.attachments?.map((a) => a.tags)).toEqual([{}, {}, {}]);
   });
