@@ -94,6 +94,25 @@ describe('GCP adapter: NCC spokes beyond the transit contract', () => {
     });
   });
 
+  it('converges when an earlier try made the spoke between its read and its create (ALREADY_EXISTS)', async () => {
+    const pay = w.network(SPOKE_PROJECT, 'pay', ['10.20.0.0/16']);
+    w.emu.faults.fail({ method: `${SPOKES}.create` }, () => {
+      w.emu.state.ncc.seedSpoke({
+        project: SPOKE_PROJECT,
+        name: 'peerkeeper-pay',
+        hub: HUB.id,
+        network: { project: SPOKE_PROJECT, network: 'pay' },
+        labels: { 'peerkeeper-managed': 'true' },
+      });
+      return new NccError(409, 'ALREADY_EXISTS', 'Resource already exists');
+    });
+    expect(await w.apply(w.create(pay))).toMatchObject({
+      status: 'converged',
+      peeringId: spokeName(SPOKE_PROJECT, 'peerkeeper-pay'),
+    });
+    expect(w.emu.calls.count(`${SPOKES}.list`)).toBe(2);
+  });
+
   it('waits (retryable) while our own spoke for the network is still being deleted', async () => {
     const pay = w.network(SPOKE_PROJECT, 'pay', ['10.20.0.0/16']);
     const old = w.emu.state.ncc.seedSpoke({
