@@ -1,5 +1,13 @@
-import { DisassociateTransitGatewayRouteTableCommand } from '@aws-sdk/client-ec2';
-import { seedSubnets, seedTransitHub } from '../../infra/local/aws';
+import {
+  AssociateTransitGatewayRouteTableCommand,
+  CreateTransitGatewayRouteCommand,
+  CreateTransitGatewayVpcAttachmentCommand,
+  DisableTransitGatewayRouteTablePropagationCommand,
+  DisassociateTransitGatewayRouteTableCommand,
+  EnableTransitGatewayRouteTablePropagationCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
+import { seedSubnets, seedTransitHub, seedVpcAttachment } from '../../infra/local/aws';
 import { PolicySchema } from '../../shared/policy/schema';
 import { AwsWorld } from './aws-harness';
 
@@ -7,6 +15,8 @@ import { AwsWorld } from './aws-harness';
 // back a console user's change, over the EC2 emulator.
 const HUB = '111111111111';
 const SPOKE = '222222222222';
+/** In no group and not governed: its attachment request is logged only in its own CloudTrail. */
+const STRANGER = '444444444444';
 const REGION = 'us-east-1';
 const OWN_IDENTITY = `arn:aws:iam::${HUB}:user/peerkeeper-local`;
 
@@ -38,9 +48,25 @@ let world: AwsWorld;
 let tgw: string;
 let tables: string[];
 let spokes: { account: string; vpcId: string; mainRouteTableId: string; cidr: string }[];
+let netops: EC2Client;
+/** Someone's attachment of an untagged VPC, associated and propagating on the 'shared' table, with a static route. */
+let unmanagedId: string;
 const state = () => world.emu.state;
 const attachmentOf = (vpcId: string) =>
   [...state().transit.attachments.values()].find((a) => a.resourceId === vpcId && a.state !== 'deleted');
+/** What peerkeeper must never touch: the unmanaged attachment and every static route of the hub's route tables. */
+const unmanaged = () => {
+  const a = state().transit.attachments.get(unmanagedId)!;
+  return {
+    attachment: { state: a.state, association: a.association, propagations: [...a.propagations], tags: [...a.tags] },
+    staticRoutes: tables.map((t) =>
+      state()
+        .transit.routeTables.get(t)!
+        .staticRoutes.map((r) => ({ ...r })),
+    ),
+  };
+};
+let baseline: ReturnType<typeof unmanaged>;
 
 beforeAll(async () => {
   world = await AwsWorld.start(policy);
@@ -58,6 +84,41 @@ beforeAll(async () => {
     seedSubnets(state(), vpc.vpcId, 2);
     return { account, cidr, ...vpc };
   });
+  // A network team's own attachment and hub routes, made before peerkeeper runs (no peerkeeper tags).
+  const theirs = state().createVpc({ account: HUB, region: REGION, cidr: '10.40.0.0/16' });
+  seedSubnets(state(), theirs.vpcId, 1);
+  unmanagedId = seedVpcAttachment(state(), { transitGatewayId: tgw, vpcId: theirs.vpcId, state: 'available' }).id;
+  netops = await world.as(HUB, 'netops');
+  await netops.send(
+    new AssociateTransitGatewayRouteTableCommand({
+      TransitGatewayRouteTableId: tables[1],
+      TransitGatewayAttachmentId: unmanagedId,
+    }),
+  );
+  await netops.send(
+    new EnableTransitGatewayRouteTablePropagationCommand({
+      TransitGatewayRouteTableId: tables[1],
+      TransitGatewayAttachmentId: unmanagedId,
+    }),
+  );
+  for (const [table, cidr] of [
+    [tables[0], '10.99.0.0/16'],
+    [tables[1], '10.98.0.0/16'],
+  ] as const)
+    await netops.send(
+      new CreateTransitGatewayRouteCommand({
+        TransitGatewayRouteTableId: table,
+        DestinationCidrBlock: cidr,
+        TransitGatewayAttachmentId: unmanagedId,
+      }),
+    );
+  await world.settle();
+  baseline = unmanaged();
+  expect(baseline.staticRoutes.flat()).toHaveLength(2);
+});
+// Every reconcile below leaves the unmanaged attachment and the hub's static routes exactly as their owner set them.
+afterEach(() => {
+  expect(unmanaged()).toEqual(baseline);
 });
 afterAll(async () => {
   await world?.close();
@@ -99,9 +160,8 @@ describe('AWS Transit Gateway end to end over the EC2 emulator with the real han
 
   it("puts back an association a console user removed, from the hub owner's CloudTrail event", async () => {
     const target = attachmentOf(spokes[0]!.vpcId)!;
-    const console = await world.as(HUB, 'netops');
     const calls = await world.measure(async () => {
-      await console.send(
+      await netops.send(
         new DisassociateTransitGatewayRouteTableCommand({
           TransitGatewayRouteTableId: tables[0],
           TransitGatewayAttachmentId: target.id,
@@ -114,5 +174,56 @@ describe('AWS Transit Gateway end to end over the EC2 emulator with the real han
       AssociateTransitGatewayRouteTable: 1,
     });
     expect(attachmentOf(spokes[0]!.vpcId)?.association).toBe(tables[0]);
+  });
+  it("puts back a propagation a console user turned off, from the hub owner's CloudTrail event", async () => {
+    const target = attachmentOf(spokes[1]!.vpcId)!;
+    const calls = await world.measure(async () => {
+      await netops.send(
+        new DisableTransitGatewayRouteTablePropagationCommand({
+          TransitGatewayRouteTableId: tables[0],
+          TransitGatewayAttachmentId: target.id,
+        }),
+      );
+      await world.settle();
+    });
+    expect(calls.actions).toMatchObject({
+      DisableTransitGatewayRouteTablePropagation: 1,
+      EnableTransitGatewayRouteTablePropagation: 1,
+    });
+    expect(attachmentOf(spokes[1]!.vpcId)).toMatchObject({ association: tables[0], propagations: [tables[0]] });
+  });
+
+  it('rejects an attachment request from an account no group lists, found by the pending poll', async () => {
+    const vpc = state().createVpc({ account: STRANGER, region: REGION, cidr: '10.50.0.0/16' });
+    const subnets = seedSubnets(state(), vpc.vpcId, 1);
+    const stranger = await world.as(STRANGER, 'admin');
+    await stranger.send(
+      new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: vpc.vpcId, SubnetIds: subnets }),
+    );
+    await world.settle();
+    expect(attachmentOf(vpc.vpcId)?.state).toBe('pendingAcceptance'); // no event of the stranger's reached us
+    const calls = await world.measure(() => world.poll());
+    expect(calls.actions).toMatchObject({ RejectTransitGatewayVpcAttachment: 1 });
+    expect(calls.actions).not.toHaveProperty('AcceptTransitGatewayVpcAttachment');
+    expect(['rejecting', 'rejected']).toContain(attachmentOf(vpc.vpcId)?.state);
+    expect(attachmentOf(vpc.vpcId)).toMatchObject({ propagations: [] });
+    expect(attachmentOf(vpc.vpcId)?.association).toBeUndefined();
+  });
+
+  it('changes nothing when every event delivered so far is replayed (same ids: no calls; new ids: re-read, no writes)', async () => {
+    const events = [...world.delivered];
+    // The console's association, propagation and hub route calls, and the disassociation and propagation put back.
+    expect(events.length).toBeGreaterThanOrEqual(6);
+    const same = await world.measure(async () => {
+      for (const e of events) await world.fns.networkEvent(e);
+    });
+    expect(same).toMatchObject({ reads: 0, writes: 0 });
+    const fresh = await world.measure(async () => {
+      for (const [i, e] of events.entries()) await world.fns.networkEvent({ ...(e as object), id: `replay-${i}` });
+      await world.settle();
+    });
+    expect(fresh.writes).toBe(0);
+    expect(Object.keys(fresh.actions).filter((a) => !/^(Describe|Get|Search)/.test(a))).toEqual([]);
+    expect(fresh.actions.DescribeTransitGatewayAttachments).toBeGreaterThanOrEqual(events.length);
   });
 });
