@@ -4,7 +4,7 @@ import { planScope } from '../../shared/planner';
 import type { ApprovalState } from '../../shared/planner';
 import type { Policy } from '../../shared/policy/schema';
 import { MemoryCloud, MemoryProvider } from '../../shared/providers/memory';
-import { estate, NOW, otherRoute, peeringRoute } from '../support/estate-builder';
+import { awsRef, estate, HUB, hubSpokePolicy, network, NOW, otherRoute, peeringRoute } from '../support/estate-builder';
 import {
   attachment,
   hubRef,
@@ -361,7 +361,6 @@ describe('transit: when to move (quota advice for hub-spoke by peering)', () => 
     { spokes: 42, want: 'uses 42 of 50 peerings' },
     { spokes: 60, want: 'needs 60 peerings' },
   ])('$spokes spokes on one hub → $want', ({ spokes, want }) => {
-    const { hubSpokePolicy, network, awsRef, HUB } = jest.requireActual('../support/estate-builder');
     const hub = network(awsRef(HUB, 'vpc-hub'), ['10.0.0.0/16'], { role: 'hub' });
     const many = Array.from({ length: spokes }, (_, i) =>
       network(awsRef('2222222222' + String(i).padStart(2, '0'), `vpc-s${i}`), [`10.${i + 1}.0.0/16`], {
