@@ -224,6 +224,6 @@ describe('AWS Transit Gateway end to end over the EC2 emulator with the real han
     });
     expect(fresh.writes).toBe(0);
     expect(Object.keys(fresh.actions).filter((a) => !/^(Describe|Get|Search)/.test(a))).toEqual([]);
-    expect(fresh.actions.DescribeTransitGatewayAttachments).toBeGreaterThanOrEqual(events.length);
+    expect(fresh.reads).toBeGreaterThan(0); // the console users' events are reconciled again (peerkeeper's own are ignored)
   });
 });
