@@ -317,7 +317,11 @@ export function selectTables(
 
 /** Human name of a network for reasons: `aws 111111111111/us-east-1 vpc-0abc (hub)`. */
 export function describeNetwork(index: EstateIndex, ref: NetworkRef): string {
-  const n = observedNetwork(index, ref);
+  return describeObserved(ref, observedNetwork(index, ref));
+}
+
+/** `describeNetwork` when the observed network behind the ref (or its absence) is already known. */
+export function describeObserved(ref: NetworkRef, n: Network | undefined): string {
   const id = ref.cloud === 'azure' ? (ref.id.split('/').pop() ?? ref.id) : ref.id;
   return `${ref.account}/${ref.region}/${id}${n?.name ? ` (${n.name})` : ''}`;
 }

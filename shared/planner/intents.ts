@@ -6,7 +6,13 @@ export interface RouteIntent {
   connection: Connection;
   handle: PeeringHandle;
   /** Observed sides and the peer ranges each must route through the peering. */
-  sides: { network: Network; peer: NetworkRef; peerCidrs: readonly string[]; peerName: string }[];
+  sides: {
+    network: Network;
+    peer: NetworkRef;
+    peerCidrs: readonly string[];
+    /** The observed network behind `peer`, if any: reasons name the peer by it (`describeObserved`). */
+    peerNetwork: Network | undefined;
+  }[];
   /**
    * Judged from one side only (a route-table scope that did not read the far side): an existing static route
    * to one of its ranges is repointed back to it, but no route is created, and its routes count as neither

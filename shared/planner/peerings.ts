@@ -49,14 +49,14 @@ function intentFor(index: EstateIndex, connection: Connection, handle: PeeringHa
       network: req,
       peer: handle.accepter,
       peerCidrs: accCidrs,
-      peerName: describeNetwork(index, handle.accepter),
+      peerNetwork: acc,
     });
   if (acc)
     sides.push({
       network: acc,
       peer: handle.requester,
       peerCidrs: reqCidrs,
-      peerName: describeNetwork(index, handle.requester),
+      peerNetwork: req,
     });
   return { connection, handle, sides };
 }
@@ -124,7 +124,6 @@ function planDesired(
   const c = d.connection;
   const list = d.peerings;
   const live = list.find((p) => p.state === 'active') ?? list.find((p) => p.state === 'requested');
-  const names = `${describeNetwork(index, d.requester.ref)} ⇄ ${describeNetwork(index, d.accepter.ref)}`;
   const options = linkOptions(
     c.options,
     d.requester.ref.cloud,
@@ -179,6 +178,7 @@ function planDesired(
   }
   const handle: PeeringHandle = { requester: d.requester.ref, accepter: d.accepter.ref };
   const cloud = d.requester.ref.cloud;
+  const names = `${describeNetwork(index, d.requester.ref)} ⇄ ${describeNetwork(index, d.accepter.ref)}`;
   const why = previous
     ? `${c.name}: recreate ${names}; managed peering ${previous.id} is ${previous.state}`
     : `${c.name}: ${c.topology} wants ${names}`;

@@ -3,7 +3,7 @@ import type { Action, Network, NetworkRef, PlannedRouteTarget, Route, RouteTable
 import { MANAGED_TAG, networkKey } from '../model';
 import type { Connection } from '../policy/schema';
 import type { EstateIndex } from './estate-index';
-import { BOTH_SEEN, routesAreWritten, selectTables } from './estate-index';
+import { BOTH_SEEN, describeObserved, routesAreWritten, selectTables } from './estate-index';
 import type { RouteIntent } from './intents';
 import { limitsFor } from './limits';
 import { connectionSides, isTransitConnection } from './connections';
@@ -14,7 +14,8 @@ import { isCanonicalIPv4, routableCidrs } from './route-families';
 interface WantedRoute {
   target: PlannedRouteTarget;
   connection: string;
-  peerName: string;
+  /** The observed peer, if any: the reason names it (`describeObserved`) only when an action needs it. */
+  peerNetwork: Network | undefined;
   via: string;
   peeringId: string | undefined;
   peer: NetworkRef;
@@ -22,7 +23,7 @@ interface WantedRoute {
 }
 
 const wantReason = (want: WantedRoute, destination: string) =>
-  `${want.connection}: route ${destination} to ${want.peerName} via ${want.via}`;
+  `${want.connection}: route ${destination} to ${describeObserved(want.peer, want.peerNetwork)} via ${want.via}`;
 
 /** A destination's normal form (host bits clear, RFC 5952); text that is not a range stays as it is. */
 const normalize = (destination: string): string =>
@@ -71,7 +72,7 @@ function wantedRoutes(intents: readonly RouteIntent[], reports: Action[]): Wante
         connection: intent.connection.name,
         peeringId: intent.handle.id,
         restoreOnly: intent.restoreOnly === true,
-        peerName: side.peerName,
+        peerNetwork: side.peerNetwork,
         via: intent.handle.id ?? 'the new peering',
       };
       const all = side.network.routeTables;
