@@ -7,7 +7,14 @@ const SEEDS = chaosSeeds(500);
 const FILE = 'test/planner/monotonicity.test.ts';
 
 const findings: Finding[] = [];
-const totals: SeedStats = { fullChanges: 0, partialChanges: 0, partialHeld: 0, partialViews: 0 };
+const totals: SeedStats = {
+  fullChanges: 0,
+  partialChanges: 0,
+  partialHeld: 0,
+  partialViews: 0,
+  transitChanges: 0,
+  transitHeld: 0,
+};
 
 beforeAll(() => {
   for (const seed of SEEDS) {
@@ -17,6 +24,8 @@ beforeAll(() => {
     totals.partialChanges += judged.stats.partialChanges;
     totals.partialViews += judged.stats.partialViews;
     totals.partialHeld += judged.stats.partialHeld;
+    totals.transitChanges += judged.stats.transitChanges;
+    totals.transitHeld += judged.stats.transitHeld;
   }
 });
 
@@ -59,5 +68,11 @@ describe(`the monotonicity oracle over ${SEEDS.length} real-world estates`, () =
     expect(totals.fullChanges).toBeGreaterThan(SEEDS.length);
     expect(totals.partialHeld).toBeGreaterThan(0);
     expect(totals.partialChanges).toBeGreaterThan(0);
+  });
+
+  it('is not vacuous for transit links: full plans attach, accept, reject and update; partial plans hold some (issue 17)', () => {
+    if (SEEDS.length < 50) return; // one reproduced seed need not have transit
+    expect(totals.transitChanges).toBeGreaterThan(SEEDS.length / 10);
+    expect(totals.transitHeld).toBeGreaterThan(0);
   });
 });

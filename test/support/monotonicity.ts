@@ -1,6 +1,7 @@
 import type { Cloud, Observation, Plan, Scope } from '../../shared/model';
-import { describeScope, isMutating } from '../../shared/model';
+import { describeScope, isAttachmentAction, isMutating } from '../../shared/model';
 import type { ApprovalState, PlanInput } from '../../shared/planner';
+import { attachApprovalKeys } from '../../shared/planner/transit';
 import { Prng } from '../chaos/prng';
 import { NOW } from './estate-builder';
 import { describeFault, observeWithFaults, randomFaults, type ReadFault } from './partial-reads';
@@ -31,6 +32,9 @@ export interface SeedStats {
   /** Actions partial plans held: proof the views left something undecidable. */
   partialHeld: number;
   partialViews: number;
+  /** Attachment actions in full plans, and those partial plans held: the transit links were exercised (issue 17). */
+  transitChanges: number;
+  transitHeld: number;
 }
 
 /** Partial views judged per seed: each a fresh random set of failed or truncated reads. */
@@ -60,15 +64,26 @@ function planOrFinding(
   }
 }
 
-/** Where approvals stand for a third of the pending requests (approved, rejected, pending, expired): the same for every view. */
+/**
+ * Where approvals stand for a third of the pending requests (approved, rejected, pending, expired), and for a third
+ * of the attachments a chat-approved transit connection asks about: the same for every view.
+ */
 function randomDecisions(rng: Prng, world: RealWorld): Map<string, ApprovalState> {
   const states: ApprovalState[] = ['approved', 'approved', 'rejected', 'pending', 'expired'];
-  return new Map(
-    world.estate.peerings
-      .filter((p) => p.state === 'requested' && rng.chance(0.35))
-      .map((p) => [p.id, rng.pick(states)]),
-  );
+  const peerings = world.estate.peerings
+    .filter((p) => p.state === 'requested' && rng.chance(0.35))
+    .map((p): [string, ApprovalState] => [p.id, rng.pick(states)]);
+  // Drawn after the peerings' (and only when there are any), so worlds without transit decide as before.
+  const keys = attachApprovalKeys(world.policy, world.estate);
+  const attachments = keys.length
+    ? keys.filter(() => rng.chance(0.35)).map((k): [string, ApprovalState] => [k.id, rng.pick(states)])
+    : [];
+  return new Map([...peerings, ...attachments]);
 }
+
+/** The partitions of the declared transit hubs: where a view may miss a hub or part of what it lists. */
+const hubPartitions = (world: RealWorld) =>
+  Object.values(world.policy.transitHubs).map((h) => ({ cloud: h.cloud, account: h.account, region: h.region }));
 
 /** A scope an event could name in what the partial view saw: one of its route tables, networks or accounts. */
 function randomScope(rng: Prng, observation: Observation): Scope | undefined {
@@ -98,12 +113,20 @@ export function judgeSeed(
   const rng = new Prng(seed * 7919 + 1);
   const safety = new PlanSafety(world);
   const findings: Finding[] = [];
-  const stats: SeedStats = { fullChanges: 0, partialChanges: 0, partialHeld: 0, partialViews: 0 };
+  const stats: SeedStats = {
+    fullChanges: 0,
+    partialChanges: 0,
+    partialHeld: 0,
+    partialViews: 0,
+    transitChanges: 0,
+    transitHeld: 0,
+  };
   const decisions = randomDecisions(rng, world);
   const full = planOrFinding(planner, world, { observation: world.estate, decisions }, 'full', findings);
   if (full) {
     for (const detail of safety.check(full, decisions)) findings.push({ seed, kind: 'unsafe', view: 'full', detail });
     stats.fullChanges = full.actions.filter(isMutating).length;
+    stats.transitChanges = full.actions.filter(isAttachmentAction).length;
     for (const h of full.held)
       findings.push({
         seed,
@@ -136,7 +159,7 @@ export function judgeSeed(
     return changes.length;
   };
   for (let i = 0; i < views; i++) {
-    const faults = randomFaults(rng, world.truth.partitions, world.truth.denying);
+    const faults = randomFaults(rng, world.truth.partitions, world.truth.denying, hubPartitions(world));
     const blind = rng.chance(0.05);
     const view = describeView(faults, blind);
     // No unread entries: nothing is known for certain. A failed discovery (`*`): nothing of that cloud.
@@ -148,6 +171,7 @@ export function judgeSeed(
       stats.partialViews += 1;
       stats.partialChanges += judge(partial, view, unlocated);
       stats.partialHeld += partial.held.length;
+      stats.transitHeld += partial.held.filter((h) => isAttachmentAction(h.action)).length;
     }
     const scope = randomScope(rng, observation);
     const scoped =

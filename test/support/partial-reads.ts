@@ -1,10 +1,18 @@
 import type { NetworkRef, Observation, Peering, UnreadPartition } from '../../shared/model';
 import type { Partition } from '../../shared/providers/port';
 import type { Prng } from '../chaos/prng';
+import { transitWithFaults } from './partial-reads-transit';
 
 /** The list calls an AWS observation makes per (account, region), plus the role assumption before them. */
 export type ReadCall =
-  'AssumeRole' | 'DescribeVpcs' | 'DescribeRouteTables' | 'DescribeVpcPeeringConnections' | 'ListAccounts';
+  | 'AssumeRole'
+  | 'DescribeVpcs'
+  | 'DescribeRouteTables'
+  | 'DescribeVpcPeeringConnections'
+  | 'ListAccounts'
+  // Transit (issue 17): a hub with its route tables and interconnects; the attachments a partition lists.
+  | 'DescribeTransitGateways'
+  | 'DescribeTransitGatewayAttachments';
 export type ReadFaultKind = 'AccessDenied' | 'throttled' | 'server-error' | 'truncated';
 
 /**
@@ -120,6 +128,7 @@ export function observeWithFaults(
     accounts: full.accounts.filter((a) => !denied.has(a.account)),
     networks,
     peerings,
+    ...transitWithFaults(full, faults, governed),
   };
 }
 
@@ -127,7 +136,12 @@ export function observeWithFaults(
  * Random failed and truncated reads over a world's governed partitions: the denying accounts almost always
  * (that is what they do), plus one to three other faults on any call, and rarely a failed account discovery.
  */
-export function randomFaults(rng: Prng, governed: readonly Partition[], denying: readonly string[]): ReadFault[] {
+export function randomFaults(
+  rng: Prng,
+  governed: readonly Partition[],
+  denying: readonly string[],
+  hubs: readonly Partition[] = [],
+): ReadFault[] {
   const faults: ReadFault[] = [];
   for (const account of denying)
     if (rng.chance(0.85))
@@ -138,6 +152,7 @@ export function randomFaults(rng: Prng, governed: readonly Partition[], denying:
     'DescribeRouteTables',
     'DescribeRouteTables',
     'DescribeVpcPeeringConnections',
+    'DescribeTransitGatewayAttachments',
   ];
   for (let i = 0, n = rng.int(faults.length === 0 ? 1 : 0, 3); i < n; i++) {
     const partition = rng.pick(governed);
@@ -153,5 +168,17 @@ export function randomFaults(rng: Prng, governed: readonly Partition[], denying:
   }
   if (rng.chance(0.04))
     faults.push({ partition: { cloud: 'aws', account: '*' }, call: 'ListAccounts', kind: 'throttled' });
+  // Transit hubs (issue 17): a third of the views miss a hub's partition, or part of what it lists.
+  if (hubs.length > 0 && rng.chance(0.35)) {
+    const call = rng.pick(['AssumeRole', 'DescribeTransitGateways', 'DescribeTransitGatewayAttachments'] as const);
+    const p = rng.pick(hubs);
+    const kind: ReadFaultKind = call === 'AssumeRole' ? 'AccessDenied' : rng.pick(['throttled', 'truncated'] as const);
+    faults.push({
+      partition: call === 'AssumeRole' ? { cloud: p.cloud, account: p.account } : p,
+      call,
+      kind,
+      ...(kind === 'truncated' ? { keep: rng.next() } : {}),
+    });
+  }
   return faults;
 }

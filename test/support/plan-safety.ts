@@ -14,6 +14,7 @@ import { isMutating, networkKey } from '../../shared/model';
 import type { ApprovalState } from '../../shared/planner';
 import { listedAccounts } from '../../shared/policy';
 import { PolicyOracle } from '../chaos/oracle';
+import { TransitSafety } from './plan-safety-transit';
 import type { PeeringRole, RealWorld } from './real-world-estate';
 
 /** Routes per table by default (DESIGN §3; the policies the generator writes set no other limit). */
@@ -51,16 +52,20 @@ export class PlanSafety {
   private readonly oracle: PolicyOracle;
   /** The Azure UDR next hops peerkeeper itself writes (`VirtualAppliance:<azureNextHop>`): routes through them are its own. */
   private readonly ownHops: Set<string>;
+  private readonly transit: TransitSafety;
 
   constructor(private readonly world: RealWorld) {
     this.networks = new Map(world.estate.networks.map((n) => [networkKey(n.ref), n]));
     this.peerings = new Map(world.estate.peerings.map((p) => [p.id, p]));
     this.oracle = new PolicyOracle(world.policy, world.estate);
-    this.ownHops = new Set(
-      world.policy.connections.flatMap((c) =>
+    this.transit = new TransitSafety(world.policy, world.estate);
+    // Routes toward a declared transit hub are the transit planner's own (issue 17), like routes through its appliance.
+    this.ownHops = new Set([
+      ...world.policy.connections.flatMap((c) =>
         c.routes.azureNextHop ? [`VirtualAppliance:${c.routes.azureNextHop}`] : [],
       ),
-    );
+      ...this.transit.truth.hubs.flatMap((h) => [h.decl.id, ...(h.hub ? [h.hub.ref.id] : [])]),
+    ]);
   }
 
   private role(id: string | undefined): PeeringRole | undefined {
@@ -103,6 +108,7 @@ export class PlanSafety {
     for (const a of actions) this.checkAction(a, decisions, out);
     for (const link of introduced) this.checkLink(link, actions, introduced, out);
     this.checkTables(actions, out);
+    out.push(...this.transit.check(actions, decisions));
     return out;
   }
 

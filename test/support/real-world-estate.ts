@@ -7,6 +7,13 @@ import { Prng } from '../chaos/prng';
 import { HUB, NOW, PARTNER, STRANGER, awsRef } from './estate-builder';
 import { AZURE_HOP, PROJECT, SUBSCRIPTION, otherClouds } from './real-world-clouds';
 import { routeKinds, type WorldBuilder } from './real-world-routes';
+import { transitWorld } from './real-world-transit';
+import {
+  AZURE_SPOKE_SUBSCRIPTION,
+  GCP_SPOKE_PROJECT,
+  transitPolicyParts,
+  type TransitShape,
+} from './real-world-transit-policy';
 
 /** What a peering really is; the planner only sees ids, states and tags, the oracle judges by this. */
 export type PeeringRole =
@@ -81,7 +88,10 @@ const PARTNER_RANGES = [
 function policyFor(
   rng: Prng,
   accounts: { spokes: string[]; denying: boolean; mesh: boolean; pair: boolean; clouds: boolean },
+  transit?: { rng: Prng; shape: TransitShape },
 ): Policy {
+  const t = transit ? transitPolicyParts(transit.rng, transit.shape) : undefined;
+  const spokeHomes = (cloud: 'azure' | 'gcp') => (t && transit?.shape.clouds.includes(cloud) ? 1 : 0);
   const chat = rng.chance(0.3) ? 'chat' : 'auto';
   const spokeAccounts = [...accounts.spokes, ...(accounts.denying ? [DENYING_ACCOUNT] : [])];
   const governed = [
@@ -91,7 +101,12 @@ function policyFor(
     version: 1,
     providers: {
       aws: { regions: [...REGIONS], accounts: governed, hubAccount: HUB },
-      ...(accounts.clouds ? { azure: { subscriptions: [SUBSCRIPTION] }, gcp: { projects: [PROJECT] } } : {}),
+      ...(accounts.clouds
+        ? {
+            azure: { subscriptions: [SUBSCRIPTION, AZURE_SPOKE_SUBSCRIPTION].slice(0, 1 + spokeHomes('azure')) },
+            gcp: { projects: [PROJECT, GCP_SPOKE_PROJECT].slice(0, 1 + spokeHomes('gcp')) },
+          }
+        : {}),
     },
     groups: {
       hub: { cloud: 'aws', account: HUB, tags: { role: 'hub' } },
@@ -106,7 +121,9 @@ function policyFor(
             gcpmesh: { cloud: 'gcp', account: PROJECT, name: 'mesh-*' },
           }
         : {}),
+      ...t?.groups,
     },
+    ...(t ? { transitHubs: t.transitHubs } : {}),
     connections: [
       {
         name: 'spokes-to-hub',
@@ -141,6 +158,7 @@ function policyFor(
             { name: 'gcp-mesh', topology: 'mesh' as const, members: 'gcpmesh', approval: 'auto' as const },
           ]
         : []),
+      ...(t?.connections ?? []),
     ],
     deny: [{ between: ['spokes', 'spokes'], reason: 'spokes talk through the hub' }],
     unmatchedRequests: rng.pick(['reject', 'ignore', 'chat'] as const),
@@ -156,7 +174,7 @@ function policyFor(
 }
 
 /** A VPC: its ranges, a main table and sometimes a second one, each with the routes real VPCs carry. */
-function vpc(w: WorldBuilder, ref: NetworkRef, cidrs: string[], role: string): Network {
+export function vpc(w: WorldBuilder, ref: NetworkRef, cidrs: string[], role: string): Network {
   const tables: RouteTable[] = [];
   const count = w.rng.chance(0.4) ? 2 : 1;
   for (let t = 0; t < count; t++) {
@@ -390,7 +408,15 @@ export function realWorld(seed: number): RealWorld {
     pair: rng.chance(0.3),
     clouds: rng.chance(0.4),
   };
-  const policy = policyFor(rng, shape);
+  // Transit draws come from their own stream: the rest of each seed's world is what it was before issue 17.
+  const trng = new Prng(seed * 7 + 0x7a11);
+  const transit: TransitShape | undefined = trng.chance(0.6)
+    ? {
+        clouds: shape.clouds ? ['aws', 'azure', 'gcp'] : ['aws'],
+        awsAccounts: [...spokeAccounts, ...(shape.denying ? [DENYING_ACCOUNT] : [])],
+      }
+    : undefined;
+  const policy = policyFor(rng, shape, transit && { rng: trng, shape: transit });
   let n = 0;
   const hubs = [vpc(w, awsRef(HUB, w.id('vpc'), 'us-east-1'), rangesFor(w, '10.0.0.0/16', n++), 'hub')];
   if (rng.chance(0.3))
@@ -441,6 +467,10 @@ export function realWorld(seed: number): RealWorld {
       ),
     );
   if (shape.clouds) otherClouds(w);
+  const tw: WorldBuilder = { ...w, rng: trng };
+  const links = transit
+    ? transitWorld(tw, policy, transit.clouds, transit.awsAccounts, (ref, cidrs, role) => vpc(tw, ref, cidrs, role))
+    : undefined;
   const governed = policy.providers.aws?.accounts ?? [];
   w.truth.partitions = [
     ...governed.flatMap((account) => REGIONS.map((region) => ({ cloud: 'aws' as const, account, region }))),
@@ -448,6 +478,12 @@ export function realWorld(seed: number): RealWorld {
       ? [
           { cloud: 'azure' as const, account: SUBSCRIPTION, region: 'westeurope' },
           { cloud: 'gcp' as const, account: PROJECT, region: 'global' },
+          ...(transit
+            ? [
+                { cloud: 'azure' as const, account: AZURE_SPOKE_SUBSCRIPTION, region: 'westeurope' },
+                { cloud: 'gcp' as const, account: GCP_SPOKE_PROJECT, region: 'global' },
+              ]
+            : []),
         ]
       : []),
   ];
@@ -464,6 +500,8 @@ export function realWorld(seed: number): RealWorld {
     accounts,
     networks: w.networks,
     peerings: w.peerings,
+    ...(links?.transitHubs.length ? { transitHubs: links.transitHubs } : {}),
+    ...(links?.attachments.length ? { attachments: links.attachments } : {}),
   };
   return { seed, policy, estate, truth: w.truth };
 }
