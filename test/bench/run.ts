@@ -28,6 +28,13 @@ const MODULES: readonly { module: string; file: string; fn: string; measures: st
     fn: 'benchPartialPlan',
     measures: '10k networks planned with 5 % of accounts unreadable: time, held actions, unsafe actions',
   },
+  {
+    module: 'transit-plan',
+    file: './transit-plan.bench',
+    fn: 'benchTransitPlan',
+    measures:
+      '10k networks with half of them on Transit Gateways (attachments, propagated routes, summaries): plan time and memory',
+  },
   { module: 'cidr', file: './cidr.bench', fn: 'benchCidr', measures: 'CIDR overlap detection over 100k prefixes' },
   {
     module: 'aws-calls',
