@@ -86,7 +86,14 @@ export const NETWORK_CONNECTIVITY_ROUTES: RouteDef[] = [
       const hub = hubName(p!, h!);
       store.hub(hub);
       const view = query.get('view') === 'DETAILED' ? 'DETAILED' : 'BASIC';
-      const spokes = [...store.spokes.values()].filter((s) => s.hub === hub).map((s) => renderSpoke(s, view));
+      // Repeated (`spokeLocations=global&spokeLocations=us-east1`) or comma-separated; absent = every location.
+      const locations = query.getAll('spokeLocations').flatMap((l) => l.split(','));
+      // SpokeView: "You can use the DETAILED view only when you set the spoke_locations field to [global]."
+      if (view === 'DETAILED' && (locations.length !== 1 || locations[0] !== 'global'))
+        throw nccErrors.invalid('The DETAILED view requires spoke_locations to be [global].');
+      const spokes = [...store.spokes.values()]
+        .filter((s) => s.hub === hub && (locations.length === 0 || locations.includes(s.location)))
+        .map((s) => renderSpoke(s, view));
       return list(store, 'spokes', spokes, query);
     },
   ),

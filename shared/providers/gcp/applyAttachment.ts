@@ -5,6 +5,7 @@ import type { ComputeClient } from './client';
 import { isNotFound } from './errors';
 import { nccGet, nccList, nccMutate } from './nccClient';
 import { ProjectIds } from './nccProjectIds';
+import { VPC_SPOKES } from './observeNcc';
 import { hubNameOf, labelsFromTags, managedSpokeId, shortName, spokeNetwork, type NccSpokeJson } from './nccModel';
 import { updateSpokeRouting } from './applySpokeRouting';
 import { networkUrl } from './toModel';
@@ -153,7 +154,7 @@ async function hubSpoke(
   const id = target.id ?? ctx.resolvePeeringId(networkKey(target.network), networkKey(target.hub));
   const listed = await nccList<{ spokes?: NccSpokeJson[]; nextPageToken?: string }, NccSpokeJson>(
     client,
-    `${hub}:listSpokes?view=DETAILED`,
+    `${hub}:${VPC_SPOKES}`,
     (p) => p.spokes ?? [],
     ctx.deadline,
   );

@@ -149,15 +149,16 @@ export function toAttachment(s: NccSpokeJson): Attachment | undefined {
   };
 }
 
-/** A hybrid spoke as an interconnect of its hub. */
+/** A hybrid spoke as an interconnect of its hub (BASIC view: by `spokeType`; else by its linked resources). */
 export function toInterconnect(s: NccSpokeJson): Interconnect | undefined {
-  const kind = s.linkedVpnTunnels
-    ? 'vpn'
-    : s.linkedInterconnectAttachments
-      ? 'interconnect'
-      : s.linkedRouterApplianceInstances
-        ? 'hybrid-spoke'
-        : undefined;
+  const kind =
+    s.spokeType === 'VPN_TUNNEL' || s.linkedVpnTunnels
+      ? 'vpn'
+      : s.spokeType === 'INTERCONNECT_ATTACHMENT' || s.linkedInterconnectAttachments
+        ? 'interconnect'
+        : s.spokeType === 'ROUTER_APPLIANCE' || s.linkedRouterApplianceInstances
+          ? 'hybrid-spoke'
+          : undefined;
   if (!kind) return undefined;
   return { id: s.name, kind, name: shortName(s.name), state: s.state === 'ACTIVE' ? 'active' : 'other' };
 }

@@ -29,8 +29,14 @@ interface ProjectNcc {
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
- * A hub with its groups, each group's route table routes and its spokes (`listSpokes`, DETAILED view: every field
- * but labels, so the hub's owner sees spokes of other projects without their labels).
+ * VPC spokes in the DETAILED view (every field but labels, so the hub's owner sees spokes of other projects without
+ * their labels); SpokeView allows DETAILED only with `spokeLocations` [global], where VPC spokes live.
+ */
+export const VPC_SPOKES = 'listSpokes?view=DETAILED&spokeLocations=global';
+
+/**
+ * A hub with its groups, each group's route table routes, its VPC spokes (DETAILED) and every spoke in the BASIC
+ * view (regional hybrid spokes are the hub's interconnects).
  */
 async function readHub(
   client: ComputeClient,
@@ -38,10 +44,11 @@ async function readHub(
   hub: NccHubJson,
   deadline: number | undefined,
 ): Promise<{ hub: TransitHub; spokes: NccSpokeJson[] }> {
-  const [groups, spokes] = await ids.rewrite(
+  const [groups, spokes, everywhere] = await ids.rewrite(
     await Promise.all([
       nccList<GroupPage, NccGroupJson>(client, `${hub.name}/groups`, (p) => p.groups ?? [], deadline),
-      nccList<SpokePage, NccSpokeJson>(client, `${hub.name}:listSpokes?view=DETAILED`, (p) => p.spokes ?? [], deadline),
+      nccList<SpokePage, NccSpokeJson>(client, `${hub.name}:${VPC_SPOKES}`, (p) => p.spokes ?? [], deadline),
+      nccList<SpokePage, NccSpokeJson>(client, `${hub.name}:listSpokes`, (p) => p.spokes ?? [], deadline),
     ]),
     deadline,
   );
@@ -59,7 +66,7 @@ async function readHub(
       ),
     })),
   );
-  return { hub: toTransitHub(hub, withRoutes, spokes), spokes };
+  return { hub: toTransitHub(hub, withRoutes, everywhere), spokes };
 }
 
 /**

@@ -130,7 +130,8 @@ describe('GCP adapter: observing NCC', () => {
       '10.51.0.0/16',
       '10.52.0.0/16',
     ]);
-    expect(w.emu.calls.count(`${NCC}global.hubs.listSpokes`)).toBe(3);
+    // Three pages of VPC spokes (DETAILED, global) and three of every spoke (BASIC).
+    expect(w.emu.calls.count(`${NCC}global.hubs.listSpokes`)).toBe(6);
   });
 
   it('marks a project unread when its NCC reads fail, and keeps what the other project showed', async () => {

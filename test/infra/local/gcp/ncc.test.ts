@@ -128,7 +128,9 @@ describe('GCP emulator: Network Connectivity Center on the wire', () => {
     const bad = await call('PATCH', `${uri}?updateMask=hub`, { hub: 'elsewhere' });
     expect(bad).toMatchObject({ status: 400, body: { error: { status: 'INVALID_ARGUMENT' } } });
     const views = await Promise.all(
-      ['', '&view=DETAILED'].map((v) => call('GET', `${HUB}:listSpokes?x=1${v}`).then((r) => r.body.spokes[0])),
+      ['', '&view=DETAILED&spokeLocations=global'].map((v) =>
+        call('GET', `${HUB}:listSpokes?x=1${v}`).then((r) => r.body.spokes[0]),
+      ),
     );
     expect(Object.keys(views[0]).sort()).toEqual(['createTime', 'hub', 'name', 'spokeType', 'state', 'uniqueId']);
     expect(views[1]).toMatchObject({
@@ -136,6 +138,9 @@ describe('GCP emulator: Network Connectivity Center on the wire', () => {
       linkedVpcNetwork: { uri: NET('spoke-prj', 'pay') },
     });
     expect(views[1].labels).toBeUndefined();
+    // SpokeView: DETAILED only with spoke_locations [global].
+    expect((await call('GET', `${HUB}:listSpokes?view=DETAILED`)).body.error.status).toBe('INVALID_ARGUMENT');
+    expect((await call('GET', `${HUB}:listSpokes?spokeLocations=us-east1`)).body.spokes).toEqual([]);
     expect((await call('GET', uri)).body.labels).toEqual({ team: 'pay' });
     await call('POST', `${HUB}:rejectSpoke`, { spokeUri: uri, details: 'not declared' });
     finish();
