@@ -6,8 +6,12 @@ import { ComputeClient, type RetryPolicy, type TokenSource } from './client';
 
 export const DEFAULT_COMPUTE_ENDPOINT = 'https://compute.googleapis.com/compute/v1';
 export const DEFAULT_RESOURCE_MANAGER_ENDPOINT = 'https://cloudresourcemanager.googleapis.com/v1';
-/** compute (read/write) covers Compute; cloud-platform.read-only covers Resource Manager reads. */
-const SCOPES = ['https://www.googleapis.com/auth/compute', 'https://www.googleapis.com/auth/cloud-platform.read-only'];
+/**
+ * compute (read/write) covers Compute; Network Connectivity writes (spokes, hub decisions) take only cloud-platform
+ * (its discovery document lists no narrower scope), which also covers Resource Manager reads. IAM still limits the
+ * identity to the custom role's permissions.
+ */
+const SCOPES = ['https://www.googleapis.com/auth/compute', 'https://www.googleapis.com/auth/cloud-platform'];
 
 /** No Authorization header: for local emulators. */
 export const anonymous: TokenSource = { headers: async () => ({}) };
@@ -20,7 +24,7 @@ export function staticToken(token: string): TokenSource {
 /**
  * Application Default Credentials: the function's service account on GCP, or the key / gcloud login
  * on a workstation. google-auth-library is loaded on first use so a cold start that never calls GCP
- * does not pay for it. `scopes` defaults to Compute read/write + read-only Cloud Platform.
+ * does not pay for it. `scopes` defaults to Compute read/write + Cloud Platform (Network Connectivity writes).
  */
 export function applicationDefaultCredentials(scopes: readonly string[] = SCOPES): TokenSource {
   let headers: ((url: string) => Promise<Record<string, string>>) | undefined;
