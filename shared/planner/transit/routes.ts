@@ -14,6 +14,8 @@ import { reachesOf } from './reach';
 interface Destination {
   cidr: string;
   path: string;
+  /** The spoke whose range it is: a scoped plan of that spoke (its attach event) keeps the route. */
+  peer?: Network;
 }
 
 /** Whether the hub's associated route table routes a range anywhere: a spoke route to a hub that drops it would blackhole. */
@@ -53,7 +55,11 @@ function destinationsOf(
     : all
         .filter((o) => o.view === spoke.view && o !== spoke)
         .flatMap((o) =>
-          o.network.cidrs.map((cidr) => ({ cidr, path: `${describeNetwork(index, o.network.ref)} through ${toHub}` })),
+          o.network.cidrs.map((cidr) => ({
+            cidr,
+            path: `${describeNetwork(index, o.network.ref)} through ${toHub}`,
+            peer: o.network,
+          })),
         );
   const remote: Destination[] = [];
   for (const reach of reachesOf(index, spoke.view)) {
@@ -81,7 +87,7 @@ function destinationsOf(
   for (const d of [...local, ...remote]) {
     if (mine(d.cidr)) continue;
     const cidr = normalizeCidr(d.cidr);
-    if (!byCidr.has(cidr)) byCidr.set(cidr, { cidr, path: d.path });
+    if (!byCidr.has(cidr)) byCidr.set(cidr, { ...d, cidr });
   }
   return [...byCidr.values()].sort((a, b) => a.cidr.localeCompare(b.cidr));
 }
@@ -149,6 +155,7 @@ function planTable(
       connection: connection.name,
       target,
       after: { kind: 'other', id: view.ref.id },
+      ...(d.peer ? { peer: d.peer.ref } : {}),
       reason,
     });
   }
