@@ -62,13 +62,13 @@ export interface World {
 export const principalOf = (e: Json): string => e.data?.protoPayload?.authenticationInfo?.principalEmail ?? '';
 export const isLast = (e: Json): boolean => e.data?.operation?.last === true;
 
-export async function startWorld(clock: TestClock = runningClock()): Promise<World> {
+/** `policy`: the policy the runtime and provider read (the hub-spoke e2ePolicy unless a test brings its own). */
+export async function startWorld(clock: TestClock = runningClock(), policy: Policy = e2ePolicy()): Promise<World> {
   const pending: Json[] = [];
   const em = await startGcpEmulator({ waitTimeoutMs: 200, now: clock.now, onEvent: (e) => pending.push(e as Json) });
   // Operations finish 10 ms after they start (wall clock): fast, but long enough to overlap if unserialized.
   em.state.timing.pendingMs = 2;
   em.state.timing.runningMs = 8;
-  const policy = e2ePolicy();
   const env = {
     PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${em.url}/compute/v1`,
     CLOUDSDK_CONFIG: '/nonexistent',
