@@ -42,6 +42,11 @@ export interface GcpAdapterOptions {
   selectedContainers?: readonly string[];
   /** Projects read in parallel (default 4). */
   concurrency?: number;
+  /**
+   * Whether to read Network Connectivity Center hubs and spokes (2+ reads per project). Default true; a policy that
+   * declares no GCP transit hub turns it off (createGcpProvider), so peering-only estates keep their read budget.
+   */
+  transit?: boolean;
 }
 
 /** The GCP VPC Network Peering adapter behind the provider port. */
@@ -99,7 +104,9 @@ export class GcpPeeringAdapter implements PeeringProvider {
     // Networks and peerings (Compute), then Network Connectivity Center hubs and spokes of the same projects.
     const [networks, transit] = await Promise.all([
       observeProjects(this.opts.client, projects, { concurrency }),
-      observeNcc(this.opts.client, projects, { concurrency }),
+      this.opts.transit === false
+        ? { complete: true, gaps: [], accounts: [], networks: [], peerings: [] }
+        : observeNcc(this.opts.client, projects, { concurrency }),
     ]);
     const observed = mergeObservations([networks, transit]);
     return this.directory ? this.directory.decorate(observed) : observed;
@@ -162,5 +169,6 @@ export function createGcpProvider(
     ...(gcp?.folder ? { folder: gcp.folder } : {}),
     ...(gcp?.organization ? { organization: gcp.organization } : {}),
     selectedContainers: organizationSelection(policy, 'gcp').ids,
+    transit: Object.values(policy.transitHubs).some((h) => h.cloud === 'gcp'),
   });
 }

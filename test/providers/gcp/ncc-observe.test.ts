@@ -219,3 +219,28 @@ describe('GCP adapter: observing NCC', () => {
     );
   });
 });
+
+describe('GCP adapter: NCC reads only when the policy has a GCP transit hub', () => {
+  it('transit: false (createGcpProvider for a peering-only policy) makes no Network Connectivity call', async () => {
+    const w = await nccWorld();
+    try {
+      const adapter = new GcpPeeringAdapter({
+        client: w.client,
+        projects: [HUB_PROJECT, SPOKE_PROJECT],
+        transit: false,
+      });
+      const obs = await adapter.observe([
+        { cloud: 'gcp', account: HUB_PROJECT },
+        { cloud: 'gcp', account: SPOKE_PROJECT },
+      ]);
+      expect(obs.transitHubs ?? []).toEqual([]);
+      expect([...w.emu.calls.byMethod.keys()].filter((m) => m.startsWith('networkconnectivity'))).toEqual([]);
+      // The same adapter with transit on reads the hub the world seeded.
+      const withTransit = new GcpPeeringAdapter({ client: w.client, projects: [HUB_PROJECT, SPOKE_PROJECT] });
+      await withTransit.observe([{ cloud: 'gcp', account: HUB_PROJECT }]);
+      expect([...w.emu.calls.byMethod.keys()].some((m) => m.startsWith('networkconnectivity'))).toBe(true);
+    } finally {
+      await w.close();
+    }
+  });
+});
