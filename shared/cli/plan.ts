@@ -37,7 +37,7 @@ async function run(
   mode: 'observe' | 'enforce',
   io: CliOutput,
 ): Promise<{ result: ReconcileResult; selection: ProviderSelection }> {
-  const selection = await openProviders(args, io);
+  const selection = await openProviders({ ...args, readOnly: mode === 'observe' }, io);
   const now = selection.now;
   const result = await reconcileScope(parseScope(args.scope), {
     policy: selection.policy,

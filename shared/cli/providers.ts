@@ -30,7 +30,7 @@ export interface ProviderSelection {
  * observes the live clouds (or any compatible endpoint) through the real adapters.
  */
 export async function openProviders(
-  args: { policy: string; estate?: string; provider?: string; stateDir?: string; now?: string },
+  args: { policy: string; estate?: string; provider?: string; stateDir?: string; now?: string; readOnly?: boolean },
   io: Pick<CliOutput, 'err'>,
 ): Promise<ProviderSelection> {
   const { policy } = readPolicy(args.policy);
@@ -41,7 +41,8 @@ export async function openProviders(
     if (!args.estate) throw new CliError('--provider memory needs --estate <snapshot.json>');
     const estate = readEstate(args.estate);
     const now = args.now !== undefined ? parseNow(args.now) : new Date(estate.observedAt);
-    const memory = new MemoryCloud(estate, () => now);
+    // The snapshot read here is the cloud's own (no copy); a run that writes nothing shares it with its reads too.
+    const memory = new MemoryCloud(estate, () => now, { adopt: true, readOnly: args.readOnly === true });
     return {
       policy,
       providers: withSnapshotGaps(memoryProviders(memory), estate),

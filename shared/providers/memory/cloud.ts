@@ -9,7 +9,7 @@ import type {
   UnreadPartition,
 } from '../../model';
 import { EstateSchema, networkKey } from '../../model';
-import { RetryableError } from '../../errors';
+import { RetryableError, TerminalError } from '../../errors';
 import type { Partition } from '../port';
 
 /** Faults the in-memory cloud can inject, for executor and chaos tests. */
@@ -18,6 +18,17 @@ export interface MemoryFaults {
   throttleWrites: number;
   /** Partitions (`cloud:account`) whose list calls fail, making observations incomplete. */
   failObserve: Set<string>;
+}
+
+/** How an in-memory cloud holds the estate it is given. */
+export interface MemoryCloudOptions {
+  /** The caller hands the estate over and keeps no use of it that a write could disturb: no copy is made. */
+  adopt?: boolean;
+  /**
+   * Nothing will be written (a plan): reads share the cloud's objects instead of copying them, and a write throws.
+   * `plan --estate` of a 1M-network snapshot held the estate once as read, once copied in and once per read.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -35,12 +46,15 @@ export class MemoryCloud {
   writes = 0;
   reads = 0;
   private sequence = 0;
+  private readonly readOnly: boolean;
 
   constructor(
     estate: Pick<Estate, 'networks' | 'peerings' | 'accounts' | 'transitHubs' | 'attachments'>,
     public now: () => Date = () => new Date(),
+    options: MemoryCloudOptions = {},
   ) {
-    const copy = structuredClone(estate);
+    this.readOnly = options.readOnly === true;
+    const copy = options.adopt === true ? estate : structuredClone(estate);
     for (const n of copy.networks) this.networks.set(networkKey(n.ref), n);
     for (const p of copy.peerings) this.peerings.set(`${p.cloud}:${p.id}`, p);
     this.accounts = copy.accounts;
@@ -61,6 +75,7 @@ export class MemoryCloud {
 
   /** Counts a write, or throws the injected throttling fault. */
   write(): void {
+    if (this.readOnly) throw new TerminalError('this in-memory cloud is read-only (a plan writes nothing)');
     if (this.faults.throttleWrites > 0) {
       this.faults.throttleWrites -= 1;
       throw new RetryableError('Request limit exceeded.', { code: 'RequestLimitExceeded' });
@@ -106,7 +121,7 @@ export class MemoryCloud {
     // The hub's owner sees its hubs and every attachment to them; a spoke's account sees its own attachments.
     const transitHubs = [...this.hubs.values()].filter((h) => readable(h.ref));
     const attachments = [...this.attachments.values()].filter((a) => readable(a.hub) || readable(a.network));
-    return structuredClone({
+    const observation: Observation = {
       complete: gaps.length === 0,
       gaps,
       unread,
@@ -115,7 +130,8 @@ export class MemoryCloud {
       peerings,
       ...(transitHubs.length ? { transitHubs } : {}),
       ...(attachments.length ? { attachments } : {}),
-    });
+    };
+    return this.readOnly ? observation : structuredClone(observation);
   }
 
   /** The whole estate as a snapshot. */
