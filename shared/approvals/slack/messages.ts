@@ -39,10 +39,14 @@ export function approvalMessage(record: ApprovalRecord, now: Date): SlackMessage
   const left = Math.max(0, Date.parse(record.expiresAt) - now.getTime());
   const hours = Math.floor(left / 3_600_000);
   const minutes = Math.floor((left % 3_600_000) / 60_000);
+  const transit = isAttachment(record);
+  const asked = transit
+    ? `attach ${describe(record.requester, record.requesterName)} to transit hub ${describe(record.accepter, record.accepterName)}`
+    : `${describe(record.requester, record.requesterName)} → ${describe(record.accepter, record.accepterName)}`;
   return {
-    text: `Peering request ${record.id} needs approval: ${describe(record.requester, record.requesterName)} → ${describe(record.accepter, record.accepterName)}`,
+    text: `${kindOf(record)} request ${record.id} needs approval: ${asked}`,
     blocks: [
-      header(`Peering request needs approval (${record.cloud.toUpperCase()})`),
+      header(`${kindOf(record)} request needs approval (${record.cloud.toUpperCase()})`),
       ...details(record),
       {
         type: 'context',
@@ -60,7 +64,7 @@ export function approvalMessage(record: ApprovalRecord, now: Date): SlackMessage
           {
             ...button(REJECT_ACTION_ID, record.id, 'Reject', 'danger'),
             confirm: {
-              title: plain('Reject this peering?'),
+              title: plain(transit ? 'Reject this attachment?' : 'Reject this peering?'),
               text: mrkdwn('peerkeeper will reject the request in the cloud.'),
               confirm: plain('Reject'),
               deny: plain('Cancel'),
@@ -110,9 +114,9 @@ export function messageFor(record: ApprovalRecord, now: Date): SlackMessage {
 
 function closed(record: ApprovalRecord, outcome: string): SlackMessage {
   return {
-    text: `Peering request ${record.id}: ${outcomeText(record)}`,
+    text: `${kindOf(record)} request ${record.id}: ${outcomeText(record)}`,
     blocks: [
-      header(`Peering request (${record.cloud.toUpperCase()}) — ${record.status}`),
+      header(`${kindOf(record)} request (${record.cloud.toUpperCase()}) — ${record.status}`),
       ...details(record),
       { type: 'section', text: mrkdwn(outcome) },
     ],
@@ -125,10 +129,22 @@ function details(record: ApprovalRecord): SlackBlock[] {
       type: 'section',
       fields: [
         mrkdwn(
-          side('Requester', record.requester, record.requesterName, record.requesterAccountName, record.requesterCidrs),
+          side(
+            isAttachment(record) ? 'Spoke' : 'Requester',
+            record.requester,
+            record.requesterName,
+            record.requesterAccountName,
+            record.requesterCidrs,
+          ),
         ),
         mrkdwn(
-          side('Accepter', record.accepter, record.accepterName, record.accepterAccountName, record.accepterCidrs),
+          side(
+            isAttachment(record) ? 'Transit hub' : 'Accepter',
+            record.accepter,
+            record.accepterName,
+            record.accepterAccountName,
+            record.accepterCidrs,
+          ),
         ),
       ],
     },
@@ -136,11 +152,24 @@ function details(record: ApprovalRecord): SlackBlock[] {
       type: 'section',
       text: mrkdwn(
         truncate(
-          `*Why:* ${escape(record.reason)}\n*Peering:* \`${escape(record.peeringId)}\`${record.connection ? ` · connection \`${escape(record.connection)}\`` : ''}`,
+          `*Why:* ${escape(record.reason)}\n*${isAttachment(record) ? 'Attachment' : 'Peering'}:* \`${escape(record.peeringId)}\`${record.connection ? ` · connection \`${escape(record.connection)}\`` : ''}`,
         ),
       ),
     },
   ];
+}
+
+/**
+ * A transit attachment's approval (issue 17): its accepter is a hub — a Transit Gateway (`tgw-…`), a Virtual WAN hub
+ * (`…/virtualHubs/…`) or an NCC hub (`projects/…/hubs/…`) — never a network.
+ */
+export function isAttachment(record: Pick<ApprovalRecord, 'accepter'>): boolean {
+  const id = record.accepter.id;
+  return /^tgw-/.test(id) || /\/virtualHubs\//i.test(id) || /^projects\/[^/]+\/locations\/[^/]+\/hubs\//.test(id);
+}
+
+function kindOf(record: ApprovalRecord): string {
+  return isAttachment(record) ? 'Transit attachment' : 'Peering';
 }
 
 const ACCOUNT_WORD = { aws: 'Account', azure: 'Subscription', gcp: 'Project' } as const;

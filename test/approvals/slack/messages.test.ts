@@ -88,6 +88,49 @@ describe('approvalMessage', () => {
   });
 });
 
+describe('transit attachment approvals (the accepter is a hub)', () => {
+  const hubs = {
+    aws: 'tgw-09e3779b97f4a7c15',
+    azure: '/subscriptions/sub-1/resourceGroups/wan/providers/Microsoft.Network/virtualHubs/hub-we',
+    gcp: 'projects/net-hub/locations/global/hubs/core',
+  } as const;
+  const attach = (cloud: keyof typeof hubs) =>
+    sampleRecord(`attach:spoke@${hubs[cloud]}`, {
+      cloud,
+      requesterName: 'orders',
+      requesterAccountName: undefined,
+      accepter: { cloud, account: '111111111111', region: 'us-east-1', id: hubs[cloud] },
+      accepterCidrs: [],
+      connection: 'orders-via-tgw',
+      reason: 'orders-via-tgw: attaching orders to aws-tgw needs human approval',
+    });
+
+  it.each(['aws', 'azure', 'gcp'] as const)('%s: asks to attach the spoke to the transit hub, not to peer', (cloud) => {
+    const message = approvalMessage(attach(cloud), now);
+    expect(message.text).toBe(
+      `Transit attachment request ${attach(cloud).id} needs approval: attach orders (999999999999) to transit hub ${hubs[cloud]} (111111111111)`,
+    );
+    const text = visibleText(message.blocks);
+    for (const expected of [
+      'Transit attachment request needs approval',
+      '*Spoke:* orders',
+      '*Transit hub:* ',
+      '*Attachment:* `attach:',
+    ])
+      expect(text).toContain(expected);
+    expect(text).not.toMatch(/\bpeer(ing)?\b/i);
+    expect(allText(message.blocks)).toContain('Reject this attachment?');
+  });
+
+  it('says so once decided too; a peering between two networks keeps its wording', () => {
+    const decided = decidedMessage({ ...attach('aws'), status: 'approved', decidedBy: 'U0APPROVE1' });
+    expect(decided.text).toMatch(/^Transit attachment request aws-[0-9a-f]{12}: /);
+    expect(visibleText(decided.blocks)).toContain('Transit attachment request (AWS) — approved');
+    expect(approvalMessage(record, now).text).toMatch(/^Peering request /);
+    expect(visibleText(approvalMessage(record, now).blocks)).toContain('*Requester:* partner-vpc');
+  });
+});
+
 describe('closed messages', () => {
   it('shows who decided and when, without buttons', () => {
     const decided = decidedMessage({
