@@ -522,3 +522,38 @@ describe("transit approvals: an approver's rejection (found by the plan-safety o
     expect(kinds(plan(transitPolicy('aws'), observation, decisions))).toEqual(want);
   });
 });
+
+describe('transit routes: only toward spokes attached already (found by the chaos suite, issue 17)', () => {
+  const [a, b] = SPOKE_ACCOUNTS.aws;
+  const one = spokeNetwork('aws', a, 'one', ['10.1.0.0/16']);
+  const two = spokeNetwork('aws', b, 'two', ['10.2.0.0/16']);
+  const ours = (id: string, n: ReturnType<typeof spokeNetwork>, state: 'active' | 'requested' = 'active') =>
+    attachment(id, n, state, {
+      ...(state === 'active' ? { association: 'tgw-rtb-0spokes', propagations: ['tgw-rtb-0spokes'] } : {}),
+      tags: OURS,
+    });
+
+  it.each([
+    {
+      why: 'the other spoke is being attached in this plan: no route toward its range yet (it could still be refused or rejected, and routes toward the hub are never deleted: chaos seed 424 left one behind)',
+      attachments: [ours('tgw-attach-1', one)],
+      want: [],
+    },
+    {
+      why: 'the other spoke asks to attach: still no route toward it',
+      attachments: [ours('tgw-attach-1', one), attachment('tgw-attach-2', two, 'requested')],
+      want: [],
+    },
+    {
+      why: 'the other spoke is attached: its range is routed toward the hub',
+      attachments: [ours('tgw-attach-1', one), ours('tgw-attach-2', two)],
+      want: ['10.2.0.0/16'],
+    },
+  ])('$why', ({ attachments, want }) => {
+    const p = plan(transitPolicy('aws'), estate([one, two], [], { transitHubs: [transitHub('aws')], attachments }));
+    const routed = p.actions.flatMap((x) =>
+      x.action === 'create-route' && x.target.routeTableId === 'rtb-one' ? [x.target.destination] : [],
+    );
+    expect(routed).toEqual(want);
+  });
+});

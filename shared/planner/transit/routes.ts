@@ -53,7 +53,9 @@ function destinationsOf(
   const local: Destination[] = Array.isArray(declared)
     ? declared.map((cidr) => ({ cidr, path: `summary ${cidr} through ${toHub}` }))
     : all
-        .filter((o) => o.view === spoke.view && o !== spoke)
+        // Only spokes attached already: routes toward the hub are never deleted, so one toward a spoke still being
+        // attached would outlive its refusal or rejection (and a scope that cannot see what refuses it would write it).
+        .filter((o) => o.view === spoke.view && o !== spoke && o.active !== undefined)
         .flatMap((o) =>
           o.network.cidrs.map((cidr) => ({
             cidr,
