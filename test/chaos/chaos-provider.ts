@@ -70,6 +70,14 @@ function accountOf(action: Action): string | undefined {
     case 'accept-peering':
     case 'reject-peering':
       return action.target.accepter.account;
+    // Azure: the hub's owner creates connections; AWS and NCC: the spoke's account asks, the hub's owner decides.
+    case 'create-attachment':
+      return action.cloud === 'azure' ? action.target.hub.account : action.target.network.account;
+    case 'accept-attachment':
+    case 'reject-attachment':
+    case 'update-attachment':
+    case 'delete-attachment':
+      return action.target.hub.account;
     case 'request-approval':
     case 'report':
       return undefined;

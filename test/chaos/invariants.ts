@@ -10,6 +10,7 @@ import type { ReconcileResult } from '../../shared/reconcile';
 import { actionKey } from '../support/plan-safety';
 import type { ObservedTwin } from './chaos-provider';
 import { PolicyOracle } from './oracle';
+import { transitInvariants } from './transit-invariants';
 
 /** The invariants every chaos scenario must keep (issues 8 and 12). */
 export type InvariantName =
@@ -19,7 +20,10 @@ export type InvariantName =
   | 'overlapping-links'
   | 'held-not-executed'
   | 'writes-bounded'
-  | 'typed-errors';
+  | 'typed-errors'
+  // Transit (issue 17): an attachment that came up without a connection wanting it; hub or spoke routes out of place.
+  | 'forbidden-attachment'
+  | 'hub-routes';
 
 /** One broken invariant, with enough detail to debug it from the seed. */
 export interface Violation {
@@ -260,6 +264,7 @@ export function checkInvariants(r: ScenarioRecord): Violation[] {
   forbiddenPeerings(r, oracle, out);
   overlappingLinks(r, oracle, out);
   heldNotExecuted(r, out);
+  transitInvariants(r, out);
   const pending = r.final.plan.actions.filter(isMutating);
   if (pending.length > 0 || r.final.writes > 0) {
     out.push({

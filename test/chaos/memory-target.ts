@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { findFirstOverlap } from '../../shared/cidr';
-import type { Estate, Network, Peering, Route } from '../../shared/model';
+import type { Cloud, Estate, Network, Peering, Route } from '../../shared/model';
 import { isLive, networkKey } from '../../shared/model';
 import type { Policy } from '../../shared/policy/schema';
 import { MemoryCloud, MemoryProvider } from '../../shared/providers/memory';
+import type { PeeringProvider } from '../../shared/providers/port';
 import { NOW, SPOKE_B } from '../support/estate-builder';
 import { estateArb, policyArb } from '../support/random-estate';
 import { realWorld } from '../support/real-world-estate';
@@ -39,6 +40,20 @@ function asEc2Allows(estate: Estate): Estate {
 }
 
 /**
+ * One provider over the whole in-memory cloud: it reads the partitions of any cloud and applies each action with
+ * the semantics of the action's cloud. The chaos wrapper (and its faults) stays one object for every cloud.
+ */
+function allClouds(memory: MemoryCloud): PeeringProvider {
+  const byCloud = new Map<Cloud, MemoryProvider>();
+  const of = (cloud: Cloud) => byCloud.get(cloud) ?? byCloud.set(cloud, new MemoryProvider(cloud, memory)).get(cloud)!;
+  return {
+    cloud: 'aws',
+    observe: async (partitions) => memory.observe(partitions),
+    apply: (action, context) => of(action.cloud).apply(action, context),
+  };
+}
+
+/**
  * A seeded scenario's inputs over the in-memory cloud. Odd seeds take estate and policy from the planner's
  * arbitraries (≤ 6 networks, one region); even seeds a world shaped like a real organization (real-world-estate.ts:
  * prefix lists, transit routes, two regions, competing partners, stale routes, and a governed account that denies
@@ -62,7 +77,9 @@ export function memoryScenario(seed: number): {
   const clock = new VirtualClock(NOW.getTime());
   const memory = new MemoryCloud(real ? estate! : asEc2Allows(estate!), clock.now);
   const target: ChaosTarget = {
-    provider: new MemoryProvider('aws', memory),
+    // Real-world estates span three clouds (the data and GCP meshes, transit hubs in each): every cloud is served.
+    provider: real ? allClouds(memory) : new MemoryProvider('aws', memory),
+    clouds: real ? [...new Set<Cloud>(['aws', ...real.estate.networks.map((n) => n.ref.cloud)])] : ['aws'],
     snapshot: async () => memory.snapshot(),
     throttleWrites: (n) => {
       memory.faults.throttleWrites = n;

@@ -20,11 +20,13 @@ describe('chaos over the in-memory cloud', () => {
     let writes = 0;
     let reconciles = 0;
     let partialWrites = 0;
+    let transitWrites = 0;
     for (const seed of SEEDS) {
       const outcome = await runScenario(memoryScenario(seed));
       writes += outcome.writes;
       reconciles += outcome.reconciles;
       partialWrites += outcome.partialWrites;
+      transitWrites += outcome.transitWrites;
       for (const [k, n] of Object.entries(outcome.faults))
         faultsSeen.set(k as FaultKind, (faultsSeen.get(k as FaultKind) ?? 0) + n);
       const fresh = outcome.violations.filter((v) => !v.known);
@@ -39,6 +41,8 @@ describe('chaos over the in-memory cloud', () => {
     expect(reconciles).toBeGreaterThan(SEEDS.length);
     // …and some reconciles wrote from a partial read, so held-not-executed had writes to replay.
     if (SEEDS.length >= 100) expect(partialWrites).toBeGreaterThan(0);
+    // …and transit links were attached, accepted, rejected or put back (issue 17).
+    if (SEEDS.length >= 100) expect(transitWrites).toBeGreaterThan(SEEDS.length / 10);
     if (SEEDS.length >= 100) for (const kind of FAULT_KINDS) expect(faultsSeen.get(kind) ?? 0).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,5 @@
-import type { Estate, Scope } from '../../shared/model';
-import { describeScope, isMutating } from '../../shared/model';
+import type { Cloud, Estate, Scope } from '../../shared/model';
+import { describeScope, isAttachmentAction, isMutating } from '../../shared/model';
 import type { Policy } from '../../shared/policy/schema';
 import type { Partition, PeeringProvider } from '../../shared/providers/port';
 import { reconcileScope, type ReconcileDeps, type ReconcileResult } from '../../shared/reconcile';
@@ -11,6 +11,8 @@ import type { Prng } from './prng';
 /** A cloud a scenario can run against: the in-memory cloud, or an emulator behind the real adapter. */
 export interface ChaosTarget {
   provider: PeeringProvider;
+  /** The clouds `provider` serves (default: its own); reconciles get it for each. */
+  clouds?: readonly Cloud[];
   /** The whole estate as the cloud holds it (not as an observation sees it). */
   snapshot(): Promise<Estate>;
   /** Throttles the next `n` writes (RequestLimitExceeded). */
@@ -47,6 +49,8 @@ const READ_CALLS: readonly ReadCall[] = [
   'DescribeRouteTables',
   'DescribeRouteTables',
   'DescribeVpcPeeringConnections',
+  'DescribeTransitGateways',
+  'DescribeTransitGatewayAttachments',
 ];
 
 /** A failed read of one of the estate's partitions; `AssumeRole` denials cover the whole account. */
@@ -79,6 +83,8 @@ export interface ScenarioOutcome {
   sweepsToQuiesce: number | undefined;
   /** Reconciles that wrote from an incomplete observation: what `held-not-executed` replayed with every read whole. */
   partialWrites: number;
+  /** Attachment actions done (issue 17): the transit links the scenario changed. */
+  transitWrites: number;
 }
 
 /** Scopes events would name, from the estate: some dropped, some duplicated, all reordered. */
@@ -86,6 +92,11 @@ export function eventStream(estate: Estate, rng: Prng, maxEvents = 14): Scope[] 
   const scopes: Scope[] = [];
   for (const a of new Set(estate.networks.map((n) => n.ref.account)))
     scopes.push({ kind: 'account', cloud: 'aws', account: a, region: 'us-east-1' });
+  // Transit (issue 17): an attachment's event names the hub owner's account, or the spoke's network.
+  for (const h of estate.transitHubs ?? [])
+    scopes.push({ kind: 'account', cloud: h.ref.cloud, account: h.ref.account, region: h.ref.region });
+  for (const a of estate.attachments ?? [])
+    if (estate.networks.some((n) => n.ref.id === a.network.id)) scopes.push({ kind: 'network', network: a.network });
   for (const n of estate.networks) {
     scopes.push({ kind: 'network', network: n.ref });
     for (const t of n.routeTables) {
@@ -188,7 +199,7 @@ export async function runScenario(input: {
   const faults: Partial<Record<FaultKind, number>> = {};
   const deps = (provider: PeeringProvider, deadline?: number): ReconcileDeps => ({
     policy,
-    providers: { aws: provider },
+    providers: Object.fromEntries((target.clouds ?? [provider.cloud]).map((c) => [c, provider])),
     now: clock.now,
     sleep: clock.sleep,
     random: () => rng.next(),
@@ -238,12 +249,17 @@ export async function runScenario(input: {
   }
   const final = await run({ kind: 'estate' });
   const partialWrites = log.filter((r) => !r.observation.complete && r.writes > 0 && twins.has(r)).length;
+  const transitWrites = log.reduce(
+    (n, r) => n + r.results.filter((x) => x.status === 'done' && isAttachmentAction(x.action)).length,
+    0,
+  );
   const stats = {
     reconciles: log.length,
     writes: log.reduce((s, r) => s + r.writes, 0),
     faults,
     sweepsToQuiesce,
     partialWrites,
+    transitWrites,
   };
   if (!final) return { violations: thrown, ...stats };
   const rerunWrites: { scope: string; writes: number; partialView: boolean }[] = [];
