@@ -53,6 +53,7 @@ export function approvalGateway(service: ApprovalService): ApprovalGateway {
           ...(requesterAccountName ? { requesterAccountName } : {}),
           ...(accepterAccountName ? { accepterAccountName } : {}),
           ...(action.connection ? { connection: action.connection } : {}),
+          ...(action.link ? { link: action.link } : {}),
           ...(peering?.requestedBy ? { requestedBy: peering.requestedBy } : {}),
           reason: action.reason,
           expiresAt: action.expiresAt,

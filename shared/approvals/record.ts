@@ -30,6 +30,11 @@ export const ApprovalRecordSchema = z.object({
   accepterAccountName: z.string().optional(),
   /** The policy connection that routed the request to chat. */
   connection: z.string().optional(),
+  /**
+   * `attachment`: attaching the requester (a spoke network) to the accepter (a transit hub); `peeringId` is then the
+   * attachment's id, or `attach:<network>@<hub>` before one exists. Absent: a peering.
+   */
+  link: z.literal('attachment').optional(),
   /** The policy's reason, shown to the approvers. */
   reason: z.string().min(1),
   status: ApprovalStatusSchema,

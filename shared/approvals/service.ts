@@ -24,6 +24,8 @@ export interface ApprovalRequestInput {
   requesterAccountName?: string;
   accepterAccountName?: string;
   connection?: string;
+  /** Set for a transit attachment (see ApprovalRecord.link). */
+  link?: 'attachment';
   reason: string;
   /** From approvalExpiry(now, policy ttl, peering.expiresAt) — the request-approval action carries it. */
   expiresAt: string;

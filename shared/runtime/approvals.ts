@@ -9,6 +9,7 @@ import {
   type Notifier,
 } from '../approvals';
 import { DeclaredRequestRegistry } from '../approvals/declared';
+import { isAttachmentAction, networkKey } from '../model';
 import type { Policy } from '../policy';
 import type { ReconcileDeps, ReconcileResult } from '../reconcile';
 import type { SecretSource } from '../providers/secrets';
@@ -148,13 +149,21 @@ export class ApprovalWiring {
  * out (accepted / rejected, or already so), else why not — e.g. the request became unsafe meanwhile.
  */
 export function decisionFollowUp(record: ApprovalRecord, result: ReconcileResult): string | undefined {
+  const spoke = networkKey(record.requester);
   const mine = result.results.filter(
     (r) =>
       ('target' in r.action && 'requester' in r.action.target && r.action.target.id === record.peeringId) ||
+      (isAttachmentAction(r.action) && networkKey(r.action.target.network) === spoke) ||
       (r.action.action === 'report' && r.action.target.subject.includes(record.peeringId)),
   );
-  const wanted = record.status === 'approved' ? 'accept-peering' : 'reject-peering';
-  const attempt = mine.find((r) => r.action.action === wanted);
+  // An approved attachment is created (before one exists) or accepted; a rejected one is rejected if it exists.
+  const wanted =
+    record.link === 'attachment'
+      ? record.status === 'approved'
+        ? ['accept-attachment', 'create-attachment']
+        : ['reject-attachment']
+      : [record.status === 'approved' ? 'accept-peering' : 'reject-peering'];
+  const attempt = mine.find((r) => wanted.includes(r.action.action));
   if (attempt && (attempt.status === 'done' || attempt.status === 'converged')) return undefined;
   const verb = record.status === 'approved' ? 'accept' : 'reject';
   if (attempt)
@@ -163,6 +172,11 @@ export function decisionFollowUp(record: ApprovalRecord, result: ReconcileResult
   if (other)
     return `\`${record.id}\` was ${record.status}, but peerkeeper did not ${verb} ${record.peeringId}: ${other.action.reason}.`;
   const peering = result.observation.peerings.find((p) => p.id === record.peeringId && p.cloud === record.cloud);
-  if (peering && peering.state !== 'requested') return undefined; // already active / rejected: nothing left to do
+  if (peering && peering.state !== 'requested') return undefined;
+  // A rejected attachment that was never created needs nothing; one that exists and is no longer pending is decided.
+  if (record.link === 'attachment') {
+    const attachment = result.observation.attachments?.find((a) => a.id === record.peeringId);
+    if (record.status === 'rejected' && (!attachment || attachment.state !== 'requested')) return undefined;
+  } // already active / rejected: nothing left to do
   return `\`${record.id}\` was ${record.status}, but peerkeeper no longer sees ${record.peeringId} as a pending request; nothing was changed.`;
 }

@@ -150,7 +150,11 @@ function safeJson(text: string): unknown {
 }
 
 /** The peering scope a decided approval reconciles: the accepter's side, where the accept happens. */
-export function approvalScope(record: Pick<ApprovalRecord, 'cloud' | 'accepter' | 'peeringId'>): Scope {
+export function approvalScope(
+  record: Pick<ApprovalRecord, 'cloud' | 'accepter' | 'requester' | 'peeringId' | 'link'>,
+): Scope {
+  // An attachment is decided from the spoke's side: its scope reads the spoke and the hub, and creates or accepts.
+  if (record.link === 'attachment') return { kind: 'network', network: record.requester };
   return {
     kind: 'peering',
     cloud: record.cloud,
