@@ -74,6 +74,13 @@ const MODULES: readonly { module: string; file: string; fn: string; measures: st
     measures: 'GCP bundle and Compute calls per event and per sweep',
   },
   {
+    module: 'transit-calls',
+    file: './transit-calls.bench',
+    fn: 'benchTransitCalls',
+    measures:
+      'calls per transit attachment event with the real handlers (AWS CreateTransitGatewayVpcAttachment, Azure hubVirtualNetworkConnections/write, GCP CreateSpoke) and its converged replay (issue 17)',
+  },
+  {
     module: 'load',
     file: './load.bench',
     fn: 'benchLoad',
