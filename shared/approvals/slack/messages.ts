@@ -159,13 +159,9 @@ function details(record: ApprovalRecord): SlackBlock[] {
   ];
 }
 
-/**
- * A transit attachment's approval (issue 17): its accepter is a hub — a Transit Gateway (`tgw-…`), a Virtual WAN hub
- * (`…/virtualHubs/…`) or an NCC hub (`projects/…/hubs/…`) — never a network.
- */
-export function isAttachment(record: Pick<ApprovalRecord, 'accepter'>): boolean {
-  const id = record.accepter.id;
-  return /^tgw-/.test(id) || /\/virtualHubs\//i.test(id) || /^projects\/[^/]+\/locations\/[^/]+\/hubs\//.test(id);
+/** A transit attachment's approval (issue 17): a spoke to attach to a hub (TGW, Virtual WAN hub, NCC hub), not a peering. */
+export function isAttachment(record: Pick<ApprovalRecord, 'link'>): boolean {
+  return record.link === 'attachment';
 }
 
 function kindOf(record: ApprovalRecord): string {

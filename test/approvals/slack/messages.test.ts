@@ -88,7 +88,7 @@ describe('approvalMessage', () => {
   });
 });
 
-describe('transit attachment approvals (the accepter is a hub)', () => {
+describe('transit attachment approvals (link: attachment)', () => {
   const hubs = {
     aws: 'tgw-09e3779b97f4a7c15',
     azure: '/subscriptions/sub-1/resourceGroups/wan/providers/Microsoft.Network/virtualHubs/hub-we',
@@ -97,6 +97,7 @@ describe('transit attachment approvals (the accepter is a hub)', () => {
   const attach = (cloud: keyof typeof hubs) =>
     sampleRecord(`attach:spoke@${hubs[cloud]}`, {
       cloud,
+      link: 'attachment',
       requesterName: 'orders',
       requesterAccountName: undefined,
       accepter: { cloud, account: '111111111111', region: 'us-east-1', id: hubs[cloud] },
