@@ -22,16 +22,45 @@ function joins(a: ReadonlySet<string>, b: ReadonlySet<string>, x: string, y: str
   return (a.has(x) && b.has(y)) || (a.has(y) && b.has(x));
 }
 
-/** The first connection (policy order) whose two sides hold the two networks' groups. */
+const connectionsOfGroup = new WeakMap<Policy, Map<string, number[]>>();
+
+/** Group name → the positions (policy order) of the connections with that group on a side; built once per policy. */
+function connectionIndex(policy: Policy): Map<string, number[]> {
+  let index = connectionsOfGroup.get(policy);
+  if (!index) {
+    index = new Map();
+    policy.connections.forEach((c, i) => {
+      for (const g of new Set(connectionSides(c))) {
+        const list = index!.get(g);
+        if (list) list.push(i);
+        else index!.set(g, [i]);
+      }
+    });
+    connectionsOfGroup.set(policy, index);
+  }
+  return index;
+}
+
+/**
+ * The first connection (policy order) whose two sides hold the two networks' groups. Only the connections naming
+ * one of the first network's groups are tried: asked once per peering, a scan of every connection was
+ * O(peerings × connections) (a 1M-network organization has ~50k connections).
+ */
 export function matchConnection(
   policy: Policy,
   groupsA: ReadonlySet<string>,
   groupsB: ReadonlySet<string>,
 ): Connection | undefined {
-  return policy.connections.find((c) => {
-    const [x, y] = connectionSides(c);
-    return joins(groupsA, groupsB, x, y);
-  });
+  const index = connectionIndex(policy);
+  let first = -1;
+  for (const g of groupsA) {
+    for (const i of index.get(g) ?? []) {
+      if (first >= 0 && i >= first) break; // each list is in policy order
+      const [x, y] = connectionSides(policy.connections[i]!);
+      if (joins(groupsA, groupsB, x, y)) first = i;
+    }
+  }
+  return first < 0 ? undefined : policy.connections[first];
 }
 
 /** The first deny rule covering the two networks' groups. */
