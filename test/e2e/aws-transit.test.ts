@@ -51,14 +51,19 @@ let spokes: { account: string; vpcId: string; mainRouteTableId: string; cidr: st
 let netops: EC2Client;
 /** Someone's attachment of an untagged VPC, associated and propagating on the 'shared' table, with a static route. */
 let unmanagedId: string;
+/** A governed spoke VPC someone attached by hand (untagged) and associated with 'shared': not peerkeeper's either. */
+let legacyId: string;
 const state = () => world.emu.state;
 const attachmentOf = (vpcId: string) =>
   [...state().transit.attachments.values()].find((a) => a.resourceId === vpcId && a.state !== 'deleted');
 /** What peerkeeper must never touch: the unmanaged attachment and every static route of the hub's route tables. */
 const unmanaged = () => {
-  const a = state().transit.attachments.get(unmanagedId)!;
+  const view = (id: string) => {
+    const a = state().transit.attachments.get(id)!;
+    return { state: a.state, association: a.association, propagations: [...a.propagations], tags: [...a.tags] };
+  };
   return {
-    attachment: { state: a.state, association: a.association, propagations: [...a.propagations], tags: [...a.tags] },
+    attachments: [unmanagedId, legacyId].map(view),
     staticRoutes: tables.map((t) =>
       state()
         .transit.routeTables.get(t)!
@@ -88,7 +93,21 @@ beforeAll(async () => {
   const theirs = state().createVpc({ account: HUB, region: REGION, cidr: '10.40.0.0/16' });
   seedSubnets(state(), theirs.vpcId, 1);
   unmanagedId = seedVpcAttachment(state(), { transitGatewayId: tgw, vpcId: theirs.vpcId, state: 'available' }).id;
+  const legacy = state().createVpc({
+    account: SPOKE,
+    region: REGION,
+    cidr: '10.45.0.0/16',
+    tags: { 'peerkeeper/role': 'spoke' },
+  });
+  seedSubnets(state(), legacy.vpcId, 1);
+  legacyId = seedVpcAttachment(state(), { transitGatewayId: tgw, vpcId: legacy.vpcId, state: 'available' }).id;
   netops = await world.as(HUB, 'netops');
+  await netops.send(
+    new AssociateTransitGatewayRouteTableCommand({
+      TransitGatewayRouteTableId: tables[1],
+      TransitGatewayAttachmentId: legacyId,
+    }),
+  );
   await netops.send(
     new AssociateTransitGatewayRouteTableCommand({
       TransitGatewayRouteTableId: tables[1],
@@ -115,6 +134,7 @@ beforeAll(async () => {
   await world.settle();
   baseline = unmanaged();
   expect(baseline.staticRoutes.flat()).toHaveLength(2);
+  expect(baseline.attachments.map((a) => a.association)).toEqual([tables[1], tables[1]]);
 });
 // Every reconcile below leaves the unmanaged attachment and the hub's static routes exactly as their owner set them.
 afterEach(() => {
