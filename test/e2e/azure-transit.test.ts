@@ -95,13 +95,26 @@ beforeAll(async () => {
     addressPrefixes: ['10.40.0.0/16'],
   });
   wan().putConnection(HUB, 'shared-services', { remoteVnetId: SHARED });
+  // A governed spoke VNet someone connected by hand, on the default table: peerkeeper reports it, never re-routes it.
+  world.emu.state.createVnet({
+    subscription: SPOKE_SUB,
+    resourceGroup: 'net',
+    name: 'legacy',
+    location: LOCATION,
+    addressPrefixes: ['10.45.0.0/16'],
+    tags: { role: 'spoke' },
+  });
+  wan().putConnection(HUB, 'legacy-link', { remoteVnetId: vnetPath(SPOKE_SUB, 'legacy') });
   wan().addStaticRoute(HUB, 'spokes', {
     name: 'to-firewall',
     destinations: ['10.99.0.0/16'],
     nextHop: `${HUB}/hubVirtualNetworkConnections/shared-services`,
   });
   baseline = notOurs();
-  expect(baseline.connections).toHaveLength(1);
+  expect(baseline.connections.map((c) => c.associatedRouteTableId)).toEqual([
+    table('defaultRouteTable'),
+    table('defaultRouteTable'),
+  ]);
 });
 // Every reconcile below leaves the network team's connection and the hub's static routes exactly as they were.
 afterEach(() => {
