@@ -11,6 +11,7 @@ import { pubsubEvent, startWorld, WORK_TOPIC, type Json, type World } from './gc
 const HUB_PROJECT = 'net-hub-prod';
 const SPOKE_PROJECTS = ['payments-prod', 'shop-prod'] as const;
 const STRANGER = 'stranger-prod'; // no group lists it
+const LEGACY = 'legacy-prod'; // governed, its VPC linked by hand before peerkeeper (unlabeled, in 'default')
 const ALICE = 'alice@example.com';
 const HUB = `projects/${HUB_PROJECT}/locations/global/hubs/core`;
 /** Each spoke's private subnet: the declared export filter keeps it out of the hub. */
@@ -19,8 +20,8 @@ const PRIVATE = (i: number) => `10.${20 + i}.128.0/20`;
 const policy = PolicySchema.parse({
   version: 1,
   identities: [DEFAULT_PRINCIPAL],
-  providers: { gcp: { projects: [HUB_PROJECT, ...SPOKE_PROJECTS] } },
-  groups: { spokes: { cloud: 'gcp', account: [...SPOKE_PROJECTS] } },
+  providers: { gcp: { projects: [HUB_PROJECT, ...SPOKE_PROJECTS, LEGACY] } },
+  groups: { spokes: { cloud: 'gcp', account: [...SPOKE_PROJECTS, LEGACY] } },
   transitHubs: { core: { cloud: 'gcp', account: HUB_PROJECT, id: HUB, associate: 'center' } },
   connections: [
     {
@@ -42,7 +43,9 @@ const ncc = () => w.em.state.ncc;
 const spokeOf = (project: string) => [...ncc().spokes.values()].find((s) => s.vpc?.project === project);
 /** What peerkeeper must never touch: the network team's spokes (a VPC and a hybrid one) and the routes they bring. */
 const notOurs = () => ({
-  spokes: [...ncc().spokes.values()].filter((s) => s.project === HUB_PROJECT).map((s) => structuredClone(s)),
+  spokes: [...ncc().spokes.values()]
+    .filter((s) => s.project === HUB_PROJECT || s.project === LEGACY)
+    .map((s) => structuredClone(s)),
   hybridRoutes: structuredClone(ncc().hybridRoutes),
 });
 let baseline: ReturnType<typeof notOurs>;
@@ -154,7 +157,24 @@ beforeAll(async () => {
     ipCidrRange: '192.168.0.0/16',
     spoke: `projects/${HUB_PROJECT}/locations/europe-west1/spokes/vpn-onprem`,
   });
+  w.em.state.createProject({ id: LEGACY });
+  w.em.state.createNetwork({ project: LEGACY, name: 'vpc' });
+  w.em.state.createSubnetwork({
+    ...{ project: LEGACY, region: 'europe-west1', network: 'vpc', name: 'm', ipCidrRange: '10.45.0.0/16' },
+  });
+  ncc().seedSpoke({
+    project: LEGACY,
+    name: 'legacy',
+    hub: HUB,
+    group: 'default',
+    network: { project: LEGACY, network: 'vpc' },
+  });
   baseline = notOurs();
+  expect(baseline.spokes.map((s) => [s.name, s.group, s.state])).toEqual([
+    ['shared', 'default', 'ACTIVE'],
+    ['vpn-onprem', 'center', 'ACTIVE'],
+    ['legacy', 'default', 'ACTIVE'],
+  ]);
 });
 // Every reconcile below leaves the network team's spokes and the route their VPN brings exactly as they were.
 afterEach(() => {
