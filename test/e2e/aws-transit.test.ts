@@ -245,5 +245,13 @@ describe('AWS Transit Gateway end to end over the EC2 emulator with the real han
     expect(fresh.writes).toBe(0);
     expect(Object.keys(fresh.actions).filter((a) => !/^(Describe|Get|Search)/.test(a))).toEqual([]);
     expect(fresh.reads).toBeGreaterThan(0); // the console users' events are reconciled again (peerkeeper's own are ignored)
+    // Every event the emulator emitted, the stranger's (never delivered: outside the organization) included.
+    const strangers = world.emu.events.filter((e) => e.account === STRANGER);
+    expect(strangers.map((e) => e.detail.eventName)).toContain('CreateTransitGatewayVpcAttachment');
+    const all = await world.measure(async () => {
+      for (const [i, e] of world.emu.events.entries()) await world.fns.networkEvent({ ...e, id: `all-${i}` });
+      await world.settle();
+    });
+    expect(all.writes).toBe(0);
   });
 });

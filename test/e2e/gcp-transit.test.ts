@@ -49,8 +49,9 @@ const notOurs = () => ({
   hybridRoutes: structuredClone(ncc().hybridRoutes),
 });
 let baseline: ReturnType<typeof notOurs>;
-/** Every audit-log event handed to the event function, for the replay. */
+/** Every audit-log event handed to the event function, and those never delivered (the stranger's), for the replay. */
 const delivered: Json[] = [];
+const undelivered: Json[] = [];
 const writes = async (work: () => Promise<unknown>) => {
   const before = w.em.calls.writes;
   await work();
@@ -215,7 +216,7 @@ describe('GCP Network Connectivity Center end to end with the real functions', (
       linkedVpcNetwork: { uri: `https://www.googleapis.com/compute/v1/projects/${STRANGER}/global/networks/vpc` },
     });
     expect(spokeOf(STRANGER)).toMatchObject({ state: 'INACTIVE', reasons: [{ code: 'PENDING_REVIEW' }] });
-    w.take(); // logged in the stranger's project, outside the folder's sink
+    undelivered.push(...w.take()); // logged in the stranger's project, outside the folder's sink
     const during = await writes(async () => {
       expect((await sweep()).every((o) => o.status === 'reconciled')).toBe(true);
       await deliverAll();
@@ -284,5 +285,11 @@ describe('GCP Network Connectivity Center end to end with the real functions', (
     });
     expect(fresh).toBe(0);
     expect(w.em.calls.reads).toBeGreaterThan(reads);
+    // The stranger's own entries too, as if its project's log reached the sink.
+    expect(undelivered.length).toBeGreaterThan(0);
+    const strangers = await writes(async () => {
+      for (const [i, e] of undelivered.entries()) await w.event({ ...e, id: `stranger-${i}` });
+    });
+    expect(strangers).toBe(0);
   });
 });
