@@ -1,6 +1,5 @@
 import {
   AcceptTransitGatewayVpcAttachmentCommand,
-  CreateTagsCommand,
   CreateTransitGatewayVpcAttachmentCommand,
   DeleteTransitGatewayVpcAttachmentCommand,
   RejectTransitGatewayVpcAttachmentCommand,
@@ -10,6 +9,7 @@ import { CONNECTION_TAG, MANAGED_TAG, networkKey, type ActionOf, type Attachment
 import type { ApplyContext, ApplyOutcome } from '../port';
 import type { AwsConnections } from './connect';
 import { awsErrorCode } from './errors';
+import { tagAcceptedView } from './tagAccepted';
 import {
   ATTACHMENT_NOT_FOUND,
   chooseSubnets,
@@ -160,35 +160,18 @@ async function acceptAttachment(
     (c) => c.send(new AcceptTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: id })),
     { deadline: ctx.deadline, stale: ['IncorrectState'] },
   );
-  const untagged = await tagOwnerView(conn, action, id, ctx);
+  const untagged = await tagAcceptedView(
+    conn,
+    hub,
+    'accept-attachment',
+    id,
+    action.after.tags,
+    ctx,
+    "the owner's view",
+  );
   const routed = await routeWhenAvailable(conn, action.target, id, action.after.routing, ctx);
   const detail = [untagged, routed.detail].filter(Boolean).join('; ');
   return { status: 'done', peeringId: id, ...(detail ? { detail } : {}) };
-}
-
-/**
- * peerkeeper's tags on the TGW owner's view of an attachment it accepted (each account sees only its own tags), so
- * later updates and deletes from the owner's account know it is ours. Best effort, as for accepted peerings.
- */
-async function tagOwnerView(
-  conn: AwsConnections,
-  action: ActionOf<'accept-attachment'>,
-  id: string,
-  ctx: ApplyContext,
-): Promise<string | undefined> {
-  const tags = Object.entries(action.after.tags ?? {});
-  if (tags.length === 0) return undefined;
-  try {
-    await conn.call(
-      action.target.hub,
-      'accept-attachment',
-      (c) => c.send(new CreateTagsCommand({ Resources: [id], Tags: tags.map(([Key, Value]) => ({ Key, Value })) })),
-      { deadline: ctx.deadline },
-    );
-    return undefined;
-  } catch (error) {
-    return `accepted; tagging the owner's view failed (${awsErrorCode(error)})`;
-  }
 }
 
 /** RejectTransitGatewayVpcAttachment as the TGW's owner; only while pendingAcceptance. */

@@ -1,6 +1,5 @@
 import {
   AcceptVpcPeeringConnectionCommand,
-  CreateTagsCommand,
   CreateVpcPeeringConnectionCommand,
   DeleteVpcPeeringConnectionCommand,
   DescribeVpcPeeringConnectionsCommand,
@@ -19,7 +18,7 @@ import {
 } from '../../model';
 import type { ApplyContext, ApplyOutcome } from '../port';
 import type { AwsConnections } from './connect';
-import { awsErrorCode } from './errors';
+import { tagAcceptedView } from './tagAccepted';
 import type { AwsOperation } from './permissions';
 
 const NOT_FOUND = 'InvalidVpcPeeringConnectionID.NotFound';
@@ -146,40 +145,16 @@ export async function acceptPeering(
     (c) => c.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id })),
     { deadline: ctx.deadline, stale: ['InvalidStateTransition'], eventuallyConsistent: justCreated ? [NOT_FOUND] : [] },
   );
-  const untagged = await tagAccepterSide(conn, action, id, ctx);
+  const untagged = await tagAcceptedView(
+    conn,
+    side,
+    'accept-peering',
+    id,
+    action.after.tags,
+    ctx,
+    "the accepter's side",
+  );
   return { status: 'done', peeringId: id, ...(untagged ? { detail: untagged } : {}) };
-}
-
-/**
- * Puts peerkeeper's tags on the accepter's view of a peering it requested (EC2 shows tags only to the account
- * that set them), so the accepter's own reconciles know the link is ours without reading the requester's
- * account. Best effort: the accept stands either way, and an untagged link only costs those extra reads.
- */
-async function tagAccepterSide(
-  conn: AwsConnections,
-  action: ActionOf<'accept-peering'>,
-  id: string,
-  ctx: ApplyContext,
-): Promise<string | undefined> {
-  const tags = Object.entries(action.after.tags ?? {});
-  if (tags.length === 0) return undefined;
-  try {
-    await conn.call(
-      action.target.accepter,
-      'accept-peering',
-      (c) =>
-        c.send(
-          new CreateTagsCommand({
-            Resources: [id],
-            Tags: tags.map(([Key, Value]) => ({ Key, Value })),
-          }),
-        ),
-      { deadline: ctx.deadline },
-    );
-    return undefined;
-  } catch (error) {
-    return `accepted; tagging the accepter's side failed (${awsErrorCode(error)})`;
-  }
 }
 
 /** RejectVpcPeeringConnection as the accepter; only while pending-acceptance. */

@@ -20,21 +20,10 @@ import {
   type GcpPeeringJson,
   type GcpRouteJson,
 } from './toModel';
+import { converged, done, skipped } from './apply-outcomes';
 
 type PeeringAction = ActionOf<'create-peering' | 'accept-peering' | 'delete-peering' | 'update-peering'>;
 type RouteAction = ActionOf<'create-route' | 'replace-route' | 'delete-route'>;
-
-const done = (detail: string, peeringId?: string): ApplyOutcome => ({
-  status: 'done',
-  detail,
-  ...(peeringId ? { peeringId } : {}),
-});
-const converged = (detail: string, peeringId?: string): ApplyOutcome => ({
-  status: 'converged',
-  detail,
-  ...(peeringId ? { peeringId } : {}),
-});
-const skipped = (detail: string): ApplyOutcome => ({ status: 'skipped', detail });
 
 /** Performs planned actions against Compute, one peering operation per network at a time. */
 export class GcpApplier {

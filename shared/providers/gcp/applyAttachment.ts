@@ -9,18 +9,7 @@ import { VPC_SPOKES } from './observeNcc';
 import { hubNameOf, labelsFromTags, managedSpokeId, shortName, spokeNetwork, type NccSpokeJson } from './nccModel';
 import { updateSpokeRouting } from './applySpokeRouting';
 import { networkUrl } from './toModel';
-
-const done = (detail: string, peeringId?: string): ApplyOutcome => ({
-  status: 'done',
-  detail,
-  ...(peeringId ? { peeringId } : {}),
-});
-const converged = (detail: string, peeringId?: string): ApplyOutcome => ({
-  status: 'converged',
-  detail,
-  ...(peeringId ? { peeringId } : {}),
-});
-const skipped = (detail: string): ApplyOutcome => ({ status: 'skipped', detail });
+import { converged, done, skipped } from './apply-outcomes';
 
 /** True when the spoke carries peerkeeper's managed label. */
 export const isManagedSpoke = (s: NccSpokeJson): boolean => s.labels?.['peerkeeper-managed'] === 'true';
