@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { DEFAULT_PRINCIPAL } from '../../infra/local/gcp';
 import { PolicySchema } from '../../shared/policy/schema';
-import { runningClock } from '../support/clock';
-import { pubsubEvent, startWorld, WORK_TOPIC, type Json, type World } from './gcp-harness';
+import type { Json, World } from './gcp-harness';
+import { startNccE2e, type NccE2e } from './gcp-transit-harness';
 
 // Issue 17 end to end on GCP: the real functions link governed VPCs to an NCC hub as spokes (created in the spoke's
 // project, accepted in the hub's), in the declared group with the declared export filter, put back what a person
@@ -37,7 +35,7 @@ const policy = PolicySchema.parse({
   unmatchedRequests: 'reject',
 });
 
-const clock = runningClock();
+let e: NccE2e;
 let w: World;
 const ncc = () => w.em.state.ncc;
 const spokeOf = (project: string) => [...ncc().spokes.values()].find((s) => s.vpc?.project === project);
@@ -49,62 +47,8 @@ const notOurs = () => ({
   hybridRoutes: structuredClone(ncc().hybridRoutes),
 });
 let baseline: ReturnType<typeof notOurs>;
-/** Every audit-log event handed to the event function, and those never delivered (the stranger's), for the replay. */
-const delivered: Json[] = [];
+/** The stranger's audit-log events, never delivered (outside the sink), replayed at the end. */
 const undelivered: Json[] = [];
-const writes = async (work: () => Promise<unknown>) => {
-  const before = w.em.calls.writes;
-  await work();
-  return w.em.calls.writes - before;
-};
-/** An NCC call as a person; lets the operation finish (the world's clock moves past it) and returns it. */
-async function asPerson(principal: string, verb: string, path: string, body?: unknown): Promise<Json> {
-  const res = await fetch(`${w.em.url}/networkconnectivity/v1/${path}`, {
-    method: verb,
-    headers: { 'content-type': 'application/json', 'x-emulator-principal': principal },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const op = (await res.json()) as Json;
-  if (!res.ok) throw new Error(`${verb} ${path}: ${JSON.stringify(op)}`);
-  clock.advance(1_000);
-  return (await (await fetch(`${w.em.url}/networkconnectivity/v1/${op.name}`)).json()) as Json;
-}
-/** Delivers every audit-log event the emulator emitted (people's and peerkeeper's), as the sink would. */
-const deliverAll = async () => {
-  clock.advance(1_000);
-  await fetch(`${w.em.url}/networkconnectivity/v1/projects/${HUB_PROJECT}/locations/global/hubs/core`); // settles
-  const out = [];
-  for (let batch = w.take(); batch.length > 0; batch = w.take())
-    for (const e of batch) {
-      delivered.push(e);
-      out.push(await w.event(e));
-    }
-  return out;
-};
-let ticks = 0;
-/** The scheduled sweep through its HTTP function, then the worker on each work message it published. */
-async function sweep(): Promise<Json[]> {
-  const server = getTestServer('peerkeeperSweep');
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const from = w.published.length;
-  try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const time = new Date(Date.UTC(2026, 10, 20, 13, ticks++)).toISOString();
-    await fetch(url, {
-      method: 'POST',
-      headers: {
-        'x-cloudscheduler-jobname': 'projects/h/locations/l/jobs/peerkeeper-sweep',
-        'x-cloudscheduler-scheduletime': time,
-      },
-    });
-  } finally {
-    await new Promise((r) => server.close(r));
-  }
-  const out = [];
-  for (const [i, m] of w.published.slice(from).entries())
-    if (m.topic === WORK_TOPIC) out.push(await w.worker(pubsubEvent(`sweep-${ticks}-${i}`, m.data, w.now())));
-  return out as Json[];
-}
 /** A project's VPC made by a person (audit-logged), with a main and a private subnet. */
 async function vpc(project: string, i: number): Promise<void> {
   w.em.state.createProject({ id: project });
@@ -115,18 +59,9 @@ async function vpc(project: string, i: number): Promise<void> {
   ] as const)
     w.em.state.createSubnetwork({ project, region: 'europe-west1', network: 'vpc', name, ipCidrRange });
 }
-/** The ranges NCC routes in a hub route table (group). */
-const routesIn = async (table: string) =>
-  (
-    (await (await fetch(`${w.em.url}/networkconnectivity/v1/${HUB}/routeTables/${table}/routes`)).json()) as {
-      routes?: { ipCidrRange: string }[];
-    }
-  ).routes
-    ?.map((r) => r.ipCidrRange)
-    .sort() ?? [];
-
 beforeAll(async () => {
-  w = await startWorld(clock, policy);
+  e = await startNccE2e(policy, HUB);
+  w = e.w;
   w.em.state.createProject({ id: HUB_PROJECT });
   ncc().createHub({ project: HUB_PROJECT, name: 'core', groups: ['default', 'center'] });
   // The network team's own spokes: a shared-services VPC and a VPN whose learned route sits in 'center'.
@@ -186,7 +121,7 @@ afterAll(() => w.em.close());
 describe('GCP Network Connectivity Center end to end with the real functions', () => {
   it("links each governed VPC from its creation event: spoke created in its project, accepted in the hub's, in 'center' with the declared export filter", async () => {
     for (const [i, project] of SPOKE_PROJECTS.entries()) await vpc(project, i);
-    const outcomes = await deliverAll();
+    const outcomes = await e.deliverAll();
     expect(outcomes.filter((o) => o.status === 'reconciled').length).toBeGreaterThanOrEqual(2);
     for (const project of SPOKE_PROJECTS)
       expect(spokeOf(project)).toMatchObject({
@@ -197,7 +132,7 @@ describe('GCP Network Connectivity Center end to end with the real functions', (
         vpc: { excludeExportRanges: [PRIVATE(0), PRIVATE(1)] },
       });
     // NCC routes between them through 'center': each main subnet, no private one, and the VPN's learned range.
-    expect(await routesIn('center')).toEqual(['10.20.0.0/20', '10.21.0.0/20', '192.168.0.0/16']);
+    expect(await e.routesIn('center')).toEqual(['10.20.0.0/20', '10.21.0.0/20', '192.168.0.0/16']);
   });
 
   it("rejects a spoke proposed from a project no group lists, found by the hub project's sweep", async () => {
@@ -210,26 +145,26 @@ describe('GCP Network Connectivity Center end to end with the real functions', (
       name: 'm',
       ipCidrRange: '10.60.0.0/16',
     });
-    await asPerson('mallory@stranger.example', 'POST', `projects/${STRANGER}/locations/global/spokes?spokeId=sneak`, {
+    await e.asPerson('mallory@stranger.example', 'POST', `projects/${STRANGER}/locations/global/spokes?spokeId=sneak`, {
       hub: HUB,
       group: 'center',
       linkedVpcNetwork: { uri: `https://www.googleapis.com/compute/v1/projects/${STRANGER}/global/networks/vpc` },
     });
     expect(spokeOf(STRANGER)).toMatchObject({ state: 'INACTIVE', reasons: [{ code: 'PENDING_REVIEW' }] });
     undelivered.push(...w.take()); // logged in the stranger's project, outside the folder's sink
-    const during = await writes(async () => {
-      expect((await sweep()).every((o) => o.status === 'reconciled')).toBe(true);
-      await deliverAll();
+    const during = await e.writes(async () => {
+      expect((await e.sweep()).every((o) => o.status === 'reconciled')).toBe(true);
+      await e.deliverAll();
     });
     expect(during).toBe(1); // the rejection
     expect(spokeOf(STRANGER)).toMatchObject({ state: 'INACTIVE', reasons: [{ code: 'REJECTED' }] });
-    expect(await routesIn('center')).not.toContain('10.60.0.0/16');
+    expect(await e.routesIn('center')).not.toContain('10.60.0.0/16');
   });
 
   it("puts back a spoke's group changed by hand, from its UpdateSpoke audit entry", async () => {
     const spoke = spokeOf(SPOKE_PROJECTS[0])!;
-    const during = await writes(async () => {
-      await asPerson(
+    const during = await e.writes(async () => {
+      await e.asPerson(
         ALICE,
         'PATCH',
         `projects/${spoke.project}/locations/global/spokes/${spoke.name}?updateMask=group`,
@@ -238,7 +173,7 @@ describe('GCP Network Connectivity Center end to end with the real functions', (
         },
       );
       expect(spokeOf(SPOKE_PROJECTS[0])?.group).toBe('default');
-      await deliverAll();
+      await e.deliverAll();
     });
     expect(during).toBe(2); // Alice's patch and peerkeeper's
     expect(spokeOf(SPOKE_PROJECTS[0])).toMatchObject({ group: 'center', state: 'ACTIVE' });
@@ -246,24 +181,24 @@ describe('GCP Network Connectivity Center end to end with the real functions', (
 
   it("puts back a spoke's export filter changed by hand (what the hub learns from it), from its UpdateSpoke audit entry", async () => {
     const spoke = spokeOf(SPOKE_PROJECTS[1])!;
-    const during = await writes(async () => {
-      await asPerson(
+    const during = await e.writes(async () => {
+      await e.asPerson(
         ALICE,
         'PATCH',
         `projects/${spoke.project}/locations/global/spokes/${spoke.name}?updateMask=linkedVpcNetwork.excludeExportRanges`,
         { linkedVpcNetwork: { excludeExportRanges: [] } },
       );
-      expect(await routesIn('center')).toContain(PRIVATE(1));
-      await deliverAll();
+      expect(await e.routesIn('center')).toContain(PRIVATE(1));
+      await e.deliverAll();
     });
     expect(during).toBe(2);
     expect(spokeOf(SPOKE_PROJECTS[1])?.vpc?.excludeExportRanges).toEqual([PRIVATE(0), PRIVATE(1)]);
-    expect(await routesIn('center')).toEqual(['10.20.0.0/20', '10.21.0.0/20', '192.168.0.0/16']);
+    expect(await e.routesIn('center')).toEqual(['10.20.0.0/20', '10.21.0.0/20', '192.168.0.0/16']);
   });
 
   it('makes no writes on a sweep of the converged estate', async () => {
-    const during = await writes(async () => {
-      const outcomes = await sweep();
+    const during = await e.writes(async () => {
+      const outcomes = await e.sweep();
       expect(outcomes.length).toBeGreaterThanOrEqual(3);
       for (const o of outcomes) expect(o).toMatchObject({ status: 'reconciled', writes: 0 });
     });
@@ -272,23 +207,23 @@ describe('GCP Network Connectivity Center end to end with the real functions', (
 
   it('changes nothing when every event delivered so far is replayed (same ids: no calls; new ids: re-read, no writes)', async () => {
     expect(w.take()).toEqual([]);
-    const events = [...delivered];
+    const events = [...e.delivered];
     expect(events.length).toBeGreaterThanOrEqual(6);
     const reads = w.em.calls.reads;
-    const same = await writes(async () => {
-      for (const e of events)
-        expect(await w.event(e)).toMatchObject({ status: expect.stringMatching(/^(duplicate|ignored)$/) as unknown });
+    const same = await e.writes(async () => {
+      for (const ev of events)
+        expect(await w.event(ev)).toMatchObject({ status: expect.stringMatching(/^(duplicate|ignored)$/) as unknown });
     });
     expect({ writes: same, reads: w.em.calls.reads - reads }).toEqual({ writes: 0, reads: 0 });
-    const fresh = await writes(async () => {
-      for (const [i, e] of events.entries()) await w.event({ ...e, id: `replay-${i}` });
+    const fresh = await e.writes(async () => {
+      for (const [i, ev] of events.entries()) await w.event({ ...ev, id: `replay-${i}` });
     });
     expect(fresh).toBe(0);
     expect(w.em.calls.reads).toBeGreaterThan(reads);
     // The stranger's own entries too, as if its project's log reached the sink.
     expect(undelivered.length).toBeGreaterThan(0);
-    const strangers = await writes(async () => {
-      for (const [i, e] of undelivered.entries()) await w.event({ ...e, id: `stranger-${i}` });
+    const strangers = await e.writes(async () => {
+      for (const [i, ev] of undelivered.entries()) await w.event({ ...ev, id: `stranger-${i}` });
     });
     expect(strangers).toBe(0);
   });
