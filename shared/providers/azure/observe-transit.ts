@@ -1,6 +1,6 @@
 import type { Network, Observation, UnreadPartition } from '../../model';
 import { type ArmClient, NETWORK_API_VERSION } from './connect';
-import { ArmVnetSchema, subscriptionOf, vnetRef } from './toModel';
+import { ArmVnetSchema, parseAll, subscriptionOf, vnetRef } from './toModel';
 import { ArmHubConnectionSchema, ArmHubRouteTableSchema, ArmVirtualHubSchema } from './transitArm';
 import { type HubRead, type KnownVnet, toTransit } from './transitModel';
 
@@ -9,21 +9,6 @@ export interface TransitRead {
   hubs: HubRead[];
   gaps: string[];
   unread: UnreadPartition[];
-}
-
-function parseEach<T>(
-  items: unknown[],
-  schema: { safeParse(x: unknown): { success: true; data: T } | { success: false } },
-  what: string,
-  gaps: string[],
-): T[] {
-  const parsed: T[] = [];
-  for (const item of items) {
-    const result = schema.safeParse(item);
-    if (result.success) parsed.push(result.data);
-    else gaps.push(`${what}: unreadable item ${JSON.stringify((item as { id?: unknown } | null)?.id ?? null)}`);
-  }
-  return parsed;
 }
 
 /**
@@ -44,7 +29,7 @@ export async function readTransitSubscription(
   );
   if (list.error)
     gaps.push(`${where}: listing virtual hubs failed after ${list.items.length} items: ${list.error.message}`);
-  const hubs = parseEach(list.items, ArmVirtualHubSchema, `${where}: virtual hubs`, gaps).filter(
+  const hubs = parseAll(list.items, ArmVirtualHubSchema, `${where}: virtual hubs`, gaps).filter(
     (h) => !regions || regions.has(h.location.toLowerCase()),
   );
   const reads = await Promise.all(
@@ -58,8 +43,8 @@ export async function readTransitSubscription(
         gaps.push(`${where}: listing connections of hub ${hub.name} failed: ${connections.error.message}`);
       return {
         hub,
-        tables: parseEach(tables.items, ArmHubRouteTableSchema, `${where}: hub route tables`, gaps),
-        connections: parseEach(connections.items, ArmHubConnectionSchema, `${where}: hub connections`, gaps),
+        tables: parseAll(tables.items, ArmHubRouteTableSchema, `${where}: hub route tables`, gaps),
+        connections: parseAll(connections.items, ArmHubConnectionSchema, `${where}: hub connections`, gaps),
       };
     }),
   );

@@ -13,6 +13,7 @@ import {
   toRouteTable,
   vnetOfSubnet,
   vnetRef,
+  parseAll,
 } from './toModel';
 
 /** Observation must finish inside one function run; 2 minutes leaves room under a 5-minute timeout. */
@@ -24,21 +25,6 @@ interface SubscriptionRead {
   vnets: ArmVnet[];
   tables: ArmRouteTable[];
   unread: UnreadPartition[];
-}
-
-function parseAll<T>(
-  items: unknown[],
-  schema: { safeParse(x: unknown): { success: true; data: T } | { success: false } },
-  what: string,
-  gaps: string[],
-): T[] {
-  const parsed: T[] = [];
-  for (const item of items) {
-    const result = schema.safeParse(item);
-    if (result.success) parsed.push(result.data);
-    else gaps.push(`${what}: unreadable item ${JSON.stringify((item as { id?: unknown } | null)?.id ?? null)}`);
-  }
-  return parsed;
 }
 
 async function readSubscription(

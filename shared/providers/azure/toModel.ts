@@ -201,3 +201,19 @@ export function joinHalves(halves: readonly ObservedHalf[], known: ReadonlyMap<s
   }
   return peerings.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
+
+/** Parses each listed item; an item ARM returns in a shape we cannot read is a gap, never a crash. */
+export function parseAll<T>(
+  items: unknown[],
+  schema: { safeParse(x: unknown): { success: true; data: T } | { success: false } },
+  what: string,
+  gaps: string[],
+): T[] {
+  const parsed: T[] = [];
+  for (const item of items) {
+    const result = schema.safeParse(item);
+    if (result.success) parsed.push(result.data);
+    else gaps.push(`${what}: unreadable item ${JSON.stringify((item as { id?: unknown } | null)?.id ?? null)}`);
+  }
+  return parsed;
+}
