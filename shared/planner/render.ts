@@ -113,5 +113,35 @@ export function renderPlan(plan: Plan, options: { color?: boolean } = {}): strin
 
 /** A short content hash of a plan, recorded with every audit entry. */
 export function planHash(plan: Plan): string {
-  return createHash('sha256').update(JSON.stringify(plan)).digest('hex').slice(0, 16);
+  // The hash of `JSON.stringify(plan)`, fed a list element at a time: the plan of a 1M-network estate can be past what
+  // one string holds (~512 MiB), and is never needed as one. The bytes hashed are the same, so the hash is too.
+  const hash = createHash('sha256');
+  let pending: string[] = [];
+  let size = 0;
+  const feed = (text: string) => {
+    pending.push(text);
+    size += text.length;
+    if (size >= 1 << 20) {
+      hash.update(pending.join(''));
+      pending = [];
+      size = 0;
+    }
+  };
+  let first = true;
+  feed('{');
+  for (const [key, value] of Object.entries(plan) as [string, unknown][]) {
+    if (!Array.isArray(value)) {
+      const text = JSON.stringify(value) as string | undefined; // undefined, a function or a symbol: no member
+      if (text === undefined) continue;
+      feed(`${first ? '' : ','}${JSON.stringify(key)}:${text}`);
+    } else {
+      feed(`${first ? '' : ','}${JSON.stringify(key)}:[`);
+      for (let i = 0; i < value.length; i++) feed(`${i === 0 ? '' : ','}${JSON.stringify(value[i]) ?? 'null'}`);
+      feed(']');
+    }
+    first = false;
+  }
+  feed('}');
+  hash.update(pending.join(''));
+  return hash.digest('hex').slice(0, 16);
 }
