@@ -5,8 +5,13 @@ import { memoryScenario } from './memory-target';
 import { runScenario } from './scenario';
 
 /** The bug injected into planScope; `mock` prefix: jest lets the hoisted factory read it. */
-let mockBreakage: 'none' | 'ignore-incomplete' | 'delete-unmanaged-route' | 'accept-refused' | 'one-request-at-a-time' =
-  'none';
+let mockBreakage:
+  | 'none'
+  | 'ignore-incomplete'
+  | 'delete-unmanaged-route'
+  | 'accept-refused'
+  | 'one-request-at-a-time'
+  | 'accept-refused-attachment' = 'none';
 
 function unmanagedRouteDeletion(input: PlanInput): Action | undefined {
   for (const n of input.observation.networks) {
@@ -60,6 +65,23 @@ jest.mock('../../shared/planner', () => {
             (a) => !seen.has(JSON.stringify([a.action, a.target])) && seen.add(JSON.stringify([a.action, a.target])),
           );
         return { ...base, actions: [...base.actions, ...extra] };
+      }
+      case 'accept-refused-attachment': {
+        const plan = actual.planScope(input);
+        return {
+          ...plan,
+          actions: plan.actions.map((a): Action =>
+            a.action === 'reject-attachment'
+              ? {
+                  action: 'accept-attachment',
+                  cloud: a.cloud,
+                  reason: 'injected bug',
+                  target: a.target,
+                  after: { routing: { propagations: [] } },
+                }
+              : a,
+          ),
+        };
       }
       case 'accept-refused': {
         const plan = actual.planScope(input);
@@ -118,6 +140,12 @@ describe('the chaos checker catches a deliberately broken planner', () => {
       reason: 'DESIGN §11: two requests for one range into one network are never both accepted',
       breakage: 'one-request-at-a-time',
       invariant: 'overlapping-links',
+    },
+    'accepting the attachment requests it should refuse (strangers, overlaps, rejections)': {
+      reason:
+        'issue 17: an attachment from a network no transit connection wants, or overlapping the hub, never comes up',
+      breakage: 'accept-refused-attachment',
+      invariant: 'forbidden-attachment',
     },
     'accepting the requests it should refuse': {
       reason: 'unlisted accounts, denied pairs and overlaps must never become active peerings',

@@ -1,8 +1,34 @@
-import { planScope } from '../../shared/planner';
-import { judgeSeed, type Finding } from '../support/monotonicity';
+import type { Action } from '../../shared/model';
+import { MANAGED_TAG } from '../../shared/model';
+import { planScope, type PlanInput } from '../../shared/planner';
+import { judgeSeed, type Finding, type Planner } from '../support/monotonicity';
 
 /** The transit bug injected (`mock` prefix: jest lets the hoisted factories read it); `none` is the real planner. */
-let mockBreakage: 'none' | 'ignore-hub-claims' | 'ignore-transit-holds' = 'none';
+let mockBreakage: 'none' | 'ignore-hub-claims' | 'ignore-transit-holds' | 'update-foreign' = 'none';
+
+/** Puts every active attachment nobody tagged back on the hub's declared table, as if it were peerkeeper's. */
+function foreignUpdates(input: PlanInput): Action[] {
+  return (input.observation.attachments ?? []).flatMap((a): Action[] => {
+    const decl = Object.values(input.policy.transitHubs).find((h) => a.hub.id.endsWith(h.id));
+    if (!decl || a.state !== 'active' || a.tags[MANAGED_TAG] === 'true' || a.association === decl.associate) return [];
+    return [
+      {
+        action: 'update-attachment',
+        cloud: a.cloud,
+        reason: 'injected bug',
+        target: { id: a.id, hub: a.hub, network: a.network },
+        before: { ...(a.association ? { association: a.association } : {}), propagations: a.propagations },
+        after: { association: decl.associate, propagations: [decl.associate] },
+      },
+    ];
+  });
+}
+
+/** planScope with the injected bug that lives outside a module (an extra action); the mocks cover the rest. */
+const planner: Planner = (input) => {
+  const plan = planScope(input);
+  return mockBreakage === 'update-foreign' ? { ...plan, actions: [...plan.actions, ...foreignUpdates(input)] } : plan;
+};
 
 // The real planner runs unchanged; only the module a bug lives in is wrapped, and only while a case sets it.
 jest.mock('../../shared/planner/transit/claims', () => {
@@ -40,7 +66,7 @@ function firstCaught(
     mockBreakage = 'none';
     const real = new Set(judgeSeed(seed, planScope).findings.map(keyOf));
     mockBreakage = breakage;
-    const finding = judgeSeed(seed, planScope).findings.find((f) => kinds.includes(f.kind) && !real.has(keyOf(f)));
+    const finding = judgeSeed(seed, planner).findings.find((f) => kinds.includes(f.kind) && !real.has(keyOf(f)));
     mockBreakage = 'none';
     if (finding) return { seed, finding };
   }
@@ -69,6 +95,12 @@ describe('the monotonicity oracle catches a deliberately broken transit planner 
       breakage: 'ignore-transit-holds',
       kinds: ['not-monotone'],
       text: /attachment|create-route/,
+    },
+    're-routing attachments peerkeeper does not own': {
+      reason: "issue 17: a foreign attachment's association and propagations are never changed, drift is only reported",
+      breakage: 'update-foreign',
+      kinds: ['unsafe'],
+      text: /update-attachment .*does not own/,
     },
   };
 
