@@ -1,14 +1,8 @@
 import { MalformedEventError } from '../../errors';
-import type { Scope, TriggerKind } from '../../model';
+import type { Scope } from '../../model';
 import { asRecord, findStringByKey } from '../shape';
-import type { CallSite, CloudTrailRecord } from './envelope';
+import type { CallSite, CloudTrailRecord, Ec2Work } from './envelope';
 import { scopeForTransitCall, TRANSIT_CALLS } from './transit';
-
-/** What an EC2 call asks peerkeeper to re-check. */
-export interface Ec2Work {
-  scope: Scope;
-  kind: TriggerKind;
-}
 
 const PEERING_CALLS = new Set([
   'CreateVpcPeeringConnection',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Scope, TriggerKind } from '../../model';
 
 /** The EventBridge envelope every AWS event arrives in. */
 export const EventBridgeEnvelopeSchema = z.looseObject({
@@ -39,4 +40,10 @@ export const CLOUDTRAIL_DETAIL_TYPES: readonly string[] = [
 export interface CallSite {
   account: string;
   region: string;
+}
+
+/** What an EC2 call asks peerkeeper to re-check. */
+export interface Ec2Work {
+  scope: Scope;
+  kind: TriggerKind;
 }

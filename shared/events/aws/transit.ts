@@ -1,7 +1,6 @@
 import type { Scope } from '../../model';
 import { findStringByKey } from '../shape';
-import type { CallSite, CloudTrailRecord } from './envelope';
-import type { Ec2Work } from './ec2';
+import type { CallSite, CloudTrailRecord, Ec2Work } from './envelope';
 
 /** Attachment lifecycle calls: a link to a hub appears, is decided, changes or goes (issue 17). */
 const ATTACHMENT_CALLS = [
