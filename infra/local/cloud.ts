@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApprovalRecord } from '../../shared/approvals';
+import { approvalScope } from '../../shared/approvals/slack/deferred';
 import { buildTopology, renderSvg, type Topology } from '../../shared/graph';
 import type { Cloud } from '../../shared/model';
 import { loadPolicy, type Policy } from '../../shared/policy';
@@ -25,6 +26,7 @@ import { localAzureFunctions, type LocalAzureFunctions } from './functions/azure
 import { localGcpFunctions, type LocalGcpFunctions } from './functions/gcp';
 import { startGcpEmulator, type GcpEmulator } from './gcp';
 import { seedLocalOrganization } from './organization';
+import { seedLocalTransit } from './transit-estate';
 
 /** The policy the scenario is written for. */
 export const LOCAL_POLICY_FILE = join(__dirname, 'policy.yaml');
@@ -137,6 +139,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   // Compute operations finish in tens of milliseconds here, not seconds: the scenario stays well inside a minute.
   gcp.state.timing.pendingMs = 5;
   gcp.state.timing.runningMs = 20;
+  // The transit hubs first: their AWS ids are the EC2 emulator's first (policy.yaml names them).
+  seedLocalTransit(aws, azure, gcp);
   seedLocalOrganization(aws, azure, gcp);
   const store = opts.stateDir ? new FileApprovalStore(join(opts.stateDir, 'approvals')) : new MemoryApprovalStore();
   const audit: AuditLog = opts.stateDir ? new FileAuditLog(join(opts.stateDir, 'audit')) : new MemoryAuditLog();
@@ -232,21 +236,16 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
 }
 
 /**
- * After a decision, the approval function reconciles the peering in its cloud (scope: the request, seen from the
- * accepter). Returns what the decider must be told when the decision could not be carried out (e.g. now unsafe).
+ * After a decision, the approval function reconciles the request in its cloud (approvalScope: a peering from the
+ * accepter's side, an attachment from the spoke's). Returns what the decider must be told when the decision could
+ * not be carried out (e.g. now unsafe).
  */
 async function reconcileDecision(
   functions: LocalCloud['functions'],
   record: ApprovalRecord,
 ): Promise<string | undefined> {
   const trigger = {
-    scope: {
-      kind: 'peering' as const,
-      cloud: record.cloud,
-      account: record.accepter.account,
-      region: record.accepter.region,
-      peeringId: record.peeringId,
-    },
+    scope: approvalScope(record),
     kind: 'approval' as const,
     eventId: `approval:${record.id}:${record.status}`,
     source: 'Chat decision',

@@ -16,6 +16,7 @@ import { armAs, computeAs, controlTowerVended, ec2As, organizationsAsManagement,
 import type { LocalCloud } from './cloud';
 import { awsPeering, awsRoute, findMessage, waitFor } from './inspect';
 import { LOCAL_ORGANIZATION } from './organization';
+import { runTransitScenario, type TransitIds } from './transit-scenario';
 
 /** The scenario's cast: accounts, subscriptions, projects and the people who act in them. */
 export const CAST = {
@@ -60,6 +61,8 @@ export interface ScenarioReport {
     deletedPeering: string;
     recreatedPeering: string;
   };
+  /** The transit steps' spokes, requests and attachments (transit-scenario.ts). */
+  transit: TransitIds;
   /** Changes in the final plan of the whole estate (0 = converged). */
   finalChanges: number;
   totalMs: number;
@@ -124,7 +127,7 @@ export async function runScenario(
     addressPrefixes: [CAST.cidrs.dataA],
     tags: { tier: 'data' },
   });
-  cloud.gcp.state.createProject({ id: CAST.gcp.hub, name: 'Network hub' });
+  // Project net-hub is seeded with its NCC hub (transit-estate.ts).
   cloud.gcp.state.createNetwork({ project: CAST.gcp.hub, name: 'hub' });
   cloud.gcp.state.createSubnetwork({
     project: CAST.gcp.hub,
@@ -436,6 +439,8 @@ export async function runScenario(
       `0.0.0.0/0 → ${awsRoute(cloud, spoke.mainRouteTableId, '0.0.0.0/0')?.gatewayId ?? 'gone'} (left alone: not peerkeeper's)`,
   );
 
+  const transitIds = await runTransitScenario(cloud, step);
+
   const finalChanges = await step(
     'Final `peerkeeper plan --provider local` of the whole estate (the real CLI, all three clouds)',
     async () => {
@@ -468,6 +473,7 @@ export async function runScenario(
 
   return {
     steps,
+    transit: transitIds,
     finalChanges,
     totalMs: Date.now() - started,
     ids: {

@@ -1,6 +1,10 @@
 import { halfState, halfTowards } from '../../infra/local/azure/peerings';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { CAST, runScenario, type ScenarioReport } from '../../infra/local/scenario';
+import { tgwAttachmentOf, tgwSpokesRoutes } from '../../infra/local/transit-aws';
+import { wanConnectionOf, wanDefaultRoutes } from '../../infra/local/transit-azure';
+import { TRANSIT_CAST } from '../../infra/local/transit-estate';
+import { nccSpokesOf } from '../../infra/local/transit-gcp';
 import { countChanges } from '../../shared/planner';
 import { runningClock } from '../support/clock';
 
@@ -129,12 +133,14 @@ describe('the local cloud scenario (npm start), end to end', () => {
     expect(toHub && cloud.gcp.state.peeringState(app, toHub)).toBe('ACTIVE');
   });
 
-  it('chat: one approval message, updated to approved (no buttons left); the decision is audited with the approver', async () => {
-    expect(cloud.workspace.messages).toHaveLength(1);
-    const [message] = cloud.workspace.messages;
-    expect(message!.updates).toBeGreaterThanOrEqual(1);
-    expect(message!.text.toLowerCase()).toContain('approved');
-    expect(cloud.workspace.buttonsOf(message!)).toEqual([]);
+  it('chat: the partner peering and the transit attachment, each updated to approved (no buttons left); audited with the approver', async () => {
+    expect(cloud.workspace.messages).toHaveLength(2);
+    for (const message of cloud.workspace.messages) {
+      expect(message.updates).toBeGreaterThanOrEqual(1);
+      expect(message.text.toLowerCase()).toContain('approved');
+      expect(cloud.workspace.buttonsOf(message)).toEqual([]);
+    }
+    expect(cloud.workspace.messages.map((m) => m.text.split(' request')[0])).toEqual(['Peering', 'Transit attachment']);
     const audit = await cloud.audit.list();
     expect(
       audit.some((e) => e.action === 'approve' && e.actor === 'slack:U0LOCALNET' && e.outcome === 'approved'),
@@ -148,5 +154,83 @@ describe('the local cloud scenario (npm start), end to end', () => {
     expect(topology.edges.find((e) => e.id === report.ids.partnerPeering)?.state).toBe('active');
     expect(topology.edges.find((e) => e.id === report.ids.strangerPeering)?.state).toBe('rejected');
     expect(new Set(topology.accounts.map((a) => a.cloud))).toEqual(new Set(['aws', 'azure', 'gcp']));
+  });
+
+  describe('transit (issue 17)', () => {
+    const T = TRANSIT_CAST;
+    const ids = () => report.transit;
+
+    it('AWS: the chat-approved spoke is attached (made in 222222222222, accepted by the TGW owner), associated and propagating into the spokes table', () => {
+      const a = tgwAttachmentOf(cloud, ids().aws.spokeVpc)!;
+      expect({ id: a.id, state: a.state, association: a.association, propagations: a.propagations }).toEqual({
+        id: ids().aws.spokeAttachment,
+        state: 'available',
+        association: T.aws.spokesTable,
+        propagations: [T.aws.spokesTable],
+      });
+      expect(a.tags.get(T.aws.spoke)).toMatchObject({
+        'peerkeeper:managed': 'true',
+        'peerkeeper:connection': 'orders-via-tgw',
+      });
+      expect(tgwSpokesRoutes(cloud).find((r) => r.destination === T.cidrs.awsSpoke)).toMatchObject({
+        type: 'propagated',
+        attachment: { id: a.id },
+      });
+    });
+
+    it("AWS: the stranger's attachment is rejected and routes nothing", () => {
+      expect(aws().transit.attachments.get(ids().aws.strangerAttachment)).toMatchObject({
+        resourceId: ids().aws.strangerVpc,
+        state: 'rejected',
+      });
+      expect(tgwSpokesRoutes(cloud).some((r) => r.destination === T.cidrs.awsStranger)).toBe(false);
+    });
+
+    it('AWS: the static route written by hand in the spokes table is still there, untouched', () => {
+      expect(tgwSpokesRoutes(cloud).filter((r) => r.destination === T.cidrs.handRoute)).toEqual([
+        { destination: T.cidrs.handRoute, type: 'static', state: 'blackhole' },
+      ]);
+    });
+
+    it("AWS → Azure: the spoke's table routes the Azure range to the TGW, whose spokes table sends it over the VPN; the plan named the path", () => {
+      expect(routeIn(ids().aws.spokeTable, T.cidrs.azureSpoke)).toMatchObject({ transitGatewayId: T.aws.tgw });
+      expect(tgwSpokesRoutes(cloud).find((r) => r.destination === T.cidrs.azureSpoke)).toMatchObject({
+        type: 'propagated',
+        state: 'active',
+        attachment: { id: T.aws.vpn, resourceType: 'vpn' },
+      });
+      expect(ids().aws.crossCloudPath).toContain(
+        `→ ${T.aws.tgw} → vpn ${T.aws.vpn} → azure-wan (azure hub) → ${T.azure.spoke}/westeurope/orders-eu (orders-eu)`,
+      );
+    });
+
+    it("Azure: the spoke's hub connection is peerkeeper's, routed as declared again; the unlisted VNet is not connected; the hand route stays", () => {
+      const c = wanConnectionOf(cloud, ids().azure.spokeVnet)!;
+      expect(c.name).toBe(ids().azure.connection);
+      expect(c.name).toMatch(/^peerkeeper-/);
+      expect(c.associatedRouteTableId).toBe(`${T.azure.hub}/hubRouteTables/defaultRouteTable`);
+      expect(c.propagatedRouteTableIds).toEqual([`${T.azure.hub}/hubRouteTables/defaultRouteTable`]);
+      expect(wanConnectionOf(cloud, ids().azure.unlistedVnet)).toBeUndefined();
+      expect(cloud.azure.state.vnet(ids().azure.unlistedVnet)).toBeDefined();
+      expect(wanDefaultRoutes(cloud)).toEqual([
+        expect.objectContaining({ name: 'to-firewall', destinations: [T.cidrs.handRoute] }),
+      ]);
+    });
+
+    it('GCP: the shop spoke is ACTIVE in group default again (the move to quarantine put back); the rogue spoke REJECTED; the hybrid route stays', () => {
+      const [spoke, ...others] = nccSpokesOf(cloud, T.gcp.spoke, 'shop');
+      expect(others).toEqual([]);
+      expect(spoke).toMatchObject({ name: ids().gcp.spoke, hub: T.gcp.hub, state: 'ACTIVE', group: 'default' });
+      expect(nccSpokesOf(cloud, T.gcp.stranger, 'edge')).toEqual([
+        expect.objectContaining({
+          name: ids().gcp.strangerSpoke,
+          state: 'INACTIVE',
+          reasons: [expect.objectContaining({ code: 'REJECTED' })],
+        }),
+      ]);
+      expect(cloud.gcp.state.ncc.hybridRoutes).toEqual([
+        expect.objectContaining({ ipCidrRange: T.cidrs.handRoute, spoke: 'onprem-vpn', routeTable: 'default' }),
+      ]);
+    });
   });
 });

@@ -28,6 +28,8 @@ export function localGcpFunctions(opts: {
 }): LocalGcpFunctions {
   const env = {
     PEERKEEPER_GCP_COMPUTE_ENDPOINT: `${opts.origin}/compute/v1`,
+    // NCC operations finish in tens of milliseconds here (the emulator's timing), not the cloud's seconds.
+    PEERKEEPER_GCP_OPERATION_POLL_MS: '10',
     CLOUDSDK_CONFIG: '/nonexistent',
     PEERKEEPER_WORK_TOPIC: 'projects/peerkeeper-local/topics/peerkeeper-work',
     PEERKEEPER_DEAD_LETTER_TOPIC: 'projects/peerkeeper-local/topics/peerkeeper-dead-letter',

@@ -63,6 +63,8 @@ export interface GcpConnection {
   resourceManagerEndpoint: string;
   /** Absent: the client derives it from `endpoint` (Google's, or `<origin>/networkconnectivity/v1` of an emulator). */
   networkConnectivityEndpoint?: string;
+  /** First poll of a Network Connectivity operation (absent: the client's 1 s). */
+  operationPollMs?: number;
   auth: TokenSource;
 }
 
@@ -70,7 +72,8 @@ export interface GcpConnection {
  * Reads the connection from the environment: PEERKEEPER_GCP_COMPUTE_ENDPOINT (default live Compute),
  * PEERKEEPER_GCP_RESOURCEMANAGER_ENDPOINT (default: live, or `<origin>/v1` of an overridden Compute
  * endpoint, which is where the local emulator serves it), PEERKEEPER_GCP_NETWORKCONNECTIVITY_ENDPOINT (default live,
- * or `<origin>/networkconnectivity/v1` of an overridden Compute endpoint), PEERKEEPER_GCP_ACCESS_TOKEN (static token).
+ * or `<origin>/networkconnectivity/v1` of an overridden Compute endpoint), PEERKEEPER_GCP_ACCESS_TOKEN (static token),
+ * PEERKEEPER_GCP_OPERATION_POLL_MS (first poll of an NCC operation; the local cloud's finish in milliseconds).
  * With an endpoint override and no ADC the client is unauthenticated.
  */
 export function gcpConnection(env: NodeJS.ProcessEnv): GcpConnection {
@@ -85,7 +88,14 @@ export function gcpConnection(env: NodeJS.ProcessEnv): GcpConnection {
       ? anonymous
       : applicationDefaultCredentials();
   const ncc = env.PEERKEEPER_GCP_NETWORKCONNECTIVITY_ENDPOINT;
-  return { endpoint, resourceManagerEndpoint, ...(ncc ? { networkConnectivityEndpoint: ncc } : {}), auth };
+  const pollMs = Number(env.PEERKEEPER_GCP_OPERATION_POLL_MS);
+  return {
+    endpoint,
+    resourceManagerEndpoint,
+    ...(ncc ? { networkConnectivityEndpoint: ncc } : {}),
+    ...(Number.isInteger(pollMs) && pollMs > 0 ? { operationPollMs: pollMs } : {}),
+    auth,
+  };
 }
 
 /** A Compute client for the environment's connection. */
