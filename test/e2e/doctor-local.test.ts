@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LOCAL_POLICY_FILE, startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { LOCAL_SECRET_NAMES, localDeploymentFacts } from '../../infra/local/deployment';
 import { CAST, runScenario } from '../../infra/local/scenario';
+import { TRANSIT_CAST } from '../../infra/local/transit-estate';
 import { runCli } from '../../shared/cli/main';
 import type { CliOutput } from '../../shared/cli/output';
 import type { CheckResult } from '../../shared/doctor/checks';
@@ -64,13 +65,27 @@ describe('peerkeeper doctor against the local cloud', () => {
     const { code, results, text } = await doctor();
     expect(results.filter((r) => r.status === 'problem')).toEqual([]);
     expect(code).toBe(0);
-    // The governed accounts, each read on its own: AWS hub and spoke (a partner's account is not ours to read), 2 subscriptions, 2 projects.
+    // The governed accounts, each read on its own: AWS hub and spoke (a partner's account is not ours to read), 4
+    // subscriptions (data, the Virtual WAN hub's and the transit spoke's), 3 projects (with the transit spoke's).
+    const T = TRANSIT_CAST;
     expect(
       results
         .filter((r) => / account /.test(r.check) && r.status === 'ok')
         .map((r) => r.check.split(' ')[2])
         .sort(),
-    ).toEqual([CAST.aws.hub, CAST.aws.spoke, CAST.azure.dataA, CAST.azure.dataB, CAST.gcp.spoke, CAST.gcp.hub].sort());
+    ).toEqual(
+      [
+        CAST.aws.hub,
+        CAST.aws.spoke,
+        CAST.azure.dataA,
+        CAST.azure.dataB,
+        T.azure.hubSubscription,
+        T.azure.spoke,
+        CAST.gcp.spoke,
+        CAST.gcp.hub,
+        T.gcp.spoke,
+      ].sort(),
+    );
     for (const c of ['aws', 'azure', 'gcp'])
       expect(results.find((r) => r.check.startsWith(`${c} event route`))?.detail).toMatch(
         /[1-9]\d* event\(s\) delivered/,
