@@ -175,8 +175,45 @@ async function decideSpoke(
     decision === 'accept'
       ? { spokeUri: spoke.name }
       : { spokeUri: spoke.name, details: `peerkeeper: ${action.reason}`.slice(0, 1000) };
+  const adopted =
+    decision === 'accept' ? await adoptSpoke(client, action as ActionOf<'accept-attachment'>, spoke, ctx) : '';
   await nccMutate(client, 'POST', `${hub}:${decision}Spoke`, body, ctx.deadline);
-  return done(`${decision}ed spoke ${spoke.name} on ${hub}`, spoke.name);
+  return done(`${decision}ed spoke ${spoke.name} on ${hub}${adopted}`, spoke.name);
+}
+
+/**
+ * A spoke peerkeeper accepts becomes its own, as an accepted TGW attachment does on AWS: before the accept, the
+ * spoke (in its own project) gets our labels and the declared group, so later plans can keep its routing. Best
+ * effort: the accept stands either way; returns what to add to the outcome's detail.
+ */
+async function adoptSpoke(
+  client: ComputeClient,
+  action: ActionOf<'accept-attachment'>,
+  spoke: NccSpokeJson,
+  ctx: ApplyContext,
+): Promise<string> {
+  const group = action.after.routing.association;
+  const moveGroup = group !== undefined && shortName(spoke.group ?? '') !== group;
+  const labels = { ...spoke.labels, ...labelsFromTags({ ...(action.after.tags ?? {}) }) };
+  const relabel = Object.entries(labels).some(([k, v]) => spoke.labels?.[k] !== v);
+  if (!moveGroup && !relabel) return '';
+  const fields = [...(moveGroup ? ['group'] : []), ...(relabel ? ['labels'] : [])];
+  const patch = {
+    ...(moveGroup ? { group: `${hubNameOf(action.target.hub)}/groups/${group}` } : {}),
+    ...(relabel ? { labels } : {}),
+  };
+  try {
+    await nccMutate(
+      client,
+      'PATCH',
+      `${spoke.name}?updateMask=${encodeURIComponent(fields.join(','))}`,
+      patch,
+      ctx.deadline,
+    );
+    return ` (set ${fields.join(' and ')} first)`;
+  } catch (e) {
+    return `; setting its ${fields.join(' and ')} failed (${e instanceof Error ? e.message : String(e)})`;
+  }
 }
 
 /** The spoke an update or delete names, read in its own project; only ours may be changed. */

@@ -2,7 +2,7 @@ import { NccError } from '../../../infra/local/gcp/ncc-records';
 import { RetryableError, TerminalError } from '../../../shared/errors';
 import type { Observation } from '../../../shared/model';
 import { readAutoAccept, writeAutoAccept } from '../../../shared/providers/gcp';
-import { HUB, HUB_PROJECT, nccWorld, SPOKE_PROJECT, type NccWorld } from './ncc-setup';
+import { HUB, MANAGED, HUB_PROJECT, nccWorld, SPOKE_PROJECT, type NccWorld } from './ncc-setup';
 
 const SPOKES = 'networkconnectivity.projects.locations.spokes';
 const spokeName = (project: string, id: string) => `projects/${project}/locations/global/spokes/${id}`;
@@ -193,6 +193,40 @@ describe('GCP adapter: NCC spokes beyond the transit contract', () => {
     expect(
       (await w.apply({ action: 'delete-attachment', cloud: 'gcp', reason: 't', target: gone, before })).status,
     ).toBe('converged');
+  });
+
+  it("makes a spoke it accepts its own: someone's pending spoke in another group gets our labels and the declared group", async () => {
+    const pay = w.network(SPOKE_PROJECT, 'pay', ['10.20.0.0/16']);
+    w.emu.state.ncc.seedSpoke({
+      project: SPOKE_PROJECT,
+      name: 'by-alice',
+      hub: HUB.id,
+      group: 'default',
+      network: { project: SPOKE_PROJECT, network: 'pay' },
+      state: 'PENDING_REVIEW',
+    });
+    const id = spokeName(SPOKE_PROJECT, 'by-alice');
+    const out = await w.apply({
+      action: 'accept-attachment',
+      cloud: 'gcp',
+      reason: 't',
+      target: { id, hub: HUB, network: pay },
+      after: { routing: { association: 'center', propagations: [] }, tags: MANAGED },
+    });
+    expect(out.status).toBe('done');
+    const spoke = w.emu.state.ncc.spokes.get(id);
+    expect(spoke?.group).toBe('center');
+    expect(spoke?.labels).toMatchObject({ 'peerkeeper-managed': 'true', 'peerkeeper-connection': 'pay-mesh' });
+    // Now ours: a later drift of its group can be put back (update is no longer refused as NOT_MANAGED).
+    const back = await w.apply({
+      action: 'update-attachment',
+      cloud: 'gcp',
+      reason: 't',
+      target: { id, hub: HUB, network: pay },
+      before: { association: 'center', propagations: [] },
+      after: { association: 'center', propagations: [] },
+    });
+    expect(back.status).toBe('converged');
   });
 
   it('skips an update that asks for propagations (NCC has none) and an accept of a spoke that is not there', async () => {
