@@ -1,6 +1,15 @@
 import type { Estate, Network, NetworkRef, Peering, Route, RouteTable } from '../../shared/model';
 import type { PolicyInput } from '../../shared/policy/schema';
 
+/** When the generated estate was observed (and its snapshot's `observedAt`). */
+export const GENERATED_OBSERVED_AT = '2026-11-20T12:00:00.000Z';
+
+/** Where the networks and peerings of a generated estate go, one at a time and in estate order. */
+export interface EstateSink {
+  network(n: Network): void;
+  peering(p: Peering): void;
+}
+
 /**
  * A generated estate of `size` networks shaped like a large organization: AWS hub-spoke groups (one hub per
  * 20 spokes — 40 peer routes keeps a hub table under AWS's 50), Azure meshes of 8 VNets, GCP hub-spoke;
@@ -10,6 +19,26 @@ import type { PolicyInput } from '../../shared/policy/schema';
 export function generateEstate(size: number): { estate: Estate; policy: PolicyInput } {
   const networks: Network[] = [];
   const peerings: Peering[] = [];
+  const policy = generateEstateParts(size, { network: (n) => networks.push(n), peering: (p) => peerings.push(p) });
+  return {
+    estate: {
+      version: 1,
+      observedAt: GENERATED_OBSERVED_AT,
+      complete: true,
+      gaps: [],
+      accounts: [],
+      networks,
+      peerings,
+    },
+    policy,
+  };
+}
+
+/**
+ * `generateEstate` one network and one peering at a time (at most one hub-spoke group of 21 networks held), so
+ * that an estate of any size can be written without holding it: 1M networks are ~10 GiB as objects.
+ */
+export function generateEstateParts(size: number, sink: EstateSink): PolicyInput {
   const groups: PolicyInput['groups'] = {};
   const connections: NonNullable<PolicyInput['connections']> = [];
   let n = 0;
@@ -49,7 +78,8 @@ export function generateEstate(size: number): { estate: Estate; policy: PolicyIn
     groups[`spokes${g}`] = { cloud: 'aws', tags: { role: 'spoke', set: String(g) } };
     connections.push({ name: `set-${g}`, topology: 'hub-spoke', hub: `hub${g}`, spokes: `spokes${g}` });
     const hub: Network = { ref: hubRef, cidrs: hubCidrs, tags: { role: 'hub', set: String(g) }, routeTables: [] };
-    networks.push(hub);
+    // The hub comes first in the estate, but its tables hold a route per spoke: the group is emitted whole.
+    const group: Network[] = [hub];
     for (let s = 0; s < 20 && n < awsShare; s++) {
       const i = n++;
       const ref: NetworkRef = { cloud: 'aws', account: String(200000000000 + i), region: 'us-east-1', id: `vpc-s${i}` };
@@ -57,7 +87,7 @@ export function generateEstate(size: number): { estate: Estate; policy: PolicyIn
       const missing = i % 100 === 7;
       const pcx = `pcx-${i}`;
       if (!missing) {
-        peerings.push({
+        sink.peering({
           id: pcx,
           cloud: 'aws',
           requester: ref,
@@ -91,11 +121,12 @@ export function generateEstate(size: number): { estate: Estate; policy: PolicyIn
           { destination: '0.0.0.0/0', target: { kind: 'other', id: `nat-${i}` }, origin: 'static', state: 'active' },
         ]),
       );
-      networks.push({ ref, cidrs, tags: { role: 'spoke', set: String(g) }, routeTables: tables });
+      group.push({ ref, cidrs, tags: { role: 'spoke', set: String(g) }, routeTables: tables });
     }
     hub.routeTables = Array.from({ length: 5 }, (_, t) =>
       table(`rtb-hub${g}-${t}`, hubRef, hubCidrs, t === 0, hubRoutes),
     );
+    for (const n of group) sink.network(n);
   }
   // Azure: meshes of 8 VNets (system routes; no UDRs managed).
   for (let m = 0; n < awsShare + azureShare; m++) {
@@ -111,9 +142,9 @@ export function generateEstate(size: number): { estate: Estate; policy: PolicyIn
         region: 'westeurope',
         id: `/subscriptions/${sub}/resourcegroups/net/providers/microsoft.network/virtualnetworks/v${i}`,
       };
-      networks.push({ ref, cidrs: [v4(i)], tags: {}, routeTables: [] });
+      sink.network({ ref, cidrs: [v4(i)], tags: {}, routeTables: [] });
       for (const other of members)
-        peerings.push({
+        sink.peering({
           id: `${other.id}/virtualnetworkpeerings/peerkeeper-v${i}`,
           cloud: 'azure',
           requester: other,
@@ -128,15 +159,15 @@ export function generateEstate(size: number): { estate: Estate; policy: PolicyIn
   // GCP: one hub network per 20 projects.
   for (let g = 0; n < size; g++) {
     const hubRef: NetworkRef = { cloud: 'gcp', account: `hub-${g}`, region: 'global', id: 'hub' };
-    networks.push({ ref: hubRef, cidrs: [v4(n++)], tags: {}, routeTables: [] });
+    sink.network({ ref: hubRef, cidrs: [v4(n++)], tags: {}, routeTables: [] });
     groups[`ghub${g}`] = { cloud: 'gcp', account: hubRef.account };
     groups[`gspokes${g}`] = { cloud: 'gcp', name: `app-${g}-*` };
     connections.push({ name: `gcp-${g}`, topology: 'hub-spoke', hub: `ghub${g}`, spokes: `gspokes${g}` });
     for (let s = 0; s < 20 && n < size; s++) {
       const i = n++;
       const ref: NetworkRef = { cloud: 'gcp', account: `p-${i}`, region: 'global', id: `app-${g}-${i}` };
-      networks.push({ ref, name: ref.id, cidrs: [v4(i)], tags: {}, routeTables: [] });
-      peerings.push({
+      sink.network({ ref, name: ref.id, cidrs: [v4(i)], tags: {}, routeTables: [] });
+      sink.peering({
         id: `projects/p-${i}/global/networks/${ref.id}/peerings/peerkeeper-hub`,
         cloud: 'gcp',
         requester: ref,
@@ -147,16 +178,5 @@ export function generateEstate(size: number): { estate: Estate; policy: PolicyIn
       });
     }
   }
-  return {
-    estate: {
-      version: 1,
-      observedAt: '2026-11-20T12:00:00.000Z',
-      complete: true,
-      gaps: [],
-      accounts: [],
-      networks,
-      peerings,
-    },
-    policy: { version: 1, groups, connections, limits: { maxChangesPerRun: 1_000_000 } },
-  };
+  return { version: 1, groups, connections, limits: { maxChangesPerRun: 1_000_000 } };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
@@ -185,7 +185,46 @@ function markdown(
     `${rows.length} measurements, ${rows.filter((r) => r.pass === true).length} pass, ${failed.length} fail, ${unavailable.length} modules not available.`,
     '',
   );
+  const reruns = Array.isArray(meta.reruns)
+    ? (meta.reruns as { modules: string[]; at: string; loadAverage?: string }[])
+    : [];
+  if (reruns.length > 0)
+    lines.push(
+      ...reruns.map(
+        (r) =>
+          `Re-run since: ${r.modules.join(', ')} on ${r.at}${r.loadAverage ? `, load average ${r.loadAverage} at start` : ''} (\`npm run bench -- ${r.modules.join(' ')}\`).`,
+      ),
+      '',
+    );
+  // Hand-written sections kept across regenerations (the opt-in 1M run takes minutes and ~16 GiB: not run by default).
+  if (existsSync(MILLION_SECTION)) lines.push(readFileSync(MILLION_SECTION, 'utf8').trimEnd(), '');
   return lines.join('\n');
+}
+
+const DOCS = join(__dirname, '..', '..', 'docs');
+/** The 1M-network snapshot section, written by hand after an opt-in run (PEERKEEPER_BENCH_1M=1). */
+const MILLION_SECTION = join(DOCS, 'benchmarks-1m.md');
+
+/** The figures of an earlier run, for a run of some modules only: their rows are replaced, the others kept. */
+function earlier(): {
+  meta: Record<string, unknown>;
+  rows: Judged[];
+  unavailable: { module: string; reason: string }[];
+} {
+  const file = join(DOCS, 'benchmarks.json');
+  if (!existsSync(file)) return { meta: {}, rows: [], unavailable: [] };
+  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const {
+    rows = [],
+    unavailable = [],
+    modules: _modules,
+    ...meta
+  } = json as {
+    rows?: Judged[];
+    unavailable?: { module: string; reason: string }[];
+    modules?: unknown;
+  } & Record<string, unknown>;
+  return { meta, rows, unavailable };
 }
 
 async function main(): Promise<void> {
@@ -233,13 +272,29 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(row));
     }
   }
-  const docs = join(__dirname, '..', '..', 'docs');
-  mkdirSync(docs, { recursive: true });
+  // A run of some modules only (`npm run bench -- planner`) replaces their rows and keeps every other module's.
+  let out = { meta: meta as Record<string, unknown>, rows, unavailable };
+  if (only.length > 0) {
+    const before = earlier();
+    const order = (r: { module: string }) => MODULES.findIndex((m) => m.module === r.module);
+    const reruns = [
+      ...(Array.isArray(before.meta.reruns)
+        ? (before.meta.reruns as { modules: string[]; at: string; loadAverage?: string }[])
+        : []),
+      { modules: only, at: meta.generatedAt, loadAverage: meta.loadAverage },
+    ];
+    out = {
+      meta: before.rows.length > 0 ? { ...before.meta, reruns } : meta,
+      rows: [...before.rows.filter((r) => !only.includes(r.module)), ...rows].sort((a, b) => order(a) - order(b)),
+      unavailable: [...before.unavailable.filter((u) => !only.includes(u.module)), ...unavailable],
+    };
+  }
+  mkdirSync(DOCS, { recursive: true });
   writeFileSync(
-    join(docs, 'benchmarks.json'),
-    `${JSON.stringify({ ...meta, modules: MODULES.map(({ module, measures }) => ({ module, measures })), rows, unavailable }, null, 2)}\n`,
+    join(DOCS, 'benchmarks.json'),
+    `${JSON.stringify({ ...out.meta, modules: MODULES.map(({ module, measures }) => ({ module, measures })), rows: out.rows, unavailable: out.unavailable }, null, 2)}\n`,
   );
-  writeFileSync(join(docs, 'benchmarks.md'), markdown(rows, unavailable, meta));
+  writeFileSync(join(DOCS, 'benchmarks.md'), markdown(out.rows, out.unavailable, out.meta));
   if (rows.some((r) => r.pass === false)) process.exitCode = 1;
 }
 

@@ -1,12 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeEstateFile } from '../../shared/cli/estate-stream';
 import { readEstate } from '../../shared/cli/io';
 import { runCli } from '../../shared/cli/main';
-import { generateEstate } from './estate-generator';
+import { GENERATED_OBSERVED_AT, generateEstate, generateEstateParts } from './estate-generator';
 
 const MiB = 1024 * 1024;
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -28,6 +28,53 @@ function write(size: number, file: string, policyFile: string): object {
   writeFileSync(policyFile, JSON.stringify(policy));
   const t = performance.now();
   writeEstateFile(file, estate);
+  return { writeMs: Math.round(performance.now() - t), writeRssMiB: peakRssMiB() };
+}
+
+/**
+ * Child: generate an estate of `size` networks straight into the snapshot layout `writeEstateFile` writes, byte for
+ * byte, never holding it (networks in one pass, peerings in a second: at most one hub-spoke group in memory). A
+ * 1M-network estate is ~10 GiB as objects; this writes its 4 GiB file in bounded memory.
+ */
+export function writeGenerated(size: number, file: string, policyFile: string): object {
+  const t = performance.now();
+  const fd = openSync(file, 'w');
+  try {
+    let pending: string[] = [];
+    let bytes = 0;
+    const flush = () => {
+      writeSync(fd, pending.join(''));
+      pending = [];
+      bytes = 0;
+    };
+    const out = (text: string) => {
+      pending.push(text);
+      bytes += text.length;
+      if (bytes >= 1 << 20) flush();
+    };
+    // One element per line, a comma after all but a list's last: the element before is written when the next comes.
+    let held: string | undefined;
+    const item = (value: unknown) => {
+      if (held !== undefined) out(`${held},\n`);
+      held = JSON.stringify(value);
+    };
+    const endList = (next: string) => {
+      if (held !== undefined) out(`${held}\n`);
+      held = undefined;
+      out(next);
+    };
+    out(
+      `{"version":1,"observedAt":${JSON.stringify(GENERATED_OBSERVED_AT)},"complete":true,"gaps":[\n],"accounts":[\n],"networks":[\n`,
+    );
+    const policy = generateEstateParts(size, { network: item, peering: () => undefined });
+    endList('],"peerings":[\n');
+    generateEstateParts(size, { network: () => undefined, peering: item });
+    endList(']}\n');
+    flush();
+    writeFileSync(policyFile, JSON.stringify(policy));
+  } finally {
+    closeSync(fd);
+  }
   return { writeMs: Math.round(performance.now() - t), writeRssMiB: peakRssMiB() };
 }
 
@@ -60,15 +107,85 @@ async function plan(file: string, policyFile: string): Promise<object> {
   };
 }
 
+const ROOT = join(__dirname, '..', '..');
+/** The heap `plan --estate` of a 1M-network snapshot is given, as a user would pass it: the estate is ~7 GiB as objects. */
+export const MILLION_HEAP_MIB = 16_384;
+
+/** A figure of GNU time's `-v` report (`\tMaximum resident set size (kbytes): 123`). */
+function timeFigure(report: string, label: string): number {
+  const line = report.split('\n').find((l) => l.trim().startsWith(`${label}:`));
+  return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(':') + 1).trim());
+}
+
+/**
+ * The opt-in 1M row (PEERKEEPER_BENCH_1M=1: ~4 GiB of disk, ~16 GiB of memory, minutes): the snapshot is generated
+ * straight to disk (never held), then the compiled CLI runs `plan --estate` on it as a user would, in its own
+ * process with `--max-old-space-size`, its output to /dev/null; time and peak RSS as GNU time reports them.
+ */
+export function benchMillion(size = 1_000_000): Record<string, number | string | boolean> {
+  const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-snapshot-1m-'));
+  try {
+    const file = join(dir, 'estate.json');
+    const policyFile = join(dir, 'policy.json');
+    const written = child(['write-generated', String(size), file, policyFile]);
+    const fileMiB = Math.round(statSync(file).size / MiB);
+    execFileSync(process.execPath, [join(ROOT, 'infra', 'cli', 'build.cjs')], { cwd: ROOT, stdio: 'ignore' });
+    const command = [
+      process.execPath,
+      `--max-old-space-size=${MILLION_HEAP_MIB}`,
+      join(ROOT, 'bin', 'peerkeeper.cjs'),
+      'plan',
+      '--estate',
+      file,
+      '--policy',
+      policyFile,
+      '--state-dir',
+      join(dir, 'state'),
+    ];
+    const run = spawnSync('/usr/bin/time', ['-v', ...command], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    if (run.error) throw run.error;
+    const report = run.stderr;
+    const exitCode = run.status ?? -1;
+    const stringLength = /Invalid string length/.test(report);
+    const cpuMs = Math.round(
+      1000 * (timeFigure(report, 'User time (seconds)') + timeFigure(report, 'System time (seconds)')),
+    );
+    const wall = (report.split('\n').find((l) => l.includes('Elapsed (wall clock)')) ?? '').split(': ').pop() ?? '';
+    const wallMs = Math.round(1000 * wall.split(':').reduce((total, part) => total * 60 + Number(part), 0));
+    return {
+      name: `snapshot-${size}`,
+      networks: size,
+      fileMiB,
+      generateWriteMs: Number((written as { writeMs: number }).writeMs),
+      generateWriteRssMiB: Number((written as { writeRssMiB: number }).writeRssMiB),
+      planCliMs: wallMs,
+      planCliCpuMs: cpuMs,
+      planCliRssMiB: Math.round(timeFigure(report, 'Maximum resident set size (kbytes)') / 1024),
+      maxOldSpaceMiB: MILLION_HEAP_MIB,
+      exitCode,
+      stringLengthError: stringLength,
+      target: 'plan --estate of a 1M-network snapshot: no string-length error (time and RSS reported, no target)',
+      pass: !stringLength && (exitCode === 0 || exitCode === 2),
+      ...(exitCode === 0 || exitCode === 2 ? {} : { note: report.slice(-1000) }),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Snapshot files past the size one JSON string can hold (~125k networks of this shape): written and read streamed,
- * then planned through `plan --estate`. 150k by default; PEERKEEPER_BENCH_NETWORKS=1000000 for the 1M run (no
- * target: time and RSS reported; it needs ~4 GiB of disk and tens of GiB of memory for the plan).
+ * then planned through `plan --estate`. 150k by default (PEERKEEPER_BENCH_NETWORKS for another size), and with
+ * PEERKEEPER_BENCH_1M=1 the 1M row too (`benchMillion`: opt-in, it takes minutes and ~16 GiB).
  */
 export function benchSnapshot(
   sizes = [Number(process.env.PEERKEEPER_BENCH_NETWORKS ?? 150_000)],
 ): Record<string, number | string | boolean>[] {
-  return sizes.map((size) => {
+  const rows = sizes.map((size) => {
     const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-snapshot-bench-'));
     try {
       const file = join(dir, 'estate.json');
@@ -92,13 +209,16 @@ export function benchSnapshot(
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  return process.env.PEERKEEPER_BENCH_1M === '1' ? [...rows, benchMillion()] : rows;
 }
 
 if (require.main === module) {
   const [mode, a, b, c] = process.argv.slice(2);
   const done = (row: object) => console.log(JSON.stringify(row));
   if (mode === 'write') done(write(Number(a), b!, c!));
+  else if (mode === 'write-generated') done(writeGenerated(Number(a), b!, c!));
   else if (mode === 'read') done(read(a!));
+  else if (mode === 'million') done(benchMillion(a === undefined ? undefined : Number(a)));
   else if (mode === 'plan') void plan(a!, b!).then(done);
   else for (const row of benchSnapshot()) done(row);
 }
