@@ -81,7 +81,7 @@ export async function runAwsTransit(cloud: LocalCloud, step: ScenarioStep): Prom
     },
     () => {
       const a = tgwAttachmentOf(cloud, spoke.vpcId);
-      return `${a?.id} ${a?.state} (tagged by 222222222222, accepted by 111111111111), associated with ${a?.association ?? 'nothing'}, propagating to [${a?.propagations.join(', ')}]`;
+      return `${a?.id} ${a?.state} (requested from ${a?.resourceOwner}, accepted by the TGW owner ${a?.transitGatewayOwner}), associated with ${a?.association ?? 'nothing'}, propagating to [${a?.propagations.join(', ')}]`;
     },
   );
 

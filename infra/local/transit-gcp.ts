@@ -90,7 +90,7 @@ export async function runGcpTransit(cloud: LocalCloud, step: ScenarioStep): Prom
   );
 
   await step(
-    'GCP transit: someone moves the shop spoke to group quarantine (UpdateSpoke)',
+    "GCP transit: someone moves the shop spoke to group quarantine (UpdateSpoke); the route the hub learned over an on-premises VPN is someone else's",
     async () => {
       const s = nccSpokesOf(cloud, T.spoke, 'shop').pop()!;
       await nccAs(cloud, NETOPS, 'PATCH', `projects/${T.spoke}/locations/global/spokes/${s.name}?updateMask=group`, {
@@ -99,7 +99,7 @@ export async function runGcpTransit(cloud: LocalCloud, step: ScenarioStep): Prom
     },
     () => {
       const hybrid = ncc.hybridRoutes.find((r) => r.ipCidrRange === CIDRS.handRoute);
-      return `put back: ${describe(T.spoke, 'shop')}; the on-premises route ${CIDRS.handRoute} over hybrid spoke ${hybrid?.spoke ?? 'gone'} left alone`;
+      return `put back: ${describe(T.spoke, 'shop')}; ${CIDRS.handRoute} over hybrid spoke ${hybrid?.spoke ?? 'gone'} in table ${hybrid?.routeTable ?? '-'} (left alone: not peerkeeper's)`;
     },
   );
 

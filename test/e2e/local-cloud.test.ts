@@ -217,6 +217,18 @@ describe('the local cloud scenario (npm start), end to end', () => {
       ]);
     });
 
+    it("every put-back is the real handler's answer to the console change's event; the hand-written hub routes' events write nothing", () => {
+      const handled = (c: string, what: string) =>
+        cloud.bus.deliveries
+          .filter((d) => d.cloud === c && d.what === what && d.status === 'reconciled')
+          .map((d) => d.writes);
+      expect(handled('aws', 'DisableTransitGatewayRouteTablePropagation')).toEqual([1]);
+      expect(handled('azure', 'Microsoft.Network/virtualHubs/hubVirtualNetworkConnections/write')).toEqual([1]);
+      expect(handled('gcp', 'google.cloud.networkconnectivity.v1.HubService.UpdateSpoke')).toEqual([1]);
+      expect(handled('aws', 'CreateTransitGatewayRoute')).toEqual([0]);
+      expect(handled('azure', 'Microsoft.Network/virtualHubs/hubRouteTables/write')).toEqual([0]);
+    });
+
     it('GCP: the shop spoke is ACTIVE in group default again (the move to quarantine put back); the rogue spoke REJECTED; the hybrid route stays', () => {
       const [spoke, ...others] = nccSpokesOf(cloud, T.gcp.spoke, 'shop');
       expect(others).toEqual([]);
