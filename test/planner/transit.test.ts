@@ -353,6 +353,49 @@ describe('transit routes: AWS spokes route toward the TGW', () => {
     expect(missing.actions.filter(isMutating)).toEqual([]);
     expect(reports(missing).join('\n')).toContain('never creates interconnects');
   });
+
+  it("cross-cloud from one cloud's function: the other cloud unread, the ranges the hub learns over the VPN are routed", () => {
+    // An AWS function reads no Azure network: what the TGW's table routes over the VPN attachment stands in.
+    const one = spokeNetwork('aws', a, 'one', ['10.1.0.0/16']);
+    const policy = transitPolicy('aws', {
+      groups: {
+        spokes: { cloud: 'aws', account: [a, b], tags: { role: 'spoke' } },
+        'azure-data': { cloud: 'azure', account: SPOKE_ACCOUNTS.azure[0] },
+      },
+      transitHubs: {
+        core: {
+          cloud: 'aws',
+          account: TRANSIT.aws.account,
+          region: 'us-east-1',
+          id: TRANSIT.aws.id,
+          associate: 'tgw-rtb-0spokes',
+          reaches: [{ through: 'tgw-attach-vpn', groups: ['azure-data'], via: 'azure-hub' }],
+        },
+      },
+    });
+    const learned = (destination: string) => ({
+      destination,
+      target: { kind: 'attachment' as const, attachmentId: 'tgw-attach-vpn' },
+      origin: 'propagated' as const,
+    });
+    const p = plan(
+      policy,
+      estate([one], [], {
+        transitHubs: [
+          transitHub('aws', [learned('10.200.0.0/16'), learned('0.0.0.0/0')], {
+            interconnects: [{ id: 'tgw-attach-vpn', kind: 'vpn', state: 'active' }],
+          }),
+        ],
+        attachments: [active('tgw-attach-1', one)],
+      }),
+    );
+    const routes = p.actions.filter((x) => x.action === 'create-route');
+    // Never the whole space a VPN may announce; the learned range with the interconnect named.
+    expect(routes.map((r) => (r.target as { destination: string }).destination)).toEqual(['10.200.0.0/16']);
+    expect(routes[0]!.reason).toContain(
+      '→ vpn tgw-attach-vpn → azure-hub (reached hub): 10.200.0.0/16 as tgw-rtb-0spokes learns it',
+    );
+  });
 });
 
 describe('transit: when to move (quota advice for hub-spoke by peering)', () => {

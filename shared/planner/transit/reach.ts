@@ -15,6 +15,11 @@ export interface Reach {
   farHub?: string;
   groups: readonly string[];
   networks: readonly Network[];
+  /**
+   * The ranges the hub's associated table routes over the interconnect (learned over BGP or written there): what it
+   * carries to the other cloud. A function of one cloud cannot read the other cloud's networks; these it can.
+   */
+  learned: readonly string[];
 }
 
 /** The reaches a hub declares, each with its observed interconnect and the networks of its groups. */
@@ -24,12 +29,22 @@ export function reachesOf(index: EstateIndex, view: HubView): Reach[] {
     const networks = [...new Set(r.groups.flatMap((g) => index.members.get(g) ?? []))].filter(
       (n) => n.ref.cloud !== view.decl.cloud,
     );
+    const table = view.observed?.routeTables.find((t) => t.id === view.decl.associate);
+    const learned = (table?.routes ?? [])
+      .filter((route) => {
+        const to = route.target.kind === 'attachment' ? route.target.attachmentId : route.target.id;
+        return (
+          to === (interconnect?.id ?? r.through) && route.state !== 'blackhole' && !isWholeSpace(route.destination)
+        );
+      })
+      .map((route) => route.destination);
     return {
       through: r.through,
       ...(interconnect ? { interconnect } : {}),
       ...(r.via ? { farHub: r.via } : {}),
       groups: r.groups,
       networks,
+      learned,
     };
   });
 }

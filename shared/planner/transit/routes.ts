@@ -36,6 +36,11 @@ function crossCloudPath(index: EstateIndex, spoke: TransitSpoke, reach: Reach, n
   return `${describeNetwork(index, spoke.network.ref)} → ${spoke.view.decl.id} → ${reach.interconnect?.kind ?? 'interconnect'} ${reach.through} → ${far} → ${describeNetwork(index, network.ref)}`;
 }
 
+function learnedPath(index: EstateIndex, spoke: TransitSpoke, reach: Reach, cidr: string): string {
+  const far = reach.farHub ? `${reach.farHub} (reached hub)` : 'the other cloud';
+  return `${describeNetwork(index, spoke.network.ref)} → ${spoke.view.decl.id} → ${reach.interconnect?.kind ?? 'interconnect'} ${reach.through} → ${far}: ${cidr} as ${spoke.view.decl.associate} learns it over the interconnect`;
+}
+
 /** The ranges one spoke routes toward its hub: the policy's summaries, or every other spoke; plus the reached clouds. */
 function destinationsOf(
   index: EstateIndex,
@@ -64,7 +69,10 @@ function destinationsOf(
           })),
         );
   const remote: Destination[] = [];
+  const learned: Destination[] = [];
   for (const reach of reachesOf(index, spoke.view)) {
+    if (reach.interconnect)
+      for (const cidr of reach.learned) learned.push({ cidr, path: learnedPath(index, spoke, reach, cidr) });
     for (const network of reach.networks) {
       for (const cidr of network.cidrs) {
         if (mine(cidr)) continue;
@@ -86,7 +94,8 @@ function destinationsOf(
     }
   }
   const byCidr = new Map<string, Destination>();
-  for (const d of [...local, ...remote]) {
+  // A range known as another cloud's network names that network; one only the hub's table knows names the interconnect.
+  for (const d of [...local, ...remote, ...learned]) {
     if (mine(d.cidr)) continue;
     const cidr = normalizeCidr(d.cidr);
     if (!byCidr.has(cidr)) byCidr.set(cidr, { ...d, cidr });
