@@ -265,34 +265,69 @@ export function groupsOfRef(index: EstateIndex, ref: NetworkRef): ReadonlySet<st
   if (seen) return seen;
   const found = new Set<string>();
   const byRef = refCandidates(index.policy);
-  const candidates = [...(byRef.get(accountKey(ref.cloud, ref.account)) ?? []), ...(byRef.get(ref.cloud) ?? [])].sort(
-    (a, b) => a.order - b.order,
-  );
-  for (const { name, group } of candidates) if (refInGroup(group, ref)) found.add(name);
+  const candidates = new Set([
+    ...(byRef.byKey.get(accountKey(ref.cloud, ref.account)) ?? []),
+    ...(byRef.byKey.get(ref.cloud) ?? []),
+  ]);
+  // Groups that select by name only: those whose pattern names the ref (exactly, or a prefix of one of its names).
+  for (const name of ref.cloud === 'azure'
+    ? [
+        ref.id,
+        ref.id
+          .split('/')
+          .filter((x) => x !== '')
+          .at(-1) ?? '',
+      ]
+    : [ref.id]) {
+    for (const c of byRef.byKey.get(`${ref.cloud}\u0000=${name}`) ?? []) candidates.add(c);
+    for (const length of byRef.prefixLengths.get(ref.cloud) ?? [])
+      if (length <= name.length)
+        for (const c of byRef.byKey.get(`${ref.cloud}\u0000*${name.slice(0, length)}`) ?? []) candidates.add(c);
+  }
+  for (const { name, group } of [...candidates].sort((a, b) => a.order - b.order))
+    if (refInGroup(group, ref)) found.add(name);
   index.unseenGroups.set(key, found);
   return found;
 }
 
 type RefCandidate = { name: string; group: Group; order: number };
-const refCandidateMemo = new WeakMap<Policy, Map<string, RefCandidate[]>>();
+interface RefCandidates {
+  byKey: Map<string, RefCandidate[]>;
+  /** Per cloud, the lengths of the name prefixes (`app-7-*` → 6) groups select by. */
+  prefixLengths: Map<string, number[]>;
+}
+const refCandidateMemo = new WeakMap<Policy, RefCandidates>();
 
 /**
- * The groups a ref alone could prove membership of, by `cloud:account` (groups that list accounts) and by cloud
- * (the others), in policy order. A group that needs tags can never match a ref: it is left out. A partial view
- * (a hub's scope) meets thousands of unseen refs through its links; each asked every group was O(refs × groups).
+ * The groups a ref alone could prove membership of, by `cloud:account` (groups that list accounts), by name
+ * (`cloud\0=name` exact, `cloud\0*prefix` for a trailing `*`: groups that select by name only) and by cloud (the
+ * others), in policy order. A group that needs tags can never match a ref: it is left out. A partial view (a hub's
+ * scope) meets thousands of unseen refs through its links; each asked every group was O(refs × groups) — and so
+ * was each asked every name-selected group of its cloud (a 1M-network estate has ~5k of them).
  */
-function refCandidates(policy: Policy): Map<string, RefCandidate[]> {
+function refCandidates(policy: Policy): RefCandidates {
   let memo = refCandidateMemo.get(policy);
   if (memo) return memo;
-  memo = new Map<string, RefCandidate[]>();
+  const byKey = new Map<string, RefCandidate[]>();
+  const lengths = new Map<string, Set<number>>();
   Object.entries(policy.groups).forEach(([name, group], order) => {
     if (group.tags !== undefined && Object.keys(group.tags).length > 0) return;
+    const names = group.name === undefined ? undefined : Array.isArray(group.name) ? group.name : [group.name];
     const keys =
-      group.account === undefined
-        ? [group.cloud]
-        : (Array.isArray(group.account) ? group.account : [group.account]).map((a) => accountKey(group.cloud, a));
-    for (const key of new Set(keys)) push(memo!, key, { name, group, order });
+      group.account !== undefined
+        ? (Array.isArray(group.account) ? group.account : [group.account]).map((a) => accountKey(group.cloud, a))
+        : names !== undefined && names.length > 0
+          ? names.map((pattern) => {
+              if (!pattern.endsWith('*')) return `${group.cloud}\u0000=${pattern}`;
+              const prefix = pattern.slice(0, -1);
+              const known = lengths.get(group.cloud) ?? new Set<number>();
+              lengths.set(group.cloud, known.add(prefix.length));
+              return `${group.cloud}\u0000*${prefix}`;
+            })
+          : [group.cloud];
+    for (const key of new Set(keys)) push(byKey, key, { name, group, order });
   });
+  memo = { byKey, prefixLengths: new Map([...lengths].map(([cloud, set]) => [cloud, [...set]])) };
   refCandidateMemo.set(policy, memo);
   return memo;
 }
