@@ -94,6 +94,8 @@ export function transitPolicyParts(
       ...(cloud !== 'gcp' && rng.chance(0.4) ? { propagate: rng.shuffle(tables).slice(0, rng.int(1, 2)) } : {}),
       reaches:
         far && rng.chance(0.7) ? [{ through: h.interconnect.id, groups: [far], via: HUBS[farHub[cloud]].name }] : [],
+      // Virtual WAN connections may propagate to labels too (decided by an earlier draw: the stream stays as it was).
+      ...(cloud === 'azure' && associate === tables[0] ? { labels: ['default'] } : {}),
     };
     connections.push({
       name: `${group}-via-${h.name}`,
@@ -102,6 +104,8 @@ export function transitPolicyParts(
       hub: h.name,
       spokes: group,
       approval: rng.chance(0.25) ? 'chat' : 'auto',
+      // NCC spokes may keep a range out of the hub (an export filter; decided by an earlier draw, as above).
+      ...(cloud === 'gcp' && associate === tables[0] ? { attachment: { excludeExportRanges: ['10.130.0.0/16'] } } : {}),
       routes: {
         tables: 'all',
         ...(cloud === 'aws' && rng.chance(0.35)

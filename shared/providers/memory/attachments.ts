@@ -1,15 +1,18 @@
 import { ConvergedError, StaleActionError, TerminalError } from '../../errors';
 import type { ActionOf, Attachment, AttachmentAction, AttachmentRouting, TransitHub } from '../../model';
+import { observedRouting, routingMatches } from '../../planner/transit/hubs';
 import { MANAGED_TAG, isLiveAttachment, networkKey } from '../../model';
 import type { ApplyContext, ApplyOutcome } from '../port';
 import type { MemoryCloud } from './cloud';
 
-const sameRouting = (a: AttachmentRouting, b: AttachmentRouting) =>
-  a.association === b.association && [...a.propagations].sort().join() === [...b.propagations].sort().join();
-const routingOf = (a: Attachment): AttachmentRouting => ({
-  ...(a.association ? { association: a.association } : {}),
-  propagations: a.propagations,
-});
+/** Sets what a routing names: association and propagations always, labels and export filters when given. */
+function setRouting(a: Attachment, routing: AttachmentRouting): void {
+  if (routing.association) a.association = routing.association;
+  else delete a.association;
+  a.propagations = routing.propagations;
+  if (routing.labels) a.labels = routing.labels;
+  if (routing.exportFilters) a.exportFilters = routing.exportFilters;
+}
 
 /**
  * Hub route tables learn the ranges of the active attachments that propagate into them (an NCC hub: every active
@@ -80,11 +83,12 @@ function create(memory: MemoryCloud, action: ActionOf<'create-attachment'>): App
     hub: hub.ref,
     network,
     state: waits ? 'requested' : 'active',
-    ...(waits ? {} : routing.association ? { association: routing.association } : {}),
-    propagations: waits ? [] : routing.propagations,
-    ...(routing.exportFilters ? { exportFilters: routing.exportFilters } : {}),
+    propagations: [],
     tags: action.after.tags,
   });
+  const made = memory.attachments.get(`${action.cloud}:${id}`)!;
+  // NCC keeps the group and export filters a spoke is proposed with; AWS routes an attachment once it is accepted.
+  if (!waits || action.cloud === 'gcp') setRouting(made, routing);
   refreshHubRoutes(memory);
   return { status: 'done', peeringId: id };
 }
@@ -96,9 +100,7 @@ function accept(memory: MemoryCloud, action: ActionOf<'accept-attachment'>, ctx:
   if (a.state !== 'requested') throw new StaleActionError(`attachment ${a.id} is ${a.state}, not pending`);
   memory.write();
   a.state = 'active';
-  const routing = action.after.routing;
-  if (routing.association) a.association = routing.association;
-  a.propagations = routing.propagations;
+  setRouting(a, action.after.routing);
   a.tags = { ...a.tags, ...action.after.tags };
   refreshHubRoutes(memory);
   return { status: 'done', peeringId: a.id };
@@ -117,13 +119,11 @@ function reject(memory: MemoryCloud, action: ActionOf<'reject-attachment'>, ctx:
 function update(memory: MemoryCloud, action: ActionOf<'update-attachment'>, ctx: ApplyContext): ApplyOutcome {
   const a = find(memory, action, ctx);
   if (a.tags[MANAGED_TAG] !== 'true') throw new TerminalError(`attachment ${a.id} is not peerkeeper's`);
-  if (sameRouting(routingOf(a), action.after)) return { status: 'converged', peeringId: a.id };
-  if (!sameRouting(routingOf(a), action.before))
+  if (routingMatches(action.after, observedRouting(a), a.cloud)) return { status: 'converged', peeringId: a.id };
+  if (!routingMatches(action.before, observedRouting(a), a.cloud))
     throw new StaleActionError(`attachment ${a.id} routing changed since the plan`);
   memory.write();
-  if (action.after.association) a.association = action.after.association;
-  else delete a.association;
-  a.propagations = action.after.propagations;
+  setRouting(a, action.after);
   refreshHubRoutes(memory);
   return { status: 'done', peeringId: a.id };
 }
