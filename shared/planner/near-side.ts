@@ -1,4 +1,4 @@
-import { findFirstOverlap, findOverlaps } from '../cidr';
+import { findFirstOverlap, findOverlaps, tryParseCidr } from '../cidr';
 import type { Cloud, NetworkRef, Observation, Peering } from '../model';
 import { CLOUDS, CONNECTION_TAG, MANAGED_TAG, networkKey } from '../model';
 import { governedAccounts, named } from '../policy/governed';
@@ -70,18 +70,55 @@ function nearSideConnection(
 }
 
 /**
- * The live peerings of a network whose far ranges overlap another live peer's: one sort per network
- * (findOverlaps, O(n log n)), not a scan of every other peer per link — a hub may have thousands of links.
+ * The live peerings of a network whose far ranges overlap another live peer's, or the ranges of a network a dead
+ * link (deleted, expired, rejected, failed) of it still names in a governed account this view did not see: a fuller
+ * view may rank that network for the range (desired-peerings.ts leaves the pair undecided), so the sweep leaves its
+ * routes alone (chaos seed 5732: a route-table scope repointed a dead link's route to another live link the sweep
+ * left undecided). One sort per network (findOverlaps, O(n log n)), not a scan of every other peer per link — a hub
+ * may have thousands of links.
  */
-function contestedLinks(index: EstateIndex): (nearKey: string) => ReadonlySet<string> {
+function contestedLinks(
+  index: EstateIndex,
+  governed: (ref: NetworkRef) => boolean,
+): (nearKey: string) => ReadonlySet<string> {
   const memo = new Map<string, Set<string>>();
+  let named: Map<string, { cidr: string; key: string }[]> | undefined;
+  const namedBy = (nearKey: string) => {
+    if (!named) {
+      named = new Map();
+      for (const p of index.observation.peerings) {
+        if (p.state === 'active' || p.state === 'requested') continue;
+        const reqSeen = index.networks.has(networkKey(p.requester));
+        if (reqSeen === index.networks.has(networkKey(p.accepter))) continue;
+        const far = reqSeen ? p.accepter : p.requester;
+        if (!governed(far)) continue;
+        const near = networkKey(reqSeen ? p.requester : p.accepter);
+        const items = named.get(near) ?? named.set(near, []).get(near)!;
+        for (const cidr of farCidrsOf(p, near))
+          if (tryParseCidr(cidr)) items.push({ cidr, key: `\u0000${networkKey(far)}` }); // the planner is total
+      }
+    }
+    return named.get(nearKey) ?? [];
+  };
   return (nearKey) => {
     let ids = memo.get(nearKey);
     if (!ids) {
-      const items = (index.livePeeringsOf.get(nearKey) ?? []).flatMap((q) =>
-        farCidrsOf(q, nearKey).map((cidr) => ({ cidr, key: q.id })),
+      const live = index.livePeeringsOf.get(nearKey) ?? [];
+      const farOf = new Map(
+        live.map((q) => [q.id, `\u0000${networkKey(networkKey(q.requester) === nearKey ? q.accepter : q.requester)}`]),
       );
-      ids = new Set(findOverlaps(items).flatMap((o) => [o.a, o.b]));
+      const items = [
+        ...live.flatMap((q) => farCidrsOf(q, nearKey).map((cidr) => ({ cidr, key: q.id }))),
+        ...namedBy(nearKey),
+      ];
+      ids = new Set<string>();
+      for (const o of findOverlaps(items)) {
+        // A dead link to the live link's own far network is that network's history, not a competitor.
+        const bothLive = farOf.has(o.a) && farOf.has(o.b);
+        if (!bothLive && (farOf.get(o.a) ?? o.a) === (farOf.get(o.b) ?? o.b)) continue;
+        if (farOf.has(o.a)) ids.add(o.a);
+        if (farOf.has(o.b)) ids.add(o.b);
+      }
       memo.set(nearKey, ids);
     }
     return ids;
@@ -99,7 +136,7 @@ export function nearSideLinks(index: EstateIndex): ReadonlyMap<string, Connectio
     CLOUDS.map((c) => [c, new Set(governedAccounts(index.policy, c).map((a) => comparable(c, a)))]),
   );
   const isGoverned = (ref: NetworkRef) => governed.get(ref.cloud)?.has(comparable(ref.cloud, ref.account)) ?? false;
-  const contested = contestedLinks(index);
+  const contested = contestedLinks(index, isGoverned);
   const out = new Map<string, Connection>();
   for (const p of index.observation.peerings) {
     const connection = nearSideConnection(index, p, isGoverned, contested);

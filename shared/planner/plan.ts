@@ -1,4 +1,5 @@
-import type { Action, Observation, Plan, Scope } from '../model';
+import { cidrsOverlap, tryParseCidr } from '../cidr';
+import type { Action, NetworkRef, Observation, Plan, Scope } from '../model';
 import { networkKey } from '../model';
 import type { Connection, Policy } from '../policy/schema';
 import { desirePeerings } from './desired-peerings';
@@ -37,6 +38,72 @@ function withFreedSlots(inScope: Set<Action>, runnable: readonly Action[]): Set<
   return inScope;
 }
 
+/** `requester|accepter` of a peering handle: the pair a create, its accept and its routes name. */
+const handlePair = (h: { requester: NetworkRef; accepter: NetworkRef }) =>
+  `${networkKey(h.requester)}|${networkKey(h.accepter)}`;
+
+/**
+ * A link a scope creates or accepts into a network whose overlapping range only this plan's delete of another link
+ * frees, when the scope does not carry that delete (it names neither of the scope's networks), is left to a scope
+ * or sweep that carries both: run alone it routes two overlapping links into one network (monotonicity seed 5438: a
+ * spoke's network scope created its link into the hub while the hub's unwanted link for 10.1.0.0/16 stayed). So
+ * are the accept and routes that follow from it.
+ */
+function withoutFreedRanges(inScope: Set<Action>, planned: readonly Action[], index: EstateIndex): Set<Action> {
+  const freed = new Map<string, string[]>();
+  for (const a of planned) {
+    if (a.action !== 'delete-peering' || inScope.has(a)) continue;
+    const p = a.before;
+    const cidrsOf = (ref: NetworkRef, listed: readonly string[] | undefined) =>
+      listed ?? index.networks.get(networkKey(ref))?.cidrs ?? [];
+    const into = (ref: NetworkRef) =>
+      freed.get(networkKey(ref)) ?? freed.set(networkKey(ref), []).get(networkKey(ref))!;
+    into(p.requester).push(...cidrsOf(p.accepter, p.accepterCidrs));
+    into(p.accepter).push(...cidrsOf(p.requester, p.requesterCidrs));
+  }
+  if (freed.size === 0) return inScope;
+  const byId = new Map(index.observation.peerings.map((p) => [p.id, p]));
+  const blocked = new Set<string>();
+  const blockedIds = new Set<string>();
+  for (const a of inScope) {
+    if (a.action !== 'create-peering' && a.action !== 'accept-peering') continue;
+    const { requester, accepter } = a.target;
+    const listed = a.target.id ? byId.get(a.target.id) : undefined;
+    const cidrsOf = (ref: NetworkRef, fromRecord: readonly string[] | undefined) =>
+      index.networks.get(networkKey(ref))?.cidrs ?? fromRecord ?? [];
+    const contested =
+      overlapsAny(cidrsOf(accepter, listed?.accepterCidrs), freed.get(networkKey(requester))) ||
+      overlapsAny(cidrsOf(requester, listed?.requesterCidrs), freed.get(networkKey(accepter)));
+    if (!contested) continue;
+    blocked.add(handlePair(a.target));
+    if (a.target.id) blockedIds.add(a.target.id);
+  }
+  if (blocked.size === 0) return inScope;
+  for (const a of [...inScope]) {
+    const handle =
+      a.action === 'create-route' || a.action === 'replace-route'
+        ? a.after.kind === 'peering'
+          ? a.after.peering
+          : undefined
+        : a.action === 'create-peering' || a.action === 'accept-peering'
+          ? a.target
+          : undefined;
+    if (handle && (blocked.has(handlePair(handle)) || (handle.id !== undefined && blockedIds.has(handle.id))))
+      inScope.delete(a);
+  }
+  return inScope;
+}
+
+/** Whether any of `cidrs` overlaps any of `others`; text that is not a range overlaps nothing here. */
+function overlapsAny(cidrs: readonly string[], others: readonly string[] | undefined): boolean {
+  if (!others || others.length === 0) return false;
+  const parsed = others.flatMap((c) => tryParseCidr(c) ?? []);
+  return cidrs.some((c) => {
+    const x = tryParseCidr(c);
+    return x !== undefined && parsed.some((y) => cidrsOverlap(x, y));
+  });
+}
+
 /** Everything a plan depends on. Same input → byte-identical plan. */
 export interface PlanInput {
   policy: Policy;
@@ -73,9 +140,11 @@ export function planScope(input: PlanInput): Plan {
   // Holds are judged on the whole plan before the scope narrows it: a route held with its link's accept stays held
   // in a scope that does not carry the accept.
   const holding = holdUnread(orderActions([...peerings.actions, ...routes, ...transit]), index, knowledge);
-  const inScope = withFreedSlots(
-    new Set<Action>(filterToScope([...holding.actions, ...holding.held.map((h) => h.action)], scope)),
-    holding.actions,
+  const planned = [...holding.actions, ...holding.held.map((h) => h.action)];
+  const inScope = withoutFreedRanges(
+    withFreedSlots(new Set<Action>(filterToScope(planned, scope)), holding.actions),
+    planned,
+    index,
   );
   const held = holding.held.filter((h) => inScope.has(h.action));
   const capped = capChanges(

@@ -1,6 +1,7 @@
 import { tryParseCidr } from '../cidr';
 import type { Action, Network, NetworkRef, PlannedRouteTarget, Route, RouteTable } from '../model';
 import { MANAGED_TAG, networkKey } from '../model';
+import { governedAccounts } from '../policy/governed';
 import type { Connection } from '../policy/schema';
 import type { EstateIndex } from './estate-index';
 import { BOTH_SEEN, describeObserved, routesAreWritten, selectTables } from './estate-index';
@@ -354,6 +355,43 @@ function whyLeftAlone(
 }
 
 /**
+ * Network key → the far ranges of its unjudged links whose far side a fuller view could see (a governed account):
+ * that view may want one of those ranges in this network's tables, and then repoints a stale route there (or leaves
+ * it, when the write would be shadowed) instead of deleting it, so a stale route they may cover is left to it (chaos
+ * seed 1820: a peering scope deleted a dead route the sweep kept for a live link it could not see the far side of).
+ * A link without far ranges on its record may want any range. An ungoverned far side (a partner) is never seen:
+ * this view is the whole truth about it.
+ */
+function unjudgedRanges(index: EstateIndex, unjudged: ReadonlySet<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (unjudged.size === 0) return out;
+  const governed = new Map<string, Set<string>>();
+  const isGoverned = (ref: NetworkRef) => {
+    let accounts = governed.get(ref.cloud);
+    if (!accounts)
+      governed.set(
+        ref.cloud,
+        (accounts = new Set(governedAccounts(index.policy, ref.cloud).map((a) => a.toLowerCase()))),
+      );
+    return accounts.has(ref.account.toLowerCase());
+  };
+  for (const p of index.observation.peerings) {
+    if (!unjudged.has(p.id)) continue;
+    for (const [near, far, farCidrs] of [
+      [p.requester, p.accepter, p.accepterCidrs],
+      [p.accepter, p.requester, p.requesterCidrs],
+    ] as const) {
+      const key = networkKey(near);
+      if (!index.networks.has(key) || index.networks.has(networkKey(far)) || !isGoverned(far)) continue;
+      const ranges = farCidrs && farCidrs.length > 0 ? farCidrs : ['unknown']; // not a range: may cover any route
+      const into = out.get(key) ?? out.set(key, []).get(key)!;
+      into.push(...ranges);
+    }
+  }
+  return out;
+}
+
+/**
  * Route actions for every observed table: create what intents need, revert drift of managed routes, remove
  * routes through peerkeeper's own peerings that nothing wants. Routes that are not static, or that go
  * through anything peerkeeper does not own, are never changed. `peeringActions` tell which pending
@@ -393,6 +431,7 @@ export function planRoutes(
     unjudged.add(id);
     owned.delete(id);
   }
+  const awaiting = unjudgedRanges(index, unjudged);
   const ownership: RouteOwnership = {
     index,
     owned,
@@ -413,7 +452,10 @@ export function planRoutes(
       const table = tables[t]!;
       const slots = wantedHere?.[t];
       if (managed !== 'all' && slots === undefined && managed?.has(table) !== true) continue;
-      undecidedHere ??= undecidedRanges.get(networkKey(network.ref)) ?? [];
+      undecidedHere ??= [
+        ...(undecidedRanges.get(networkKey(network.ref)) ?? []),
+        ...(awaiting.get(networkKey(network.ref)) ?? []),
+      ];
       planTable(ownership, network, table, slots, undecidedHere, out);
     }
   }

@@ -245,6 +245,36 @@ const cases: Record<string, Case> = {
       expect(50 + growth(partial)).toBeLessThanOrEqual(50);
     },
   },
+  "a spoke's scope that carries its new link into the hub but not the delete that frees the range": {
+    reason:
+      "the full plan deletes the hub's unwanted managed link for 10.1.0.0/16 and creates the new spoke's link for 10.1.128.0/20 in the same run; the new spoke's network scope keeps the create but not the delete (it names neither of the spoke's networks), so run alone it routes two overlapping links into the hub. The link waits for a scope or sweep that carries both",
+    found:
+      'monotonicity seed 5438 (network scope of a spoke, beyond the default 500 seeds): unsafe link new … 10.1.128.0/20 overlaps the ranges of link pcx-…10, both into the hub',
+    full: estate(
+      [
+        network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [peeringRoute('10.1.0.0/16', 'pcx-unwanted')]),
+        network(awsRef(SPOKE_B, 'vpc-other'), ['10.1.0.0/16'], { role: 'other' }, [
+          peeringRoute('10.0.0.0/16', 'pcx-unwanted'),
+        ]),
+        network(awsRef(SPOKE_A, 'vpc-new'), ['10.1.128.0/20'], { role: 'spoke' }),
+      ],
+      [
+        peering('pcx-unwanted', awsRef(SPOKE_B, 'vpc-other'), hubRef, 'active', {
+          tags: managed,
+          requesterCidrs: ['10.1.0.0/16'],
+          accepterCidrs: ['10.0.0.0/16'],
+        }),
+      ],
+    ),
+    faults: [],
+    scope: { kind: 'network', network: awsRef(SPOKE_A, 'vpc-new') },
+    check: (full, partial) => {
+      const kinds = (p: Plan) => changes(p).map((a) => a.action);
+      expect(kinds(full)).toEqual(expect.arrayContaining(['delete-peering', 'create-peering']));
+      expect(kinds(partial).filter((k) => k === 'create-peering' || k === 'accept-peering')).toEqual([]);
+      expect(changes(partial).filter((a) => a.action === 'create-route')).toEqual([]);
+    },
+  },
   'a managed range someone pointed at a NAT gateway': {
     reason:
       "DESIGN §5: a route in a managed table at a peered network's exact range is managed; pointed at a NAT gateway it carries none of the peer's traffic, so it is drift and is put back (as plan.test.ts \"drifted route\" says). Only next hops that are someone's routing design (transit, VPN, endpoints, interfaces, appliances) are never replaced",
@@ -351,6 +381,87 @@ describe('scoped reconciles decide only what their reads can decide', () => {
     );
     expect(intoHub).toHaveLength(1);
     expect(sweep1.plan.actions.filter((a) => a.action === 'create-peering')).toEqual([]);
+  });
+});
+
+/*
+ * Chaos findings (memory.test.ts, beyond the default 500 seeds): after the sweep converged, an event's scope that
+ * reads less changed a stale route the sweep leaves alone. Each world is converged for the sweep (it plans no
+ * change); the scope, run over the same in-memory cloud, must plan none either.
+ */
+describe('an event scope leaves a stale route where a converged sweep leaves it', () => {
+  const twoRegions = hubSpokePolicy({
+    limits: { maxChangesPerRun: 1000 },
+    providers: { aws: { regions: ['us-east-1', 'eu-west-1'], accounts: [HUB, SPOKE_A, SPOKE_B] } },
+  });
+  const farSpoke = awsRef(SPOKE_B, 'vpc-far', 'eu-west-1');
+  const oldSpoke = awsRef(SPOKE_A, 'vpc-old');
+  const liveSpoke = awsRef(SPOKE_A, 'vpc-live');
+  const cases: Record<string, { reason: string; found: string; policy: Policy; full: Estate; scope: Scope }> = {
+    "a dead link's route at a range a live link of another region wants, its write shadowed by a prefix list": {
+      reason:
+        "the sweep wants 10.2.0.0/16 in the hub's table for the live eu-west-1 link, and leaves the dead link's blackhole route there (repointing it would take over the transit gateway's prefix-list route); the dead link's peering scope never reads eu-west-1, so without the live link's far side it took the route for a stale one nothing wants and deleted it. A stale route a live link's far ranges may cover (from the peering record) waits for a view that sees that side",
+      found: 'chaos seed 1820 (writes-bounded: the converged scope of pcx-…10 wrote 1, partial view)',
+      policy: twoRegions,
+      full: estate(
+        [
+          network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [
+            otherRoute('pl-0c0ffee00000000aa', 'tgw-1'),
+            peeringRoute('10.2.0.0/16', 'pcx-gone', 'blackhole'),
+          ]),
+          network(oldSpoke, ['10.2.0.0/16'], { role: 'spoke' }),
+          network(farSpoke, ['10.2.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-live')]),
+        ],
+        [
+          peering('pcx-gone', oldSpoke, hubRef, 'deleted', {
+            tags: managed,
+            requesterCidrs: ['10.2.0.0/16'],
+            accepterCidrs: ['10.0.0.0/16'],
+          }),
+          peering('pcx-live', farSpoke, hubRef, 'active', {
+            tags: managed,
+            requesterCidrs: ['10.2.0.0/16'],
+            accepterCidrs: ['10.0.0.0/16'],
+          }),
+        ],
+      ),
+      scope: { kind: 'peering', cloud: 'aws', account: SPOKE_A, region: 'us-east-1', peeringId: 'pcx-gone' },
+    },
+    "a dead link's route at the range of a live link, while the dead link's network is not to be seen": {
+      reason:
+        "the dead link still names a network in a governed account that no read finds, with the same 10.2.0.0/16: a fuller view may rank it for the range, so the sweep leaves the pair with the live link undecided and the blackhole route as it is; the hub table's scope restored the live link from the near side alone and repointed the dead link's route to it. A link whose range a dead link's unseen network still claims is no longer restored from one side: its far side is read and the pair is judged as the sweep judges it",
+      found: 'chaos seed 5732 (writes-bounded: the converged scope of the hub route table wrote 1)',
+      policy: twoRegions,
+      full: estate(
+        [
+          network(hubRef, ['10.0.0.0/16'], { role: 'hub' }, [peeringRoute('10.2.0.0/16', 'pcx-gone', 'blackhole')]),
+          network(liveSpoke, ['10.2.0.0/16'], { role: 'spoke' }, [peeringRoute('10.0.0.0/16', 'pcx-live')]),
+        ],
+        [
+          peering('pcx-gone', awsRef(SPOKE_B, 'vpc-vanished'), hubRef, 'deleted', {
+            tags: managed,
+            requesterCidrs: ['10.2.0.0/16'],
+            accepterCidrs: ['10.0.0.0/16'],
+          }),
+          peering('pcx-live', liveSpoke, hubRef, 'active', {
+            tags: managed,
+            requesterCidrs: ['10.2.0.0/16'],
+            accepterCidrs: ['10.0.0.0/16'],
+          }),
+        ],
+      ),
+      scope: { kind: 'route-table', cloud: 'aws', account: HUB, region: 'us-east-1', routeTableId: 'rtb-vpc-hub' },
+    },
+  };
+
+  it.each(Object.entries(cases))('%s', async (_name, c) => {
+    const memory = new MemoryCloud(c.full, () => NOW);
+    const deps = { policy: c.policy, providers: memoryProviders(memory), now: () => NOW };
+    const sweep = await reconcileScope({ kind: 'estate' }, deps);
+    expect(changes(sweep.plan)).toEqual([]);
+    const scoped = await reconcileScope(c.scope, deps);
+    expect(changes(scoped.plan)).toEqual([]);
+    expect(scoped.writes).toBe(0);
   });
 });
 
