@@ -36,7 +36,7 @@ export function generateEstate(size: number): { estate: Estate; policy: PolicyIn
 
 /**
  * `generateEstate` one network and one peering at a time (at most one hub-spoke group of 21 networks held), so
- * that an estate of any size can be written without holding it: 1M networks are ~10 GiB as objects.
+ * that an estate of any size can be written without holding it: 1M networks are ~7 GiB as objects.
  */
 export function generateEstateParts(size: number, sink: EstateSink): PolicyInput {
   const groups: PolicyInput['groups'] = {};

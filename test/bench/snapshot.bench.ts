@@ -34,7 +34,7 @@ function write(size: number, file: string, policyFile: string): object {
 /**
  * Child: generate an estate of `size` networks straight into the snapshot layout `writeEstateFile` writes, byte for
  * byte, never holding it (networks in one pass, peerings in a second: at most one hub-spoke group in memory). A
- * 1M-network estate is ~10 GiB as objects; this writes its 4 GiB file in bounded memory.
+ * 1M-network estate is ~7 GiB as objects; this writes its 4 GiB file in bounded memory.
  */
 export function writeGenerated(size: number, file: string, policyFile: string): object {
   const t = performance.now();
@@ -118,9 +118,10 @@ function timeFigure(report: string, label: string): number {
 }
 
 /**
- * The opt-in 1M row (PEERKEEPER_BENCH_1M=1: ~4 GiB of disk, ~16 GiB of memory, minutes): the snapshot is generated
- * straight to disk (never held), then the compiled CLI runs `plan --estate` on it as a user would, in its own
- * process with `--max-old-space-size`, its output to /dev/null; time and peak RSS as GNU time reports them.
+ * The opt-in 1M row (PEERKEEPER_BENCH_1M=1: ~4 GiB of disk, a 13 GiB peak under a 16 GiB heap, ~15 minutes): the
+ * snapshot is generated straight to disk (never held), then the compiled CLI runs `plan --estate` on it as a user
+ * would, in its own process with `--max-old-space-size`, its output to /dev/null; time and peak RSS as GNU time
+ * reports them.
  */
 export function benchMillion(size = 1_000_000): Record<string, number | string | boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'peerkeeper-snapshot-1m-'));
@@ -180,7 +181,7 @@ export function benchMillion(size = 1_000_000): Record<string, number | string |
 /**
  * Snapshot files past the size one JSON string can hold (~125k networks of this shape): written and read streamed,
  * then planned through `plan --estate`. 150k by default (PEERKEEPER_BENCH_NETWORKS for another size), and with
- * PEERKEEPER_BENCH_1M=1 the 1M row too (`benchMillion`: opt-in, it takes minutes and ~16 GiB).
+ * PEERKEEPER_BENCH_1M=1 the 1M row too (`benchMillion`: opt-in, ~15 minutes and 13 GiB; see docs/benchmarks-1m.md).
  */
 export function benchSnapshot(
   sizes = [Number(process.env.PEERKEEPER_BENCH_NETWORKS ?? 150_000)],
