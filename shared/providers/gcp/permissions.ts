@@ -66,6 +66,8 @@ export const GCP_PERMISSIONS = {
     PROJECT_ID,
     'networkconnectivity.hubs.listSpokes',
     'networkconnectivity.groups.acceptSpoke',
+    // An accepted spoke becomes ours: its labels and declared group are set first (in the spoke's project).
+    'networkconnectivity.spokes.update',
     NCC_WAIT,
   ],
   'reject-attachment': [
