@@ -21,6 +21,38 @@ const CONNECTION_OP = `${HUB_OP}/hubVirtualNetworkConnections`;
 const TABLE_OP = `${HUB_OP}/hubRouteTables`;
 
 /** The hub the path names, if it exists and is visible yet. */
+/**
+ * The answer to a PUT under a hub (a route table, a connection): 201 or 200 with the resource, a long-running
+ * operation that locks the hub, and the write event.
+ */
+function hubWrite(
+  ex: Exchange,
+  ctx: HandlerContext,
+  hub: VirtualHubRecord,
+  record: { pendingOp?: string },
+  created: boolean,
+  what: { body: () => unknown; resourceUri: string; operation: string },
+): Answer {
+  const headers = startLro(ex, ctx, {
+    lockKey: hub.id,
+    location: hub.location,
+    subscription: hub.subscription,
+    record,
+  });
+  return {
+    status: created ? 201 : 200,
+    // After the operation starts: the body shows the write in flight (Updating).
+    body: what.body(),
+    headers,
+    change: {
+      kind: 'write',
+      resourceUri: what.resourceUri,
+      operationName: `${what.operation}/write`,
+      subscriptionId: hub.subscription,
+    },
+  };
+}
+
 function visibleHub(ex: Exchange, ctx: HandlerContext): VirtualHubRecord {
   ctx.state.resourceGroup(ex.params.s!, ex.params.rg!);
   const hub = ctx.state.wan.hub(networkResourceId(ex.params.s!, ex.params.rg!, 'virtualHubs', ex.params.h!));
@@ -103,23 +135,11 @@ export function putHubRouteTable(ex: Exchange, ctx: HandlerContext): Answer {
     { routes: hubRoutes(ex.body), labels: stringList(ex.body, 'properties', 'labels') ?? [] },
     visibleAt(ctx),
   );
-  const headers = startLro(ex, ctx, {
-    lockKey: hub.id,
-    location: hub.location,
-    subscription: hub.subscription,
-    record,
+  return hubWrite(ex, ctx, hub, record, created, {
+    body: () => hubRouteTableBody(ctx.state, hub, record),
+    resourceUri: hubRouteTableId(hub, record.name),
+    operation: TABLE_OP,
   });
-  return {
-    status: created ? 201 : 200,
-    body: hubRouteTableBody(ctx.state, hub, record),
-    headers,
-    change: {
-      kind: 'write',
-      resourceUri: hubRouteTableId(hub, record.name),
-      operationName: `${TABLE_OP}/write`,
-      subscriptionId: hub.subscription,
-    },
-  };
 }
 
 export function listHubConnections(ex: Exchange, ctx: HandlerContext): Answer {
@@ -185,23 +205,11 @@ export function putHubConnection(ex: Exchange, ctx: HandlerContext): Answer {
     connectionInput(ex.body),
     visibleAt(ctx),
   );
-  const headers = startLro(ex, ctx, {
-    lockKey: hub.id,
-    location: hub.location,
-    subscription: hub.subscription,
-    record,
+  return hubWrite(ex, ctx, hub, record, created, {
+    body: () => hubConnectionBody(ctx.state, hub, record),
+    resourceUri: hubConnectionId(hub, record.name),
+    operation: CONNECTION_OP,
   });
-  return {
-    status: created ? 201 : 200,
-    body: hubConnectionBody(ctx.state, hub, record),
-    headers,
-    change: {
-      kind: 'write',
-      resourceUri: hubConnectionId(hub, record.name),
-      operationName: `${CONNECTION_OP}/write`,
-      subscriptionId: hub.subscription,
-    },
-  };
 }
 
 /** DELETE of a connection: 204 when already gone, else 202 + LRO (the hub stays locked until it ends). */
